@@ -1,0 +1,48 @@
+# Two commands a user needs: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint typecheck unit install db demo chat bench clean migration
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*; touch $@
+
+install: $(STAMP)
+
+## run: set up everything and start the bot (console chat when no token is configured)
+run: $(STAMP)
+	@$(BIN)/cchc-bot run
+
+## test: lint, type-check and run the whole test suite
+test: $(STAMP) lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot handlers jobs models tests bench
+	$(BIN)/ruff format --check bot handlers jobs models tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy bot handlers jobs models
+
+unit: $(STAMP)
+	$(BIN)/pytest -q
+
+db: $(STAMP)
+	$(BIN)/cchc-bot db upgrade
+
+chat: $(STAMP)
+	$(BIN)/cchc-bot chat
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+## migration: regenerate the migration after a model change (name it with MSG="...")
+migration: $(STAMP)
+	$(BIN)/cchc-bot db revision "$(MSG)"
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,102 @@
+"""Render a Reply into text for one channel's format.
+
+Formats: ``html`` (Telegram: everything from data escaped, <b> for emphasis) and ``text`` (console,
+Zalo: plain text; buttons become numbered lines "1. …" that a reply with the number presses).
+Numbers and dates are formatted with Babel for the reader's language: 85,94 · 1.800 · 30/09/2024.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from handlers.base import Button, Reply
+from models.clock import DEFAULT_TZ
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+LANGUAGES = ("vi", "en")
+LOCALES = {"vi": "vi_VN", "en": "en_US"}
+FORMATS = ("html", "text")
+
+
+class Renderer:
+    def __init__(self, templates: Path = TEMPLATES) -> None:
+        self.templates = templates
+
+    def render(self, lang: str, reply: Reply, fmt: str = "text", *, numbered_buttons: bool = False) -> str:
+        env = _environment(self.templates, _lang(lang), fmt)
+        body = env.get_template(f"{reply.template}.j2").render(reply.context).strip()
+        if numbered_buttons and reply.buttons:
+            labels = [self.label(lang, b, fmt) for row in reply.buttons for b in row]
+            body += "\n\n" + "\n".join(f"{i}. {label}" for i, label in enumerate(labels, start=1))
+        return body
+
+    def label(self, lang: str, button: Button, fmt: str = "text") -> str:
+        module = _environment(self.templates, _lang(lang), fmt).get_template("labels.j2").module
+        macro = getattr(module, button.label, None)
+        if macro is None:
+            raise KeyError(f"no label macro {button.label!r} in templates/{lang}/labels.j2")
+        return str(macro(**button.args)).strip()
+
+
+def _lang(lang: str) -> str:
+    return lang if lang in LANGUAGES else LANGUAGES[0]
+
+
+@cache
+def _environment(templates: Path, lang: str, fmt: str) -> Environment:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    env = Environment(
+        loader=FileSystemLoader(templates / lang),
+        autoescape=fmt == "html",
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    locale = LOCALES[lang]
+    html = fmt == "html"
+
+    def unknown() -> str:
+        return str(env.get_template("labels.j2").module.unknown()).strip()  # type: ignore[attr-defined]
+
+    def num(value: Decimal | int | float | None, digits: int = 2) -> str:
+        if value is None:
+            return unknown()
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(Decimal(str(value)), format=pattern, locale=locale)
+
+    def signed(value: Decimal | int | None, digits: int = 2) -> str:
+        if value is None:
+            return unknown()
+        text = num(Decimal(abs(value)), digits)
+        return f"+{text}" if value > 0 else (f"−{text}" if value < 0 else text)
+
+    def pct(value: Decimal | int | None, digits: int = 2) -> str:
+        return unknown() if value is None else f"{num(value, digits)}%"
+
+    def day(value: date | datetime | None) -> str:
+        if value is None:
+            return unknown()
+        if isinstance(value, datetime):
+            return format_datetime(value.astimezone(DEFAULT_TZ), "HH:mm dd/MM/yyyy", locale=locale)
+        return format_date(value, "dd/MM/yyyy", locale=locale)
+
+    def bold(value: Any) -> Any:
+        return Markup("<b>%s</b>") % escape(value) if html else value
+
+    def italic(value: Any) -> Any:
+        return Markup("<i>%s</i>") % escape(value) if html else value
+
+    env.filters.update(num=num, signed=signed, pct=pct, day=day, bold=bold, italic=italic)
+    env.globals.update(unknown=unknown, fmt=fmt, lang=lang)
+    return env

@@ -1,0 +1,173 @@
+"""The channel-neutral message types and the command registry.
+
+A channel turns what it receives into an ``Incoming``; the router finds the official and the handler;
+the handler returns one or more ``Reply`` objects naming a template and its context; the channel renders
+and sends them. Nothing here knows which chat application is on the other side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Clock, ConversationState, Official, Role
+from models.text import fold
+
+ALL_ROLES: frozenset[Role] = frozenset(Role)
+LEADERS: frozenset[Role] = frozenset({Role.LEADER, Role.ADMIN})
+ADMINS: frozenset[Role] = frozenset({Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A file a user sent. ``content`` is filled by the channel when the handler needs the bytes."""
+
+    file_id: str
+    name: str = ""
+    kind: str = "document"  # document | photo
+    size: int = 0
+    content: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    channel: str  # telegram | zalo | console
+    chat_id: str
+    user_id: str  # the sender's id on that channel, always a string
+    text: str = ""
+    callback: str | None = None  # the data of a pressed button
+    file: FileRef | None = None
+    display_name: str = ""
+    is_group: bool = False
+    message_id: str | None = None  # the message a button was on (for edit-in-place)
+
+
+@dataclass(frozen=True)
+class Button:
+    """``label`` names a macro in ``templates/<lang>/labels.j2``; ``data`` is what pressing it sends,
+    written as a command line (``/nhiemvu 12``) so that a forged button is checked like typed text."""
+
+    label: str
+    data: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Reply:
+    template: str  # e.g. "tasks/list" -> templates/<lang>/tasks/list.j2
+    context: dict[str, Any] = field(default_factory=dict)
+    buttons: list[list[Button]] = field(default_factory=list)
+    chart: dict[str, Any] | None = None  # a chart a channel may draw (see bot/charts)
+    edit: bool = False  # replace the message whose button was pressed, where the channel can
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The part of the configuration handlers may read."""
+
+    due_soon_days: int = 30
+    invite_ttl_hours: int = 72
+    page_size: int = 10
+    bot_username: str = ""  # for Telegram deep links; empty elsewhere
+
+
+@dataclass
+class Request:
+    """Everything a handler gets: who asks, what they typed, a database session for this one message."""
+
+    incoming: Incoming
+    session: AsyncSession
+    clock: Clock
+    settings: Settings
+    official: Official | None
+    lang: str
+    command: str = ""
+    args: list[str] = field(default_factory=list)
+    state: ConversationState | None = None
+
+    @property
+    def role(self) -> Role | None:
+        return Role(self.official.role) if self.official else None
+
+
+class UserError(Exception):
+    """A failure the user caused (bad arguments, an unknown task, a refused request). The router turns
+    it into a reply with ``template`` and ``context``; nothing is written."""
+
+    def __init__(self, template: str, **context: Any) -> None:
+        super().__init__(template)
+        self.template = template
+        self.context = context
+
+
+Handler = Callable[[Request], Awaitable["Reply | list[Reply]"]]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # the ASCII command name, e.g. "nhiemvu"
+    handler: Handler
+    roles: frozenset[Role]
+    aliases: tuple[str, ...] = ()
+    intents: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("nhiem vu qua han", ("quahan",)), ...
+    public: bool = False  # may be used by an unregistered chat (only /start)
+    listed: bool = True  # shown in /help
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A multi-step conversation: ``handler`` gets every non-command message while the state lasts."""
+
+    name: str
+    handler: Handler
+
+
+COMMANDS: dict[str, Command] = {}
+FLOWS: dict[str, Flow] = {}
+
+
+def command(
+    name: str,
+    *,
+    roles: frozenset[Role] = ALL_ROLES,
+    aliases: Sequence[str] = (),
+    intents: Mapping[str, Sequence[str]] | Sequence[str] = (),
+    public: bool = False,
+    listed: bool = True,
+) -> Callable[[Handler], Handler]:
+    """Register a handler for ``/name``, its aliases, and free-text intents.
+
+    ``intents`` are phrases without diacritics that a message may start with; a mapping gives the
+    arguments a phrase stands for: ``{"nhiem vu qua han": ["quahan"], "nhiem vu": []}``.
+    """
+    phrases = intents.items() if isinstance(intents, Mapping) else ((p, ()) for p in intents)
+    frozen = tuple((fold(p), tuple(a)) for p, a in phrases)
+
+    def register(handler: Handler) -> Handler:
+        entry = Command(name, handler, roles, tuple(aliases), frozen, public, listed)
+        for key in (name, *aliases):
+            if key in COMMANDS:
+                raise ValueError(f"command /{key} registered twice")
+            COMMANDS[key] = entry
+        return handler
+
+    return register
+
+
+def flow(name: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        FLOWS[name] = Flow(name, handler)
+        return handler
+
+    return register
+
+
+def unique_commands() -> list[Command]:
+    """Each registered command once, in registration order."""
+    seen: dict[str, Command] = {}
+    for entry in COMMANDS.values():
+        seen.setdefault(entry.name, entry)
+    return list(seen.values())

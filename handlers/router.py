@@ -1,0 +1,201 @@
+"""The one message path: Incoming -> (menu number | callback | command | intent | flow) -> identity and
+permission check -> handler -> replies.
+
+One database session and one transaction per message: a handler that raises leaves nothing written.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.base import COMMANDS, FLOWS, Command, Incoming, Reply, Request, Settings, UserError
+from models import ChatAccount, Clock, ConversationState, Official
+from models.text import fold
+
+log = logging.getLogger(__name__)
+
+MENU_TTL = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    command: str
+    args: list[str] = field(default_factory=list)
+
+
+def parse_command(text: str, bot_username: str = "") -> Parsed | None:
+    """``/nhiemvu@cchc_bot 12 quahan`` -> Parsed("nhiemvu", ["12", "quahan"]); None when not a command."""
+    text = text.strip()
+    if not text.startswith("/"):
+        return None
+    head, *rest = text[1:].split(maxsplit=1)
+    name, _, addressee = head.partition("@")
+    if addressee and bot_username and addressee.lower() != bot_username.lower():
+        return None
+    return Parsed(fold(name), rest[0].split() if rest else [])
+
+
+def match_intent(text: str) -> Parsed | None:
+    """Free text such as "nhiem vu qua han" or "Nhiệm vụ quá hạn": the longest registered phrase wins."""
+    folded = fold(text)
+    best: tuple[int, Command, tuple[str, ...]] | None = None
+    for entry in COMMANDS.values():
+        for phrase, args in entry.intents:
+            if (folded == phrase or folded.startswith(phrase + " ")) and (best is None or len(phrase) > best[0]):
+                best = (len(phrase), entry, args)
+    if best is None:
+        return None
+    length, entry, args = best
+    return Parsed(entry.name, [*args, *folded[length:].split()])
+
+
+class Router:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        clock: Clock,
+        settings: Settings,
+        default_lang: str = "vi",
+    ) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.settings = settings
+        self.default_lang = default_lang
+
+    async def handle(self, incoming: Incoming, *, numbered_buttons: bool = False) -> tuple[str, list[Reply]]:
+        """Answer one message. Returns the language to render in and the replies.
+
+        ``numbered_buttons``: the channel shows buttons as "1. …" lines, so a bare number in the next
+        message presses the button with that number.
+        """
+        async with self.sessions() as session:
+            official = await self._identify(session, incoming)
+            lang = official.language if official else self.default_lang
+            state = await self._state(session, incoming)
+            try:
+                replies = await self._dispatch(session, incoming, official, lang, state)
+                if numbered_buttons:
+                    await self._remember_menu(session, incoming, replies)
+                await session.commit()
+            except UserError as refusal:
+                await session.rollback()
+                replies = [Reply(refusal.template, refusal.context)]
+            except Exception:
+                await session.rollback()
+                reference = secrets.token_hex(4)
+                log.exception("handler failed (ref %s) for %s chat %s", reference, incoming.channel, incoming.chat_id)
+                replies = [Reply("errors/internal", {"reference": reference})]
+            if official is not None and official.language != lang:
+                lang = official.language  # /ngonngu answers in the language just chosen
+            return lang, replies
+
+    async def _identify(self, session: AsyncSession, incoming: Incoming) -> Official | None:
+        row = (
+            await session.execute(
+                select(Official, ChatAccount)
+                .join(ChatAccount, ChatAccount.official_id == Official.id)
+                .where(
+                    ChatAccount.channel == incoming.channel,
+                    ChatAccount.external_id == incoming.user_id,
+                    Official.active.is_(True),
+                )
+            )
+        ).first()
+        if row is None:
+            return None
+        official, account = row
+        account.last_seen_at = self.clock.now()
+        account.chat_id = incoming.chat_id if not incoming.is_group else account.chat_id
+        return official
+
+    async def _state(self, session: AsyncSession, incoming: Incoming) -> ConversationState | None:
+        state = (
+            await session.execute(
+                select(ConversationState).where(
+                    ConversationState.channel == incoming.channel,
+                    ConversationState.chat_id == incoming.chat_id,
+                    ConversationState.external_id == incoming.user_id,
+                )
+            )
+        ).scalar_one_or_none()
+        if state is not None and state.expires_at <= self.clock.now():
+            await session.delete(state)
+            await session.flush()
+            return None
+        return state
+
+    async def _dispatch(
+        self,
+        session: AsyncSession,
+        incoming: Incoming,
+        official: Official | None,
+        lang: str,
+        state: ConversationState | None,
+    ) -> list[Reply]:
+        request = Request(incoming, session, self.clock, self.settings, official, lang, state=state)
+        text = incoming.callback or incoming.text
+        menu = (state.data.get("menu") if state else None) or []
+        if not incoming.callback and text.strip().isdigit() and menu:
+            choice = int(text.strip())
+            if 1 <= choice <= len(menu):
+                text = menu[choice - 1]
+        parsed = parse_command(text, self.settings.bot_username)
+        if parsed is None and incoming.is_group:
+            return []  # in a group, the bot answers only commands addressed to it
+        if parsed is None and state is not None and state.flow in FLOWS and not incoming.callback:
+            if official is None:
+                return [Reply("account/register_prompt")]
+            return _as_list(await FLOWS[state.flow].handler(request))
+        if parsed is None:
+            parsed = match_intent(text)
+        entry = COMMANDS.get(parsed.command) if parsed else None
+        if parsed is None or entry is None:
+            if official is None:
+                return [Reply("account/register_prompt")]
+            if incoming.file is not None and "tailen" in COMMANDS:
+                entry, parsed = COMMANDS["tailen"], Parsed("tailen")
+            else:
+                return [Reply("errors/unknown_command", {"text": text[:100]})]
+        if official is None and not entry.public:
+            return [Reply("account/register_prompt")]
+        if official is not None and request.role not in entry.roles:
+            return [Reply("errors/not_allowed", {"command": entry.name})]
+        if state is not None and state.flow in FLOWS and not incoming.callback:
+            await session.delete(state)  # a new command abandons a flow in progress
+            await session.flush()
+            request.state = None
+        request.command, request.args = entry.name, parsed.args
+        return _as_list(await entry.handler(request))
+
+    async def _remember_menu(self, session: AsyncSession, incoming: Incoming, replies: list[Reply]) -> None:
+        options = [button.data for reply in replies for row in reply.buttons for button in row]
+        if not options:
+            return
+        state = await self._state(session, incoming)
+        now = self.clock.now()
+        if state is None:
+            state = ConversationState(
+                channel=incoming.channel,
+                chat_id=incoming.chat_id,
+                external_id=incoming.user_id,
+                flow="menu",
+                data={},
+                updated_at=now,
+                expires_at=now + MENU_TTL,
+            )
+            session.add(state)
+        state.data = {**state.data, "menu": options}
+        state.updated_at = now
+        if state.flow == "menu":
+            state.expires_at = now + MENU_TTL
+
+
+def _as_list(result: Reply | list[Reply]) -> list[Reply]:
+    return result if isinstance(result, list) else [result]

@@ -1,0 +1,72 @@
+"""Yearly CCHC plans, their numbered tasks, the per-unit assignments and progress reports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import AwareDateTime, Base
+from models.enums import AssignmentRole, DeadlineKind
+from models.units import Official, Unit
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)  # e.g. "KH-CCHC-2023"
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    issuing_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    issued_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)
+    field: Mapped[int | None] = mapped_column(Integer)  # 1..8, PAR INDEX field
+    deadline_text: Mapped[str] = mapped_column(String(100), default="")  # as written in the plan
+    deadline_kind: Mapped[DeadlineKind] = mapped_column(String(16))
+    due_date: Mapped[date] = mapped_column(Date)  # resolved: "quý II" -> 30/6, "thường xuyên" -> 31/12
+
+    plan: Mapped[Plan] = relationship(lazy="raise")
+
+
+class Assignment(Base):
+    """A task given to one unit, as lead (chủ trì) or cooperating (phối hợp) unit."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("task_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    role: Mapped[AssignmentRole] = mapped_column(String(16))
+    progress: Mapped[int] = mapped_column(Integer, default=0)  # percent, 0..100
+    completed_on: Mapped[date | None] = mapped_column(Date)  # set when progress reaches 100
+    updated_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+    task: Mapped[Task] = relationship(lazy="raise")
+    unit: Mapped[Unit] = relationship(lazy="raise")
+
+
+class ProgressReport(Base):
+    __tablename__ = "progress_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    percent: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[str] = mapped_column(String(500), default="")  # a link or a channel file id
+    evidence_kind: Mapped[str] = mapped_column(String(16), default="")  # "", link, photo, document
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
+    reported_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+    reported_by: Mapped[Official | None] = relationship(lazy="raise")

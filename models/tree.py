@@ -1,0 +1,56 @@
+"""The unit tree: adding units with their materialised path, and subtree look-ups."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.enums import UnitKind
+from models.units import Unit
+
+
+async def add_unit(
+    session: AsyncSession,
+    *,
+    code: str,
+    name: str,
+    kind: UnitKind,
+    parent: Unit | None = None,
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+) -> Unit:
+    """Insert a unit below ``parent`` (or as a root) and give it its path ``/<ids from the root>/``."""
+    unit = Unit(
+        code=code,
+        name=name,
+        kind=kind,
+        parent_id=parent.id if parent else None,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    session.add(unit)
+    await session.flush()
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    await session.flush()
+    return unit
+
+
+def subtree_clause(unit: Unit):  # type: ignore[no-untyped-def]
+    """A WHERE clause selecting ``unit`` and every unit below it."""
+    return Unit.path.startswith(unit.path, autoescape=True)
+
+
+async def subtree_ids(session: AsyncSession, unit: Unit) -> list[int]:
+    return list((await session.execute(select(Unit.id).where(subtree_clause(unit)))).scalars())
+
+
+async def ancestors(session: AsyncSession, unit: Unit) -> list[Unit]:
+    """The chain from the root down to ``unit``'s parent, root first."""
+    ids = [int(part) for part in unit.path.strip("/").split("/")[:-1] if part]
+    if not ids:
+        return []
+    rows = (await session.execute(select(Unit).where(Unit.id.in_(ids)))).scalars().all()
+    by_id = {u.id: u for u in rows}
+    return [by_id[i] for i in ids if i in by_id]

@@ -1,0 +1,86 @@
+"""Units (the tree of agencies), officials, their chat accounts and invite codes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import AwareDateTime, Base
+from models.enums import Role, UnitKind
+
+
+class Unit(Base):
+    """A node of the unit tree. ``path`` is the materialised chain of ids (``/1/5/23/``), so a
+    subtree is one indexed prefix match whatever the depth."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[UnitKind] = mapped_column(String(16))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    path: Mapped[str] = mapped_column(String(255), index=True, default="")
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], lazy="raise")
+
+    def is_within(self, other: Unit) -> bool:
+        """True when this unit is ``other`` or lies below it."""
+        return self.path.startswith(other.path)
+
+
+class Official(Base):
+    __tablename__ = "officials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(255), default="")
+    role: Mapped[Role] = mapped_column(String(16))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    language: Mapped[str] = mapped_column(String(8), default="vi")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    push_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime)
+
+    unit: Mapped[Unit] = relationship(lazy="raise")
+
+
+class ChatAccount(Base):
+    """One chat identity (a Telegram user id, a Zalo user id, a console name) bound to an official."""
+
+    __tablename__ = "chat_accounts"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(255), default="")
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+
+class Invite(Base):
+    """A single-use, expiring code that creates an official for a unit and role when redeemed."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    role: Mapped[Role] = mapped_column(String(16))
+    full_name: Mapped[str] = mapped_column(String(255), default="")
+    title: Mapped[str] = mapped_column(String(255), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    expires_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
+
+    unit: Mapped[Unit] = relationship(lazy="raise")
