@@ -78,7 +78,7 @@ def _environment(templates: Path, lang: str, fmt: str) -> Environment:
     def signed(value: Decimal | int | None, digits: int = 2) -> str:
         if value is None:
             return unknown()
-        text = num(Decimal(abs(value)), digits)
+        text = num(-value if value < 0 else value, digits)
         return f"+{text}" if value > 0 else (f"−{text}" if value < 0 else text)
 
     def pct(value: Decimal | int | None, digits: int = 2) -> str:
