@@ -40,10 +40,12 @@ class Renderer:
         return body
 
     def label(self, lang: str, button: Button, fmt: str = "text") -> str:
-        module = _environment(self.templates, _lang(lang), fmt).get_template("labels.j2").module
-        macro = getattr(module, button.label, None)
+        """``Button(label="tasks.detail")`` is the macro ``detail`` of ``templates/<lang>/labels/tasks.j2``."""
+        family, _, name = button.label.partition(".")
+        env = _environment(self.templates, _lang(lang), fmt)
+        macro = getattr(env.get_template(f"labels/{family}.j2").module, name, None)
         if macro is None:
-            raise KeyError(f"no label macro {button.label!r} in templates/{lang}/labels.j2")
+            raise KeyError(f"no label macro {name!r} in templates/{lang}/labels/{family}.j2")
         return str(macro(**button.args)).strip()
 
 
@@ -67,7 +69,7 @@ def _environment(templates: Path, lang: str, fmt: str) -> Environment:
     html = fmt == "html"
 
     def unknown() -> str:
-        return str(env.get_template("labels.j2").module.unknown()).strip()  # type: ignore[attr-defined]
+        return str(env.get_template("labels/common.j2").module.unknown()).strip()  # type: ignore[attr-defined]
 
     def num(value: Decimal | int | float | None, digits: int = 2) -> str:
         if value is None:

@@ -47,7 +47,8 @@ class Incoming:
 
 @dataclass(frozen=True)
 class Button:
-    """``label`` names a macro in ``templates/<lang>/labels.j2``; ``data`` is what pressing it sends,
+    """``label`` names a macro: "tasks.detail" is ``detail`` in ``templates/<lang>/labels/tasks.j2``.
+    ``args`` are passed to the macro. ``data`` is what pressing the button sends,
     written as a command line (``/nhiemvu 12``) so that a forged button is checked like typed text."""
 
     label: str
