@@ -1,0 +1,45 @@
+"""Who may see what. Officials see their own unit's subtree; leaders and admins see everything;
+rankings (scores, drive leaderboards) are visible to every registered official."""
+
+from __future__ import annotations
+
+
+from handlers.base import LEADERS, Request, UserError
+from models import Official, Role, Unit
+
+
+async def own_unit(request: Request) -> Unit:
+    """The asking official's unit (loaded once per request)."""
+    official = _registered(request)
+    unit = await request.session.get(Unit, official.unit_id)
+    if unit is None:  # an official always has a unit; a dangling one is a data error
+        raise UserError("errors/no_unit")
+    return unit
+
+
+def sees_everything(official: Official) -> bool:
+    return Role(official.role) in LEADERS
+
+
+def may_see(official: Official, own: Unit, unit: Unit) -> bool:
+    """True when ``official`` may see task details of ``unit``."""
+    return sees_everything(official) or unit.is_within(own)
+
+
+async def require_visible(request: Request, unit_id: int) -> Unit:
+    """The unit, or a refusal when the asking official may not see it."""
+    official = _registered(request)
+    own = await own_unit(request)
+    unit = await request.session.get(Unit, unit_id)
+    if unit is None or not may_see(official, own, unit):
+        raise UserError("errors/not_your_unit")
+    return unit
+
+
+def _registered(request: Request) -> Official:
+    if request.official is None:
+        raise UserError("account/register_prompt")
+    return request.official
+
+
+__all__ = ["may_see", "own_unit", "require_visible", "sees_everything"]
