@@ -3,7 +3,6 @@ rankings (scores, drive leaderboards) are visible to every registered official."
 
 from __future__ import annotations
 
-
 from handlers.base import LEADERS, Request, UserError
 from models import Official, Role, Unit
 
