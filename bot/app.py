@@ -1,0 +1,64 @@
+"""The application: one engine, one session factory, one clock, one router, one renderer, built from
+the configuration and shared by every channel."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+import handlers.registry  # noqa: F401  (registers every command)
+from bot.config import Config
+from bot.render import Renderer
+from handlers.base import Settings
+from handlers.router import Router
+from models import Clock
+from models.db import create_engine, session_factory, upgrade
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    config: Config
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    router: Router
+    renderer: Renderer
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def build(config: Config, clock: Clock | None = None) -> App:
+    clock = clock or Clock(config.bot.tz)
+    engine = create_engine(config.database.url, echo=config.database.echo)
+    sessions = session_factory(engine)
+    settings = Settings(
+        due_soon_days=config.bot.due_soon_days,
+        invite_ttl_hours=config.bot.invite_ttl_hours,
+        page_size=config.bot.page_size,
+        bot_username=config.telegram.bot_username,
+    )
+    router = Router(sessions, clock=clock, settings=settings, default_lang=config.bot.default_language)
+    return App(config, engine, sessions, clock, router, Renderer())
+
+
+async def prepare(app: App, *, load_demo: bool | None = None) -> str | None:
+    """Migrate the database and, when it is empty and the configuration allows, load the demo.
+    Returns a one-line summary of the demo load, or None when nothing was loaded."""
+    await upgrade(app.config.database.url)
+    wanted = app.config.bot.load_demo_when_empty if load_demo is None else load_demo
+    if not wanted:
+        return None
+    from models.demo import is_empty, load_demo as load
+
+    async with app.sessions() as session:
+        if not await is_empty(session):
+            return None
+        summary = await load(session, app.clock)
+        await session.commit()
+    log.info("demo data loaded: %s", summary)
+    return str(summary)

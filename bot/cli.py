@@ -1,0 +1,160 @@
+"""``cchc-bot``: run the bot, chat in the console, migrate, load the demo, import files, create invites.
+
+Every command reads the same configuration (``--config``, $CCHC_CONFIG or ./config.toml) and fails with
+one clear line, never a traceback, when the configuration or the input is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from bot import config as configuration
+from bot import logs
+from bot.config import Config, ConfigError
+
+log = logging.getLogger("cchc-bot")
+Command = Callable[[Config, argparse.Namespace], Awaitable[int]]
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cchc-bot", description="CCHC reform chatbot (Telegram, Zalo, console).")
+    p.add_argument("--config", help="configuration file (default: $CCHC_CONFIG, else ./config.toml, else defaults)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("run", help="migrate, load the demo into an empty database, start the configured channels")
+
+    chat = sub.add_parser("chat", help="chat with the bot in this terminal as a console account")
+    chat.add_argument("--as", dest="account", help="console account (chair, officer, district, head, leader, admin)")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply the migrations")
+
+    demo = sub.add_parser("demo", help="demo data")
+    demo_sub = demo.add_subparsers(dest="demo_command", required=True)
+    demo_sub.add_parser("load", help="load the Lạng Sơn demo into an empty database")
+
+    imp = sub.add_parser("import", help="import an .xlsx or .csv file (all or nothing)")
+    imp.add_argument("kind", choices=["units", "tasks", "results", "criteria", "measurements"])
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="show what would change and write nothing")
+    imp.add_argument("--plan", help="tasks: the plan's code, e.g. KH-CCHC-2024")
+    imp.add_argument("--year", type=int, help="tasks: the plan's year")
+    imp.add_argument("--title", help="tasks: the plan's title (for a new plan)")
+    imp.add_argument("--drive", help="criteria/measurements: the drive's code")
+
+    inv = sub.add_parser("invite", help="create a single-use invite code for a unit and role")
+    inv.add_argument("unit", help="unit code or name")
+    inv.add_argument("role", help="officer | unit_head | leader | admin (or canbo, thutruong, lanhdao, quantri)")
+    inv.add_argument("--name", default="", help="the invited official's full name")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        config = configuration.load(configuration.find_config_file(args.config))
+    except ConfigError as exc:
+        print(f"cchc-bot: configuration error: {exc}", file=sys.stderr)
+        return 2
+    logs.setup(
+        config.bot.log_level,
+        secrets=[config.telegram.token, config.zalo.token, config.telegram.webhook_secret, config.zalo.webhook_secret],
+    )
+    if args.command not in ("run",):
+        logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
+    handler = COMMANDS[args.command]
+    try:
+        return asyncio.run(handler(config, args))
+    except KeyboardInterrupt:
+        return 130
+    except CliError as exc:
+        print(f"cchc-bot: {exc}", file=sys.stderr)
+        return 1
+
+
+class CliError(Exception):
+    """A failure to report in one line."""
+
+
+async def cmd_run(config: Config, args: argparse.Namespace) -> int:
+    from bot.app import build, prepare
+    from bot.console import chat
+
+    app = build(config)
+    try:
+        loaded = await prepare(app)
+        if loaded:
+            log.info("Loaded the demo data (%s)", loaded)
+        if config.telegram.token or config.zalo.token:
+            raise CliError(
+                "a Telegram/Zalo token is configured, but this version has only the console channel; "
+                "remove the token (or use `cchc-bot chat`)"
+            )
+        log.info("No Telegram or Zalo token configured: starting the console chat.")
+        return await chat(app, config.console.account)
+    finally:
+        await app.close()
+
+
+async def cmd_chat(config: Config, args: argparse.Namespace) -> int:
+    from bot.app import build, prepare
+    from bot.console import chat
+
+    app = build(config)
+    try:
+        await prepare(app)
+        return await chat(app, args.account or config.console.account)
+    finally:
+        await app.close()
+
+
+async def cmd_db(config: Config, args: argparse.Namespace) -> int:
+    from models.db import upgrade
+
+    await upgrade(config.database.url)
+    print("database is at the latest schema")
+    return 0
+
+
+async def cmd_demo(config: Config, args: argparse.Namespace) -> int:
+    from bot.app import build, prepare
+
+    app = build(config)
+    try:
+        loaded = await prepare(app, load_demo=True)
+    finally:
+        await app.close()
+    print(f"demo loaded: {loaded}" if loaded else "the database is not empty: demo not loaded")
+    return 0
+
+
+async def cmd_import(config: Config, args: argparse.Namespace) -> int:
+    from bot.imports import run_import
+
+    return await run_import(config, args)
+
+
+async def cmd_invite(config: Config, args: argparse.Namespace) -> int:
+    from bot.imports import run_invite
+
+    return await run_invite(config, args)
+
+
+COMMANDS: dict[str, Command] = {
+    "run": cmd_run,
+    "chat": cmd_chat,
+    "db": cmd_db,
+    "demo": cmd_demo,
+    "import": cmd_import,
+    "invite": cmd_invite,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""The console channel: chat with the bot in a terminal, as one of the officials bound to a console
+account (the demo creates chair, officer, district, head, leader, admin). Works interactively and with
+piped input (reads lines, prints the replies, stops at the end of input)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TextIO
+
+from sqlalchemy import select
+
+from bot.app import App
+from handlers.base import Incoming, Reply
+from models import ChatAccount, Official
+
+CHANNEL = "console"
+QUIT = {"/quit", "/exit", "/thoat", "quit", "exit", "thoat"}
+
+
+async def accounts(app: App) -> list[tuple[str, str, str]]:
+    """(key, name, title) of every console account, for the --as choice."""
+    async with app.sessions() as session:
+        rows = await session.execute(
+            select(ChatAccount.external_id, Official.full_name, Official.title)
+            .join(Official, Official.id == ChatAccount.official_id)
+            .where(ChatAccount.channel == CHANNEL, Official.active.is_(True))
+            .order_by(ChatAccount.id)
+        )
+        return [(key, name, title) for key, name, title in rows]
+
+
+def render(app: App, lang: str, replies: list[Reply]) -> str:
+    return "\n\n".join(app.renderer.render(lang, reply, "text", numbered_buttons=True) for reply in replies)
+
+
+async def chat(app: App, account: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+    """Run the chat until end of input or /quit. Returns the process exit code."""
+    lang = app.config.bot.default_language
+    known = await accounts(app)
+    match = next((entry for entry in known if entry[0] == account), None)
+    if match is None:
+        stdout.write(
+            app.renderer.render(lang, Reply("console/unknown_account", {"account": account, "accounts": known})) + "\n"
+        )
+        return 2
+    interactive = stdin.isatty()
+    stdout.write(app.renderer.render(lang, Reply("console/banner", {"name": match[1], "title": match[2]})) + "\n")
+    while True:
+        if interactive:
+            stdout.write("\n> ")
+            stdout.flush()
+        line = await asyncio.to_thread(stdin.readline)
+        if not line:
+            break
+        text = line.strip()
+        if not text:
+            continue
+        if text.lower() in QUIT:
+            break
+        if not interactive:
+            stdout.write(f"\n> {text}\n")
+        incoming = Incoming(channel=CHANNEL, chat_id=account, user_id=account, text=text, display_name=match[1])
+        reply_lang, replies = await app.router.handle(incoming, numbered_buttons=True)
+        stdout.write(render(app, reply_lang, replies) + "\n")
+        stdout.flush()
+    return 0

@@ -1,0 +1,70 @@
+"""Configuration: defaults, the example file, environment overrides, and one clear line per mistake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_use_sqlite_and_vietnam_time() -> None:
+    config = load(None, environ={})
+    assert config.database.url.startswith("sqlite+aiosqlite://")
+    assert config.bot.timezone == "Asia/Ho_Chi_Minh"
+    assert config.bot.default_language == "vi"
+
+
+def test_example_file_is_valid_and_complete() -> None:
+    config = load(ROOT / "config.example.toml", environ={})
+    assert config.reminders.offsets_days == [7, 3, 1, 0]
+    assert config.telegram.token == ""
+
+
+def test_unknown_key_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"unknown key \[bot\]\.langauge"):
+        load(write(tmp_path, '[bot]\nlangauge = "vi"\n'), environ={})
+
+
+def test_unknown_section_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"unknown section \[telegarm\]"):
+        load(write(tmp_path, "[telegarm]\n"), environ={})
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[bot]\ndue_soon_days = "ba"\n', r"\[bot\]\.due_soon_days must be a whole number"),
+        ('[bot]\ndefault_language = "fr"\n', r"\[bot\]\.default_language must be one of vi, en"),
+        ('[bot]\ntimezone = "Asia/Hanoi_City"\n', r"\[bot\]\.timezone .* not a known time zone"),
+        ('[database]\nurl = "mysql://x"\n', r"\[database\]\.url must start with"),
+        ('[reminders]\nquiet_start = "25:00"\n', r"\[reminders\]\.quiet_start must be HH:MM"),
+        ("[reminders]\noffsets_days = [7, 'x']\n", r"\[reminders\]\.offsets_days must be a list of whole numbers"),
+        ("[bot\n", "not valid TOML"),
+    ],
+)
+def test_bad_value_stops_with_one_line(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as caught:
+        load(write(tmp_path, text), environ={})
+    assert "\n" not in str(caught.value)
+
+
+def test_environment_overrides_secrets(tmp_path: Path) -> None:
+    path = write(tmp_path, '[telegram]\ntoken = "from-file"\n')
+    config = load(path, environ={"CCHC_TELEGRAM_TOKEN": "from-env", "CCHC_DATABASE_URL": "sqlite+aiosqlite:///x.db"})
+    assert config.telegram.token == "from-env"
+    assert config.database.url == "sqlite+aiosqlite:///x.db"
+
+
+def test_missing_file_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="file not found"):
+        load(tmp_path / "nope.toml", environ={})
