@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+import handlers.registry  # noqa: F401  (registers every command)
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-import handlers.registry  # noqa: F401  (registers every command)
 from bot.config import Config
 from bot.render import Renderer
 from handlers.base import Settings
@@ -53,7 +53,8 @@ async def prepare(app: App, *, load_demo: bool | None = None) -> str | None:
     wanted = app.config.bot.load_demo_when_empty if load_demo is None else load_demo
     if not wanted:
         return None
-    from models.demo import is_empty, load_demo as load
+    from models.demo import is_empty
+    from models.demo import load_demo as load
 
     async with app.sessions() as session:
         if not await is_empty(session):

@@ -10,15 +10,16 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 from bot import config as configuration
 from bot import logs
 from bot.config import Config, ConfigError
 
 log = logging.getLogger("cchc-bot")
-Command = Callable[[Config, argparse.Namespace], Awaitable[int]]
+Command = Callable[[Config, argparse.Namespace], Coroutine[Any, Any, int]]
 
 
 def parser() -> argparse.ArgumentParser:
