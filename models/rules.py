@@ -167,10 +167,14 @@ def leaderboard(points_by_unit: dict[int, Decimal]) -> list[Standing]:
 # --- deadlines as plans write them ----------------------------------------------------------------
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{2,4}))?")
+_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_FULL_DATE = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2,4})\b")
+_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{4})\b")
+_DAY_MONTH = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\b")
 _QUARTER = re.compile(r"quy\s*(iv|iii|ii|i|[1-4])\b")
 _MONTH = re.compile(r"thang\s*(\d{1,2})\b")
 _HALF = re.compile(r"(6|sau)\s*thang\s*(dau|cuoi)\s*nam")
+_YEAR = re.compile(r"(?:/|\bnam\s*)(\d{4})\b")
 
 
 class DeadlineError(ValueError):
@@ -189,23 +193,35 @@ def resolve_deadline(text: str, year: int) -> tuple[DeadlineKind, date]:
         raise DeadlineError("empty deadline")
     if "thuong xuyen" in folded or "ca nam" in folded or "hang nam" in folded or folded in {"nam", f"nam {year}"}:
         return DeadlineKind.CONTINUOUS, date(year, 12, 31)
-    if m := _DATE.search(folded):
-        day, month = int(m[1]), int(m[2])
-        y = int(m[3]) if m[3] else year
-        if y < 100:
-            y += 2000
-        try:
-            return DeadlineKind.DATE, date(y, month, day)
-        except ValueError as exc:
-            raise DeadlineError(f"not a date: {text!r}") from exc
+    if m := _ISO.search(folded):
+        return DeadlineKind.DATE, _date(int(m[1]), int(m[2]), int(m[3]), text)
+    if m := _FULL_DATE.search(folded):
+        y = int(m[3])
+        return DeadlineKind.DATE, _date(y + 2000 if y < 100 else y, int(m[2]), int(m[1]), text)
+    if m := _MONTH_YEAR.search(folded):
+        return DeadlineKind.PERIOD, _month_end(int(m[2]), _month(int(m[1]), text))
+    if m := _DAY_MONTH.search(folded):
+        return DeadlineKind.DATE, _date(year, int(m[2]), int(m[1]), text)
+    if m := _YEAR.search(folded):
+        year = int(m[1])
     if m := _QUARTER.search(folded):
         q = _ROMAN.get(m[1]) or int(m[1])
         return DeadlineKind.PERIOD, _month_end(year, q * 3)
     if m := _HALF.search(folded):
         return DeadlineKind.PERIOD, date(year, 6, 30) if m[2] == "dau" else date(year, 12, 31)
     if m := _MONTH.search(folded):
-        month = int(m[1])
-        if not 1 <= month <= 12:
-            raise DeadlineError(f"no month {month}: {text!r}")
-        return DeadlineKind.PERIOD, _month_end(year, month)
+        return DeadlineKind.PERIOD, _month_end(year, _month(int(m[1]), text))
     raise DeadlineError(f"unreadable deadline: {text!r}")
+
+
+def _month(month: int, text: str) -> int:
+    if not 1 <= month <= 12:
+        raise DeadlineError(f"no month {month}: {text!r}")
+    return month
+
+
+def _date(year: int, month: int, day: int, text: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise DeadlineError(f"not a date: {text!r}") from exc

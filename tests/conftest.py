@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import shutil
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,6 +20,8 @@ import asyncpg
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+import models  # noqa: F401  (every table on Base.metadata)
+from models.base import Base
 from models.db import create_engine, session_factory, upgrade
 
 PG_ADMIN_DSN = os.environ.get("CCHC_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -74,25 +77,43 @@ def _skip_or_fail_pg(reason: str) -> None:
     pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_DSN}: {reason}")
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file migrated once per test session; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
+    _run_in_thread(upgrade(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_migrated(pg_server: str | None) -> str | None:
+    """The session's PostgreSQL database, migrated once; None when PostgreSQL is unreachable."""
+    if pg_server is None:
+        return None
+    _run_in_thread(upgrade(_pg_async_url(pg_server)))
+    return pg_server
+
+
+TABLES = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+
+
 @pytest.fixture(params=BACKENDS)
 async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """A migrated, empty database URL, once per backend."""
     if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
-        await upgrade(url)
-        yield url
+        path = tmp_path / "test.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite+aiosqlite:///{path}"
         return
-    server = request.getfixturevalue("pg_server")
+    server = request.getfixturevalue("pg_migrated")
     if server is None:
         _skip_or_fail_pg("could not connect")
-    url = _pg_async_url(server)
-    schema_reset = await asyncpg.connect(PG_ADMIN_DSN.rsplit("/", 1)[0] + f"/{server}")
+    conn = await asyncpg.connect(PG_ADMIN_DSN.rsplit("/", 1)[0] + f"/{server}")
     try:
-        await schema_reset.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        await conn.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
     finally:
-        await schema_reset.close()
-    await upgrade(url)
-    yield url
+        await conn.close()
+    yield _pg_async_url(server)
 
 
 @pytest.fixture

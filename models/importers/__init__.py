@@ -1,0 +1,19 @@
+"""All-or-nothing imports of the secretariat's spreadsheets (.xlsx or .csv, Vietnamese headers).
+
+Kinds (``KINDS``) and their options:
+- ``units``: the unit tree.
+- ``tasks``: a plan's tasks; options ``plan`` (code), ``year`` (for a new plan), ``title``.
+- ``results``: published index results; options ``index`` and ``year`` when the file has no such column.
+  The indices must exist: ``ensure_indices`` creates the standard ones.
+- ``drive_criteria``: a drive's criteria; option ``drive`` (code), and ``title``, ``starts_on``,
+  ``ends_on`` to create the drive.
+- ``drive_measurements``: a drive's measurements; option ``drive``.
+
+``import_file`` / ``import_bytes`` check every row first and write nothing unless the whole file is
+good; ``dry_run`` only reports. They flush; the caller commits (or rolls back)."""
+
+from models.importers.indices import STANDARD_INDICES, ensure_indices
+from models.importers.result import ImportResult, RowError
+from models.importers.run import KINDS, import_bytes, import_file
+
+__all__ = ["KINDS", "STANDARD_INDICES", "ImportResult", "RowError", "ensure_indices", "import_bytes", "import_file"]

@@ -1,0 +1,85 @@
+"""What an import reports back: the counts, every row error, and the changes it made or would make."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+Step = Callable[[], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem of the file. ``row`` is the spreadsheet row as the user sees it (header = row 1 when
+    the header is the first row; 0 when the file itself is unreadable); ``column`` the header text."""
+
+    row: int
+    column: str
+    code: str  # missing_column, bad_file, empty, bad_date, bad_number, bad_value, unknown_unit, duplicate, ...
+    reason: str  # short, Vietnamese, for the person who made the file
+
+    def __str__(self) -> str:
+        where = f"Dòng {self.row}" if self.row else "Tệp"
+        return f"{where}, cột {self.column}: {self.reason}" if self.column else f"{where}: {self.reason}"
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be imported (not a spreadsheet, no header, a required column missing)."""
+
+    def __init__(self, error: RowError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # one line per created/updated item, Vietnamese
+    skipped_rows: list[int] = field(default_factory=list)  # section titles and notes between data rows
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Batch:
+    """What the validation pass of one importer found: errors, or the counted changes and the steps
+    that write them. Nothing is written until every row has been checked."""
+
+    kind: str
+    result: ImportResult = field(init=False)
+    steps: list[Step] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.result = ImportResult(self.kind)
+
+    def error(self, row: int, column: str, code: str, reason: str) -> None:
+        self.result.errors.append(RowError(row, column, code, reason))
+
+    def create(self, change: str, step: Step) -> None:
+        self.result.created += 1
+        self.result.changes.append(change)
+        self.steps.append(step)
+
+    def update(self, change: str, step: Step) -> None:
+        self.result.updated += 1
+        self.result.changes.append(change)
+        self.steps.append(step)
+
+    def same(self) -> None:
+        self.result.unchanged += 1
+
+    def also(self, change: str, step: Step) -> None:
+        """A change that is not one of the file's rows (the plan a task file belongs to, a participant)."""
+        self.result.changes.append(change)
+        self.steps.append(step)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.result.errors)

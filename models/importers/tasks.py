@@ -1,0 +1,276 @@
+"""Import of a plan's tasks (STT, Nội dung nhiệm vụ, Lĩnh vực, Cơ quan chủ trì, Cơ quan phối hợp,
+Thời gian hoàn thành) into the plan named by the options ``plan`` (code), ``year`` and ``title``.
+
+A changed row updates its task and its assignments; assignments that stay keep their progress.
+Tasks of the plan that the file does not list are left alone. Section rows ("II | CẢI CÁCH THỂ CHẾ")
+are skipped and give their field to the tasks below them when the row itself names none."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.enums import AssignmentRole, DeadlineKind
+from models.importers.assignments import apply_changes, describe_changes, wanted_roles
+from models.importers.cells import CellError, limited, positive, text, whole
+from models.importers.indices import field_number
+from models.importers.lookup import UnitLookup
+from models.importers.result import Batch, Step
+from models.importers.sheet import Cells, Column, Table
+from models.plans import Assignment, Plan, Task
+from models.rules import DeadlineError, resolve_deadline
+from models.units import Unit
+
+COLUMNS = (
+    Column("number", "STT", ("TT", "Số TT", "Số thứ tự")),
+    Column("content", "Nội dung nhiệm vụ", ("Nội dung", "Nhiệm vụ", "Tên nhiệm vụ")),
+    Column("field", "Lĩnh vực", ("Lĩnh vực CCHC",), required=False),
+    Column("lead", "Cơ quan chủ trì", ("Đơn vị chủ trì", "Chủ trì", "Cơ quan, đơn vị chủ trì")),
+    Column("cooperate", "Cơ quan phối hợp", ("Đơn vị phối hợp", "Phối hợp", "Cơ quan, đơn vị phối hợp"), False),
+    Column("deadline", "Thời gian hoàn thành", ("Thời hạn", "Thời hạn hoàn thành", "Hạn hoàn thành")),
+)
+_SECTION_NUMBER = re.compile(r"[IVXLC]+\.?|[A-Z]\.?", re.IGNORECASE)
+_DEADLINE_HELP = "vd: 30/6/2023, quý II, tháng 6, 6 tháng đầu năm, thường xuyên"
+
+
+@dataclass
+class _Line:
+    row: int
+    number: int
+    content: str
+    field: int | None
+    lead: Unit
+    cooperating: list[Unit] | None  # None when the file has no such column: keep what is stored
+    deadline_text: str
+    deadline_kind: DeadlineKind
+    due_date: date
+
+
+@dataclass
+class _Target:
+    """The plan the tasks go to; created by the first step when it does not exist yet."""
+
+    code: str
+    year: int
+    title: str
+    plan: Plan | None = None
+
+
+def deadline(value: object, year: int) -> tuple[str, DeadlineKind, date]:
+    """The deadline as written, its kind and the day it resolves to. An Excel date cell is a DATE."""
+    if isinstance(value, datetime | date):
+        due = value.date() if isinstance(value, datetime) else value
+        return text(due), DeadlineKind.DATE, due
+    written = limited(100)(value)
+    try:
+        kind, due = resolve_deadline(written, year)
+    except DeadlineError:
+        raise CellError("bad_date", f"Không đọc được thời hạn '{written}' ({_DEADLINE_HELP})") from None
+    return written, kind, due
+
+
+def task_field(value: object) -> int:
+    number = field_number(text(value))
+    if number is None:
+        raise CellError("bad_value", f"Lĩnh vực '{text(value)}' không rõ: ghi số 1–8 hoặc tên lĩnh vực")
+    return number
+
+
+def _is_section(cells: Cells) -> bool:
+    """ "I", "II.", "A" with no lead unit: a heading between tasks, not a task."""
+    return bool(_SECTION_NUMBER.fullmatch(text(cells.row["number"]))) and not text(cells.row["lead"])
+
+
+def _read(table: Table, cells: Cells, lookup: UnitLookup, year: int, section_field: int | None) -> _Line | None:
+    number = cells.get("number", positive, 0, required=True)
+    content = cells.get("content", text, "", required=True)
+    in_field = cells.get("field", task_field, section_field)
+    lead: Unit | None = cells.get("lead", lambda v: lookup.find(text(v)), None, required=True)
+    cooperating: list[Unit] | None = None
+    if table.has("cooperate"):
+        none: list[Unit] = []
+        cooperating = cells.get("cooperate", lambda v: lookup.find_many(text(v)), none)
+    unread = ("", DeadlineKind.DATE, date.min)
+    written, kind, due = cells.get("deadline", lambda v: deadline(v, year), unread, required=True)
+    if not cells.ok or lead is None:
+        return None
+    if cooperating is not None:
+        cooperating = [u for u in cooperating if u.id != lead.id]
+    return _Line(cells.row.number, number, content, in_field, lead, cooperating, written, kind, due)
+
+
+async def _target(session: AsyncSession, options: Mapping[str, object], batch: Batch) -> _Target | None:
+    """The plan of the options, or an error naming the option that is missing or wrong."""
+    code = text(options.get("plan"))
+    if not code or len(code) > 64:
+        batch.error(0, "", "missing_option", "Chưa cho biết mã kế hoạch (plan, tối đa 64 ký tự) để nhập nhiệm vụ")
+        return None
+    plan = (await session.execute(select(Plan).where(Plan.code == code))).scalar_one_or_none()
+    year = plan.year if plan else None
+    try:
+        year = whole(options["year"]) if options.get("year") else year
+    except CellError:
+        batch.error(0, "", "missing_option", f"Năm '{text(options['year'])}' không hợp lệ")
+        return None
+    if year is None or (plan is not None and plan.year != year):
+        reason = f"Kế hoạch {code} là của năm {plan.year}" if plan else "Chưa cho biết năm (year) của kế hoạch mới"
+        batch.error(0, "", "missing_option", reason)
+        return None
+    title = text(options.get("title")) or (plan.title if plan else f"Kế hoạch cải cách hành chính năm {year}")
+    return _Target(code, year, title, plan)
+
+
+def _plan_steps(session: AsyncSession, target: _Target, batch: Batch) -> None:
+    if target.plan is None:
+
+        async def create() -> None:
+            target.plan = Plan(code=target.code, year=target.year, title=target.title)
+            session.add(target.plan)
+            await session.flush()
+
+        batch.also(f"Tạo kế hoạch {target.code} – {target.title}", create)
+    elif target.plan.title != target.title:
+        plan = target.plan
+
+        async def rename() -> None:
+            plan.title = target.title
+
+        batch.also(f"Đổi tên kế hoạch {target.code}: '{plan.title}' → '{target.title}'", rename)
+
+
+def _read_all(table: Table, batch: Batch, lookup: UnitLookup, year: int) -> list[_Line]:
+    lines: list[_Line] = []
+    first_row: dict[int, int] = {}
+    section_field: int | None = None
+    for row in table.rows:
+        cells = Cells(table, row, batch)
+        if _is_section(cells):
+            batch.result.skipped_rows.append(row.number)
+            section_field = field_number(text(row["content"]))
+            continue
+        line = _read(table, cells, lookup, year, section_field)
+        if line is None:
+            continue
+        if (seen := first_row.setdefault(line.number, row.number)) != row.number:
+            cells.fail("number", "duplicate", f"STT {line.number} trùng với dòng {seen}")
+            continue
+        lines.append(line)
+    return lines
+
+
+async def _stored(session: AsyncSession, plan: Plan | None) -> tuple[dict[int, Task], dict[int, dict[int, Assignment]]]:
+    """The plan's tasks by number and their assignments by task id and unit id."""
+    if plan is None:
+        return {}, {}
+    tasks = {t.number: t for t in (await session.execute(select(Task).where(Task.plan_id == plan.id))).scalars()}
+    assigned: dict[int, dict[int, Assignment]] = {t.id: {} for t in tasks.values()}
+    query = select(Assignment).join(Task, Task.id == Assignment.task_id).where(Task.plan_id == plan.id)
+    for assignment in (await session.execute(query)).scalars():
+        assigned[assignment.task_id][assignment.unit_id] = assignment
+    return tasks, assigned
+
+
+def _field_given(table: Table, line: _Line) -> bool:
+    """A file without a field column (and no section headings) leaves the stored field alone."""
+    return table.has("field") or line.field is not None
+
+
+def _task_changes(task: Task, line: _Line, table: Table) -> list[str]:
+    found = []
+    if task.content != line.content:
+        found.append("nội dung")
+    if _field_given(table, line) and task.field != line.field:
+        found.append(f"lĩnh vực {task.field or '–'} → {line.field or '–'}")
+    if (task.deadline_text, task.deadline_kind, task.due_date) != (
+        line.deadline_text,
+        line.deadline_kind,
+        line.due_date,
+    ):
+        found.append(f"thời hạn {task.deadline_text} → {_deadline(line)}")
+    return found
+
+
+def _creation(session: AsyncSession, target: _Target, line: _Line) -> Step:
+    async def create() -> None:
+        if target.plan is None:  # the plan's own step runs first
+            raise RuntimeError("plan not created before its tasks")
+        task = Task(
+            plan_id=target.plan.id,
+            number=line.number,
+            content=line.content,
+            field=line.field,
+            deadline_text=line.deadline_text,
+            deadline_kind=line.deadline_kind,
+            due_date=line.due_date,
+        )
+        session.add(task)
+        await session.flush()
+        session.add(Assignment(task_id=task.id, unit_id=line.lead.id, role=AssignmentRole.LEAD))
+        for unit in line.cooperating or []:
+            session.add(Assignment(task_id=task.id, unit_id=unit.id, role=AssignmentRole.COOPERATE))
+
+    return create
+
+
+def _update(
+    session: AsyncSession,
+    task: Task,
+    line: _Line,
+    keep_field: bool,
+    current: dict[int, Assignment],
+    wanted: dict[int, AssignmentRole],
+) -> Step:
+    async def update() -> None:
+        task.content, task.deadline_text = line.content, line.deadline_text
+        task.deadline_kind, task.due_date = line.deadline_kind, line.due_date
+        if not keep_field:
+            task.field = line.field
+        await apply_changes(session, task.id, current, wanted)
+
+    return update
+
+
+def _deadline(line: _Line) -> str:
+    """ "Quý II (30/06/2023)": what the plan wrote and the day it means."""
+    due = f"{line.due_date:%d/%m/%Y}"
+    return line.deadline_text if line.deadline_text in (due, "") else f"{line.deadline_text} ({due})"
+
+
+def _describe(line: _Line) -> str:
+    content = line.content if len(line.content) <= 60 else line.content[:59].rstrip() + "…"
+    cooperating = ", ".join(u.code for u in line.cooperating or [])
+    return (
+        f"Thêm nhiệm vụ {line.number}: {content} – chủ trì {line.lead.code}"
+        + (f", phối hợp {cooperating}" if cooperating else "")
+        + f"; hạn {_deadline(line)}"
+    )
+
+
+async def prepare(session: AsyncSession, table: Table, options: Mapping[str, object], batch: Batch) -> None:
+    target = await _target(session, options, batch)
+    if target is None:
+        return
+    lookup = await UnitLookup.load(session)
+    lines = _read_all(table, batch, lookup, target.year)
+    if batch.failed:
+        return
+    _plan_steps(session, target, batch)
+    stored, assigned = await _stored(session, target.plan)
+    for line in lines:
+        task = stored.get(line.number)
+        if task is None:
+            batch.create(_describe(line), _creation(session, target, line))
+            continue
+        current = assigned[task.id]
+        wanted = wanted_roles(line.lead, line.cooperating, current)
+        changes = _task_changes(task, line, table) + describe_changes(current, wanted, lookup)
+        if changes:
+            step = _update(session, task, line, not _field_given(table, line), current, wanted)
+            batch.update(f"Sửa nhiệm vụ {line.number}: {'; '.join(changes)}", step)
+        else:
+            batch.same()
