@@ -84,6 +84,8 @@ class Router:
                 if numbered_buttons:
                     await self._remember_menu(session, incoming, replies)
                 await session.commit()
+                if official is not None:
+                    lang = official.language  # /ngonngu answers in the language just chosen
             except UserError as refusal:
                 await session.rollback()
                 replies = [Reply(refusal.template, refusal.context)]
@@ -92,8 +94,7 @@ class Router:
                 reference = secrets.token_hex(4)
                 log.exception("handler failed (ref %s) for %s chat %s", reference, incoming.channel, incoming.chat_id)
                 replies = [Reply("errors/internal", {"reference": reference})]
-            if official is not None and official.language != lang:
-                lang = official.language  # /ngonngu answers in the language just chosen
+            # after a rollback the official is expired: reading it here would need a query
             return lang, replies
 
     async def _identify(self, session: AsyncSession, incoming: Incoming) -> Official | None:
@@ -142,14 +143,15 @@ class Router:
         request = Request(incoming, session, self.clock, self.settings, official, lang, state=state)
         text = incoming.callback or incoming.text
         menu = (state.data.get("menu") if state else None) or []
-        if not incoming.callback and text.strip().isdigit() and menu:
+        pressed = bool(incoming.callback)  # a numbered choice below is a button press too
+        if not pressed and text.strip().isdigit() and menu:
             choice = int(text.strip())
             if 1 <= choice <= len(menu):
-                text = menu[choice - 1]
+                text, pressed = menu[choice - 1], True
         parsed = parse_command(text, self.settings.bot_username)
         if parsed is None and incoming.is_group:
             return []  # in a group, the bot answers only commands addressed to it
-        if parsed is None and state is not None and state.flow in FLOWS and not incoming.callback:
+        if parsed is None and state is not None and state.flow in FLOWS and not pressed:
             if official is None:
                 return [Reply("account/register_prompt")]
             return _as_list(await FLOWS[state.flow].handler(request))
@@ -167,7 +169,7 @@ class Router:
             return [Reply("account/register_prompt")]
         if official is not None and request.role not in entry.roles:
             return [Reply("errors/not_allowed", {"command": entry.name})]
-        if state is not None and state.flow in FLOWS and not incoming.callback:
+        if state is not None and state.flow in FLOWS and not pressed:
             await session.delete(state)  # a new command abandons a flow in progress
             await session.flush()
             request.state = None

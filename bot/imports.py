@@ -1,0 +1,51 @@
+"""The secretariat's command-line work: ``cchc-bot import`` and ``cchc-bot invite``.
+
+Both go through the same code as the chat (the importers; the /moi handler's invite function) and print
+the same templates, in the configured default language.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from bot.app import build
+from bot.config import Config
+from handlers.base import Reply
+from models.db import upgrade
+from models.importers import import_file
+
+KIND_NAMES = {"criteria": "drive_criteria", "measurements": "drive_measurements"}
+
+
+async def run_import(config: Config, args: argparse.Namespace) -> int:
+    kind = KIND_NAMES.get(args.kind, args.kind)
+    options: dict[str, Any] = {
+        key: value
+        for key, value in (("plan", args.plan), ("year", args.year), ("title", args.title), ("drive", args.drive))
+        if value is not None
+    }
+    await upgrade(config.database.url)
+    app = build(config)
+    lang = config.bot.default_language
+    try:
+        async with app.sessions() as session:
+            if not args.file.is_file():
+                print(app.renderer.render(lang, Reply("imports/no_file", {"name": str(args.file)})), file=sys.stderr)
+                return 1
+            result = await import_file(session, kind, args.file, dry_run=args.dry_run, options=options, clock=app.clock)
+            context = {"name": args.file.name, "kind": kind, "options": options, "result": result}
+            if not result.ok:
+                await session.rollback()
+                print(app.renderer.render(lang, Reply("imports/cli_errors", context)), file=sys.stderr)
+                return 1
+            if args.dry_run:
+                await session.rollback()
+                print(app.renderer.render(lang, Reply("imports/cli_dry_run", context)))
+                return 0
+            await session.commit()
+            print(app.renderer.render(lang, Reply("imports/cli_done", context)))
+            return 0
+    finally:
+        await app.close()

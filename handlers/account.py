@@ -1,0 +1,129 @@
+"""Who am I to the bot: /start (register with an invite code), /help, /ngonngu, and /moi (admins invite)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from handlers.access import own_unit
+from handlers.base import ADMINS, Button, Reply, Request, UserError, command, unique_commands
+from models import Role
+from models.queries.accounts import ChatIdentity, InviteRefused, create_invite, redeem_invite
+from models.queries.units import find_unit, unit_name
+from models.text import fold
+
+LANGUAGES = {"vi": "vi", "tiengviet": "vi", "vietnamese": "vi", "en": "en", "english": "en", "tienganh": "en"}
+ROLE_WORDS = {
+    "canbo": Role.OFFICER,
+    "officer": Role.OFFICER,
+    "thutruong": Role.UNIT_HEAD,
+    "truongdonvi": Role.UNIT_HEAD,
+    "unit_head": Role.UNIT_HEAD,
+    "unithead": Role.UNIT_HEAD,
+    "lanhdao": Role.LEADER,
+    "leader": Role.LEADER,
+    "quantri": Role.ADMIN,
+    "admin": Role.ADMIN,
+}
+ROLE_NAMES = ("canbo", "thutruong", "lanhdao", "quantri")
+
+
+@command("start", public=True)
+async def start(request: Request) -> Reply | list[Reply]:
+    """Unregistered: ``/start CODE`` redeems an invite and welcomes the new official; without a valid
+    code, only the registration prompt. Registered: a greeting by name and unit, then the command list."""
+    if request.official is not None:
+        template = "account/already_registered" if request.args else "account/greeting"
+        return [await _greeting(request, template), help_list(request)]
+    if not request.args:
+        return Reply("account/register_prompt")
+    incoming = request.incoming
+    who = ChatIdentity(
+        incoming.channel,
+        incoming.user_id,
+        incoming.user_id if incoming.is_group else incoming.chat_id,
+        incoming.display_name,
+    )
+    try:
+        request.official = await redeem_invite(request.session, request.args[0], who, request.clock.now())
+    except InviteRefused as refused:
+        return Reply("account/register_prompt", {"reason": refused.problem.value})
+    return [await _greeting(request, "account/welcome"), help_list(request)]
+
+
+async def _greeting(request: Request, template: str) -> Reply:
+    assert request.official is not None
+    unit = await own_unit(request)
+    return Reply(template, {"name": request.official.full_name, "unit": await unit_name(request.session, unit.id)})
+
+
+@command("help", aliases=("trogiup", "huongdan"))
+async def show_help(request: Request) -> Reply:
+    """The commands this official's role may use, each with what it does and an example."""
+    return help_list(request)
+
+
+def help_list(request: Request) -> Reply:
+    names = [c.name for c in unique_commands() if c.listed and request.role in c.roles]
+    return Reply("help/list", {"commands": names})
+
+
+@command("ngonngu", aliases=("language", "lang"))
+async def choose_language(request: Request) -> Reply:
+    """``/ngonngu en`` answers in English from now on; without a known language, buttons to choose."""
+    official = request.official
+    assert official is not None
+    chosen = LANGUAGES.get(fold("".join(request.args)))
+    if chosen is None:
+        return Reply(
+            "account/language_choice",
+            {"current": official.language},
+            buttons=[[Button("account.lang_vi", "/ngonngu vi"), Button("account.lang_en", "/ngonngu en")]],
+        )
+    official.language = chosen
+    return Reply("account/language_set", {"language": chosen})
+
+
+@command("moi", roles=ADMINS, aliases=("invite",))
+async def invite(request: Request) -> Reply:
+    """``/moi <unit code or name> <role> [full name]``: a single-use invite code, its expiry and deep link."""
+    split = _role_position(request.args)
+    if split is None:
+        raise UserError("errors/bad_role", roles=ROLE_NAMES)
+    at, width, role = split
+    unit_text = " ".join(request.args[:at])
+    unit = await find_unit(request.session, unit_text)
+    if unit is None:
+        raise UserError("errors/unknown_unit", text=unit_text)
+    assert request.official is not None
+    created = await create_invite(
+        request.session,
+        unit,
+        role,
+        " ".join(request.args[at + width :]),
+        request.official.id,
+        request.clock.now(),
+        timedelta(hours=request.settings.invite_ttl_hours),
+    )
+    bot = request.settings.bot_username.lstrip("@")
+    return Reply(
+        "account/invite_created",
+        {
+            "code": created.code,
+            "expires_at": created.expires_at,
+            "link": f"https://t.me/{bot}?start={created.code}" if bot else "",
+            "unit": await unit_name(request.session, unit.id),
+            "role": role.value,
+            "full_name": created.full_name,
+        },
+    )
+
+
+def _role_position(args: list[str]) -> tuple[int, int, Role] | None:
+    """Where the role word starts in ``args`` (after at least one word of unit), how many words it
+    takes ("cán bộ" is two), and the role."""
+    for at in range(1, len(args)):
+        for width in (3, 2, 1):
+            word = "".join(fold(a) for a in args[at : at + width])
+            if at + width <= len(args) and word in ROLE_WORDS:
+                return at, width, ROLE_WORDS[word]
+    return None

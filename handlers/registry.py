@@ -1,0 +1,8 @@
+"""Every command family in one place: importing a module runs its ``@command`` and ``@flow``
+registrations. /help lists commands in the order its template gives, whatever the import order."""
+
+from __future__ import annotations
+
+from handlers import account, drives, progress, scores, summary, targets, tasks, uploads
+
+__all__ = ["account", "drives", "progress", "scores", "summary", "targets", "tasks", "uploads"]

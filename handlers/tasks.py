@@ -1,0 +1,235 @@
+"""/nhiemvu: the unit's tasks in the latest plan grouped by status, one task's detail, and for leaders
+the whole province's counts by unit.
+
+Argument forms: ``/nhiemvu [năm] [quahan|tronghan|chuadenhan|hoanthanh] [linhvuc N] [trang N]``,
+``/nhiemvu [năm] 12`` (detail of task 12), ``/nhiemvu tatca [năm] [trang N]`` (leaders, admins).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+
+from handlers.access import own_unit, sees_everything
+from handlers.base import Button, Reply, Request, UserError, command
+from models import Plan, TaskStatus, Unit
+from models.queries.tasks import TaskLine, counts_by_unit, latest_reports, plan_for, task_detail, task_numbers
+from models.queries.tasks import unit_tasks as query_unit_tasks
+from models.queries.units import unit_name, unit_names
+from models.rules import StatusCounts
+from models.text import fold
+
+FILTERS = {
+    "quahan": "overdue",
+    "overdue": "overdue",
+    "tronghan": "in_time",
+    "sapdenhan": "in_time",
+    "intime": "in_time",
+    "chuadenhan": "not_yet_due",
+    "notdue": "not_yet_due",
+    "hoanthanh": "done",
+    "done": "done",
+}
+PHRASES = {"qua han": "quahan", "trong han": "tronghan", "chua den han": "chuadenhan", "hoan thanh": "hoanthanh"}
+PHRASES |= {"sap den han": "sapdenhan", "tat ca": "tatca", "linh vuc": "linhvuc"}
+OPEN_ORDER = (TaskStatus.OVERDUE, TaskStatus.IN_TIME, TaskStatus.NOT_YET_DUE)
+RECENT_DONE = 3
+MAX_UNITS = 10  # units named in a task's detail
+T = TypeVar("T")
+
+
+@dataclass
+class Query:
+    year: int | None = None
+    number: int | None = None
+    status: str | None = None  # a value of FILTERS
+    field: int | None = None
+    page: int = 1
+    everyone: bool = False
+    paging: bool = False
+
+    def command_line(self, page: int) -> str:
+        """The arguments that reproduce this query on another page (button data)."""
+        words = ["/nhiemvu", "tatca" if self.everyone else ""]
+        words += [str(self.year or ""), {v: k for k, v in FILTERS.items()}.get(self.status or "", "")]
+        words += [f"linhvuc {self.field}" if self.field else "", f"trang {page}"]
+        return " ".join(w for w in words if w)
+
+
+def parse(args: list[str]) -> Query:
+    """Read the arguments; unknown words are ignored ("nhiệm vụ của xã" is a fine question)."""
+    text = " " + " ".join(fold(a) for a in args) + " "
+    for phrase, word in PHRASES.items():
+        text = text.replace(f" {phrase} ", f" {word} ")
+    words, query = text.split(), Query()
+    for i, word in enumerate(words):
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if word in FILTERS:
+            query.status = FILTERS[word]
+        elif word in ("tatca", "all"):
+            query.everyone = True
+        elif word in ("trang", "page", "linhvuc", "field"):
+            if not following.isdigit():
+                raise UserError("errors/bad_number", text=word, command="nhiemvu")
+            if word in ("trang", "page"):
+                query.page, query.paging = max(1, int(following)), True
+            else:
+                query.field = int(following)
+        elif word.isdigit() and words[i - 1 : i] not in (["trang"], ["page"], ["linhvuc"], ["field"]):
+            number = int(word)
+            if 1 <= number <= 999:
+                query.number = number
+            elif 1900 <= number <= 2999:
+                query.year = number
+            else:
+                raise UserError("errors/bad_number", text=word, command="nhiemvu")
+    return query
+
+
+@command(
+    "nhiemvu",
+    aliases=("tasks",),
+    intents={"nhiem vu qua han": ["quahan"], "nhiem vu": [], "viec qua han": ["quahan"]},
+)
+async def tasks(request: Request) -> Reply:
+    """The unit's tasks by status (overdue with days late first), a task's detail, or the province by unit."""
+    query = parse(request.args)
+    unit = await own_unit(request)
+    plan = await plan_for(request.session, unit, query.year)
+    if plan is None:
+        raise UserError("errors/no_plan", year=query.year)
+    if query.number is not None:
+        return await _detail(request, unit, plan, query)
+    if query.everyone:
+        return await _by_unit(request, plan, query)
+    return await _unit_list(request, unit, plan, query)
+
+
+async def _unit_list(request: Request, unit: Unit, plan: Plan, query: Query) -> Reply:
+    lines = await query_unit_tasks(
+        request.session, plan.id, unit.id, request.clock.today(), request.settings.due_soon_days
+    )
+    if query.field is not None:
+        lines = [line for line in lines if line.field == query.field]
+    counts = StatusCounts.of(line.status for line in lines)
+    done = sorted((ln for ln in lines if ln.done), key=lambda ln: ln.completed_on or date.min, reverse=True)
+    if query.status == "done":
+        shown = done
+    else:
+        wanted = OPEN_ORDER if query.status is None else (TaskStatus(query.status),)
+        shown = sorted(
+            (ln for ln in lines if ln.status in wanted), key=lambda ln: (wanted.index(ln.status), ln.due_date)
+        )
+    page, pages, items = page_of(shown, query.page, request.settings.page_size)
+    buttons = _rows(
+        [Button("tasks.detail", f"/nhiemvu {plan.year} {ln.number}", {"number": ln.number}) for ln in items]
+    )
+    buttons += page_buttons(page, pages, query.command_line)
+    return Reply(
+        "tasks/list",
+        {
+            "plan": plan,
+            "unit": await unit_name(request.session, unit.id),
+            "counts": counts,
+            "groups": _groups(items),
+            "recent_done": done[:RECENT_DONE] if query.status is None and page == 1 else [],
+            "status": query.status,
+            "field": query.field,
+            "page": page,
+            "pages": pages,
+            "everyone": sees_everything(request.official) if request.official else False,
+        },
+        buttons=buttons,
+        edit=query.paging,
+    )
+
+
+def _groups(items: list[TaskLine]) -> list[tuple[str, list[TaskLine]]]:
+    groups: list[tuple[str, list[TaskLine]]] = []
+    for line in items:
+        key = "done" if line.done else line.status.value
+        if not groups or groups[-1][0] != key:
+            groups.append((key, []))
+        groups[-1][1].append(line)
+    return groups
+
+
+def page_of(items: Sequence[T], page: int, size: int) -> tuple[int, int, list[T]]:
+    """The page (clamped to the last one), the number of pages, and the items on it."""
+    pages = max(1, -(-len(items) // max(1, size)))
+    page = min(page, pages)
+    return page, pages, list(items[(page - 1) * size : page * size])
+
+
+def page_buttons(page: int, pages: int, line: Callable[[int], str]) -> list[list[Button]]:
+    row = [Button("common.prev_page", line(page - 1))] if page > 1 else []
+    row += [Button("common.next_page", line(page + 1))] if page < pages else []
+    return [row] if row else []
+
+
+def _rows(buttons: list[Button], width: int = 3) -> list[list[Button]]:
+    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
+
+
+async def _by_unit(request: Request, plan: Plan, query: Query) -> Reply:
+    """Leaders and admins: every unit with assignments in the plan, the most overdue first."""
+    if request.official is None or not sees_everything(request.official):
+        raise UserError("errors/not_allowed", command="nhiemvu tatca")
+    counts = await counts_by_unit(request.session, plan.id, request.clock.today(), request.settings.due_soon_days)
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1].overdue, -kv[1].in_time, kv[0]))
+    page, pages, items = page_of(ordered, query.page, request.settings.page_size)
+    names = await unit_names(request.session, [unit_id for unit_id, _ in items])
+    return Reply(
+        "tasks/by_unit",
+        {
+            "plan": plan,
+            "rows": [(names[unit_id], c) for unit_id, c in items],
+            "total": sum((c for _, c in counts.items()), StatusCounts()),
+            "unit_count": len(counts),
+            "page": page,
+            "pages": pages,
+        },
+        buttons=page_buttons(page, pages, query.command_line),
+        edit=query.paging,
+    )
+
+
+async def _detail(request: Request, own: Unit, plan: Plan, query: Query) -> Reply:
+    """Task N: content, field, deadline, lead and cooperating units, visible progress and reports.
+    A task given to many units names the first few and counts the rest (a chat message is short)."""
+    assert query.number is not None and request.official is not None
+    today = request.clock.today()
+    detail = await task_detail(request.session, plan, query.number, today, request.settings.due_soon_days)
+    if detail is None:
+        first, last, count = await task_numbers(request.session, plan.id)
+        raise UserError("errors/unknown_task", number=query.number, year=plan.year, first=first, last=last, count=count)
+    everything = sees_everything(request.official)
+    visible = [line for line, path in detail.lines if everything or path.startswith(own.path)]  # Unit.is_within
+    if not visible:
+        raise UserError("errors/not_your_unit", number=query.number)
+    lead = [line.unit_id for line, _ in detail.lines if line.role == "lead"]
+    cooperating = [line.unit_id for line, _ in detail.lines if line.role == "cooperate"]
+    shown = sorted(visible, key=lambda ln: (ln.role != "lead", ln.done, ln.days_left, ln.progress))[:MAX_UNITS]
+    reports = await latest_reports(request.session, [line.assignment_id for line in visible])
+    names = await unit_names(
+        request.session, {*lead, *cooperating[:MAX_UNITS], *(ln.unit_id for ln in shown), *(r.unit_id for r in reports)}
+    )
+    mine = any(line.unit_id == own.id for line, _ in detail.lines)
+    buttons = [[Button("tasks.update", f"/capnhat {query.number}", {"number": query.number})]]
+    return Reply(
+        "tasks/detail",
+        {
+            "plan": plan,
+            "task": detail.task,
+            "lead": [names[i] for i in lead],
+            "cooperating": [names[i] for i in cooperating[:MAX_UNITS]],
+            "more_cooperating": max(0, len(cooperating) - MAX_UNITS),
+            "assignments": [(names[line.unit_id], line) for line in shown],
+            "more_assignments": len(visible) - len(shown),
+            "counts": StatusCounts.of(line.status for line in visible),
+            "reports": [(names[r.unit_id], r) for r in reports],
+        },
+        buttons=buttons if mine and query.year is None else [],
+    )

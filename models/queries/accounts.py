@@ -1,0 +1,138 @@
+"""Officials and their chat accounts: invite codes (creating and redeeming them), the audit log.
+
+``create_invite`` is shared by the admin command ``/moi`` and the CLI ``cchc-bot invite``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.enums import Role
+from models.system import AuditEntry
+from models.units import ChatAccount, Invite, Official, Unit
+
+# No 0/O, 1/I/L: a code read aloud or copied from paper is not misread.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+
+def new_code(length: int = CODE_LENGTH) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def audit(
+    session: AsyncSession,
+    *,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    subject: str = "",
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Add one line to the audit log (written with the rest of the unit of work)."""
+    session.add(AuditEntry(at=at, actor_id=actor_id, action=action, subject=subject, detail=detail or {}))
+
+
+async def create_invite(
+    session: AsyncSession,
+    unit: Unit,
+    role: Role,
+    full_name: str,
+    created_by_id: int | None,
+    now: datetime,
+    ttl: timedelta,
+) -> Invite:
+    """A new single-use code for ``unit`` and ``role`` that expires ``ttl`` after ``now``."""
+    code = new_code()
+    while (await session.execute(select(Invite.id).where(Invite.code == code))).first() is not None:
+        code = new_code()
+    invite = Invite(
+        code=code,
+        unit_id=unit.id,
+        role=role,
+        full_name=full_name.strip(),
+        created_by_id=created_by_id,
+        created_at=now,
+        expires_at=now + ttl,
+    )
+    session.add(invite)
+    await session.flush()
+    audit(
+        session,
+        at=now,
+        actor_id=created_by_id,
+        action="invite.create",
+        subject=code,
+        detail={"unit_id": unit.id, "role": str(role), "full_name": invite.full_name},
+    )
+    return invite
+
+
+class InviteProblem(StrEnum):
+    UNKNOWN = "unknown"
+    USED = "used"
+    EXPIRED = "expired"
+
+
+class InviteRefused(Exception):
+    def __init__(self, problem: InviteProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class ChatIdentity:
+    channel: str
+    external_id: str
+    chat_id: str
+    display_name: str = ""
+
+
+async def redeem_invite(session: AsyncSession, code: str, who: ChatIdentity, now: datetime) -> Official:
+    """Create the official an invite stands for and bind the chat account to them.
+
+    Raises ``InviteRefused`` for an unknown, used or expired code. Marking the invite used is one
+    conditional UPDATE, so two people racing with the same code cannot both succeed.
+    """
+    invite = (await session.execute(select(Invite).where(Invite.code == code.strip().upper()))).scalar_one_or_none()
+    if invite is None:
+        raise InviteRefused(InviteProblem.UNKNOWN)
+    if invite.used_at is not None:
+        raise InviteRefused(InviteProblem.USED)
+    if invite.expires_at <= now:
+        raise InviteRefused(InviteProblem.EXPIRED)
+    claimed = await session.execute(
+        update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None)).values(used_at=now)
+    )
+    if getattr(claimed, "rowcount", 0) != 1:
+        raise InviteRefused(InviteProblem.USED)
+    official = Official(
+        full_name=invite.full_name or who.display_name or who.external_id,
+        title=invite.title,
+        role=invite.role,
+        unit_id=invite.unit_id,
+        created_at=now,
+    )
+    session.add(official)
+    await session.flush()
+    account = (
+        await session.execute(
+            select(ChatAccount).where(ChatAccount.channel == who.channel, ChatAccount.external_id == who.external_id)
+        )
+    ).scalar_one_or_none()
+    if account is None:
+        account = ChatAccount(channel=who.channel, external_id=who.external_id, created_at=now)
+        session.add(account)
+    account.official_id = official.id  # an account of a deactivated official moves to the new one
+    account.chat_id, account.display_name, account.last_seen_at = who.chat_id, who.display_name, now
+    await session.execute(update(Invite).where(Invite.id == invite.id).values(used_by_id=official.id))
+    audit(session, at=now, actor_id=official.id, action="account.register", subject=invite.code)
+    await session.flush()
+    return official

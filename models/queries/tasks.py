@@ -1,0 +1,278 @@
+"""Questions about plans, tasks and assignments (for /nhiemvu and /capnhat), and recording progress.
+
+Every function here touches a handful of rows through an index: one unit's assignments in one plan
+(``assignments.unit_id``), one task's assignments (``assignments.task_id``), one plan's tasks
+(``tasks.plan_id``). Status comes from ``models.rules.task_status``; the per-unit counts of a whole
+plan are computed by the database with the same rule (``status_case``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Date, and_, case, func, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.enums import AssignmentRole, TaskStatus
+from models.plans import Assignment, Plan, ProgressReport, Task
+from models.queries.accounts import audit
+from models.rules import StatusCounts, days_left, task_status
+from models.units import Official, Unit
+
+LINK = re.compile(r"https?://\S+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    """One task as one unit sees it: the task and that unit's assignment, with its status today."""
+
+    task_id: int
+    number: int
+    content: str
+    field: int | None
+    deadline_text: str
+    due_date: date
+    assignment_id: int
+    unit_id: int
+    role: AssignmentRole
+    progress: int
+    completed_on: date | None
+    status: TaskStatus
+    days_left: int  # negative when overdue
+
+    @property
+    def days_late(self) -> int:
+        return max(0, -self.days_left)
+
+    @property
+    def done(self) -> bool:
+        return self.status in (TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE)
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    assignment_id: int
+    unit_id: int
+    percent: int
+    note: str
+    evidence: str
+    evidence_kind: str
+    reported_by: str
+    reported_at: datetime
+
+
+@dataclass(frozen=True)
+class TaskDetail:
+    plan: Plan
+    task: Task
+    lines: list[tuple[TaskLine, str]]  # every assignment of the task with its unit's path, lead first
+
+
+def _root_id(unit: Unit) -> int:
+    return int(unit.path.strip("/").split("/")[0])
+
+
+async def plan_for(session: AsyncSession, unit: Unit, year: int | None = None) -> Plan | None:
+    """The latest plan (or the plan of ``year``) issued in ``unit``'s tree, or issued by no unit."""
+    issuer_path = select(Unit.path).where(Unit.id == Plan.issuing_unit_id).scalar_subquery()  # a primary-key look-up
+    stmt = (
+        select(Plan)
+        .where(or_(Plan.issuing_unit_id.is_(None), issuer_path.startswith(f"/{_root_id(unit)}/", autoescape=True)))
+        .order_by(Plan.year.desc(), Plan.id.desc())
+        .limit(1)
+    )
+    if year is not None:
+        stmt = stmt.where(Plan.year == year)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+_LINE = (
+    Task.id,
+    Task.number,
+    Task.content,
+    Task.field,
+    Task.deadline_text,
+    Task.due_date,
+    Assignment.id,
+    Assignment.unit_id,
+    Assignment.role,
+    Assignment.progress,
+    Assignment.completed_on,
+)
+
+
+def _line(row: Sequence[Any], today: date, due_soon_days: int) -> TaskLine:
+    """A TaskLine from a row that starts with the ``_LINE`` columns (plain columns: no ORM objects to build)."""
+    task_id, number, content, field, deadline_text, due, assignment_id, unit_id, role, progress, completed_on = row[:11]
+    return TaskLine(
+        task_id,
+        number,
+        content,
+        field,
+        deadline_text,
+        due,
+        assignment_id,
+        unit_id,
+        AssignmentRole(role),
+        progress,
+        completed_on,
+        task_status(due, progress, completed_on, today, due_soon_days),
+        days_left(due, today),
+    )
+
+
+async def unit_tasks(
+    session: AsyncSession, plan_id: int, unit_id: int, today: date, due_soon_days: int
+) -> list[TaskLine]:
+    """The unit's assignments in the plan, in task order, with their status on ``today``."""
+    rows = await session.execute(
+        select(*_LINE)
+        .join(Assignment, Assignment.task_id == Task.id)
+        .where(Assignment.unit_id == unit_id, Task.plan_id == plan_id)
+        .order_by(Task.number)
+    )
+    return [_line(row, today, due_soon_days) for row in rows]
+
+
+def status_case(today: date, due_soon_days: int) -> Any:
+    """``models.rules.task_status`` as a SQL expression over Task and Assignment."""
+    done = Assignment.progress >= 100
+    finished = func.coalesce(Assignment.completed_on, literal(today, Date))
+    soon = today + timedelta(days=due_soon_days)
+    return case(
+        (and_(done, finished <= Task.due_date), TaskStatus.DONE_ON_TIME.value),
+        (done, TaskStatus.DONE_LATE.value),
+        (Task.due_date < literal(today, Date), TaskStatus.OVERDUE.value),
+        (Task.due_date <= literal(soon, Date), TaskStatus.IN_TIME.value),
+        else_=TaskStatus.NOT_YET_DUE.value,
+    )
+
+
+async def counts_by_unit(
+    session: AsyncSession, plan_id: int, today: date, due_soon_days: int
+) -> dict[int, StatusCounts]:
+    """For every unit with an assignment in the plan, how many are in each status (one GROUP BY)."""
+    status = status_case(today, due_soon_days).label("status")
+    rows = await session.execute(
+        select(Assignment.unit_id, status, func.count())
+        .join(Task, Task.id == Assignment.task_id)
+        .where(Task.plan_id == plan_id)
+        .group_by(Assignment.unit_id, status)
+    )
+    tallies: dict[int, dict[str, int]] = {}
+    for unit_id, value, n in rows:
+        tallies.setdefault(unit_id, {})[value] = n
+    return {unit_id: StatusCounts(**tally) for unit_id, tally in tallies.items()}
+
+
+async def task_by_number(session: AsyncSession, plan_id: int, number: int) -> Task | None:
+    return (
+        await session.execute(select(Task).where(Task.plan_id == plan_id, Task.number == number))
+    ).scalar_one_or_none()
+
+
+async def task_numbers(session: AsyncSession, plan_id: int) -> tuple[int, int, int]:
+    """The first and last task numbers of a plan and how many tasks it has (0, 0, 0 when empty)."""
+    row = (
+        await session.execute(
+            select(func.min(Task.number), func.max(Task.number), func.count()).where(Task.plan_id == plan_id)
+        )
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
+
+
+async def task_detail(
+    session: AsyncSession, plan: Plan, number: int, today: date, due_soon_days: int
+) -> TaskDetail | None:
+    """Task ``number`` of the plan with all its assignments and their units' paths (two queries)."""
+    task = await task_by_number(session, plan.id, number)
+    if task is None:
+        return None
+    unit_path = select(Unit.path).where(Unit.id == Assignment.unit_id).scalar_subquery()  # primary-key look-ups
+    rows = await session.execute(
+        select(*_LINE, unit_path)
+        .select_from(Assignment)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(Assignment.task_id == task.id)
+        .order_by(Assignment.role.desc(), Assignment.unit_id)  # "lead" sorts after "cooperate": desc puts it first
+    )
+    return TaskDetail(plan, task, [(_line(row, today, due_soon_days), row[11]) for row in rows])
+
+
+async def latest_reports(session: AsyncSession, assignment_ids: Sequence[int], limit: int = 5) -> list[ReportLine]:
+    """The most recent progress reports on these assignments, newest first, with who reported."""
+    if not assignment_ids:
+        return []
+    rows = await session.execute(
+        select(ProgressReport, Assignment.unit_id, Official.full_name)
+        .join(Assignment, Assignment.id == ProgressReport.assignment_id)
+        .outerjoin(Official, Official.id == ProgressReport.reported_by_id)
+        .where(ProgressReport.assignment_id.in_(list(assignment_ids)))
+        .order_by(ProgressReport.reported_at.desc(), ProgressReport.id.desc())
+        .limit(limit)
+    )
+    return [
+        ReportLine(r.assignment_id, unit_id, r.percent, r.note, r.evidence, r.evidence_kind, name or "", r.reported_at)
+        for r, unit_id, name in rows
+    ]
+
+
+async def assignment_of(session: AsyncSession, task_id: int, unit_id: int) -> Assignment | None:
+    return (
+        await session.execute(select(Assignment).where(Assignment.task_id == task_id, Assignment.unit_id == unit_id))
+    ).scalar_one_or_none()
+
+
+def evidence_in(note: str) -> str:
+    """The first http(s) link in a note, or ""."""
+    found = LINK.search(note)
+    return found.group(0).rstrip(".,;)") if found else ""
+
+
+async def record_progress(
+    session: AsyncSession,
+    assignment: Assignment,
+    *,
+    percent: int,
+    note: str,
+    by_id: int | None,
+    now: datetime,
+    today: date,
+    evidence: str = "",
+    evidence_kind: str = "",
+) -> ProgressReport:
+    """Store a progress report and move the assignment to ``percent`` (completed today at 100)."""
+    if not 0 <= percent <= 100:
+        raise ValueError(f"percent out of range: {percent}")
+    if not evidence and (link := evidence_in(note)):
+        evidence, evidence_kind = link, "link"
+    report = ProgressReport(
+        assignment_id=assignment.id,
+        percent=percent,
+        note=note.strip(),
+        evidence=evidence,
+        evidence_kind=evidence_kind,
+        reported_by_id=by_id,
+        reported_at=now,
+    )
+    session.add(report)
+    previous = assignment.progress
+    if percent >= 100:
+        assignment.completed_on = assignment.completed_on if previous >= 100 else today
+    else:
+        assignment.completed_on = None
+    assignment.progress, assignment.updated_at = percent, now
+    audit(
+        session,
+        at=now,
+        actor_id=by_id,
+        action="progress.report",
+        subject=f"assignment:{assignment.id}",
+        detail={"task_id": assignment.task_id, "from": previous, "to": percent, "evidence": evidence_kind},
+    )
+    await session.flush()
+    return report

@@ -1,0 +1,113 @@
+"""The renderer: numbers and dates as each language writes them, escaping in HTML, numbered buttons."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from bot.render import TEMPLATES, Renderer
+from handlers.base import Button, Reply
+
+PROBE = (
+    "{{ score|num }}|{{ people|num(0) }}|{{ rate|pct }}|{{ up|signed }}|{{ down|signed }}|{{ zero|signed }}"
+    "|{{ when|day }}|{{ at|day }}|{{ missing|num }}|{{ unknown() }}"
+)
+VALUES = {
+    "score": Decimal("85.94"),
+    "people": 1800,
+    "rate": Decimal("98.62"),
+    "up": Decimal("3.31"),
+    "down": Decimal("-0.37"),
+    "zero": Decimal("0"),
+    "when": date(2024, 9, 30),
+    "at": datetime(2024, 9, 30, 1, 5, tzinfo=UTC),
+    "missing": None,
+}
+
+
+@pytest.fixture
+def renderer(tmp_path: Path) -> Renderer:
+    for lang, unknown in (("vi", "chưa có số liệu"), ("en", "not available")):
+        (tmp_path / lang / "labels").mkdir(parents=True)
+        macros = f"{{% macro unknown() %}}{unknown}{{% endmacro %}}\n"
+        macros += "{% macro pick(n) %}Chọn <{{ n }}>{% endmacro %}\n"
+        (tmp_path / lang / "labels" / "common.j2").write_text(macros)
+        (tmp_path / lang / "probe.j2").write_text(PROBE)
+        (tmp_path / lang / "note.j2").write_text("{{ title|bold }}: {{ note }} {{ note|italic }}")
+    return Renderer(tmp_path)
+
+
+def test_vietnamese_numbers_and_dates(renderer: Renderer) -> None:
+    text = renderer.render("vi", Reply("probe", VALUES))
+    assert text.split("|") == [
+        "85,94",
+        "1.800",
+        "98,62%",
+        "+3,31",
+        "−0,37",
+        "0,00",
+        "30/09/2024",
+        "08:05 30/09/2024",  # shown in Asia/Ho_Chi_Minh
+        "chưa có số liệu",
+        "chưa có số liệu",
+    ]
+
+
+def test_english_numbers(renderer: Renderer) -> None:
+    text = renderer.render("en", Reply("probe", VALUES))
+    assert text.split("|")[:4] == ["85.94", "1,800", "98.62%", "+3.31"]
+    assert text.split("|")[-1] == "not available"
+
+
+def test_unknown_language_falls_back_to_vietnamese(renderer: Renderer) -> None:
+    assert renderer.render("fr", Reply("probe", VALUES)).startswith("85,94|1.800")
+
+
+def test_html_escapes_user_text_and_bolds_with_tags(renderer: Renderer) -> None:
+    reply = Reply("note", {"title": "Tiêu đề <x>", "note": "<script>alert('x')</script> & co"})
+    html = renderer.render("vi", reply, "html")
+    assert html.startswith("<b>Tiêu đề &lt;x&gt;</b>: &lt;script&gt;")
+    assert "&amp; co" in html and "<i>&lt;script&gt;" in html
+    assert "<script>" not in html
+
+
+def test_text_format_keeps_user_text_as_typed(renderer: Renderer) -> None:
+    reply = Reply("note", {"title": "Tiêu đề <x>", "note": "a & b"})
+    assert renderer.render("vi", reply, "text") == "Tiêu đề <x>: a & b a & b"
+
+
+def test_numbered_buttons_become_numbered_lines(renderer: Renderer) -> None:
+    buttons = [[Button("common.pick", "/x 1", {"n": 1}), Button("common.pick", "/x 2", {"n": 2})]]
+    buttons += [[Button("common.unknown", "/x 3")]]
+    reply = Reply("note", {"title": "T", "note": "n"}, buttons=buttons)
+    assert renderer.render("vi", reply, numbered_buttons=True).endswith(
+        "\n\n1. Chọn <1>\n2. Chọn <2>\n3. chưa có số liệu"
+    )
+    assert renderer.render("vi", reply) == "T: n n"
+
+
+def test_labels_come_from_the_family_macro(renderer: Renderer) -> None:
+    assert renderer.label("vi", Button("common.pick", "/x", {"n": 7})) == "Chọn <7>"
+    with pytest.raises(KeyError):
+        renderer.label("vi", Button("common.nothing", "/x"))
+
+
+def test_unknown_format_is_refused(renderer: Renderer) -> None:
+    with pytest.raises(ValueError):
+        renderer.render("vi", Reply("probe", VALUES), "markdown")
+
+
+def test_real_labels_render_in_both_languages() -> None:
+    real = Renderer()
+    assert real.label("vi", Button("tasks.detail", "/nhiemvu 12", {"number": 12})) == "Nhiệm vụ 12"
+    assert real.label("en", Button("tasks.detail", "/nhiemvu 12", {"number": 12})) == "Task 12"
+    assert real.label("vi", Button("common.yes", "/capnhat dongy")) == "Đồng ý"
+
+
+def test_every_template_exists_in_both_languages() -> None:
+    vi = {p.relative_to(TEMPLATES / "vi") for p in (TEMPLATES / "vi").rglob("*.j2")}
+    en = {p.relative_to(TEMPLATES / "en") for p in (TEMPLATES / "en").rglob("*.j2")}
+    assert sorted(map(str, vi ^ en)) == []
