@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 11:36:04.078212
+Create Date: 2026-11-23 12:16:38.234297
 """
 
 from collections.abc import Sequence
@@ -60,7 +60,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('units', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_units_parent_id'), ['parent_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_units_path'), ['path'], unique=False)
+        batch_op.create_index('ix_units_path', ['path'], unique=False, postgresql_ops={'path': 'varchar_pattern_ops'})
 
     op.create_table('drives',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -418,7 +418,7 @@ def downgrade() -> None:
     op.drop_table('index_components')
     op.drop_table('drives')
     with op.batch_alter_table('units', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_units_path'))
+        batch_op.drop_index('ix_units_path', postgresql_ops={'path': 'varchar_pattern_ops'})
         batch_op.drop_index(batch_op.f('ix_units_parent_id'))
 
     op.drop_table('units')
