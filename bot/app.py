@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-import handlers.registry  # noqa: F401  (registers every command)
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+import handlers.registry  # noqa: F401  (registers every command)
 from bot.config import Config
 from bot.render import Renderer
 from handlers.base import Settings

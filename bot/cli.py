@@ -89,13 +89,20 @@ async def cmd_run(config: Config, args: argparse.Namespace) -> int:
 
     app = build(config)
     try:
-        loaded = await prepare(app)
-        if loaded:
-            log.info("Loaded the demo data (%s)", loaded)
-        if config.telegram.token or config.zalo.token:
+        await prepare(app)
+        if config.telegram.token:
+            from bot.telegram import StartError, run
+
+            if config.zalo.token:
+                log.warning("A Zalo token is configured, but the Zalo channel is not in this version: Telegram only.")
+            try:
+                return await run(app)
+            except StartError as exc:
+                raise CliError(str(exc)) from exc
+        if config.zalo.token:
             raise CliError(
-                "a Telegram/Zalo token is configured, but this version has only the console channel; "
-                "remove the token (or use `cchc-bot chat`)"
+                "a Zalo token is configured, but this version has no Zalo channel yet; "
+                "remove [zalo].token (or use `cchc-bot chat`)"
             )
         log.info("No Telegram or Zalo token configured: starting the console chat.")
         return await chat(app, config.console.account)

@@ -49,3 +49,39 @@ async def run_import(config: Config, args: argparse.Namespace) -> int:
             return 0
     finally:
         await app.close()
+
+
+async def run_invite(config: Config, args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from handlers.account import ROLE_NAMES, invite_reply, parse_role
+    from handlers.base import UserError
+
+    await upgrade(config.database.url)
+    app = build(config)
+    lang = config.bot.default_language
+    try:
+        role = parse_role(args.role)
+        if role is None:
+            print(app.renderer.render(lang, Reply("errors/bad_role", {"roles": ROLE_NAMES})), file=sys.stderr)
+            return 1
+        async with app.sessions() as session:
+            try:
+                reply = await invite_reply(
+                    session,
+                    args.unit,
+                    role,
+                    args.name,
+                    actor_id=None,
+                    now=app.clock.now(),
+                    ttl=timedelta(hours=config.bot.invite_ttl_hours),
+                    bot_username=config.telegram.bot_username,
+                )
+            except UserError as refusal:
+                print(app.renderer.render(lang, Reply(refusal.template, refusal.context)), file=sys.stderr)
+                return 1
+            await session.commit()
+        print(app.renderer.render(lang, reply))
+        return 0
+    finally:
+        await app.close()

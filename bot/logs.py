@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import quote
 
-_TOKEN = re.compile(r"(bot)?\d{6,}:[A-Za-z0-9_-]{20,}")
+_TOKEN = re.compile(r"(bot)?\d{6,}(:|%3[Aa])[A-Za-z0-9_-]{20,}")  # %3A: the token URL-encoded (file URLs)
 
 
 class RedactSecrets(logging.Filter):
@@ -14,7 +15,8 @@ class RedactSecrets(logging.Filter):
 
     def __init__(self, secrets: list[str] | None = None) -> None:
         super().__init__()
-        self.secrets = [s for s in (secrets or []) if len(s) >= 6]
+        given = [s for s in (secrets or []) if len(s) >= 6]
+        self.secrets = given + [quote(s, safe="") for s in given if quote(s, safe="") != s]
 
     def redact(self, text: str) -> str:
         for secret in self.secrets:
@@ -38,5 +40,5 @@ def setup(level: str = "INFO", secrets: list[str] | None = None) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "apscheduler.executors.default"):
+    for noisy in ("httpx", "httpcore", "apscheduler.executors.default", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

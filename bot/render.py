@@ -16,6 +16,8 @@ from typing import Any
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup, escape
 
 from handlers.base import Button, Reply
@@ -49,6 +51,18 @@ class Renderer:
         return str(macro(**button.args)).strip()
 
 
+class EscapeTemplateText(Extension):
+    """In HTML, a template's own words are text too: "/start <mã mời>" must reach Telegram as
+    ``&lt;mã mời&gt;``, or Telegram refuses the message. Emphasis comes from the ``bold``/``italic`` filters."""
+
+    def filter_stream(self, stream: TokenStream) -> TokenStream:
+        return TokenStream(
+            (Token(t.lineno, t.type, str(escape(t.value))) if t.type == "data" else t for t in stream),
+            stream.name,
+            stream.filename,
+        )
+
+
 def _lang(lang: str) -> str:
     return lang if lang in LANGUAGES else LANGUAGES[0]
 
@@ -64,6 +78,7 @@ def _environment(templates: Path, lang: str, fmt: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        extensions=[EscapeTemplateText] if fmt == "html" else [],
     )
     locale = LOCALES[lang]
     html = fmt == "html"

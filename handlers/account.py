@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import own_unit
 from handlers.base import ADMINS, Button, Reply, Request, UserError, command, unique_commands
@@ -90,28 +92,48 @@ async def invite(request: Request) -> Reply:
     if split is None:
         raise UserError("errors/bad_role", roles=ROLE_NAMES)
     at, width, role = split
-    unit_text = " ".join(request.args[:at])
-    unit = await find_unit(request.session, unit_text)
-    if unit is None:
-        raise UserError("errors/unknown_unit", text=unit_text)
     assert request.official is not None
-    created = await create_invite(
+    return await invite_reply(
         request.session,
-        unit,
+        " ".join(request.args[:at]),
         role,
         " ".join(request.args[at + width :]),
-        request.official.id,
-        request.clock.now(),
-        timedelta(hours=request.settings.invite_ttl_hours),
+        actor_id=request.official.id,
+        now=request.clock.now(),
+        ttl=timedelta(hours=request.settings.invite_ttl_hours),
+        bot_username=request.settings.bot_username,
     )
-    bot = request.settings.bot_username.lstrip("@")
+
+
+def parse_role(text: str) -> Role | None:
+    """A role from what an admin types: "canbo", "cán bộ", "officer", "lanhdao", ..."""
+    return ROLE_WORDS.get("".join(fold(text).split()))
+
+
+async def invite_reply(
+    session: AsyncSession,
+    unit_text: str,
+    role: Role,
+    full_name: str,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    ttl: timedelta,
+    bot_username: str,
+) -> Reply:
+    """Create an invite for the unit named ``unit_text`` and describe it (used by /moi and the CLI)."""
+    unit = await find_unit(session, unit_text)
+    if unit is None:
+        raise UserError("errors/unknown_unit", text=unit_text)
+    created = await create_invite(session, unit, role, full_name, actor_id, now, ttl)
+    bot = bot_username.lstrip("@")
     return Reply(
         "account/invite_created",
         {
             "code": created.code,
             "expires_at": created.expires_at,
             "link": f"https://t.me/{bot}?start={created.code}" if bot else "",
-            "unit": await unit_name(request.session, unit.id),
+            "unit": await unit_name(session, unit.id),
             "role": role.value,
             "full_name": created.full_name,
         },

@@ -1,0 +1,188 @@
+"""Charts as PNG images, drawn with matplotlib (Agg, no display) in a worker thread so the event loop
+keeps answering other chats while a chart is drawn.
+
+A handler asks for a chart with ``Reply.chart``; a channel that can send images calls ``Charts.draw``:
+
+- ``{"kind": "index_history", "index": "PAR", "unit_id": 1}``: the unit's score (top) and rank
+  (bottom, 1 at the top) in one index over the years, each year's change labelled.
+- ``{"kind": "drive_leaderboard", "drive_id": 3}``: the drive's standings as horizontal bars.
+
+Numbers come from ``models.queries.charts``; every word on a chart from
+``templates/<lang>/labels/charts.j2``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import textwrap
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.render import Renderer
+from handlers.base import Button
+from models import Clock
+from models.queries.charts import DriveBars, IndexHistory, drive_bars, index_history
+
+log = logging.getLogger(__name__)
+_DRAWING = threading.Lock()  # matplotlib's font cache and text layout are not thread-safe
+UP, DOWN, FLAT = "#1a7f37", "#cf222e", "#57606a"
+
+
+@dataclass(frozen=True)
+class Words:
+    title: str
+    axes: tuple[str, ...]
+    values: list[str]  # one label per data point (or bar)
+    changes: list[tuple[str, str]]  # per step between two years: (points, places)
+
+
+class Charts:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock, renderer: Renderer) -> None:
+        self.sessions, self.clock, self.renderer = sessions, clock, renderer
+
+    async def draw(self, lang: str, spec: Mapping[str, Any]) -> bytes | None:
+        """The PNG for ``spec``; None when there is nothing to draw (no data, an unknown kind)."""
+        kind = spec.get("kind")
+        async with self.sessions() as session:
+            if kind == "index_history":
+                history = await index_history(session, str(spec["index"]), int(spec["unit_id"]))
+                if history is None:
+                    return None
+                words = self._history_words(lang, history)
+                return await asyncio.to_thread(_locked, _index_png, history, words)
+            if kind == "drive_leaderboard":
+                board = await drive_bars(session, int(spec["drive_id"]), self.clock.today())
+                if board is None or not board.bars:
+                    return None
+                words = self._board_words(lang, board)
+                return await asyncio.to_thread(_locked, _board_png, board, words)
+        log.warning("unknown chart kind %r", kind)
+        return None
+
+    def _word(self, lang: str, macro: str, **args: Any) -> str:
+        return self.renderer.label(lang, Button(f"charts.{macro}", "", args), "text")
+
+    def _history_words(self, lang: str, history: IndexHistory) -> Words:
+        points = history.points
+        changes = []
+        for before, after in pairwise(points):
+            moved = after.score - before.score if after.score is not None and before.score is not None else None
+            places = before.rank - after.rank if after.rank is not None and before.rank is not None else None
+            changes.append(
+                (
+                    self._word(lang, "points_change", v=moved) if moved is not None else "",
+                    self._word(lang, "places_change", n=places) if places is not None else "",
+                )
+            )
+        return Words(
+            self._word(lang, "index_title", code=history.code, name=history.name_vi, unit=history.unit),
+            (
+                self._word(lang, "score_axis", kind=history.score_kind),
+                self._word(lang, "rank_axis"),
+                self._word(lang, "year_axis"),
+            ),
+            [self._word(lang, "value", v=p.score) if p.score is not None else "" for p in points]
+            + [self._word(lang, "rank_of", rank=p.rank, total=p.rank_total) if p.rank else "" for p in points],
+            changes,
+        )
+
+    def _board_words(self, lang: str, board: DriveBars) -> Words:
+        return Words(
+            self._word(lang, "leaderboard_title", title=board.title, day=board.as_of),
+            (self._word(lang, "points_axis"),),
+            [self._word(lang, "value", v=bar.points) for bar in board.bars],
+            [],
+        )
+
+
+def _locked(draw: Any, data: Any, words: Words) -> bytes:
+    with _DRAWING:
+        figure: Figure = draw(data, words)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+        return buffer.getvalue()
+
+
+def _colour(text: str) -> str:
+    return UP if text.startswith(("+", "↑")) else DOWN if text.startswith(("−", "↓")) else FLAT
+
+
+def _index_png(history: IndexHistory, words: Words) -> Figure:
+    years = [p.year for p in history.points]
+    figure = Figure(figsize=(8, 6.2))
+    top, bottom = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
+    figure.suptitle(textwrap.fill(words.title, 70), fontsize=12, fontweight="bold")
+    count = len(years)
+    score_labels, rank_labels = words.values[:count], words.values[count:]
+    scored = [
+        (p.year, float(p.score), label)
+        for p, label in zip(history.points, score_labels, strict=True)
+        if p.score is not None
+    ]
+    ranked = [
+        (p.year, p.rank, label) for p, label in zip(history.points, rank_labels, strict=True) if p.rank is not None
+    ]
+    if scored:
+        top.plot([x for x, _, _ in scored], [y for _, y, _ in scored], marker="o", color="#0969da", linewidth=2)
+        for x, y, label in scored:
+            top.annotate(label, (x, y), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=9)
+        low, high = min(y for _, y, _ in scored), max(y for _, y, _ in scored)
+        pad = max((high - low) * 0.25, 1.0)
+        top.set_ylim(low - pad, high + pad)
+    if ranked:
+        bottom.plot([x for x, _, _ in ranked], [y for _, y, _ in ranked], marker="s", color="#8250df", linewidth=2)
+        for x, y, label in ranked:
+            bottom.annotate(label, (x, y), textcoords="offset points", xytext=(0, -14), ha="center", fontsize=9)
+        worst = max(y for _, y, _ in ranked)
+        bottom.set_ylim(worst + max(2, worst * 0.15), max(0, min(y for _, y, _ in ranked) - max(2, worst * 0.15)))
+    for (before, after), (points, places) in zip(pairwise(years), words.changes, strict=True):
+        middle = (before + after) / 2
+        if points:
+            top.text(middle, 0.04, points, transform=top.get_xaxis_transform(), ha="center", fontsize=10,
+                     color=_colour(points))  # fmt: skip
+        if places:
+            bottom.text(middle, 0.06, places, transform=bottom.get_xaxis_transform(), ha="center", fontsize=10,
+                        color=_colour(places))  # fmt: skip
+    top.set_ylabel(words.axes[0])
+    bottom.set_ylabel(words.axes[1])
+    bottom.set_xlabel(words.axes[2])
+    bottom.set_xticks(years)
+    bottom.set_xticklabels([str(y) for y in years])
+    if count == 1:
+        bottom.set_xlim(years[0] - 1, years[0] + 1)
+    for axis in (top, bottom):
+        axis.grid(True, alpha=0.3)
+        axis.spines[["top", "right"]].set_visible(False)
+    return figure
+
+
+def _board_png(board: DriveBars, words: Words) -> Figure:
+    bars = board.bars
+    figure = Figure(figsize=(8, 1.2 + 0.36 * len(bars)))
+    axis = figure.subplots()
+    names = [f"{bar.rank}. {bar.unit[:38]}" for bar in bars]
+    values = [float(bar.points) for bar in bars]
+    colours = ["#bf8700" if bar.rank == 1 else "#0969da" for bar in bars]
+    axis.barh(range(len(bars)), values, color=colours)
+    axis.set_yticks(range(len(bars)))
+    axis.set_yticklabels(names, fontsize=9)
+    axis.invert_yaxis()
+    for position, (value, label) in enumerate(zip(values, words.values, strict=True)):
+        axis.text(value, position, f" {label}", va="center", fontsize=8)
+    axis.set_xlim(0, max(max(values, default=0) * 1.15, 1))
+    axis.set_xlabel(words.axes[0])
+    axis.set_title(textwrap.fill(words.title, 80), fontsize=11, fontweight="bold", loc="left")
+    axis.spines[["top", "right"]].set_visible(False)
+    return figure

@@ -1,0 +1,17 @@
+"""The Telegram channel on python-telegram-bot: polling or webhook, inline buttons, charts, files.
+
+- ``runner``: building, starting and stopping the Application (``running``, ``run``).
+- ``channel``: one update in, the router, the replies out.
+- ``updates``: Telegram update -> ``Incoming``; what may be answered in a group.
+- ``send``: ``Reply`` -> sendMessage / editMessageText / sendPhoto (split, keyboard, typing).
+- ``buttons``: inline keyboards; callback data over 64 bytes kept in the database.
+- ``commands``: the command menus (setMyCommands) per language and role.
+- ``errors``: the one error handler and admin alerts.
+- ``limits``: flood-limit pacing and retries (429 ``retry_after``, network errors, 5xx).
+- ``accounts``: the few database questions the channel asks itself.
+"""
+
+from bot.telegram.limits import Limits
+from bot.telegram.runner import StartError, build, run, running
+
+__all__ = ["Limits", "StartError", "build", "run", "running"]

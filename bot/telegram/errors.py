@@ -1,0 +1,76 @@
+"""One error handler for the Telegram channel. The user whose message failed gets a short polite
+message in their language with a reference; the admins get an alert with the same reference; the log
+gets the traceback (through the token-masking filter of ``bot.logs``); the process keeps running.
+
+Failures inside a handler are caught by the router, which answers ``errors/internal`` with a
+reference; the channel passes that reference to ``Alerts`` too, so admins hear of every failure once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+import time
+from collections import deque
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.telegram.accounts import chats_by_role, sender
+from bot.telegram.send import Sender
+from handlers.base import ADMINS, Reply
+from models import Clock
+
+log = logging.getLogger(__name__)
+
+ALERTS_PER_WINDOW = 5
+WINDOW_SECONDS = 600.0
+
+
+class Alerts:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, send: Sender, default_lang: str
+    ) -> None:
+        self.sessions, self.clock, self.sender, self.default_lang = sessions, clock, send, default_lang
+        self._recent: deque[float] = deque()
+
+    async def alert(self, reference: str, what: str) -> None:
+        """Tell every admin on Telegram; at most a few alerts per ten minutes (a failure storm is
+        one story, and the log has all of it)."""
+        now = time.monotonic()
+        while self._recent and now - self._recent[0] > WINDOW_SECONDS:
+            self._recent.popleft()
+        if len(self._recent) >= ALERTS_PER_WINDOW:
+            log.warning(
+                "admin alert %s not sent: %d alerts in the last %d s", reference, len(self._recent), WINDOW_SECONDS
+            )
+            return
+        self._recent.append(now)
+        context = {"reference": reference, "what": what, "at": self.clock.now()}
+        for chat_id, _role, lang in await chats_by_role(self.sessions, ADMINS, limit=20):
+            try:
+                await self.sender.send(chat_id, lang, Reply("telegram/admin_alert", context))
+            except TelegramError as exc:
+                log.warning("admin alert %s could not reach chat %s: %s", reference, chat_id, exc)
+
+    async def on_error(self, update: object, context: Any) -> None:
+        """python-telegram-bot's error handler: anything the channel itself failed at."""
+        error = getattr(context, "error", None)
+        reference = secrets.token_hex(4)
+        log.error("Telegram update failed (ref %s): %s", reference, type(error).__name__, exc_info=error)
+        chat = update.effective_chat if isinstance(update, Update) else None
+        user = update.effective_user if isinstance(update, Update) else None
+        if chat is not None:
+            lang = self.default_lang
+            with contextlib.suppress(Exception):
+                who = await sender(self.sessions, str(user.id)) if user else None
+                lang = who.language if who else lang
+            try:
+                await self.sender.send(str(chat.id), lang, Reply("errors/internal", {"reference": reference}))
+            except Exception as exc:  # the failure may be Telegram itself; the log has the story
+                log.warning("could not tell chat %s about error %s: %s", chat.id, reference, exc)
+        with contextlib.suppress(Exception):
+            await self.alert(reference, type(error).__name__)

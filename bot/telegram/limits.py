@@ -1,0 +1,151 @@
+"""Sending within Telegram's flood limits, and retrying what Telegram asks us to retry.
+
+Every Bot API call except getUpdates goes through ``PacingLimiter`` (python-telegram-bot's rate limiter
+hook). Calls that carry a ``chat_id`` wait for a token from two buckets: the bot's overall bucket
+(about 30 messages a second) and the chat's bucket (about 1 a second in a private chat with a small
+burst, about 20 a minute in a group). A 429 answer pauses every call for the advertised
+``retry_after``; a network error or a 5xx is retried with a short backoff. The bundled
+``AIORateLimiter`` would need the extra ``aiolimiter`` package and does not retry network errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+JSONDict = dict[str, Any]
+Result = bool | JSONDict | list[JSONDict]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Telegram's published limits; tests relax them to keep conversations fast."""
+
+    overall_per_second: float = 30
+    overall_burst: int = 30
+    chat_per_second: float = 1
+    chat_burst: int = 3
+    group_per_minute: float = 20
+    group_burst: int = 3
+    max_retries: int = 6
+    backoff_seconds: float = 0.25
+    margin_seconds: float = 0.05  # a paced send goes this much after its slot: clocks and networks jitter
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """The advertised pause (PTB keeps it as a timedelta; its public attribute may warn about ints)."""
+    value = getattr(exc, "_retry_after", None)
+    return value.total_seconds() if isinstance(value, timedelta) else 1.0
+
+
+class Bucket:
+    """A token bucket: ``burst`` calls at once, then ``rate`` calls a second."""
+
+    __slots__ = ("burst", "last", "rate", "tokens")
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens, self.last = float(burst), time.monotonic()
+
+    def delay(self) -> float:
+        """Take a token; return how long the caller must wait before using it (0 when available)."""
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
+        self.last = now
+        self.tokens -= 1
+        return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
+
+    def idle(self) -> bool:
+        return self.tokens + (time.monotonic() - self.last) * self.rate >= self.burst
+
+
+class PacingLimiter(BaseRateLimiter[int]):
+    """Pace sends per chat and overall; retry 429 after ``retry_after`` and network errors with backoff."""
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self._overall = Bucket(self.limits.overall_per_second, self.limits.overall_burst)
+        self._chats: dict[str, Bucket] = {}
+        self._resume = asyncio.Event()
+        self._resume.set()
+        self.retried = 0  # for tests and the benchmark
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+    def _chat_bucket(self, chat_id: Any) -> Bucket:
+        key = str(chat_id)
+        bucket = self._chats.get(key)
+        if bucket is None:
+            if len(self._chats) > 4096:  # forget chats whose bucket is full again
+                self._chats = {k: b for k, b in self._chats.items() if not b.idle()}
+            group = key.startswith("-") or not key.lstrip("-").isdigit()
+            bucket = (
+                Bucket(self.limits.group_per_minute / 60, self.limits.group_burst)
+                if group
+                else Bucket(self.limits.chat_per_second, self.limits.chat_burst)
+            )
+            self._chats[key] = bucket
+        return bucket
+
+    async def _pace(self, chat_id: Any) -> None:
+        if chat_id is None:
+            return
+        # Take the chat's slot first so one busy chat does not hold the overall bucket's tokens.
+        wait = self._chat_bucket(chat_id).delay()
+        if wait > 0:
+            await asyncio.sleep(wait + self.limits.margin_seconds)
+        wait = self._overall.delay()
+        if wait > 0:
+            await asyncio.sleep(wait + self.limits.margin_seconds)
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Result]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Result:
+        retries = self.limits.max_retries if rate_limit_args is None else rate_limit_args
+        chat_id = data.get("chat_id")
+        for attempt in range(retries + 1):
+            await self._resume.wait()
+            await self._pace(chat_id)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt == retries:
+                    raise
+                pause = retry_after_seconds(exc)
+                log.warning("Telegram asked to slow down (%s): pausing sends for %.1f s", endpoint, pause)
+                self.retried += 1
+                self._resume.clear()
+                try:
+                    await asyncio.sleep(float(pause) + 0.05)
+                finally:
+                    self._resume.set()
+            except (BadRequest, Forbidden):
+                raise  # a wrong request stays wrong (BadRequest is a NetworkError subclass)
+            except (NetworkError, TimedOut) as exc:
+                if attempt == retries:
+                    raise
+                self.retried += 1
+                pause = self.limits.backoff_seconds * (2**attempt)
+                log.warning("Telegram call %s failed (%s); retry %d in %.2f s", endpoint, exc, attempt + 1, pause)
+                await asyncio.sleep(pause)
+        raise AssertionError("unreachable")  # the loop returns or raises

@@ -1,0 +1,160 @@
+"""Starting and stopping the Telegram channel: python-telegram-bot's Application in polling mode (the
+default) or webhook mode, our pacing limiter, updates of different chats handled concurrently and
+those of one chat in order.
+
+``running(app)`` is the async context manager tests and the benchmark use; ``run(app)`` is what
+``cchc-bot run`` calls: it runs until SIGINT or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator, Awaitable
+from typing import Any
+
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, CallbackQueryHandler, MessageHandler
+from telegram.ext import filters as tg_filters
+
+from bot.app import App
+from bot.config import TelegramConfig
+from bot.telegram.channel import TelegramChannel
+from bot.telegram.limits import Limits, PacingLimiter
+
+log = logging.getLogger(__name__)
+
+TgApplication = Application[Any, Any, Any, Any, Any, Any]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+MAX_CONCURRENT_UPDATES = 256
+POLL_TIMEOUT = 10
+
+
+class StartError(Exception):
+    """The channel cannot start (a refused token, an unreachable server); the message is one line."""
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Updates of different chats run concurrently; those of one chat run one after another, so a
+    guided form's answers are read in the order they were typed."""
+
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(chat.id, asyncio.Lock())
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            if not lock.locked() and self._locks.get(chat.id) is lock:
+                del self._locks[chat.id]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+
+def file_url(base_url: str) -> str:
+    """The file download URL of a Bot API server: ``http://host:8081/bot`` -> ``http://host:8081/file/bot``."""
+    root, _, _ = base_url.rstrip("/").rpartition("/bot")
+    return f"{root}/file/bot" if root else base_url
+
+
+def webhook_url(config: TelegramConfig) -> str:
+    """The public URL Telegram posts to: the configured public URL, with the path when it lacks it."""
+    public = config.webhook_public_url.rstrip("/")
+    path = "/" + config.webhook_path.strip("/")
+    return public if public.endswith(path) else public + path
+
+
+def build(app: App, *, limits: Limits | None = None) -> tuple[TgApplication, TelegramChannel]:
+    """python-telegram-bot's Application wired to our channel (not started)."""
+    config = app.config.telegram
+    builder = (
+        ApplicationBuilder()
+        .token(config.token)
+        .rate_limiter(PacingLimiter(limits))
+        .concurrent_updates(ChatOrderedProcessor())
+        .job_queue(None)  # pushes are scheduled by jobs/, not by python-telegram-bot
+        .connection_pool_size(64)
+    )
+    if config.base_url:
+        builder = builder.base_url(config.base_url).base_file_url(file_url(config.base_url))
+    application: TgApplication = builder.build()
+    channel = TelegramChannel(app, application.bot)
+    application.add_handler(MessageHandler(tg_filters.UpdateType.MESSAGE, channel.on_update))
+    application.add_handler(CallbackQueryHandler(channel.on_update))
+    application.add_error_handler(channel.alerts.on_error)
+    return application, channel
+
+
+@contextlib.asynccontextmanager
+async def running(app: App, *, limits: Limits | None = None) -> AsyncIterator[TelegramChannel]:
+    """The channel, receiving updates (polling or webhook, as configured) until the block ends."""
+    config = app.config.telegram
+    application, channel = build(app, limits=limits)
+    try:
+        await application.initialize()  # getMe: checks the token
+    except InvalidToken as exc:
+        raise StartError("Telegram refused the bot token (getMe: Unauthorized): check [telegram].token") from exc
+    except NetworkError as exc:
+        where = config.base_url or "api.telegram.org"
+        raise StartError(f"cannot reach the Telegram Bot API at {where}: {exc}") from exc
+    try:
+        if not channel.bot_username:
+            channel.set_bot_username(application.bot.username)
+        await application.start()
+        updater = application.updater
+        assert updater is not None
+        if config.mode == "webhook":
+            await updater.start_webhook(
+                listen=config.webhook_listen,
+                port=config.webhook_port,
+                url_path=config.webhook_path.strip("/"),
+                webhook_url=webhook_url(config),
+                secret_token=config.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            log.info("Telegram @%s: webhook on %s:%d", channel.bot_username, config.webhook_listen, config.webhook_port)
+        else:
+            await updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES)
+            log.info("Telegram @%s: polling for updates", channel.bot_username)
+        channel.publish_menus()
+        yield channel
+    finally:
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await channel.wait_background()
+        await application.shutdown()
+
+
+async def run(app: App) -> int:
+    """Run the channel until SIGINT/SIGTERM; returns the exit code."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    for signum in signals:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    try:
+        async with running(app):
+            await stop.wait()
+    finally:
+        for signum in signals:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(signum)
+    log.info("Telegram channel stopped")
+    return 0

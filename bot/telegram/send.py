@@ -1,0 +1,147 @@
+"""From the core's Reply to Telegram calls: HTML text (the renderer escapes everything that came from
+data), the inline keyboard, an edit in place when a button asked for one, texts over 4,096 characters
+split at line ends, and a chart sent as a photo while the chat shows "typing" (the same chart asked
+again within ten minutes is re-sent by its Telegram file id, without drawing or uploading it)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest
+
+from bot.charts import Charts
+from bot.render import Renderer
+from bot.telegram.buttons import Buttons
+from handlers.base import Reply
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+CHART_CACHE_SECONDS = 600.0  # a chart's numbers change with an import or a day's measurements
+CHART_CACHE_SIZE = 512
+TYPING_EVERY = 4.5  # Telegram shows a chat action for about 5 seconds
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+_UNSAFE_CUT = re.compile(r"<[^>]*$|&[^;\s]*$")  # a cut inside a tag or an entity
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Pieces of at most ``limit`` characters, cut at line ends; a longer line is cut at a space, never
+    inside an HTML tag or entity."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit)
+            cut = cut if cut > limit // 2 else limit
+            unsafe = _UNSAFE_CUT.search(line[:cut])
+            if unsafe is not None and unsafe.start() > 0:
+                cut = unsafe.start()
+            head, line = line[:cut], line[cut:].lstrip(" ")
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(head)
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    if current.strip():
+        pieces.append(current)
+    return [piece for piece in pieces if piece.strip()]
+
+
+class Sender:
+    def __init__(self, bot: Bot, renderer: Renderer, buttons: Buttons, charts: Charts) -> None:
+        self.bot, self.renderer, self.buttons, self.charts = bot, renderer, buttons, charts
+        self._photos: dict[str, tuple[str, float]] = {}  # chart -> (Telegram file id, valid until)
+
+    async def send(self, chat_id: str, lang: str, reply: Reply, *, edit_message_id: str | None = None) -> None:
+        """Send one Reply to ``chat_id``; with ``edit_message_id``, replace that message where possible."""
+        text = self.renderer.render(lang, reply, "html")
+        markup = await self.buttons.keyboard(chat_id, lang, reply)
+        edited = False
+        if text:
+            if reply.edit and edit_message_id and len(text) <= MAX_TEXT:
+                edited = await self._edit(chat_id, int(edit_message_id), text, markup)
+            if not edited:
+                await self.send_text(chat_id, text, markup)
+        if reply.chart and not edited:  # a page turned in place keeps the chart already below it
+            await self._chart(chat_id, lang, reply.chart)
+
+    async def send_text(self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        pieces = split_text(text)
+        for number, piece in enumerate(pieces, start=1):
+            await self.bot.send_message(
+                chat_id,
+                piece,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup if number == len(pieces) else None,
+                link_preview_options=NO_PREVIEW,
+            )
+
+    async def _edit(self, chat_id: str, message_id: int, text: str, markup: InlineKeyboardMarkup | None) -> bool:
+        try:
+            await self.bot.edit_message_text(
+                text,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                link_preview_options=NO_PREVIEW,
+            )
+        except BadRequest as exc:
+            if "not modified" in str(exc):
+                return True  # the same page pressed twice: nothing to change
+            log.info("could not edit message %s in chat %s (%s); sending a new one", message_id, chat_id, exc)
+            return False
+        return True
+
+    async def _chart(self, chat_id: str, lang: str, spec: dict[str, Any]) -> None:
+        """Draw and send the chart; the same chart asked again soon is re-sent by its Telegram file id."""
+        key = json.dumps([lang, spec], sort_keys=True, default=str)
+        cached = self._photos.get(key)
+        if cached is not None and cached[1] > time.monotonic():
+            try:
+                await self.bot.send_photo(chat_id, cached[0])
+                return
+            except BadRequest:
+                del self._photos[key]
+        async with self.typing(chat_id):
+            png = await self.charts.draw(lang, spec)
+        if png is None:
+            return
+        message = await self.bot.send_photo(chat_id, png, filename="chart.png")
+        if message.photo:
+            if len(self._photos) >= CHART_CACHE_SIZE:
+                self._photos.pop(next(iter(self._photos)))
+            self._photos[key] = (message.photo[-1].file_id, time.monotonic() + CHART_CACHE_SECONDS)
+
+    @contextlib.asynccontextmanager
+    async def typing(self, chat_id: str) -> AsyncIterator[None]:
+        """Show "typing…" in the chat until the block ends (renewed every few seconds)."""
+
+        async def keep_typing() -> None:
+            while True:
+                with contextlib.suppress(Exception):  # a missed chat action is harmless
+                    await self.bot.send_chat_action(chat_id, ChatAction.TYPING)
+                await asyncio.sleep(TYPING_EVERY)
+
+        task = asyncio.create_task(keep_typing())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
