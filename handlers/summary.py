@@ -1,0 +1,34 @@
+"""/tomtat: one screen for a provincial leader with one minute to spare.
+
+Argument forms: ``/tomtat`` (the latest plan), ``/tomtat 2023`` (the plan of 2023). Leaders and admins only.
+"""
+
+from __future__ import annotations
+
+from handlers.access import own_unit
+from handlers.base import LEADERS, Reply, Request, UserError, command
+from handlers.scores import as_year
+from models.queries.scores import province_of
+from models.queries.summary import leader_summary
+from models.queries.tasks import plan_for
+
+
+@command("tomtat", roles=LEADERS, aliases=("summary",), intents=("tom tat", "bao cao nhanh"))
+async def summary(request: Request) -> Reply:
+    """The province's indices (latest year of each: score, rank x/N, change), the PAR INDEX fields that
+    fell most, the plan's reporting sentence ("Kế hoạch CCHC năm 2023: 48 nhiệm vụ. Đã hoàn thành: …"),
+    the units with most overdue assignments, and the current drive's top three and bottom three.
+
+    The reporting sentence counts TASKS, each once, by the status of its lead (chủ trì) assignment; the
+    overdue list counts ASSIGNMENTS (lead or cooperating) per unit."""
+    year = next((y for y in map(as_year, request.args) if y is not None), None)
+    province = await province_of(request.session, await own_unit(request))
+    today = request.clock.today()
+    found = await leader_summary(
+        request.session, province, today, plan_year=year, due_soon_days=request.settings.due_soon_days
+    )
+    if found is None:
+        latest = await plan_for(request.session, province)
+        raise UserError("errors/summary_no_plan", year=year, latest=latest.year if latest else None)
+    chart = {"kind": "index_history", "index": "PAR", "unit_id": province.id} if found.par else None
+    return Reply("summary/leader", {"s": found, "today": today}, chart=chart)

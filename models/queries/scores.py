@@ -1,0 +1,227 @@
+"""Published index results of a unit: the latest year of each index with its change against the
+previous year, one index's year in detail with its components, and the fields that fell most.
+
+"Previous year" is ``year - 1``. When that year's result is not stored (or lacks the value), the change
+is the one the report published with the result (``score_delta``/``rank_delta``), see ``rules.change``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.enums import UnitKind
+from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
+from models.queries.units import find_unit
+from models.rules import Change, change, fell_most
+from models.text import fold
+from models.tree import subtree_clause
+from models.units import Unit
+
+REPORT_ORDER = ("PAR", "SIPAS", "PAPI", "PCI", "DTI", "CCHC")
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    id: int
+    code: str  # PAR, SIPAS, ...
+    name_vi: str
+    name_en: str
+    score_kind: str  # points | percent
+
+
+@dataclass(frozen=True)
+class ResultLine:
+    """One unit's result in one index for one year, with the change against the year before."""
+
+    index: IndexInfo
+    result_id: int
+    unit_id: int
+    year: int
+    score: Decimal | None
+    rank: int | None
+    rank_total: int | None
+    group_label: str | None
+    previous_group_label: str | None
+    note: str
+    change: Change
+    previous_result_id: int | None
+
+
+@dataclass(frozen=True)
+class ComponentLine:
+    number: int
+    name_vi: str
+    name_en: str
+    score: Decimal | None
+    rank: int | None
+    rank_total: int | None
+    change: Change
+
+
+@dataclass(frozen=True)
+class IndexDetail:
+    result: ResultLine
+    components: list[ComponentLine]
+    fell_most: list[ComponentLine]
+    years: list[int]  # every year with a result of this index for this unit, newest first
+
+
+def _order(code: str) -> tuple[int, str]:
+    return (REPORT_ORDER.index(code) if code in REPORT_ORDER else len(REPORT_ORDER), code)
+
+
+def _info(index: ScoreIndex) -> IndexInfo:
+    return IndexInfo(index.id, index.code, index.name_vi, index.name_en, str(index.score_kind))
+
+
+async def list_indices(session: AsyncSession) -> list[IndexInfo]:
+    """Every index, in report order (PAR INDEX, SIPAS, PAPI, PCI, DTI, internal CCHC, then others)."""
+    rows = (await session.execute(select(ScoreIndex))).scalars()
+    return sorted((_info(i) for i in rows), key=lambda i: _order(i.code))
+
+
+async def find_index(session: AsyncSession, text: str) -> IndexInfo | None:
+    """An index by code, ignoring case and diacritics ("par", "Sipas", "par index")."""
+    wanted = fold(text).replace(" ", "").removesuffix("index")
+    for info in await list_indices(session):
+        if fold(info.code).replace(" ", "") in (wanted, f"{wanted}index"):
+            return info
+    return None
+
+
+async def province_of(session: AsyncSession, unit: Unit) -> Unit:
+    """The province ``unit`` lies in: the nearest province among itself and its ancestors, else its root."""
+    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    if not ids or unit.kind == UnitKind.PROVINCE:
+        return unit
+    chain = {u.id: u for u in (await session.execute(select(Unit).where(Unit.id.in_(ids)))).scalars()}
+    ordered = [chain[i] for i in ids if i in chain]
+    provinces = [u for u in ordered if u.kind == UnitKind.PROVINCE]
+    return provinces[-1] if provinces else (ordered[0] if ordered else unit)
+
+
+async def find_ranked_unit(session: AsyncSession, text: str, province: Unit) -> Unit | None:
+    """A unit named in a request: its code, else its name within ``province``, else anywhere."""
+    wanted = fold(text)
+    if not wanted:
+        return None
+    exact = (await session.execute(select(Unit).where(Unit.code == text.strip()))).scalar_one_or_none()
+    if exact is not None:
+        return exact
+    for candidate in (await session.execute(select(Unit).where(subtree_clause(province)))).scalars():
+        if wanted in (fold(candidate.name), fold(candidate.code)):
+            return candidate
+    return await find_unit(session, text)
+
+
+async def _results(session: AsyncSession, unit_id: int, index_id: int | None = None) -> list[IndexResult]:
+    query = select(IndexResult).where(IndexResult.unit_id == unit_id)
+    if index_id is not None:
+        query = query.where(IndexResult.index_id == index_id)
+    return list((await session.execute(query)).scalars())
+
+
+def _line(info: IndexInfo, result: IndexResult, previous: IndexResult | None) -> ResultLine:
+    return ResultLine(
+        index=info,
+        result_id=result.id,
+        unit_id=result.unit_id,
+        year=result.year,
+        score=result.score,
+        rank=result.rank,
+        rank_total=result.rank_total,
+        group_label=result.group_label,
+        previous_group_label=previous.group_label if previous else None,
+        note=result.note or "",
+        change=change(
+            result.score,
+            result.rank,
+            previous.score if previous else None,
+            previous.rank if previous else None,
+            result.score_delta,
+            result.rank_delta,
+        ),
+        previous_result_id=previous.id if previous else None,
+    )
+
+
+async def latest_results(session: AsyncSession, unit_id: int, year: int | None = None) -> list[ResultLine]:
+    """The unit's result in each index for its latest year (or for ``year``), in report order."""
+    rows = await session.execute(
+        select(IndexResult, ScoreIndex)
+        .join(ScoreIndex, ScoreIndex.id == IndexResult.index_id)
+        .where(IndexResult.unit_id == unit_id)
+    )
+    indices: dict[int, IndexInfo] = {}
+    by_index: dict[int, dict[int, IndexResult]] = {}
+    for result, index in rows:
+        indices.setdefault(index.id, _info(index))
+        by_index.setdefault(index.id, {})[result.year] = result
+    lines = []
+    for index_id, years in by_index.items():
+        chosen = year if year is not None else max(years)
+        if chosen in years:
+            lines.append(_line(indices[index_id], years[chosen], years.get(chosen - 1)))
+    return sorted(lines, key=lambda line: _order(line.index.code))
+
+
+async def result_years(session: AsyncSession, unit_id: int, index_id: int) -> list[int]:
+    """Years with a result of this index for this unit, newest first."""
+    rows = await session.execute(
+        select(IndexResult.year).where(IndexResult.unit_id == unit_id, IndexResult.index_id == index_id)
+    )
+    return sorted(rows.scalars(), reverse=True)
+
+
+async def component_lines(session: AsyncSession, result_id: int, previous_result_id: int | None) -> list[ComponentLine]:
+    """The components (PAR INDEX fields, SIPAS components) of a result, in report order, with changes."""
+    wanted = [result_id] if previous_result_id is None else [result_id, previous_result_id]
+    rows = await session.execute(
+        select(ComponentResult, IndexComponent)
+        .join(IndexComponent, IndexComponent.id == ComponentResult.component_id)
+        .where(ComponentResult.result_id.in_(wanted))
+    )
+    current: list[tuple[ComponentResult, IndexComponent]] = []
+    before: dict[int, ComponentResult] = {}
+    for part, component in rows:
+        if part.result_id == result_id:
+            current.append((part, component))
+        else:
+            before[part.component_id] = part
+    lines = []
+    for part, component in sorted(current, key=lambda pair: pair[1].number):
+        prev = before.get(part.component_id)
+        moved = change(
+            part.score,
+            part.rank,
+            prev.score if prev else None,
+            prev.rank if prev else None,
+            part.score_delta,
+            part.rank_delta,
+        )
+        lines.append(
+            ComponentLine(
+                component.number, component.name_vi, component.name_en, part.score, part.rank, part.rank_total, moved
+            )
+        )
+    return lines
+
+
+def fell_most_components(lines: list[ComponentLine], limit: int = 3) -> list[ComponentLine]:
+    """The components whose rank fell most, worst first (see ``rules.fell_most``)."""
+    return [line for line, _ in fell_most([(line, line.change) for line in lines], limit)]
+
+
+async def index_detail(session: AsyncSession, index: IndexInfo, unit_id: int, year: int | None) -> IndexDetail | None:
+    """One index's result for ``year`` (default: the latest) with components; None when there is none."""
+    by_year = {r.year: r for r in await _results(session, unit_id, index.id)}
+    chosen = year if year is not None else max(by_year, default=None)
+    if chosen is None or chosen not in by_year:
+        return None
+    line = _line(index, by_year[chosen], by_year.get(chosen - 1))
+    components = await component_lines(session, line.result_id, line.previous_result_id)
+    return IndexDetail(line, components, fell_most_components(components), sorted(by_year, reverse=True))

@@ -1,0 +1,147 @@
+"""The leader's one-screen summary (/tomtat): the province's indices, the PAR INDEX fields that fell
+most, the plan's reporting sentence, the units with most overdue assignments, the current drive's top
+and bottom.
+
+Every query is scoped to one province: its own results (``index_results.unit_id``), its plan's tasks
+(``tasks.plan_id``) and their assignments (``assignments.task_id``), the drives organised in it. Nothing
+scans another province's rows, so the time does not grow with the number of provinces stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Integer, Select, String, and_, cast, func, literal_column, null, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Executable
+
+from models.enums import AssignmentRole, TaskStatus
+from models.plans import Assignment, Plan, Task
+from models.queries.drives import Board, current_board
+from models.queries.scores import ComponentLine, ResultLine, component_lines, fell_most_components, latest_results
+from models.queries.tasks import plan_for, status_case
+from models.queries.units import UnitName, unit_names
+from models.rules import Standing, StatusCounts
+from models.units import Unit
+
+PAR = "PAR"
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    """The reporting sentence of one plan: its number of tasks and how many are in each status."""
+
+    plan_id: int
+    year: int
+    tasks: int
+    counts: StatusCounts
+
+
+@dataclass(frozen=True)
+class UnitTally:
+    unit_id: int
+    count: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    province_id: int
+    indices: list[ResultLine]  # latest year of each index
+    par: ResultLine | None  # the latest PAR INDEX result, whose fields ``fell`` lists
+    fell: list[ComponentLine]
+    plan: PlanReport | None
+    overdue_units: list[UnitTally]
+    board: Board | None
+    top: list[Standing]
+    bottom: list[Standing]
+    names: dict[int, UnitName]
+
+
+def _by_task(plan_id: int, today: date, due_soon_days: int) -> Select[tuple[str, str, int, int]]:
+    """("status", status, NULL, tasks): each TASK once, by its lead assignment's status."""
+    statuses = (
+        select(status_case(today, due_soon_days).label("status"))
+        .select_from(Task)
+        .outerjoin(Assignment, and_(Assignment.task_id == Task.id, Assignment.role == AssignmentRole.LEAD))
+        .where(Task.plan_id == plan_id)
+        .subquery()
+    )
+    return select(
+        literal_column("'status'").label("kind"),
+        statuses.c.status,
+        cast(null(), Integer).label("unit_id"),
+        func.count().label("n"),
+    ).group_by(statuses.c.status)
+
+
+def _overdue(plan_id: int, today: date, limit: int) -> Select[tuple[str, str, int, int]]:
+    """("unit", NULL, unit id, overdue assignments) for the ``limit`` units with most."""
+    n = func.count().label("n")
+    top = (
+        select(Assignment.unit_id, n)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(Task.plan_id == plan_id, Assignment.progress < 100, Task.due_date < today)
+        .group_by(Assignment.unit_id)
+        .order_by(n.desc(), Assignment.unit_id)
+        .limit(limit)
+        .subquery()
+    )
+    return select(literal_column("'unit'"), cast(null(), String), top.c.unit_id, top.c.n)
+
+
+async def _numbers(session: AsyncSession, statement: Executable) -> tuple[StatusCounts, list[UnitTally]]:
+    tally: dict[str, int] = {}
+    units: list[UnitTally] = []
+    for kind, status, unit_id, n in await session.execute(statement):
+        if kind == "status":
+            tally[TaskStatus(status).value] = int(n)
+        else:
+            units.append(UnitTally(int(unit_id), int(n)))
+    return StatusCounts(**tally), sorted(units, key=lambda u: (-u.count, u.unit_id))
+
+
+async def plan_task_counts(session: AsyncSession, plan_id: int, today: date, due_soon_days: int) -> StatusCounts:
+    """How many tasks of the plan are in each status, counting each TASK once by its lead assignment's
+    status (``rules.task_status``); a task with no lead unit counts as not done. One GROUP BY."""
+    return (await _numbers(session, _by_task(plan_id, today, due_soon_days)))[0]
+
+
+async def most_overdue_units(session: AsyncSession, plan_id: int, today: date, limit: int = 5) -> list[UnitTally]:
+    """Units with most overdue assignments (lead or cooperating, not done, deadline passed) in the plan."""
+    return (await _numbers(session, _overdue(plan_id, today, limit)))[1]
+
+
+async def plan_numbers(
+    session: AsyncSession, plan: Plan, today: date, due_soon_days: int, limit: int = 5
+) -> tuple[PlanReport, list[UnitTally]]:
+    """``plan_task_counts`` and ``most_overdue_units`` in one round trip (UNION ALL)."""
+    both = union_all(_by_task(plan.id, today, due_soon_days), _overdue(plan.id, today, limit))
+    counts, units = await _numbers(session, both)
+    return PlanReport(plan.id, plan.year, counts.total, counts), units
+
+
+async def leader_summary(
+    session: AsyncSession,
+    province: Unit,
+    today: date,
+    *,
+    plan_year: int | None = None,
+    due_soon_days: int = 30,
+    podium: int = 3,
+) -> Summary | None:
+    """Everything /tomtat shows for ``province``; None when ``plan_year`` was asked and has no plan."""
+    plan = await plan_for(session, province, plan_year)
+    if plan is None and plan_year is not None:
+        return None
+    indices = await latest_results(session, province.id)
+    par = next((line for line in indices if line.index.code == PAR), None)
+    fell = fell_most_components(await component_lines(session, par.result_id, par.previous_result_id)) if par else []
+    report, overdue = await plan_numbers(session, plan, today, due_soon_days) if plan else (None, [])
+    board = await current_board(session, province, today, organised=True)
+    standings = board.standings if board else []
+    top = standings[:podium]
+    bottom = standings[max(podium, len(standings) - podium) :]
+    ids = {province.id, *(u.unit_id for u in overdue), *(s.unit_id for s in top + bottom)}
+    names = await unit_names(session, ids)
+    return Summary(province.id, indices, par, fell, report, overdue, board, top, bottom, names)

@@ -1,0 +1,114 @@
+"""/diem as officials read it: the province's indices for leaders, a department's internal index, one
+index's year with its fields, unknown values shown as unknown, helpful refusals."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+import handlers.scores  # noqa: F401  (registers /diem)
+from tests.handlers._scores_fixtures import Province, ask, build, replies, router
+
+
+@pytest.fixture
+async def ls(sessions: async_sessionmaker[AsyncSession]) -> Province:
+    async with sessions() as session:
+        return await build(session)
+
+
+async def test_leader_sees_province_indices_with_rank_and_change(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    text = await ask(router(sessions), ls.leader, "/diem")
+    assert "UBND tỉnh Lạng Sơn" in text
+    assert "PAR INDEX 2023: 85,94 điểm, xếp 47/63, tăng 7 bậc" in text
+    assert "SIPAS 2023: chưa có số liệu (trên 79%), xếp 55/63, tăng 4 bậc" in text
+    assert "PAPI 2023: chưa có số liệu, xếp 21/63, giảm 8 bậc, −0,37 điểm; nhóm trung bình cao (năm trước: cao)" in text
+    assert "91,5" not in text  # Thái Nguyên's result stays out
+
+
+async def test_department_sees_its_internal_index(sessions: async_sessionmaker[AsyncSession], ls: Province) -> None:
+    text = await ask(router(sessions), ls.officer, "chỉ số")
+    assert "Sở Nội vụ" in text
+    assert "Chỉ số CCHC 2023: 88,50 điểm, xếp 3/20, tăng 2 bậc, +3,50 điểm" in text
+    assert "PAR INDEX" not in text
+
+
+async def test_par_2023_lists_fields_and_those_that_fell_most(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    bot = router(sessions)
+    _, got = await replies(bot, ls.chair, "/diem PAR 2023")
+    assert got[0].chart == {"kind": "index_history", "index": "PAR", "unit_id": ls.root.id}
+    text = await ask(bot, ls.chair, "/diem par 2023")
+    assert "PAR INDEX 2023 — UBND tỉnh Lạng Sơn" in text
+    assert "1. Công tác chỉ đạo, điều hành cải cách hành chính: 6,50 điểm, xếp 53/63, giảm 33 bậc" in text
+    assert "2. Cải cách thể chế: chưa có số liệu, xếp 50/63, giảm 20 bậc" in text
+    fell = text.split("Giảm nhiều nhất")[1]
+    assert fell.index("giảm 33 bậc") < fell.index("giảm 20 bậc") < fell.index("giảm 18 bậc")
+    assert "Cải cách tài chính công: giảm 18 bậc" in fell
+    assert "Cải cách thủ tục hành chính" not in fell  # it rose
+
+
+async def test_sipas_2023_shows_unknown_score_and_published_note(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    text = await ask(router(sessions), ls.leader, "/diem sipas")
+    assert "SIPAS 2023" in text
+    assert "Kết quả: chưa có số liệu (trên 79%)" in text
+    assert "Xếp hạng: 55/63" in text
+    assert "So với năm 2022: tăng 4 bậc" in text
+
+
+async def test_rankings_of_another_unit_are_open_to_every_official(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    text = await ask(router(sessions), ls.chair, "/diem cchc 2023 sở nội vụ")
+    assert "Chỉ số CCHC 2023 — Sở Nội vụ" in text
+    assert "3/20" in text
+
+
+async def test_unknown_index_lists_the_valid_codes(sessions: async_sessionmaker[AsyncSession], ls: Province) -> None:
+    text = await ask(router(sessions), ls.leader, "/diem xyz")
+    assert "xyz" in text
+    assert "par, sipas, papi, cchc" in text
+
+
+async def test_year_without_data_lists_years_available(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    text = await ask(router(sessions), ls.leader, "/diem par 2019")
+    assert "Chưa có số liệu PAR INDEX năm 2019 của UBND tỉnh Lạng Sơn" in text
+    assert "2023, 2022, 2021" in text
+
+
+async def test_renders_in_english_and_html(sessions: async_sessionmaker[AsyncSession], ls: Province) -> None:
+    async with sessions() as session:
+        leader = await session.get(type(ls.leader), ls.leader.id)
+        assert leader is not None
+        leader.language = "en"
+        await session.commit()
+    bot = router(sessions)
+    text = await ask(bot, ls.leader, "/diem par 2023")
+    assert "PAR INDEX 2023 — People's Committee of Tỉnh Lạng Sơn" in text
+    assert "Direction and management of administrative reform: 6.50 points, ranked 53/63, down 33 places" in text
+    html = await ask(bot, ls.leader, "/diem", fmt="html")
+    assert "<b>PAR INDEX 2023</b>: 85.94 points, ranked 47/63, up 7 places" in html
+
+
+async def test_a_unit_without_results_is_shown_the_provinces(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    text = await ask(router(sessions), ls.chair, "/diem")
+    assert "UBND xã Minh Sơn, huyện Hữu Lũng chưa có kết quả chỉ số riêng" in text
+    assert "PAR INDEX 2023: 85,94 điểm, xếp 47/63, tăng 7 bậc" in text
+
+
+async def test_a_year_with_no_results_names_the_latest(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    text = await ask(router(sessions), ls.leader, "/diem 2019")
+    assert "Chưa có kết quả chỉ số nào năm 2019 của UBND tỉnh Lạng Sơn." in text
+    assert "Năm gần nhất có số liệu: 2023." in text
+    text = await ask(router(sessions), ls.leader, "/diem 2021")
+    assert "PAR INDEX 2021: 87,11 điểm, xếp 23/63, tăng 13 bậc, +3,31 điểm" in text

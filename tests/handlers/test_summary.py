@@ -1,0 +1,103 @@
+"""/tomtat: one screen for a provincial leader, scoped to the leader's province, refused to others."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+import handlers.summary  # noqa: F401  (registers /tomtat)
+from models import Official
+from tests.handlers._scores_fixtures import Province, ask, build, replies, router
+
+
+@pytest.fixture
+async def ls(sessions: async_sessionmaker[AsyncSession]) -> Province:
+    async with sessions() as session:
+        return await build(session)
+
+
+async def test_leader_reads_indices_fields_plan_overdue_units_and_drive(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    text = await ask(router(sessions), ls.leader, "/tomtat")
+    assert "PAR INDEX 2023: 85,94 điểm, xếp 47/63, tăng 7 bậc" in text
+    assert "SIPAS 2023: chưa có số liệu (trên 79%), xếp 55/63, tăng 4 bậc" in text
+    fell = text.split("giảm nhiều nhất")[1]
+    assert "Công tác chỉ đạo, điều hành cải cách hành chính: giảm 33 bậc" in fell
+    assert fell.index("giảm 33 bậc") < fell.index("giảm 20 bậc") < fell.index("giảm 18 bậc")
+    assert (
+        "Kế hoạch CCHC năm 2024: 10 nhiệm vụ. Đã hoàn thành: 4, đạt 57,14% (đúng hạn: 3, quá hạn: 1); "
+        "chưa hoàn thành: 3 (trong hạn: 1, quá hạn: 2); chưa đến hạn: 3." in text
+    )
+    overdue = text.split("quá hạn nhất")[1]
+    assert overdue.index("UBND xã Minh Sơn, huyện Hữu Lũng: 2") < overdue.index("UBND huyện Hữu Lũng: 1")
+    assert "còn 121 ngày" in text
+    assert "1. UBND huyện Hữu Lũng: 100,00 điểm" in text
+    assert "5. UBND thị trấn Đồng Đăng, huyện Cao Lộc: 0,00 điểm" in text
+
+
+async def test_plan_sentence_counts_each_task_once_by_its_lead(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    text = await ask(router(sessions), ls.admin, "bao cao nhanh 2023")
+    assert (
+        "Kế hoạch CCHC năm 2023: 48 nhiệm vụ. Đã hoàn thành: 45, đạt 93,75% (đúng hạn: 40, quá hạn: 5); "
+        "chưa hoàn thành: 3 (trong hạn: 0, quá hạn: 3); chưa đến hạn: 0." in text
+    )
+    assert "UBND huyện Hữu Lũng: 48" in text  # its cooperating assignments, all overdue
+    assert "Sở Nội vụ: 3" in text
+
+
+@pytest.mark.parametrize("who", ["officer", "chair"])
+async def test_refused_to_officials_who_are_not_leaders(
+    sessions: async_sessionmaker[AsyncSession], ls: Province, who: str
+) -> None:
+    _, got = await replies(router(sessions), getattr(ls, who), "/tomtat")
+    assert [r.template for r in got] == ["errors/not_allowed"]
+
+
+async def test_another_provinces_leader_sees_only_their_province(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    text = await ask(router(sessions), ls.elsewhere, "/tomtat")
+    assert "UBND tỉnh Thái Nguyên" in text
+    assert "PAR INDEX 2023: 91,50 điểm, xếp 2/63" in text
+    assert "Kế hoạch CCHC năm 2024: 5 nhiệm vụ." in text
+    for leak in ("85,94", "Lạng Sơn", "Minh Sơn", "Hữu Lũng"):
+        assert leak not in text
+
+
+async def test_year_without_a_plan_points_to_the_latest(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    text = await ask(router(sessions), ls.leader, "/tomtat 2019")
+    assert "Chưa có kế hoạch CCHC năm 2019. Kế hoạch mới nhất là năm 2024: /tomtat 2024." in text
+
+
+async def test_in_english(sessions: async_sessionmaker[AsyncSession], ls: Province) -> None:
+    async with sessions() as session:
+        leader = await session.get(Official, ls.leader.id)
+        assert leader is not None
+        leader.language = "en"
+        await session.commit()
+    text = await ask(router(sessions), ls.leader, "/summary")
+    assert "PAR INDEX 2023: 85.94 points, ranked 47/63, up 7 places" in text
+    assert "Direction and management of administrative reform: down 33 places" in text
+    assert "CCHC plan 2024: 10 tasks. Done: 4, 57.14% (on time: 3, late: 1); not done: 3" in text
+
+
+async def test_a_handful_of_queries(
+    sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine, ls: Province
+) -> None:
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        await ask(router(sessions), ls.leader, "/tomtat")
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    assert len(statements) <= 20, statements
