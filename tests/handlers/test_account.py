@@ -114,7 +114,7 @@ async def test_help_for_an_officer_lists_only_their_commands(ask: Ask) -> None:
     for name in ("/start", "/help", "/nhiemvu", "/capnhat", "/ngonngu"):
         assert name in text
     assert "Ví dụ: /capnhat 12 80 đã trình UBND tỉnh" in text
-    assert "/moi" not in text and "/tomtat" not in text
+    assert "/moi" not in text and "/tailen" not in text
     assert "/moi" in await ask("/trogiup", as_="admin")
 
 

@@ -1,4 +1,5 @@
-"""/tomtat: one screen for a provincial leader, scoped to the leader's province, refused to others."""
+"""/tomtat: one screen for a provincial leader, scoped to the leader's province; other officials get the
+same screen for their own unit."""
 
 from __future__ import annotations
 
@@ -49,12 +50,26 @@ async def test_plan_sentence_counts_each_task_once_by_its_lead(
     assert "Sở Nội vụ: 3" in text
 
 
-@pytest.mark.parametrize("who", ["officer", "chair"])
-async def test_refused_to_officials_who_are_not_leaders(
-    sessions: async_sessionmaker[AsyncSession], ls: Province, who: str
+async def test_a_department_officer_gets_the_summary_of_their_department(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
 ) -> None:
-    _, got = await replies(router(sessions), getattr(ls, who), "/tomtat")
-    assert [r.template for r in got] == ["errors/not_allowed"]
+    _, got = await replies(router(sessions), ls.officer, "/tomtat")
+    assert [r.template for r in got] == ["summary/unit"]
+    text = await ask(router(sessions), ls.officer, "/tomtat")
+    assert "Tóm tắt CCHC — Sở Nội vụ" in text
+    assert "Chỉ số CCHC 2023: 88,50 điểm, xếp 3/20" in text  # its own internal index
+    assert "Minh Sơn" not in text
+
+
+async def test_a_commune_chair_gets_the_summary_of_their_own_commune(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    text = await ask(router(sessions), ls.chair, "/tomtat")
+    assert "Tóm tắt CCHC — UBND xã Minh Sơn, huyện Hữu Lũng" in text
+    assert "(của UBND tỉnh Lạng Sơn)" in text and "85,94" in text  # no scores of its own: the province's
+    assert "đơn vị được giao" in text
+    for other in ("Sở Nội vụ", "UBND huyện Hữu Lũng:", "Đồng Đăng, huyện Cao Lộc:"):
+        assert other not in text  # no other unit's task numbers
 
 
 async def test_another_provinces_leader_sees_only_their_province(
