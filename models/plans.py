@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import AwareDateTime, Base
@@ -43,7 +43,11 @@ class Assignment(Base):
     """A task given to one unit, as lead (chủ trì) or cooperating (phối hợp) unit."""
 
     __tablename__ = "assignments"
-    __table_args__ = (UniqueConstraint("task_id", "unit_id"),)
+    __table_args__ = (
+        UniqueConstraint("task_id", "unit_id"),
+        # covers the status GROUP BYs of a plan (reporting sentence, overdue units) without table look-ups
+        Index("ix_assignments_task_status", "task_id", "role", "progress", "completed_on", "unit_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 12:16:38.234297
+Create Date: 2026-11-23 12:32:51.448487
 """
 
 from collections.abc import Sequence
@@ -316,6 +316,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_assignments_task_id'), ['task_id'], unique=False)
+        batch_op.create_index('ix_assignments_task_status', ['task_id', 'role', 'progress', 'completed_on', 'unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_assignments_unit_id'), ['unit_id'], unique=False)
 
     op.create_table('drive_measurements',
@@ -363,6 +364,7 @@ def downgrade() -> None:
     op.drop_table('drive_measurements')
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_assignments_unit_id'))
+        batch_op.drop_index('ix_assignments_task_status')
         batch_op.drop_index(batch_op.f('ix_assignments_task_id'))
 
     op.drop_table('assignments')
