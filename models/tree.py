@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
+from sqlalchemy.sql import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import UnitKind
@@ -37,9 +38,12 @@ async def add_unit(
     return unit
 
 
-def subtree_clause(unit: Unit):  # type: ignore[no-untyped-def]
-    """A WHERE clause selecting ``unit`` and every unit below it."""
-    return Unit.path.startswith(unit.path, autoescape=True)
+def subtree_clause(unit: Unit) -> ColumnElement[bool]:
+    """A WHERE clause selecting ``unit`` and every unit below it, as an index range: a path holds only
+    digits and '/', and '0' is the character after '/', so the subtree of '/1/5/' is every path from
+    '/1/5/' up to (not including) '/1/50'. Paths compare byte-wise on both databases (SQLite's binary
+    collation; the column's "C" collation on PostgreSQL), which a LIKE prefix would not get from SQLite."""
+    return and_(Unit.path >= unit.path, Unit.path < unit.path[:-1] + "0")
 
 
 async def subtree_ids(session: AsyncSession, unit: Unit) -> list[int]:

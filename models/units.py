@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import AwareDateTime, Base
@@ -16,15 +16,16 @@ class Unit(Base):
     subtree is one indexed prefix match whatever the depth."""
 
     __tablename__ = "units"
-    # varchar_pattern_ops lets PostgreSQL use the index for ``path LIKE '/1/5/%'`` whatever the collation
-    __table_args__ = (Index("ix_units_path", "path", postgresql_ops={"path": "varchar_pattern_ops"}),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     kind: Mapped[UnitKind] = mapped_column(String(16))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
-    path: Mapped[str] = mapped_column(String(255), default="")
+    # byte-wise order on every database, so a subtree is one index range (see models.tree.subtree_clause)
+    path: Mapped[str] = mapped_column(
+        String(255).with_variant(String(255, collation="C"), "postgresql"), index=True, default=""
+    )
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
 

@@ -78,4 +78,6 @@ async def unit_summary(
     wanted = {unit.id, results_unit.id, *(u for u, _ in overdue)}
     wanted |= {s.unit_id for s in (standing, leader) if s is not None}
     names = await unit_names(session, wanted)
-    return UnitSummary(unit.id, len(ids) - 1, results_unit.id, indices, plan, counts, overdue, board, standing, leader, names)
+    return UnitSummary(
+        unit.id, len(ids) - 1, results_unit.id, indices, plan, counts, overdue, board, standing, leader, names
+    )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 12:32:51.448487
+Create Date: 2026-11-23 12:59:35.077234
 """
 
 from collections.abc import Sequence
@@ -51,7 +51,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=255), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('parent_id', sa.Integer(), nullable=True),
-    sa.Column('path', sa.String(length=255), nullable=False),
+    sa.Column('path', sa.String(length=255).with_variant(sa.String(length=255, collation='C'), 'postgresql'), nullable=False),
     sa.Column('valid_from', sa.Date(), nullable=True),
     sa.Column('valid_to', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['parent_id'], ['units.id'], name=op.f('fk_units_parent_id_units')),
@@ -60,7 +60,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('units', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_units_parent_id'), ['parent_id'], unique=False)
-        batch_op.create_index('ix_units_path', ['path'], unique=False, postgresql_ops={'path': 'varchar_pattern_ops'})
+        batch_op.create_index(batch_op.f('ix_units_path'), ['path'], unique=False)
 
     op.create_table('drives',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -420,7 +420,7 @@ def downgrade() -> None:
     op.drop_table('index_components')
     op.drop_table('drives')
     with op.batch_alter_table('units', schema=None) as batch_op:
-        batch_op.drop_index('ix_units_path', postgresql_ops={'path': 'varchar_pattern_ops'})
+        batch_op.drop_index(batch_op.f('ix_units_path'))
         batch_op.drop_index(batch_op.f('ix_units_parent_id'))
 
     op.drop_table('units')
