@@ -1,14 +1,15 @@
 """Charts as PNG images, drawn with matplotlib (Agg, no display) in a worker thread so the event loop
 keeps answering other chats while a chart is drawn.
 
-A handler asks for a chart with ``Reply.chart``; a channel that can send images calls ``Charts.draw``:
+A handler asks for a chart with ``Reply.chart``; a channel that can send images offers it (a button with
+``chart_line(spec)``) and calls ``Charts.draw`` when it is asked for:
 
 - ``{"kind": "index_history", "index": "PAR", "unit_id": 1}``: the unit's score (top) and rank
   (bottom, 1 at the top) in one index over the years, each year's change labelled.
 - ``{"kind": "drive_leaderboard", "drive_id": 3}``: the drive's standings as horizontal bars.
 
 Numbers come from ``models.queries.charts``; every word on a chart from
-``templates/<lang>/labels/charts.j2``.
+``templates/<lang>/labels/charts.j2``. matplotlib is imported when the first chart is drawn.
 """
 
 from __future__ import annotations
@@ -16,18 +17,14 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import math
 import textwrap
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.render import Renderer
@@ -35,9 +32,31 @@ from handlers.base import Button
 from models import Clock
 from models.queries.charts import DriveBars, IndexHistory, drive_bars, index_history
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 log = logging.getLogger(__name__)
+CHART_PREFIX = "#chart "
+FIELDS = {"index_history": ("index", "unit_id"), "drive_leaderboard": ("drive_id",)}
 _DRAWING = threading.Lock()  # matplotlib's font cache and text layout are not thread-safe
 UP, DOWN, FLAT = "#1a7f37", "#cf222e", "#57606a"
+
+
+def chart_line(spec: Mapping[str, Any]) -> str | None:
+    """The button data that asks for a chart: ``#chart index_history PAR 12``; None for an unknown kind."""
+    fields = FIELDS.get(str(spec.get("kind")))
+    if fields is None or any(f not in spec for f in fields):
+        return None
+    return CHART_PREFIX + " ".join([str(spec["kind"]), *(str(spec[f]) for f in fields)])
+
+
+def chart_spec(line: str) -> dict[str, Any] | None:
+    """The chart a ``#chart …`` line asks for (checked like typed text: it comes from a button)."""
+    kind, *values = line.removeprefix(CHART_PREFIX).split()
+    fields = FIELDS.get(kind)
+    if fields is None or len(values) != len(fields) or not values[-1].isdigit():
+        return None
+    return {"kind": kind, **dict(zip(fields, values, strict=True))}
 
 
 @dataclass(frozen=True)
@@ -109,19 +128,29 @@ class Charts:
 
 def _locked(draw: Any, data: Any, words: Words) -> bytes:
     with _DRAWING:
-        figure: Figure = draw(data, words)
+        figure: Figure = draw(_figure_class(), data, words)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
         return buffer.getvalue()
+
+
+def _figure_class() -> type[Figure]:
+    """matplotlib is imported with the first chart: a process that never draws one saves its ~40 MB."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    return Figure
 
 
 def _colour(text: str) -> str:
     return UP if text.startswith(("+", "↑")) else DOWN if text.startswith(("−", "↓")) else FLAT
 
 
-def _index_png(history: IndexHistory, words: Words) -> Figure:
+def _index_png(figure_class: type[Figure], history: IndexHistory, words: Words) -> Figure:
     years = [p.year for p in history.points]
-    figure = Figure(figsize=(8, 6.2))
+    figure = figure_class(figsize=(8, 6.2))
     top, bottom = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
     figure.suptitle(textwrap.fill(words.title, 70), fontsize=12, fontweight="bold")
     count = len(years)
@@ -135,14 +164,17 @@ def _index_png(history: IndexHistory, words: Words) -> Figure:
         (p.year, p.rank, label) for p, label in zip(history.points, rank_labels, strict=True) if p.rank is not None
     ]
     if scored:
-        top.plot([x for x, _, _ in scored], [y for _, y, _ in scored], marker="o", color="#0969da", linewidth=2)
+        # NaN for a year without a score breaks the line: nothing is drawn where nothing was published
+        scores = [float(p.score) if p.score is not None else math.nan for p in history.points]
+        top.plot(years, scores, marker="o", color="#0969da", linewidth=2)
         for x, y, label in scored:
             top.annotate(label, (x, y), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=9)
         low, high = min(y for _, y, _ in scored), max(y for _, y, _ in scored)
         pad = max((high - low) * 0.25, 1.0)
         top.set_ylim(low - pad, high + pad)
     if ranked:
-        bottom.plot([x for x, _, _ in ranked], [y for _, y, _ in ranked], marker="s", color="#8250df", linewidth=2)
+        ranks = [float(p.rank) if p.rank is not None else math.nan for p in history.points]
+        bottom.plot(years, ranks, marker="s", color="#8250df", linewidth=2)
         for x, y, label in ranked:
             bottom.annotate(label, (x, y), textcoords="offset points", xytext=(0, -14), ha="center", fontsize=9)
         worst = max(y for _, y, _ in ranked)
@@ -168,9 +200,9 @@ def _index_png(history: IndexHistory, words: Words) -> Figure:
     return figure
 
 
-def _board_png(board: DriveBars, words: Words) -> Figure:
+def _board_png(figure_class: type[Figure], board: DriveBars, words: Words) -> Figure:
     bars = board.bars
-    figure = Figure(figsize=(8, 1.2 + 0.36 * len(bars)))
+    figure = figure_class(figsize=(8, 1.2 + 0.36 * len(bars)))
     axis = figure.subplots()
     names = [f"{bar.rank}. {bar.unit[:38]}" for bar in bars]
     values = [float(bar.points) for bar in bars]

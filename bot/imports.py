@@ -54,6 +54,7 @@ async def run_import(config: Config, args: argparse.Namespace) -> int:
 async def run_invite(config: Config, args: argparse.Namespace) -> int:
     from datetime import timedelta
 
+    from bot.telegram import bot_username
     from handlers.account import ROLE_NAMES, invite_reply, parse_role
     from handlers.base import UserError
 
@@ -75,7 +76,7 @@ async def run_invite(config: Config, args: argparse.Namespace) -> int:
                     actor_id=None,
                     now=app.clock.now(),
                     ttl=timedelta(hours=config.bot.invite_ttl_hours),
-                    bot_username=config.telegram.bot_username,
+                    bot_username=await bot_username(config.telegram),
                 )
             except UserError as refusal:
                 print(app.renderer.render(lang, Reply(refusal.template, refusal.context)), file=sys.stderr)

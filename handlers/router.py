@@ -15,12 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.base import COMMANDS, FLOWS, Command, Incoming, Reply, Request, Settings, UserError
-from models import ChatAccount, Clock, ConversationState, Official
+from models import ChatAccount, Clock, ConversationState, Official, Unit
 from models.text import fold
 
 log = logging.getLogger(__name__)
 
 MENU_TTL = timedelta(hours=12)
+SEEN_EVERY = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -76,13 +77,15 @@ class Router:
         message presses the button with that number.
         """
         async with self.sessions() as session:
-            official = await self._identify(session, incoming)
+            official, account = await self._identify(session, incoming)
             lang = official.language if official else self.default_lang
             state = await self._state(session, incoming)
             try:
                 replies = await self._dispatch(session, incoming, official, lang, state)
                 if numbered_buttons:
                     await self._remember_menu(session, incoming, replies)
+                if account is not None:
+                    self._mark_seen(account, incoming)
                 await session.commit()
                 if official is not None:
                     lang = official.language  # /ngonngu answers in the language just chosen
@@ -97,11 +100,13 @@ class Router:
             # after a rollback the official is expired: reading it here would need a query
             return lang, replies
 
-    async def _identify(self, session: AsyncSession, incoming: Incoming) -> Official | None:
+    async def _identify(self, session: AsyncSession, incoming: Incoming) -> tuple[Official | None, ChatAccount | None]:
         row = (
             await session.execute(
-                select(Official, ChatAccount)
+                # the unit comes along so that handlers' own_unit() finds it in the session, with no query
+                select(Official, ChatAccount, Unit)
                 .join(ChatAccount, ChatAccount.official_id == Official.id)
+                .join(Unit, Unit.id == Official.unit_id)
                 .where(
                     ChatAccount.channel == incoming.channel,
                     ChatAccount.external_id == incoming.user_id,
@@ -110,11 +115,17 @@ class Router:
             )
         ).first()
         if row is None:
-            return None
-        official, account = row
-        account.last_seen_at = self.clock.now()
-        account.chat_id = incoming.chat_id if not incoming.is_group else account.chat_id
-        return official
+            return None, None
+        return row[0], row[1]
+
+    def _mark_seen(self, account: ChatAccount, incoming: Incoming) -> None:
+        """Done last, just before the commit, and at most every few minutes: with SQLite, the first write
+        of a transaction takes the database's one write lock until the commit."""
+        now = self.clock.now()
+        if account.last_seen_at is None or now - account.last_seen_at >= SEEN_EVERY:
+            account.last_seen_at = now
+        if not incoming.is_group and account.chat_id != incoming.chat_id:
+            account.chat_id = incoming.chat_id
 
     async def _state(self, session: AsyncSession, incoming: Incoming) -> ConversationState | None:
         state = (

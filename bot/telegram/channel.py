@@ -1,7 +1,8 @@
 """The Telegram channel: each update becomes the core's Incoming, goes through the router, and each
 Reply goes back as Telegram messages. Button presses are answered at once (the spinner stops) and
-edit their message in place when the reply asks for it; an admin's spreadsheet is downloaded before
-the router sees it; groups get only what every member may see."""
+edit their message in place when the reply asks for it; the "📊" button of a reply with a chart is the
+channel's own (it draws and sends the chart); an admin's spreadsheet is downloaded before the router
+sees it; groups get only what every member may see."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from telegram import Bot, Update
 from telegram.error import TelegramError
 
 from bot.app import App
-from bot.charts import Charts
+from bot.charts import CHART_PREFIX, Charts, chart_spec
 from bot.telegram.accounts import sender
 from bot.telegram.buttons import Buttons
 from bot.telegram.commands import Menus
@@ -61,6 +62,9 @@ class TelegramChannel:
                 await self._say(incoming, Reply("telegram/button_expired"))
                 return
             incoming = dataclasses.replace(incoming, callback=line)
+            if line.startswith(CHART_PREFIX):
+                await self._chart(incoming, line)
+                return
         if incoming.is_group:
             verdict = in_group(incoming, self.bot_username)
             if verdict is InGroup.IGNORE:
@@ -80,6 +84,15 @@ class TelegramChannel:
         parsed = parse_command(incoming.callback or incoming.text, self.bot_username)
         if parsed is not None and parsed.command in REFRESH_MENU_AFTER and not incoming.is_group:
             self._later(self.menus.refresh(incoming.user_id, incoming.chat_id))
+
+    async def _chart(self, incoming: Incoming, line: str) -> None:
+        """The "📊" button: rankings are for registered officials (a group's included), so no router."""
+        who = await sender(self.app.sessions, incoming.user_id)
+        spec = chart_spec(line)
+        if who is None or spec is None:
+            await self._say(incoming, Reply("account/register_prompt" if who is None else "telegram/button_expired"))
+            return
+        await self.sender.send_chart(incoming.chat_id, who.language, spec)
 
     async def _say(self, incoming: Incoming, reply: Reply) -> None:
         """A reply of the channel itself, in the sender's language."""

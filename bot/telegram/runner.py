@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import logging
 import signal
+import sys
 from collections.abc import AsyncIterator, Awaitable
 from typing import Any
 
-from telegram import Update
-from telegram.error import InvalidToken, NetworkError
+from telegram import Bot, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, CallbackQueryHandler, MessageHandler
 from telegram.ext import filters as tg_filters
 
@@ -29,7 +31,7 @@ log = logging.getLogger(__name__)
 
 TgApplication = Application[Any, Any, Any, Any, Any, Any]
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
-MAX_CONCURRENT_UPDATES = 256
+MAX_CONCURRENT_UPDATES = 32  # more only adds task switching: the work is CPU and SQLite, not waiting
 POLL_TIMEOUT = 10
 
 
@@ -43,20 +45,24 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
         super().__init__(max_concurrent_updates)
-        self._locks: dict[int, asyncio.Lock] = {}
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # chat -> (lock, updates holding or awaiting it)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
             await coroutine
             return
-        lock = self._locks.setdefault(chat.id, asyncio.Lock())
+        lock, users = self._locks.get(chat.id, (asyncio.Lock(), 0))
+        self._locks[chat.id] = (lock, users + 1)
         try:
             async with lock:
                 await coroutine
         finally:
-            if not lock.locked() and self._locks.get(chat.id) is lock:
-                del self._locks[chat.id]
+            lock, users = self._locks[chat.id]
+            if users == 1:
+                del self._locks[chat.id]  # nobody else holds or awaits it
+            else:
+                self._locks[chat.id] = (lock, users - 1)
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -65,10 +71,18 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         """Nothing to release."""
 
 
+def skip_missing_sniffio() -> None:
+    """httpcore tries ``import sniffio`` on every request; when it is not installed, each failed import
+    searches sys.path again (about a millisecond of stat calls per Bot API call). Recording the absence
+    once makes that import fail at once, exactly as before but without the search."""
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
 def file_url(base_url: str) -> str:
     """The file download URL of a Bot API server: ``http://host:8081/bot`` -> ``http://host:8081/file/bot``."""
-    root, _, _ = base_url.rstrip("/").rpartition("/bot")
-    return f"{root}/file/bot" if root else base_url
+    base = base_url.rstrip("/")
+    return base.removesuffix("/bot") + "/file/bot" if base.endswith("/bot") else base
 
 
 def webhook_url(config: TelegramConfig) -> str:
@@ -78,8 +92,23 @@ def webhook_url(config: TelegramConfig) -> str:
     return public if public.endswith(path) else public + path
 
 
+async def bot_username(config: TelegramConfig) -> str:
+    """The configured username, else the bot's own from getMe ("" without a token or a reachable API)."""
+    if config.bot_username or not config.token:
+        return config.bot_username.lstrip("@")
+    skip_missing_sniffio()
+    base_url = config.base_url or "https://api.telegram.org/bot"
+    try:
+        async with Bot(config.token, base_url=base_url, base_file_url=file_url(base_url)) as bot:
+            return bot.username
+    except TelegramError as exc:
+        log.warning("could not ask Telegram for the bot's username: %s", exc)
+        return ""
+
+
 def build(app: App, *, limits: Limits | None = None) -> tuple[TgApplication, TelegramChannel]:
     """python-telegram-bot's Application wired to our channel (not started)."""
+    skip_missing_sniffio()
     config = app.config.telegram
     builder = (
         ApplicationBuilder()

@@ -1,12 +1,14 @@
 """From the core's Reply to Telegram calls: HTML text (the renderer escapes everything that came from
 data), the inline keyboard, an edit in place when a button asked for one, texts over 4,096 characters
-split at line ends, and a chart sent as a photo while the chat shows "typing" (the same chart asked
-again within ten minutes is re-sent by its Telegram file id, without drawing or uploading it)."""
+split at line ends. A reply with a chart offers it with a "📊" button; pressing it draws the chart while
+the chat shows "typing" and sends it as a photo (the same chart asked again within ten minutes is
+re-sent by its Telegram file id, without drawing or uploading it)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import re
@@ -18,10 +20,10 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest
 
-from bot.charts import Charts
+from bot.charts import Charts, chart_line
 from bot.render import Renderer
 from bot.telegram.buttons import Buttons
-from handlers.base import Reply
+from handlers.base import Button, Reply
 
 log = logging.getLogger(__name__)
 
@@ -70,15 +72,16 @@ class Sender:
     async def send(self, chat_id: str, lang: str, reply: Reply, *, edit_message_id: str | None = None) -> None:
         """Send one Reply to ``chat_id``; with ``edit_message_id``, replace that message where possible."""
         text = self.renderer.render(lang, reply, "html")
+        offer = chart_line(reply.chart) if reply.chart else None
+        if offer is not None:  # the chart is drawn when asked for: most readers want the numbers only
+            reply = dataclasses.replace(reply, buttons=[*reply.buttons, [Button("charts.offer", offer)]])
         markup = await self.buttons.keyboard(chat_id, lang, reply)
-        edited = False
-        if text:
-            if reply.edit and edit_message_id and len(text) <= MAX_TEXT:
-                edited = await self._edit(chat_id, int(edit_message_id), text, markup)
-            if not edited:
-                await self.send_text(chat_id, text, markup)
-        if reply.chart and not edited:  # a page turned in place keeps the chart already below it
-            await self._chart(chat_id, lang, reply.chart)
+        if not text:
+            return
+        editable = reply.edit and edit_message_id and len(text) <= MAX_TEXT
+        if editable and await self._edit(chat_id, int(edit_message_id or 0), text, markup):
+            return
+        await self.send_text(chat_id, text, markup)
 
     async def send_text(self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         pieces = split_text(text)
@@ -108,7 +111,7 @@ class Sender:
             return False
         return True
 
-    async def _chart(self, chat_id: str, lang: str, spec: dict[str, Any]) -> None:
+    async def send_chart(self, chat_id: str, lang: str, spec: dict[str, Any]) -> None:
         """Draw and send the chart; the same chart asked again soon is re-sent by its Telegram file id."""
         key = json.dumps([lang, spec], sort_keys=True, default=str)
         cached = self._photos.get(key)

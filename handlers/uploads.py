@@ -1,0 +1,161 @@
+"""/tailen: an admin sends an .xlsx or .csv file and imports it after seeing what it would change.
+
+1. The file arrives (with or without the caption ``/tailen <kind> [plan, drive or index code] [year]``).
+   The kind comes from the caption, else from the file's headers; when that is not clear, buttons ask.
+2. A dry run answers with the counts and the first changes and a Confirm button, or with every bad
+   row (row number, column, reason) and nothing to confirm.
+3. Confirm imports the same bytes, all or nothing; Cancel forgets them. The file waits in the
+   conversation state (so a restart or another worker can finish the job).
+
+The channel downloads an admin's spreadsheet and fills ``Incoming.file.content``; a file that was not
+downloaded (too big, not a spreadsheet) is refused here with the reason.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import PurePath
+from typing import Any
+
+from handlers.base import ADMINS, Button, FileRef, Reply, Request, UserError, command
+from handlers.conversation import end_flow, start_flow
+from models.importers.result import ImportResult
+from models.importers.run import KINDS, import_bytes
+from models.queries.uploads import guess_kinds, latest_drive_code, latest_plan_code
+from models.text import fold
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+SUFFIXES = (".xlsx", ".xlsm", ".csv")
+FLOW = "upload"
+SHOWN = 15  # changes or errors listed in one message; the rest are counted
+KIND_WORDS = {
+    "donvi": "units",
+    "units": "units",
+    "nhiemvu": "tasks",
+    "kehoach": "tasks",
+    "tasks": "tasks",
+    "ketqua": "results",
+    "diem": "results",
+    "chiso": "results",
+    "results": "results",
+    "tieuchi": "drive_criteria",
+    "criteria": "drive_criteria",
+    "chamdiem": "drive_measurements",
+    "solieu": "drive_measurements",
+    "measurements": "drive_measurements",
+}
+
+
+def is_spreadsheet(name: str) -> bool:
+    return PurePath(name).suffix.lower() in SUFFIXES
+
+
+@command("tailen", roles=ADMINS, aliases=("upload",))
+async def upload(request: Request) -> Reply:
+    """A file: its dry run. ``/tailen loai <kind>``: the dry run as that kind. ``/tailen xacnhan``: import
+    the waiting file. ``/tailen huy``: forget it. Nothing else: how to upload."""
+    words = [fold(arg) for arg in request.args]
+    file = request.incoming.file
+    if file is not None:
+        return await _received(request, file, words, request.args)
+    pending = _pending(request)
+    if words[:1] == ["loai"] and len(words) > 1 and words[1] in KINDS and pending:
+        return await _dry_run(request, {**pending, "kind": words[1]}, edit=True)
+    if words[:1] == ["xacnhan"] and pending and pending.get("kind"):
+        return await _confirm(request, pending)
+    if words[:1] == ["huy"] and pending:
+        await end_flow(request)
+        return Reply("uploads/cancelled", {"name": pending["name"]}, edit=True)
+    if words[:1] in (["xacnhan"], ["huy"], ["loai"]):
+        raise UserError("uploads/nothing_pending")
+    return Reply("uploads/how", {"max_mb": MAX_UPLOAD_BYTES // (1024 * 1024), "kinds": list(KINDS)})
+
+
+def _pending(request: Request) -> dict[str, Any] | None:
+    state = request.state
+    return dict(state.data) if state is not None and state.flow == FLOW and "content" in state.data else None
+
+
+async def _received(request: Request, file: FileRef, words: list[str], raw: list[str]) -> Reply:
+    if file.kind != "document" or not is_spreadsheet(file.name):
+        raise UserError("uploads/not_spreadsheet", name=file.name)
+    if file.size > MAX_UPLOAD_BYTES or file.content is None:
+        raise UserError("uploads/too_big", name=file.name, max_mb=MAX_UPLOAD_BYTES // (1024 * 1024))
+    kind = KIND_WORDS.get(words[0]) if words else None
+    rest = raw[1:] if kind else raw
+    pending: dict[str, Any] = {
+        "name": file.name,
+        "content": base64.b64encode(file.content).decode("ascii"),
+        "args": rest,
+        "kind": kind,
+    }
+    if kind is None:
+        guesses = guess_kinds(file.name, file.content)
+        if len(guesses) == 1:
+            pending["kind"] = guesses[0]
+        else:
+            await start_flow(request, FLOW, "kind", pending)
+            choices = guesses or list(KINDS)
+            buttons = [[Button("uploads.kind", f"/tailen loai {k}", {"kind": k})] for k in choices]
+            return Reply("uploads/choose_kind", {"name": file.name}, buttons=buttons)
+    return await _dry_run(request, pending)
+
+
+async def _options(request: Request, kind: str, args: list[str]) -> dict[str, object]:
+    """The plan, drive or index and the year named in the caption; the latest plan or drive otherwise."""
+    year = next((a for a in args if a.isdigit() and len(a) == 4), None)
+    code = next((a for a in args if a != year), None)
+    options: dict[str, object] = {"year": int(year)} if year else {}
+    if kind == "tasks":
+        options["plan"] = code or await latest_plan_code(request.session) or ""
+    elif kind.startswith("drive_"):
+        options["drive"] = code or await latest_drive_code(request.session) or ""
+    elif kind == "results" and code:
+        options["index"] = code
+    return options
+
+
+async def _run(request: Request, pending: dict[str, Any], *, dry_run: bool) -> tuple[ImportResult, dict[str, object]]:
+    options = await _options(request, pending["kind"], list(pending.get("args") or []))
+    result = await import_bytes(
+        request.session,
+        pending["kind"],
+        pending["name"],
+        base64.b64decode(pending["content"]),
+        dry_run=dry_run,
+        options=options,
+        actor_id=request.official.id if request.official else None,
+        clock=request.clock,
+    )
+    return result, options
+
+
+def _summary(pending: dict[str, Any], result: ImportResult, options: dict[str, object]) -> dict[str, Any]:
+    return {
+        "name": pending["name"],
+        "kind": pending["kind"],
+        "options": options,
+        "result": result,
+        "errors": result.errors[:SHOWN],
+        "more_errors": max(0, len(result.errors) - SHOWN),
+        "changes": result.changes[:SHOWN],
+        "more_changes": max(0, len(result.changes) - SHOWN),
+    }
+
+
+async def _dry_run(request: Request, pending: dict[str, Any], *, edit: bool = False) -> Reply:
+    result, options = await _run(request, pending, dry_run=True)
+    if not result.ok:
+        await end_flow(request)
+        return Reply("uploads/errors", _summary(pending, result, options), edit=edit)
+    await start_flow(request, FLOW, "confirm", pending)
+    buttons = [[Button("uploads.confirm", "/tailen xacnhan"), Button("uploads.cancel", "/tailen huy")]]
+    return Reply("uploads/preview", _summary(pending, result, options), buttons=buttons, edit=edit)
+
+
+async def _confirm(request: Request, pending: dict[str, Any]) -> Reply:
+    result, options = await _run(request, pending, dry_run=False)
+    await end_flow(request)
+    if not result.ok:
+        return Reply("uploads/errors", _summary(pending, result, options), edit=True)
+    return Reply("uploads/done", _summary(pending, result, options), edit=True)

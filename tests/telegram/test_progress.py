@@ -1,0 +1,48 @@
+"""The guided /capnhat form on Telegram, with a photo as evidence."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.app import App
+from bot.telegram.channel import TelegramChannel
+from models import ProgressReport
+from tests.fakes.telegram_server import FakeTelegram
+from tests.telegram.support import OFFICER, press, say
+
+PHOTO = b"\xff\xd8\xff\xe0" + b"scanned decision" * 64
+
+
+async def test_guided_progress_report_keeps_the_photo_as_evidence(
+    tg: FakeTelegram, bot: TelegramChannel, app: App
+) -> None:
+    tasks = await say(tg, OFFICER, "/capnhat")
+    choice = next(d for d in tasks.button_data() if d.split()[-1].isdigit())
+    number = int(choice.split()[-1])
+    percent = await press(tg, OFFICER, tasks, choice)
+    note = await press(tg, OFFICER, percent, "/capnhat tiendo 75")
+    assert "75%" in note.text
+
+    photo = await tg.send_photo(OFFICER, PHOTO)
+    confirm = await tg.next_sent(OFFICER)
+    assert any(d.endswith("dongy") for d in confirm.button_data())
+    saved = await press(tg, OFFICER, confirm, "/capnhat dongy")
+    assert "75%" in saved.text
+
+    async with app.sessions() as session:
+        report = (await session.execute(select(ProgressReport).order_by(ProgressReport.id.desc()))).scalars().first()
+    assert report is not None and report.percent == 75
+    assert report.evidence_kind == "photo"
+    assert report.evidence == photo["photo"][-1]["file_id"]  # the largest size, by Telegram file id
+    assert number > 0
+
+
+async def test_photo_caption_is_the_one_line_report(tg: FakeTelegram, bot: TelegramChannel, app: App) -> None:
+    tasks = await say(tg, OFFICER, "/capnhat")
+    number = next(d for d in tasks.button_data() if d.split()[-1].isdigit()).split()[-1]
+    await tg.send_photo(OFFICER, PHOTO, caption=f"/capnhat {number} 90 đã trình UBND huyện")
+    saved = await tg.next_sent(OFFICER)
+    assert "90%" in saved.text
+    async with app.sessions() as session:
+        report = (await session.execute(select(ProgressReport).order_by(ProgressReport.id.desc()))).scalars().first()
+    assert report is not None and report.evidence_kind == "photo" and report.note == "đã trình UBND huyện"

@@ -1,0 +1,70 @@
+"""Start-up details: where files are downloaded from, the public webhook URL, pacing arithmetic."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from telegram import Chat, Message, Update
+
+from bot.config import TelegramConfig
+from bot.telegram.limits import Bucket, Limits, PacingLimiter
+from bot.telegram.runner import ChatOrderedProcessor, file_url, webhook_url
+
+
+@pytest.mark.parametrize(
+    ("base", "files"),
+    [
+        ("https://api.telegram.org/bot", "https://api.telegram.org/file/bot"),
+        ("http://127.0.0.1:8081/bot/", "http://127.0.0.1:8081/file/bot"),
+        ("http://botapi.internal/custom", "http://botapi.internal/custom"),
+    ],
+)
+def test_file_url_follows_the_bot_api_server(base: str, files: str) -> None:
+    assert file_url(base) == files
+
+
+def test_webhook_url_adds_the_path_once() -> None:
+    config = TelegramConfig(webhook_public_url="https://bot.langson.gov.vn/", webhook_path="telegram")
+    assert webhook_url(config) == "https://bot.langson.gov.vn/telegram"
+    config = TelegramConfig(webhook_public_url="https://bot.langson.gov.vn/telegram", webhook_path="/telegram")
+    assert webhook_url(config) == "https://bot.langson.gov.vn/telegram"
+
+
+def test_bucket_allows_a_burst_then_paces() -> None:
+    bucket = Bucket(rate=1, burst=3)
+    assert [bucket.delay() for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert bucket.delay() == pytest.approx(1.0, abs=0.05)
+    assert bucket.delay() == pytest.approx(2.0, abs=0.05)
+
+
+async def test_one_chat_waits_while_others_go_on() -> None:
+    limiter = PacingLimiter(Limits(chat_per_second=10, chat_burst=1, margin_seconds=0))
+    sent: list[tuple[str, float]] = []
+    started = time.monotonic()
+
+    async def call(chat: str) -> bool:
+        sent.append((chat, time.monotonic() - started))
+        return True
+
+    await asyncio.gather(
+        *(limiter.process_request(call, (c,), {}, "sendMessage", {"chat_id": c}, None) for c in ("1", "1", "2"))
+    )
+    times = dict(sent[::-1])  # the first send of each chat
+    assert times["2"] < 0.05
+    assert max(t for c, t in sent if c == "1") == pytest.approx(0.1, abs=0.05)
+
+
+async def test_updates_of_one_chat_run_in_order() -> None:
+    processor = ChatOrderedProcessor(8)
+    order: list[int] = []
+
+    async def work(number: int, pause: float) -> None:
+        await asyncio.sleep(pause)
+        order.append(number)
+
+    chat = Chat(7, "private")
+    updates = [Update(n, message=Message(n, None, chat)) for n in range(3)]  # type: ignore[arg-type]
+    await asyncio.gather(*(processor.process_update(u, work(n, 0.03 - n * 0.01)) for n, u in enumerate(updates)))
+    assert order == [0, 1, 2]
