@@ -13,8 +13,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
+from babel.numbers import parse_pattern
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
@@ -81,6 +82,8 @@ def _environment(templates: Path, lang: str, fmt: str) -> Environment:
         extensions=[EscapeTemplateText] if fmt == "html" else [],
     )
     locale = LOCALES[lang]
+    parsed_locale = Locale.parse(locale)
+    patterns = {digits: parse_pattern("#,##0" + ("." + "0" * digits if digits else "")) for digits in range(5)}
     html = fmt == "html"
 
     def unknown() -> str:
@@ -89,8 +92,8 @@ def _environment(templates: Path, lang: str, fmt: str) -> Environment:
     def num(value: Decimal | int | float | None, digits: int = 2) -> str:
         if value is None:
             return unknown()
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(Decimal(str(value)), format=pattern, locale=locale)
+        pattern = patterns.get(digits) or parse_pattern("#,##0." + "0" * digits)  # parsed once per digits
+        return str(pattern.apply(Decimal(str(value)), parsed_locale))
 
     def signed(value: Decimal | int | None, digits: int = 2) -> str:
         if value is None:

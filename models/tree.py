@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import and_, select
-from sqlalchemy.sql import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement
 
 from models.enums import UnitKind
 from models.units import Unit

@@ -12,7 +12,6 @@ from sqlalchemy.orm import aliased
 from models.enums import UnitKind
 from models.units import Unit
 
-
 _PARENT = aliased(Unit)  # built once: aliasing on every call costs as much as the query
 
 
