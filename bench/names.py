@@ -115,27 +115,7 @@ TASK_CONTENTS: dict[int, tuple[str, ...]] = {
     ),
 }
 
-# PAR INDEX fields and SIPAS components as the domain lists them (for a database without the importer).
-PAR_FIELDS: tuple[tuple[str, str], ...] = (
-    ("Công tác chỉ đạo, điều hành cải cách hành chính", "Direction and management of administrative reform"),
-    ("Cải cách thể chế", "Institutional reform"),
-    ("Cải cách thủ tục hành chính", "Administrative procedure reform"),
-    ("Cải cách tổ chức bộ máy hành chính nhà nước", "Reform of the state administrative apparatus"),
-    ("Cải cách chế độ công vụ", "Civil service reform"),
-    ("Cải cách tài chính công", "Public finance reform"),
-    ("Xây dựng và phát triển Chính phủ điện tử, Chính phủ số", "E-government and digital government"),
-    (
-        "Tác động của cải cách hành chính đến người dân, tổ chức và phát triển kinh tế - xã hội",
-        "Impact of administrative reform on people, organisations and socio-economic development",
-    ),
-)
-SIPAS_COMPONENTS: tuple[tuple[str, str], ...] = (
-    ("Tiếp cận dịch vụ hành chính công", "Access to public administrative services"),
-    ("Thủ tục hành chính", "Administrative procedures"),
-    ("Công chức trực tiếp giải quyết công việc", "Civil servants handling the service"),
-    ("Kết quả cung ứng dịch vụ", "Results of the service"),
-    ("Tiếp nhận, xử lý góp ý, phản ánh, kiến nghị", "Receiving and handling feedback and petitions"),
-)
+# PAR INDEX fields and SIPAS components: the product's own list.
 
 DRIVE_CRITERIA: tuple[tuple[str, int, int], ...] = (  # name, weight, target (%)
     ("Trang thiết bị bộ phận một cửa đạt chuẩn", 20, 100),

@@ -15,19 +15,10 @@ from bot.render import Renderer
 from handlers.base import Incoming, Reply, Settings
 from handlers.router import Router
 from models import DEFAULT_TZ, FrozenClock, Official, Role, ScoreKind, Unit, UnitKind
+from models.importers.indices import PAR_FIELDS
 from tests import factories as f
 
 TODAY = date(2024, 6, 1)
-PAR_FIELDS = [
-    ("Công tác chỉ đạo, điều hành cải cách hành chính", "Direction and management of administrative reform"),
-    ("Cải cách thể chế", "Institutional reform"),
-    ("Cải cách thủ tục hành chính", "Administrative procedure reform"),
-    ("Cải cách tổ chức bộ máy hành chính nhà nước", "Reform of the state administrative apparatus"),
-    ("Cải cách chế độ công vụ", "Civil service reform"),
-    ("Cải cách tài chính công", "Public finance reform"),
-    ("Xây dựng và phát triển Chính phủ điện tử, Chính phủ số", "E-government and digital government"),
-    ("Tác động của cải cách hành chính đến người dân, tổ chức và phát triển kinh tế - xã hội", "Impact on people"),
-]
 # PAR INDEX 2023 fields: (rank 2022, rank 2023) -- field 1 fell 33 places, field 2 20, field 6 18.
 PAR_FIELD_RANKS = [(20, 53), (30, 50), (40, 35), (30, 32), (25, 24), (22, 40), (50, 47), (45, 35)]
 DRIVE_TITLE = "Đẩy mạnh hiện đại hoá bộ phận một cửa cấp huyện, cấp xã trên địa bàn tỉnh Lạng Sơn"
