@@ -115,7 +115,6 @@ TASK_CONTENTS: dict[int, tuple[str, ...]] = {
     ),
 }
 
-# PAR INDEX fields and SIPAS components: the product's own list.
 
 DRIVE_CRITERIA: tuple[tuple[str, int, int], ...] = (  # name, weight, target (%)
     ("Trang thiết bị bộ phận một cửa đạt chuẩn", 20, 100),

@@ -23,6 +23,7 @@ from bench import names
 from bench.national import BenchError, Params, Writer
 from models import DEFAULT_TZ, AssignmentRole, DeadlineKind, Role, ScoreKind, TaskStatus, UnitKind
 from models.base import Base
+from models.importers.indices import PAR_FIELDS, SIPAS_COMPONENTS
 from models.rules import task_status
 
 PAR_MAX = (9, 9, 11, 8, 12, 9, 12, 30)  # nominal field maxima (sum 100) when the importer gives none
@@ -267,7 +268,7 @@ async def _insert_indices(conn: AsyncConnection) -> None:
         values = {"code": code, "name_vi": vi, "name_en": en, "publisher": publisher, "score_kind": kind}
         key = (await conn.execute(insert(idx).values(**values, max_score=top))).inserted_primary_key
         assert key is not None
-        parts = {"PAR": names.PAR_FIELDS, "SIPAS": names.SIPAS_COMPONENTS}.get(code, ())
+        parts = {"PAR": PAR_FIELDS, "SIPAS": SIPAS_COMPONENTS}.get(code, ())
         maxima: tuple[int | None, ...] = PAR_MAX if code == "PAR" else (None,) * len(parts)
         if parts:
             await conn.execute(
