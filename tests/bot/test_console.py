@@ -39,7 +39,8 @@ def cli(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProc
     )
 
 
-async def test_piped_chat_answers_each_line_from_the_demo(tmp_path: Path) -> None:
+async def console(tmp_path: Path, account: str, lines: str) -> tuple[int, str]:
+    """Chat as ``account`` with piped ``lines`` over a fresh demo database; the exit code and the output."""
     config = configuration.replace(
         configuration.load(None, environ={}), "database", url=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}"
     )
@@ -47,10 +48,14 @@ async def test_piped_chat_answers_each_line_from_the_demo(tmp_path: Path) -> Non
     try:
         await prepare(app)
         out = io.StringIO()
-        code = await chat(app, "chair", stdin=Pipe("/diem\n/nhiemvu\n2\n"), stdout=out)
+        code = await chat(app, account, stdin=Pipe(lines), stdout=out)
     finally:
         await app.close()
-    text = out.getvalue()
+    return code, out.getvalue()
+
+
+async def test_piped_chat_answers_each_line_from_the_demo(tmp_path: Path) -> None:
+    code, text = await console(tmp_path, "chair", "/diem\n/nhiemvu\n2\n")
     assert code == 0
     assert "> /diem" in text and "85,94" in text and "47/63" in text
     assert "> /nhiemvu" in text and "UBND xã Minh Sơn, huyện Hữu Lũng" in text
@@ -59,18 +64,9 @@ async def test_piped_chat_answers_each_line_from_the_demo(tmp_path: Path) -> Non
 
 
 async def test_unknown_console_account_lists_the_choices(tmp_path: Path) -> None:
-    config = configuration.replace(
-        configuration.load(None, environ={}), "database", url=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}"
-    )
-    app = build(config)
-    try:
-        await prepare(app)
-        out = io.StringIO()
-        code = await chat(app, "mayor", stdin=Pipe(""), stdout=out)
-    finally:
-        await app.close()
+    code, text = await console(tmp_path, "mayor", "")
     assert code == 2
-    assert "mayor" in out.getvalue() and "leader" in out.getvalue()
+    assert "mayor" in text and "leader" in text
 
 
 async def test_leader_summary_through_the_installed_command(tmp_path: Path) -> None:
