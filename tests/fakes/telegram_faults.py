@@ -55,7 +55,8 @@ class Faults:
 
 
 class Bucket:
-    """A token bucket that refuses instead of waiting."""
+    """A token bucket that refuses instead of waiting. Deliberately not the bot's own limiter
+    (bot/telegram/limits.py): the fake must judge the bot's pacing with an independent implementation."""
 
     def __init__(self, rate: float, burst: int) -> None:
         self.rate, self.burst = rate, burst

@@ -25,6 +25,7 @@ from handlers.base import FileRef, Incoming, Reply, Settings
 from handlers.router import Router
 from models import DEFAULT_TZ, FrozenClock, Role, UnitKind
 from tests import factories as f
+from tests.handlers._scores_fixtures import Province, build
 
 NOW = datetime(2024, 6, 1, 9, 0, tzinfo=DEFAULT_TZ)
 PEOPLE = {
@@ -121,3 +122,10 @@ def bot(
 @pytest.fixture
 def ask(bot: Bot) -> Ask:
     return bot.ask
+
+
+@pytest.fixture
+async def ls(sessions: async_sessionmaker[AsyncSession]) -> Province:
+    """Lạng Sơn with the published figures of DOMAIN.md, and Thái Nguyên beside it (see _scores_fixtures)."""
+    async with sessions() as session:
+        return await build(session)

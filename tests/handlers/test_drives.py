@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import handlers.drives  # noqa: F401  (registers /thidua)
@@ -12,13 +11,7 @@ from handlers.base import Settings
 from handlers.router import Router
 from models import Official, Role, UnitKind
 from tests import factories as f
-from tests.handlers._scores_fixtures import Province, ask, build, replies, router
-
-
-@pytest.fixture
-async def ls(sessions: async_sessionmaker[AsyncSession]) -> Province:
-    async with sessions() as session:
-        return await build(session)
+from tests.handlers._scores_fixtures import Province, ask, replies, router
 
 
 async def test_commune_sees_its_rank_points_gap_and_days_left(

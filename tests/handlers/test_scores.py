@@ -3,17 +3,10 @@ index's year with its fields, unknown values shown as unknown, helpful refusals.
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import handlers.scores  # noqa: F401  (registers /diem)
-from tests.handlers._scores_fixtures import Province, ask, build, replies, router
-
-
-@pytest.fixture
-async def ls(sessions: async_sessionmaker[AsyncSession]) -> Province:
-    async with sessions() as session:
-        return await build(session)
+from tests.handlers._scores_fixtures import Province, ask, replies, router
 
 
 async def test_leader_sees_province_indices_with_rank_and_change(

@@ -3,19 +3,12 @@ same screen for their own unit."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import handlers.summary  # noqa: F401  (registers /tomtat)
 from models import Official
-from tests.handlers._scores_fixtures import Province, ask, build, replies, router
-
-
-@pytest.fixture
-async def ls(sessions: async_sessionmaker[AsyncSession]) -> Province:
-    async with sessions() as session:
-        return await build(session)
+from tests.handlers._scores_fixtures import Province, ask, replies, router
 
 
 async def test_leader_reads_indices_fields_plan_overdue_units_and_drive(

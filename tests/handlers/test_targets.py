@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import handlers.targets  # noqa: F401  (registers /chitieu)
 from models import Official
-from tests.handlers._scores_fixtures import Province, ask, build, router
-
-
-@pytest.fixture
-async def ls(sessions: async_sessionmaker[AsyncSession]) -> Province:
-    async with sessions() as session:
-        return await build(session)
+from tests.handlers._scores_fixtures import Province, ask, router
 
 
 async def test_programme_counts_targets_met_as_of_the_latest_measurement(
