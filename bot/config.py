@@ -82,6 +82,22 @@ class RemindersConfig:
 
 
 @dataclass(frozen=True)
+class ScheduleConfig:
+    """When the push jobs run (cron expressions in [bot].timezone). Owned by jobs/scheduler.py."""
+
+    enabled: bool = True
+    reminders: str = "0 8 * * *"  # deadline reminders, overdue notices, escalations
+
+
+@dataclass(frozen=True)
+class DispatchConfig:
+    """How the outbox is drained. Owned by jobs/dispatcher.py."""
+
+    enabled: bool = True
+    max_attempts: int = 8  # then the row is dead-lettered and the admins are told
+
+
+@dataclass(frozen=True)
 class ConsoleConfig:
     account: str = "chair"  # which demo official the console chat speaks as
 
@@ -93,6 +109,8 @@ class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     zalo: ZaloConfig = field(default_factory=ZaloConfig)
     reminders: RemindersConfig = field(default_factory=RemindersConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    dispatch: DispatchConfig = field(default_factory=DispatchConfig)
     console: ConsoleConfig = field(default_factory=ConsoleConfig)
     source: str = "(defaults)"
 
