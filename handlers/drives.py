@@ -12,7 +12,7 @@ from typing import TypeVar
 from handlers.access import own_unit, sees_everything
 from handlers.base import Button, Reply, Request, UserError, command
 from models import Unit
-from models.queries.drives import Board, current_board, units_within
+from models.queries.drives import Ranking, current_ranking, participants_within, unit_criteria
 from models.queries.scores import province_of
 from models.queries.units import unit_names
 from models.text import fold
@@ -35,7 +35,7 @@ async def drive(request: Request) -> Reply:
     leader = sees_everything(request.official)
     scope = await province_of(request.session, own) if leader else own
     today = request.clock.today()
-    board = await current_board(request.session, scope, today, organised=leader)
+    board = await current_ranking(request.session, scope, today, organised=leader)
     if board is None:
         raise UserError("errors/drive_none")
     found = board.drive
@@ -45,12 +45,11 @@ async def drive(request: Request) -> Reply:
     me = board.standing_of(own.id)
     within: set[int] = set()
     if not leader:
-        within = await units_within(request.session, [s.unit_id for s in board.standings], own) - {own.id}
+        within = await participants_within(request.session, found, own) - {own.id}
     others = [s for s in board.standings if s.unit_id in within][:SHOWN_WITHIN]
     top = board.standings[:PODIUM]
     bottom = board.standings[max(PODIUM, len(board.standings) - PODIUM) :] if leader else []
     shown = [*top, *bottom, *others, *([me] if me else [])]
-    values = board.values.get(own.id, {})
     return Reply(
         "drives/current",
         {
@@ -58,7 +57,7 @@ async def drive(request: Request) -> Reply:
             "today": today,
             "total": len(board.standings),
             "me": me,
-            "criteria": [(c, values.get(c.id)) for c in board.criteria],
+            "criteria": await unit_criteria(request.session, found, own.id, today) if me else [],
             "within": others,
             "top": top,
             "bottom": bottom,
@@ -70,7 +69,9 @@ async def drive(request: Request) -> Reply:
     )
 
 
-async def _leaderboard(request: Request, board: Board, own: Unit, page: int | None, chart: dict[str, object]) -> Reply:
+async def _leaderboard(
+    request: Request, board: Ranking, own: Unit, page: int | None, chart: dict[str, object]
+) -> Reply:
     """Ten units a page, ties sharing a rank, the official's unit marked (and added below when on
     another page); buttons turn the page in place."""
     number, pages, items = page_of(board.standings, page or 1, request.settings.page_size)

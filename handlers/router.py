@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.base import COMMANDS, FLOWS, Command, Incoming, Reply, Request, Settings, UserError
@@ -77,9 +77,9 @@ class Router:
         message presses the button with that number.
         """
         async with self.sessions() as session:
-            official, account = await self._identify(session, incoming)
+            official, account, state = await self._identify(session, incoming)
             lang = official.language if official else self.default_lang
-            state = await self._state(session, incoming)
+            state = await self._unexpired(session, state)
             try:
                 replies = await self._dispatch(session, incoming, official, lang, state)
                 if numbered_buttons:
@@ -100,13 +100,17 @@ class Router:
             # after a rollback the official is expired: reading it here would need a query
             return lang, replies
 
-    async def _identify(self, session: AsyncSession, incoming: Incoming) -> tuple[Official | None, ChatAccount | None]:
+    async def _identify(
+        self, session: AsyncSession, incoming: Incoming
+    ) -> tuple[Official | None, ChatAccount | None, ConversationState | None]:
+        """The official, their chat account and any conversation in progress, in one query for a
+        registered user (the unit comes along so that handlers' own_unit() finds it in the session)."""
         row = (
             await session.execute(
-                # the unit comes along so that handlers' own_unit() finds it in the session, with no query
-                select(Official, ChatAccount, Unit)
+                select(Official, ChatAccount, Unit, ConversationState)
                 .join(ChatAccount, ChatAccount.official_id == Official.id)
                 .join(Unit, Unit.id == Official.unit_id)
+                .outerjoin(ConversationState, self._state_of(incoming))
                 .where(
                     ChatAccount.channel == incoming.channel,
                     ChatAccount.external_id == incoming.user_id,
@@ -115,8 +119,17 @@ class Router:
             )
         ).first()
         if row is None:
-            return None, None
-        return row[0], row[1]
+            state = (await session.execute(select(ConversationState).where(self._state_of(incoming)))).scalar()
+            return None, None, state
+        return row[0], row[1], row[3]
+
+    @staticmethod
+    def _state_of(incoming: Incoming) -> ColumnElement[bool]:
+        return and_(
+            ConversationState.channel == incoming.channel,
+            ConversationState.chat_id == incoming.chat_id,
+            ConversationState.external_id == incoming.user_id,
+        )
 
     def _mark_seen(self, account: ChatAccount, incoming: Incoming) -> None:
         """Done last, just before the commit, and at most every few minutes: with SQLite, the first write
@@ -127,16 +140,7 @@ class Router:
         if not incoming.is_group and account.chat_id != incoming.chat_id:
             account.chat_id = incoming.chat_id
 
-    async def _state(self, session: AsyncSession, incoming: Incoming) -> ConversationState | None:
-        state = (
-            await session.execute(
-                select(ConversationState).where(
-                    ConversationState.channel == incoming.channel,
-                    ConversationState.chat_id == incoming.chat_id,
-                    ConversationState.external_id == incoming.user_id,
-                )
-            )
-        ).scalar_one_or_none()
+    async def _unexpired(self, session: AsyncSession, state: ConversationState | None) -> ConversationState | None:
         if state is not None and state.expires_at <= self.clock.now():
             await session.delete(state)
             await session.flush()
@@ -191,7 +195,8 @@ class Router:
         options = [button.data for reply in replies for row in reply.buttons for button in row]
         if not options:
             return
-        state = await self._state(session, incoming)
+        state = (await session.execute(select(ConversationState).where(self._state_of(incoming)))).scalar()
+        state = await self._unexpired(session, state)
         now = self.clock.now()
         if state is None:
             state = ConversationState(

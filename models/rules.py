@@ -135,12 +135,16 @@ def fell_most(changes: Sequence[tuple[T, Change]], limit: int = 3) -> list[tuple
 # --- competition drives ---------------------------------------------------------------------------
 
 
+HUNDREDTH = Decimal("0.01")  # drive points are kept to the hundredth, rounded half up
+
+
 def criterion_points(value: Decimal, target: Decimal, weight: Decimal) -> Decimal:
-    """Points earned on one criterion: the full weight at or above the target, pro rata below."""
+    """Points earned on one criterion: the full weight at or above the target, pro rata below, to the
+    hundredth (half up). ``models.queries.drives`` computes the same in SQL; a test holds them equal."""
     if target <= 0:
-        return weight if value >= target else Decimal(0)
+        return weight.quantize(HUNDREDTH, ROUND_HALF_UP) if value >= target else Decimal(0)
     share = min(value / target, Decimal(1))
-    return (weight * max(share, Decimal(0))).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return (weight * max(share, Decimal(0))).quantize(HUNDREDTH, ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

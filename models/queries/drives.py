@@ -3,6 +3,10 @@
 Points are computed, not stored: each participant's LATEST measurement of each criterion as of the day
 asked (``measured_on <= today``) earns ``rules.criterion_points``; a criterion never measured earns
 nothing. Standings come from ``rules.leaderboard`` (ties share a rank).
+
+Two ways to a leaderboard: ``current_ranking`` lets the database add up the points (the same rule in
+integer SQL, one row per participant: what /tomtat and /thidua need, with ``unit_criteria`` for the
+asking unit's own values); ``drive_board`` brings every participant's measurements back (charts, tests).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Date, and_, bindparam, func, select
+from sqlalchemy import BigInteger, ColumnElement, Date, and_, bindparam, case, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -62,8 +66,15 @@ class Board:
         return next((s for s in self.standings if s.unit_id == unit_id), None)
 
 
-def _info(drive: Drive) -> DriveInfo:
-    return DriveInfo(drive.id, drive.code, drive.title, drive.starts_on, drive.ends_on)
+@dataclass(frozen=True)
+class Ranking:
+    """A drive's standings as of a day, without the measurements behind them (``current_ranking``)."""
+
+    drive: DriveInfo
+    standings: list[Standing]  # best first
+
+    def standing_of(self, unit_id: int) -> Standing | None:
+        return next((s for s in self.standings if s.unit_id == unit_id), None)
 
 
 def _criterion(c: DriveCriterion) -> CriterionLine:
@@ -84,25 +95,6 @@ def _pick(drives: list[DriveInfo], today: date) -> DriveInfo | None:
     return min(drives, key=key, default=None)
 
 
-Candidates = dict[int, tuple[DriveInfo, list[CriterionLine]]]
-
-
-async def _candidates(session: AsyncSession, which: ColumnElement[bool]) -> Candidates:
-    """The drives matching ``which`` with their criteria, in one query (drives are few)."""
-    rows = await session.execute(
-        select(Drive, DriveCriterion)
-        .outerjoin(DriveCriterion, DriveCriterion.drive_id == Drive.id)
-        .where(which)
-        .order_by(Drive.id, DriveCriterion.number)
-    )
-    found: Candidates = {}
-    for drive, criterion in rows:
-        _, criteria = found.setdefault(drive.id, (_info(drive), []))
-        if criterion is not None:
-            criteria.append(_criterion(criterion))
-    return found
-
-
 def _joined_by(scope: Unit) -> ColumnElement[bool]:
     """Drives in which ``scope`` or a unit below it participates."""
     taking_part = select(DriveParticipant.drive_id).join(Unit, Unit.id == DriveParticipant.unit_id)
@@ -114,14 +106,17 @@ def _organised_in(province: Unit) -> ColumnElement[bool]:
     return select(Unit.id).where(Unit.id == Drive.organiser_unit_id, subtree_clause(province)).exists()
 
 
-async def _current(
-    session: AsyncSession, scope: Unit, today: date, organised: bool
-) -> tuple[DriveInfo, list[CriterionLine]] | None:
-    found = await _candidates(session, _organised_in(scope)) if organised else {}
+_INFO = (Drive.id, Drive.code, Drive.title, Drive.starts_on, Drive.ends_on)
+
+
+async def _current_info(session: AsyncSession, scope: Unit, today: date, organised: bool) -> DriveInfo | None:
+    """The drive ``current_drive`` picks, read as plain columns."""
+    found: list[DriveInfo] = []
+    if organised:
+        found = [DriveInfo(*row) for row in await session.execute(select(*_INFO).where(_organised_in(scope)))]
     if not found:
-        found = await _candidates(session, _joined_by(scope))
-    chosen = _pick([info for info, _ in found.values()], today)
-    return found[chosen.id] if chosen else None
+        found = [DriveInfo(*row) for row in await session.execute(select(*_INFO).where(_joined_by(scope)))]
+    return _pick(found, today)
 
 
 async def current_drive(
@@ -130,14 +125,20 @@ async def current_drive(
     """The drive to show: the one running today, else the latest one, among the drives ``scope``'s
     subtree takes part in. ``organised``: among the drives organised in ``scope`` (a province, for its
     leaders), falling back to those its units take part in."""
-    current = await _current(session, scope, today, organised)
-    return current[0] if current else None
+    return await _current_info(session, scope, today, organised)
 
 
-async def current_board(session: AsyncSession, scope: Unit, today: date, *, organised: bool = False) -> Board | None:
-    """``drive_board`` of ``current_drive``, in two queries."""
-    current = await _current(session, scope, today, organised)
-    return await _board(session, *current, today) if current else None
+async def current_ranking(
+    session: AsyncSession, scope: Unit, today: date, *, organised: bool = False
+) -> Ranking | None:
+    """The standings of ``current_drive``, scored by the database (``_RANKING``), in two queries: what a
+    one-screen summary needs, without every participant's measurements."""
+    drive = await _current_info(session, scope, today, organised)
+    if drive is None:
+        return None
+    rows = await session.execute(_RANKING, {"drive_id": drive.id, "today": today})
+    totals = {unit_id: Decimal(int(hundredths)).scaleb(-2) for unit_id, hundredths in rows}
+    return Ranking(drive, leaderboard(totals))
 
 
 async def drive_board(session: AsyncSession, drive: DriveInfo, today: date) -> Board:
@@ -174,6 +175,79 @@ _LATEST = (
 )
 
 
+def _points_in_hundredths() -> ColumnElement[int]:
+    """``rules.criterion_points`` × 100 in integer SQL over the stored scaled integers (``Exact``: value ×
+    10⁴), the same on SQLite and PostgreSQL: with w, v, t the scaled weight, value and target and
+    m = v clamped to [0, t], weight × m / t in hundredths is w·m / (100·t), rounded half up as
+    ⌊(2·w·m + 100·t) / (200·t)⌋ (all terms ≥ 0). A target ≤ 0 earns the whole weight once reached. A
+    criterion never measured earns 0."""
+    w = type_coerce(DriveCriterion.weight, BigInteger)
+    t = type_coerce(DriveCriterion.target_value, BigInteger)
+    v = type_coerce(DriveMeasurement.value, BigInteger)
+    m = case((v < 0, 0), (v > t, t), else_=v)
+    return case(
+        (DriveMeasurement.value.is_(None), 0),
+        (t <= 0, case((v >= t, (w + 50) // 100), else_=0)),
+        else_=(2 * w * m + 100 * t) // (200 * t),
+    )
+
+
+# Every participant of a drive with its total points in hundredths as of today (0 when never measured).
+_RANKING = _LATEST.with_only_columns(
+    DriveParticipant.unit_id, func.coalesce(func.sum(_points_in_hundredths()), 0)
+).group_by(DriveParticipant.unit_id)
+
+
+# The criteria of a drive with one unit's latest measurement of each as of today (NULLs where never
+# measured, or where the unit does not take part).
+_OWN = (
+    select(
+        DriveCriterion.id,
+        DriveCriterion.number,
+        DriveCriterion.name,
+        DriveCriterion.weight,
+        DriveCriterion.target_value,
+        DriveCriterion.measure,
+        DriveMeasurement.value,
+        DriveMeasurement.measured_on,
+    )
+    .outerjoin(
+        DriveParticipant,
+        and_(
+            DriveParticipant.drive_id == DriveCriterion.drive_id,
+            DriveParticipant.unit_id == bindparam("unit_id"),
+        ),
+    )
+    .outerjoin(
+        DriveMeasurement,
+        and_(
+            DriveMeasurement.participant_id == DriveParticipant.id,
+            DriveMeasurement.criterion_id == DriveCriterion.id,
+            DriveMeasurement.measured_on == _LATEST_ON,
+        ),
+    )
+    .where(DriveCriterion.drive_id == bindparam("drive_id"))
+    .order_by(DriveCriterion.number)
+)
+
+
+async def unit_criteria(
+    session: AsyncSession, drive: DriveInfo, unit_id: int, today: date
+) -> list[tuple[CriterionLine, Measured | None]]:
+    """Each criterion of ``drive`` with ``unit_id``'s latest measurement as of ``today`` and the points it
+    earns (None where never measured), in one query."""
+    lines: list[tuple[CriterionLine, Measured | None]] = []
+    for cid, number, name, weight, target, measure, value, measured_on in await session.execute(
+        _OWN, {"drive_id": drive.id, "unit_id": unit_id, "today": today}
+    ):
+        criterion = CriterionLine(cid, number, name, weight, target, measure)
+        measured = None
+        if value is not None and measured_on is not None:
+            measured = Measured(value, measured_on, criterion_points(value, target, weight))
+        lines.append((criterion, measured))
+    return lines
+
+
 async def _board(session: AsyncSession, drive: DriveInfo, criteria: list[CriterionLine], today: date) -> Board:
     rows = await session.execute(_LATEST, {"drive_id": drive.id, "today": today})
     by_id = {c.id: c for c in criteria}
@@ -188,9 +262,9 @@ async def _board(session: AsyncSession, drive: DriveInfo, criteria: list[Criteri
     return Board(drive, criteria, leaderboard(totals), values)
 
 
-async def units_within(session: AsyncSession, unit_ids: list[int], scope: Unit) -> set[int]:
-    """Which of ``unit_ids`` are ``scope`` or lie below it (looked up by key, not by scanning)."""
-    if not unit_ids:
-        return set()
-    rows = await session.execute(select(Unit.id).where(Unit.id.in_(unit_ids), subtree_clause(scope)))
+async def participants_within(session: AsyncSession, drive: DriveInfo, scope: Unit) -> set[int]:
+    """The units of ``scope``'s subtree (itself included) that take part in ``drive``: the subtree by its
+    path range, each unit's participation by key."""
+    taking_part = select(DriveParticipant.unit_id).where(DriveParticipant.drive_id == drive.id)
+    rows = await session.execute(select(Unit.id).where(subtree_clause(scope), Unit.id.in_(taking_part)))
     return set(rows.scalars())

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Integer, Select, String, and_, cast, func, literal_column, null, select, union_all
+from sqlalchemy import Integer, Select, String, and_, bindparam, cast, func, literal_column, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import Executable
 
 from models.enums import AssignmentRole, TaskStatus
 from models.plans import Assignment, Plan, Task
-from models.queries.drives import Board, current_board
+from models.queries.drives import Ranking, current_ranking
 from models.queries.scores import ComponentLine, ResultLine, component_lines, fell_most_components, latest_results
-from models.queries.tasks import plan_for, status_case
+from models.queries.tasks import STATUS_SOON, STATUS_TODAY, plan_for, status_between, status_params
 from models.queries.units import UnitName, unit_names
 from models.rules import Standing, StatusCounts
 from models.units import Unit
@@ -52,19 +52,22 @@ class Summary:
     fell: list[ComponentLine]
     plan: PlanReport | None
     overdue_units: list[UnitTally]
-    board: Board | None
+    board: Ranking | None
     top: list[Standing]
     bottom: list[Standing]
     names: dict[int, UnitName]
 
 
-def _by_task(plan_id: int, today: date, due_soon_days: int) -> Select[tuple[str, str, int, int]]:
+OVERDUE_UNITS = 5  # units listed as having most overdue assignments
+
+
+def _by_task() -> Select[tuple[str, str, int, int]]:
     """("status", status, NULL, tasks): each TASK once, by its lead assignment's status."""
     statuses = (
-        select(status_case(today, due_soon_days).label("status"))
+        select(status_between(STATUS_TODAY, STATUS_SOON).label("status"))
         .select_from(Task)
         .outerjoin(Assignment, and_(Assignment.task_id == Task.id, Assignment.role == AssignmentRole.LEAD))
-        .where(Task.plan_id == plan_id)
+        .where(Task.plan_id == bindparam("plan_id"))
         .subquery()
     )
     return select(
@@ -75,50 +78,42 @@ def _by_task(plan_id: int, today: date, due_soon_days: int) -> Select[tuple[str,
     ).group_by(statuses.c.status)
 
 
-def _overdue(plan_id: int, today: date, limit: int) -> Select[tuple[str, str, int, int]]:
-    """("unit", NULL, unit id, overdue assignments) for the ``limit`` units with most."""
+def _overdue() -> Select[tuple[str, str, int, int]]:
+    """("unit", NULL, unit id, overdue assignments) for the ``OVERDUE_UNITS`` units with most."""
     n = func.count().label("n")
     top = (
         select(Assignment.unit_id, n)
         .join(Task, Task.id == Assignment.task_id)
-        .where(Task.plan_id == plan_id, Assignment.progress < 100, Task.due_date < today)
+        .where(Task.plan_id == bindparam("plan_id"), Assignment.progress < 100, Task.due_date < STATUS_TODAY)
         .group_by(Assignment.unit_id)
         .order_by(n.desc(), Assignment.unit_id)
-        .limit(limit)
+        .limit(OVERDUE_UNITS)
         .subquery()
     )
     return select(literal_column("'unit'"), cast(null(), String), top.c.unit_id, top.c.n)
 
 
-async def _numbers(session: AsyncSession, statement: Executable) -> tuple[StatusCounts, list[UnitTally]]:
+# Both in one round trip, built once (building and keying a statement this size costs about a millisecond).
+_PLAN_NUMBERS = union_all(_by_task(), _overdue())
+
+
+async def plan_numbers(
+    session: AsyncSession, plan: Plan, today: date, due_soon_days: int
+) -> tuple[PlanReport, list[UnitTally]]:
+    """The plan's reporting sentence, counting each TASK once by the status of its lead assignment
+    (``rules.task_status``; a task with no lead unit counts as not done), and the ``OVERDUE_UNITS``
+    units with most overdue assignments (lead or cooperating, not done, deadline passed)."""
     tally: dict[str, int] = {}
     units: list[UnitTally] = []
-    for kind, status, unit_id, n in await session.execute(statement):
+    params = {"plan_id": plan.id, **status_params(today, due_soon_days)}
+    rows: list[Any] = list(await session.execute(_PLAN_NUMBERS, params))
+    for kind, status, unit_id, n in rows:
         if kind == "status":
             tally[TaskStatus(status).value] = int(n)
         else:
             units.append(UnitTally(int(unit_id), int(n)))
-    return StatusCounts(**tally), sorted(units, key=lambda u: (-u.count, u.unit_id))
-
-
-async def plan_task_counts(session: AsyncSession, plan_id: int, today: date, due_soon_days: int) -> StatusCounts:
-    """How many tasks of the plan are in each status, counting each TASK once by its lead assignment's
-    status (``rules.task_status``); a task with no lead unit counts as not done. One GROUP BY."""
-    return (await _numbers(session, _by_task(plan_id, today, due_soon_days)))[0]
-
-
-async def most_overdue_units(session: AsyncSession, plan_id: int, today: date, limit: int = 5) -> list[UnitTally]:
-    """Units with most overdue assignments (lead or cooperating, not done, deadline passed) in the plan."""
-    return (await _numbers(session, _overdue(plan_id, today, limit)))[1]
-
-
-async def plan_numbers(
-    session: AsyncSession, plan: Plan, today: date, due_soon_days: int, limit: int = 5
-) -> tuple[PlanReport, list[UnitTally]]:
-    """``plan_task_counts`` and ``most_overdue_units`` in one round trip (UNION ALL)."""
-    both = union_all(_by_task(plan.id, today, due_soon_days), _overdue(plan.id, today, limit))
-    counts, units = await _numbers(session, both)
-    return PlanReport(plan.id, plan.year, counts.total, counts), units
+    counts = StatusCounts(**tally)
+    return PlanReport(plan.id, plan.year, counts.total, counts), sorted(units, key=lambda u: (-u.count, u.unit_id))
 
 
 async def leader_summary(
@@ -138,7 +133,7 @@ async def leader_summary(
     par = next((line for line in indices if line.index.code == PAR), None)
     fell = fell_most_components(await component_lines(session, par.result_id, par.previous_result_id)) if par else []
     report, overdue = await plan_numbers(session, plan, today, due_soon_days) if plan else (None, [])
-    board = await current_board(session, province, today, organised=True)
+    board = await current_ranking(session, province, today, organised=True)
     standings = board.standings if board else []
     top = standings[:podium]
     bottom = standings[max(podium, len(standings) - podium) :]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, and_, case, func, literal, or_, select
+from sqlalchemy import Date, and_, bindparam, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import AssignmentRole, TaskStatus
@@ -140,16 +140,30 @@ async def unit_tasks(
 
 def status_case(today: date, due_soon_days: int) -> Any:
     """``models.rules.task_status`` as a SQL expression over Task and Assignment."""
+    return status_between(literal(today, Date), literal(today + timedelta(days=due_soon_days), Date))
+
+
+def status_between(today: Any, soon: Any) -> Any:
+    """``status_case`` with ``today`` and ``soon`` (the last day counted as due soon) given as SQL
+    expressions: ``bindparam("today", type_=Date)`` etc. in statements built once (``status_params``)."""
     done = Assignment.progress >= 100
-    finished = func.coalesce(Assignment.completed_on, literal(today, Date))
-    soon = today + timedelta(days=due_soon_days)
+    finished = func.coalesce(Assignment.completed_on, today)
     return case(
         (and_(done, finished <= Task.due_date), TaskStatus.DONE_ON_TIME.value),
         (done, TaskStatus.DONE_LATE.value),
-        (Task.due_date < literal(today, Date), TaskStatus.OVERDUE.value),
-        (Task.due_date <= literal(soon, Date), TaskStatus.IN_TIME.value),
+        (Task.due_date < today, TaskStatus.OVERDUE.value),
+        (Task.due_date <= soon, TaskStatus.IN_TIME.value),
         else_=TaskStatus.NOT_YET_DUE.value,
     )
+
+
+def status_params(today: date, due_soon_days: int) -> dict[str, date]:
+    """The values of ``STATUS_TODAY`` and ``STATUS_SOON``."""
+    return {"today": today, "soon": today + timedelta(days=due_soon_days)}
+
+
+STATUS_TODAY = bindparam("today", type_=Date)
+STATUS_SOON = bindparam("soon", type_=Date)
 
 
 async def counts_by_unit(

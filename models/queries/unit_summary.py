@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import TaskStatus
 from models.plans import Assignment, Plan, Task
-from models.queries.drives import Board, current_board
+from models.queries.drives import Ranking, current_ranking
 from models.queries.scores import ResultLine, latest_results, province_of
 from models.queries.tasks import plan_for, status_case
 from models.queries.units import UnitName, unit_names
@@ -35,7 +35,7 @@ class UnitSummary:
     plan: Plan | None
     counts: StatusCounts
     overdue_units: list[tuple[int, int]]  # (unit id, overdue assignments), only when the unit has units below
-    board: Board | None
+    board: Ranking | None
     standing: Standing | None
     leader: Standing | None
     names: dict[int, UnitName]
@@ -72,7 +72,7 @@ async def unit_summary(
         counts = StatusCounts(**{s.value: n for s, n in tally.items()})
         if len(ids) > 1:
             overdue = sorted(late.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
-    board = await current_board(session, unit, today)
+    board = await current_ranking(session, unit, today)
     standing = board.standing_of(unit.id) if board else None
     leader = board.standings[0] if board and board.standings else None
     wanted = {unit.id, results_unit.id, *(u for u, _ in overdue)}
