@@ -53,6 +53,12 @@ def parser() -> argparse.ArgumentParser:
     inv.add_argument("unit", help="unit code or name")
     inv.add_argument("role", help="officer | unit_head | leader | admin (or canbo, thutruong, lanhdao, quantri)")
     inv.add_argument("--name", default="", help="the invited official's full name")
+
+    jobs = sub.add_parser("jobs", help="the push jobs: list them with their next run, or run one now")
+    jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
+    jobs_sub.add_parser("list", help="each job, its schedule and its next run time")
+    run_one = jobs_sub.add_parser("run", help="run one job now and print how many pushes it queued")
+    run_one.add_argument("name", help="reminders | digests | leader_digests | drives | quarterly")
     return p
 
 
@@ -105,7 +111,10 @@ async def cmd_run(config: Config, args: argparse.Namespace) -> int:
                 "remove [zalo].token (or use `cchc-bot chat`)"
             )
         log.info("No Telegram or Zalo token configured: starting the console chat.")
-        return await chat(app, config.console.account)
+        from bot.push import PushSender, push_runtime
+
+        async with push_runtime(app, PushSender(app.renderer, console=sys.stdout)):
+            return await chat(app, config.console.account)
     finally:
         await app.close()
 
@@ -154,6 +163,12 @@ async def cmd_invite(config: Config, args: argparse.Namespace) -> int:
     return await run_invite(config, args)
 
 
+async def cmd_jobs(config: Config, args: argparse.Namespace) -> int:
+    from bot.jobs import run_jobs_command
+
+    return await run_jobs_command(config, args)
+
+
 COMMANDS: dict[str, Command] = {
     "run": cmd_run,
     "chat": cmd_chat,
@@ -161,6 +176,7 @@ COMMANDS: dict[str, Command] = {
     "demo": cmd_demo,
     "import": cmd_import,
     "invite": cmd_invite,
+    "jobs": cmd_jobs,
 }
 
 

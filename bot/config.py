@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -65,10 +66,26 @@ class TelegramConfig:
 
 @dataclass(frozen=True)
 class ZaloConfig:
+    """The Zalo Bot API channel (bot/zalo/, docs/ZALO.md)."""
+
     token: str = ""
     mode: str = "polling"  # polling | webhook
-    base_url: str = "https://bot-api.zapps.me"
+    base_url: str = "https://bot-api.zaloplatforms.com"
+    poll_timeout: int = 30  # seconds one getUpdates call may wait for an update
+    min_poll_interval_ms: int = 1000  # at least this long between two getUpdates calls
+    markdown: bool = False  # send with parse_mode "markdown" (falls back to plain text when refused)
+    public_image_url: str = ""  # where image_dir is served over public HTTPS; empty: charts are not sent
+    image_dir: str = "var/zalo-images"  # charts are saved here as PNG files for Zalo to fetch
+    groups: bool = False  # answer in group chats (Beta on Zalo): only messages that mention the bot
+    group_allow: list[str] = field(default_factory=list)  # group chat ids allowed; empty: none
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8444
+    webhook_public_url: str = ""
+    webhook_path: str = "/zalo"
     webhook_secret: str = ""
+    monthly_budget: int = 3000  # messages a month the plan allows (the free plan: about 3,000)
+    budget_warn_percent: int = 80  # past this share of the budget, admins are warned and pushes merged harder
+    budget_file: str = "var/zalo-budget.json"  # where the month's count is kept; empty: in memory only
 
 
 @dataclass(frozen=True)
@@ -83,10 +100,23 @@ class RemindersConfig:
 
 @dataclass(frozen=True)
 class ScheduleConfig:
-    """When the push jobs run (cron expressions in [bot].timezone). Owned by jobs/scheduler.py."""
+    """When the push jobs run (cron expressions in [bot].timezone; "" switches a job off) and the push
+    rules that are not [reminders]. Owned by jobs/scheduler.py; the job names are those of jobs.due.JOBS."""
 
     enabled: bool = True
     reminders: str = "0 8 * * *"  # deadline reminders, overdue notices, escalations
+    digests: str = "30 7 * * mon"  # weekly digest to unit heads: the week ahead
+    leader_digests: str = "0 16 * * fri"  # weekly digest to provincial leaders: the week's changes
+    drives: str = "0 9 * * *"  # drive start, weekly standings, milestones, final result
+    quarterly: str = "15 8 * * *"  # the reminder before each quarterly review
+    quarterly_days_before: int = 7  # remind this many days before the quarter ends
+    drive_days_left: list[int] = field(default_factory=lambda: [30, 7, 1])  # drive milestones besides half-way
+    catch_up_days: int = 1  # a one-off push missed while the bot was down is still sent this many days late
+    catch_up_minutes: int = 120  # a job whose time passed this recently when the scheduler starts runs at once
+
+
+_ZALO_SECRET = re.compile(r"[A-Za-z0-9_-]{8,256}")
+SCHEDULE_JOBS = ("reminders", "digests", "leader_digests", "drives", "quarterly")
 
 
 @dataclass(frozen=True)
@@ -95,6 +125,18 @@ class DispatchConfig:
 
     enabled: bool = True
     max_attempts: int = 8  # then the row is dead-lettered and the admins are told
+    batch_size: int = 200  # rows claimed at once
+    poll_seconds: int = 5  # how often an idle dispatcher looks for due pushes
+    claim_seconds: int = 300  # a claim not finished by then (a crashed process) is taken over
+    backoff_seconds: int = 60  # first retry after a failed send; doubled each time
+    max_backoff_seconds: int = 3600
+    in_flight: int = 1  # sends under way at once per process; a crash may duplicate each of them
+    telegram_per_second: int = 30
+    telegram_chat_per_second: int = 1
+    telegram_group_per_minute: int = 20
+    zalo_per_second: int = 5
+    zalo_chat_per_minute: int = 30
+    lease_seconds: int = 30  # the scheduler lease: another process takes over this long after the holder dies
 
 
 @dataclass(frozen=True)
@@ -211,9 +253,80 @@ def _check(config: Config) -> None:
             ) from exc
     if any(day < 0 for day in config.reminders.offsets_days):
         raise ConfigError(f"{src}: [reminders].offsets_days must be days before the deadline (0 or more)")
+    _check_dispatch(config)
+    _check_schedule(config)
     tg = config.telegram
     if tg.mode == "webhook" and tg.token and not (tg.webhook_public_url and tg.webhook_secret):
         raise ConfigError(f"{src}: [telegram] webhook mode needs webhook_public_url and webhook_secret")
+    _check_zalo(config)
+
+
+def _check_zalo(config: Config) -> None:
+    zalo, src = config.zalo, config.source
+    if not zalo.base_url.startswith(("https://", "http://")):
+        raise ConfigError(f"{src}: [zalo].base_url must start with https:// or http://, got {zalo.base_url!r}")
+    if not 1 <= zalo.poll_timeout <= 60:
+        raise ConfigError(f"{src}: [zalo].poll_timeout must be 1 to 60 seconds, got {zalo.poll_timeout}")
+    if zalo.min_poll_interval_ms < 0:
+        raise ConfigError(f"{src}: [zalo].min_poll_interval_ms must be 0 or more, got {zalo.min_poll_interval_ms}")
+    if zalo.public_image_url and not zalo.public_image_url.startswith(("https://", "http://")):
+        raise ConfigError(f"{src}: [zalo].public_image_url must be an http(s) URL, got {zalo.public_image_url!r}")
+    if zalo.public_image_url and not zalo.image_dir:
+        raise ConfigError(f"{src}: [zalo].image_dir must name a folder when public_image_url is set")
+    if not 1 <= zalo.webhook_port <= 65535:
+        raise ConfigError(f"{src}: [zalo].webhook_port must be 1 to 65535, got {zalo.webhook_port}")
+    if not zalo.webhook_path.startswith("/"):
+        raise ConfigError(f"{src}: [zalo].webhook_path must start with /, got {zalo.webhook_path!r}")
+    if zalo.webhook_secret and not _ZALO_SECRET.fullmatch(zalo.webhook_secret):
+        raise ConfigError(f"{src}: [zalo].webhook_secret must be 8 to 256 letters, digits, _ or -")
+    if zalo.mode == "webhook" and zalo.token and not (zalo.webhook_public_url and zalo.webhook_secret):
+        raise ConfigError(f"{src}: [zalo] webhook mode needs webhook_public_url and webhook_secret")
+    if zalo.webhook_public_url and not zalo.webhook_public_url.startswith("https://"):
+        raise ConfigError(f"{src}: [zalo].webhook_public_url must be an https:// URL (Zalo calls only HTTPS)")
+    if zalo.monthly_budget < 1:
+        raise ConfigError(f"{src}: [zalo].monthly_budget must be 1 or more, got {zalo.monthly_budget}")
+    if not 1 <= zalo.budget_warn_percent <= 100:
+        raise ConfigError(f"{src}: [zalo].budget_warn_percent must be 1 to 100, got {zalo.budget_warn_percent}")
+    if any(not group for group in zalo.group_allow):
+        raise ConfigError(f"{src}: [zalo].group_allow must list group chat ids (non-empty strings)")
+
+
+def _check_schedule(config: Config) -> None:
+    from apscheduler.triggers.cron import CronTrigger
+
+    schedule, src = config.schedule, config.source
+    for key in SCHEDULE_JOBS:
+        line = getattr(schedule, key)
+        if not line:
+            continue  # switched off
+        fields = line.split()
+        if len(fields) == 5 and any(ch.isdigit() for ch in fields[4]):
+            raise ConfigError(f"{src}: [schedule].{key} must name weekdays (mon-sun), not number them: {line!r}")
+        try:
+            CronTrigger.from_crontab(line, timezone=config.bot.tz)
+        except ValueError as exc:
+            raise ConfigError(
+                f"{src}: [schedule].{key} must be a cron line (minute hour day month weekday), got {line!r}: {exc}"
+            ) from exc
+    for key in ("quarterly_days_before", "catch_up_days", "catch_up_minutes"):
+        if getattr(schedule, key) < 0:
+            raise ConfigError(f"{src}: [schedule].{key} must be 0 or more, got {getattr(schedule, key)}")
+    if any(day < 1 for day in schedule.drive_days_left):
+        raise ConfigError(f"{src}: [schedule].drive_days_left must be days before a drive ends (1 or more)")
+
+
+def _check_dispatch(config: Config) -> None:
+    dispatch = config.dispatch
+    for key in (f.name for f in dataclasses.fields(dispatch)):
+        value = getattr(dispatch, key)
+        if not isinstance(value, bool) and value < 1:
+            raise ConfigError(f"{config.source}: [dispatch].{key} must be 1 or more, got {value}")
+    if dispatch.max_backoff_seconds < dispatch.backoff_seconds:
+        raise ConfigError(f"{config.source}: [dispatch].max_backoff_seconds must be at least backoff_seconds")
+    if dispatch.claim_seconds < 2 * dispatch.poll_seconds:
+        raise ConfigError(f"{config.source}: [dispatch].claim_seconds must be at least twice poll_seconds")
+    if dispatch.lease_seconds < 3:
+        raise ConfigError(f"{config.source}: [dispatch].lease_seconds must be 3 or more, got {dispatch.lease_seconds}")
 
 
 def find_config_file(explicit: str | None, environ: Mapping[str, str] | None = None) -> Path | None:

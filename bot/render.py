@@ -111,12 +111,16 @@ def _environment(templates: Path, lang: str, fmt: str) -> Environment:
             return format_datetime(value.astimezone(DEFAULT_TZ), "HH:mm dd/MM/yyyy", locale=locale)
         return format_date(value, "dd/MM/yyyy", locale=locale)
 
+    def isoday(value: str | None) -> str:
+        """A date stored as an ISO string (a push's JSON context), written like ``day``."""
+        return day(date.fromisoformat(value) if value else None)
+
     def bold(value: Any) -> Any:
         return Markup("<b>%s</b>") % escape(value) if html else value
 
     def italic(value: Any) -> Any:
         return Markup("<i>%s</i>") % escape(value) if html else value
 
-    env.filters.update(num=num, signed=signed, pct=pct, day=day, bold=bold, italic=italic)
+    env.filters.update(num=num, signed=signed, pct=pct, day=day, isoday=isoday, bold=bold, italic=italic)
     env.globals.update(unknown=unknown, fmt=fmt, lang=lang)
     return env

@@ -35,7 +35,7 @@ from models.enums import (
 )
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
 from models.plans import Assignment, Plan, ProgressReport, Task
-from models.system import AuditEntry, ConversationState, OutboxMessage
+from models.system import AuditEntry, ConversationState, Lease, OutboxMessage
 from models.targets import Target, TargetMeasurement
 from models.units import ChatAccount, Invite, Official, Unit
 
@@ -60,6 +60,7 @@ __all__ = [
     "IndexComponent",
     "IndexResult",
     "Invite",
+    "Lease",
     "Official",
     "OutboxMessage",
     "OutboxStatus",

@@ -1,4 +1,4 @@
-"""What the bot itself keeps: conversation state, the push outbox and the audit log."""
+"""What the bot itself keeps: conversation state, the push outbox, leases and the audit log."""
 
 from __future__ import annotations
 
@@ -52,6 +52,17 @@ class OutboxMessage(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(AwareDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+
+
+class Lease(Base):
+    """A named role only one process may play at a time (``scheduler``): taken and renewed with a
+    conditional write, it passes to another process once ``expires_at`` is past (see jobs/lease.py)."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    expires_at: Mapped[datetime] = mapped_column(AwareDateTime)
 
 
 class AuditEntry(Base):

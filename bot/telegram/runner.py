@@ -23,7 +23,7 @@ from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, C
 from telegram.ext import filters as tg_filters
 
 from bot.app import App
-from bot.config import TelegramConfig
+from bot.config import DispatchConfig, TelegramConfig
 from bot.telegram.channel import TelegramChannel
 from bot.telegram.limits import Limits, PacingLimiter
 
@@ -106,6 +106,17 @@ async def bot_username(config: TelegramConfig) -> str:
         return ""
 
 
+def telegram_limits(config: DispatchConfig) -> Limits:
+    """The limiter's rates are the dispatcher's ([dispatch]): pushes paced by the dispatcher then find a
+    token waiting here, and the two never wait twice (see jobs/pacing.py)."""
+    return Limits(
+        overall_per_second=config.telegram_per_second,
+        overall_burst=config.telegram_per_second,
+        chat_per_second=config.telegram_chat_per_second,
+        group_per_minute=config.telegram_group_per_minute,
+    )
+
+
 def build(app: App, *, limits: Limits | None = None) -> tuple[TgApplication, TelegramChannel]:
     """python-telegram-bot's Application wired to our channel (not started)."""
     skip_missing_sniffio()
@@ -113,7 +124,7 @@ def build(app: App, *, limits: Limits | None = None) -> tuple[TgApplication, Tel
     builder = (
         ApplicationBuilder()
         .token(config.token)
-        .rate_limiter(PacingLimiter(limits))
+        .rate_limiter(PacingLimiter(limits or telegram_limits(app.config.dispatch)))
         .concurrent_updates(ChatOrderedProcessor())
         .job_queue(None)  # pushes are scheduled by jobs/, not by python-telegram-bot
         .connection_pool_size(64)
@@ -171,7 +182,10 @@ async def running(app: App, *, limits: Limits | None = None) -> AsyncIterator[Te
 
 
 async def run(app: App) -> int:
-    """Run the channel until SIGINT/SIGTERM; returns the exit code."""
+    """Run the channel, with the push dispatcher and the scheduler (``bot/push.py``), until SIGINT/SIGTERM;
+    returns the exit code."""
+    from bot.push import PushSender, push_runtime
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     signals = (signal.SIGINT, signal.SIGTERM)
@@ -179,7 +193,7 @@ async def run(app: App) -> int:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
     try:
-        async with running(app):
+        async with running(app) as channel, push_runtime(app, PushSender(app.renderer, telegram=channel.bot)):
             await stop.wait()
     finally:
         for signum in signals:

@@ -32,9 +32,12 @@ def _chat(world: World, params: dict[str, Any]) -> dict[str, Any]:
     if "chat_id" not in params:
         raise ApiError(400, "Bad Request: chat_id is empty")
     try:
-        return world.chats[int(params["chat_id"])]
+        chat = world.chats[int(params["chat_id"])]
     except (KeyError, ValueError):
         raise ApiError(400, "Bad Request: chat not found") from None
+    if chat["id"] in world.blocked:
+        raise ApiError(403, "Forbidden: bot was blocked by the user")
+    return chat
 
 
 def _text(params: dict[str, Any], key: str = "text", limit: int = 4096) -> tuple[str, list[dict[str, Any]]]:

@@ -86,6 +86,7 @@ class World:
         self.calls: list[Call] = []
         self.sent: list[Sent] = []
         self.faults = Faults()
+        self.blocked: set[int] = set()  # users who blocked the bot: sends to them answer 403
         self.flood = FloodGate()
         self.changed = asyncio.Condition()
         self.on_update: Callable[[dict[str, Any]], None] | None = None  # the server's webhook delivery

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 12:59:35.077234
+Create Date: 2026-11-23 13:38:21.696898
 """
 
 from collections.abc import Sequence
@@ -44,6 +44,12 @@ def upgrade() -> None:
     sa.Column('max_score', models.base.Exact(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_indices')),
     sa.UniqueConstraint('code', name=op.f('uq_indices_code'))
+    )
+    op.create_table('leases',
+    sa.Column('name', sa.String(length=64), nullable=False),
+    sa.Column('holder', sa.String(length=128), nullable=False),
+    sa.Column('expires_at', models.base.AwareDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_leases'))
     )
     op.create_table('units',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -424,6 +430,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_units_parent_id'))
 
     op.drop_table('units')
+    op.drop_table('leases')
     op.drop_table('indices')
     op.drop_table('conversation_states')
     # ### end Alembic commands ###

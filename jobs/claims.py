@@ -1,0 +1,195 @@
+"""The dispatcher's questions to the outbox: claiming due rows so that no two processes send one row,
+finding each official's chat, and marking rows as they go.
+
+A claim is one transaction. On PostgreSQL: ``SELECT id … ORDER BY official_id, id LIMIT n FOR UPDATE
+SKIP LOCKED``, then ``UPDATE outbox SET status = 'sending', claimed_by, claimed_until WHERE id IN (…)
+RETURNING …``: the row locks let several processes claim side by side without waiting for or
+overlapping each other. On SQLite (one writer at a time) it is the single ``UPDATE … WHERE id IN
+(SELECT … LIMIT n) RETURNING …``, atomic by itself (a SELECT first would have to upgrade a read lock,
+which SQLite refuses while another process writes). A row ``sending`` whose claim has expired belonged
+to a process that died: it is claimed again, so a crash loses nothing (and may send that row twice).
+Every mark is conditional on the claim still being ours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, and_, or_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.enums import OutboxStatus, Role
+from models.system import OutboxMessage
+from models.units import ChatAccount, Official
+
+PENDING, SENDING = OutboxStatus.PENDING.value, OutboxStatus.SENDING.value
+OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    kind: str
+    official_id: int | None
+    channel: str
+    chat_id: str
+    template: str
+    context: dict[str, Any]
+    urgent: bool
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Chat:
+    """Where an official's pushes go: their usable chat account most recently written from."""
+
+    account_id: int | None
+    channel: str
+    chat_id: str
+    language: str
+
+
+def _due(now: datetime) -> Any:
+    return or_(
+        and_(OutboxMessage.status == PENDING, OutboxMessage.not_before <= now),
+        and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now),
+    )
+
+
+async def claim(
+    session: AsyncSession, worker: str, now: datetime, until: datetime, limit: int, *, urgent_only: bool = False
+) -> list[Claimed]:
+    """Claim up to ``limit`` due rows for ``worker`` until ``until``; the caller commits."""
+    due = _due(now)
+    if urgent_only:
+        due = and_(due, OutboxMessage.urgent.is_(True))
+    ids = (
+        select(OutboxMessage.id)
+        .where(due)
+        .order_by(OutboxMessage.official_id, OutboxMessage.id)  # an official's rows together: one message
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        # The locked ids first, then the UPDATE: as a subquery of the UPDATE, PostgreSQL may run a
+        # LIMIT … SKIP LOCKED more than once and claim more rows than asked. The locks hold until commit.
+        picked: Any = list((await session.execute(ids)).scalars())
+        if not picked:
+            return []
+    else:
+        picked = ids.scalar_subquery()
+    statement = (
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(picked), due)
+        .values(status=SENDING, claimed_by=worker, claimed_until=until)
+        .returning(
+            OutboxMessage.id,
+            OutboxMessage.kind,
+            OutboxMessage.official_id,
+            OutboxMessage.channel,
+            OutboxMessage.chat_id,
+            OutboxMessage.template,
+            OutboxMessage.context,
+            OutboxMessage.urgent,
+            OutboxMessage.attempts,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    rows = (await session.execute(statement)).all()
+    return sorted((Claimed(*row) for row in rows), key=lambda c: (c.official_id or 0, c.id))
+
+
+async def defer_quiet(session: AsyncSession, now: datetime, allowed_at: datetime) -> int:
+    """Quiet hours: move every pending non-urgent row due before ``allowed_at`` to ``allowed_at``."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == PENDING,
+            OutboxMessage.urgent.is_(False),
+            OutboxMessage.not_before < allowed_at,
+        )
+        .values(not_before=allowed_at)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def chats(session: AsyncSession, official_ids: Iterable[int], channels: frozenset[str]) -> dict[int, Chat | None]:
+    """Each official's chat: an active official's unblocked account on one of ``channels``, the one
+    they last wrote from (None: nowhere to send)."""
+    wanted = sorted(set(official_ids))
+    found: dict[int, Chat | None] = dict.fromkeys(wanted)
+    if not wanted:
+        return found
+    # two indexed lookups rather than a join: a plan that does not depend on the tables' statistics
+    rows = await session.execute(select(Official.id, Official.language).where(Official.id.in_(wanted), Official.active))
+    officials: dict[int, str] = {official_id: language for official_id, language in rows}
+    accounts = await session.execute(
+        select(
+            ChatAccount.official_id,
+            ChatAccount.id,
+            ChatAccount.channel,
+            ChatAccount.chat_id,
+            ChatAccount.last_seen_at,
+            ChatAccount.created_at,
+        ).where(
+            ChatAccount.official_id.in_(list(officials)),
+            ChatAccount.blocked.is_(False),
+            ChatAccount.channel.in_(sorted(channels)),
+        )
+    )
+    best: dict[int, tuple[Any, ...]] = {}
+    for official_id, account_id, channel, chat_id, seen, created in accounts:
+        rank = (seen or created, account_id)
+        if official_id not in best or rank > best[official_id][0]:
+            best[official_id] = (rank, Chat(account_id, channel, chat_id, officials[official_id]))
+    for official_id, (_rank, chat) in best.items():
+        found[official_id] = chat
+    return found
+
+
+async def languages(session: AsyncSession, official_ids: Iterable[int]) -> dict[int, str]:
+    wanted = sorted(set(official_ids))
+    if not wanted:
+        return {}
+    rows = await session.execute(select(Official.id, Official.language).where(Official.id.in_(wanted)))
+    return {official_id: language for official_id, language in rows}
+
+
+async def mark(session: AsyncSession, ids: Sequence[int], worker: str, status: OutboxStatus, **values: Any) -> int:
+    """Set the status (and ``values``) of the rows still claimed by ``worker``; how many were."""
+    if not ids:
+        return 0
+    ended = {"claimed_by": None, "claimed_until": None} if status != OutboxStatus.SENDING else {}
+    result = await session.execute(  # on the table, not the ORM class: a mark per message, kept cheap
+        update(OUTBOX)
+        .where(OUTBOX.c.id.in_(list(ids)), OUTBOX.c.claimed_by == worker, OUTBOX.c.status == SENDING)
+        .values(status=status.value, **ended, **values)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def quick_commit(session: AsyncSession) -> None:
+    """PostgreSQL: let this transaction's COMMIT return before its WAL record reaches the disk. The
+    mark is visible to every process at once, and a crash of ours loses nothing; only a crash of the
+    database server itself within a fraction of a second could forget the last marks, so that those
+    messages are sent again — a duplicate, never a loss. It makes a mark per message cheap."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
+
+async def block_account(session: AsyncSession, account_id: int) -> None:
+    await session.execute(update(ChatAccount).where(ChatAccount.id == account_id).values(blocked=True))
+
+
+async def admins_and_names(session: AsyncSession, official_ids: Iterable[int]) -> tuple[list[int], dict[int, str]]:
+    """The active admins (who hear of dead letters) and the names of ``official_ids``."""
+    admins = await session.execute(
+        select(Official.id).where(Official.role == Role.ADMIN.value, Official.active.is_(True)).order_by(Official.id)
+    )
+    wanted = sorted(set(official_ids))
+    names = await session.execute(select(Official.id, Official.full_name).where(Official.id.in_(wanted)))
+    return list(admins.scalars()), {official_id: name for official_id, name in names}

@@ -1,0 +1,117 @@
+"""The weekly digests: to each unit head (job ``digests``, at the start of the week), the unit's open tasks
+and what is due next; to the province's leaders (job ``leader_digests``, at the end of the week), the
+plan's reporting sentence, what moved this week and the units with most overdue tasks. Both optional
+(officials who turned pushes off do not get them); once per ISO week."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jobs.outbox import Push
+from jobs.settings import DIGEST_LEADER, DIGEST_UNIT, PushSettings, iso, task_ctx, unit_ctx
+from models.enums import Role
+from models.plans import Plan
+from models.queries.push import (
+    WeekChanges,
+    current_plan_ids,
+    due_within,
+    first_open_tasks,
+    officials_by_province,
+    open_counts_by_unit,
+    recipients,
+    week_changes,
+)
+from models.queries.summary import UnitTally, plan_numbers
+from models.queries.tasks import plan_for
+from models.queries.units import unit_names
+from models.rules import StatusCounts
+from models.units import Unit
+
+
+def week_of(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+async def unit_digest_pushes(session: AsyncSession, now: datetime, s: PushSettings) -> Iterator[Push]:
+    """To each active unit head of a unit with open assignments in the current plans: how many, how many
+    of them overdue, and the next few due within the reporting window (``due_soon_days``)."""
+    today = now.date()
+    plans = await current_plan_ids(session, today)
+    counts = await open_counts_by_unit(session, plans, today)
+    heads = await recipients(session, counts, optional=True, roles=[Role.UNIT_HEAD])
+    upcoming = await first_open_tasks(session, plans, due_within(today, s.due_soon_days), s.listed_tasks)
+    week = week_of(today)
+
+    def generate() -> Iterator[Push]:
+        for unit_id, officials in heads.items():
+            c = counts[unit_id]
+            nxt = upcoming.get(unit_id)
+            ctx = {"week": week, "open": c.open, "overdue": c.overdue, "today": today.isoformat()}
+            ctx |= {"next": [task_ctx(*t) for t in nxt.tasks] if nxt else [], "next_count": nxt.count if nxt else 0}
+            ctx["window"] = s.due_soon_days
+            for official_id in officials:
+                key = f"digest:unit {unit_id}:{week}:official {official_id}"
+                yield Push(DIGEST_UNIT, key, official_id, ctx, now)
+
+    return generate()
+
+
+def _counts(c: StatusCounts) -> dict[str, Any]:
+    percent = c.done_percent
+    return {
+        "done_on_time": c.done_on_time,
+        "done_late": c.done_late,
+        "in_time": c.in_time,
+        "overdue": c.overdue,
+        "not_yet_due": c.not_yet_due,
+        "done": c.done,
+        "not_done": c.not_done,
+        "total": c.total,
+        "done_percent": str(percent) if percent is not None else None,
+    }
+
+
+async def _province_ctx(
+    session: AsyncSession, root: Unit, plan: Plan | None, moved: WeekChanges | None, today: date, s: PushSettings
+) -> dict[str, Any]:
+    ctx: dict[str, Any] = {"week": week_of(today), "today": today.isoformat(), "plan": None, "overdue_units": []}
+    overdue: list[UnitTally] = []
+    if plan is not None:
+        report, overdue = await plan_numbers(session, plan, today, s.due_soon_days)
+        ctx["plan"] = {"year": plan.year, "tasks": report.tasks, "counts": _counts(report.counts)}
+        moved = moved or WeekChanges(0, 0, 0)
+        ctx["moved"] = {"since": iso(today - timedelta(days=7)), "completed": moved.completed}
+        ctx["moved"] |= {"newly_overdue": moved.newly_overdue, "reports": moved.reports}
+    names = await unit_names(session, {root.id, *(u.unit_id for u in overdue)})
+    ctx["overdue_units"] = [{"unit": unit_ctx(names[u.unit_id]), "count": u.count} for u in overdue]
+    ctx["province"] = unit_ctx(names[root.id])
+    return ctx
+
+
+async def leader_digest_pushes(session: AsyncSession, now: datetime, s: PushSettings) -> Iterator[Push]:
+    """To each active provincial leader: the province's reporting sentence, the week's changes and the
+    units with most overdue assignments (a few queries per province that has leaders)."""
+    today = now.date()
+    leaders = await officials_by_province(session, Role.LEADER, optional=True)
+    provinces = [(root, await plan_for(session, root)) for root in await _units(session, sorted(leaders))]
+    plan_ids = [plan.id for _, plan in provinces if plan is not None]
+    moved = await week_changes(session, plan_ids, today - timedelta(days=7), today, now - timedelta(days=7))
+    week = week_of(today)
+    pushes: list[Push] = []  # a few per province: no need to be lazy
+    for root, plan in provinces:
+        ctx = await _province_ctx(session, root, plan, moved.get(plan.id) if plan else None, today, s)
+        for official_id in leaders[root.id]:
+            key = f"digest:province {root.id}:{week}:official {official_id}"
+            pushes.append(Push(DIGEST_LEADER, key, official_id, ctx, now))
+    return iter(pushes)
+
+
+async def _units(session: AsyncSession, ids: list[int]) -> list[Unit]:
+    found = {u.id: u for u in (await session.execute(select(Unit).where(Unit.id.in_(ids)))).scalars()}
+    return [found[i] for i in ids if i in found]

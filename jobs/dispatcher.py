@@ -1,0 +1,349 @@
+"""The dispatcher: drains the outbox through a channel ``Sender`` (``jobs/sender.py``).
+
+One drain claims a batch of due rows (``jobs/claims.py``), merges the rows of each official into one
+message, finds the official's chat (the account they last wrote from, blocked ones left out; none: the
+rows are skipped), and sends the messages one after another within each channel's flood limits
+(``jobs/pacing.py``), marking each message's rows before the next send. So a crash between a send and its
+mark duplicates at most ``in_flight`` messages (one by default), and loses none: the claim expires and
+another drain sends the rows again. A process stops using a claim at 80% of ``claim_seconds`` and gives
+the rest back, so no row is sent by two live processes. Each sender keeps one database connection for
+its marks (one short transaction per message).
+
+Outcomes: sent → ``sent`` with ``sent_at``; 429 → the channel pauses for ``retry_after`` and the rows
+wait as long, no attempt counted; blocked → the chat account is marked blocked and the rows go back to be
+sent elsewhere or skipped; a failure → retried after an exponential backoff, and after ``max_attempts``
+the rows are dead and every active admin gets a ``push/dead_letter`` push (never for a dead letter
+itself, so alerts cannot loop). During quiet hours non-urgent rows are moved to the next allowed time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import socket
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from jobs import claims
+from jobs.claims import Chat, Claimed
+from jobs.outbox import Push, enqueue
+from jobs.pacing import Pace, Rates
+from jobs.quiet import QuietHours
+from jobs.sender import Item, Outcome, Outgoing, Result, Sender
+from models.clock import Clock
+from models.enums import OutboxStatus
+
+log = logging.getLogger(__name__)
+DEAD_LETTER = "dead_letter"
+
+
+@dataclass(frozen=True)
+class Settings:
+    max_attempts: int = 8
+    batch_size: int = 200
+    poll_seconds: float = 5.0
+    claim_seconds: float = 300.0
+    backoff_seconds: float = 60.0
+    max_backoff_seconds: float = 3600.0
+    in_flight: int = 1
+    default_language: str = "vi"
+    rates: Mapping[str, Rates] = field(default_factory=dict)  # per channel; a channel not listed is not paced
+    failures_in_a_row: int = 5  # then the drain stops sending: the channel is likely down
+
+    def backoff(self, attempts: int) -> float:
+        return float(min(self.max_backoff_seconds, self.backoff_seconds * 2 ** max(0, attempts - 1)))
+
+
+@dataclass
+class Drained:
+    """What one drain did (rows, except ``messages``)."""
+
+    claimed: int = 0
+    messages: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    dead: int = 0
+    skipped: int = 0
+    blocked: int = 0
+    released: int = 0
+    deferred: int = 0
+
+    def add(self, other: Drained) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+@dataclass
+class Message:
+    out: Outgoing
+    rows: list[Claimed]
+    account_id: int | None
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        sender: Sender,
+        *,
+        clock: Clock,
+        settings: Settings | None = None,
+        quiet: QuietHours | None = None,
+        worker: str | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.sessions, self.sender, self.clock = sessions, sender, clock
+        self.settings = settings or Settings()
+        self.quiet, self.worker = quiet, worker or worker_name()
+        self.monotonic, self.sleep = monotonic, sleep
+        self.paces = {name: Pace(rates, monotonic=monotonic) for name, rates in self.settings.rates.items()}
+        self._engine: AsyncEngine = sessions.kw["bind"]
+        self._wake = asyncio.Event()
+
+    # ---- the loop -----------------------------------------------------------------------------------
+    async def run(self, stop: asyncio.Event) -> None:
+        """Drain until ``stop`` is set; when nothing is due, look again every ``poll_seconds`` (or at
+        ``wake()``). A database error is logged and retried at the next poll."""
+        while not stop.is_set():
+            full = False
+            try:
+                done = await self.drain(stop)
+                full = done.claimed >= self.settings.batch_size
+            except Exception:
+                log.exception("dispatcher: drain failed; trying again in %.0f s", self.settings.poll_seconds)
+            if not full:
+                await self._idle(stop)
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        self._wake.clear()
+        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+        try:
+            await asyncio.wait(waiters, timeout=self.settings.poll_seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+
+    def wake(self) -> None:
+        """Look for due rows now (e.g. after a job has queued some)."""
+        self._wake.set()
+
+    async def drain_all(self, stop: asyncio.Event | None = None) -> Drained:
+        """Drain until nothing is due now (tests, the benchmark, a one-off run)."""
+        total = Drained()
+        while True:
+            done = await self.drain(stop)
+            total.add(done)
+            if done.claimed == 0 or (stop is not None and stop.is_set()):
+                return total
+
+    # ---- one drain ----------------------------------------------------------------------------------
+    async def drain(self, stop: asyncio.Event | None = None) -> Drained:
+        """Claim one batch of due rows and send it."""
+        done = Drained()
+        now = self.clock.now()
+        quiet = self.quiet is not None and not self.quiet.allows(now)
+        async with self.sessions() as session, session.begin():
+            if self.quiet is not None and quiet:
+                done.deferred = await claims.defer_quiet(session, now, self.quiet.next_allowed(now))
+            rows = await claims.claim(
+                session,
+                self.worker,
+                now,
+                now + timedelta(seconds=self.settings.claim_seconds),
+                self.settings.batch_size,
+                urgent_only=quiet,
+            )
+        done.claimed = len(rows)
+        if not rows:
+            return done
+        # stop using the claim well before it expires, so that no other process can claim a row we send
+        deadline = self.monotonic() + self.settings.claim_seconds * 0.8
+        messages = await self._plan(rows, done)
+        queue: asyncio.Queue[Message] = asyncio.Queue()
+        for message in messages:
+            queue.put_nowait(message)
+        failures = [0]
+
+        async def work() -> None:
+            # one connection per sender for all its marks: a mark per message is the price of losing
+            # nothing, so it costs one short transaction and nothing more (no checkout, no ping)
+            async with self._engine.connect() as connection:
+                marks = AsyncSession(bind=connection, expire_on_commit=False)
+                while not queue.empty():
+                    message = queue.get_nowait()
+                    stopping = stop is not None and stop.is_set()
+                    if stopping or self.monotonic() > deadline or failures[0] >= self.settings.failures_in_a_row:
+                        wait = self.settings.backoff_seconds if failures[0] >= self.settings.failures_in_a_row else 0.0
+                        await self._release(marks, message.rows, done, wait)
+                        continue
+                    result = await self._deliver(marks, message, done)
+                    failures[0] = failures[0] + 1 if result in (Result.FAILED, Result.FATAL) else 0
+                await marks.close()
+
+        ended = await asyncio.gather(*(work() for _ in range(max(1, self.settings.in_flight))), return_exceptions=True)
+        for outcome in ended:  # rows left claimed by a failed sender are sent again once the claim expires
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return done
+
+    async def _plan(self, rows: list[Claimed], done: Drained) -> list[Message]:
+        """Merge the claimed rows into messages: one per official (or per given chat)."""
+        channels = self.sender.channels
+        skipped: list[int] = []
+        by_chat: dict[tuple[str, str], list[Claimed]] = {}
+        by_official: dict[int, list[Claimed]] = {}
+        for row in rows:
+            if row.channel and row.chat_id:
+                if row.channel in channels:
+                    by_chat.setdefault((row.channel, row.chat_id), []).append(row)
+                else:
+                    skipped.append(row.id)
+            elif row.official_id is not None:
+                by_official.setdefault(row.official_id, []).append(row)
+            else:
+                skipped.append(row.id)
+        async with self.sessions() as session:
+            found = await claims.chats(session, by_official, channels)
+            languages = await claims.languages(
+                session, [r.official_id for g in by_chat.values() for r in g if r.official_id]
+            )
+        messages: list[Message] = []
+        for official_id, group in by_official.items():
+            chat = found.get(official_id)
+            if chat is None:
+                skipped.extend(row.id for row in group)
+                continue
+            messages.append(self._message(chat, official_id, group))
+        for (channel, chat_id), group in by_chat.items():
+            whose = group[0].official_id
+            lang = languages.get(whose or 0, self.settings.default_language)
+            messages.append(self._message(Chat(None, channel, chat_id, lang), whose, group))
+        if skipped:
+            async with self.sessions() as session, session.begin():
+                await claims.mark(session, skipped, self.worker, OutboxStatus.SKIPPED, last_error="no usable chat")
+            done.skipped += len(skipped)
+        return messages
+
+    def _message(self, chat: Chat, official_id: int | None, rows: list[Claimed]) -> Message:
+        items = tuple(Item(row.template, row.context) for row in rows)
+        out = Outgoing(chat.channel, chat.chat_id, official_id, chat.language, items)
+        return Message(out, rows, chat.account_id)
+
+    async def _deliver(self, marks: AsyncSession, message: Message, done: Drained) -> Result:
+        out = message.out
+        pace = self.paces.get(out.channel)
+        if pace is not None:
+            chat_wait = pace.chat_wait(out.chat_id)
+            if chat_wait > 0:  # this chat had its share: the rows wait, the others go on
+                await self._release(marks, message.rows, done, chat_wait)
+                return Result.RETRY
+            wait = pace.reserve(out.chat_id)
+            if wait > 0:
+                await self.sleep(wait)
+        try:
+            outcome = await self.sender.send(out)
+        except Exception as exc:  # a sender must answer with an Outcome; a bug is a failed send
+            log.exception("dispatcher: sender raised for chat %s", out.chat_id)
+            outcome = Outcome.failed(f"{type(exc).__name__}: {exc}")
+        if outcome.result is Result.RETRY and pace is not None:
+            pace.pause(outcome.retry_after)
+        await self._record(marks, message, outcome, done)
+        return outcome.result
+
+    # ---- marks --------------------------------------------------------------------------------------
+    async def _record(self, session: AsyncSession, message: Message, outcome: Outcome, done: Drained) -> None:
+        rows, ids, now = message.rows, [row.id for row in message.rows], self.clock.now()
+        reason = outcome.reason[:1000]
+        async with session.begin():
+            await claims.quick_commit(session)
+            if outcome.result is Result.SENT:
+                await claims.mark(
+                    session, ids, self.worker, OutboxStatus.SENT,
+                    sent_at=now, attempts=claims.OUTBOX.c.attempts + 1, last_error="",
+                )  # fmt: skip
+                done.messages += 1
+                done.sent += len(ids)
+            elif outcome.result is Result.RETRY:
+                until = now + timedelta(seconds=outcome.retry_after)
+                await claims.mark(session, ids, self.worker, OutboxStatus.PENDING, not_before=until, last_error=reason)
+                done.retried += len(ids)
+            elif outcome.result is Result.BLOCKED:
+                log.info("dispatcher: chat %s on %s is blocked (%s)", message.out.chat_id, message.out.channel, reason)
+                if message.account_id is not None:  # back to the queue: another account of theirs, or skipped
+                    await claims.block_account(session, message.account_id)
+                    await claims.mark(
+                        session, ids, self.worker, OutboxStatus.PENDING, not_before=now, last_error=reason
+                    )
+                else:
+                    await claims.mark(session, ids, self.worker, OutboxStatus.SKIPPED, last_error=reason)
+                done.blocked += len(ids)
+            else:
+                log.warning("dispatcher: send to chat %s failed: %s", message.out.chat_id, reason)
+                fatal = outcome.result is Result.FATAL
+                dead = [row for row in rows if fatal or row.attempts + 1 >= self.settings.max_attempts]
+                dead_ids = {row.id for row in dead}
+                for row in rows:
+                    if row.id not in dead_ids:
+                        until = now + timedelta(seconds=self.settings.backoff(row.attempts + 1))
+                        await claims.mark(
+                            session, [row.id], self.worker, OutboxStatus.PENDING,
+                            not_before=until, attempts=row.attempts + 1, last_error=reason,
+                        )  # fmt: skip
+                        done.failed += 1
+                if dead:
+                    await self._dead_letter(session, dead, reason, now)
+                    done.dead += len(dead)
+
+    async def _dead_letter(self, session: AsyncSession, rows: list[Claimed], reason: str, now: datetime) -> None:
+        """Give the rows up and tell every active admin, in the same transaction."""
+        for row in rows:
+            await claims.mark(
+                session, [row.id], self.worker, OutboxStatus.DEAD, attempts=row.attempts + 1, last_error=reason
+            )
+        telling = [row for row in rows if row.kind != DEAD_LETTER]  # an alert that dies is not alerted
+        if not telling:
+            return
+        admins, names = await claims.admins_and_names(session, [r.official_id for r in telling if r.official_id])
+        log.error(
+            "dispatcher: %d push(es) dead after failures (%s); telling %d admin(s)", len(rows), reason, len(admins)
+        )
+        pushes = [
+            Push(
+                kind=DEAD_LETTER,
+                dedupe_key=f"{DEAD_LETTER}:outbox {row.id}:official {admin}",
+                official_id=admin,
+                context={
+                    "outbox_id": row.id,
+                    "kind": row.kind,
+                    "official": names.get(row.official_id or 0, ""),
+                    "attempts": row.attempts + 1,
+                    "error": reason[:300],
+                },
+                created_at=now,
+            )
+            for row in telling
+            for admin in admins
+        ]
+        await enqueue(session, pushes)
+
+    async def _release(self, session: AsyncSession, rows: list[Claimed], done: Drained, wait: float) -> None:
+        """Give the rows back unsent (no attempt counted), due again after ``wait`` seconds."""
+        until = self.clock.now() + timedelta(seconds=wait)
+        async with session.begin():
+            await claims.mark(session, [r.id for r in rows], self.worker, OutboxStatus.PENDING, not_before=until)
+        if wait > 0:
+            done.deferred += len(rows)
+        else:
+            done.released += len(rows)

@@ -1,0 +1,193 @@
+"""What is due now: each job's pushes, computed from the database for an aware ``now`` (the province's
+time zone), as outbox rows (``jobs.outbox.Push``) with a unique dedupe key.
+
+Jobs, their kinds and dedupe keys:
+- reminders: ``deadline`` (T-7, T-3, T-1, on the day): ``deadline:task 17:unit 204:T-3:2024-06-12:official 9``;
+  ``overdue`` (daily, one per unit and day): ``overdue:unit 204:2024-06-20:official 9``;
+  ``escalation`` (N days overdue): ``escalation:task 17:unit 204:2024-06-12:official 3``.
+- digests (``jobs/digests.py``): ``digest_unit`` to unit heads: ``digest:unit 204:2024-W24:official 9``.
+- leader_digests (``jobs/digests.py``): ``digest_leader``: ``digest:province 1:2024-W24:official 2``.
+- drives (``jobs/drives.py``): ``drive_start``, ``drive_week``, ``drive_milestone``, ``drive_final``:
+  ``drive:drive 3:start:official 9``, ``…:week 2:…``, ``…:half-way:…``, ``…:days-left 7:…``, ``…:final:…``.
+- quarterly: ``quarterly`` (before the quarterly review): ``quarterly:2024-Q2:unit 204:official 9``.
+
+A deadline in the key means a moved deadline is reminded again; a day, week or quarter in the key makes the
+push once per that period. Re-running a job inserts nothing new. One-off pushes (a reminder offset, an
+escalation, drive events, the quarterly reminder) are still due ``catch_up_days`` after their day, so a
+bot that was down on the day sends them late rather than never.
+
+Deadline reminders, overdue notices, escalations and the quarterly reminder are mandatory: they reach
+officials who turned optional pushes off (``jobs.settings.MANDATORY``); inactive officials get nothing.
+
+Each function runs a few set-based queries (``models/queries/push.py``) and returns a lazy iterator, so
+``enqueue`` holds one batch of rows in memory at a time.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from datetime import date, datetime, timedelta
+from itertools import chain
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from jobs import digests, drives
+from jobs.outbox import Push
+from jobs.settings import DEADLINE, ESCALATION, OVERDUE, QUARTERLY, PushSettings, task_ctx, unit_ctx
+from models.enums import Role
+from models.queries.push import (
+    current_plan_ids,
+    escalated_assignments,
+    first_open_tasks,
+    officials_by_province,
+    open_assignments_due,
+    open_counts_by_unit,
+    overdue_on,
+    recipients,
+    root_of,
+    task_lines,
+)
+from models.queries.units import unit_names
+
+Compute = Callable[[AsyncSession, datetime, PushSettings], Awaitable[Iterable[Push]]]
+
+
+def reminder_dates(today: date, offsets: Iterable[int], catch_up: int) -> dict[date, int]:
+    """Due date -> the reminder offset a task due that day is at today. A task ``d`` days from its
+    deadline is at the smallest offset ``k >= d``, provided it reached it at most ``catch_up`` days ago:
+    with offsets 7, 3, 1, 0 and no catch-up, only tasks exactly 7, 3, 1 or 0 days away."""
+    ordered = sorted(set(offsets))
+    found: dict[date, int] = {}
+    for days in range(0, (ordered[-1] if ordered else -1) + 1):
+        k = next(k for k in ordered if k >= days)
+        if k - days <= catch_up:
+            found[today + timedelta(days=days)] = k
+    return found
+
+
+async def deadline_pushes(session: AsyncSession, now: datetime, s: PushSettings) -> Iterator[Push]:
+    """A reminder to every active official of each unit with a not-done assignment of a task due in
+    7, 3, 1 or 0 days (the offsets); mandatory, urgent on the day itself."""
+    today = now.date()
+    offsets = reminder_dates(today, s.offsets_days, s.catch_up_days)
+    rows = await open_assignments_due(session, list(offsets))
+    people = await recipients(session, {row.unit_id for row in rows}, optional=False)
+    texts = await task_lines(session, {row.id for row in rows})
+
+    def generate() -> Iterator[Push]:
+        shared: dict[tuple[int, str, int], dict[str, Any]] = {}  # one context per task, role and progress
+        for task_id, due, unit_id, role, progress in rows:
+            k = offsets[due]
+            ctx = shared.get((task_id, role, progress))
+            if ctx is None:
+                ctx = {"task": task_ctx(task_id, *texts[task_id], due), "role": str(role), "progress": progress}
+                ctx |= {"offset": k, "days_left": (due - today).days}
+                shared[task_id, role, progress] = ctx
+            key = f"deadline:task {task_id}:unit {unit_id}:T-{k}:{due.isoformat()}"
+            for official_id in people.get(unit_id, ()):
+                yield Push(DEADLINE, f"{key}:official {official_id}", official_id, ctx, now, urgent=k == 0)
+
+    return generate()
+
+
+async def overdue_pushes(session: AsyncSession, now: datetime, s: PushSettings) -> Iterator[Push]:
+    """Once a day, to every active official of each unit with overdue assignments in the current plans:
+    how many, and the most overdue few. One push per unit and day, not per task: a unit with ten
+    overdue tasks gets one message. Mandatory."""
+    if not s.overdue_daily:
+        return iter(())
+    today = now.date()
+    late = await first_open_tasks(session, await current_plan_ids(session, today), overdue_on(today), s.listed_tasks)
+    people = await recipients(session, late, optional=False)
+
+    def generate() -> Iterator[Push]:
+        for unit_id, found in late.items():
+            tasks = [task_ctx(*t) | {"days_late": (today - t[3]).days} for t in found.tasks]
+            ctx = {"count": found.count, "tasks": tasks, "today": today.isoformat()}
+            for official_id in people.get(unit_id, ()):
+                key = f"overdue:unit {unit_id}:{today.isoformat()}:official {official_id}"
+                yield Push(OVERDUE, key, official_id, ctx, now)
+
+    return generate()
+
+
+async def escalation_pushes(session: AsyncSession, now: datetime, s: PushSettings) -> Iterator[Push]:
+    """When an assignment has been overdue ``escalate_after_days`` days: to the heads of the unit's parent
+    unit and to the secretariat (the admins of the province). Once per assignment and deadline; mandatory."""
+    today = now.date()
+    first = s.escalate_after_days
+    due_dates = [today - timedelta(days=first + late) for late in range(s.catch_up_days + 1)]
+    rows = await escalated_assignments(session, due_dates)
+    if not rows:
+        return iter(())
+    heads = await recipients(
+        session, {r.parent_id for r in rows if r.parent_id}, optional=False, roles=[Role.UNIT_HEAD]
+    )
+    admins = await officials_by_province(session, Role.ADMIN, optional=False)
+    names = await unit_names(session, {r.unit_id for r in rows})
+
+    def generate() -> Iterator[Push]:
+        for task_id, number, content, due, unit_id, role, progress, parent_id, path in rows:
+            ctx: dict[str, Any] = {"task": task_ctx(task_id, number, content, due), "unit": unit_ctx(names[unit_id])}
+            ctx |= {"role": str(role), "progress": progress, "days_late": (today - due).days}
+            key = f"escalation:task {task_id}:unit {unit_id}:{due.isoformat()}"
+            told = dict.fromkeys([*heads.get(parent_id or 0, ()), *admins.get(root_of(path), ())])
+            for official_id in told:
+                yield Push(ESCALATION, f"{key}:official {official_id}", official_id, ctx, now, urgent=True)
+
+    return generate()
+
+
+def review_due(today: date, days_before: int, catch_up: int) -> tuple[int, date] | None:
+    """(quarter, its last day) when today is the day to remind of that quarter's review (or up to
+    ``catch_up`` days after it)."""
+    for quarter in range(1, 5):
+        ends = date(today.year, quarter * 3, calendar.monthrange(today.year, quarter * 3)[1])
+        if 0 <= (today - (ends - timedelta(days=days_before))).days <= catch_up and today <= ends:
+            return quarter, ends
+    return None
+
+
+async def quarterly_pushes(session: AsyncSession, now: datetime, s: PushSettings) -> Iterator[Push]:
+    """``quarterly_days_before`` days before a quarter ends (sơ kết quý): to every active official of each
+    unit with open assignments in the current plans, asking for progress reports. Mandatory."""
+    today = now.date()
+    due = review_due(today, s.quarterly_days_before, s.catch_up_days)
+    if due is None:
+        return iter(())
+    quarter, ends = due
+    counts = await open_counts_by_unit(session, await current_plan_ids(session, today), today)
+    people = await recipients(session, counts, optional=False)
+
+    def generate() -> Iterator[Push]:
+        for unit_id, c in counts.items():
+            ctx = {"quarter": quarter, "year": ends.year, "review": ends.isoformat(), "open": c.open}
+            ctx |= {"overdue": c.overdue}
+            for official_id in people.get(unit_id, ()):
+                key = f"quarterly:{ends.year}-Q{quarter}:unit {unit_id}:official {official_id}"
+                yield Push(QUARTERLY, key, official_id, ctx, now)
+
+    return generate()
+
+
+JOBS: dict[str, tuple[Compute, ...]] = {
+    "reminders": (deadline_pushes, overdue_pushes, escalation_pushes),
+    "digests": (digests.unit_digest_pushes,),
+    "leader_digests": (digests.leader_digest_pushes,),
+    "drives": (drives.drive_pushes,),
+    "quarterly": (quarterly_pushes,),
+}
+
+
+async def due_pushes(
+    session: AsyncSession, now: datetime, settings: PushSettings, jobs: Iterable[str] | None = None
+) -> Iterator[Push]:
+    """The pushes due at ``now`` for the named jobs (every job when None), lazily."""
+    now = now.astimezone(settings.tz)  # the day of a deadline is the day in the province
+    parts: list[Iterable[Push]] = []
+    for name in JOBS if jobs is None else jobs:
+        for compute in JOBS[name]:
+            parts.append(await compute(session, now, settings))
+    return chain.from_iterable(parts)

@@ -1,0 +1,54 @@
+"""Quiet hours: when a non-urgent push may not go out (at night, and on weekends unless allowed), and the
+next moment it may. Read in the configured time zone (Asia/Ho_Chi_Minh by default)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from models.clock import DEFAULT_TZ
+
+SATURDAY = 5
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """Quiet from ``start`` to ``end`` local time (crossing midnight when ``start`` > ``end``; none when
+    they are equal); Saturday and Sunday are quiet all day unless ``weekends``."""
+
+    start: time = time(21, 0)
+    end: time = time(7, 0)
+    weekends: bool = False
+    tz: ZoneInfo = DEFAULT_TZ
+
+    @classmethod
+    def parse(cls, start: str, end: str, weekends: bool, tz: ZoneInfo = DEFAULT_TZ) -> QuietHours:
+        return cls(time.fromisoformat(start), time.fromisoformat(end), weekends, tz)
+
+    def _quiet_time(self, moment: time) -> bool:
+        if self.start == self.end:
+            return False
+        if self.start < self.end:
+            return self.start <= moment < self.end
+        return moment >= self.start or moment < self.end
+
+    def allows(self, moment: datetime) -> bool:
+        local = moment.astimezone(self.tz)
+        if not self.weekends and local.weekday() >= SATURDAY:
+            return False
+        return not self._quiet_time(local.time().replace(tzinfo=None))
+
+    def next_allowed(self, moment: datetime) -> datetime:
+        """``moment`` itself when allowed, else the first allowed moment after it."""
+        local = moment.astimezone(self.tz)
+        for _ in range(16):  # at most a weekend and a night in between
+            if self.allows(local):
+                return local
+            day_start = datetime.combine(local.date(), time(0), self.tz)
+            if not self.weekends and local.weekday() >= SATURDAY:
+                local = day_start + timedelta(days=1)
+                continue
+            end_today = datetime.combine(local.date(), self.end, self.tz)
+            local = end_today if local < end_today else end_today + timedelta(days=1)
+        raise AssertionError("no allowed moment within two weeks")  # start == end is never quiet

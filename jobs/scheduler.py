@@ -1,0 +1,99 @@
+"""The scheduler: APScheduler's ``AsyncIOScheduler`` with one cron job per entry of ``jobs.due.JOBS``.
+
+It holds nothing that matters. Each run computes what is due from the database and writes it to the
+outbox in one transaction (``run_job``); the unique dedupe keys make a second run — after a restart, or
+in another process — insert nothing new. Only one process should run the scheduler (``jobs/lease.py``
+decides which); this module only builds it:
+
+    scheduler = build_scheduler(sessions, clock, settings, {"reminders": "0 8 * * *", ...}, tz)
+    scheduler.start()        # inside a running event loop
+    ...
+    scheduler.shutdown(wait=False)
+
+A job whose time passed less than ``catch_up`` before the scheduler was built (the process restarted, or
+took over the lease, just after 08:00) is also run once at start.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from jobs.due import JOBS, due_pushes
+from jobs.outbox import enqueue
+from jobs.settings import PushSettings
+from models.clock import Clock
+
+log = logging.getLogger("cchc-bot.jobs")
+
+
+def cron_trigger(expression: str, tz: ZoneInfo) -> CronTrigger:
+    """A five-field crontab line (minute hour day month weekday) in ``tz``. Weekdays are best written
+    as names (mon-sun): APScheduler counts numbered weekdays from 0 = Monday, not Sunday."""
+    return CronTrigger.from_crontab(expression, timezone=tz)
+
+
+async def run_job(name: str, sessions: async_sessionmaker[AsyncSession], clock: Clock, settings: PushSettings) -> int:
+    """Compute the pushes job ``name`` finds due now and queue them, in one transaction; return how many
+    were queued (0 when everything due was already queued)."""
+    if name not in JOBS:
+        raise KeyError(f"no job named {name!r} (jobs: {', '.join(JOBS)})")
+    now = clock.now()
+    async with sessions() as session, session.begin():
+        queued = await enqueue(session, await due_pushes(session, now, settings, [name]))
+    log.info("job %s: %d push(es) queued", name, queued)
+    return queued
+
+
+@dataclass(frozen=True)
+class PlannedJob:
+    name: str
+    cron: str  # "" when the job is switched off
+    next_run: datetime | None
+
+
+def planned(crons: Mapping[str, str], tz: ZoneInfo, now: datetime) -> list[PlannedJob]:
+    """Every job with its cron line and next run after ``now`` (for ``cchc-bot jobs list``)."""
+    found = []
+    for name in JOBS:
+        cron = crons.get(name, "")
+        next_run = cron_trigger(cron, tz).get_next_fire_time(None, now) if cron else None
+        found.append(PlannedJob(name, cron, next_run))
+    return found
+
+
+def build_scheduler(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    settings: PushSettings,
+    crons: Mapping[str, str],
+    tz: ZoneInfo,
+    *,
+    catch_up: timedelta = timedelta(hours=2),
+) -> AsyncIOScheduler:
+    """A scheduler (not started) with one job per non-empty cron line of ``crons`` (job name -> cron)."""
+    unknown = set(crons) - set(JOBS)
+    if unknown:
+        raise KeyError(f"no job named {', '.join(sorted(unknown))} (jobs: {', '.join(JOBS)})")
+    scheduler = AsyncIOScheduler(
+        timezone=tz,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": int(catch_up.total_seconds())},
+    )
+    now = clock.now()
+    for name, cron in crons.items():
+        if not cron:
+            continue
+        trigger = cron_trigger(cron, tz)
+        args = (name, sessions, clock, settings)
+        scheduler.add_job(run_job, trigger, args=args, id=name, name=name, replace_existing=True)
+        last = trigger.get_next_fire_time(None, now - catch_up)
+        if last is not None and last <= now:  # its time passed while no scheduler ran: run it once now
+            scheduler.add_job(run_job, "date", run_date=now, args=args, id=f"{name}:catch-up", name=name)
+    return scheduler

@@ -1,0 +1,87 @@
+"""The bot's push sender: merged pushes under one header, plain text on the console, a broken template
+is fatal (never retried), a channel this process does not run is refused; and the [dispatch] settings
+as the dispatcher and python-telegram-bot's limiter receive them."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from bot import config as configuration
+from bot.config import ConfigError
+from bot.push import PushSender, dispatch_settings, quiet_hours
+from bot.render import Renderer
+from bot.telegram.runner import telegram_limits
+from jobs.sender import Item, Outgoing, Result
+
+ALERT = {"outbox_id": 9, "kind": "deadline", "official": "Nguyễn <An>", "attempts": 8, "error": "HTTP 502"}
+
+
+def outgoing(*items: Item, channel: str = "console", lang: str = "vi") -> Outgoing:
+    return Outgoing(channel, "chair", 1, lang, items)
+
+
+async def test_console_pushes_are_printed_merged_under_a_header() -> None:
+    screen = io.StringIO()
+    sender = PushSender(Renderer(), console=screen)
+    outcome = await sender.send(outgoing(Item("push/dead_letter", ALERT), Item("push/dead_letter", ALERT)))
+    assert outcome.result is Result.SENT
+    text = screen.getvalue()
+    assert "Tin nhắn chủ động gửi chair" in text and "📬 2 thông báo mới" in text
+    assert text.count("Không gửi được") == 2 and "Nguyễn <An>" in text  # plain text: nothing escaped
+
+
+async def test_one_push_has_no_header_and_speaks_the_officials_language() -> None:
+    sender = PushSender(Renderer(), console=io.StringIO())
+    text = sender.render(outgoing(Item("push/dead_letter", ALERT), lang="en"), "html")
+    assert text.startswith("<b>⚠️ A push could not be delivered</b>") and "Nguyễn &lt;An&gt;" in text
+
+
+async def test_a_broken_template_is_fatal_and_an_absent_channel_refused() -> None:
+    sender = PushSender(Renderer(), console=io.StringIO())
+    assert (await sender.send(outgoing(Item("push/no_such_push", {})))).result is Result.FATAL
+    assert (await sender.send(outgoing(Item("push/dead_letter", {})))).result is Result.FATAL  # missing values
+    assert sender.channels == frozenset({"console"})
+    assert (await sender.send(outgoing(Item("push/dead_letter", ALERT), channel="zalo"))).result is Result.FATAL
+
+
+def test_dispatch_settings_feed_the_dispatcher_and_the_telegram_limiter() -> None:
+    config = configuration.load(None, environ={})
+    config = configuration.replace(config, "dispatch", telegram_per_second=60, in_flight=3)
+    settings = dispatch_settings(config)
+    assert settings.rates["telegram"].per_second == 60 and settings.rates["telegram"].chat_per_minute == 60
+    assert settings.rates["telegram"].group_per_minute == 20 and settings.in_flight == 3
+    limits = telegram_limits(config.dispatch)
+    assert (limits.overall_per_second, limits.overall_burst, limits.chat_per_second) == (60, 60, 1)
+    assert not quiet_hours(config).weekends
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[dispatch]\ntelegram_per_second = 0\n", r"\[dispatch\]\.telegram_per_second must be 1 or more, got 0"),
+        ("[dispatch]\nin_flight = 1.5\n", r"\[dispatch\]\.in_flight must be a whole number"),
+        ("[dispatch]\nbackoff_seconds = 90\nmax_backoff_seconds = 60\n", r"\[dispatch\]\.max_backoff_seconds"),
+        ("[dispatch]\nclaim_seconds = 5\n", r"\[dispatch\]\.claim_seconds must be at least twice poll_seconds"),
+        ("[dispatch]\nlease_seconds = 2\n", r"\[dispatch\]\.lease_seconds must be 3 or more"),
+    ],
+)
+def test_bad_dispatch_settings_stop_with_one_line(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message) as caught:
+        configuration.load(path, environ={})
+    assert "\n" not in str(caught.value)
+
+
+def test_a_failure_reason_never_carries_the_token() -> None:
+    from telegram.error import NetworkError
+
+    from bot.push import why
+
+    reason = why(
+        NetworkError("httpx.ConnectError: https://api.telegram.org/bot123456789:AAFakeTokenForTestsOnly_abc/x")
+    )
+    assert "AAFake" not in reason and reason.startswith("NetworkError:")
