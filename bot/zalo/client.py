@@ -1,0 +1,208 @@
+"""The Zalo Bot API over httpx: ``POST <base>/bot<token>/<method>`` with a JSON body, the ``{ok, result}``
+envelope checked on every answer (an HTTP 200 alone proves nothing), errors sorted by what to do next.
+
+Error codes (docs/ZALO.md, ``ZALO_BOT_API.md`` §6): 401 is fatal (the token is wrong: an operator must fix
+it); 429 "Quota exceeded" means back off; 403 (printed "Internal server error" in the docs), 408 outside
+getUpdates, 5xx and network errors are transient and retried a few times; 400, 404 and other codes are
+given up at once. An empty getUpdates is an HTTP 408 and means "no update".
+
+The token sits in every URL path: httpx logs each request's URL at INFO, so its logger gets a filter that
+masks the token, and no exception raised here carries a URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from enum import Enum
+from typing import Any
+
+import httpx
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com"
+CALL_TIMEOUT = 20.0  # seconds, every method but getUpdates and sendPhoto
+PHOTO_TIMEOUT = 150.0  # sendPhoto: Zalo fetches the image before it answers
+POLL_MARGIN = 10.0  # getUpdates: the read timeout is the poll timeout plus this
+
+
+class Kind(Enum):
+    """What a failed call calls for."""
+
+    RETRY = "retry"  # transient: try again after a short pause
+    QUOTA = "quota"  # 429 Quota exceeded: back off for longer
+    GIVE_UP = "give_up"  # the request itself is wrong or its target is gone
+    FATAL = "fatal"  # the token is refused: nothing will work until an operator fixes it
+
+
+def classify(code: int) -> Kind:
+    if code == 401:
+        return Kind.FATAL
+    if code == 429:
+        return Kind.QUOTA
+    if code in (0, 403, 408) or code >= 500:  # 0: no HTTP answer at all (network, timeout)
+        return Kind.RETRY
+    return Kind.GIVE_UP
+
+
+class ZaloError(Exception):
+    """A call that failed: ``code`` is the Zalo ``error_code`` (0 for a network failure)."""
+
+    def __init__(self, method: str, code: int, description: str) -> None:
+        super().__init__(f"Zalo {method}: {code or 'network'} {description}".strip())
+        self.method, self.code, self.description = method, code, description
+
+    @property
+    def kind(self) -> Kind:
+        return classify(self.code)
+
+
+class _MaskTokens(logging.Filter):
+    """Masks every registered token in the records of the logger it is attached to (httpx's)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tokens: set[str] = set()
+
+    def mask(self, text: str) -> str:
+        for token in self.tokens:
+            text = text.replace(token, "***").replace(token.replace(":", "%3A"), "***")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.tokens:
+            record.msg, record.args = self.mask(record.getMessage()), None
+        return True
+
+
+_MASK = _MaskTokens()
+for _name in ("httpx", "httpcore"):
+    logging.getLogger(_name).addFilter(_MASK)
+
+
+class ZaloClient:
+    """One bot's calls. ``retries``: how often a transient failure is tried again (not 429, not getUpdates)."""
+
+    def __init__(
+        self,
+        token: str,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        poll_timeout: float = 30,
+        timeout: float = CALL_TIMEOUT,
+        retries: int = 3,
+        backoff: float = 0.5,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        if not token:
+            raise ValueError("no Zalo token")
+        _MASK.tokens.add(token)
+        self._token = token
+        self.base_url = base_url.rstrip("/")
+        self.poll_timeout, self.timeout, self.retries, self.backoff = poll_timeout, timeout, retries, backoff
+        limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
+        self._http = httpx.AsyncClient(timeout=timeout, limits=limits, transport=transport)
+        self.sent = 0  # messages and photos delivered
+        self.on_sent: Callable[[int], Awaitable[object]] | None = None  # the monthly budget's counter
+
+    def mask(self, text: str) -> str:
+        return text.replace(self._token, "***")
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def call(self, method: str, params: dict[str, Any] | None = None, *, timeout: float | None = None) -> Any:
+        """One call, no retry: the ``result`` on success, else ``ZaloError``."""
+        url = f"{self.base_url}/bot{self._token}/{method}"
+        try:
+            response = await self._http.post(url, json=params or {}, timeout=timeout or self.timeout)
+        except httpx.HTTPError as exc:  # its message may name the URL: keep only the kind of failure
+            raise ZaloError(method, 0, self.mask(f"{type(exc).__name__} {exc}")) from None
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise ZaloError(method, response.status_code if response.status_code != 200 else 502, "not a JSON object")
+        if body.get("ok") is True:
+            return body.get("result")
+        code = body.get("error_code")
+        code = code if isinstance(code, int) and code else response.status_code
+        raise ZaloError(method, code if code != 200 else 502, self.mask(str(body.get("description") or "")))
+
+    async def request(self, method: str, params: dict[str, Any] | None = None, *, timeout: float | None = None) -> Any:
+        """A call with the transient failures retried (``retries`` times, doubling pauses)."""
+        for attempt in range(self.retries + 1):
+            try:
+                return await self.call(method, params, timeout=timeout)
+            except ZaloError as exc:
+                if exc.kind is not Kind.RETRY or attempt == self.retries:
+                    raise
+                pause = self.backoff * 2**attempt
+                log.warning(
+                    "Zalo %s failed (%s); retry %d in %.2f s", method, exc.code or "network", attempt + 1, pause
+                )
+                await asyncio.sleep(pause)
+        raise AssertionError("unreachable")
+
+    # ---- the methods ------------------------------------------------------------------------------
+    async def get_me(self) -> dict[str, Any]:
+        result = await self.request("getMe")
+        return result if isinstance(result, dict) else {}
+
+    async def get_update(self, timeout: int | None = None) -> list[dict[str, Any]]:
+        """One long poll. Zalo answers one update (an object); an array is accepted too; an HTTP 408 is
+        the empty poll (``[]``)."""
+        wait = self.poll_timeout if timeout is None else timeout
+        try:
+            result = await self.call("getUpdates", {"timeout": wait}, timeout=wait + POLL_MARGIN)
+        except ZaloError as exc:
+            if exc.code == 408:
+                return []
+            raise
+        if isinstance(result, list):
+            return [u for u in result if isinstance(u, dict)]
+        return [result] if isinstance(result, dict) else []
+
+    async def send_message(self, chat_id: str, text: str, parse_mode: str | None = None) -> dict[str, Any]:
+        params: dict[str, Any] = {"chat_id": chat_id, "text": text}
+        if parse_mode:
+            params["parse_mode"] = parse_mode
+        result = await self.request("sendMessage", params)
+        await self._count()
+        return result if isinstance(result, dict) else {}
+
+    async def send_photo(self, chat_id: str, photo_url: str, caption: str = "") -> dict[str, Any]:
+        params: dict[str, Any] = {"chat_id": chat_id, "photo": photo_url}
+        if caption:
+            params["caption"] = caption
+        result = await self.request("sendPhoto", params, timeout=PHOTO_TIMEOUT)
+        await self._count()
+        return result if isinstance(result, dict) else {}
+
+    async def _count(self) -> None:
+        self.sent += 1
+        if self.on_sent is not None:
+            await self.on_sent(1)
+
+    async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
+        await self.call("sendChatAction", {"chat_id": chat_id, "action": action})
+
+    async def set_webhook(self, url: str, secret_token: str) -> dict[str, Any]:
+        result = await self.request("setWebhook", {"url": url, "secret_token": secret_token})
+        return result if isinstance(result, dict) else {}
+
+    async def delete_webhook(self) -> None:
+        await self.request("deleteWebhook")
+
+    async def get_webhook_info(self) -> dict[str, Any] | None:
+        """The webhook's ``{url, updated_at}``; None when none is set (Zalo answers 404 then)."""
+        try:
+            result = await self.request("getWebhookInfo")
+        except ZaloError as exc:
+            if exc.code == 404:
+                return None
+            raise
+        return result if isinstance(result, dict) and result.get("url") else None

@@ -1,0 +1,158 @@
+"""From the core's Reply to Zalo calls: plain text (the renderer's ``text`` format, buttons as numbered
+options a reply with the number presses), split at line ends into pieces of at most 2,000 UTF-16 code
+units (Zalo's limit; a surrogate pair is never cut, an empty piece never sent); markdown only when
+configured, re-sent as plain text when Zalo refuses it. A chart goes out as a photo only when
+``[zalo].public_image_url`` is set: the PNG is written to ``[zalo].image_dir`` under a name made of its
+hash, and Zalo fetches it from ``<public_image_url>/<name>.png`` (Zalo cannot receive an upload).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import hashlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from bot.charts import Charts
+from bot.config import ZaloConfig
+from bot.render import Renderer
+from bot.zalo.client import Kind, ZaloClient, ZaloError
+from handlers.base import Reply
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 2000  # UTF-16 code units
+TYPING_AFTER = 0.8  # seconds: a quicker answer needs no typing indicator
+TYPING_EVERY = 4.5
+QUOTA_PAUSES = (2.0, 6.0)  # a reply refused with 429 is tried again after these pauses, then dropped
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut(line: str, limit: int) -> tuple[str, str]:
+    """The longest head of ``line`` within ``limit`` UTF-16 units (at a space when one is near the end),
+    never ending inside a surrogate pair, and the rest."""
+    units, end = 0, 0
+    for end, char in enumerate(line):  # noqa: B007 (end is used after the loop)
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            break
+    else:
+        return line, ""
+    space = line.rfind(" ", 0, end)
+    cut = space if space > end // 2 else end
+    return line[:cut], line[cut:].lstrip(" ")
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Pieces of at most ``limit`` UTF-16 units, cut at line ends (a longer line at a space); none empty."""
+    pieces: list[str] = []
+    current, current_units = "", 0
+    for line in text.split("\n"):
+        while utf16_len(line) > limit:
+            head, line = _cut(line, limit)
+            if current.strip():
+                pieces.append(current)
+            current, current_units = "", 0
+            pieces.append(head)
+        units = utf16_len(line)
+        if current and current_units + 1 + units > limit:
+            pieces.append(current)
+            current, current_units = line, units
+        elif current or current_units:
+            current, current_units = f"{current}\n{line}", current_units + 1 + units
+        else:
+            current, current_units = line, units
+    pieces.append(current)
+    return [piece.strip("\n") for piece in pieces if piece.strip()]
+
+
+class ZaloSender:
+    def __init__(self, client: ZaloClient, renderer: Renderer, charts: Charts, config: ZaloConfig) -> None:
+        self.client, self.renderer, self.charts, self.config = client, renderer, charts, config
+        self.quota_pauses = QUOTA_PAUSES
+
+    async def send(self, chat_id: str, lang: str, reply: Reply) -> None:
+        """One Reply: its text in pieces, then its chart (when images can be published)."""
+        text = self.renderer.render(lang, reply, "text", numbered_buttons=True)
+        if text:
+            await self.send_text(chat_id, text)
+        if reply.chart and self.config.public_image_url:
+            await self.send_chart(chat_id, lang, reply.chart)
+        attachment = getattr(reply, "attachment", None)  # a photo by file id, on its own channel only
+        if attachment is not None and getattr(attachment, "channel", "") == "zalo":
+            url = str(getattr(attachment, "file_id", ""))
+            if url.startswith(("https://", "http://")):
+                await self._patient(functools.partial(self.client.send_photo, chat_id, url))
+
+    async def send_text(self, chat_id: str, text: str) -> None:
+        for piece in split_text(text):
+            await self._patient(functools.partial(self._send_piece, chat_id, piece))
+
+    async def _send_piece(self, chat_id: str, piece: str) -> None:
+        if not self.config.markdown:
+            await self.client.send_message(chat_id, piece)
+            return
+        try:
+            await self.client.send_message(chat_id, piece, parse_mode="markdown")
+        except ZaloError as exc:
+            if exc.code != 400:
+                raise
+            log.info("Zalo refused markdown in chat %s (%s); sending plain text", chat_id, exc.description)
+            await self.client.send_message(chat_id, piece)
+
+    async def _patient(self, make: Callable[[], Awaitable[object]]) -> None:
+        """Make a call; when Zalo answers 429 (quota), wait and make it again a couple of times."""
+        for pause in (*self.quota_pauses, None):
+            try:
+                await make()
+                return
+            except ZaloError as exc:
+                if exc.kind is not Kind.QUOTA or pause is None:
+                    raise
+                log.warning("Zalo quota exceeded; the reply waits %.1f s", pause)
+                await asyncio.sleep(pause)
+
+    async def send_chart(self, chat_id: str, lang: str, spec: dict[str, Any]) -> None:
+        async with self.typing(chat_id, after=0):
+            png = await self.charts.draw(lang, spec)
+        if png is None:
+            return
+        name = hashlib.sha256(png).hexdigest()[:32] + ".png"
+        folder = Path(self.config.image_dir)
+        path = folder / name
+        if not path.exists():
+            await asyncio.to_thread(_write, path, png)
+        await self.client.send_photo(chat_id, f"{self.config.public_image_url.rstrip('/')}/{name}")
+
+    @contextlib.asynccontextmanager
+    async def typing(self, chat_id: str, *, after: float = TYPING_AFTER) -> AsyncIterator[None]:
+        """Show "typing…" once the block has taken ``after`` seconds, renewed until it ends."""
+
+        async def keep_typing() -> None:
+            await asyncio.sleep(after)
+            while True:
+                with contextlib.suppress(ZaloError):  # a missed chat action is harmless
+                    await self.client.send_chat_action(chat_id, "typing")
+                await asyncio.sleep(TYPING_EVERY)
+
+        task = asyncio.create_task(keep_typing())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+def _write(path: Path, png: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    partial.write_bytes(png)
+    partial.replace(path)  # Zalo never fetches half a file
