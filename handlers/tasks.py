@@ -12,10 +12,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from handlers.access import own_unit, sees_everything
-from handlers.base import Button, Reply, Request, UserError, command
+from handlers.access import own_unit, require_visible, sees_everything
+from handlers.base import Attachment, Button, Reply, Request, UserError, command
 from models import Plan, TaskStatus, Unit
-from models.queries.tasks import TaskLine, counts_by_unit, latest_reports, plan_for, task_detail, task_numbers
+from models.queries.tasks import (
+    TaskLine,
+    counts_by_unit,
+    latest_reports,
+    plan_for,
+    report_evidence,
+    task_detail,
+    task_numbers,
+)
 from models.queries.tasks import unit_tasks as query_unit_tasks
 from models.queries.units import unit_name, unit_names
 from models.rules import StatusCounts
@@ -217,7 +225,12 @@ async def _detail(request: Request, own: Unit, plan: Plan, query: Query) -> Repl
         request.session, {*lead, *cooperating[:MAX_UNITS], *(ln.unit_id for ln in shown), *(r.unit_id for r in reports)}
     )
     mine = any(line.unit_id == own.id for line, _ in detail.lines)
-    buttons = [[Button("tasks.update", f"/capnhat {query.number}", {"number": query.number})]]
+    buttons = [[Button("tasks.update", f"/capnhat {query.number}", {"number": query.number})]] if mine else []
+    if query.year is not None:
+        buttons = []  # an earlier plan: nothing to report on
+    files = [(i, r) for i, r in enumerate(reports, start=1) if r.evidence_kind in ("photo", "document")]
+    for i, r in files:
+        buttons.append([Button("tasks.open_evidence", f"/minhchung {r.id}", {"n": i, "kind": r.evidence_kind})])
     return Reply(
         "tasks/detail",
         {
@@ -230,6 +243,25 @@ async def _detail(request: Request, own: Unit, plan: Plan, query: Query) -> Repl
             "more_assignments": len(visible) - len(shown),
             "counts": StatusCounts.of(line.status for line in visible),
             "reports": [(names[r.unit_id], r) for r in reports],
+            "files": {r.id: i for i, r in files},
         },
-        buttons=buttons if mine and query.year is None else [],
+        buttons=buttons,
+    )
+
+
+@command("minhchung", aliases=("evidence",), listed=False)
+async def evidence(request: Request) -> Reply:
+    """``/minhchung <report id>`` (a button on a task's detail): the photo or document attached to a
+    progress report, to those who may see the reporting unit's tasks. A file sent on another channel
+    cannot be shown here (its id means nothing to this one): the answer says where it was sent."""
+    report_id = int(request.args[0]) if request.args and request.args[0].isdigit() else None
+    found = await report_evidence(request.session, report_id) if report_id is not None else None
+    if found is None:
+        raise UserError("errors/no_evidence")
+    await require_visible(request, found.unit_id)  # another unit's report id, forged or old: refused
+    here = found.channel == request.incoming.channel
+    return Reply(
+        "tasks/evidence",
+        {"e": found, "unit": await unit_name(request.session, found.unit_id), "here": here},
+        attachment=Attachment(found.kind, found.file_id, found.channel) if here else None,
     )

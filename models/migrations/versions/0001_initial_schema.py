@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 12:59:35.077234
+Create Date: 2026-11-23 13:54:42.419197
 """
 
 from collections.abc import Sequence
@@ -340,6 +340,7 @@ def upgrade() -> None:
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('evidence', sa.String(length=500), nullable=False),
     sa.Column('evidence_kind', sa.String(length=16), nullable=False),
+    sa.Column('evidence_channel', sa.String(length=16), nullable=False),
     sa.Column('reported_by_id', sa.Integer(), nullable=True),
     sa.Column('reported_at', models.base.AwareDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['assignment_id'], ['assignments.id'], name=op.f('fk_progress_reports_assignment_id_assignments')),
