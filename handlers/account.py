@@ -8,8 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import own_unit
 from handlers.base import ADMINS, Button, Reply, Request, UserError, command, unique_commands
-from models import Role
+from models import Role, Unit
 from models.queries.accounts import ChatIdentity, InviteRefused, create_invite, redeem_invite
+from models.queries.scores import province_of
 from models.queries.units import find_unit, unit_name
 from models.text import fold
 
@@ -93,6 +94,7 @@ async def invite(request: Request) -> Reply:
         raise UserError("errors/bad_role", roles=ROLE_NAMES)
     at, width, role = split
     assert request.official is not None
+    province = await province_of(request.session, await own_unit(request))
     return await invite_reply(
         request.session,
         " ".join(request.args[:at]),
@@ -102,6 +104,7 @@ async def invite(request: Request) -> Reply:
         now=request.clock.now(),
         ttl=timedelta(hours=request.settings.invite_ttl_hours),
         bot_username=request.settings.bot_username,
+        within=province,
     )
 
 
@@ -120,9 +123,11 @@ async def invite_reply(
     now: datetime,
     ttl: timedelta,
     bot_username: str,
+    within: Unit | None = None,
 ) -> Reply:
-    """Create an invite for the unit named ``unit_text`` and describe it (used by /moi and the CLI)."""
-    unit = await find_unit(session, unit_text)
+    """Create an invite for the unit named ``unit_text`` and describe it (used by /moi and the CLI).
+    ``within``: only that unit's tree (an admin invites into their own province, never another)."""
+    unit = await find_unit(session, unit_text, within)
     if unit is None:
         raise UserError("errors/unknown_unit", text=unit_text)
     created = await create_invite(session, unit, role, full_name, actor_id, now, ttl)

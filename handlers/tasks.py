@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from handlers.access import own_unit, require_visible, sees_everything
+from handlers.access import own_unit, require_visible, sees_everything, visible_path
 from handlers.base import Attachment, Button, Reply, Request, UserError, command
 from models import Plan, TaskStatus, Unit
 from models.queries.tasks import (
@@ -213,8 +213,8 @@ async def _detail(request: Request, own: Unit, plan: Plan, query: Query) -> Repl
     if detail is None:
         first, last, count = await task_numbers(request.session, plan.id)
         raise UserError("errors/unknown_task", number=query.number, year=plan.year, first=first, last=last, count=count)
-    everything = sees_everything(request.official)
-    visible = [line for line, path in detail.lines if everything or path.startswith(own.path)]  # Unit.is_within
+    scope = visible_path(request.official, own)
+    visible = [line for line, path in detail.lines if path.startswith(scope)]  # Unit.is_within
     if not visible:
         raise UserError("errors/not_your_unit", number=query.number)
     lead = [line.unit_id for line, _ in detail.lines if line.role == "lead"]
