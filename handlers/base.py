@@ -176,6 +176,12 @@ def flow(name: str) -> Callable[[Handler], Handler]:
     return register
 
 
+def is_number(word: str) -> bool:
+    """A whole number as people type one in an argument: ASCII digits, at most nine of them. (``"¹"`` and
+    ``"٣"`` pass ``str.isdigit``, and an id of 25 digits does not fit the database's integers.)"""
+    return word.isascii() and word.isdecimal() and len(word) <= 9
+
+
 def unique_commands() -> list[Command]:
     """Each registered command once, in registration order."""
     seen: dict[str, Command] = {}

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from handlers.access import own_unit
-from handlers.base import Button, Reply, Request, UserError, command, flow
+from handlers.base import Button, Reply, Request, UserError, command, flow, is_number
 from handlers.conversation import end_flow, start_flow
 from models import Assignment, ConversationState, Task, TaskStatus
 from models.queries.tasks import assignment_of, plan_for, record_progress, task_by_number, task_numbers, unit_tasks
@@ -241,14 +241,14 @@ def _saved(state: ConversationState) -> dict[str, Any]:
 
 
 def _number(text: str) -> int:
-    if not text.strip().isdigit() or not 1 <= int(text) <= 999:
+    if not is_number(text.strip()) or not 1 <= int(text) <= 999:
         raise UserError("errors/bad_number", text=text[:30], command="capnhat")
     return int(text)
 
 
 def _percent(text: str, number: int, *, guided: bool) -> int:
     value = text.strip().rstrip("%").strip()
-    if not value.isdigit() or int(value) > 100:
+    if not is_number(value) or int(value) > 100:
         raise UserError("errors/bad_percent", text=text[:30], number=number, guided=guided)
     return int(value)
 

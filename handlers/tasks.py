@@ -13,7 +13,7 @@ from datetime import date
 from typing import TypeVar
 
 from handlers.access import own_unit, require_visible, sees_everything, visible_path
-from handlers.base import Attachment, Button, Reply, Request, UserError, command
+from handlers.base import Attachment, Button, Reply, Request, UserError, command, is_number
 from models import Plan, TaskStatus, Unit
 from models.queries.tasks import (
     TaskLine,
@@ -79,13 +79,13 @@ def parse(args: list[str]) -> Query:
         elif word in ("tatca", "all"):
             query.everyone = True
         elif word in ("trang", "page", "linhvuc", "field"):
-            if not following.isdigit():
+            if not is_number(following):
                 raise UserError("errors/bad_number", text=word, command="nhiemvu")
             if word in ("trang", "page"):
                 query.page, query.paging = max(1, int(following)), True
             else:
                 query.field = int(following)
-        elif word.isdigit() and words[i - 1 : i] not in (["trang"], ["page"], ["linhvuc"], ["field"]):
+        elif is_number(word) and words[i - 1 : i] not in (["trang"], ["page"], ["linhvuc"], ["field"]):
             number = int(word)
             if 1 <= number <= 999:
                 query.number = number
@@ -254,7 +254,7 @@ async def evidence(request: Request) -> Reply:
     """``/minhchung <report id>`` (a button on a task's detail): the photo or document attached to a
     progress report, to those who may see the reporting unit's tasks. A file sent on another channel
     cannot be shown here (its id means nothing to this one): the answer says where it was sent."""
-    report_id = int(request.args[0]) if request.args and request.args[0].isdigit() else None
+    report_id = int(request.args[0]) if request.args and is_number(request.args[0]) else None
     found = await report_evidence(request.session, report_id) if report_id is not None else None
     if found is None:
         raise UserError("errors/no_evidence")
