@@ -9,7 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.access import own_unit
 from handlers.base import ADMINS, Button, Reply, Request, UserError, command, unique_commands
 from models import Role, Unit
-from models.queries.accounts import ChatIdentity, InviteRefused, create_invite, redeem_invite
+from models.queries.accounts import (
+    ChatIdentity,
+    InviteProblem,
+    InviteRefused,
+    create_invite,
+    may_try_a_code,
+    record_wrong_code,
+    redeem_invite,
+)
 from models.queries.scores import province_of
 from models.queries.units import find_unit, unit_name
 from models.text import fold
@@ -46,9 +54,13 @@ async def start(request: Request) -> Reply | list[Reply]:
         incoming.user_id if incoming.is_group else incoming.chat_id,
         incoming.display_name,
     )
+    now = request.clock.now()
+    if not await may_try_a_code(request.session, incoming.channel, incoming.user_id, now):
+        return Reply("account/register_prompt", {"reason": InviteProblem.TOO_MANY.value})
     try:
-        request.official = await redeem_invite(request.session, request.args[0], who, request.clock.now())
+        request.official = await redeem_invite(request.session, request.args[0], who, now)
     except InviteRefused as refused:
+        record_wrong_code(request.session, incoming.channel, incoming.user_id, refused.problem, now)
         return Reply("account/register_prompt", {"reason": refused.problem.value})
     return [await _greeting(request, "account/welcome"), help_list(request)]
 
