@@ -83,6 +83,9 @@ POLICY: dict[str, Rule] = {
     "report": Rule("/capnhat {task} 50 matrix", EVERYONE, dict.fromkeys(EVERYONE, ("own",)), writes=True),
     # an invite: admins, into their own province only
     "invite": Rule("/moi {code} canbo", (Role.ADMIN,), {Role.ADMIN: SEE_PROVINCE}, writes=True),
+    # who is registered where, and the audit log: admins, their own province only
+    "officials": Rule("/canbo {code}", (Role.ADMIN,), {Role.ADMIN: SEE_PROVINCE}),
+    "audit": Rule("/nhatky", (Role.ADMIN,)),
     # not about one unit: any registered official, or the roles named
     "help": Rule("/help", EVERYONE),
     "scores": Rule("/diem", EVERYONE),
