@@ -1,4 +1,5 @@
-"""``cchc-bot``: run the bot, chat in the console, migrate, load the demo, import files, create invites.
+"""``cchc-bot``: run the bot, chat in the console, migrate, load the demo, import files, create invites,
+back up the database.
 
 Every command reads the same configuration (``--config``, $CCHC_CONFIG or ./config.toml) and fails with
 one clear line, never a traceback, when the configuration or the input is wrong.
@@ -48,6 +49,9 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--year", type=int, help="tasks: the plan's year")
     imp.add_argument("--title", help="tasks: the plan's title (for a new plan)")
     imp.add_argument("--drive", help="criteria/measurements: the drive's code")
+
+    backup = sub.add_parser("backup", help="a consistent copy of the SQLite database, even while the bot runs")
+    backup.add_argument("target", nargs="?", type=Path, help="the copy's file (default: backups/ beside the database)")
 
     inv = sub.add_parser("invite", help="create a single-use invite code for a unit and role")
     inv.add_argument("unit", help="unit code or name")
@@ -169,6 +173,19 @@ async def cmd_jobs(config: Config, args: argparse.Namespace) -> int:
     return await run_jobs_command(config, args)
 
 
+async def cmd_backup(config: Config, args: argparse.Namespace) -> int:
+    from models.backup import BackupError, backup_sqlite
+    from models.clock import Clock
+
+    try:
+        made = await backup_sqlite(config.database.url, args.target, Clock(config.bot.tz).now())
+    except BackupError as problem:
+        print(f"backup: {problem}", file=sys.stderr)
+        return 2
+    print(f"backup written: {made.path} ({made.size:,} bytes, {made.tables} tables, integrity checked)")
+    return 0
+
+
 COMMANDS: dict[str, Command] = {
     "run": cmd_run,
     "chat": cmd_chat,
@@ -177,6 +194,7 @@ COMMANDS: dict[str, Command] = {
     "import": cmd_import,
     "invite": cmd_invite,
     "jobs": cmd_jobs,
+    "backup": cmd_backup,
 }
 
 

@@ -1,5 +1,6 @@
-"""Who may see what. Officials see their own unit's subtree; leaders and admins see everything;
-rankings (scores, drive leaderboards) are visible to every registered official."""
+"""Who may see what. Officials see their own unit's subtree; leaders and admins see everything in
+their own province (the root of their unit's tree), never another province's; rankings (scores, drive
+leaderboards) are visible to every registered official."""
 
 from __future__ import annotations
 
@@ -20,9 +21,17 @@ def sees_everything(official: Official) -> bool:
     return Role(official.role) in LEADERS
 
 
+def visible_path(official: Official, own: Unit) -> str:
+    """The path prefix of the units whose task details ``official`` may see: their own unit's subtree,
+    or for leaders and admins their whole province's tree."""
+    if sees_everything(official):
+        return "/" + own.path.strip("/").split("/")[0] + "/"
+    return own.path
+
+
 def may_see(official: Official, own: Unit, unit: Unit) -> bool:
     """True when ``official`` may see task details of ``unit``."""
-    return sees_everything(official) or unit.is_within(own)
+    return unit.path.startswith(visible_path(official, own))
 
 
 async def require_visible(request: Request, unit_id: int) -> Unit:
@@ -41,4 +50,4 @@ def _registered(request: Request) -> Official:
     return request.official
 
 
-__all__ = ["may_see", "own_unit", "require_visible", "sees_everything"]
+__all__ = ["may_see", "own_unit", "require_visible", "sees_everything", "visible_path"]

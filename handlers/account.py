@@ -8,8 +8,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import own_unit
 from handlers.base import ADMINS, Button, Reply, Request, UserError, command, unique_commands
-from models import Role
-from models.queries.accounts import ChatIdentity, InviteRefused, create_invite, redeem_invite
+from models import Role, Unit
+from models.queries.accounts import (
+    ChatIdentity,
+    InviteProblem,
+    InviteRefused,
+    create_invite,
+    may_try_a_code,
+    record_wrong_code,
+    redeem_invite,
+)
+from models.queries.scores import province_of
 from models.queries.units import find_unit, unit_name
 from models.text import fold
 
@@ -45,9 +54,13 @@ async def start(request: Request) -> Reply | list[Reply]:
         incoming.user_id if incoming.is_group else incoming.chat_id,
         incoming.display_name,
     )
+    now = request.clock.now()
+    if not await may_try_a_code(request.session, incoming.channel, incoming.user_id, now):
+        return Reply("account/register_prompt", {"reason": InviteProblem.TOO_MANY.value})
     try:
-        request.official = await redeem_invite(request.session, request.args[0], who, request.clock.now())
+        request.official = await redeem_invite(request.session, request.args[0], who, now)
     except InviteRefused as refused:
+        record_wrong_code(request.session, incoming.channel, incoming.user_id, refused.problem, now)
         return Reply("account/register_prompt", {"reason": refused.problem.value})
     return [await _greeting(request, "account/welcome"), help_list(request)]
 
@@ -93,6 +106,7 @@ async def invite(request: Request) -> Reply:
         raise UserError("errors/bad_role", roles=ROLE_NAMES)
     at, width, role = split
     assert request.official is not None
+    province = await province_of(request.session, await own_unit(request))
     return await invite_reply(
         request.session,
         " ".join(request.args[:at]),
@@ -102,6 +116,7 @@ async def invite(request: Request) -> Reply:
         now=request.clock.now(),
         ttl=timedelta(hours=request.settings.invite_ttl_hours),
         bot_username=request.settings.bot_username,
+        within=province,
     )
 
 
@@ -120,9 +135,11 @@ async def invite_reply(
     now: datetime,
     ttl: timedelta,
     bot_username: str,
+    within: Unit | None = None,
 ) -> Reply:
-    """Create an invite for the unit named ``unit_text`` and describe it (used by /moi and the CLI)."""
-    unit = await find_unit(session, unit_text)
+    """Create an invite for the unit named ``unit_text`` and describe it (used by /moi and the CLI).
+    ``within``: only that unit's tree (an admin invites into their own province, never another)."""
+    unit = await find_unit(session, unit_text, within)
     if unit is None:
         raise UserError("errors/unknown_unit", text=unit_text)
     created = await create_invite(session, unit, role, full_name, actor_id, now, ttl)

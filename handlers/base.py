@@ -46,6 +46,15 @@ class Incoming:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file to send with a reply, by the id the channel gave it when a user sent it."""
+
+    kind: str  # photo | document
+    file_id: str
+    channel: str  # the channel whose id it is: only that channel can send it
+
+
+@dataclass(frozen=True)
 class Button:
     """``label`` names a macro: "tasks.detail" is ``detail`` in ``templates/<lang>/labels/tasks.j2``.
     ``args`` are passed to the macro. ``data`` is what pressing the button sends,
@@ -63,6 +72,7 @@ class Reply:
     buttons: list[list[Button]] = field(default_factory=list)
     chart: dict[str, Any] | None = None  # a chart a channel may draw (see bot/charts)
     edit: bool = False  # replace the message whose button was pressed, where the channel can
+    attachment: Attachment | None = None  # sent with the text as its caption, by channels that hold it
 
 
 @dataclass(frozen=True)
@@ -164,6 +174,12 @@ def flow(name: str) -> Callable[[Handler], Handler]:
         return handler
 
     return register
+
+
+def is_number(word: str) -> bool:
+    """A whole number as people type one in an argument: ASCII digits, at most nine of them. (``"¹"`` and
+    ``"٣"`` pass ``str.isdigit``, and an id of 25 digits does not fit the database's integers.)"""
+    return word.isascii() and word.isdecimal() and len(word) <= 9
 
 
 def unique_commands() -> list[Command]:

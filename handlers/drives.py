@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from handlers.access import own_unit, sees_everything
-from handlers.base import Button, Reply, Request, UserError, command
+from handlers.base import Button, Reply, Request, UserError, command, is_number
 from models import Unit
 from models.queries.drives import Ranking, current_ranking, participants_within, unit_criteria
 from models.queries.scores import province_of
@@ -30,7 +30,7 @@ async def drive(request: Request) -> Reply:
     units of the official's subtree that take part; the top three. ``bxh``: the leaderboard."""
     assert request.official is not None
     words = fold(" ".join(request.args)).replace("bang xep hang", "bxh").split()
-    page = next((int(w) for w in words if w.isdigit()), None)
+    page = next((int(w) for w in words if is_number(w)), None)
     own = await own_unit(request)
     leader = sees_everything(request.official)
     scope = await province_of(request.session, own) if leader else own

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from handlers.access import own_unit
-from handlers.base import Button, Reply, Request, UserError, command, flow
+from handlers.base import Button, Reply, Request, UserError, command, flow, is_number
 from handlers.conversation import end_flow, start_flow
 from models import Assignment, ConversationState, Task, TaskStatus
 from models.queries.tasks import assignment_of, plan_for, record_progress, task_by_number, task_numbers, unit_tasks
@@ -43,6 +43,7 @@ class Draft:
     note: str = ""
     evidence: str = ""
     evidence_kind: str = ""
+    evidence_channel: str = ""  # where the file was sent: its file id means something only there
 
 
 @command("capnhat", aliases=("update", "baocao"), intents={"cap nhat": [], "bao cao tien do": []})
@@ -62,7 +63,7 @@ async def update_progress(request: Request) -> Reply | list[Reply]:
     draft = await _draft(request, number)
     draft.percent, draft.note = percent, _raw_tail(request, 2)
     if request.incoming.file is not None:  # "/capnhat 12 100" as the caption of a scanned document
-        draft.evidence, draft.evidence_kind = request.incoming.file.file_id, request.incoming.file.kind
+        _attach(request, draft)
     return await _save(request, draft)
 
 
@@ -81,7 +82,7 @@ async def progress_flow(request: Request) -> Reply | list[Reply]:
         return await _take_percent(request, draft, text)
     if step == ASK_NOTE:
         if request.incoming.file is not None:
-            draft.evidence, draft.evidence_kind = request.incoming.file.file_id, request.incoming.file.kind
+            _attach(request, draft)
         elif not text:
             return _note_question(draft)
         draft.note = "" if word in SKIP else text
@@ -89,6 +90,12 @@ async def progress_flow(request: Request) -> Reply | list[Reply]:
     if word in YES:
         return await _save(request, draft)
     return _confirm_question(draft)
+
+
+def _attach(request: Request, draft: Draft) -> None:
+    sent = request.incoming.file
+    assert sent is not None
+    draft.evidence, draft.evidence_kind, draft.evidence_channel = sent.file_id, sent.kind, request.incoming.channel
 
 
 async def _button(request: Request, word: str, rest: list[str]) -> Reply | list[Reply]:
@@ -210,6 +217,7 @@ async def _save(request: Request, draft: Draft) -> Reply:
         today=today,
         evidence=draft.evidence,
         evidence_kind=draft.evidence_kind,
+        evidence_channel=draft.evidence_channel,
     )
     if request.state is not None and request.state.flow == FLOW:
         await end_flow(request)
@@ -233,14 +241,14 @@ def _saved(state: ConversationState) -> dict[str, Any]:
 
 
 def _number(text: str) -> int:
-    if not text.strip().isdigit() or not 1 <= int(text) <= 999:
+    if not is_number(text.strip()) or not 1 <= int(text) <= 999:
         raise UserError("errors/bad_number", text=text[:30], command="capnhat")
     return int(text)
 
 
 def _percent(text: str, number: int, *, guided: bool) -> int:
     value = text.strip().rstrip("%").strip()
-    if not value.isdigit() or int(value) > 100:
+    if not is_number(value) or int(value) > 100:
         raise UserError("errors/bad_percent", text=text[:30], number=number, guided=guided)
     return int(value)
 

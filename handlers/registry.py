@@ -3,6 +3,6 @@ registrations. /help lists commands in the order its template gives, whatever th
 
 from __future__ import annotations
 
-from handlers import account, drives, progress, push, scores, summary, targets, tasks, uploads
+from handlers import account, admin, drives, progress, push, scores, summary, targets, tasks, uploads
 
-__all__ = ["account", "drives", "progress", "push", "scores", "summary", "targets", "tasks", "uploads"]
+__all__ = ["account", "admin", "drives", "progress", "push", "scores", "summary", "targets", "tasks", "uploads"]

@@ -6,6 +6,7 @@ One database session and one transaction per message: a handler that raises leav
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -14,9 +15,9 @@ from datetime import timedelta
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.base import COMMANDS, FLOWS, Command, Incoming, Reply, Request, Settings, UserError
+from handlers.base import COMMANDS, FLOWS, Command, Incoming, Reply, Request, Settings, UserError, is_number
 from models import ChatAccount, Clock, ConversationState, Official, Unit
-from models.text import fold
+from models.text import clean, fold
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,10 @@ def parse_command(text: str, bot_username: str = "") -> Parsed | None:
     text = text.strip()
     if not text.startswith("/"):
         return None
-    head, *rest = text[1:].split(maxsplit=1)
+    parts = text[1:].split(maxsplit=1)
+    if not parts:  # a lone "/": an unknown command
+        return Parsed("", [])
+    head, *rest = parts
     name, _, addressee = head.partition("@")
     if addressee and bot_username and addressee.lower() != bot_username.lower():
         return None
@@ -76,6 +80,7 @@ class Router:
         ``numbered_buttons``: the channel shows buttons as "1. …" lines, so a bare number in the next
         message presses the button with that number.
         """
+        incoming = _cleaned(incoming)
         async with self.sessions() as session:
             official, account, state = await self._identify(session, incoming)
             lang = official.language if official else self.default_lang
@@ -159,7 +164,7 @@ class Router:
         text = incoming.callback or incoming.text
         menu = (state.data.get("menu") if state else None) or []
         pressed = bool(incoming.callback)  # a numbered choice below is a button press too
-        if not pressed and text.strip().isdigit() and menu:
+        if not pressed and is_number(text.strip()) and menu:
             choice = int(text.strip())
             if 1 <= choice <= len(menu):
                 text, pressed = menu[choice - 1], True
@@ -217,3 +222,17 @@ class Router:
 
 def _as_list(result: Reply | list[Reply]) -> list[Reply]:
     return result if isinstance(result, list) else [result]
+
+
+def _cleaned(incoming: Incoming) -> Incoming:
+    """Every text field of the message through ``models.text.clean``, before anything reads or stores it."""
+    file = incoming.file
+    if file is not None and file.name != clean(file.name):
+        file = dataclasses.replace(file, name=clean(file.name))
+    return dataclasses.replace(
+        incoming,
+        text=clean(incoming.text),
+        callback=clean(incoming.callback) if incoming.callback is not None else None,
+        display_name=clean(incoming.display_name),
+        file=file,
+    )

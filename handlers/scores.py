@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers.access import own_unit, sees_everything
-from handlers.base import Button, Reply, Request, UserError, command
+from handlers.base import Button, Reply, Request, UserError, command, is_number
 from models import Unit
 from models.queries.scores import (
     IndexInfo,
@@ -34,7 +34,7 @@ class Ask:
 
 
 def as_year(word: str) -> int | None:
-    return int(word) if word.isdigit() and 1900 <= int(word) <= 2999 else None
+    return int(word) if is_number(word) and 1900 <= int(word) <= 2999 else None
 
 
 async def parse(request: Request, province: Unit) -> Ask:

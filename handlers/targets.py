@@ -8,7 +8,7 @@ the words), ``/chitieu 5`` (target 5 with its measurements over time).
 from __future__ import annotations
 
 from handlers.access import own_unit
-from handlers.base import Reply, Request, UserError, command
+from handlers.base import Reply, Request, UserError, command, is_number
 from models.queries.targets import target_histories, target_numbers, visible_programmes
 from models.text import fold
 
@@ -20,7 +20,7 @@ async def targets(request: Request) -> Reply:
     With a number: that target's measurements over time."""
     unit = await own_unit(request)
     today = request.clock.today()
-    if len(request.args) == 1 and request.args[0].isdigit():
+    if len(request.args) == 1 and is_number(request.args[0]):
         number = int(request.args[0])
         histories = await target_histories(request.session, unit, number, today)
         if not histories:

@@ -12,10 +12,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from handlers.access import own_unit, sees_everything
-from handlers.base import Button, Reply, Request, UserError, command
+from handlers.access import own_unit, require_visible, sees_everything, visible_path
+from handlers.base import Attachment, Button, Reply, Request, UserError, command, is_number
 from models import Plan, TaskStatus, Unit
-from models.queries.tasks import TaskLine, counts_by_unit, latest_reports, plan_for, task_detail, task_numbers
+from models.queries.tasks import (
+    TaskLine,
+    counts_by_unit,
+    latest_reports,
+    plan_for,
+    report_evidence,
+    task_detail,
+    task_numbers,
+)
 from models.queries.tasks import unit_tasks as query_unit_tasks
 from models.queries.units import unit_name, unit_names
 from models.rules import StatusCounts
@@ -71,13 +79,13 @@ def parse(args: list[str]) -> Query:
         elif word in ("tatca", "all"):
             query.everyone = True
         elif word in ("trang", "page", "linhvuc", "field"):
-            if not following.isdigit():
+            if not is_number(following):
                 raise UserError("errors/bad_number", text=word, command="nhiemvu")
             if word in ("trang", "page"):
                 query.page, query.paging = max(1, int(following)), True
             else:
                 query.field = int(following)
-        elif word.isdigit() and words[i - 1 : i] not in (["trang"], ["page"], ["linhvuc"], ["field"]):
+        elif is_number(word) and words[i - 1 : i] not in (["trang"], ["page"], ["linhvuc"], ["field"]):
             number = int(word)
             if 1 <= number <= 999:
                 query.number = number
@@ -205,8 +213,8 @@ async def _detail(request: Request, own: Unit, plan: Plan, query: Query) -> Repl
     if detail is None:
         first, last, count = await task_numbers(request.session, plan.id)
         raise UserError("errors/unknown_task", number=query.number, year=plan.year, first=first, last=last, count=count)
-    everything = sees_everything(request.official)
-    visible = [line for line, path in detail.lines if everything or path.startswith(own.path)]  # Unit.is_within
+    scope = visible_path(request.official, own)
+    visible = [line for line, path in detail.lines if path.startswith(scope)]  # Unit.is_within
     if not visible:
         raise UserError("errors/not_your_unit", number=query.number)
     lead = [line.unit_id for line, _ in detail.lines if line.role == "lead"]
@@ -217,7 +225,12 @@ async def _detail(request: Request, own: Unit, plan: Plan, query: Query) -> Repl
         request.session, {*lead, *cooperating[:MAX_UNITS], *(ln.unit_id for ln in shown), *(r.unit_id for r in reports)}
     )
     mine = any(line.unit_id == own.id for line, _ in detail.lines)
-    buttons = [[Button("tasks.update", f"/capnhat {query.number}", {"number": query.number})]]
+    buttons = [[Button("tasks.update", f"/capnhat {query.number}", {"number": query.number})]] if mine else []
+    if query.year is not None:
+        buttons = []  # an earlier plan: nothing to report on
+    files = [(i, r) for i, r in enumerate(reports, start=1) if r.evidence_kind in ("photo", "document")]
+    for i, r in files:
+        buttons.append([Button("tasks.open_evidence", f"/minhchung {r.id}", {"n": i, "kind": r.evidence_kind})])
     return Reply(
         "tasks/detail",
         {
@@ -230,6 +243,25 @@ async def _detail(request: Request, own: Unit, plan: Plan, query: Query) -> Repl
             "more_assignments": len(visible) - len(shown),
             "counts": StatusCounts.of(line.status for line in visible),
             "reports": [(names[r.unit_id], r) for r in reports],
+            "files": {r.id: i for i, r in files},
         },
-        buttons=buttons if mine and query.year is None else [],
+        buttons=buttons,
+    )
+
+
+@command("minhchung", aliases=("evidence",), listed=False)
+async def evidence(request: Request) -> Reply:
+    """``/minhchung <report id>`` (a button on a task's detail): the photo or document attached to a
+    progress report, to those who may see the reporting unit's tasks. A file sent on another channel
+    cannot be shown here (its id means nothing to this one): the answer says where it was sent."""
+    report_id = int(request.args[0]) if request.args and is_number(request.args[0]) else None
+    found = await report_evidence(request.session, report_id) if report_id is not None else None
+    if found is None:
+        raise UserError("errors/no_evidence")
+    await require_visible(request, found.unit_id)  # another unit's report id, forged or old: refused
+    here = found.channel == request.incoming.channel
+    return Reply(
+        "tasks/evidence",
+        {"e": found, "unit": await unit_name(request.session, found.unit_id), "here": here},
+        attachment=Attachment(found.kind, found.file_id, found.channel) if here else None,
     )

@@ -17,7 +17,7 @@ import base64
 from pathlib import PurePath
 from typing import Any
 
-from handlers.base import ADMINS, Button, FileRef, Reply, Request, UserError, command
+from handlers.base import ADMINS, Button, FileRef, Reply, Request, UserError, command, is_number
 from handlers.conversation import end_flow, start_flow
 from models.importers.result import ImportResult
 from models.importers.run import KINDS, import_bytes
@@ -103,7 +103,7 @@ async def _received(request: Request, file: FileRef, words: list[str], raw: list
 
 async def _options(request: Request, kind: str, args: list[str]) -> dict[str, object]:
     """The plan, drive or index and the year named in the caption; the latest plan or drive otherwise."""
-    year = next((a for a in args if a.isdigit() and len(a) == 4), None)
+    year = next((a for a in args if is_number(a) and len(a) == 4), None)
     code = next((a for a in args if a != year), None)
     options: dict[str, object] = {"year": int(year)} if year else {}
     if kind == "tasks":

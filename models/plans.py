@@ -70,6 +70,7 @@ class ProgressReport(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[str] = mapped_column(String(500), default="")  # a link or a channel file id
     evidence_kind: Mapped[str] = mapped_column(String(16), default="")  # "", link, photo, document
+    evidence_channel: Mapped[str] = mapped_column(String(16), default="")  # whose file id: telegram, zalo
     reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
     reported_at: Mapped[datetime] = mapped_column(AwareDateTime)
 

@@ -6,6 +6,14 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # NUL cannot be stored by PostgreSQL
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON may carry them; UTF-8 cannot encode them
+
+
+def clean(text: str) -> str:
+    """Text as a chat client may send it, made safe to store and to send on: control characters other
+    than tab and line breaks dropped, a lone surrogate replaced by U+FFFD."""
+    return _LONE_SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
 
 
 def fold(text: str) -> str:

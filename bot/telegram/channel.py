@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+from collections import OrderedDict
 from typing import Any
 
 from telegram import Bot, Update
@@ -30,6 +31,7 @@ from models import Role
 
 log = logging.getLogger(__name__)
 REFRESH_MENU_AFTER = frozenset({"start", "ngonngu", "language", "lang"})
+REMEMBERED_UPDATES = 10_000  # update ids kept to drop a redelivered update (webhook retries)
 
 
 class TelegramChannel:
@@ -40,6 +42,7 @@ class TelegramChannel:
         self.menus = Menus(bot, app.renderer, app.sessions, app.config.bot.default_language)
         self.alerts = Alerts(app.sessions, app.clock, self.sender, app.config.bot.default_language)
         self._background: set[asyncio.Task[None]] = set()
+        self._seen: OrderedDict[int, None] = OrderedDict()
 
     @property
     def bot_username(self) -> str:
@@ -48,8 +51,20 @@ class TelegramChannel:
     def set_bot_username(self, username: str) -> None:
         self.app.router.settings = dataclasses.replace(self.app.router.settings, bot_username=username)
 
+    def _replayed(self, update_id: int) -> bool:
+        if update_id in self._seen:
+            return True
+        self._seen[update_id] = None
+        if len(self._seen) > REMEMBERED_UPDATES:
+            self._seen.popitem(last=False)
+        return False
+
     async def on_update(self, update: Update, context: Any) -> None:
-        """Every message and button press (python-telegram-bot calls this; errors go to ``Alerts``)."""
+        """Every message and button press (python-telegram-bot calls this; errors go to ``Alerts``).
+        An update seen before (Telegram posts it again when a webhook answer came late) is dropped."""
+        if self._replayed(update.update_id):
+            log.info("update %s delivered again: dropped", update.update_id)
+            return
         if update.callback_query is not None:
             with contextlib.suppress(TelegramError):  # an old query cannot be answered; the press still counts
                 await update.callback_query.answer()

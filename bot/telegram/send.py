@@ -23,7 +23,7 @@ from telegram.error import BadRequest
 from bot.charts import Charts, chart_line
 from bot.render import Renderer
 from bot.telegram.buttons import Buttons
-from handlers.base import Button, Reply
+from handlers.base import Attachment, Button, Reply
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,9 @@ class Sender:
         if offer is not None:  # the chart is drawn when asked for: most readers want the numbers only
             reply = dataclasses.replace(reply, buttons=[*reply.buttons, [Button("charts.offer", offer)]])
         markup = await self.buttons.keyboard(chat_id, lang, reply)
+        if reply.attachment is not None and reply.attachment.channel == "telegram":
+            await self.send_file(chat_id, reply.attachment, text, markup)
+            return
         if not text:
             return
         editable = reply.edit and edit_message_id and len(text) <= MAX_TEXT
@@ -93,6 +96,17 @@ class Sender:
                 reply_markup=markup if number == len(pieces) else None,
                 link_preview_options=NO_PREVIEW,
             )
+
+    async def send_file(
+        self, chat_id: str, attachment: Attachment, caption: str, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        """A photo or document a user sent earlier, by its Telegram file id, with the text as its caption
+        (a caption longer than Telegram allows goes first as a message of its own)."""
+        if len(caption) > MAX_CAPTION:
+            await self.send_text(chat_id, caption)
+            caption = ""
+        send = self.bot.send_photo if attachment.kind == "photo" else self.bot.send_document
+        await send(chat_id, attachment.file_id, caption=caption or None, parse_mode=ParseMode.HTML, reply_markup=markup)
 
     async def _edit(self, chat_id: str, message_id: int, text: str, markup: InlineKeyboardMarkup | None) -> bool:
         try:

@@ -34,6 +34,7 @@ KINDS: dict[str, Kind] = {
     "drive_measurements": Kind(drives.MEASUREMENT_COLUMNS, drives.prepare_measurements),
 }
 ALIASES = {"criteria": "drive_criteria", "measurements": "drive_measurements"}
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a province's largest file (its units, a plan) is well under 1 MB
 
 
 async def import_bytes(
@@ -54,6 +55,10 @@ async def import_bytes(
         raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
     batch = Batch(kind)
     batch.result.dry_run = dry_run
+    if len(data) > MAX_FILE_BYTES:  # refused before any parsing: a big workbook takes minutes and gigabytes
+        megabytes = MAX_FILE_BYTES // (1024 * 1024)
+        batch.result.errors.append(RowError(0, "", "bad_file", f"Tệp lớn hơn {megabytes} MB: hãy chia nhỏ tệp"))
+        return batch.result
     try:
         table = read_table(name, data, KINDS[kind].columns)
     except FileProblem as problem:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import Role
@@ -79,6 +79,37 @@ class InviteProblem(StrEnum):
     UNKNOWN = "unknown"
     USED = "used"
     EXPIRED = "expired"
+    TOO_MANY = "too_many"  # too many wrong codes lately: no code is even looked at
+
+
+# Guessing a code: 31⁸ ≈ 8.5 × 10¹¹ codes, a handful alive at a time, and at most this many wrong tries
+# an hour from one chat account, and from all unregistered accounts together.
+WRONG_CODES_PER_ACCOUNT = 5
+WRONG_CODES_IN_ALL = 100
+WRONG_CODE = "account.wrong_code"
+
+
+async def may_try_a_code(session: AsyncSession, channel: str, external_id: str, now: datetime) -> bool:
+    """False when this chat account, or everyone together, typed too many wrong codes in the last hour."""
+    since = now - timedelta(hours=1)
+    recent = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == WRONG_CODE, AuditEntry.at > since)
+    mine = await session.scalar(recent.where(AuditEntry.subject == f"{channel}:{external_id}"))
+    if (mine or 0) >= WRONG_CODES_PER_ACCOUNT:
+        return False
+    return (await session.scalar(recent) or 0) < WRONG_CODES_IN_ALL
+
+
+def record_wrong_code(
+    session: AsyncSession, channel: str, external_id: str, problem: InviteProblem, now: datetime
+) -> None:
+    audit(
+        session,
+        at=now,
+        actor_id=None,
+        action=WRONG_CODE,
+        subject=f"{channel}:{external_id}",
+        detail={"problem": problem.value},
+    )
 
 
 class InviteRefused(Exception):

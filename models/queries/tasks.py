@@ -55,12 +55,14 @@ class TaskLine:
 
 @dataclass(frozen=True)
 class ReportLine:
+    id: int
     assignment_id: int
     unit_id: int
     percent: int
     note: str
     evidence: str
     evidence_kind: str
+    evidence_channel: str  # the channel whose file id ``evidence`` is, for a photo or a document
     reported_by: str
     reported_at: datetime
 
@@ -230,9 +232,57 @@ async def latest_reports(session: AsyncSession, assignment_ids: Sequence[int], l
         .limit(limit)
     )
     return [
-        ReportLine(r.assignment_id, unit_id, r.percent, r.note, r.evidence, r.evidence_kind, name or "", r.reported_at)
+        ReportLine(
+            r.id,
+            r.assignment_id,
+            unit_id,
+            r.percent,
+            r.note,
+            r.evidence,
+            r.evidence_kind,
+            r.evidence_channel,
+            name or "",
+            r.reported_at,
+        )
         for r, unit_id, name in rows
     ]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A progress report's attached file, with what it was reported on."""
+
+    report_id: int
+    unit_id: int
+    task_number: int
+    plan_year: int
+    kind: str  # photo | document
+    file_id: str
+    channel: str
+    reported_at: datetime
+
+
+async def report_evidence(session: AsyncSession, report_id: int) -> Evidence | None:
+    """The file of progress report ``report_id``; None when there is no such report or it has no file."""
+    row = (
+        await session.execute(
+            select(
+                ProgressReport.id,
+                Assignment.unit_id,
+                Task.number,
+                Plan.year,
+                ProgressReport.evidence_kind,
+                ProgressReport.evidence,
+                ProgressReport.evidence_channel,
+                ProgressReport.reported_at,
+            )
+            .join(Assignment, Assignment.id == ProgressReport.assignment_id)
+            .join(Task, Task.id == Assignment.task_id)
+            .join(Plan, Plan.id == Task.plan_id)
+            .where(ProgressReport.id == report_id, ProgressReport.evidence_kind.in_(("photo", "document")))
+        )
+    ).first()
+    return Evidence(*row) if row is not None else None
 
 
 async def assignment_of(session: AsyncSession, task_id: int, unit_id: int) -> Assignment | None:
@@ -258,6 +308,7 @@ async def record_progress(
     today: date,
     evidence: str = "",
     evidence_kind: str = "",
+    evidence_channel: str = "",
 ) -> ProgressReport:
     """Store a progress report and move the assignment to ``percent`` (completed today at 100)."""
     if not 0 <= percent <= 100:
@@ -270,6 +321,7 @@ async def record_progress(
         note=note.strip(),
         evidence=evidence,
         evidence_kind=evidence_kind,
+        evidence_channel=evidence_channel if evidence_kind in ("photo", "document") else "",
         reported_by_id=by_id,
         reported_at=now,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -46,15 +46,18 @@ async def unit_name(session: AsyncSession, unit_id: int) -> UnitName:
     return (await unit_names(session, [unit_id]))[unit_id]
 
 
-async def find_unit(session: AsyncSession, text: str) -> Unit | None:
-    """A unit by exact code, else by name ignoring case and diacritics ("xa minh son")."""
+async def find_unit(session: AsyncSession, text: str, within: Unit | None = None) -> Unit | None:
+    """A unit by exact code, else by name ignoring case and diacritics ("xa minh son"); with ``within``,
+    only that unit and the units below it (names repeat from one province to the next)."""
     from models.text import fold
+    from models.tree import subtree_clause
 
-    unit = (await session.execute(select(Unit).where(Unit.code == text.strip()))).scalar_one_or_none()
+    scope = subtree_clause(within) if within is not None else true()
+    unit = (await session.execute(select(Unit).where(Unit.code == text.strip(), scope))).scalar_one_or_none()
     if unit is not None:
         return unit
     wanted = fold(text)
-    for candidate in (await session.execute(select(Unit))).scalars():
+    for candidate in (await session.execute(select(Unit).where(scope).order_by(Unit.path))).scalars():
         if fold(candidate.name) == wanted or fold(candidate.code) == wanted:
             return candidate
     return None

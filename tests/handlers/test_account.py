@@ -143,3 +143,27 @@ async def test_create_invite_is_usable_without_a_chat(
     assert invite.full_name == "Lê Văn Dũng"
     assert invite.expires_at == NOW + timedelta(hours=1)
     assert len(invite.code) == 8 and invite.used_at is None
+
+
+async def test_guessing_codes_is_stopped_after_five_wrong_tries_an_hour(ask: Ask, clock: FrozenClock) -> None:
+    code = await _invite(ask)
+    for guess in ("AAAAAAAA", "BBBBBBBB", "CCCCCCCC", "DDDDDDDD", "EEEEEEEE"):
+        assert "Mã mời không đúng" in await ask(f"/start {guess}", as_="guesser")
+    # the sixth try is refused without looking at the code, even the right one
+    text = await ask(f"/start {code}", as_="guesser")
+    assert "nhập sai mã mời quá nhiều lần" in text and "Chào mừng" not in text
+    assert "Chào mừng" in await ask(f"/start {code}", as_="someone_else")  # others are not locked out
+    clock.advance(timedelta(hours=1, seconds=1))
+    assert "Mã mời này đã được sử dụng" in await ask(f"/start {code}", as_="guesser")  # an hour later: tried again
+
+
+async def test_codes_have_enough_entropy() -> None:
+    import math
+
+    from models.queries.accounts import CODE_LENGTH, WRONG_CODES_IN_ALL, new_code
+
+    bits = CODE_LENGTH * math.log2(len(CODE_ALPHABET))
+    assert bits >= 39  # 31^8 codes
+    # a year of guesses at the global limit, with ten live codes at all times: about 1 chance in 100,000
+    assert WRONG_CODES_IN_ALL * 24 * 365 * 10 / 2**bits < 2e-5
+    assert len({new_code() for _ in range(2_000)}) == 2_000

@@ -138,3 +138,30 @@ async def test_unit_with_nothing_open_is_told_so(ask: Ask) -> None:
     await ask("/capnhat 2 100")
     await ask("/capnhat 3 100")
     assert "không còn nhiệm vụ nào chưa hoàn thành" in await ask("/capnhat")
+
+
+async def test_evidence_photo_is_offered_on_the_task_detail_and_sent_back(
+    ask: Ask, bot: Bot, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await ask("/capnhat 1 60 đã chụp biên bản", file=FileRef("AgAD-photo-7", kind="photo"))
+    [report] = await _reports(sessions)
+    assert (report.evidence, report.evidence_kind, report.evidence_channel) == ("AgAD-photo-7", "photo", "console")
+
+    detail = await ask("/nhiemvu 1")
+    assert "Minh chứng: ảnh đính kèm (nút 📎 1)" in detail
+    [button] = [b for b in bot.buttons() if b.data.startswith("/minhchung")]
+    assert button.data == f"/minhchung {report.id}"
+
+    caption = await ask(callback=button.data)
+    [reply] = bot.last
+    assert reply.attachment is not None
+    assert (reply.attachment.file_id, reply.attachment.kind) == ("AgAD-photo-7", "photo")
+    assert "Minh chứng nhiệm vụ 1 – Kế hoạch năm 2024" in caption and "UBND xã Minh Sơn" in caption
+
+    # the district head above Minh Sơn may open it; the neighbouring commune may not, even by typing the id
+    await ask(f"/minhchung {report.id}", as_="head")
+    assert bot.last[0].attachment is not None
+    refused = await ask(f"/minhchung {report.id}", as_="yt")
+    assert bot.last[0].attachment is None and "không xem được" in refused
+    assert "Không tìm thấy minh chứng" in await ask("/minhchung 999999")
+    assert "Không tìm thấy minh chứng" in await ask("/minhchung abc")

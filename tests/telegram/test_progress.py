@@ -34,7 +34,15 @@ async def test_guided_progress_report_keeps_the_photo_as_evidence(
     assert report is not None and report.percent == 75
     assert report.evidence_kind == "photo"
     assert report.evidence == photo["photo"][-1]["file_id"]  # the largest size, by Telegram file id
-    assert number > 0
+
+    # shown back on the task's detail: a 📎 button sends the very photo again, by its file id
+    detail = await say(tg, OFFICER, f"/nhiemvu {number}")
+    assert "(nút 📎 1)" in detail.text
+    shown = await press(tg, OFFICER, detail, f"/minhchung {report.id}")
+    assert shown.kind == "photo" and shown.content == PHOTO
+    assert f"Minh chứng nhiệm vụ {number}" in shown.text
+    [resend] = [c for c in tg.called("sendPhoto") if c.params.get("photo") == report.evidence]
+    assert resend.params.get("parse_mode") == "HTML"
 
 
 async def test_photo_caption_is_the_one_line_report(tg: FakeTelegram, bot: TelegramChannel, app: App) -> None:

@@ -76,3 +76,21 @@ async def test_requests_without_the_right_secret_are_refused_and_not_processed(
     reply = await tg.next_sent(ADMIN)
     assert "/moi" in reply.text
     await tg.no_more(ADMIN)  # exactly one answer: the two refused requests never reached the router
+
+
+async def test_a_redelivered_update_is_answered_once_and_garbage_is_refused(
+    tg: FakeTelegram, hooked: TelegramChannel, app: App
+) -> None:
+    url = tg.webhook["url"] if tg.webhook else ""
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with httpx.AsyncClient() as client:
+        first = await client.post(url, json=update(601, "/help"), headers=headers)
+        again = await client.post(url, json=update(601, "/help"), headers=headers)  # Telegram's retry
+        assert (first.status_code, again.status_code) == (200, 200)
+        reply = await tg.next_sent(ADMIN)
+        assert "/moi" in reply.text
+        await tg.no_more(ADMIN, wait=0.5)  # the replay was not processed
+
+        garbage = await client.post(url, content=b"{not json", headers={**headers, "Content-Type": "application/json"})
+        assert garbage.status_code >= 400
+        await tg.no_more(ADMIN, wait=0.3)

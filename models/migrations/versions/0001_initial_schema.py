@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 13:38:21.696898
+Create Date: 2026-11-23 14:24:59.052503
 """
 
 from collections.abc import Sequence
@@ -346,6 +346,7 @@ def upgrade() -> None:
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('evidence', sa.String(length=500), nullable=False),
     sa.Column('evidence_kind', sa.String(length=16), nullable=False),
+    sa.Column('evidence_channel', sa.String(length=16), nullable=False),
     sa.Column('reported_by_id', sa.Integer(), nullable=True),
     sa.Column('reported_at', models.base.AwareDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['assignment_id'], ['assignments.id'], name=op.f('fk_progress_reports_assignment_id_assignments')),

@@ -1,0 +1,55 @@
+"""Admins (the reform secretariat) look after people: ``/canbo <đơn vị>`` lists a unit's officials with
+their numbers, ``/thuhoi <số>`` revokes one (their chats get nothing more), ``/nhatky`` reads the audit
+log. Each stays within the admin's own province."""
+
+from __future__ import annotations
+
+from handlers.access import own_unit
+from handlers.base import ADMINS, Reply, Request, UserError, command, is_number
+from models.queries.admin import official_within, officials_of, recent_audit, revoke
+from models.queries.scores import province_of
+from models.queries.units import find_unit, unit_name
+from models.units import Unit
+
+
+async def _province(request: Request) -> Unit:
+    return await province_of(request.session, await own_unit(request))
+
+
+@command("canbo", roles=ADMINS, aliases=("officials",))
+async def officials(request: Request) -> Reply:
+    """The officials registered at a unit of the admin's province, with the number /thuhoi takes."""
+    if not request.args:
+        raise UserError("errors/admin_usage", command="canbo")
+    text = " ".join(request.args)
+    unit = await find_unit(request.session, text, await _province(request))
+    if unit is None:
+        raise UserError("errors/unknown_unit", text=text)
+    people = await officials_of(request.session, unit)
+    return Reply("admin/officials", {"unit": await unit_name(request.session, unit.id), "people": people})
+
+
+@command("thuhoi", roles=ADMINS, aliases=("revoke",))
+async def revoke_official(request: Request) -> Reply:
+    """``/thuhoi <số>``: deactivate an official of the admin's province (never oneself)."""
+    assert request.official is not None
+    if len(request.args) != 1 or not is_number(request.args[0]):
+        raise UserError("errors/admin_usage", command="thuhoi")
+    target = await official_within(request.session, int(request.args[0]), await _province(request))
+    if target is None:
+        raise UserError("errors/unknown_official", number=request.args[0])
+    if target.id == request.official.id:
+        raise UserError("errors/revoke_self")
+    already = not target.active
+    if not already:
+        revoke(request.session, target, by_id=request.official.id, now=request.clock.now())
+    name = await unit_name(request.session, target.unit_id)
+    return Reply("admin/revoked", {"name": target.full_name, "unit": name, "already": already})
+
+
+@command("nhatky", roles=ADMINS, aliases=("audit",))
+async def audit_log(request: Request) -> Reply:
+    """The latest changes in the admin's province: progress reports, imports, invites, registrations,
+    revocations, with who made them and when."""
+    lines = await recent_audit(request.session, await _province(request))
+    return Reply("admin/audit", {"lines": lines})

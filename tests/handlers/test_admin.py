@@ -1,0 +1,47 @@
+"""Admins look after people: list a unit's officials, revoke one (their chat gets nothing more), read
+the audit log; all within their own province."""
+
+from __future__ import annotations
+
+import re
+
+from tests.handlers.conftest import Ask, Bot
+
+
+async def test_list_revoke_and_the_revoked_chat_gets_nothing(ask: Ask, bot: Bot) -> None:
+    listed = await ask("/canbo MS", as_="admin")
+    assert "Cán bộ đăng ký tại UBND xã Minh Sơn" in listed and "Nguyễn Văn An – cán bộ, công chức (console)" in listed
+    number = re.search(r"(\d+)\. Nguyễn Văn An", listed)
+    assert number is not None
+    assert "Nhiệm vụ" in await ask("/nhiemvu", as_="ms")  # before: the officer sees their tasks
+
+    revoked = await ask(f"/thuhoi {number.group(1)}", as_="admin")
+    assert "Đã thu hồi quyền sử dụng Trợ lý CCHC của Nguyễn Văn An" in revoked
+
+    for line in ("/nhiemvu", "/diem", "/nhiemvu 1", "/tomtat", "1"):  # every command: only the prompt
+        text = await ask(line, as_="ms")
+        assert "Đồng chí chưa đăng ký sử dụng" in text and "Minh Sơn" not in text
+    assert "đã thu hồi" in await ask("/canbo MS", as_="admin")
+    assert "đã bị thu hồi quyền từ trước" in await ask(f"/thuhoi {number.group(1)}", as_="admin")
+    log = await ask("/nhatky", as_="admin")
+    assert f"Trần Thị Hoa: thu hồi quyền của cán bộ số {number.group(1)}" in log
+
+
+async def test_only_admins_and_only_in_their_province(ask: Ask) -> None:
+    for line in ("/canbo MS", "/thuhoi 1", "/nhatky"):
+        assert "không dành cho vai trò của đồng chí" in await ask(line, as_="leader")
+    assert "Không có cán bộ số 999999" in await ask("/thuhoi 999999", as_="admin")
+    assert "Cách dùng: /thuhoi" in await ask("/thuhoi abc", as_="admin")
+    assert "Cách dùng: /canbo" in await ask("/canbo", as_="admin")
+    listed = await ask("/canbo SNV", as_="admin")
+    own = re.search(r"(\d+)\. Trần Thị Hoa", listed)
+    assert own is not None
+    assert "không thể tự thu hồi" in await ask(f"/thuhoi {own.group(1)}", as_="admin")
+
+
+async def test_the_audit_log_shows_progress_reports_and_invites(ask: Ask) -> None:
+    await ask("/capnhat 1 80 đã trình", as_="ms")
+    await ask("/moi MS canbo Phạm Văn Cường", as_="admin")
+    log = await ask("/nhatky", as_="admin")
+    assert "Nguyễn Văn An: báo cáo tiến độ 40% → 80%" in log
+    assert "Trần Thị Hoa: tạo mã mời" in log
