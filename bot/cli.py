@@ -100,20 +100,13 @@ async def cmd_run(config: Config, args: argparse.Namespace) -> int:
     app = build(config)
     try:
         await prepare(app)
-        if config.telegram.token:
-            from bot.telegram import StartError, run
+        if config.telegram.token or config.zalo.token:
+            from bot.serve import StartError, serve
 
-            if config.zalo.token:
-                log.warning("A Zalo token is configured, but the Zalo channel is not in this version: Telegram only.")
             try:
-                return await run(app)
+                return await serve(app)
             except StartError as exc:
                 raise CliError(str(exc)) from exc
-        if config.zalo.token:
-            raise CliError(
-                "a Zalo token is configured, but this version has no Zalo channel yet; "
-                "remove [zalo].token (or use `cchc-bot chat`)"
-            )
         log.info("No Telegram or Zalo token configured: starting the console chat.")
         from bot.push import PushSender, push_runtime
 

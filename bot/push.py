@@ -31,7 +31,7 @@ from jobs.lease import Lease
 from jobs.pacing import Rates
 from jobs.quiet import QuietHours
 from jobs.runtime import Runtime, Scheduler
-from jobs.sender import Outcome, Outgoing
+from jobs.sender import Outcome, Outgoing, Sender
 
 log = logging.getLogger(__name__)
 SEPARATOR = "\n\n"
@@ -133,13 +133,13 @@ def quiet_hours(config: Config) -> QuietHours:
     return QuietHours.parse(r.quiet_start, r.quiet_end, r.weekends, config.bot.tz)
 
 
-def dispatcher(app: App, sender: PushSender) -> Dispatcher:
+def dispatcher(app: App, sender: Sender) -> Dispatcher:
     return Dispatcher(
         app.sessions, sender, clock=app.clock, settings=dispatch_settings(app.config), quiet=quiet_hours(app.config)
     )
 
 
-def push_runtime(app: App, sender: PushSender) -> Runtime:
+def push_runtime(app: App, sender: Sender) -> Runtime:
     """The dispatcher (when ``[dispatch].enabled``) and the scheduler under its lease (when
     ``[schedule].enabled``), to run with ``async with``."""
     config = app.config

@@ -34,12 +34,17 @@ MAX_BODY = 1024 * 1024  # bytes; a route may refuse less
 
 
 class _RouteHandler(tornado.web.RequestHandler):
-    def initialize(self, route: Route) -> None:
-        self.route = route
+    def initialize(self, routes: dict[str, Route]) -> None:
+        self.routes = routes
 
     async def post(self) -> None:
+        route = self.routes.get("/" + self.request.path.strip("/"))
+        if route is None:
+            self.set_status(404)
+            self.finish()
+            return
         try:
-            status = await self.route(self.request.headers, self.request.body)
+            status = await route(self.request.headers, self.request.body)
         except Exception:
             log.exception("webhook route %s failed", self.request.path)
             status = 500
@@ -61,12 +66,10 @@ class WebhookServer:
         path = "/" + path.strip("/")
         if path in self.routes:
             raise ValueError(f"two webhooks on the path {path}")
-        if self._http is not None:
-            raise RuntimeError("add every webhook route before the server starts")
-        self.routes[path] = route
+        self.routes[path] = route  # looked up per request: a route may come after the server started
 
     async def start(self) -> None:
-        handlers: list[Any] = [(path, _RouteHandler, {"route": route}) for path, route in self.routes.items()]
+        handlers: list[Any] = [(r"/.*", _RouteHandler, {"routes": self.routes})]
         application = tornado.web.Application(handlers, log_function=lambda handler: None)
         sockets = tornado.netutil.bind_sockets(self.port, self.listen)
         self.port = sockets[0].getsockname()[1]

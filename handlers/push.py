@@ -7,8 +7,14 @@ official's own duties and keep coming (``jobs.settings.MANDATORY``).
 
 from __future__ import annotations
 
-from handlers.base import ADMINS, Reply, Request, command
+from sqlalchemy import select
+
+from handlers.base import ADMINS, Button, Reply, Request, UserError, command
 from models.queries.push import pending_pushes
+from models.text import fold
+from models.units import ChatAccount
+
+AUTO_WORDS = {"tudong", "auto", "macdinh", "default"}
 
 
 @command("nhacnho", roles=ADMINS, aliases=("pending", "hangdoi"))
@@ -35,3 +41,30 @@ def _set_opt_out(request: Request, opt_out: bool) -> Reply:
     already = bool(official.push_opt_out) == opt_out
     official.push_opt_out = opt_out
     return Reply("notifications/off" if opt_out else "notifications/on", {"already": already})
+
+
+@command("kenh", aliases=("channel",), intents=("kenh nhan tin",))
+async def push_channel(request: Request) -> Reply:
+    """``/kenh``: where pushes go (the channels this official is bound on, and the choice); ``/kenh zalo``,
+    ``/kenh telegram``: always there; ``/kenh tudong``: the channel last written from (the default)."""
+    official = request.official
+    assert official is not None
+    rows = await request.session.execute(
+        select(ChatAccount.channel).where(ChatAccount.official_id == official.id).distinct()
+    )
+    bound = sorted(channel for channel in rows.scalars() if channel != "console")
+    wanted = fold(" ".join(request.args)).replace(" ", "")
+    if wanted:
+        if wanted in AUTO_WORDS:
+            official.push_channel = ""
+        elif wanted in bound:
+            official.push_channel = wanted
+        else:
+            raise UserError("errors/channel_unknown", text=" ".join(request.args)[:30], bound=bound)
+    buttons = [[Button("common.channel", f"/kenh {channel}", {"channel": channel}) for channel in bound]]
+    buttons.append([Button("common.channel", "/kenh tudong", {"channel": ""})])
+    return Reply(
+        "notifications/channel",
+        {"chosen": official.push_channel, "bound": bound, "changed": bool(wanted)},
+        buttons=buttons if len(bound) > 1 and not wanted else [],
+    )

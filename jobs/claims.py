@@ -118,15 +118,21 @@ async def defer_quiet(session: AsyncSession, now: datetime, allowed_at: datetime
 
 
 async def chats(session: AsyncSession, official_ids: Iterable[int], channels: frozenset[str]) -> dict[int, Chat | None]:
-    """Each official's chat: an active official's unblocked account on one of ``channels``, the one
-    they last wrote from (None: nowhere to send)."""
+    """Each official's chat: an active official's unblocked account on one of ``channels``: on the
+    channel they chose (``Official.push_channel``, /kenh), else the one they last wrote from (None:
+    nowhere to send)."""
     wanted = sorted(set(official_ids))
     found: dict[int, Chat | None] = dict.fromkeys(wanted)
     if not wanted:
         return found
     # two indexed lookups rather than a join: a plan that does not depend on the tables' statistics
-    rows = await session.execute(select(Official.id, Official.language).where(Official.id.in_(wanted), Official.active))
-    officials: dict[int, str] = {official_id: language for official_id, language in rows}
+    rows = await session.execute(
+        select(Official.id, Official.language, Official.push_channel).where(Official.id.in_(wanted), Official.active)
+    )
+    officials: dict[int, str] = {}
+    chosen: dict[int, str] = {}
+    for official_id, language, push_channel in rows:
+        officials[official_id], chosen[official_id] = language, push_channel
     accounts = await session.execute(
         select(
             ChatAccount.official_id,
@@ -143,7 +149,7 @@ async def chats(session: AsyncSession, official_ids: Iterable[int], channels: fr
     )
     best: dict[int, tuple[Any, ...]] = {}
     for official_id, account_id, channel, chat_id, seen, created in accounts:
-        rank = (seen or created, account_id)
+        rank = (channel == chosen[official_id], seen or created, account_id)
         if official_id not in best or rank > best[official_id][0]:
             best[official_id] = (rank, Chat(account_id, channel, chat_id, officials[official_id]))
     for official_id, (_rank, chat) in best.items():

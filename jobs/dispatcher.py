@@ -243,6 +243,11 @@ class Dispatcher:
 
     async def _deliver(self, marks: AsyncSession, message: Message, done: Drained) -> Result:
         out = message.out
+        hold = getattr(self.sender, "hold_seconds", None)  # optional: see jobs.sender.Sender
+        held = float(hold(out)) if hold is not None else 0.0
+        if held > 0:  # the channel asks to keep this chat's pushes back (e.g. Zalo's budget runs low)
+            await self._release(marks, message.rows, done, held)
+            return Result.RETRY
         pace = self.paces.get(out.channel)
         if pace is not None:
             chat_wait = pace.chat_wait(out.chat_id)

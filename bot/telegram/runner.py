@@ -26,6 +26,7 @@ from bot.app import App
 from bot.config import DispatchConfig, TelegramConfig
 from bot.telegram.channel import TelegramChannel
 from bot.telegram.limits import Limits, PacingLimiter
+from bot.webhooks import WebhookServer, telegram_route
 
 log = logging.getLogger(__name__)
 
@@ -140,8 +141,12 @@ def build(app: App, *, limits: Limits | None = None) -> tuple[TgApplication, Tel
 
 
 @contextlib.asynccontextmanager
-async def running(app: App, *, limits: Limits | None = None) -> AsyncIterator[TelegramChannel]:
-    """The channel, receiving updates (polling or webhook, as configured) until the block ends."""
+async def running(
+    app: App, *, limits: Limits | None = None, server: WebhookServer | None = None
+) -> AsyncIterator[TelegramChannel]:
+    """The channel, receiving updates (polling or webhook, as configured) until the block ends. With
+    ``server`` (webhook mode, one port for Telegram and Zalo), the webhook is a route of that server
+    instead of python-telegram-bot's own."""
     config = app.config.telegram
     application, channel = build(app, limits=limits)
     try:
@@ -157,7 +162,13 @@ async def running(app: App, *, limits: Limits | None = None) -> AsyncIterator[Te
         await application.start()
         updater = application.updater
         assert updater is not None
-        if config.mode == "webhook":
+        if config.mode == "webhook" and server is not None:
+            server.add(config.webhook_path, telegram_route(application, config.webhook_secret))
+            await application.bot.set_webhook(
+                webhook_url(config), secret_token=config.webhook_secret, allowed_updates=ALLOWED_UPDATES
+            )
+            log.info("Telegram @%s: webhook at %s on the shared server", channel.bot_username, config.webhook_path)
+        elif config.mode == "webhook":
             await updater.start_webhook(
                 listen=config.webhook_listen,
                 port=config.webhook_port,

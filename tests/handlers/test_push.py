@@ -9,7 +9,7 @@ from jobs.due import due_pushes
 from jobs.outbox import enqueue
 from jobs.settings import PushSettings
 from models import Official
-from tests.handlers.conftest import NOW, Bot
+from tests.handlers.conftest import NOW, Ask, Bot
 
 
 async def queue_reminders(sessions: async_sessionmaker[AsyncSession]) -> int:
@@ -57,3 +57,24 @@ async def test_help_lists_the_push_commands_for_the_right_roles(bot: Bot) -> Non
     officer = await bot.ask("/help")
     assert "/tatnhac" in officer and "/batnhac" in officer and "/nhacnho" not in officer
     assert "/nhacnho" in await bot.ask("/help", as_="admin")
+
+
+async def test_choosing_the_channel_for_pushes(ask: Ask, sessions: async_sessionmaker[AsyncSession]) -> None:
+    from models import ChatAccount
+
+    assert "kênh đồng chí nhắn gần nhất" in await ask("/kenh", as_="ms")
+    assert "chưa liên kết tài khoản Telegram hoặc Zalo" in await ask("/kenh zalo", as_="ms")
+    async with sessions() as session:
+        official = (
+            await session.execute(select(ChatAccount.official_id).where(ChatAccount.external_id == "ms"))
+        ).scalar_one()
+        for channel in ("telegram", "zalo"):
+            session.add(ChatAccount(official_id=official, channel=channel, external_id=f"ms-{channel}",
+                                    chat_id=f"ms-{channel}", created_at=NOW))  # fmt: skip
+        await session.commit()
+    assert "Chọn kênh nhận tin: /kenh telegram, /kenh zalo" in await ask("/kenh", as_="ms")
+    assert "Đã lưu. Tin nhắn nhắc việc được gửi qua Zalo" in await ask("/kenh Zalo", as_="ms")
+    async with sessions() as session:
+        assert (await session.get(Official, official)).push_channel == "zalo"  # type: ignore[union-attr]
+    assert "Không có kênh «viber»" in await ask("/kenh viber", as_="ms")
+    assert "kênh đồng chí nhắn gần nhất" in await ask("/kenh tự động", as_="ms")

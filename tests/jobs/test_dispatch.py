@@ -229,3 +229,50 @@ async def test_several_sends_under_way_at_once_send_each_row_once(
     ).drain_all()
     assert done.sent == 60 and sorted(out.official_id for out in sender.sent) == sorted(ids)
     assert await statuses(sessions) == {"sent": 60}
+
+
+async def test_a_sender_may_hold_back_a_chats_pushes_to_merge_them_later(
+    sessions: async_sessionmaker[AsyncSession], session: AsyncSession
+) -> None:
+    """Zalo's budget running low: the channel holds each chat's non-urgent pushes for a while, so what
+    comes meanwhile leaves as one message; nothing is lost and no attempt is counted."""
+    (a,) = await people(session, 1)
+    await queue(session, [a])
+    await session.commit()
+
+    class Holding(Recorder):
+        def hold_seconds(self, out: object) -> float:
+            return 0.0 if held_off else 3600.0
+
+    held_off = False
+    clock, sender = FrozenClock(at=T0), Holding()
+    d = dispatcher(sessions, sender, clock)
+    assert (await d.drain_all()).sent == 0 and sender.tried == []
+    held = await row(sessions, f"note:a:{a}")
+    assert held.status == "pending" and held.attempts == 0 and held.not_before == T0 + timedelta(hours=1)
+    await queue(session, [a], tag="later")
+    await session.commit()
+    held_off = True
+    clock.advance(timedelta(hours=1))
+    assert (await d.drain_all()).sent == 2  # both rows
+    assert len(sender.sent) == 1 and len(sender.sent[0].items) == 2  # as one message
+
+
+async def test_the_channel_an_official_chose_wins_over_the_one_last_written_from(
+    sessions: async_sessionmaker[AsyncSession], session: AsyncSession
+) -> None:
+    (a,) = await people(session, 1)
+    session.add_all(
+        [
+            ChatAccount(official_id=a, channel="telegram", external_id="9", chat_id="9", created_at=T0,
+                        last_seen_at=T0 + timedelta(days=3)),
+            ChatAccount(official_id=a, channel="console", external_id="c1", chat_id="c1", created_at=T0,
+                        last_seen_at=T0 + timedelta(days=1)),
+        ]
+    )  # fmt: skip
+    await session.execute(update(Official).where(Official.id == a).values(push_channel="console"))
+    await queue(session, [a])
+    await session.commit()
+    sender = Recorder()
+    await dispatcher(sessions, sender, FrozenClock(at=T0)).drain_all()
+    assert [(out.channel, out.chat_id) for out in sender.sent] == [("console", "c1")]

@@ -86,6 +86,10 @@ POLICY: dict[str, Rule] = {
     # who is registered where, and the audit log: admins, their own province only
     "officials": Rule("/canbo {code}", (Role.ADMIN,), {Role.ADMIN: SEE_PROVINCE}),
     "audit": Rule("/nhatky", (Role.ADMIN,)),
+    # pushes: the pending ones are the secretariat's; turning one's own optional pushes off and on is anyone's
+    "pending_pushes": Rule("/nhacnho", (Role.ADMIN,)),
+    "pushes_off": Rule("/tatnhac", EVERYONE),
+    "pushes_on": Rule("/batnhac", EVERYONE),
     # not about one unit: any registered official, or the roles named
     "help": Rule("/help", EVERYONE),
     "scores": Rule("/diem", EVERYONE),

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 14:24:59.052503
+Create Date: 2026-11-23 14:28:58.935610
 """
 
 from collections.abc import Sequence
@@ -121,6 +121,7 @@ def upgrade() -> None:
     sa.Column('language', sa.String(length=8), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('push_opt_out', sa.Boolean(), nullable=False),
+    sa.Column('push_channel', sa.String(length=16), nullable=False),
     sa.Column('created_at', models.base.AwareDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_officials_unit_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_officials'))

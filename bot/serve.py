@@ -1,0 +1,95 @@
+"""``cchc-bot run`` with a token: every configured channel (Telegram, Zalo, or both) in one process,
+with one push runtime (the dispatcher, and the scheduler while this process holds the lease) sending
+through whichever channel each official last wrote from.
+
+When both channels run webhooks on the same address and port, one HTTP server carries both routes
+(``bot/webhooks.py``); otherwise each channel has its own (python-telegram-bot's for Telegram).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import Any
+
+from bot.app import App
+from bot.config import Config
+from bot.push import PushSender, push_runtime
+from bot.webhooks import WebhookServer
+from jobs.sender import Sender
+
+log = logging.getLogger(__name__)
+
+
+class StartError(Exception):
+    """A channel cannot start; the message says why in one line."""
+
+
+def shared_server(config: Config) -> WebhookServer | None:
+    """One server for both webhooks when both channels use webhook mode on the same port."""
+    tg, zalo = config.telegram, config.zalo
+    if not (tg.token and zalo.token and tg.mode == "webhook" and zalo.mode == "webhook"):
+        return None
+    if tg.webhook_port != zalo.webhook_port:
+        return None
+    if tg.webhook_listen != zalo.webhook_listen:
+        raise StartError(
+            "[telegram] and [zalo] webhooks share port "
+            f"{tg.webhook_port} but not webhook_listen ({tg.webhook_listen} / {zalo.webhook_listen})"
+        )
+    if "/" + tg.webhook_path.strip("/") == "/" + zalo.webhook_path.strip("/"):
+        raise StartError("[telegram] and [zalo] webhooks share a port: give them different webhook_path")
+    return WebhookServer(tg.webhook_listen, tg.webhook_port)
+
+
+async def serve(app: App) -> int:
+    """Run until SIGINT/SIGTERM (or until Zalo refuses the token); returns the exit code."""
+    from bot import telegram, zalo
+    from bot.zalo.push import Senders, ZaloPushSender
+
+    config = app.config
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    for signum in signals:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    server = shared_server(config)
+    try:
+        async with contextlib.AsyncExitStack() as stack:
+            if server is not None:
+                await server.start()
+                stack.push_async_callback(server.stop)
+            senders: list[Sender] = []
+            watched: list[asyncio.Future[Any]] = [asyncio.ensure_future(stop.wait())]
+            if config.telegram.token:
+                try:
+                    channel = await stack.enter_async_context(telegram.running(app, server=server))
+                except telegram.StartError as exc:
+                    raise StartError(str(exc)) from exc
+                senders.append(PushSender(app.renderer, telegram=channel.bot))
+            if config.zalo.token:
+                try:
+                    on_zalo = await stack.enter_async_context(zalo.running(app, server=server))
+                except zalo.StartError as exc:
+                    raise StartError(str(exc)) from exc
+                assert on_zalo.budget is not None  # set by zalo.running
+                senders.append(ZaloPushSender(on_zalo.client, app.renderer, on_zalo.budget))
+                if on_zalo.poller is not None:
+                    watched.append(on_zalo.poller)
+            await stack.enter_async_context(push_runtime(app, Senders(*senders)))
+            done, _ = await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+            for task in watched:
+                if task not in done:
+                    task.cancel()
+            for task in done:
+                if task is not watched[0] and not task.cancelled() and task.exception() is not None:
+                    raise StartError(f"the Zalo channel stopped: {task.exception()}")
+    finally:
+        for signum in signals:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(signum)
+    log.info("channels stopped")
+    return 0
