@@ -12,6 +12,6 @@
 """
 
 from bot.telegram.limits import Limits
-from bot.telegram.runner import StartError, bot_username, build, run, running
+from bot.telegram.runner import StartError, bot_username, build, running
 
-__all__ = ["Limits", "StartError", "bot_username", "build", "run", "running"]
+__all__ = ["Limits", "StartError", "bot_username", "build", "running"]

@@ -2,8 +2,8 @@
 default) or webhook mode, our pacing limiter, updates of different chats handled concurrently and
 those of one chat in order.
 
-``running(app)`` is the async context manager tests and the benchmark use; ``run(app)`` is what
-``cchc-bot run`` calls: it runs until SIGINT or SIGTERM.
+``running(app)`` is the async context manager that ``bot/serve.py`` (``cchc-bot run``), the tests and the
+benchmark use.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import importlib.util
 import logging
-import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable
 from typing import Any
@@ -190,25 +189,3 @@ async def running(
             await application.stop()
         await channel.wait_background()
         await application.shutdown()
-
-
-async def run(app: App) -> int:
-    """Run the channel, with the push dispatcher and the scheduler (``bot/push.py``), until SIGINT/SIGTERM;
-    returns the exit code."""
-    from bot.push import PushSender, push_runtime
-
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    signals = (signal.SIGINT, signal.SIGTERM)
-    for signum in signals:
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, stop.set)
-    try:
-        async with running(app) as channel, push_runtime(app, PushSender(app.renderer, telegram=channel.bot)):
-            await stop.wait()
-    finally:
-        for signum in signals:
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.remove_signal_handler(signum)
-    log.info("Telegram channel stopped")
-    return 0

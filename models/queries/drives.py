@@ -160,17 +160,16 @@ _LATEST_ON = (
     )
     .scalar_subquery()
 )
+# The measurement of a (participant, criterion) pair that is its latest as of today.
+_LATEST_MEASUREMENT = and_(
+    DriveMeasurement.participant_id == DriveParticipant.id,
+    DriveMeasurement.criterion_id == DriveCriterion.id,
+    DriveMeasurement.measured_on == _LATEST_ON,
+)
 _LATEST = (
     select(DriveParticipant.unit_id, DriveCriterion.id, DriveMeasurement.value, DriveMeasurement.measured_on)
     .outerjoin(DriveCriterion, DriveCriterion.drive_id == DriveParticipant.drive_id)
-    .outerjoin(
-        DriveMeasurement,
-        and_(
-            DriveMeasurement.participant_id == DriveParticipant.id,
-            DriveMeasurement.criterion_id == DriveCriterion.id,
-            DriveMeasurement.measured_on == _LATEST_ON,
-        ),
-    )
+    .outerjoin(DriveMeasurement, _LATEST_MEASUREMENT)
     .where(DriveParticipant.drive_id == bindparam("drive_id"))
 )
 
@@ -218,14 +217,7 @@ _OWN = (
             DriveParticipant.unit_id == bindparam("unit_id"),
         ),
     )
-    .outerjoin(
-        DriveMeasurement,
-        and_(
-            DriveMeasurement.participant_id == DriveParticipant.id,
-            DriveMeasurement.criterion_id == DriveCriterion.id,
-            DriveMeasurement.measured_on == _LATEST_ON,
-        ),
-    )
+    .outerjoin(DriveMeasurement, _LATEST_MEASUREMENT)
     .where(DriveCriterion.drive_id == bindparam("drive_id"))
     .order_by(DriveCriterion.number)
 )

@@ -33,10 +33,16 @@ async def test_a_refused_token_is_one_clear_line(tg: FakeTelegram, db_url: str) 
         await cmd_run(config, argparse.Namespace())
 
 
-async def test_only_a_zalo_token_is_a_clear_error(db_url: str) -> None:
-    config = configuration.replace(demo_config(db_url, token=""), "zalo", token="zalo-token-123456")
-    with pytest.raises(CliError, match="no Zalo channel"):
+async def test_an_unreachable_zalo_api_is_a_clear_error_without_the_token(db_url: str) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    config = configuration.replace(demo_config(db_url, token=""), "zalo", token="123456:zalo-secret", base_url=closed)
+    with pytest.raises(CliError, match="cannot reach the Zalo Bot API") as refused:
         await cmd_run(config, argparse.Namespace())
+    assert "zalo-secret" not in str(refused.value)
 
 
 async def test_cli_invite_prints_a_deep_link_with_the_username_from_get_me(
