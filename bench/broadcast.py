@@ -42,8 +42,8 @@ async def seed(path: Path, messages: int) -> str:
     now = "2026-01-05 02:00:00.000000"  # a Monday, 09:00 in Hanoi: no quiet hours
     db.execute("insert into units (id, code, name, kind, path) values (1, 'B', 'Bench', 'commune', '/1/')")
     db.executemany(
-        "insert into officials (id, full_name, title, role, unit_id, language, active, push_opt_out, created_at)"
-        " values (?, ?, '', 'officer', 1, 'vi', 1, 0, ?)",
+        "insert into officials (id, full_name, title, role, unit_id, language, active, push_opt_out, push_channel,"
+        " created_at) values (?, ?, '', 'officer', 1, 'vi', 1, 0, '', ?)",
         [(i + 1, f"Cán bộ {i}", now) for i in range(messages)],
     )
     db.executemany(
