@@ -143,10 +143,11 @@ def build(app: App, *, limits: Limits | None = None) -> tuple[TgApplication, Tel
 async def running(
     app: App, *, limits: Limits | None = None, server: WebhookServer | None = None
 ) -> AsyncIterator[TelegramChannel]:
-    """The channel, receiving updates (polling or webhook, as configured) until the block ends. With
-    ``server`` (webhook mode, one port for Telegram and Zalo), the webhook is a route of that server
-    instead of python-telegram-bot's own."""
+    """The channel, receiving updates (polling or webhook, as configured) until the block ends. Webhook
+    mode uses ``bot/webhooks.py``'s server: ``server`` when given (one port for Telegram and Zalo), else
+    one of its own on ``webhook_listen``:``webhook_port``."""
     config = app.config.telegram
+    own_server: WebhookServer | None = None
     application, channel = build(app, limits=limits)
     try:
         await application.initialize()  # getMe: checks the token
@@ -161,28 +162,23 @@ async def running(
         await application.start()
         updater = application.updater
         assert updater is not None
-        if config.mode == "webhook" and server is not None:
+        if config.mode == "webhook":
+            if server is None:  # our own server: the secret compared in constant time, bodies over 1 MB refused
+                server = own_server = WebhookServer(config.webhook_listen, config.webhook_port)
+                await own_server.start()
             server.add(config.webhook_path, telegram_route(application, config.webhook_secret))
             await application.bot.set_webhook(
                 webhook_url(config), secret_token=config.webhook_secret, allowed_updates=ALLOWED_UPDATES
             )
-            log.info("Telegram @%s: webhook at %s on the shared server", channel.bot_username, config.webhook_path)
-        elif config.mode == "webhook":
-            await updater.start_webhook(
-                listen=config.webhook_listen,
-                port=config.webhook_port,
-                url_path=config.webhook_path.strip("/"),
-                webhook_url=webhook_url(config),
-                secret_token=config.webhook_secret,
-                allowed_updates=ALLOWED_UPDATES,
-            )
-            log.info("Telegram @%s: webhook on %s:%d", channel.bot_username, config.webhook_listen, config.webhook_port)
+            log.info("Telegram @%s: webhook at %s", channel.bot_username, config.webhook_path)
         else:
             await updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES)
             log.info("Telegram @%s: polling for updates", channel.bot_username)
         channel.publish_menus()
         yield channel
     finally:
+        if own_server is not None:
+            await own_server.stop()
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if application.running:

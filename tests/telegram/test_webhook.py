@@ -94,3 +94,15 @@ async def test_a_redelivered_update_is_answered_once_and_garbage_is_refused(
         garbage = await client.post(url, content=b"{not json", headers={**headers, "Content-Type": "application/json"})
         assert garbage.status_code >= 400
         await tg.no_more(ADMIN, wait=0.3)
+
+
+async def test_an_oversized_body_is_refused_before_it_is_read(tg: FakeTelegram, hooked: TelegramChannel) -> None:
+    url = tg.webhook["url"] if tg.webhook else ""
+    huge = update(701, "/help " + "x" * (2 * 1024 * 1024))  # 2 MB: no real update is that big
+    async with httpx.AsyncClient() as client:
+        try:
+            answer = await client.post(url, json=huge, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+            assert answer.status_code in (400, 413)
+        except httpx.HTTPError:
+            pass  # the server may also just close the connection
+    await tg.no_more(ADMIN, wait=0.5)
