@@ -40,5 +40,5 @@ def setup(level: str = "INFO", secrets: list[str] | None = None) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "apscheduler.executors.default", "alembic"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "alembic"):  # our own lines say what matters
         logging.getLogger(noisy).setLevel(logging.WARNING)
