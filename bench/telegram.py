@@ -212,17 +212,28 @@ def report(rates: dict[str, list[float]], peaks: dict[str, float]) -> int:
     return 0 if ratio >= RATIO_TARGET and peaks["bot"] <= MEMORY_TARGET_MB else 1
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m bench.telegram", description=__doc__.splitlines()[0])
+def parser(prog: str, description: str) -> argparse.ArgumentParser:
+    """The options of a channel benchmark (``bench.telegram``, ``bench.zalo``): the same workload for both."""
+    p = argparse.ArgumentParser(prog=prog, description=description)
     p.add_argument("--db", type=Path, default=OUT / "national.db", help="the national database (python -m bench)")
     p.add_argument("--users", type=int, default=600, help="officials who chat (default 600)")
     p.add_argument("--per-user", type=int, default=2, help="updates per official in each round (default 2)")
     p.add_argument("--rounds", type=int, default=3, help="timed rounds per contender, taken in turn (default 3)")
     p.add_argument("--warmup", type=int, default=300, help="untimed updates first (default 300)")
     p.add_argument("--seed", type=int, default=2026)
-    args = p.parse_args(argv)
-    if not args.db.exists():
-        print(f"bench.telegram: {args.db} not found; build it first with `python -m bench`", file=sys.stderr)
+    return p
+
+
+def database_missing(args: argparse.Namespace, prog: str) -> bool:
+    if args.db.exists():
+        return False
+    print(f"{prog}: {args.db} not found; build it first with `python -m bench`", file=sys.stderr)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser("python -m bench.telegram", __doc__.splitlines()[0]).parse_args(argv)
+    if database_missing(args, "bench.telegram"):
         return 2
     return asyncio.run(run(args))
 

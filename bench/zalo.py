@@ -31,7 +31,7 @@ from multiprocessing.synchronize import Event
 from pathlib import Path
 from typing import Any
 
-from bench.telegram import OUT, add_accounts, workload
+from bench.telegram import OUT, add_accounts, database_missing, parser, workload
 from bench.telegram import contender as telegram_contender
 
 CONTENDERS = ("telegram", "zalo-poll", "zalo-webhook")
@@ -183,16 +183,8 @@ def report(rates: dict[str, list[float]], peaks: dict[str, float]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m bench.zalo", description=__doc__.splitlines()[0])
-    p.add_argument("--db", type=Path, default=OUT / "national.db", help="the national database (python -m bench)")
-    p.add_argument("--users", type=int, default=600, help="officials who chat (default 600)")
-    p.add_argument("--per-user", type=int, default=2, help="updates per official in each round (default 2)")
-    p.add_argument("--rounds", type=int, default=3, help="timed rounds per contender, taken in turn (default 3)")
-    p.add_argument("--warmup", type=int, default=300, help="untimed updates first (default 300)")
-    p.add_argument("--seed", type=int, default=2026)
-    args = p.parse_args(argv)
-    if not args.db.exists():
-        print(f"bench.zalo: {args.db} not found; build it first with `python -m bench`", file=sys.stderr)
+    args = parser("python -m bench.zalo", __doc__.splitlines()[0]).parse_args(argv)
+    if database_missing(args, "bench.zalo"):
         return 2
     return asyncio.run(run(args))
 
