@@ -8,55 +8,25 @@ tests about flood limits.
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from collections.abc import AsyncIterator, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from bot import config as configuration
-from bot.app import App, build, prepare
+from bot.app import App, build
 from bot.telegram import running
 from bot.telegram.channel import TelegramChannel
-from models import ChatAccount
 from tests.fakes.telegram_server import FakeTelegram
-from tests.telegram.support import DEMO_KEYS, FAST, STRANGER, demo_config
-
-
-async def _build_template(path: Path) -> None:
-    app = build(demo_config(f"sqlite+aiosqlite:///{path}"))
-    try:
-        await prepare(app, load_demo=True)
-        async with app.sessions() as session:
-            for user_id, key in DEMO_KEYS.items():
-                console = (
-                    await session.execute(
-                        select(ChatAccount).where(ChatAccount.channel == "console", ChatAccount.external_id == key)
-                    )
-                ).scalar_one()
-                session.add(
-                    ChatAccount(
-                        official_id=console.official_id,
-                        channel="telegram",
-                        external_id=str(user_id),
-                        chat_id=str(user_id),
-                        created_at=console.created_at,
-                    )
-                )
-            await session.commit()
-    finally:
-        await app.close()
+from tests.telegram.support import DEMO_KEYS, FAST, STRANGER, demo_config, demo_template
 
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A migrated SQLite file with the demo and Telegram accounts for ADMIN, OFFICER, LEADER, CHAIR."""
     path = tmp_path_factory.mktemp("telegram") / "demo.db"
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, _build_template(path)).result()
+    demo_template(path, "telegram", DEMO_KEYS)
     yield path
 
 

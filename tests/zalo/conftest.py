@@ -6,58 +6,28 @@ The demo is loaded once per test session into a template SQLite file; each test 
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from collections.abc import AsyncIterator, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from bot import config as configuration
-from bot.app import App, build, prepare
+from bot.app import App, build
 from bot.zalo import running
 from bot.zalo.channel import ZaloChannel
-from models import ChatAccount
 from tests.fakes.zalo_server import FakeZalo
-from tests.telegram.support import demo_config
+from tests.telegram.support import demo_template
 from tests.zalo.support import DEMO_KEYS, NAMES, STRANGER, zalo_config
 
 FAST_BACKOFF = (0.05, 0.2)
-
-
-async def _build_template(path: Path) -> None:
-    app = build(demo_config(f"sqlite+aiosqlite:///{path}"))
-    try:
-        await prepare(app, load_demo=True)
-        async with app.sessions() as session:
-            for user_id, key in DEMO_KEYS.items():
-                console = (
-                    await session.execute(
-                        select(ChatAccount).where(ChatAccount.channel == "console", ChatAccount.external_id == key)
-                    )
-                ).scalar_one()
-                session.add(
-                    ChatAccount(
-                        official_id=console.official_id,
-                        channel="zalo",
-                        external_id=user_id,
-                        chat_id=user_id,
-                        created_at=console.created_at,
-                    )
-                )
-            await session.commit()
-    finally:
-        await app.close()
 
 
 @pytest.fixture(scope="session")
 def zalo_demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A migrated SQLite file with the demo and Zalo accounts for ADMIN, OFFICER, LEADER, CHAIR."""
     path = tmp_path_factory.mktemp("zalo") / "demo.db"
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, _build_template(path)).result()
+    demo_template(path, "zalo", DEMO_KEYS)
     yield path
 
 
