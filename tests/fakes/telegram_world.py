@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.fakes.sent_log import SentLog
 from tests.fakes.telegram_faults import Faults, FloodGate
 
 BOT_ID = 7000000001
@@ -63,7 +64,7 @@ class Sent:
         return [b.get("callback_data", "") for row in self.buttons for b in row]
 
 
-class World:
+class World(SentLog[int, Sent]):
     def __init__(self, token: str, bot_username: str = "cchc_test_bot") -> None:
         self.token = token
         self.bot = {
@@ -186,37 +187,5 @@ class World:
         return next((f for f in self.files.values() if f.path == path), None)
 
     # ---- what tests read --------------------------------------------------------------------
-    async def notify(self) -> None:
-        async with self.changed:
-            self.changed.notify_all()
-
-    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-        async with self.changed:
-            await asyncio.wait_for(self.changed.wait_for(predicate), timeout)
-
-    async def next_sent(self, chat_id: int, timeout: float = 5.0, *, actions: bool = False) -> Sent:
-        """The next message, edit, photo or document the bot made in ``chat_id`` (chat actions when asked)."""
-        found: list[Sent] = []
-
-        def ready() -> bool:
-            for index in range(self._cursors.get(chat_id, 0), len(self.sent)):
-                item = self.sent[index]
-                if item.chat_id == chat_id and (actions or item.kind != "action"):
-                    self._cursors[chat_id] = index + 1
-                    found.append(item)
-                    return True
-            return False
-
-        try:
-            await self.wait_for(ready, timeout)
-        except TimeoutError:
-            raise AssertionError(f"the bot sent nothing more to chat {chat_id} within {timeout} s") from None
-        return found[0]
-
-    async def no_more(self, chat_id: int, wait: float = 0.3) -> None:
-        await asyncio.sleep(wait)
-        rest = [s for s in self.sent[self._cursors.get(chat_id, 0) :] if s.chat_id == chat_id and s.kind != "action"]
-        assert not rest, f"unexpected extra replies: {[s.text[:80] for s in rest]}"
-
     def called(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and c.status == 200]

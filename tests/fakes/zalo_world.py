@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.fakes.sent_log import SentLog
+
 BOT_ID = "5476528912"
 BOT_NAME = "Bot CCHC Lạng Sơn"
 ACCOUNT_NAME = "bot.CchcLangSon"
@@ -68,7 +70,7 @@ def hex_id() -> str:
     return secrets.token_hex(10)  # 20 hex characters, like Zalo's user and message ids
 
 
-class World:
+class World(SentLog[str, Sent]):
     def __init__(self, token: str) -> None:
         self.token = token
         self.me = {"id": BOT_ID, "account_name": ACCOUNT_NAME, "account_type": "BASIC", "can_join_groups": True,
@@ -136,33 +138,6 @@ class World:
         return update
 
     # ---- what tests read ---------------------------------------------------------------------------
-    async def notify(self) -> None:
-        async with self.changed:
-            self.changed.notify_all()
-
-    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-        async with self.changed:
-            await asyncio.wait_for(self.changed.wait_for(predicate), timeout)
-
-    async def next_sent(self, chat_id: str, timeout: float = 5.0, *, actions: bool = False) -> Sent:
-        """The next message or photo the bot sent to ``chat_id`` (chat actions too when asked)."""
-        found: list[Sent] = []
-
-        def ready() -> bool:
-            for index in range(self._cursors.get(chat_id, 0), len(self.sent)):
-                item = self.sent[index]
-                if item.chat_id == chat_id and (actions or item.kind != "action"):
-                    self._cursors[chat_id] = index + 1
-                    found.append(item)
-                    return True
-            return False
-
-        try:
-            await self.wait_for(ready, timeout)
-        except TimeoutError:
-            raise AssertionError(f"the bot sent nothing more to chat {chat_id} within {timeout} s") from None
-        return found[0]
-
     async def next_reply(self, chat_id: str, timeout: float = 5.0, quiet: float = 0.3) -> list[Sent]:
         """Every message of the bot's next answer in ``chat_id``: the first, then those that follow until
         the bot has been quiet for ``quiet`` seconds."""
@@ -172,11 +147,6 @@ class World:
                 pieces.append(await self.next_sent(chat_id, quiet))
             except AssertionError:
                 return pieces
-
-    async def no_more(self, chat_id: str, wait: float = 0.3) -> None:
-        await asyncio.sleep(wait)
-        rest = [s for s in self.sent[self._cursors.get(chat_id, 0) :] if s.chat_id == chat_id and s.kind != "action"]
-        assert not rest, f"unexpected extra replies: {[s.text[:80] for s in rest]}"
 
     def called(self, method: str) -> list[Call]:
         """The successful calls of ``method``."""
