@@ -16,11 +16,9 @@ retrying failed deliveries as Telegram does.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -28,6 +26,7 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
+from tests.fakes.local_server import LocalServer
 from tests.fakes.telegram_methods import METHODS, Upload
 from tests.fakes.telegram_world import ApiError, Call, World
 
@@ -126,7 +125,7 @@ class FileHandler(tornado.web.RequestHandler):
         self.finish(stored.content)
 
 
-class FakeTelegram(World):
+class FakeTelegram(World, LocalServer):
     def __init__(self, token: str = TOKEN, bot_username: str = "cchc_test_bot") -> None:
         super().__init__(token, bot_username)
         self.port = 0
@@ -144,37 +143,13 @@ class FakeTelegram(World):
     def base_file_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/file/bot"
 
-    async def start(self) -> FakeTelegram:
-        app = tornado.web.Application(
-            [
-                (r"/bot([^/]+)/([A-Za-z]+)", ApiHandler, {"fake": self}),
-                (r"/file/bot([^/]+)/(.+)", FileHandler, {"fake": self}),
-            ],
-            log_function=lambda handler: None,  # tornado's access log would print the token in the URL
-        )
-        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
-        self.port = sockets[0].getsockname()[1]
-        self._http = tornado.httpserver.HTTPServer(app, max_body_size=60 * 1024 * 1024)
-        self._http.add_sockets(sockets)
-        self._worker = asyncio.create_task(self._deliver())
-        return self
+    max_body = 60 * 1024 * 1024
 
-    async def stop(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._worker
-        if self._http is not None:
-            self._http.stop()
-            await self._http.close_all_connections()
-
-    async def __aenter__(self) -> FakeTelegram:
-        return await self.start()
-
-    async def __aexit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.stop()
+    def routes(self) -> list[Any]:
+        return [
+            (r"/bot([^/]+)/([A-Za-z]+)", ApiHandler, {"fake": self}),
+            (r"/file/bot([^/]+)/(.+)", FileHandler, {"fake": self}),
+        ]
 
     async def _deliver(self) -> None:
         """POST each update to the webhook in order; a failed delivery is retried a few times."""

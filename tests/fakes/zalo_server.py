@@ -22,7 +22,6 @@ import asyncio
 import contextlib
 import json
 import time
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -30,6 +29,7 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
+from tests.fakes.local_server import LocalServer
 from tests.fakes.zalo_world import ApiError, Call, Sent, World, hex_id
 
 TOKEN = "3051247896:ZaloFakeTokenForTestsOnly_abcXYZ"
@@ -59,7 +59,7 @@ def _chat(params: dict[str, Any]) -> str:
     return chat
 
 
-class FakeZalo(World):
+class FakeZalo(World, LocalServer):
     def __init__(self, token: str = TOKEN) -> None:
         super().__init__(token)
         self.port = 0
@@ -74,36 +74,13 @@ class FakeZalo(World):
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    async def start(self) -> FakeZalo:
-        app = tornado.web.Application(
-            [(r"/bot([^/]+)/([A-Za-z]+)", ApiHandler, {"fake": self})],
-            log_function=lambda handler: None,  # the access log would print the token in the URL
-        )
-        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
-        self.port = sockets[0].getsockname()[1]
-        self._http = tornado.httpserver.HTTPServer(app)
-        self._http.add_sockets(sockets)
-        self._worker = asyncio.create_task(self._deliver())
-        return self
+    def routes(self) -> list[Any]:
+        return [(r"/bot([^/]+)/([A-Za-z]+)", ApiHandler, {"fake": self})]
 
     async def stop(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._worker
-        if self._http is not None:
-            self._http.stop()
-            await self._http.close_all_connections()
+        await super().stop()
         if self._client is not None:
             await self._client.aclose()
-
-    async def __aenter__(self) -> FakeZalo:
-        return await self.start()
-
-    async def __aexit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.stop()
 
     # ---- the methods ----------------------------------------------------------------------------------
     async def answer(self, name: str, params: dict[str, Any]) -> Any:
