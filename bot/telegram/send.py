@@ -6,7 +6,6 @@ re-sent by its Telegram file id, without drawing or uploading it)."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import json
@@ -22,6 +21,7 @@ from telegram.error import BadRequest
 
 from bot.charts import Charts, chart_line
 from bot.render import Renderer
+from bot.repeating import repeating
 from bot.telegram.buttons import Buttons
 from handlers.base import Attachment, Button, Reply
 
@@ -148,17 +148,5 @@ class Sender:
     @contextlib.asynccontextmanager
     async def typing(self, chat_id: str) -> AsyncIterator[None]:
         """Show "typing…" in the chat until the block ends (renewed every few seconds)."""
-
-        async def keep_typing() -> None:
-            while True:
-                with contextlib.suppress(Exception):  # a missed chat action is harmless
-                    await self.bot.send_chat_action(chat_id, ChatAction.TYPING)
-                await asyncio.sleep(TYPING_EVERY)
-
-        task = asyncio.create_task(keep_typing())
-        try:
+        async with repeating(lambda: self.bot.send_chat_action(chat_id, ChatAction.TYPING), TYPING_EVERY):
             yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task

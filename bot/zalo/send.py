@@ -20,6 +20,7 @@ from typing import Any
 from bot.charts import Charts
 from bot.config import ZaloConfig
 from bot.render import Renderer
+from bot.repeating import repeating
 from bot.zalo.client import Kind, ZaloClient, ZaloError
 from handlers.base import Reply
 
@@ -134,21 +135,8 @@ class ZaloSender:
     @contextlib.asynccontextmanager
     async def typing(self, chat_id: str, *, after: float = TYPING_AFTER) -> AsyncIterator[None]:
         """Show "typing…" once the block has taken ``after`` seconds, renewed until it ends."""
-
-        async def keep_typing() -> None:
-            await asyncio.sleep(after)
-            while True:
-                with contextlib.suppress(ZaloError):  # a missed chat action is harmless
-                    await self.client.send_chat_action(chat_id, "typing")
-                await asyncio.sleep(TYPING_EVERY)
-
-        task = asyncio.create_task(keep_typing())
-        try:
+        async with repeating(lambda: self.client.send_chat_action(chat_id, "typing"), TYPING_EVERY, after=after):
             yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
 
 
 def _write(path: Path, png: bytes) -> None:
