@@ -81,14 +81,22 @@ def workload(people: list[tuple[int, str]], per_user: int, seed: int) -> list[tu
 
 # ---- the contenders, each in its own process ------------------------------------------------------
 def contender(kind: str, base_url: str, db_url: str, concurrency: int, ready: Any, stop: Event, results: Any) -> None:
+    """Serve until ``stop``; then report the peak memory and the CPU seconds spent from ready to stop."""
     if importlib.util.find_spec("sniffio") is None:  # what bot.telegram.runner does, for every contender
         sys.modules["sniffio"] = None  # type: ignore[assignment]
+    cpu: list[float] = []
+
+    class Ready:  # records the process's CPU time when the contender says it is ready
+        def put(self, item: str) -> None:
+            cpu.append(time.process_time())
+            ready.put(item)
+
     asyncio.run(
-        _echo(base_url, concurrency, ready, stop) if kind == "echo" else _bot(kind, base_url, db_url, ready, stop)
+        _echo(base_url, concurrency, Ready(), stop) if kind == "echo" else _bot(kind, base_url, db_url, Ready(), stop)
     )
     from bench.national import peak_memory_mb
 
-    results.put((kind, peak_memory_mb()))
+    results.put((kind, peak_memory_mb(), time.process_time() - cpu[0]))
 
 
 async def _bot(kind: str, base_url: str, db_url: str, ready: Any, stop: Event) -> None:
@@ -192,15 +200,18 @@ async def run(args: argparse.Namespace) -> int:
                 rates[kind].append(len(messages) / await timed_round(tg, messages))
     finally:
         stop.set()
-        peaks = dict([await asyncio.to_thread(results.get, True, 60) for _ in processes])
+        reported = [await asyncio.to_thread(results.get, True, 60) for _ in processes]
+        peaks = {kind: peak for kind, peak, _ in reported}
+        served = len(warmup) + sum(len(messages) for messages in rounds)
+        cpu = {kind: seconds * 1000 / served for kind, _, seconds in reported}
         for process in processes:
             await asyncio.to_thread(process.join, 30)
         for tg in servers.values():
             await tg.stop()
-    return report(rates, peaks)
+    return report(rates, peaks, cpu)
 
 
-def report(rates: dict[str, list[float]], peaks: dict[str, float]) -> int:
+def report(rates: dict[str, list[float]], peaks: dict[str, float], cpu: dict[str, float] | None = None) -> int:
     median = {kind: statistics.median(values) for kind, values in rates.items()}
     for kind, values in rates.items():
         print(f"{kind:>8}: median {median[kind]:6.1f} updates/s  (rounds: {', '.join(f'{v:.1f}' for v in values)})")
@@ -209,6 +220,9 @@ def report(rates: dict[str, list[float]], peaks: dict[str, float]) -> int:
           f"{median['channel'] / median['echo']:.2f}")  # fmt: skip
     print("peak memory: " + ", ".join(f"{kind} {mb:.0f} MB" for kind, mb in peaks.items())
           + f" (target for the bot ≤ {MEMORY_TARGET_MB:.0f} MB)")  # fmt: skip
+    if cpu:  # steadier than the rates on a shared machine: CPU time hardly moves with others' load
+        print("CPU per update: " + ", ".join(f"{kind} {ms:.2f} ms" for kind, ms in cpu.items())
+              + f"; bot/echo CPU: {cpu['bot'] / cpu['echo']:.2f}")  # fmt: skip
     return 0 if ratio >= RATIO_TARGET and peaks["bot"] <= MEMORY_TARGET_MB else 1
 
 

@@ -42,7 +42,13 @@ def build(config: Config, clock: Clock | None = None) -> App:
         page_size=config.bot.page_size,
         bot_username=config.telegram.bot_username,
     )
-    router = Router(sessions, clock=clock, settings=settings, default_lang=config.bot.default_language)
+    router = Router(
+        sessions,
+        clock=clock,
+        settings=settings,
+        default_lang=config.bot.default_language,
+        at_once=config.database.messages_at_once,
+    )
     return App(config, engine, sessions, clock, router, Renderer())
 
 

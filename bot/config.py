@@ -34,6 +34,7 @@ class ConfigError(Exception):
 class DatabaseConfig:
     url: str = "sqlite+aiosqlite:///var/cchc.db"
     echo: bool = False
+    messages_at_once: int = 2  # messages in their database transaction at the same time, per process
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,9 @@ def _check(config: Config) -> None:
     for key in ("due_soon_days", "invite_ttl_hours", "page_size"):
         if getattr(config.bot, key) < (1 if key != "due_soon_days" else 0):
             raise ConfigError(f"{src}: [bot].{key} is too small: {getattr(config.bot, key)}")
+    if config.database.messages_at_once < 1:
+        at_once = config.database.messages_at_once
+        raise ConfigError(f"{src}: [database].messages_at_once must be 1 or more, got {at_once}")
     if not config.database.url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
         raise ConfigError(f"{src}: [database].url must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
     for key in ("quiet_start", "quiet_end"):

@@ -79,6 +79,7 @@ def _environment(templates: Path, lang: str, fmt: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,  # templates change with a release, not while the bot runs: no stat() per render
         extensions=[EscapeTemplateText] if fmt == "html" else [],
     )
     locale = LOCALES[lang]
@@ -108,8 +109,8 @@ def _environment(templates: Path, lang: str, fmt: str) -> Environment:
         if value is None:
             return unknown()
         if isinstance(value, datetime):
-            return format_datetime(value.astimezone(DEFAULT_TZ), "HH:mm dd/MM/yyyy", locale=locale)
-        return format_date(value, "dd/MM/yyyy", locale=locale)
+            return format_datetime(value.astimezone(DEFAULT_TZ), "HH:mm dd/MM/yyyy", locale=parsed_locale)
+        return format_date(value, "dd/MM/yyyy", locale=parsed_locale)
 
     def isoday(value: str | None) -> str:
         """A date stored as an ISO string (a push's JSON context), written like ``day``."""

@@ -9,8 +9,10 @@ from models import Official, Role, Unit
 
 
 async def own_unit(request: Request) -> Unit:
-    """The asking official's unit (loaded once per request)."""
+    """The asking official's unit (read with the official by the router, else loaded once)."""
     official = _registered(request)
+    if request.unit is not None and request.unit.id == official.unit_id:
+        return request.unit
     unit = await request.session.get(Unit, official.unit_id)
     if unit is None:  # an official always has a unit; a dangling one is a data error
         raise UserError("errors/no_unit")

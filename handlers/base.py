@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Clock, ConversationState, Official, Role
+from models import Clock, ConversationState, Official, Role, Unit
 from models.text import fold
 
 ALL_ROLES: frozenset[Role] = frozenset(Role)
@@ -98,6 +98,7 @@ class Request:
     command: str = ""
     args: list[str] = field(default_factory=list)
     state: ConversationState | None = None
+    unit: Unit | None = None  # the official's unit, read with the official (``access.own_unit``)
 
     @property
     def role(self) -> Role | None:

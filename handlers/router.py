@@ -6,17 +6,21 @@ One database session and one transaction per message: a handler that raises leav
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import secrets
+import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.base import COMMANDS, FLOWS, Command, Incoming, Reply, Request, Settings, UserError, is_number
 from models import ChatAccount, Clock, ConversationState, Official, Unit
+from models.db import reads_inline
+from models.queries.units import known_name, parent_of
 from models.text import clean, fold
 
 log = logging.getLogger(__name__)
@@ -68,7 +72,13 @@ class Router:
         clock: Clock,
         settings: Settings,
         default_lang: str = "vi",
+        at_once: int = 0,
     ) -> None:
+        """``at_once``: how many messages may be in their database transaction at the same time (0: no
+        limit). The others wait their turn, in order, before they start, holding nothing: a message's
+        work is mostly Python on one thread, so more of them at once only add switching between them
+        (``bench/README.md``, "Messages at once")."""
+        self.turns = asyncio.Semaphore(at_once if at_once > 0 else sys.maxsize)
         self.sessions = sessions
         self.clock = clock
         self.settings = settings
@@ -81,12 +91,17 @@ class Router:
         message presses the button with that number.
         """
         incoming = _cleaned(incoming)
+        async with self.turns:
+            with reads_inline():  # a message's reads are short: see models.db.reads_inline
+                return await self._handle(incoming, numbered_buttons)
+
+    async def _handle(self, incoming: Incoming, numbered_buttons: bool) -> tuple[str, list[Reply]]:
         async with self.sessions() as session:
-            official, account, state = await self._identify(session, incoming)
+            official, account, unit, state = await self._identify(session, incoming)
             lang = official.language if official else self.default_lang
             state = await self._unexpired(session, state)
             try:
-                replies = await self._dispatch(session, incoming, official, lang, state)
+                replies = await self._dispatch(session, incoming, official, unit, lang, state)
                 if numbered_buttons:
                     await self._remember_menu(session, incoming, replies)
                 if account is not None:
@@ -107,34 +122,16 @@ class Router:
 
     async def _identify(
         self, session: AsyncSession, incoming: Incoming
-    ) -> tuple[Official | None, ChatAccount | None, ConversationState | None]:
-        """The official, their chat account and any conversation in progress, in one query for a
-        registered user (the unit comes along so that handlers' own_unit() finds it in the session)."""
-        row = (
-            await session.execute(
-                select(Official, ChatAccount, Unit, ConversationState)
-                .join(ChatAccount, ChatAccount.official_id == Official.id)
-                .join(Unit, Unit.id == Official.unit_id)
-                .outerjoin(ConversationState, self._state_of(incoming))
-                .where(
-                    ChatAccount.channel == incoming.channel,
-                    ChatAccount.external_id == incoming.user_id,
-                    Official.active.is_(True),
-                )
-            )
-        ).first()
+    ) -> tuple[Official | None, ChatAccount | None, Unit | None, ConversationState | None]:
+        """The official, their chat account, their unit and any conversation in progress, in one query
+        for a registered user (``_IDENTITY``, built once)."""
+        row = (await session.execute(_IDENTITY, _keys(incoming))).first()
         if row is None:
-            state = (await session.execute(select(ConversationState).where(self._state_of(incoming)))).scalar()
-            return None, None, state
-        return row[0], row[1], row[3]
-
-    @staticmethod
-    def _state_of(incoming: Incoming) -> ColumnElement[bool]:
-        return and_(
-            ConversationState.channel == incoming.channel,
-            ConversationState.chat_id == incoming.chat_id,
-            ConversationState.external_id == incoming.user_id,
-        )
+            state = (await session.execute(_STATE, _keys(incoming))).scalar()
+            return None, None, None, state
+        official, account, unit, state, parent_name, parent_kind = row
+        known_name(session, unit, parent_name, parent_kind)  # most answers name the official's unit
+        return official, account, unit, state
 
     def _mark_seen(self, account: ChatAccount, incoming: Incoming) -> None:
         """Done last, just before the commit, and at most every few minutes: with SQLite, the first write
@@ -157,10 +154,11 @@ class Router:
         session: AsyncSession,
         incoming: Incoming,
         official: Official | None,
+        unit: Unit | None,
         lang: str,
         state: ConversationState | None,
     ) -> list[Reply]:
-        request = Request(incoming, session, self.clock, self.settings, official, lang, state=state)
+        request = Request(incoming, session, self.clock, self.settings, official, lang, state=state, unit=unit)
         text = incoming.callback or incoming.text
         menu = (state.data.get("menu") if state else None) or []
         pressed = bool(incoming.callback)  # a numbered choice below is a button press too
@@ -200,7 +198,7 @@ class Router:
         options = [button.data for reply in replies for row in reply.buttons for button in row]
         if not options:
             return
-        state = (await session.execute(select(ConversationState).where(self._state_of(incoming)))).scalar()
+        state = (await session.execute(_STATE, _keys(incoming))).scalar()
         state = await self._unexpired(session, state)
         now = self.clock.now()
         if state is None:
@@ -218,6 +216,33 @@ class Router:
         state.updated_at = now
         if state.flow == "menu":
             state.expires_at = now + MENU_TTL
+
+
+_PARENT = parent_of()
+_THIS_STATE = and_(
+    ConversationState.channel == bindparam("channel"),
+    ConversationState.chat_id == bindparam("chat_id"),
+    ConversationState.external_id == bindparam("external_id"),
+)
+# Who writes, from where, and what they were in the middle of: one query per message, built once
+# (parameters: channel, external_id, chat_id).
+_IDENTITY = (
+    select(Official, ChatAccount, Unit, ConversationState, _PARENT.name, _PARENT.kind)
+    .join(ChatAccount, ChatAccount.official_id == Official.id)
+    .join(Unit, Unit.id == Official.unit_id)
+    .outerjoin(_PARENT, _PARENT.id == Unit.parent_id)
+    .outerjoin(ConversationState, _THIS_STATE)
+    .where(
+        ChatAccount.channel == bindparam("channel"),
+        ChatAccount.external_id == bindparam("external_id"),
+        Official.active.is_(True),
+    )
+)
+_STATE = select(ConversationState).where(_THIS_STATE)
+
+
+def _keys(incoming: Incoming) -> dict[str, str]:
+    return {"channel": incoming.channel, "external_id": incoming.user_id, "chat_id": incoming.chat_id}
 
 
 def _as_list(result: Reply | list[Reply]) -> list[Reply]:

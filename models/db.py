@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import collections
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects.sqlite import aiosqlite as sa_aiosqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -29,7 +32,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": 30}
+        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}  # see reads_inline
         kwargs["module"] = OneHopDBAPI(aiosqlite, sqlite3)
     else:
         kwargs["pool_pre_ping"] = True
@@ -37,6 +40,30 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+_INLINE: ContextVar[bool] = ContextVar("cchc_reads_inline", default=False)
+
+
+@contextmanager
+def reads_inline() -> Iterator[None]:
+    """While this is on, SQLite SELECTs of the current task that are not inside a write transaction run
+    on the event loop's own thread, not on aiosqlite's.
+
+    A chat message reads a few rows through indexes: SQLite answers in tens of microseconds, and the
+    trip to aiosqlite's thread and back costs more than that, and then the two threads take turns at
+    Python's lock (``bench/README.md``, "Reads on the loop's thread"). In WAL mode a reader never waits
+    for a writer's lock, so such a SELECT cannot stall the loop on another process; writes, and reads
+    after a write in the same transaction, still go to aiosqlite's thread, where waiting for the
+    database's lock is harmless. The router turns this on for each message; jobs, imports and backups,
+    which may read much more, leave it off. (The connection is made with ``check_same_thread=False``;
+    one connection is used by one session at a time, and every statement holds the connection's
+    mutex, so two threads never use it at once.) PostgreSQL is not affected."""
+    token = _INLINE.set(True)
+    try:
+        yield
+    finally:
+        _INLINE.reset(token)
 
 
 class OneHopCursor(sa_aiosqlite.AsyncAdapt_aiosqlite_cursor):
@@ -82,8 +109,12 @@ class OneHopCursor(sa_aiosqlite.AsyncAdapt_aiosqlite_cursor):
             cursor.close()
             return cursor, rows
 
+        inline = _INLINE.get() and not raw.in_transaction and operation[:6].upper() == "SELECT"
         async with self._adapt_connection._execute_mutex:
-            self._done, rows = await self._connection._execute(run)
+            if inline:
+                self._done, rows = run()
+            else:
+                self._done, rows = await self._connection._execute(run)
         if rows is not None:
             self._rows = collections.deque(rows)
         return None
@@ -109,8 +140,25 @@ class OneHopCursor(sa_aiosqlite.AsyncAdapt_aiosqlite_cursor):
 
 
 class OneHopConnection(sa_aiosqlite.AsyncAdapt_aiosqlite_connection):
+    """The connection of ``OneHopCursor``s. A COMMIT or ROLLBACK with no transaction open (a message that
+    only read: Python's sqlite3 opens a transaction at the first write, not at a SELECT) does nothing in
+    SQLite, so it is not sent to aiosqlite's thread at all; that saves the two trips every read-only
+    message made (the session's commit and the pool's reset on return)."""
+
     __slots__ = ()
     _cursor_cls = OneHopCursor
+
+    def _open_transaction(self) -> bool:
+        raw: sqlite3.Connection | None = getattr(self._connection, "_connection", None)
+        return raw is None or raw.in_transaction  # closed: let the usual path report it
+
+    def commit(self) -> None:
+        if self._open_transaction():
+            super().commit()
+
+    def rollback(self) -> None:
+        if self._open_transaction():
+            super().rollback()
 
 
 class OneHopDBAPI(sa_aiosqlite.AsyncAdapt_aiosqlite_dbapi):
@@ -127,6 +175,24 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def read_cache(session: AsyncSession | Session) -> dict[str, Any]:
+    """A memo of rows a session has read that one message may ask for more than once (unit names, the
+    list of indices). It is dropped whenever the session flushes, commits or rolls back, so what a
+    message writes is read again."""
+    memo: dict[str, Any] = session.info.setdefault(_READ, {})
+    return memo
+
+
+_READ = "read"
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_reads(session: Session, *_: Any) -> None:
+    session.info.pop(_READ, None)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
@@ -44,6 +44,16 @@ def subtree_clause(unit: Unit) -> ColumnElement[bool]:
     '/1/5/' up to (not including) '/1/50'. Paths compare byte-wise on both databases (SQLite's binary
     collation; the column's "C" collation on PostgreSQL), which a LIKE prefix would not get from SQLite."""
     return and_(Unit.path >= unit.path, Unit.path < unit.path[:-1] + "0")
+
+
+def subtree_bounds(unit: Unit, prefix: str = "") -> dict[str, str]:
+    """The values of ``subtree_range(prefix)`` for ``unit``'s subtree."""
+    return {f"{prefix}lo": unit.path, f"{prefix}hi": unit.path[:-1] + "0"}
+
+
+def subtree_range(prefix: str = "") -> ColumnElement[bool]:
+    """``subtree_clause`` with the bounds as parameters (``subtree_bounds``), for statements built once."""
+    return and_(Unit.path >= bindparam(f"{prefix}lo"), Unit.path < bindparam(f"{prefix}hi"))
 
 
 async def subtree_ids(session: AsyncSession, unit: Unit) -> list[int]:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased
 
 from models.drives import Drive, DriveCriterion, DriveMeasurement, DriveParticipant
 from models.rules import Standing, criterion_points, leaderboard
-from models.tree import subtree_clause
+from models.tree import subtree_bounds, subtree_range
 from models.units import Unit
 
 _OTHER = aliased(DriveMeasurement)  # the same table, in the correlated "latest day" subquery
@@ -95,27 +95,24 @@ def _pick(drives: list[DriveInfo], today: date) -> DriveInfo | None:
     return min(drives, key=key, default=None)
 
 
-def _joined_by(scope: Unit) -> ColumnElement[bool]:
-    """Drives in which ``scope`` or a unit below it participates."""
-    taking_part = select(DriveParticipant.drive_id).join(Unit, Unit.id == DriveParticipant.unit_id)
-    return Drive.id.in_(taking_part.where(subtree_clause(scope)))
-
-
-def _organised_in(province: Unit) -> ColumnElement[bool]:
-    """Drives organised by ``province`` or a unit of it (few drives, each organiser found by key)."""
-    return select(Unit.id).where(Unit.id == Drive.organiser_unit_id, subtree_clause(province)).exists()
-
-
+# Drives in which a subtree (``tree.subtree_range``) or a unit of it takes part; drives organised in it
+# (few drives, each organiser found by key). Built once.
+_JOINED_BY = Drive.id.in_(
+    select(DriveParticipant.drive_id).join(Unit, Unit.id == DriveParticipant.unit_id).where(subtree_range())
+)
+_ORGANISED_IN = select(Unit.id).where(Unit.id == Drive.organiser_unit_id, subtree_range()).exists()
 _INFO = (Drive.id, Drive.code, Drive.title, Drive.starts_on, Drive.ends_on)
+_DRIVES_JOINED, _DRIVES_ORGANISED = select(*_INFO).where(_JOINED_BY), select(*_INFO).where(_ORGANISED_IN)
 
 
 async def _current_info(session: AsyncSession, scope: Unit, today: date, organised: bool) -> DriveInfo | None:
     """The drive ``current_drive`` picks, read as plain columns."""
     found: list[DriveInfo] = []
+    bounds = subtree_bounds(scope)
     if organised:
-        found = [DriveInfo(*row) for row in await session.execute(select(*_INFO).where(_organised_in(scope)))]
+        found = [DriveInfo(*row) for row in await session.execute(_DRIVES_ORGANISED, bounds)]
     if not found:
-        found = [DriveInfo(*row) for row in await session.execute(select(*_INFO).where(_joined_by(scope)))]
+        found = [DriveInfo(*row) for row in await session.execute(_DRIVES_JOINED, bounds)]
     return _pick(found, today)
 
 
@@ -257,6 +254,11 @@ async def _board(session: AsyncSession, drive: DriveInfo, criteria: list[Criteri
 async def participants_within(session: AsyncSession, drive: DriveInfo, scope: Unit) -> set[int]:
     """The units of ``scope``'s subtree (itself included) that take part in ``drive``: the subtree by its
     path range, each unit's participation by key."""
-    taking_part = select(DriveParticipant.unit_id).where(DriveParticipant.drive_id == drive.id)
-    rows = await session.execute(select(Unit.id).where(subtree_clause(scope), Unit.id.in_(taking_part)))
+    rows = await session.execute(_WITHIN, {"drive_id": drive.id, **subtree_bounds(scope)})
     return set(rows.scalars())
+
+
+_WITHIN = select(Unit.id).where(
+    subtree_range(),
+    Unit.id.in_(select(DriveParticipant.unit_id).where(DriveParticipant.drive_id == bindparam("drive_id"))),
+)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.db import read_cache
 from models.enums import UnitKind
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
 from models.queries.units import find_unit
@@ -78,10 +79,19 @@ def _info(index: ScoreIndex) -> IndexInfo:
     return IndexInfo(index.id, index.code, index.name_vi, index.name_en, str(index.score_kind))
 
 
+_INDICES = select(ScoreIndex.id, ScoreIndex.code, ScoreIndex.name_vi, ScoreIndex.name_en, ScoreIndex.score_kind)
+
+
 async def list_indices(session: AsyncSession) -> list[IndexInfo]:
-    """Every index, in report order (PAR INDEX, SIPAS, PAPI, PCI, DTI, internal CCHC, then others)."""
-    rows = (await session.execute(select(ScoreIndex))).scalars()
-    return sorted((_info(i) for i in rows), key=lambda i: _order(i.code))
+    """Every index, in report order (PAR INDEX, SIPAS, PAPI, PCI, DTI, internal CCHC, then others); read
+    once per message (``models.db.read_cache``: a message may ask for them more than once)."""
+    memo = read_cache(session)
+    if "indices" not in memo:
+        rows = await session.execute(_INDICES)
+        infos = (IndexInfo(i, code, vi, en, str(kind)) for i, code, vi, en, kind in rows)
+        memo["indices"] = sorted(infos, key=lambda info: _order(info.code))
+    known: list[IndexInfo] = memo["indices"]
+    return list(known)
 
 
 async def find_index(session: AsyncSession, text: str) -> IndexInfo | None:
@@ -93,12 +103,15 @@ async def find_index(session: AsyncSession, text: str) -> IndexInfo | None:
     return None
 
 
+_UNITS = select(Unit).where(Unit.id.in_(bindparam("ids", expanding=True)))
+
+
 async def province_of(session: AsyncSession, unit: Unit) -> Unit:
     """The province ``unit`` lies in: the nearest province among itself and its ancestors, else its root."""
     ids = [int(part) for part in unit.path.strip("/").split("/") if part]
     if not ids or unit.kind == UnitKind.PROVINCE:
         return unit
-    chain = {u.id: u for u in (await session.execute(select(Unit).where(Unit.id.in_(ids)))).scalars()}
+    chain = {u.id: u for u in (await session.execute(_UNITS, {"ids": ids})).scalars()}
     ordered = [chain[i] for i in ids if i in chain]
     provinces = [u for u in ordered if u.kind == UnitKind.PROVINCE]
     return provinces[-1] if provinces else (ordered[0] if ordered else unit)
@@ -149,13 +162,16 @@ def _line(info: IndexInfo, result: IndexResult, previous: IndexResult | None) ->
     )
 
 
+_UNIT_RESULTS = (
+    select(IndexResult, ScoreIndex)
+    .join(ScoreIndex, ScoreIndex.id == IndexResult.index_id)
+    .where(IndexResult.unit_id == bindparam("unit_id"))
+)
+
+
 async def latest_results(session: AsyncSession, unit_id: int, year: int | None = None) -> list[ResultLine]:
     """The unit's result in each index for its latest year (or for ``year``), in report order."""
-    rows = await session.execute(
-        select(IndexResult, ScoreIndex)
-        .join(ScoreIndex, ScoreIndex.id == IndexResult.index_id)
-        .where(IndexResult.unit_id == unit_id)
-    )
+    rows = await session.execute(_UNIT_RESULTS, {"unit_id": unit_id})
     indices: dict[int, IndexInfo] = {}
     by_index: dict[int, dict[int, IndexResult]] = {}
     for result, index in rows:

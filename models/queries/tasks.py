@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Date, and_, bindparam, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,9 +26,9 @@ from models.units import Official, Unit
 LINK = re.compile(r"https?://\S+", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class TaskLine:
-    """One task as one unit sees it: the task and that unit's assignment, with its status today."""
+class TaskLine(NamedTuple):
+    """One task as one unit sees it: the task and that unit's assignment, with its status today. (A
+    tuple: a unit's list makes a hundred of these per message.)"""
 
     task_id: int
     number: int
@@ -78,18 +78,27 @@ def _root_id(unit: Unit) -> int:
     return int(unit.path.strip("/").split("/")[0])
 
 
+def _plans(year: bool) -> Any:
+    """The latest plan issued in a province's tree (``lo`` <= issuer's path < ``hi``, see
+    ``tree.subtree_clause``) or by no unit; with ``year``, of that year. Built once for each."""
+    issuer_path = select(Unit.path).where(Unit.id == Plan.issuing_unit_id).scalar_subquery()  # a primary-key look-up
+    in_tree = and_(issuer_path >= bindparam("lo"), issuer_path < bindparam("hi"))
+    stmt = select(Plan).where(or_(Plan.issuing_unit_id.is_(None), in_tree))
+    if year:
+        stmt = stmt.where(Plan.year == bindparam("year"))
+    return stmt.order_by(Plan.year.desc(), Plan.id.desc()).limit(1)
+
+
+_PLAN, _PLAN_OF_YEAR = _plans(False), _plans(True)
+
+
 async def plan_for(session: AsyncSession, unit: Unit, year: int | None = None) -> Plan | None:
     """The latest plan (or the plan of ``year``) issued in ``unit``'s tree, or issued by no unit."""
-    issuer_path = select(Unit.path).where(Unit.id == Plan.issuing_unit_id).scalar_subquery()  # a primary-key look-up
-    stmt = (
-        select(Plan)
-        .where(or_(Plan.issuing_unit_id.is_(None), issuer_path.startswith(f"/{_root_id(unit)}/", autoescape=True)))
-        .order_by(Plan.year.desc(), Plan.id.desc())
-        .limit(1)
-    )
-    if year is not None:
-        stmt = stmt.where(Plan.year == year)
-    return (await session.execute(stmt)).scalar_one_or_none()
+    root = f"/{_root_id(unit)}/"
+    params: dict[str, Any] = {"lo": root, "hi": root[:-1] + "0"}
+    if year is None:
+        return (await session.execute(_PLAN, params)).scalar_one_or_none()
+    return (await session.execute(_PLAN_OF_YEAR, {**params, "year": year})).scalar_one_or_none()
 
 
 _LINE = (
@@ -131,13 +140,16 @@ async def unit_tasks(
     session: AsyncSession, plan_id: int, unit_id: int, today: date, due_soon_days: int
 ) -> list[TaskLine]:
     """The unit's assignments in the plan, in task order, with their status on ``today``."""
-    rows = await session.execute(
-        select(*_LINE)
-        .join(Assignment, Assignment.task_id == Task.id)
-        .where(Assignment.unit_id == unit_id, Task.plan_id == plan_id)
-        .order_by(Task.number)
-    )
+    rows = await session.execute(_UNIT_TASKS, {"unit_id": unit_id, "plan_id": plan_id})
     return [_line(row, today, due_soon_days) for row in rows]
+
+
+_UNIT_TASKS = (
+    select(*_LINE)
+    .join(Assignment, Assignment.task_id == Task.id)
+    .where(Assignment.unit_id == bindparam("unit_id"), Task.plan_id == bindparam("plan_id"))
+    .order_by(Task.number)
+)
 
 
 def status_case(today: date, due_soon_days: int) -> Any:
@@ -185,10 +197,11 @@ async def counts_by_unit(
     return {unit_id: StatusCounts(**tally) for unit_id, tally in tallies.items()}
 
 
+_TASK_BY_NUMBER = select(Task).where(Task.plan_id == bindparam("plan_id"), Task.number == bindparam("number"))
+
+
 async def task_by_number(session: AsyncSession, plan_id: int, number: int) -> Task | None:
-    return (
-        await session.execute(select(Task).where(Task.plan_id == plan_id, Task.number == number))
-    ).scalar_one_or_none()
+    return (await session.execute(_TASK_BY_NUMBER, {"plan_id": plan_id, "number": number})).scalar_one_or_none()
 
 
 async def task_numbers(session: AsyncSession, plan_id: int) -> tuple[int, int, int]:
@@ -208,29 +221,32 @@ async def task_detail(
     task = await task_by_number(session, plan.id, number)
     if task is None:
         return None
-    unit_path = select(Unit.path).where(Unit.id == Assignment.unit_id).scalar_subquery()  # primary-key look-ups
-    rows = await session.execute(
-        select(*_LINE, unit_path)
-        .select_from(Assignment)
-        .join(Task, Task.id == Assignment.task_id)
-        .where(Assignment.task_id == task.id)
-        .order_by(Assignment.role.desc(), Assignment.unit_id)  # "lead" sorts after "cooperate": desc puts it first
-    )
+    rows = await session.execute(_TASK_LINES, {"task_id": task.id})
     return TaskDetail(plan, task, [(_line(row, today, due_soon_days), row[11]) for row in rows])
+
+
+_TASK_LINES = (  # every assignment of a task with its unit's path (primary-key look-ups), lead first
+    select(*_LINE, select(Unit.path).where(Unit.id == Assignment.unit_id).scalar_subquery())
+    .select_from(Assignment)
+    .join(Task, Task.id == Assignment.task_id)
+    .where(Assignment.task_id == bindparam("task_id"))
+    .order_by(Assignment.role.desc(), Assignment.unit_id)  # "lead" sorts after "cooperate": desc puts it first
+)
+_REPORTS = (
+    select(ProgressReport, Assignment.unit_id, Official.full_name)
+    .join(Assignment, Assignment.id == ProgressReport.assignment_id)
+    .outerjoin(Official, Official.id == ProgressReport.reported_by_id)
+    .where(ProgressReport.assignment_id.in_(bindparam("ids", expanding=True)))
+    .order_by(ProgressReport.reported_at.desc(), ProgressReport.id.desc())
+    .limit(bindparam("limit"))
+)
 
 
 async def latest_reports(session: AsyncSession, assignment_ids: Sequence[int], limit: int = 5) -> list[ReportLine]:
     """The most recent progress reports on these assignments, newest first, with who reported."""
     if not assignment_ids:
         return []
-    rows = await session.execute(
-        select(ProgressReport, Assignment.unit_id, Official.full_name)
-        .join(Assignment, Assignment.id == ProgressReport.assignment_id)
-        .outerjoin(Official, Official.id == ProgressReport.reported_by_id)
-        .where(ProgressReport.assignment_id.in_(list(assignment_ids)))
-        .order_by(ProgressReport.reported_at.desc(), ProgressReport.id.desc())
-        .limit(limit)
-    )
+    rows = await session.execute(_REPORTS, {"ids": list(assignment_ids), "limit": limit})
     return [
         ReportLine(
             r.id,

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select, true
+from sqlalchemy import bindparam, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from models.db import read_cache
 from models.enums import UnitKind
 from models.units import Unit
 
-_PARENT = aliased(Unit)  # built once: aliasing on every call costs as much as the query
+_PARENT = aliased(Unit)
+_KNOWN = "unit_names"  # in models.db.read_cache: unit id -> UnitName
 
 
 @dataclass(frozen=True)
@@ -25,21 +28,41 @@ class UnitName:
     parent_kind: UnitKind | None
 
 
+def parent_of() -> Any:
+    """An alias of the units table for a unit's parent, for an outer join
+    ``.outerjoin(parent, parent.id == Unit.parent_id)`` whose ``name`` and ``kind`` ``known_name`` takes."""
+    return _PARENT
+
+
+def known_name(session: AsyncSession, unit: Unit, parent_name: str | None, parent_kind: str | None) -> UnitName:
+    """Remember ``unit``'s name for the rest of this session (one message), so that ``unit_names`` does
+    not read it again; returns it."""
+    name = UnitName(unit.id, unit.code, unit.name, UnitKind(unit.kind), parent_name, _kind(parent_kind))
+    read_cache(session).setdefault(_KNOWN, {})[unit.id] = name
+    return name
+
+
 async def unit_names(session: AsyncSession, ids: Iterable[int]) -> dict[int, UnitName]:
-    """Names of the given units with their parents', in one query."""
+    """Names of the given units with their parents', in one query (none for those already read in this
+    session)."""
+    known: dict[int, UnitName] = read_cache(session).setdefault(_KNOWN, {})
     wanted = set(ids)
-    if not wanted:
-        return {}
-    parent = _PARENT
-    rows = await session.execute(
-        select(Unit.id, Unit.code, Unit.name, Unit.kind, parent.name, parent.kind)
-        .outerjoin(parent, parent.id == Unit.parent_id)
-        .where(Unit.id.in_(wanted))
-    )
-    return {
-        row[0]: UnitName(row[0], row[1], row[2], UnitKind(row[3]), row[4], UnitKind(row[5]) if row[5] else None)
-        for row in rows
-    }
+    missing = [unit_id for unit_id in wanted if unit_id not in known]
+    if missing:
+        for row in await session.execute(_NAMES, {"ids": missing}):
+            known[row[0]] = UnitName(row[0], row[1], row[2], UnitKind(row[3]), row[4], _kind(row[5]))
+    return {unit_id: known[unit_id] for unit_id in wanted if unit_id in known}
+
+
+def _kind(value: str | None) -> UnitKind | None:
+    return UnitKind(value) if value else None
+
+
+_NAMES = (
+    select(Unit.id, Unit.code, Unit.name, Unit.kind, _PARENT.name, _PARENT.kind)
+    .outerjoin(_PARENT, _PARENT.id == Unit.parent_id)
+    .where(Unit.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 async def unit_name(session: AsyncSession, unit_id: int) -> UnitName:

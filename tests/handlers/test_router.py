@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -10,8 +11,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.base import COMMANDS, Handler, Reply, Request, UserError, command
-from handlers.router import MENU_TTL, Parsed, match_intent, parse_command
+from handlers.base import COMMANDS, Handler, Reply, Request, Settings, UserError, command
+from handlers.router import MENU_TTL, Parsed, Router, match_intent, parse_command
 from models import AuditEntry, ChatAccount, FrozenClock
 from tests.handlers.conftest import NOW, Ask, Bot
 
@@ -142,3 +143,28 @@ async def test_identity_marks_the_account_seen(
     async with sessions() as session:
         account = (await session.execute(select(ChatAccount).where(ChatAccount.external_id == "ms"))).scalar_one()
     assert account.last_seen_at == NOW + timedelta(minutes=5)
+
+
+@pytest.mark.parametrize("at_once", [1, 2])
+async def test_messages_take_turns_at_most_at_once_at_a_time(
+    at_once: int,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
+    settings: Settings,
+    province: dict[str, int],
+    temporary_command: Callable[..., None],
+) -> None:
+    inside, most = [0], [0]
+
+    async def slow(request: Request) -> Reply:
+        inside[0] += 1
+        most[0] = max(most[0], inside[0])
+        await asyncio.sleep(0.02)
+        inside[0] -= 1
+        return Reply("errors/unknown_command", {"text": "chậm"})
+
+    temporary_command("cham", slow)
+    bot = Bot(Router(sessions, clock=clock, settings=settings, at_once=at_once))
+    answers = await asyncio.gather(*(Bot(bot.router).ask("/cham", as_=who) for who in ("ms", "yt", "head", "leader")))
+    assert all("«chậm»" in answer for answer in answers)  # every message answered, none lost while waiting
+    assert most[0] == at_once
