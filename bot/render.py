@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -90,11 +90,17 @@ def _environment(templates: Path, lang: str, fmt: str) -> Environment:
     def unknown() -> str:
         return str(env.get_template("labels/common.j2").module.unknown()).strip()  # type: ignore[attr-defined]
 
-    def num(value: Decimal | int | float | None, digits: int = 2) -> str:
-        if value is None:
-            return unknown()
+    @lru_cache(maxsize=4096)  # the same counts, scores and ranks come back message after message
+    def number(value: Decimal | int | float, digits: int) -> str:
         pattern = patterns.get(digits) or parse_pattern("#,##0." + "0" * digits)  # parsed once per digits
         return str(pattern.apply(Decimal(str(value)), parsed_locale))
+
+    @lru_cache(maxsize=4096)  # deadlines repeat too
+    def calendar_day(value: date) -> str:
+        return format_date(value, "dd/MM/yyyy", locale=parsed_locale)
+
+    def num(value: Decimal | int | float | None, digits: int = 2) -> str:
+        return unknown() if value is None else number(value, digits)
 
     def signed(value: Decimal | int | None, digits: int = 2) -> str:
         if value is None:
@@ -110,7 +116,7 @@ def _environment(templates: Path, lang: str, fmt: str) -> Environment:
             return unknown()
         if isinstance(value, datetime):
             return format_datetime(value.astimezone(DEFAULT_TZ), "HH:mm dd/MM/yyyy", locale=parsed_locale)
-        return format_date(value, "dd/MM/yyyy", locale=parsed_locale)
+        return calendar_day(value)
 
     def isoday(value: str | None) -> str:
         """A date stored as an ISO string (a push's JSON context), written like ``day``."""
