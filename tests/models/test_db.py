@@ -3,28 +3,36 @@ what a session remembers it has read is forgotten once it writes."""
 
 from __future__ import annotations
 
+import shutil
 import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import event, func, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import AuditEntry, UnitKind
-from models.db import reads_inline
+from models.db import create_engine, reads_inline, session_factory
 from models.queries.units import unit_names
 from tests import factories as f
 
 
 @pytest.fixture
-def thread_of_sql(engine: AsyncEngine) -> None:
-    """SQLite only: ``thread_id()`` in SQL is the id of the thread that runs the statement."""
-    if engine.dialect.name != "sqlite":
-        pytest.skip("reads_inline concerns SQLite's thread only")
+async def sqlite_sessions(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """SQLite only (``reads_inline`` concerns aiosqlite's thread), where ``thread_id()`` in SQL is the id of
+    the thread that runs the statement."""
+    path = tmp_path / "inline.db"
+    shutil.copyfile(sqlite_template, path)
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
 
     @event.listens_for(engine.sync_engine, "connect")
     def add_function(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.driver_connection._conn.create_function("thread_id", 0, threading.get_ident)
+
+    yield session_factory(engine)
+    await engine.dispose()
 
 
 async def _thread(session: AsyncSession) -> int:
@@ -32,10 +40,10 @@ async def _thread(session: AsyncSession) -> int:
 
 
 async def test_a_message_reads_on_the_loop_thread_and_writes_on_aiosqlites(
-    thread_of_sql: None, sessions: async_sessionmaker[AsyncSession]
+    sqlite_sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     loop_thread = threading.get_ident()
-    async with sessions() as session:
+    async with sqlite_sessions() as session:
         assert await _thread(session) != loop_thread  # outside a message: aiosqlite's thread
         with reads_inline():
             assert await _thread(session) == loop_thread
