@@ -53,7 +53,8 @@ def reads_inline() -> Iterator[None]:
     A chat message reads a few rows through indexes: SQLite answers in tens of microseconds, and the
     trip to aiosqlite's thread and back costs more than that, and then the two threads take turns at
     Python's lock (``bench/README.md``, "Reads on the loop's thread"). In WAL mode a reader never waits
-    for a writer's lock, so such a SELECT cannot stall the loop on another process; writes, and reads
+    for a writer's lock, so such a SELECT cannot stall the loop on another process (a database that could
+    not be put in WAL mode keeps every statement on aiosqlite's thread); writes, and reads
     after a write in the same transaction, still go to aiosqlite's thread, where waiting for the
     database's lock is harmless. The router turns this on for each message; jobs, imports and backups,
     which may read much more, leave it off. (The connection is made with ``check_same_thread=False``;
@@ -109,7 +110,12 @@ class OneHopCursor(sa_aiosqlite.AsyncAdapt_aiosqlite_cursor):
             cursor.close()
             return cursor, rows
 
-        inline = _INLINE.get() and not raw.in_transaction and operation[:6].upper() == "SELECT"
+        inline = (
+            _INLINE.get()
+            and getattr(self._adapt_connection, "wal", False)
+            and not raw.in_transaction
+            and operation[:6].upper() == "SELECT"
+        )
         async with self._adapt_connection._execute_mutex:
             if inline:
                 self._done, rows = run()
@@ -145,8 +151,9 @@ class OneHopConnection(sa_aiosqlite.AsyncAdapt_aiosqlite_connection):
     SQLite, so it is not sent to aiosqlite's thread at all; that saves the two trips every read-only
     message made (the session's commit and the pool's reset on return)."""
 
-    __slots__ = ()
+    __slots__ = ("wal",)
     _cursor_cls = OneHopCursor
+    wal: bool  # the database is in WAL mode (set on connect): only then may reads run inline
 
     def _open_transaction(self) -> bool:
         raw: sqlite3.Connection | None = getattr(self._connection, "_connection", None)
@@ -173,8 +180,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    (mode,) = cursor.fetchone() or ("",)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    if isinstance(dbapi_connection, OneHopConnection):
+        dbapi_connection.wal = str(mode).lower() == "wal"  # else readers may wait for a writer: no inline reads
 
 
 def read_cache(session: AsyncSession | Session) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, func, select, text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from models import AuditEntry, UnitKind
 from models.db import create_engine, reads_inline, session_factory
@@ -25,14 +25,17 @@ async def sqlite_sessions(tmp_path: Path, sqlite_template: Path) -> AsyncIterato
     the thread that runs the statement."""
     path = tmp_path / "inline.db"
     shutil.copyfile(sqlite_template, path)
-    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    engine = _with_thread_id(create_engine(f"sqlite+aiosqlite:///{path}"))
+    yield session_factory(engine)
+    await engine.dispose()
 
+
+def _with_thread_id(engine: AsyncEngine) -> AsyncEngine:
     @event.listens_for(engine.sync_engine, "connect")
     def add_function(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.driver_connection._conn.create_function("thread_id", 0, threading.get_ident)
 
-    yield session_factory(engine)
-    await engine.dispose()
+    return engine
 
 
 async def _thread(session: AsyncSession) -> int:
@@ -66,3 +69,15 @@ async def test_a_session_reads_a_name_again_after_it_writes(session: AsyncSessio
     await session.flush()
     named = (await unit_names(session, [commune.id]))[commune.id]
     assert (named.name, named.parent_name) == ("Phường Minh Sơn", "Tỉnh Lạng Sơn")
+
+
+async def test_without_wal_a_message_reads_on_aiosqlites_thread() -> None:
+    """A database that is not in WAL mode (here one in memory) could make a reader wait for a writer: its
+    reads stay off the event loop."""
+    engine = _with_thread_id(create_engine("sqlite+aiosqlite:///:memory:"))
+    try:
+        async with session_factory(engine)() as session:
+            with reads_inline():
+                assert await _thread(session) != threading.get_ident()
+    finally:
+        await engine.dispose()
