@@ -26,12 +26,11 @@ import socket
 import sqlite3
 import statistics
 import sys
-import time
 from multiprocessing.synchronize import Event
 from pathlib import Path
 from typing import Any
 
-from bench.telegram import OUT, add_accounts, database_missing, parser, workload
+from bench.telegram import OUT, add_accounts, database_missing, parser, timed_round, workload
 from bench.telegram import contender as telegram_contender
 
 CONTENDERS = ("telegram", "zalo-poll", "zalo-webhook")
@@ -91,29 +90,6 @@ async def _zalo(kind: str, base_url: str, db_url: str, ready: Any, stop: Event) 
 
 
 # ---- the driver -------------------------------------------------------------------------------------
-async def timed_round(fake: Any, messages: list[tuple[Any, str]]) -> float:
-    """Queue every message at once; wait until each has an answer and the bot has gone quiet. Returns
-    the seconds from the first message queued to the bot's last call."""
-    started, start = time.monotonic(), len(fake.sent)
-    for user, text in messages:
-        await fake.send_text(user, text)
-    answered = 0
-
-    def done() -> bool:
-        nonlocal start, answered
-        answered += sum(1 for s in fake.sent[start:] if s.kind in ("message", "edit"))
-        start = len(fake.sent)
-        return answered >= len(messages)
-
-    await fake.wait_for(done, timeout=900)
-    while True:
-        count = len(fake.calls)
-        await asyncio.sleep(0.5)
-        if len(fake.calls) == count:
-            last = max((c.at for c in fake.calls if c.method != "getUpdates"), default=time.monotonic())
-            return float(last - started)
-
-
 async def run(args: argparse.Namespace) -> int:
     from bot.telegram.runner import MAX_CONCURRENT_UPDATES as concurrency
     from tests.fakes.telegram_server import FakeTelegram

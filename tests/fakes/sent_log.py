@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
+
+
+@dataclass
+class Call:
+    """One request the bot made to a fake API server, with the HTTP status it got."""
+
+    method: str
+    params: dict[str, Any]
+    at: float
+    status: int = 200
 
 
 class Item(Protocol):

@@ -27,8 +27,9 @@ import tornado.netutil
 import tornado.web
 
 from tests.fakes.local_server import LocalServer
+from tests.fakes.sent_log import Call
 from tests.fakes.telegram_methods import METHODS, Upload
-from tests.fakes.telegram_world import ApiError, Call, World
+from tests.fakes.telegram_world import ApiError, World
 
 TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
 # Sent as they are: everything else is JSON-decoded when it parses (numbers, objects, lists, booleans).

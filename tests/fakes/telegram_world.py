@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.fakes.sent_log import SentLog
+from tests.fakes.sent_log import Call, SentLog
 from tests.fakes.telegram_faults import Faults, FloodGate
 
 BOT_ID = 7000000001
@@ -37,14 +37,6 @@ class StoredFile:
     content: bytes
     name: str = ""
     mime: str = ""
-
-
-@dataclass
-class Call:
-    method: str
-    params: dict[str, Any]
-    at: float
-    status: int = 200
 
 
 @dataclass

@@ -30,7 +30,8 @@ import tornado.netutil
 import tornado.web
 
 from tests.fakes.local_server import LocalServer
-from tests.fakes.zalo_world import ApiError, Call, Sent, World, hex_id
+from tests.fakes.sent_log import Call
+from tests.fakes.zalo_world import ApiError, Sent, World, hex_id
 
 TOKEN = "3051247896:ZaloFakeTokenForTestsOnly_abcXYZ"
 MAX_TEXT = 2000

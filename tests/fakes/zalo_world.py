@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.fakes.sent_log import SentLog
+from tests.fakes.sent_log import Call, SentLog
 
 BOT_ID = "5476528912"
 BOT_NAME = "Bot CCHC Lạng Sơn"
@@ -30,14 +30,6 @@ class ApiError(Exception):
     def __init__(self, code: int, description: str) -> None:
         super().__init__(description)
         self.code, self.description = code, description
-
-
-@dataclass
-class Call:
-    method: str
-    params: dict[str, Any]
-    at: float
-    status: int = 200
 
 
 @dataclass
