@@ -49,6 +49,10 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--year", type=int, help="tasks: the plan's year")
     imp.add_argument("--title", help="tasks: the plan's title (for a new plan)")
     imp.add_argument("--drive", help="criteria/measurements: the drive's code")
+    imp.add_argument(
+        "--province",
+        help="the province's unit code (e.g. LS): every row must lie in it; needed when the database holds several",
+    )
 
     backup = sub.add_parser("backup", help="a consistent copy of the SQLite database, even while the bot runs")
     backup.add_argument("target", nargs="?", type=Path, help="the copy's file (default: backups/ beside the database)")
@@ -57,6 +61,7 @@ def parser() -> argparse.ArgumentParser:
     inv.add_argument("unit", help="unit code or name")
     inv.add_argument("role", help="officer | unit_head | leader | admin (or canbo, thutruong, lanhdao, quantri)")
     inv.add_argument("--name", default="", help="the invited official's full name")
+    inv.add_argument("--province", help="the province's unit code (e.g. LS); needed when the database holds several")
 
     jobs = sub.add_parser("jobs", help="the push jobs: list them with their next run, or run one now")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)

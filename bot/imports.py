@@ -10,13 +10,30 @@ import argparse
 import sys
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.app import build
 from bot.config import Config
 from handlers.base import Reply
 from models.db import upgrade
 from models.importers import import_file
+from models.scope import Scope, find_province, provinces
 
 KIND_NAMES = {"criteria": "drive_criteria", "measurements": "drive_measurements"}
+
+
+async def cli_scope(session: AsyncSession, code: str | None) -> Scope | Reply:
+    """The province ``--province`` names; with no ``--province``, the database's only province. A Reply
+    that refuses (listing the provinces) when it names none or the database holds several."""
+    known = [unit.code for unit in await provinces(session)]
+    if code:
+        province = await find_province(session, code)
+        if province is None:
+            return Reply("imports/unknown_province", {"code": code, "known": known})
+        return Scope(province)
+    if len(known) == 1:
+        return Scope((await provinces(session))[0])
+    return Reply("imports/province_needed", {"known": known})
 
 
 async def run_import(config: Config, args: argparse.Namespace) -> int:
@@ -34,7 +51,13 @@ async def run_import(config: Config, args: argparse.Namespace) -> int:
             if not args.file.is_file():
                 print(app.renderer.render(lang, Reply("imports/no_file", {"name": str(args.file)})), file=sys.stderr)
                 return 1
-            result = await import_file(session, kind, args.file, dry_run=args.dry_run, options=options, clock=app.clock)
+            scope = await cli_scope(session, getattr(args, "province", None))
+            if isinstance(scope, Reply):
+                print(app.renderer.render(lang, scope), file=sys.stderr)
+                return 1
+            result = await import_file(
+                session, kind, args.file, dry_run=args.dry_run, options=options, clock=app.clock, scope=scope
+            )
             context = {"name": args.file.name, "kind": kind, "options": options, "result": result}
             if not result.ok:
                 await session.rollback()
@@ -67,6 +90,10 @@ async def run_invite(config: Config, args: argparse.Namespace) -> int:
             print(app.renderer.render(lang, Reply("errors/bad_role", {"roles": ROLE_NAMES})), file=sys.stderr)
             return 1
         async with app.sessions() as session:
+            scope = await cli_scope(session, getattr(args, "province", None))
+            if isinstance(scope, Reply):
+                print(app.renderer.render(lang, scope), file=sys.stderr)
+                return 1
             try:
                 reply = await invite_reply(
                     session,
@@ -77,6 +104,7 @@ async def run_invite(config: Config, args: argparse.Namespace) -> int:
                     now=app.clock.now(),
                     ttl=timedelta(hours=config.bot.invite_ttl_hours),
                     bot_username=await bot_username(config.telegram),
+                    within=scope.province,
                 )
             except UserError as refusal:
                 print(app.renderer.render(lang, Reply(refusal.template, refusal.context)), file=sys.stderr)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from handlers.base import LEADERS, Request, UserError
 from models import Official, Role, Unit
+from models.scope import Scope, scope_of
 
 
 async def own_unit(request: Request) -> Unit:
@@ -46,10 +47,16 @@ async def require_visible(request: Request, unit_id: int) -> Unit:
     return unit
 
 
+async def province_scope(request: Request) -> Scope:
+    """The province the asking official (a leader, an admin) acts in: every import, admin list and
+    answer about the province is limited to it (the one rule of models/scope.py)."""
+    return await scope_of(request.session, await own_unit(request))
+
+
 def _registered(request: Request) -> Official:
     if request.official is None:
         raise UserError("account/register_prompt")
     return request.official
 
 
-__all__ = ["may_see", "own_unit", "require_visible", "sees_everything", "visible_path"]
+__all__ = ["may_see", "own_unit", "province_scope", "require_visible", "sees_everything", "visible_path"]

@@ -142,7 +142,8 @@ async def invite_reply(
     unit = await find_unit(session, unit_text, within)
     if unit is None:
         raise UserError("errors/unknown_unit", text=unit_text)
-    created = await create_invite(session, unit, role, full_name, actor_id, now, ttl)
+    province_id = within.id if within is not None else None
+    created = await create_invite(session, unit, role, full_name, actor_id, now, ttl, province_id)
     bot = bot_username.lstrip("@")
     return Reply(
         "account/invite_created",

@@ -42,7 +42,7 @@ async def revoke_official(request: Request) -> Reply:
         raise UserError("errors/revoke_self")
     already = not target.active
     if not already:
-        revoke(request.session, target, by_id=request.official.id, now=request.clock.now())
+        await revoke(request.session, target, by_id=request.official.id, now=request.clock.now())
     name = await unit_name(request.session, target.unit_id)
     return Reply("admin/revoked", {"name": target.full_name, "unit": name, "already": already})
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from handlers.access import province_scope
 from handlers.base import ADMINS, Button, Reply, Request, UserError, command
 from models.queries.push import pending_pushes
 from models.text import fold
@@ -19,8 +20,10 @@ AUTO_WORDS = {"tudong", "auto", "macdinh", "default"}
 
 @command("nhacnho", roles=ADMINS, aliases=("pending", "hangdoi"))
 async def pending(request: Request) -> Reply:
-    """How many pushes wait to be sent, by kind, and the next few with whom they go to and when."""
-    return Reply("notifications/pending", {"p": await pending_pushes(request.session, limit=5)})
+    """How many pushes to the admin's province wait to be sent, by kind, and the next few with whom they
+    go to and when."""
+    scope = await province_scope(request)
+    return Reply("notifications/pending", {"p": await pending_pushes(request.session, scope.province, limit=5)})
 
 
 @command("tatnhac", aliases=("mute",), intents=("tat nhac", "tat thong bao"))

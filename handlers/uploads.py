@@ -5,7 +5,13 @@
 2. A dry run answers with the counts and the first changes and a Confirm button, or with every bad
    row (row number, column, reason) and nothing to confirm.
 3. Confirm imports the same bytes, all or nothing; Cancel forgets them. The file waits in the
-   conversation state (so a restart or another worker can finish the job).
+   conversation state (so a restart or another worker can finish the job) with what the preview
+   showed: the kind, the target (province, plan or drive), the file's SHA-256 and a digest of the
+   changes. Confirm checks all of them again first; when anything differs (a newer plan now exists,
+   someone changed a task meanwhile) it imports nothing and asks for a new preview.
+
+Every upload is limited to the admin's province (``handlers.access.province_scope``): a row naming a
+unit, plan or drive of another province is an error of the file, listed with the others.
 
 The channel downloads an admin's spreadsheet and fills ``Incoming.file.content``; a file that was not
 downloaded (too big, not a spreadsheet) is refused here with the reason.
@@ -14,14 +20,18 @@ downloaded (too big, not a spreadsheet) is refused here with the reason.
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 from pathlib import PurePath
 from typing import Any
 
+from handlers.access import province_scope
 from handlers.base import ADMINS, Button, FileRef, Reply, Request, UserError, command, is_number
 from handlers.conversation import end_flow, start_flow
 from models.importers.result import ImportResult
 from models.importers.run import KINDS, import_bytes
-from models.queries.uploads import guess_kinds, latest_drive_code, latest_plan_code
+from models.queries.uploads import guess_kinds, latest_drive_code, latest_plan_code, target_of
+from models.scope import Scope
 from models.text import fold
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -61,7 +71,7 @@ async def upload(request: Request) -> Reply:
     pending = _pending(request)
     if words[:1] == ["loai"] and len(words) > 1 and words[1] in KINDS and pending:
         return await _dry_run(request, {**pending, "kind": words[1]}, edit=True)
-    if words[:1] == ["xacnhan"] and pending and pending.get("kind"):
+    if words[:1] == ["xacnhan"] and pending and pending.get("kind") and pending.get("preview"):
         return await _confirm(request, pending)
     if words[:1] == ["huy"] and pending:
         await end_flow(request)
@@ -101,33 +111,51 @@ async def _received(request: Request, file: FileRef, words: list[str], raw: list
     return await _dry_run(request, pending)
 
 
-async def _options(request: Request, kind: str, args: list[str]) -> dict[str, object]:
-    """The plan, drive or index and the year named in the caption; the latest plan or drive otherwise."""
+async def _options(request: Request, scope: Scope, kind: str, args: list[str]) -> dict[str, object]:
+    """The plan, drive or index and the year named in the caption; the province's latest plan or drive
+    otherwise."""
     year = next((a for a in args if is_number(a) and len(a) == 4), None)
     code = next((a for a in args if a != year), None)
     options: dict[str, object] = {"year": int(year)} if year else {}
     if kind == "tasks":
-        options["plan"] = code or await latest_plan_code(request.session) or ""
+        options["plan"] = code or await latest_plan_code(request.session, scope) or ""
     elif kind.startswith("drive_"):
-        options["drive"] = code or await latest_drive_code(request.session) or ""
+        options["drive"] = code or await latest_drive_code(request.session, scope) or ""
     elif kind == "results" and code:
         options["index"] = code
     return options
 
 
-async def _run(request: Request, pending: dict[str, Any], *, dry_run: bool) -> tuple[ImportResult, dict[str, object]]:
-    options = await _options(request, pending["kind"], list(pending.get("args") or []))
+async def _run(
+    request: Request, pending: dict[str, Any], *, dry_run: bool
+) -> tuple[ImportResult, dict[str, object], dict[str, Any]]:
+    """Import (or dry-run) the waiting file into the admin's province; also what it was aimed at."""
+    scope = await province_scope(request)
+    options = await _options(request, scope, pending["kind"], list(pending.get("args") or []))
+    content = base64.b64decode(pending["content"])
     result = await import_bytes(
         request.session,
         pending["kind"],
         pending["name"],
-        base64.b64decode(pending["content"]),
+        content,
         dry_run=dry_run,
         options=options,
         actor_id=request.official.id if request.official else None,
         clock=request.clock,
+        scope=scope,
     )
-    return result, options
+    target = {
+        "kind": pending["kind"],
+        "sha256": hashlib.sha256(content).hexdigest(),
+        **await target_of(request.session, scope, options),
+    }
+    return result, options, target
+
+
+def _digest(result: ImportResult) -> str:
+    """What a preview showed, in a few bytes: the counts and every change line."""
+    shown = [result.created, result.updated, result.unchanged, *result.changes]
+    return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()
 
 
 def _summary(pending: dict[str, Any], result: ImportResult, options: dict[str, object]) -> dict[str, Any]:
@@ -144,17 +172,24 @@ def _summary(pending: dict[str, Any], result: ImportResult, options: dict[str, o
 
 
 async def _dry_run(request: Request, pending: dict[str, Any], *, edit: bool = False) -> Reply:
-    result, options = await _run(request, pending, dry_run=True)
+    pending.pop("preview", None)
+    result, options, target = await _run(request, pending, dry_run=True)
     if not result.ok:
         await end_flow(request)
         return Reply("uploads/errors", _summary(pending, result, options), edit=edit)
-    await start_flow(request, FLOW, "confirm", pending)
+    await start_flow(request, FLOW, "confirm", {**pending, "preview": {**target, "changes": _digest(result)}})
     buttons = [[Button("uploads.confirm", "/tailen xacnhan"), Button("uploads.cancel", "/tailen huy")]]
     return Reply("uploads/preview", _summary(pending, result, options), buttons=buttons, edit=edit)
 
 
 async def _confirm(request: Request, pending: dict[str, Any]) -> Reply:
-    result, options = await _run(request, pending, dry_run=False)
+    """Import exactly what the preview showed: the same bytes, kind and target, the same changes;
+    otherwise nothing, and the admin is asked to send the file again."""
+    check, _, target = await _run(request, pending, dry_run=True)
+    if {**target, "changes": _digest(check)} != pending["preview"] or not check.ok:
+        await end_flow(request)
+        return Reply("uploads/changed_since_preview", {"name": pending["name"]}, edit=True)
+    result, options, _ = await _run(request, pending, dry_run=False)
     await end_flow(request)
     if not result.ok:
         return Reply("uploads/errors", _summary(pending, result, options), edit=True)

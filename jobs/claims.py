@@ -21,7 +21,8 @@ from typing import Any
 from sqlalchemy import Table, and_, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.enums import OutboxStatus, Role
+from models.enums import OutboxStatus
+from models.queries.push import admins_of_officials
 from models.system import OutboxMessage
 from models.units import ChatAccount, Official
 
@@ -191,11 +192,11 @@ async def block_account(session: AsyncSession, account_id: int) -> None:
     await session.execute(update(ChatAccount).where(ChatAccount.id == account_id).values(blocked=True))
 
 
-async def admins_and_names(session: AsyncSession, official_ids: Iterable[int]) -> tuple[list[int], dict[int, str]]:
-    """The active admins (who hear of dead letters) and the names of ``official_ids``."""
-    admins = await session.execute(
-        select(Official.id).where(Official.role == Role.ADMIN.value, Official.active.is_(True)).order_by(Official.id)
-    )
+async def admins_and_names(
+    session: AsyncSession, official_ids: Iterable[int]
+) -> tuple[dict[int, list[int]], dict[int, str]]:
+    """For each of ``official_ids``, the active admins of their province (who hear of their dead
+    letters: never another province's admins), and the officials' names."""
     wanted = sorted(set(official_ids))
     names = await session.execute(select(Official.id, Official.full_name).where(Official.id.in_(wanted)))
-    return list(admins.scalars()), {official_id: name for official_id, name in names}
+    return await admins_of_officials(session, wanted), {official_id: name for official_id, name in names}

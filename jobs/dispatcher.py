@@ -12,8 +12,8 @@ its marks (one short transaction per message).
 Outcomes: sent → ``sent`` with ``sent_at``; 429 → the channel pauses for ``retry_after`` and the rows
 wait as long, no attempt counted; blocked → the chat account is marked blocked and the rows go back to be
 sent elsewhere or skipped; a failure → retried after an exponential backoff, and after ``max_attempts``
-the rows are dead and every active admin gets a ``push/dead_letter`` push (never for a dead letter
-itself, so alerts cannot loop). During quiet hours non-urgent rows are moved to the next allowed time.
+the rows are dead and the active admins of the official's province get a ``push/dead_letter`` push
+(never for a dead letter itself, so alerts cannot loop). During quiet hours non-urgent rows are moved to the next allowed time.
 """
 
 from __future__ import annotations
@@ -312,7 +312,8 @@ class Dispatcher:
                     done.dead += len(dead)
 
     async def _dead_letter(self, session: AsyncSession, rows: list[Claimed], reason: str, now: datetime) -> None:
-        """Give the rows up and tell every active admin, in the same transaction."""
+        """Give the rows up and tell the active admins of each dead push's province, in the same
+        transaction (a push to no official is only logged)."""
         for row in rows:
             await claims.mark(
                 session, [row.id], self.worker, OutboxStatus.DEAD, attempts=row.attempts + 1, last_error=reason
@@ -321,9 +322,8 @@ class Dispatcher:
         if not telling:
             return
         admins, names = await claims.admins_and_names(session, [r.official_id for r in telling if r.official_id])
-        log.error(
-            "dispatcher: %d push(es) dead after failures (%s); telling %d admin(s)", len(rows), reason, len(admins)
-        )
+        told = {admin for row in telling for admin in admins.get(row.official_id or 0, [])}
+        log.error("dispatcher: %d push(es) dead after failures (%s); telling %d admin(s)", len(rows), reason, len(told))
         pushes = [
             Push(
                 kind=DEAD_LETTER,
@@ -339,7 +339,7 @@ class Dispatcher:
                 created_at=now,
             )
             for row in telling
-            for admin in admins
+            for admin in admins.get(row.official_id or 0, [])
         ]
         await enqueue(session, pushes)
 

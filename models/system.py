@@ -71,6 +71,9 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(AwareDateTime, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
+    # the province the change was made in (revision 0002): /nhatky shows a province its own entries, also
+    # those of the command line (no actor); older entries are placed by their actor's unit
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     action: Mapped[str] = mapped_column(String(64))  # progress.report, import.tasks, invite.create, ...
     subject: Mapped[str] = mapped_column(String(255), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -21,7 +21,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import ZaloConfig
@@ -31,7 +30,8 @@ from bot.zalo.client import Kind, ZaloClient, ZaloError
 from bot.zalo.send import split_text
 from jobs.outbox import Push, enqueue
 from jobs.sender import Outcome, Outgoing, Sender
-from models import Clock, Official, Role
+from models import Clock
+from models.queries.push import admins_of_channel
 
 log = logging.getLogger(__name__)
 
@@ -139,17 +139,16 @@ class Budget:
 def budget_warning(
     sessions: async_sessionmaker[AsyncSession], clock: Clock
 ) -> Callable[[BudgetState], Awaitable[None]]:
-    """``Budget.on_low``: a ``push/zalo_budget_low`` push to every active admin, once a month (its dedupe
-    key names the month), delivered by the dispatcher on the admin's own channel."""
+    """``Budget.on_low``: a ``push/zalo_budget_low`` push to the active admins of the provinces that have
+    officials on Zalo (the budget concerns them only), once a month (its dedupe key names the month),
+    delivered by the dispatcher on the admin's own channel."""
 
     async def warn(state: BudgetState) -> None:
         now = clock.now()
         context = {"month": state.month, "used": state.used, "budget": state.budget, "left": state.left,
                    "percent": state.percent}  # fmt: skip
         async with sessions() as session, session.begin():
-            admins = await session.scalars(
-                select(Official.id).where(Official.role == Role.ADMIN.value, Official.active.is_(True))
-            )
+            admins = await admins_of_channel(session, CHANNEL)
             pushes = [
                 Push(LOW_KIND, f"{LOW_KIND}:{state.month}:official {admin}", admin, context, now, urgent=True)
                 for admin in admins

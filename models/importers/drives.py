@@ -18,6 +18,7 @@ from models.importers.cells import CellError, day, decimal, limited, positive, s
 from models.importers.lookup import UnitLookup
 from models.importers.result import Batch, Step
 from models.importers.sheet import Cells, Column, Table
+from models.scope import Scope
 from models.text import fold
 from models.units import Unit
 
@@ -52,6 +53,9 @@ async def _drive(
         batch.error(0, "", "missing_option", "Chưa cho biết mã đợt thi đua (drive, tối đa 64 ký tự)")
         return None
     if drive := (await session.execute(select(Drive).where(Drive.code == code))).scalar_one_or_none():
+        if batch.scope is not None and not await _drive_in_scope(session, drive, batch.scope):
+            batch.outside(0, "", f"Đợt thi đua {code}")
+            return None
         return drive
     if not (may_create and options.get("title") and options.get("starts_on") and options.get("ends_on")):
         batch.error(
@@ -66,7 +70,27 @@ async def _drive(
     if starts_on > ends_on:
         batch.error(0, "", "bad_date", "Ngày kết thúc đợt thi đua trước ngày bắt đầu")
         return None
-    return Drive(code=code, title=text(options["title"]), starts_on=starts_on, ends_on=ends_on)
+    organiser = batch.scope.id if batch.scope is not None else None
+    return Drive(
+        code=code, title=text(options["title"]), starts_on=starts_on, ends_on=ends_on, organiser_unit_id=organiser
+    )
+
+
+async def _drive_in_scope(session: AsyncSession, drive: Drive, scope: Scope) -> bool:
+    """True when ``drive`` was organised in ``scope``'s province; a drive with no organiser only when
+    every participant lies in the province."""
+    if drive.organiser_unit_id is not None:
+        return scope.contains(await session.get(Unit, drive.organiser_unit_id))
+    paths = list(
+        (
+            await session.execute(
+                select(Unit.path)
+                .join(DriveParticipant, DriveParticipant.unit_id == Unit.id)
+                .where(DriveParticipant.drive_id == drive.id)
+            )
+        ).scalars()
+    )
+    return bool(paths) and all(scope.contains_path(path) for path in paths)
 
 
 @dataclass
@@ -209,7 +233,7 @@ async def prepare_measurements(
         return
     query = select(DriveCriterion).where(DriveCriterion.drive_id == drive.id)
     criteria = _Criteria(list((await session.execute(query)).scalars()))
-    lookup = await UnitLookup.load(session)
+    lookup = await UnitLookup.load(session, batch.scope)
     lines: list[_Measurement] = []
     first_row: dict[tuple[int, int, date], int] = {}
     for row in table.rows:

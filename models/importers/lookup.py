@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.importers.cells import CellError
 from models.text import fold
 from models.units import Unit
+
+if TYPE_CHECKING:
+    from models.scope import Scope
 
 _PREFIX = re.compile(r"^(ubnd|uy ban nhan dan)\s+")
 _LISTS = re.compile(r"[;\n]")
@@ -28,12 +32,19 @@ class UnitLookup:
     by_code: dict[str, Unit] = field(default_factory=dict)
     by_name: dict[str, list[Unit]] = field(default_factory=lambda: defaultdict(list))
     by_id: dict[int, Unit] = field(default_factory=dict)
+    outside: dict[str, Unit] = field(default_factory=dict)  # codes of units outside the scope
+    scope: Scope | None = None
 
     @classmethod
-    async def load(cls, session: AsyncSession) -> UnitLookup:
+    async def load(cls, session: AsyncSession, scope: Scope | None = None) -> UnitLookup:
+        """Every unit, or with ``scope`` only the province's: a unit of another province is never found
+        (by its code it is named as outside the province, by its name it is unknown)."""
         units = list((await session.execute(select(Unit).order_by(Unit.id))).scalars())
-        lookup = cls(by_id={u.id: u for u in units})
+        lookup = cls(by_id={u.id: u for u in units}, scope=scope)
         for unit in units:
+            if scope is not None and not scope.contains(unit):
+                lookup.outside[fold(unit.code)] = unit
+                continue
             lookup.by_code[fold(unit.code)] = unit
             lookup.by_name[name_key(unit.name)].append(unit)
             parent = lookup.by_id.get(unit.parent_id) if unit.parent_id else None
@@ -48,6 +59,8 @@ class UnitLookup:
         """The one unit ``text`` names; CellError ``unknown_unit`` or ``ambiguous_unit`` otherwise."""
         if unit := self.by_code.get(fold(text)):
             return unit
+        if (unit := self.outside.get(fold(text))) and self.scope is not None:
+            raise CellError("outside_province", f"Đơn vị '{text}' không thuộc tỉnh {self.scope.code}")
         named = self.by_name.get(name_key(text), [])
         if len(named) == 1:
             return named[0]
@@ -70,7 +83,8 @@ class UnitLookup:
             if unit not in units:
                 units.append(unit)
         if problems:
-            code = "unknown_unit" if any(p.code == "unknown_unit" for p in problems) else "ambiguous_unit"
+            codes = [p.code for p in problems]
+            code = next((c for c in ("outside_province", "unknown_unit") if c in codes), "ambiguous_unit")
             raise CellError(code, "; ".join(p.reason for p in problems))
         return units
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from models.scope import Scope
 
 Step = Callable[[], Awaitable[None]]
 
@@ -53,6 +57,7 @@ class Batch:
     that write them. Nothing is written until every row has been checked."""
 
     kind: str
+    scope: Scope | None = None  # the province every row must lie in (None: the demo loader, tests)
     result: ImportResult = field(init=False)
     steps: list[Step] = field(default_factory=list)
 
@@ -71,6 +76,11 @@ class Batch:
         self.result.updated += 1
         self.result.changes.append(change)
         self.steps.append(step)
+
+    def outside(self, row: int, column: str, what: str) -> None:
+        """``what`` (a unit, a plan, a drive) lies outside the province this import is limited to."""
+        province = self.scope.code if self.scope else ""
+        self.error(row, column, "outside_province", f"{what} không thuộc tỉnh {province}: không được nhập")
 
     def same(self) -> None:
         self.result.unchanged += 1

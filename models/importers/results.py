@@ -194,7 +194,7 @@ async def prepare(session: AsyncSession, table: Table, options: Mapping[str, obj
     defaults = _defaults(table, options, indices, batch)
     if defaults is None:
         return
-    lookup = await UnitLookup.load(session)
+    lookup = await UnitLookup.load(session, batch.scope)
     lines: list[_Line] = []
     first_row: dict[tuple[int, int, int], int] = {}
     for row in table.rows:

@@ -15,6 +15,7 @@ from models.clock import Clock
 from models.importers import drives, results, tasks, units
 from models.importers.result import Batch, FileProblem, ImportResult, RowError
 from models.importers.sheet import Column, Table, read_table
+from models.scope import Scope
 from models.system import AuditEntry
 
 Prepare = Callable[[AsyncSession, Table, Mapping[str, object], Batch], Awaitable[None]]
@@ -47,13 +48,18 @@ async def import_bytes(
     options: Mapping[str, object] | None = None,
     actor_id: int | None = None,
     clock: Clock | None = None,
+    scope: Scope | None = None,
 ) -> ImportResult:
     """Import ``data`` (named ``name``, e.g. an uploaded "ke_hoach_2023.xlsx") as ``kind``, one of
-    KINDS. Problems with the file come back in ``errors``; an unknown ``kind`` is a ValueError."""
+    KINDS. Problems with the file come back in ``errors``; an unknown ``kind`` is a ValueError.
+
+    ``scope``: the province every row must lie in (a chat upload: the admin's; the CLI: ``--province``);
+    a row naming a unit, plan or drive outside it is an error, listed like any other. Only the demo
+    loader and tests import with no scope."""
     kind = ALIASES.get(kind, kind)
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
-    batch = Batch(kind)
+    batch = Batch(kind, scope)
     batch.result.dry_run = dry_run
     if len(data) > MAX_FILE_BYTES:  # refused before any parsing: a big workbook takes minutes and gigabytes
         megabytes = MAX_FILE_BYTES // (1024 * 1024)
@@ -77,6 +83,7 @@ async def import_bytes(
         AuditEntry(
             at=(clock or Clock()).now(),
             actor_id=actor_id,
+            province_id=scope.id if scope is not None else None,
             action=f"import.{kind}",
             subject=name[:255],
             detail={
@@ -100,6 +107,7 @@ async def import_file(
     options: Mapping[str, object] | None = None,
     actor_id: int | None = None,
     clock: Clock | None = None,
+    scope: Scope | None = None,
 ) -> ImportResult:
     """Import the file at ``path``; see import_bytes."""
     try:
@@ -109,5 +117,13 @@ async def import_file(
         result.errors.append(RowError(0, "", "bad_file", f"Không đọc được tệp '{path}': {exc.strerror}"))
         return result
     return await import_bytes(
-        session, kind, Path(path).name, data, dry_run=dry_run, options=options, actor_id=actor_id, clock=clock
+        session,
+        kind,
+        Path(path).name,
+        data,
+        dry_run=dry_run,
+        options=options,
+        actor_id=actor_id,
+        clock=clock,
+        scope=scope,
     )

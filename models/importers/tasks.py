@@ -24,6 +24,7 @@ from models.importers.result import Batch, Step
 from models.importers.sheet import Cells, Column, Table
 from models.plans import Assignment, Plan, Task
 from models.rules import DeadlineError, resolve_deadline
+from models.scope import Scope
 from models.units import Unit
 
 COLUMNS = (
@@ -122,19 +123,51 @@ async def _target(session: AsyncSession, options: Mapping[str, object], batch: B
         batch.error(0, "", "missing_option", reason)
         return None
     title = text(options.get("title")) or (plan.title if plan else f"Kế hoạch cải cách hành chính năm {year}")
+    if plan is not None and batch.scope is not None and not await _plan_in_scope(session, plan, batch.scope):
+        batch.outside(0, "", f"Kế hoạch {code}")
+        return None
     return _Target(code, year, title, plan)
 
 
+async def _plan_in_scope(session: AsyncSession, plan: Plan, scope: Scope) -> bool:
+    """True when ``plan`` was issued in ``scope``'s province. A plan with no issuing unit (made before
+    revision 0002 and not backfilled) is the province's only when every unit it assigns lies in it:
+    importing into it then records the province as its issuer."""
+    if plan.issuing_unit_id is not None:
+        issuer = await session.get(Unit, plan.issuing_unit_id)
+        return scope.contains(issuer)
+    paths = (
+        await session.execute(
+            select(Unit.path)
+            .join(Assignment, Assignment.unit_id == Unit.id)
+            .join(Task, Task.id == Assignment.task_id)
+            .where(Task.plan_id == plan.id)
+            .distinct()
+        )
+    ).scalars()
+    found = list(paths)
+    return bool(found) and all(scope.contains_path(path) for path in found)
+
+
 def _plan_steps(session: AsyncSession, target: _Target, batch: Batch) -> None:
+    issuer = batch.scope.id if batch.scope is not None else None
     if target.plan is None:
 
         async def create() -> None:
-            target.plan = Plan(code=target.code, year=target.year, title=target.title)
+            target.plan = Plan(code=target.code, year=target.year, title=target.title, issuing_unit_id=issuer)
             session.add(target.plan)
             await session.flush()
 
         batch.also(f"Tạo kế hoạch {target.code} – {target.title}", create)
-    elif target.plan.title != target.title:
+        return
+    if target.plan.issuing_unit_id is None and issuer is not None:
+        plan = target.plan
+
+        async def adopt() -> None:
+            plan.issuing_unit_id = issuer
+
+        batch.also(f"Ghi đơn vị ban hành kế hoạch {target.code}: {batch.scope.code if batch.scope else ''}", adopt)
+    if target.plan.title != target.title:
         plan = target.plan
 
         async def rename() -> None:
@@ -255,7 +288,7 @@ async def prepare(session: AsyncSession, table: Table, options: Mapping[str, obj
     target = await _target(session, options, batch)
     if target is None:
         return
-    lookup = await UnitLookup.load(session)
+    lookup = await UnitLookup.load(session, batch.scope)
     lines = _read_all(table, batch, lookup, target.year)
     if batch.failed:
         return

@@ -134,6 +134,9 @@ async def prepare(session: AsyncSession, table: Table, options: Mapping[str, obj
     depths = _depths(lines, stored, table, batch)
     if batch.failed:
         return
+    _check_scope(lines, stored, by_id, table, batch)
+    if batch.failed:
+        return
     for line in sorted(lines, key=lambda line: depths[fold(line.code)]):
         unit = stored.get(fold(line.code))
         if unit is None:
@@ -146,6 +149,36 @@ async def prepare(session: AsyncSession, table: Table, options: Mapping[str, obj
             batch.update(change, _update(line, unit, stored, units, table))
         else:
             batch.same()
+
+
+def _check_scope(
+    lines: list[_Line], stored: dict[str, Unit], by_id: dict[int, Unit], table: Table, batch: Batch
+) -> None:
+    """With a scope, every row stays inside the province: a stored unit of another province is not
+    touched, and every unit of the file ends up below the province (its chain of parents, as the file
+    and the database leave it, reaches the province), which itself keeps its parent."""
+    scope = batch.scope
+    if scope is None:
+        return
+    province = fold(scope.code)
+    parent_of = {code: fold(by_id[u.parent_id].code) if u.parent_id else "" for code, u in stored.items()}
+    parent_of.update({fold(line.code): fold(line.parent) for line in lines})
+    for line in lines:
+        code = fold(line.code)
+        unit = stored.get(code)
+        if unit is not None and not scope.contains(unit):
+            batch.outside(line.row, table.headers["code"], f"Đơn vị {line.code}")
+            continue
+        if code == province:
+            stored_parent = by_id[unit.parent_id].code if unit is not None and unit.parent_id else ""
+            if fold(stored_parent) != fold(line.parent):
+                batch.outside(line.row, table.headers["parent"], f"Đơn vị cấp trên '{line.parent or '(không)'}'")
+            continue
+        seen = {code}
+        while (code := parent_of.get(code, "")) and code != province and code not in seen:
+            seen.add(code)
+        if code != province:
+            batch.outside(line.row, table.headers["parent"], f"Đơn vị cấp trên '{line.parent or '(không)'}'")
 
 
 def _creation(session: AsyncSession, line: _Line, stored: dict[str, Unit], units: list[Unit]) -> Step:

@@ -35,9 +35,15 @@ def audit(
     action: str,
     subject: str = "",
     detail: dict[str, Any] | None = None,
+    province_id: int | None = None,
 ) -> None:
-    """Add one line to the audit log (written with the rest of the unit of work)."""
-    session.add(AuditEntry(at=at, actor_id=actor_id, action=action, subject=subject, detail=detail or {}))
+    """Add one line to the audit log (written with the rest of the unit of work). ``province_id``: the
+    province the change was made in, needed when there is no actor (the command line) for /nhatky."""
+    session.add(
+        AuditEntry(
+            at=at, actor_id=actor_id, action=action, subject=subject, detail=detail or {}, province_id=province_id
+        )
+    )
 
 
 async def create_invite(
@@ -48,6 +54,7 @@ async def create_invite(
     created_by_id: int | None,
     now: datetime,
     ttl: timedelta,
+    province_id: int | None = None,
 ) -> Invite:
     """A new single-use code for ``unit`` and ``role`` that expires ``ttl`` after ``now``."""
     code = new_code()
@@ -71,6 +78,7 @@ async def create_invite(
         action="invite.create",
         subject=code,
         detail={"unit_id": unit.id, "role": str(role), "full_name": invite.full_name},
+        province_id=province_id,
     )
     return invite
 

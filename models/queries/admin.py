@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.queries.accounts import audit
 from models.system import AuditEntry
 from models.tree import subtree_clause
-from models.units import ChatAccount, Official, Unit
+from models.units import ChatAccount, Invite, Official, Unit
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,32 @@ async def official_within(session: AsyncSession, official_id: int, province: Uni
     ).scalar_one_or_none()
 
 
-def revoke(session: AsyncSession, official: Official, *, by_id: int, now: datetime) -> None:
+async def revoke(session: AsyncSession, official: Official, *, by_id: int, now: datetime) -> list[str]:
     """Deactivate ``official``: from now on their chats are treated as unregistered and get no pushes.
-    Their chat accounts stay bound, so an invite redeemed later moves them to the new registration."""
+    Their chat accounts stay bound, so an invite redeemed later moves them to the new registration.
+    Every unredeemed invite they created is cancelled (it expires now; one audit line each), so a
+    revoked admin cannot come back with a code minted before. The cancelled codes are returned."""
     official.active = False
     audit(session, at=now, actor_id=by_id, action="official.revoke", subject=f"official:{official.id}")
+    open_invites = (
+        await session.execute(
+            select(Invite).where(Invite.created_by_id == official.id, Invite.used_at.is_(None), Invite.expires_at > now)
+        )
+    ).scalars()
+    cancelled = []
+    for invite in open_invites:
+        invite.expires_at = now
+        cancelled.append(invite.code)
+        audit(
+            session,
+            at=now,
+            actor_id=by_id,
+            action="invite.cancel",
+            subject=invite.code,
+            detail={"created_by": official.id, "reason": "official.revoke"},
+        )
+    await session.flush()
+    return cancelled
 
 
 @dataclass(frozen=True)
@@ -71,12 +92,19 @@ class AuditLine:
 
 
 async def recent_audit(session: AsyncSession, province: Unit, limit: int = 15) -> list[AuditLine]:
-    """The latest entries of the audit log made by officials of ``province`` or by the command line."""
+    """The latest entries of the audit log made in ``province``: those that name it (imports, the
+    command line's invites) and, for entries that name no province, those made by its officials. An
+    entry of the command line that names no province (before revision 0002) is shown to no province."""
     in_province = select(Official.id).join(Unit, Unit.id == Official.unit_id).where(subtree_clause(province))
     rows = await session.execute(
         select(AuditEntry, Official.full_name)
         .outerjoin(Official, Official.id == AuditEntry.actor_id)
-        .where(or_(AuditEntry.actor_id.is_(None), AuditEntry.actor_id.in_(in_province)))
+        .where(
+            or_(
+                AuditEntry.province_id == province.id,
+                and_(AuditEntry.province_id.is_(None), AuditEntry.actor_id.in_(in_province)),
+            )
+        )
         .where(AuditEntry.action != "account.wrong_code", AuditEntry.action != "bench.build")
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(limit)

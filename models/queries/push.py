@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.enums import AssignmentRole, OutboxStatus, Role
 from models.plans import Assignment, Plan, ProgressReport, Task
 from models.system import OutboxMessage
-from models.units import Official, Unit
+from models.units import ChatAccount, Official, Unit
 
 CHUNK = 1_000  # ids per IN list (well under both databases' limits on bound parameters)
 
@@ -36,9 +36,19 @@ def root_of(path: str) -> int:
 
 
 async def current_plan_ids(session: AsyncSession, today: date) -> list[int]:
-    """The plans of the latest plan year not after ``today``'s year (one per province)."""
-    latest = select(func.max(Plan.year)).where(Plan.year <= today.year).scalar_subquery()
-    return list((await session.execute(select(Plan.id).where(Plan.year == latest))).scalars())
+    """Each province's plans of its latest plan year not after ``today``'s year (a province whose newest
+    plan is older is not left out because another province has a newer one). A plan issued by no unit
+    belongs to no province and gets no pushes (models/scope.py)."""
+    rows = await session.execute(
+        select(Plan.id, Plan.issuing_unit_id, Plan.year).where(
+            Plan.year <= today.year, Plan.issuing_unit_id.is_not(None)
+        )
+    )
+    found = rows.all()
+    latest: dict[int | None, int] = {}
+    for _, issuer, year in found:
+        latest[issuer] = max(year, latest.get(issuer, year))
+    return sorted(plan_id for plan_id, issuer, year in found if latest[issuer] == year)
 
 
 async def recipients(
@@ -265,9 +275,15 @@ class PendingPushes:
     next: list[PendingLine]
 
 
-async def pending_pushes(session: AsyncSession, limit: int = 5) -> PendingPushes:
-    """How many pushes wait to be sent, by kind, and the next ``limit`` in sending order."""
-    pending = OutboxMessage.status == OutboxStatus.PENDING.value
+async def pending_pushes(session: AsyncSession, province: Unit, limit: int = 5) -> PendingPushes:
+    """How many pushes to officials of ``province`` wait to be sent, by kind, and the next ``limit`` in
+    sending order. Pushes to another province's officials (and to no official) are not counted."""
+    mine = (
+        select(Official.id)
+        .join(Unit, Unit.id == Official.unit_id)
+        .where(Unit.path >= province.path, Unit.path < province.path[:-1] + "0")
+    )
+    pending = (OutboxMessage.status == OutboxStatus.PENDING.value) & OutboxMessage.official_id.in_(mine)
     counts = {
         kind: int(n)
         for kind, n in await session.execute(
@@ -286,3 +302,34 @@ async def pending_pushes(session: AsyncSession, limit: int = 5) -> PendingPushes
     )
     lines = [PendingLine(kind, name or "", at, dict(context or {})) for kind, name, at, context in rows]
     return PendingPushes(counts, sum(counts.values()), lines)
+
+
+async def admins_of_officials(session: AsyncSession, official_ids: Iterable[int]) -> dict[int, list[int]]:
+    """For each official, the active admins of their province (dead-letter alerts stay in the province
+    whose push died)."""
+    wanted = sorted(set(official_ids))
+    if not wanted:
+        return {}
+    admins = await officials_by_province(session, Role.ADMIN, optional=False)
+    found: dict[int, list[int]] = {}
+    for chunk in _chunks(wanted):
+        for official_id, path in await session.execute(
+            select(Official.id, Unit.path).join(Unit, Unit.id == Official.unit_id).where(Official.id.in_(chunk))
+        ):
+            found[official_id] = admins.get(root_of(path), [])
+    return found
+
+
+async def admins_of_channel(session: AsyncSession, channel: str) -> list[int]:
+    """The active admins of every province that has an active official bound on ``channel`` (a
+    channel's budget concerns those provinces only)."""
+    admins = await officials_by_province(session, Role.ADMIN, optional=False)
+    rows = await session.execute(
+        select(Unit.path)
+        .join(Official, Official.unit_id == Unit.id)
+        .join(ChatAccount, ChatAccount.official_id == Official.id)
+        .where(ChatAccount.channel == channel, Official.active.is_(True))
+        .distinct()
+    )
+    roots = {root_of(path) for path in rows.scalars()}
+    return sorted({admin for root in roots for admin in admins.get(root, [])})

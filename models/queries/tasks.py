@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Date, and_, bindparam, case, func, literal, or_, select
+from sqlalchemy import Date, and_, bindparam, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import AssignmentRole, TaskStatus
@@ -80,10 +80,11 @@ def _root_id(unit: Unit) -> int:
 
 def _plans(year: bool) -> Any:
     """The latest plan issued in a province's tree (``lo`` <= issuer's path < ``hi``, see
-    ``tree.subtree_clause``) or by no unit; with ``year``, of that year. Built once for each."""
+    ``tree.subtree_clause``); with ``year``, of that year. A plan issued by no unit is nobody's (see
+    models/scope.py). Built once for each."""
     issuer_path = select(Unit.path).where(Unit.id == Plan.issuing_unit_id).scalar_subquery()  # a primary-key look-up
     in_tree = and_(issuer_path >= bindparam("lo"), issuer_path < bindparam("hi"))
-    stmt = select(Plan).where(or_(Plan.issuing_unit_id.is_(None), in_tree))
+    stmt = select(Plan).where(Plan.issuing_unit_id.is_not(None), in_tree)
     if year:
         stmt = stmt.where(Plan.year == bindparam("year"))
     return stmt.order_by(Plan.year.desc(), Plan.id.desc()).limit(1)
@@ -93,7 +94,7 @@ _PLAN, _PLAN_OF_YEAR = _plans(False), _plans(True)
 
 
 async def plan_for(session: AsyncSession, unit: Unit, year: int | None = None) -> Plan | None:
-    """The latest plan (or the plan of ``year``) issued in ``unit``'s tree, or issued by no unit."""
+    """The latest plan (or the plan of ``year``) issued in ``unit``'s tree."""
     root = f"/{_root_id(unit)}/"
     params: dict[str, Any] = {"lo": root, "hi": root[:-1] + "0"}
     if year is None:

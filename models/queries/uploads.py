@@ -3,6 +3,9 @@ or drive it most likely belongs to when the sender did not say."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,6 +14,8 @@ from models.importers.result import FileProblem
 from models.importers.run import KINDS
 from models.importers.sheet import read_table
 from models.plans import Plan
+from models.scope import Scope
+from models.units import Unit
 
 
 def guess_kinds(name: str, data: bytes) -> list[str]:
@@ -29,11 +34,37 @@ def guess_kinds(name: str, data: bytes) -> list[str]:
     return [kind for share, kind in scored if share == scored[0][0]] if scored else []
 
 
-async def latest_plan_code(session: AsyncSession) -> str | None:
-    return (await session.execute(select(Plan.code).order_by(Plan.year.desc(), Plan.id.desc()).limit(1))).scalar()
+async def latest_plan_code(session: AsyncSession, scope: Scope) -> str | None:
+    """The code of the latest plan issued in ``scope``'s province."""
+    stmt = (
+        select(Plan.code)
+        .join(Unit, Unit.id == Plan.issuing_unit_id)
+        .where(scope.clause())
+        .order_by(Plan.year.desc(), Plan.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar()
 
 
-async def latest_drive_code(session: AsyncSession) -> str | None:
-    return (
-        await session.execute(select(Drive.code).order_by(Drive.starts_on.desc(), Drive.id.desc()).limit(1))
-    ).scalar()
+async def latest_drive_code(session: AsyncSession, scope: Scope) -> str | None:
+    """The code of the latest drive organised in ``scope``'s province."""
+    stmt = (
+        select(Drive.code)
+        .join(Unit, Unit.id == Drive.organiser_unit_id)
+        .where(scope.clause())
+        .order_by(Drive.starts_on.desc(), Drive.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar()
+
+
+async def target_of(session: AsyncSession, scope: Scope, options: Mapping[str, object]) -> dict[str, Any]:
+    """What an upload with ``options`` writes into: the province, and the plan or drive (its id, or None
+    while it does not exist yet) by the code the options name. A preview records it, and the
+    confirmation compares it with what the same options mean then."""
+    target: dict[str, Any] = {"province": scope.id, "options": {k: str(v) for k, v in sorted(options.items())}}
+    if plan := options.get("plan"):
+        target["plan_id"] = (await session.execute(select(Plan.id).where(Plan.code == str(plan)))).scalar()
+    if drive := options.get("drive"):
+        target["drive_id"] = (await session.execute(select(Drive.id).where(Drive.code == str(drive)))).scalar()
+    return target
