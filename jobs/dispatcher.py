@@ -13,7 +13,8 @@ Outcomes: sent → ``sent`` with ``sent_at``; 429 → the channel pauses for ``r
 wait as long, no attempt counted; blocked → the chat account is marked blocked and the rows go back to be
 sent elsewhere or skipped; a failure → retried after an exponential backoff, and after ``max_attempts``
 the rows are dead and the active admins of the official's province get a ``push/dead_letter`` push
-(never for a dead letter itself, so alerts cannot loop). During quiet hours non-urgent rows are moved to the next allowed time.
+(never for a dead letter itself, so alerts cannot loop). During quiet hours non-urgent rows are moved to
+the next allowed time.
 """
 
 from __future__ import annotations
