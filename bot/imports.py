@@ -22,17 +22,24 @@ from models.scope import Scope, find_province, provinces
 KIND_NAMES = {"criteria": "drive_criteria", "measurements": "drive_measurements"}
 
 
-async def cli_scope(session: AsyncSession, code: str | None) -> Scope | Reply:
-    """The province ``--province`` names; with no ``--province``, the database's only province. A Reply
-    that refuses (listing the provinces) when it names none or the database holds several."""
-    known = [unit.code for unit in await provinces(session)]
+async def cli_scope(session: AsyncSession, code: str | None, kind: str = "") -> Scope | Reply | None:
+    """The province ``--province`` names; with no ``--province``, the database's only province, or no
+    scope at all while the database holds no unit (the first units file). A units file may name a
+    province that does not exist yet: it creates it and touches nothing stored. A Reply refuses
+    (listing the provinces) otherwise."""
+    found = await provinces(session)
+    known = [unit.code for unit in found]
     if code:
         province = await find_province(session, code)
-        if province is None:
-            return Reply("imports/unknown_province", {"code": code, "known": known})
-        return Scope(province)
-    if len(known) == 1:
-        return Scope((await provinces(session))[0])
+        if province is not None:
+            return Scope(province)
+        if kind == "units":
+            return Scope.new(code.strip())
+        return Reply("imports/unknown_province", {"code": code, "known": known})
+    if len(found) == 1:
+        return Scope(found[0])
+    if not found:
+        return None
     return Reply("imports/province_needed", {"known": known})
 
 
@@ -51,7 +58,7 @@ async def run_import(config: Config, args: argparse.Namespace) -> int:
             if not args.file.is_file():
                 print(app.renderer.render(lang, Reply("imports/no_file", {"name": str(args.file)})), file=sys.stderr)
                 return 1
-            scope = await cli_scope(session, getattr(args, "province", None))
+            scope = await cli_scope(session, getattr(args, "province", None), kind)
             if isinstance(scope, Reply):
                 print(app.renderer.render(lang, scope), file=sys.stderr)
                 return 1
@@ -104,7 +111,7 @@ async def run_invite(config: Config, args: argparse.Namespace) -> int:
                     now=app.clock.now(),
                     ttl=timedelta(hours=config.bot.invite_ttl_hours),
                     bot_username=await bot_username(config.telegram),
-                    within=scope.province,
+                    within=scope.province if scope is not None else None,
                 )
             except UserError as refusal:
                 print(app.renderer.render(lang, Reply(refusal.template, refusal.context)), file=sys.stderr)

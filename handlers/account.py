@@ -13,8 +13,8 @@ from models.queries.accounts import (
     ChatIdentity,
     InviteProblem,
     InviteRefused,
+    code_wait,
     create_invite,
-    may_try_a_code,
     record_wrong_code,
     redeem_invite,
 )
@@ -55,8 +55,10 @@ async def start(request: Request) -> Reply | list[Reply]:
         incoming.display_name,
     )
     now = request.clock.now()
-    if not await may_try_a_code(request.session, incoming.channel, incoming.user_id, now):
-        return Reply("account/register_prompt", {"reason": InviteProblem.TOO_MANY.value})
+    wait = await code_wait(request.session, incoming.channel, incoming.user_id, now)
+    if wait:
+        minutes = -(-int(wait.total_seconds()) // 60)
+        return Reply("account/register_prompt", {"reason": InviteProblem.TOO_MANY.value, "minutes": minutes})
     try:
         request.official = await redeem_invite(request.session, request.args[0], who, now)
     except InviteRefused as refused:

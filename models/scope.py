@@ -30,8 +30,15 @@ class Scope:
     province: Unit
 
     @property
-    def id(self) -> int:
+    def id(self) -> int | None:
+        """None for a province a units file is about to create (``Scope.new``)."""
         return self.province.id
+
+    @classmethod
+    def new(cls, code: str) -> Scope:
+        """The scope of a province that does not exist yet: a units file may create it (as a root) and
+        units below it, and touch nothing stored."""
+        return cls(Unit(code=code, path=""))
 
     @property
     def code(self) -> str:
@@ -39,14 +46,14 @@ class Scope:
 
     def contains(self, unit: Unit | None) -> bool:
         """True when ``unit`` is the province or lies below it."""
-        return unit is not None and unit.path.startswith(self.province.path)
+        return unit is not None and self.contains_path(unit.path)
 
     def contains_path(self, path: str) -> bool:
-        return path.startswith(self.province.path)
+        return bool(self.province.path) and path.startswith(self.province.path)
 
     def clause(self) -> ColumnElement[bool]:
-        """A WHERE clause on ``Unit`` selecting the province's units (an index range)."""
-        return subtree_clause(self.province)
+        """A WHERE clause on ``Unit`` selecting the province's units (an index range; none for a new one)."""
+        return subtree_clause(self.province) if self.province.path else Unit.id.is_(None)
 
 
 async def scope_of(session: AsyncSession, unit: Unit) -> Scope:

@@ -93,6 +93,8 @@ async def task(
         due_date=due,
     )
     session.add(t)
+    if in_plan.issuing_unit_id is None:  # as migration 0002 does: the province of the units it assigns
+        in_plan.issuing_unit_id = int(lead.path.strip("/").split("/")[0])
     await session.flush()
     session.add(
         Assignment(

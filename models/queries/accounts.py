@@ -90,21 +90,49 @@ class InviteProblem(StrEnum):
     TOO_MANY = "too_many"  # too many wrong codes lately: no code is even looked at
 
 
-# Guessing a code: 31⁸ ≈ 8.5 × 10¹¹ codes, a handful alive at a time, and at most this many wrong tries
-# an hour from one chat account, and from all unregistered accounts together.
+# Guessing a code: 31⁸ ≈ 8.5 × 10¹¹ codes, a handful alive at a time. Wrong codes are counted per chat
+# account (a wrong code names no province, so there is nothing else to count it against) and in all:
+# - one chat account may type WRONG_CODES_PER_ACCOUNT wrong codes an hour, then it is told how long to wait;
+# - past WRONG_CODES_IN_ALL wrong codes an hour from everyone together (a flood), an account that typed
+#   a wrong code in the last hour must wait out that hour; an account with no wrong code lately still
+#   has its code checked, so a flood never closes registration for a legitimate invitee of any
+#   province: a correct code works unless that chat account itself is locked. The flood only slows
+#   guessing to one code an hour per chat account the guesser controls.
 WRONG_CODES_PER_ACCOUNT = 5
 WRONG_CODES_IN_ALL = 100
 WRONG_CODE = "account.wrong_code"
+WINDOW = timedelta(hours=1)
+
+
+async def code_wait(session: AsyncSession, channel: str, external_id: str, now: datetime) -> timedelta:
+    """How long this chat account must wait before a code it types is looked at (zero: now)."""
+    since = now - WINDOW
+    recent = (AuditEntry.action == WRONG_CODE) & (AuditEntry.at > since)
+    mine = list(
+        (
+            await session.execute(
+                select(AuditEntry.at)
+                .where(recent, AuditEntry.subject == f"{channel}:{external_id}")
+                .order_by(AuditEntry.at.desc())
+                .limit(WRONG_CODES_PER_ACCOUNT)
+            )
+        ).scalars()
+    )
+    if not mine:
+        return timedelta(0)
+    if len(mine) >= WRONG_CODES_PER_ACCOUNT:
+        return max(mine[WRONG_CODES_PER_ACCOUNT - 1] + WINDOW - now, timedelta(seconds=1))
+    in_all = await session.scalar(
+        select(func.count()).select_from(select(AuditEntry.id).where(recent).limit(WRONG_CODES_IN_ALL).subquery())
+    )
+    if (in_all or 0) >= WRONG_CODES_IN_ALL:
+        return max(mine[0] + WINDOW - now, timedelta(seconds=1))
+    return timedelta(0)
 
 
 async def may_try_a_code(session: AsyncSession, channel: str, external_id: str, now: datetime) -> bool:
-    """False when this chat account, or everyone together, typed too many wrong codes in the last hour."""
-    since = now - timedelta(hours=1)
-    recent = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == WRONG_CODE, AuditEntry.at > since)
-    mine = await session.scalar(recent.where(AuditEntry.subject == f"{channel}:{external_id}"))
-    if (mine or 0) >= WRONG_CODES_PER_ACCOUNT:
-        return False
-    return (await session.scalar(recent) or 0) < WRONG_CODES_IN_ALL
+    """True when a code this chat account types is looked at now (see ``code_wait``)."""
+    return await code_wait(session, channel, external_id, now) == timedelta(0)
 
 
 def record_wrong_code(

@@ -114,11 +114,17 @@ async def test_weekends_are_quiet_unless_allowed(
     assert len(sender.sent) == 1
 
 
+async def _same_province(session: AsyncSession, official_id: int, colleague_id: int) -> None:
+    unit_id = await session.scalar(select(Official.unit_id).where(Official.id == colleague_id))
+    await session.execute(update(Official).where(Official.id == official_id).values(unit_id=unit_id))
+
+
 async def test_failures_back_off_then_dead_letter_and_tell_the_admins_once(
     sessions: async_sessionmaker[AsyncSession], session: AsyncSession
 ) -> None:
     (a,) = await people(session, 1)
     (admin,) = await people(session, 1, role=Role.ADMIN, first=50)
+    await _same_province(session, admin, a)  # dead letters are told to the admins of the official's province
     await queue(session, [a])
     await session.commit()
     clock = FrozenClock(at=T0)
@@ -144,7 +150,8 @@ async def test_a_dead_letter_alert_that_dies_raises_no_further_alert(
     sessions: async_sessionmaker[AsyncSession], session: AsyncSession
 ) -> None:
     (a,) = await people(session, 1)
-    await people(session, 1, role=Role.ADMIN, first=50)
+    (admin,) = await people(session, 1, role=Role.ADMIN, first=50)
+    await _same_province(session, admin, a)
     await queue(session, [a])
     await session.commit()
     sender = Recorder(script=[Outcome.fatal("bad request"), Outcome.fatal("bad request")])

@@ -56,16 +56,29 @@ def statements(session: AsyncSession) -> Iterator[list[str]]:
 async def test_plan_for_picks_the_latest_year_or_the_asked_one(session: AsyncSession) -> None:
     province, _, commune, _ = await _tree(session)
     older, latest = await f.plan(session, 2023), await f.plan(session, 2024)
-    latest.issuing_unit_id = province.id
+    older.issuing_unit_id = latest.issuing_unit_id = province.id
     await session.flush()
     assert (await plan_for(session, commune)) is latest
     assert (await plan_for(session, commune, 2023)) is older
     assert await plan_for(session, commune, 2019) is None
 
 
+async def test_a_plan_issued_by_no_unit_is_shown_to_nobody(session: AsyncSession) -> None:
+    """A plan made before revision 0002 that the migration could not place is nobody's: it neither
+    shows nor hides a province's own plan."""
+    province, _, commune, _ = await _tree(session)
+    ours = await f.plan(session, 2023)
+    ours.issuing_unit_id = province.id
+    await f.plan(session, 2025, code="KH-NOBODY")
+    await session.flush()
+    assert (await plan_for(session, commune)) is ours
+    assert await plan_for(session, commune, 2025) is None
+
+
 async def test_plan_of_another_province_is_not_ours(session: AsyncSession) -> None:
-    _, _, commune, _ = await _tree(session)
+    province, _, commune, _ = await _tree(session)
     ours = await f.plan(session, 2024, code="KH-LS-2024")
+    ours.issuing_unit_id = province.id
     elsewhere = await f.unit(session, "TN", UnitKind.PROVINCE, name="Tỉnh Thái Nguyên")
     theirs = await f.plan(session, 2025, code="KH-TN-2025")
     theirs.issuing_unit_id = elsewhere.id
@@ -185,9 +198,10 @@ async def test_list_and_detail_take_one_or_two_statements(session: AsyncSession)
 
 
 async def test_plans_resolve_through_the_tree_not_a_plan_table_scan(session: AsyncSession) -> None:
-    _, _, commune, _ = await _tree(session)
+    province, _, commune, _ = await _tree(session)
     for year in range(2015, 2025):
-        await f.plan(session, year)
+        (await f.plan(session, year)).issuing_unit_id = province.id
+    await session.flush()
     with statements(session) as seen:
         plan = await plan_for(session, commune)
     assert isinstance(plan, Plan) and plan.year == 2024 and len(seen) == 1
