@@ -162,7 +162,11 @@ def _check_scope(
         return
     province = fold(scope.code)
     parent_of = {code: fold(by_id[u.parent_id].code) if u.parent_id else "" for code, u in stored.items()}
-    parent_of.update({fold(line.code): fold(line.parent) for line in lines})
+    # a stored unit of another province keeps its stored parent: the file cannot move it
+    parent_of.update(
+        {fold(line.code): fold(line.parent) for line in lines if scope.contains(stored.get(fold(line.code)))}
+    )
+    parent_of.update({fold(line.code): fold(line.parent) for line in lines if fold(line.code) not in stored})
     for line in lines:
         code = fold(line.code)
         unit = stored.get(code)

@@ -3,17 +3,19 @@ or drive it most likely belongs to when the sender did not say."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.drives import Drive
+from models.drives import Drive, DriveCriterion, DriveMeasurement, DriveParticipant
 from models.importers.result import FileProblem
 from models.importers.run import KINDS
 from models.importers.sheet import read_table
-from models.plans import Plan
+from models.indices import IndexResult
+from models.plans import Assignment, Plan, Task
 from models.scope import Scope
 from models.units import Unit
 
@@ -67,4 +69,43 @@ async def target_of(session: AsyncSession, scope: Scope, options: Mapping[str, o
         target["plan_id"] = (await session.execute(select(Plan.id).where(Plan.code == str(plan)))).scalar()
     if drive := options.get("drive"):
         target["drive_id"] = (await session.execute(select(Drive.id).where(Drive.code == str(drive)))).scalar()
+    target["state"] = await _state(session, scope, target)
     return target
+
+
+async def _state(session: AsyncSession, scope: Scope, target: Mapping[str, Any]) -> str:
+    """A digest of every stored row an upload of the province may touch: its units and results, the
+    named plan's tasks and assignments, the named drive's criteria, participants and measurements. A
+    province holds a few hundred units and tasks, so this is a few small reads."""
+    digest = hashlib.sha256()
+    statements: list[Select[Any]] = [
+        select(*Unit.__table__.columns).where(scope.clause()).order_by(Unit.id),
+        select(*IndexResult.__table__.columns)
+        .join(Unit, Unit.id == IndexResult.unit_id)
+        .where(scope.clause())
+        .order_by(IndexResult.id),
+    ]
+    if plan_id := target.get("plan_id"):
+        statements.append(select(*Task.__table__.columns).where(Task.plan_id == plan_id).order_by(Task.id))
+        statements.append(
+            select(*Assignment.__table__.columns)
+            .join(Task, Task.id == Assignment.task_id)
+            .where(Task.plan_id == plan_id)
+            .order_by(Assignment.id)
+        )
+    if drive_id := target.get("drive_id"):
+        statements.append(
+            select(*DriveCriterion.__table__.columns)
+            .where(DriveCriterion.drive_id == drive_id)
+            .order_by(DriveCriterion.id)
+        )
+        statements.append(
+            select(*DriveMeasurement.__table__.columns)
+            .join(DriveParticipant, DriveParticipant.id == DriveMeasurement.participant_id)
+            .where(DriveParticipant.drive_id == drive_id)
+            .order_by(DriveMeasurement.id)
+        )
+    for statement in statements:
+        for row in await session.execute(statement):
+            digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()
