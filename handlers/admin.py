@@ -31,7 +31,8 @@ async def officials(request: Request) -> Reply:
 
 @command("thuhoi", roles=ADMINS, aliases=("revoke",))
 async def revoke_official(request: Request) -> Reply:
-    """``/thuhoi <số>``: deactivate an official of the admin's province (never oneself)."""
+    """``/thuhoi <số>``: deactivate an official of the admin's province (never oneself); the invites they
+    created and nobody redeemed yet are cancelled with them."""
     assert request.official is not None
     if len(request.args) != 1 or not is_number(request.args[0]):
         raise UserError("errors/admin_usage", command="thuhoi")
@@ -41,10 +42,12 @@ async def revoke_official(request: Request) -> Reply:
     if target.id == request.official.id:
         raise UserError("errors/revoke_self")
     already = not target.active
+    cancelled: list[str] = []
     if not already:
-        await revoke(request.session, target, by_id=request.official.id, now=request.clock.now())
+        cancelled = await revoke(request.session, target, by_id=request.official.id, now=request.clock.now())
     name = await unit_name(request.session, target.unit_id)
-    return Reply("admin/revoked", {"name": target.full_name, "unit": name, "already": already})
+    context = {"name": target.full_name, "unit": name, "already": already, "cancelled": len(cancelled)}
+    return Reply("admin/revoked", context)
 
 
 @command("nhatky", roles=ADMINS, aliases=("audit",))

@@ -18,7 +18,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.imports import cli_scope
+from bot.render import Renderer
 from handlers.base import FileRef, Incoming, Reply
 from handlers.router import Router
 from models import AuditEntry, FrozenClock, Invite, Official, Plan, Role, Task, Unit
@@ -83,6 +83,8 @@ async def test_a_plan_imported_by_another_province_is_neither_shown_nor_hides_ou
 
 
 async def test_the_cli_tasks_importer_gives_a_new_plan_its_province(session: AsyncSession) -> None:
+    from bot.imports import cli_scope
+
     p = await f.unit(session, "P", f.UnitKind.PROVINCE)
     await f.unit(session, "PA", f.UnitKind.COMMUNE, p)
     await f.unit(session, "Q", f.UnitKind.PROVINCE)
@@ -169,6 +171,8 @@ async def test_revoking_an_admin_cancels_the_invites_they_created(sessions: asyn
     kept = await _code(await _say(world, "admin_d", "/moi A canbo"))
     [revoked] = await _say(world, "admin_d", f"/thuhoi {rogue.id}")
     assert revoked.template == "admin/revoked"
+    assert "Đã huỷ 2 mã mời" in Renderer().render("vi", revoked)
+    assert "2 unused invite codes they created were cancelled" in Renderer().render("en", revoked)
     [refused] = await _say(world, "rogue-2", f"/start {comeback}")
     assert refused.template == "account/register_prompt" and refused.context["reason"] == "expired"
     assert (await _say(world, "someone", f"/start {other}"))[0].context["reason"] == "expired"
@@ -213,6 +217,8 @@ async def test_an_account_that_typed_too_many_wrong_codes_is_told_how_long_to_wa
         clock.advance(timedelta(minutes=10))
     [locked] = await _say(world, "guesser", f"/start {code}")  # locked: even a right code is not looked at
     assert locked.context == {"reason": "too_many", "minutes": 10}
+    assert "thử lại sau 10 phút" in Renderer().render("vi", locked)
+    assert "try again in 10 minutes" in Renderer().render("en", locked)
     clock.advance(timedelta(minutes=10))
     assert (await _say(world, "guesser", f"/start {code}"))[0].template == "account/welcome"
 
@@ -221,6 +227,8 @@ async def test_an_account_that_typed_too_many_wrong_codes_is_told_how_long_to_wa
 
 
 async def test_the_cli_needs_the_province_and_refuses_rows_outside_it_listing_them(session: AsyncSession) -> None:
+    from bot.imports import cli_scope
+
     p = await f.unit(session, "P", f.UnitKind.PROVINCE)
     await f.unit(session, "PA", f.UnitKind.COMMUNE, p)
     q = await f.unit(session, "Q", f.UnitKind.PROVINCE)
