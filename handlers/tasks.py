@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from handlers.access import own_unit, require_visible, sees_everything, visible_path
+from handlers.access import own_unit, province_scope, require_visible, sees_everything, visible_path
 from handlers.base import Attachment, Button, Reply, Request, UserError, command, is_number
 from models import Plan, TaskStatus, Unit
 from models.queries.tasks import (
@@ -185,7 +185,10 @@ async def _by_unit(request: Request, plan: Plan, query: Query) -> Reply:
     """Leaders and admins: every unit with assignments in the plan, the most overdue first."""
     if request.official is None or not sees_everything(request.official):
         raise UserError("errors/not_allowed", command="nhiemvu tatca")
-    counts = await counts_by_unit(request.session, plan.id, request.clock.today(), request.settings.due_soon_days)
+    province = (await province_scope(request)).province
+    counts = await counts_by_unit(
+        request.session, plan.id, request.clock.today(), request.settings.due_soon_days, province
+    )
     ordered = sorted(counts.items(), key=lambda kv: (-kv[1].overdue, -kv[1].in_time, kv[0]))
     page, pages, items = page_of(ordered, query.page, request.settings.page_size)
     names = await unit_names(request.session, [unit_id for unit_id, _ in items])

@@ -182,16 +182,22 @@ STATUS_SOON = bindparam("soon", type_=Date)
 
 
 async def counts_by_unit(
-    session: AsyncSession, plan_id: int, today: date, due_soon_days: int
+    session: AsyncSession, plan_id: int, today: date, due_soon_days: int, within: Unit | None = None
 ) -> dict[int, StatusCounts]:
-    """For every unit with an assignment in the plan, how many are in each status (one GROUP BY)."""
+    """For every unit with an assignment in the plan, how many are in each status (one GROUP BY).
+    ``within``: only the units of that subtree (a province never lists another's units)."""
     status = status_case(today, due_soon_days).label("status")
-    rows = await session.execute(
+    stmt = (
         select(Assignment.unit_id, status, func.count())
         .join(Task, Task.id == Assignment.task_id)
         .where(Task.plan_id == plan_id)
         .group_by(Assignment.unit_id, status)
     )
+    if within is not None:
+        stmt = stmt.join(Unit, Unit.id == Assignment.unit_id).where(
+            Unit.path >= within.path, Unit.path < within.path[:-1] + "0"
+        )
+    rows = await session.execute(stmt)
     tallies: dict[int, dict[str, int]] = {}
     for unit_id, value, n in rows:
         tallies.setdefault(unit_id, {})[value] = n

@@ -249,3 +249,20 @@ async def test_the_cli_needs_the_province_and_refuses_rows_outside_it_listing_th
     assert [(e.row, e.code) for e in result.errors] == [(row, "outside_province") for row in (3, 4, 5)]
     assert (await session.execute(select(Unit).where(Unit.code == "QB"))).first() is None  # all or nothing
     assert await session.scalar(select(func.count()).select_from(Invite)) == 0
+
+
+async def test_the_whole_province_lists_no_unit_of_another_province_even_in_old_data(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """A plan of P that (imported before the fix) assigns a task to Q's commune: P's "toàn tỉnh" still
+    lists P's units only."""
+    world = await _world(sessions)
+    async with sessions() as session:
+        plan = (await session.execute(select(Plan).where(Plan.code == "KH-P"))).scalar_one()
+        qa = await session.get(Unit, world.units["QA"].id)
+        assert qa is not None
+        await f.task(session, plan, 20, NOW.date() + timedelta(days=30), qa, content="Giao nhầm cho Q")
+        await session.commit()
+    [by_unit] = await _say(world, "leader_p", "/nhiemvu tatca")
+    assert by_unit.template == "tasks/by_unit"
+    assert "Xã QA" not in str(by_unit.context) and "Xã A" in str(by_unit.context)
