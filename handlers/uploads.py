@@ -7,6 +7,9 @@
 3. Confirm imports the same bytes, all or nothing; Cancel forgets them. The file waits in the
    conversation state (so a restart or another worker can finish the job).
 
+The bytes are read once per step (guessing the kind and the dry run share one reading), in the
+importers' worker process, never on the event loop (``models.importers.worker``).
+
 The channel downloads an admin's spreadsheet and fills ``Incoming.file.content``; a file that was not
 downloaded (too big, not a spreadsheet) is refused here with the reason.
 """
@@ -19,8 +22,10 @@ from typing import Any
 
 from handlers.base import ADMINS, Button, FileRef, Reply, Request, UserError, command, is_number
 from handlers.conversation import end_flow, start_flow
-from models.importers.result import ImportResult
+from models.importers.book import Book
+from models.importers.result import FileProblem, ImportResult
 from models.importers.run import KINDS, import_bytes
+from models.importers.worker import read_book
 from models.queries.uploads import guess_kinds, latest_drive_code, latest_plan_code
 from models.text import fold
 
@@ -89,8 +94,13 @@ async def _received(request: Request, file: FileRef, words: list[str], raw: list
         "args": rest,
         "kind": kind,
     }
+    book: Book | None = None
     if kind is None:
-        guesses = guess_kinds(file.name, file.content)
+        try:
+            book = await read_book(file.name, file.content)
+        except FileProblem as problem:
+            return Reply("uploads/refused", {"name": file.name, "error": problem.error})
+        guesses = guess_kinds(book)
         if len(guesses) == 1:
             pending["kind"] = guesses[0]
         else:
@@ -98,7 +108,7 @@ async def _received(request: Request, file: FileRef, words: list[str], raw: list
             choices = guesses or list(KINDS)
             buttons = [[Button("uploads.kind", f"/tailen loai {k}", {"kind": k})] for k in choices]
             return Reply("uploads/choose_kind", {"name": file.name}, buttons=buttons)
-    return await _dry_run(request, pending)
+    return await _dry_run(request, pending, book=book)
 
 
 async def _options(request: Request, kind: str, args: list[str]) -> dict[str, object]:
@@ -115,7 +125,9 @@ async def _options(request: Request, kind: str, args: list[str]) -> dict[str, ob
     return options
 
 
-async def _run(request: Request, pending: dict[str, Any], *, dry_run: bool) -> tuple[ImportResult, dict[str, object]]:
+async def _run(
+    request: Request, pending: dict[str, Any], *, dry_run: bool, book: Book | None = None
+) -> tuple[ImportResult, dict[str, object]]:
     options = await _options(request, pending["kind"], list(pending.get("args") or []))
     result = await import_bytes(
         request.session,
@@ -126,6 +138,7 @@ async def _run(request: Request, pending: dict[str, Any], *, dry_run: bool) -> t
         options=options,
         actor_id=request.official.id if request.official else None,
         clock=request.clock,
+        book=book,
     )
     return result, options
 
@@ -143,8 +156,8 @@ def _summary(pending: dict[str, Any], result: ImportResult, options: dict[str, o
     }
 
 
-async def _dry_run(request: Request, pending: dict[str, Any], *, edit: bool = False) -> Reply:
-    result, options = await _run(request, pending, dry_run=True)
+async def _dry_run(request: Request, pending: dict[str, Any], *, edit: bool = False, book: Book | None = None) -> Reply:
+    result, options = await _run(request, pending, dry_run=True, book=book)
     if not result.ok:
         await end_flow(request)
         return Reply("uploads/errors", _summary(pending, result, options), edit=edit)
