@@ -30,11 +30,11 @@ from models.importers.result import FileProblem, RowError
 
 MAX_UNZIPPED = 48 * 1024 * 1024
 MAX_RATIO = 150
-RATIO_FLOOR = 2 * 1024 * 1024
+RATIO_FLOOR = 1024 * 1024
 MAX_WHOLE_PART = 8 * 1024 * 1024
 MAX_PARTS = 2000
 MAX_COLUMNS = 1000
-MAX_CELLS = 400_000
+MAX_CELLS = 200_000
 MAX_SHARED_STRINGS = 200_000
 CHUNK = 1024 * 1024
 _OVERLAP = 32  # longer than any token matched below, so none is lost between two chunks
