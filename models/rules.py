@@ -262,6 +262,8 @@ def _range_end(folded: str, start: re.Match[str], end: re.Match[str], year: int,
         raise DeadlineRangeError(f"two dates that are not a range: {text!r}")
     first = _written_date(start, year, text)
     last = _written_date(end, _year_of(end) or first.year, text)
+    if last < first and _year_of(start) and not _year_of(end):  # "15/12/2025 - 14/3": into the next year
+        last = _written_date(end, first.year + 1, text)
     if last < first:
         raise DeadlineRangeError(f"the range ends before it starts: {text!r}")
     return last

@@ -99,7 +99,9 @@ def _sheet_rows(book: Any, sheet: Any) -> Iterator[tuple[int, tuple[object, ...]
         def parse_cell(self, element: Any) -> dict[str, Any]:
             cell: dict[str, Any] = super().parse_cell(element)
             formula = element.find(FORMULA_TAG)
-            if formula is not None and element.find(VALUE_TAG) is None:
+            saved = element.find(VALUE_TAG)
+            # no <v>, or an empty one where only a text result may be empty (openpyxl writes <v></v>)
+            if formula is not None and (saved is None or (not saved.text and element.get("t") != "str")):
                 cell["value"] = Uncomputed(element.get("r") or "", formula.text or "")
             return cell
 
