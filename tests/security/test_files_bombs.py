@@ -7,6 +7,7 @@ Figures are printed (``pytest -s``): the time and the worker's extra peak memory
 from __future__ import annotations
 
 import asyncio
+import statistics
 import time
 from collections.abc import Callable
 
@@ -106,23 +107,26 @@ async def router(sessions: async_sessionmaker[AsyncSession]) -> Router:
 
 async def test_others_are_answered_promptly_while_an_upload_is_read(router: Router) -> None:
     await fresh_worker()
+    assert await Bot(router).ask("/diem", as_="ms")  # templates compiled, connections open
     data = big_file()
     upload = asyncio.create_task(
         Bot(router).ask("/tailen donvi", as_="admin", file=FileRef("f1", "don_vi.xlsx", size=len(data), content=data))
     )
-    answers: list[float] = []
+    answers: list[float] = []  # from the moment the official could send /diem to its answer
     while not upload.done():
         started = time.perf_counter()
+        await asyncio.sleep(0.05)  # a blocked event loop would wake up late from this too
         score = await Bot(router).ask("/diem", as_="ms")
         answers.append(time.perf_counter() - started)
         assert score
-        await asyncio.sleep(0.05)
     refused = await upload
 
-    print(f"\n/diem answered {len(answers)} times during the upload, slowest {max(answers):.2f} s")
+    typical, slowest = statistics.median(answers), max(answers)
+    print(f"\n/diem answered {len(answers)} times during the upload: median {typical:.2f} s, slowest {slowest:.2f} s")
     assert "chưa nhập được" in refused and "Thiếu cột" in refused
     assert len(answers) >= 3  # the upload took a while, and the others were answered meanwhile
-    assert max(answers) < 1.0
+    # generous for a loaded 2-core machine; with the parse on the event loop /diem waited the whole parse
+    assert typical < 0.5 and slowest < 1.5
 
 
 async def test_a_chat_upload_is_read_once_to_guess_and_preview(router: Router, monkeypatch: pytest.MonkeyPatch) -> None:
