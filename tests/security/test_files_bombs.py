@@ -22,7 +22,7 @@ from handlers.router import Router
 from models import FrozenClock
 from models.importers import units, worker
 from models.importers.book import Book
-from models.importers.result import FileProblem, RowError
+from models.importers.result import FileProblem, ImportResult, RowError
 from models.importers.sheet import table_of
 from tests.handlers.conftest import NOW, Bot, build_province
 from tests.security.bombs import BOMBS, HEADER_ROW, traced_refusal, workbook
@@ -146,3 +146,46 @@ async def test_a_chat_upload_is_read_once_to_guess_and_preview(router: Router, m
     assert "không có lỗi" in answer and "Thêm đơn vị MS2" in answer
     assert "trang tính «Sheet»" in answer  # the sheet the rows come from is named
     assert readings == ["don_vi.xlsx"]
+
+
+async def test_a_file_that_takes_too_long_is_stopped_and_the_next_one_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    await fresh_worker()
+    monkeypatch.setattr(worker, "TIMEOUT", 0.3)  # big_file takes seconds to parse
+
+    started = time.perf_counter()
+    error = await refusal(big_file())
+    elapsed = time.perf_counter() - started
+    monkeypatch.setattr(worker, "TIMEOUT", 30.0)
+    book = await worker.read_book("dv.xlsx", workbook(HEADER_ROW))
+
+    assert error.code == "too_slow" and elapsed < REFUSAL_SECONDS
+    assert book.sheets[0].grid == [("Mã đơn vị",)]
+
+
+@pytest.mark.parametrize(
+    ("code", "params", "vi", "en"),
+    [
+        ("csv_encoding", {"encoding": "ANSI"}, "CSV UTF-8", "CSV UTF-8"),
+        ("csv_encoding", {"encoding": "UTF-16"}, "lưu lại dưới dạng CSV UTF-8", "CSV UTF-8"),
+        ("csv_decimal_comma", {"cells": 6, "header_cells": 5}, "dấu chấm phẩy", "semicolons"),
+        ("uncomputed_formula", {"cell": "D7"}, "Ô D7 là công thức chưa có giá trị", "Cell D7 is a formula"),
+        ("hidden_character", {"char": "U+202E", "label": "RIGHT-TO-LEFT OVERRIDE"}, "ký tự ẩn U+202E", "U+202E"),
+        ("too_slow", {"seconds": 30}, "30 giây", "30 seconds"),
+    ],
+)
+@pytest.mark.parametrize("template", ["uploads/errors", "imports/cli_errors"])
+def test_row_refusals_are_template_sentences_in_both_languages(
+    template: str, code: str, params: dict[str, object], vi: str, en: str
+) -> None:
+    result = ImportResult("units", errors=[RowError(7, "Tên đơn vị", code, "lý do bằng tiếng Việt", params)])
+    context = {
+        "name": "dv.csv",
+        "kind": "units",
+        "options": {},
+        "result": result,
+        "errors": result.errors,
+        "more_errors": 0,
+    }
+    for lang, expected in (("vi", vi), ("en", en)):
+        text = Renderer().render(lang, Reply(template, context))
+        assert expected in text and "lý do" not in text, text
