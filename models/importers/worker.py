@@ -9,7 +9,9 @@ when a file takes longer than ``TIMEOUT`` seconds. The caps refuse every known b
 is read, so in practice the ceiling and the timeout are a second line. One worker (``spawn``, so no
 lock or connection of the bot is inherited) is started on first use and kept: the first file pays
 about half a second to start it, later ones only the copy of their bytes (measured in
-tests/security/test_files_bombs.py). Imports that run without an event loop use ``book.parse``."""
+tests/security/test_files_bombs.py). Imports that run without an event loop use ``book.parse``.
+Like every ``spawn`` start, the worker imports the program's main module again: an entry point must
+be guarded by ``if __name__ == "__main__"`` (the ``cchc-bot`` script and ``python -m bench`` are)."""
 
 from __future__ import annotations
 
