@@ -189,3 +189,13 @@ def test_row_refusals_are_template_sentences_in_both_languages(
     for lang, expected in (("vi", vi), ("en", en)):
         text = Renderer().render(lang, Reply(template, context))
         assert expected in text and "lý do" not in text, text
+
+
+async def test_a_bomb_sent_without_a_caption_gets_one_clear_refusal(router: Router) -> None:
+    data = BOMBS[0][1]()  # 16,384 declared columns, 24 KB
+
+    answer = await Bot(router).ask("", as_="admin", file=FileRef("f3", "bom.xlsx", size=len(data), content=data))
+
+    assert answer.startswith("Tệp bom.xlsx không đọc được")
+    assert "16.384 cột (tối đa 1.000)" in answer and "Chưa có dữ liệu nào được ghi" in answer
+    assert "Traceback" not in answer and "Error" not in answer
