@@ -13,6 +13,9 @@
 Every upload is limited to the admin's province (``handlers.access.province_scope``): a row naming a
 unit, plan or drive of another province is an error of the file, listed with the others.
 
+The bytes are read once per step (guessing the kind and the dry run share one reading), in the
+importers' worker process, never on the event loop (``models.importers.worker``).
+
 The channel downloads an admin's spreadsheet and fills ``Incoming.file.content``; a file that was not
 downloaded (too big, not a spreadsheet) is refused here with the reason.
 """
@@ -28,8 +31,10 @@ from typing import Any
 from handlers.access import province_scope
 from handlers.base import ADMINS, Button, FileRef, Reply, Request, UserError, command, is_number
 from handlers.conversation import end_flow, start_flow
-from models.importers.result import ImportResult
+from models.importers.book import Book
+from models.importers.result import FileProblem, ImportResult
 from models.importers.run import KINDS, import_bytes
+from models.importers.worker import read_book
 from models.queries.uploads import guess_kinds, latest_drive_code, latest_plan_code, target_of
 from models.scope import Scope
 from models.text import fold
@@ -99,8 +104,13 @@ async def _received(request: Request, file: FileRef, words: list[str], raw: list
         "args": rest,
         "kind": kind,
     }
+    book: Book | None = None
     if kind is None:
-        guesses = guess_kinds(file.name, file.content)
+        try:
+            book = await read_book(file.name, file.content)
+        except FileProblem as problem:
+            return Reply("uploads/refused", {"name": file.name, "error": problem.error})
+        guesses = guess_kinds(book)
         if len(guesses) == 1:
             pending["kind"] = guesses[0]
         else:
@@ -108,7 +118,7 @@ async def _received(request: Request, file: FileRef, words: list[str], raw: list
             choices = guesses or list(KINDS)
             buttons = [[Button("uploads.kind", f"/tailen loai {k}", {"kind": k})] for k in choices]
             return Reply("uploads/choose_kind", {"name": file.name}, buttons=buttons)
-    return await _dry_run(request, pending)
+    return await _dry_run(request, pending, book=book)
 
 
 async def _options(request: Request, scope: Scope, kind: str, args: list[str]) -> dict[str, object]:
@@ -127,9 +137,10 @@ async def _options(request: Request, scope: Scope, kind: str, args: list[str]) -
 
 
 async def _run(
-    request: Request, pending: dict[str, Any], *, dry_run: bool
+    request: Request, pending: dict[str, Any], *, dry_run: bool, book: Book | None = None
 ) -> tuple[ImportResult, dict[str, object], dict[str, Any]]:
-    """Import (or dry-run) the waiting file into the admin's province; also what it was aimed at."""
+    """Import (or dry-run) the waiting file into the admin's province; also what it was aimed at.
+    ``book``: the file already read, when this step has read it."""
     scope = await province_scope(request)
     options = await _options(request, scope, pending["kind"], list(pending.get("args") or []))
     content = base64.b64decode(pending["content"])
@@ -143,6 +154,7 @@ async def _run(
         actor_id=request.official.id if request.official else None,
         clock=request.clock,
         scope=scope,
+        book=book,
     )
     target = {
         "kind": pending["kind"],
@@ -171,9 +183,9 @@ def _summary(pending: dict[str, Any], result: ImportResult, options: dict[str, o
     }
 
 
-async def _dry_run(request: Request, pending: dict[str, Any], *, edit: bool = False) -> Reply:
+async def _dry_run(request: Request, pending: dict[str, Any], *, edit: bool = False, book: Book | None = None) -> Reply:
     pending.pop("preview", None)
-    result, options, target = await _run(request, pending, dry_run=True)
+    result, options, target = await _run(request, pending, dry_run=True, book=book)
     if not result.ok:
         await end_flow(request)
         return Reply("uploads/errors", _summary(pending, result, options), edit=edit)
@@ -185,11 +197,15 @@ async def _dry_run(request: Request, pending: dict[str, Any], *, edit: bool = Fa
 async def _confirm(request: Request, pending: dict[str, Any]) -> Reply:
     """Import exactly what the preview showed: the same bytes, kind and target, the same changes;
     otherwise nothing, and the admin is asked to send the file again."""
-    check, _, target = await _run(request, pending, dry_run=True)
+    try:  # read once for the check and the import
+        book: Book | None = await read_book(pending["name"], base64.b64decode(pending["content"]))
+    except FileProblem:
+        book = None  # the import reports the problem with the file
+    check, _, target = await _run(request, pending, dry_run=True, book=book)
     if {**target, "changes": _digest(check)} != pending["preview"] or not check.ok:
         await end_flow(request)
         return Reply("uploads/changed_since_preview", {"name": pending["name"]}, edit=True)
-    result, options, _ = await _run(request, pending, dry_run=False)
+    result, options, _ = await _run(request, pending, dry_run=False, book=book)
     await end_flow(request)
     if not result.ok:
         return Reply("uploads/errors", _summary(pending, result, options), edit=True)

@@ -171,10 +171,15 @@ def leaderboard(points_by_unit: dict[int, Decimal]) -> list[Standing]:
 # --- deadlines as plans write them ----------------------------------------------------------------
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
-_FULL_DATE = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2,4})\b")
+# a date as plans write it: 2026-06-30, 30/6/2026, 30.6.26, 30-06-2026 (a dash only with the year: in
+# "15/3-30/6" it separates two dates), 30/6 (the plan's year)
+_DATE = re.compile(
+    r"\b(?:(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})"
+    r"|(?P<d>\d{1,2})\s*(?P<sep>[/.])\s*(?P<m>\d{1,2})(?:\s*(?P=sep)\s*(?P<y>\d{4}|\d{2}))?"
+    r"|(?P<dd>\d{1,2})-(?P<dm>\d{1,2})-(?P<dy>\d{4}|\d{2}))\b(?!\s*[/.]\s*\d)"
+)
+_RANGE_WORDS = re.compile(r"\s*(?:-|–|—|~|den|toi)\s*(?:ngay\s*)?")
 _MONTH_YEAR = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{4})\b")
-_DAY_MONTH = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\b")
 _QUARTER = re.compile(r"quy\s*(iv|iii|ii|i|[1-4])\b")
 _MONTH = re.compile(r"thang\s*(\d{1,2})\b")
 _HALF = re.compile(r"(6|sau)\s*thang\s*(dau|cuoi)\s*nam")
@@ -185,27 +190,47 @@ class DeadlineError(ValueError):
     """The deadline text could not be read; the message says why (in English, for logs and tests)."""
 
 
+class DeadlineYearError(DeadlineError):
+    """The deadline falls in a year too far from the plan's (a typing slip such as 30/6/2203)."""
+
+    def __init__(self, due: date, plan_year: int) -> None:
+        super().__init__(f"{due:%d/%m/%Y} is not within a year of the plan's year {plan_year}")
+        self.due, self.plan_year = due, plan_year
+
+
+class DeadlineRangeError(DeadlineError):
+    """Two dates that are not one range from the earlier to the later ("30/6 - 15/3", "15/3 và 30/6")."""
+
+
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def resolve_deadline(text: str, year: int) -> tuple[DeadlineKind, date]:
     """Read a plan's deadline column: "30/6/2023", "trước 15/3", "quý II", "tháng 6", "6 tháng đầu năm",
-    "cả năm", "thường xuyên". Periods resolve to their last day; continuous tasks to 31/12 of ``year``."""
-    folded = fold(text)
+    "cả năm", "thường xuyên". Periods resolve to their last day; continuous tasks to 31/12 of ``year``.
+    A range ("15/3 - 30/6", "Từ 01/7-31/12", "01/7/2026 - 31/12/2026") resolves to its end. The day
+    must fall within a year of ``year`` (DeadlineYearError otherwise)."""
+    kind, due = _resolve(fold(text), year, text)
+    if abs(due.year - year) > 1:
+        raise DeadlineYearError(due, year)
+    return kind, due
+
+
+def _resolve(folded: str, year: int, text: str) -> tuple[DeadlineKind, date]:
     if not folded:
         raise DeadlineError("empty deadline")
     if "thuong xuyen" in folded or "ca nam" in folded or "hang nam" in folded or folded in {"nam", f"nam {year}"}:
         return DeadlineKind.CONTINUOUS, date(year, 12, 31)
-    if m := _ISO.search(folded):
-        return DeadlineKind.DATE, _date(int(m[1]), int(m[2]), int(m[3]), text)
-    if m := _FULL_DATE.search(folded):
-        y = int(m[3])
-        return DeadlineKind.DATE, _date(y + 2000 if y < 100 else y, int(m[2]), int(m[1]), text)
+    dates = list(_DATE.finditer(folded))
+    if len(dates) == 1:
+        return DeadlineKind.DATE, _written_date(dates[0], year, text)
+    if len(dates) == 2:
+        return DeadlineKind.DATE, _range_end(folded, dates[0], dates[1], year, text)
+    if len(dates) > 2:
+        raise DeadlineRangeError(f"more than two dates: {text!r}")
     if m := _MONTH_YEAR.search(folded):
         return DeadlineKind.PERIOD, _month_end(int(m[2]), _month(int(m[1]), text))
-    if m := _DAY_MONTH.search(folded):
-        return DeadlineKind.DATE, _date(year, int(m[2]), int(m[1]), text)
     if m := _YEAR.search(folded):
         year = int(m[1])
     if m := _QUARTER.search(folded):
@@ -216,6 +241,32 @@ def resolve_deadline(text: str, year: int) -> tuple[DeadlineKind, date]:
     if m := _MONTH.search(folded):
         return DeadlineKind.PERIOD, _month_end(year, _month(int(m[1]), text))
     raise DeadlineError(f"unreadable deadline: {text!r}")
+
+
+def _year_of(match: re.Match[str]) -> int | None:
+    written = match["iy"] or match["y"] or match["dy"]
+    if written is None:
+        return None
+    return int(written) + 2000 if len(written) == 2 else int(written)
+
+
+def _written_date(match: re.Match[str], year: int, text: str) -> date:
+    day = match["id"] or match["d"] or match["dd"]
+    month = match["im"] or match["m"] or match["dm"]
+    return _date(_year_of(match) or year, int(month), int(day), text)
+
+
+def _range_end(folded: str, start: re.Match[str], end: re.Match[str], year: int, text: str) -> date:
+    """The end of "start - end"; the end without a year takes the start's, then the plan's."""
+    if not _RANGE_WORDS.fullmatch(folded[start.end() : end.start()]):
+        raise DeadlineRangeError(f"two dates that are not a range: {text!r}")
+    first = _written_date(start, year, text)
+    last = _written_date(end, _year_of(end) or first.year, text)
+    if last < first and _year_of(start) and not _year_of(end):  # "15/12/2025 - 14/3": into the next year
+        last = _written_date(end, first.year + 1, text)
+    if last < first:
+        raise DeadlineRangeError(f"the range ends before it starts: {text!r}")
+    return last
 
 
 def _month(month: int, text: str) -> int:

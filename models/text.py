@@ -16,6 +16,18 @@ def clean(text: str) -> str:
     return _LONE_SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
 
 
+def hidden_character(text: str) -> tuple[str, str] | None:
+    """The first character of ``text`` that cannot be seen or that reorders what is seen, as ("U+202E",
+    "RIGHT-TO-LEFT OVERRIDE"): format characters (zero-width spaces and joiners, soft hyphen, a BOM
+    inside text, the bidirectional marks, embeddings, overrides and isolates U+200E/F, U+202A–E,
+    U+2066–9) and control characters other than tab and line breaks. None when there is none."""
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Cf" or (category == "Cc" and ch not in "\t\n\r"):
+            return f"U+{ord(ch):04X}", unicodedata.name(ch, "CONTROL")
+    return None
+
+
 def fold(text: str) -> str:
     """Lower-case, strip diacritics (đ -> d), collapse white space."""
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))

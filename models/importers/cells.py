@@ -1,16 +1,22 @@
 """Reading one cell: text, whole numbers, exact decimals ("85,94"), dates, ranks ("47/63") and
-published changes ("+3,31", "giảm 8 bậc"). Failures raise CellError with a code and a Vietnamese reason."""
+published changes ("+3,31", "giảm 8 bậc"). Failures raise CellError with a code and a Vietnamese reason.
+
+A formula Excel never computed is ``Uncomputed`` (never a blank): ``computed`` refuses it with its cell.
+Codes and names (``name``) refuse invisible and bidirectional control characters, which would make a
+"new" unit look exactly like a real one."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, DecimalException
 
-from models.text import fold
+from models.text import fold, hidden_character
 
 PLACES = Decimal("0.0001")  # models.base.Exact keeps four decimal places
+PLACES_COUNT = 4
 LARGEST = Decimal(10) ** 14  # and stores them scaled in a 64-bit integer
 _MINUS = str.maketrans({"−": "-", "–": "-", "\u00a0": " "})
 _DMY = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2,4})")
@@ -18,13 +24,42 @@ _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?
 _RANK = re.compile(r"(\d+)\s*/\s*(\d+)")
 _UP = ("tang", "len")
 _DOWN = ("giam", "xuong")
+LONGEST_NUMBER = 40  # characters: "1.234.567.890,1234" is 18; beyond that it is not a number we store
 
 
 class CellError(ValueError):
-    def __init__(self, code: str, reason: str) -> None:
+    def __init__(self, code: str, reason: str, **params: object) -> None:
         super().__init__(reason)
         self.code = code
         self.reason = reason
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Uncomputed:
+    """A formula cell with no saved value: Excel (or another program) wrote it and never computed it."""
+
+    cell: str  # "D7"
+    formula: str
+
+    def __str__(self) -> str:
+        return f"={self.formula}"
+
+
+def computed(value: object) -> None:
+    """CellError when ``value`` is a formula without a saved value."""
+    if isinstance(value, Uncomputed):
+        raise CellError(
+            "uncomputed_formula",
+            f"Ô {value.cell} là công thức chưa có giá trị: mở tệp trong Excel và lưu lại",
+            cell=value.cell,
+        )
+
+
+def clipped(value: object, size: int = LONGEST_NUMBER) -> str:
+    """The cell's text for a message, cut to ``size`` characters."""
+    written = text(value)
+    return written if len(written) <= size else written[: size - 1] + "…"
 
 
 def text(value: object) -> str:
@@ -50,6 +85,30 @@ def limited(size: int) -> Callable[[object], str]:
     return read
 
 
+def name(size: int) -> Callable[[object], str]:
+    """A code or a name: ``limited`` text with no invisible or bidirectional control character."""
+    read_limited = limited(size)
+
+    def read(value: object) -> str:
+        written = read_limited(value)
+        visible(written)
+        return written
+
+    return read
+
+
+def visible(written: str) -> None:
+    """CellError naming the first invisible or bidirectional control character of ``written``."""
+    if found := hidden_character(written):
+        code_point, label = found
+        raise CellError(
+            "hidden_character",
+            f"Có ký tự ẩn {code_point} ({label}) trong '{clipped(written)}': hãy gõ lại ô này",
+            char=code_point,
+            label=label,
+        )
+
+
 def whole(value: object) -> int:
     """A whole number that fits an integer column: 12, 12.0, "12", "12." """
     number: int | None = None
@@ -60,7 +119,7 @@ def whole(value: object) -> int:
     elif re.fullmatch(r"[+-]?\d{1,10}", raw := text(value).rstrip(".")):
         number = int(raw)
     if number is None or abs(number) >= 2**31:
-        raise CellError("bad_number", f"'{text(value)}' không phải số nguyên")
+        raise CellError("bad_number", f"'{clipped(value)}' không phải số nguyên")
     return number
 
 
@@ -68,7 +127,7 @@ def positive(value: object) -> int:
     """A row number (STT, TT): a whole number from 1 up."""
     number = whole(value)
     if number < 1:
-        raise CellError("bad_number", f"'{text(value)}' phải là số nguyên dương")
+        raise CellError("bad_number", f"'{clipped(value)}' phải là số nguyên dương")
     return number
 
 
@@ -78,19 +137,24 @@ def decimal(value: object) -> Decimal:
     Excel's binary floats are rounded to the four places that are stored."""
     if isinstance(value, bool):
         raise CellError("bad_number", f"'{value}' không phải số")
-    if isinstance(value, int | float):
-        result = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
-    else:
-        try:
-            result = Decimal(_normalise_separators(re.sub(r"\s+", "", text(value)).rstrip("%")))
-        except InvalidOperation:
-            raise CellError("bad_number", f"'{text(value)}' không phải số") from None
-    if not result.is_finite() or abs(result) >= LARGEST:
-        raise CellError("bad_number", f"'{text(value)}' không phải số hoặc quá lớn")
-    if result != result.quantize(PLACES):
-        if not isinstance(value, float):
-            raise CellError("bad_number", f"'{text(value)}' có quá 4 chữ số thập phân")
-        result = result.quantize(PLACES, ROUND_HALF_UP)
+    written = re.sub(r"\s+", "", text(value)).rstrip("%")
+    if not isinstance(value, int | float) and len(written) > LONGEST_NUMBER:
+        raise CellError("bad_number", f"'{clipped(value)}' dài quá {LONGEST_NUMBER} ký tự, không phải số")
+    try:  # the checks come before any arithmetic: 1e999999999999 overflows any context
+        if isinstance(value, int | float):
+            result = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+        else:
+            result = Decimal(_normalise_separators(written))
+        if not result.is_finite() or (result and result.adjusted() >= LARGEST.adjusted()):
+            raise CellError("bad_number", f"'{clipped(value)}' không phải số hoặc quá lớn")
+        if result and result.adjusted() < -PLACES_COUNT - 1:
+            raise CellError("bad_number", f"'{clipped(value)}' có quá 4 chữ số thập phân")
+        if result != result.quantize(PLACES):
+            if not isinstance(value, float):
+                raise CellError("bad_number", f"'{clipped(value)}' có quá 4 chữ số thập phân")
+            result = result.quantize(PLACES, ROUND_HALF_UP)
+    except DecimalException:
+        raise CellError("bad_number", f"'{clipped(value)}' không phải số") from None
     return result
 
 
@@ -132,7 +196,7 @@ def rank(value: object) -> tuple[int, int | None]:
     if m := _RANK.fullmatch(text(value)):
         place, total = int(m[1]), int(m[2])
         if not 1 <= place <= total:
-            raise CellError("bad_value", f"'{text(value)}': thứ hạng phải từ 1 đến tổng số")
+            raise CellError("bad_value", f"'{clipped(value)}': thứ hạng phải từ 1 đến tổng số")
         return place, total
     place = whole(value)
     if place < 1:

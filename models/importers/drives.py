@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.drives import Drive, DriveCriterion, DriveMeasurement, DriveParticipant
-from models.importers.cells import CellError, day, decimal, limited, positive, show, text
+from models.importers.cells import CellError, day, decimal, limited, name, positive, show, text, visible
 from models.importers.lookup import UnitLookup
 from models.importers.result import Batch, Step
 from models.importers.sheet import Cells, Column, Table
@@ -105,11 +105,11 @@ class _Criterion:
 
 def _read_criterion(cells: Cells) -> _Criterion | None:
     number = cells.get("number", positive, 0, required=True)
-    name = cells.get("name", limited(255), "", required=True)
+    title = cells.get("name", name(255), "", required=True)
     weight = cells.get("weight", _not_negative, Decimal(0), required=True)
     target = cells.get("target", decimal, Decimal(0), required=True)
     measure = cells.get("measure", limited(32), "%")
-    return _Criterion(cells.row.number, number, name, weight, target, measure) if cells.ok else None
+    return _Criterion(cells.row.number, number, title, weight, target, measure) if cells.ok else None
 
 
 def _criterion_step(session: AsyncSession, drive: Drive, line: _Criterion, stored: DriveCriterion | None) -> Step:
@@ -179,6 +179,7 @@ class _Criteria:
     def find(self, value: object) -> DriveCriterion:
         """A criterion by its number ("2") or its exact name."""
         written = text(value)
+        visible(written)
         criterion = self.by_number.get(int(written)) if written.isdecimal() else self.by_name.get(fold(written))
         if criterion is None:
             known = ", ".join(str(n) for n in sorted(self.by_number)) or "chưa nhập tiêu chí nào"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.importers.cells import CellError
+from models.importers.cells import CellError, visible
 from models.text import fold
 from models.units import Unit
 
@@ -56,7 +56,9 @@ class UnitLookup:
         return fold(text) in self.by_code or name_key(text) in self.by_name
 
     def find(self, text: str) -> Unit:
-        """The one unit ``text`` names; CellError ``unknown_unit`` or ``ambiguous_unit`` otherwise."""
+        """The one unit ``text`` names; CellError ``unknown_unit`` or ``ambiguous_unit`` otherwise, or
+        ``hidden_character`` when it holds a character that cannot be seen."""
+        visible(text)
         if unit := self.by_code.get(fold(text)):
             return unit
         if (unit := self.outside.get(fold(text))) and self.scope is not None:
@@ -72,6 +74,7 @@ class UnitLookup:
     def find_many(self, text: str) -> list[Unit]:
         """Units listed with ',' ';' or new lines; "Xã X, huyện Y" stays one name when it is one.
         Every name that is not found is reported in the one error."""
+        visible(text)
         units: list[Unit] = []
         problems: list[CellError] = []
         for name in self._names(text):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,8 @@ class RowError:
     column: str
     code: str  # missing_column, bad_file, empty, bad_date, bad_number, bad_value, unknown_unit, duplicate, ...
     reason: str  # short, Vietnamese, for the person who made the file
+    # what the template of ``code`` (templates/*/imports/_problems.j2) needs to say it in either language
+    params: Mapping[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     def __str__(self) -> str:
         where = f"Dòng {self.row}" if self.row else "Tệp"
@@ -45,6 +47,7 @@ class ImportResult:
     changes: list[str] = field(default_factory=list)  # one line per created/updated item, Vietnamese
     skipped_rows: list[int] = field(default_factory=list)  # section titles and notes between data rows
     dry_run: bool = False
+    sheet: str = ""  # the worksheet the rows were read from ("" for a CSV)
 
     @property
     def ok(self) -> bool:
@@ -64,8 +67,8 @@ class Batch:
     def __post_init__(self) -> None:
         self.result = ImportResult(self.kind)
 
-    def error(self, row: int, column: str, code: str, reason: str) -> None:
-        self.result.errors.append(RowError(row, column, code, reason))
+    def error(self, row: int, column: str, code: str, reason: str, params: Mapping[str, object] | None = None) -> None:
+        self.result.errors.append(RowError(row, column, code, reason, params or {}))
 
     def create(self, change: str, step: Step) -> None:
         self.result.created += 1

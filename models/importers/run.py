@@ -1,7 +1,9 @@
 """The entry points: import a file (a path, or the bytes of a chat upload) of one kind, all or nothing.
 
 Every row is checked first and every problem reported; only a file without errors is written, and a
-dry run stops before writing. The caller owns the transaction: this flushes, the caller commits."""
+dry run stops before writing. The caller owns the transaction: this flushes, the caller commits.
+The bytes are read once, in a worker process within hard caps (``worker.read_book``); a caller that
+has already read them (a chat upload whose kind was guessed) passes the ``book``."""
 
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.clock import Clock
 from models.importers import drives, results, tasks, units
+from models.importers.book import Book
 from models.importers.result import Batch, FileProblem, ImportResult, RowError
-from models.importers.sheet import Column, Table, read_table
+from models.importers.sheet import Column, Table, table_of
+from models.importers.worker import read_book
 from models.scope import Scope
 from models.system import AuditEntry
 
@@ -49,9 +53,11 @@ async def import_bytes(
     actor_id: int | None = None,
     clock: Clock | None = None,
     scope: Scope | None = None,
+    book: Book | None = None,
 ) -> ImportResult:
     """Import ``data`` (named ``name``, e.g. an uploaded "ke_hoach_2023.xlsx") as ``kind``, one of
     KINDS. Problems with the file come back in ``errors``; an unknown ``kind`` is a ValueError.
+    ``book`` is ``data`` already read (``worker.read_book``).
 
     ``scope``: the province every row must lie in (a chat upload: the admin's; the CLI: ``--province``);
     a row naming a unit, plan or drive outside it is an error, listed like any other. Only the demo
@@ -66,11 +72,11 @@ async def import_bytes(
         batch.result.errors.append(RowError(0, "", "bad_file", f"Tệp lớn hơn {megabytes} MB: hãy chia nhỏ tệp"))
         return batch.result
     try:
-        table = read_table(name, data, KINDS[kind].columns)
+        table = table_of(book or await read_book(name, data), KINDS[kind].columns)
     except FileProblem as problem:
         batch.result.errors.append(problem.error)
         return batch.result
-    batch.result.skipped_rows = table.skipped
+    batch.result.skipped_rows, batch.result.sheet = table.skipped, table.sheet
     await KINDS[kind].prepare(session, table, options or {}, batch)
     batch.result.errors.sort(key=lambda e: e.row)
     batch.result.skipped_rows.sort()

@@ -1,28 +1,29 @@
-"""From an uploaded file to a table of rows keyed by column: .xlsx (the first sheet that has the header)
-or .csv (UTF-8 with or without BOM, ',' ';' or tab delimited). The header is found in the first ten rows,
-matched ignoring case, diacritics, spacing and remarks in brackets ("Điểm (thang 100)")."""
+"""From a file's sheets (``book.parse``) to a table of rows keyed by column: .xlsx (the first visible
+sheet that has the header; the sheet is named in the result) or .csv (',' ';' or tab delimited). The
+header is found in the first ten rows, matched ignoring case, diacritics, spacing and remarks in
+brackets ("Điểm (thang 100)").
+
+A comma-delimited CSV whose rows do not line up with its header (a decimal comma left unquoted:
+``LS,85,94,47/63``) is refused with the row and how to fix it, never read shifted by one column."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePath
+from itertools import pairwise
 from typing import TypeVar
 
-from models.importers.cells import CellError, text
+from models.importers.book import Book, Grid, Sheet, parse
+from models.importers.cells import CellError, computed, text
 from models.importers.result import Batch, FileProblem, RowError
 from models.text import fold
 
 HEADER_SEARCH_ROWS = 10
-BLANK_RUN_LIMIT = 1000  # a sheet formatted down to row 1,048,576 ends at the first long blank run
-MAX_ROWS = 100_000  # a province's largest file (its units, a plan) is a few thousand rows
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^]]*\]")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+_DIGITS = re.compile(r"\d+")
 
-Grid = list[tuple[object, ...]]
 T = TypeVar("T")
 
 
@@ -60,77 +61,10 @@ class Table:
     extra: list[str]  # headers of the columns no Column claimed
     rows: list[Row]
     skipped: list[int]  # rows with a single filled cell: section titles, notes, merged banners
+    sheet: str = ""  # the worksheet the rows come from; "" for a CSV
 
     def has(self, key: str) -> bool:
         return key in self.headers
-
-
-def _bad_file(reason: str, code: str = "bad_file") -> FileProblem:
-    return FileProblem(RowError(0, "", code, reason))
-
-
-def _xlsx_grids(data: bytes) -> Iterator[Grid]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # a zip that is not a workbook fails in many ways inside openpyxl
-        raise _bad_file("Tệp Excel bị hỏng hoặc không phải .xlsx, không mở được") from exc
-    try:
-        sheets = [book.active, *(s for s in book.worksheets if s is not book.active)]
-        for sheet in sheets:
-            if not hasattr(sheet, "iter_rows"):  # a chart sheet
-                continue
-            try:
-                grid = _bounded(sheet.iter_rows(values_only=True))
-            except FileProblem:
-                raise
-            except Exception as exc:  # damaged sheet XML inside a sound zip
-                raise _bad_file(f"Trang tính '{sheet.title}' bị hỏng, không đọc được") from exc
-            yield grid
-    finally:
-        book.close()
-
-
-def _bounded(rows: Iterator[tuple[object, ...]]) -> Grid:
-    grid: Grid = []
-    blank_run = 0
-    for row in rows:
-        blank_run = blank_run + 1 if all(text(v) == "" for v in row) else 0
-        if blank_run > BLANK_RUN_LIMIT:
-            break
-        if len(grid) >= MAX_ROWS:
-            raise _bad_file(f"Tệp có hơn {MAX_ROWS} dòng: hãy chia nhỏ tệp")
-        grid.append(tuple(row))
-    return grid
-
-
-def _csv_grids(data: bytes) -> Iterator[Grid]:
-    if b"\x00" in data:
-        raise _bad_file("Tệp .csv chứa dữ liệu nhị phân, không phải văn bản CSV")
-    try:
-        content = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _bad_file("Tệp CSV phải lưu dạng UTF-8 (Excel: Lưu thành > CSV UTF-8)") from None
-    for delimiter in (",", ";", "\t"):
-        try:
-            grid = _bounded(iter(tuple(r) for r in csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)))
-        except csv.Error as exc:
-            raise _bad_file(f"Tệp CSV sai cấu trúc: {exc}") from exc
-        yield grid
-
-
-def _grids(name: str, data: bytes) -> Iterator[Grid]:
-    suffix = PurePath(name).suffix.lower()
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _bad_file("Tệp Excel 97-2003 (.xls) chưa được hỗ trợ: hãy lưu lại thành .xlsx")
-    if data.startswith(b"PK\x03\x04"):
-        return _xlsx_grids(data)
-    if suffix in (".xlsx", ".xlsm"):
-        raise _bad_file(f"Tệp '{name}' không phải tệp Excel .xlsx thật (có thể là tệp khác bị đổi đuôi)")
-    if suffix == ".csv":
-        return _csv_grids(data)
-    raise _bad_file(f"Tệp '{name}' không phải Excel (.xlsx) hay CSV (.csv)")
 
 
 def _match(row: tuple[object, ...], columns: Sequence[Column]) -> dict[str, int]:
@@ -174,27 +108,57 @@ def _table(grid: Grid, header_index: int, found: dict[str, int]) -> Table:
 
 def read_table(name: str, data: bytes, columns: Sequence[Column]) -> Table:
     """The table of the file, or FileProblem with one error saying what is wrong with the file."""
-    best: tuple[Grid, int, dict[str, int]] | None = None
-    for grid in _grids(name, data):
-        if not any(text(v) for row in grid for v in row):
+    return table_of(parse(name, data), columns)
+
+
+def table_of(book: Book, columns: Sequence[Column]) -> Table:
+    """The table of the sheet that has the header with the most of ``columns``; FileProblem otherwise."""
+    best: tuple[Sheet, int, dict[str, int]] | None = None
+    for sheet in book.sheets:
+        if not any(text(v) for row in sheet.grid for v in row):
             continue
-        index, found = _find_header(grid, columns)
+        index, found = _find_header(sheet.grid, columns)
         if best is None or len(found) > len(best[2]):
-            best = (grid, index, found)
+            best = (sheet, index, found)
         if found and all(c.key in found for c in columns if c.required):
             break
     if best is None:
-        raise _bad_file("Tệp không có dữ liệu (trang tính trống)", code="empty")
-    grid, index, found = best
+        raise FileProblem(RowError(0, "", "empty", "Tệp không có dữ liệu (trang tính trống)"))
+    sheet, index, found = best
     missing = [c.header for c in columns if c.required and c.key not in found]
     if missing:
         where = index + 1 if found else 1
         lead = "Thiếu cột" if found else "Không tìm thấy dòng tiêu đề trong 10 dòng đầu; cần các cột"
         raise FileProblem(RowError(where, ", ".join(missing), "missing_column", f"{lead}: {', '.join(missing)}"))
-    table = _table(grid, index, found)
+    if sheet.delimiter == ",":
+        _check_alignment(sheet.grid, index)
+    table = _table(sheet.grid, index, found)
+    table.sheet = sheet.name
     if not table.rows:
         raise FileProblem(RowError(index + 1, "", "empty", "Không có dòng dữ liệu nào dưới dòng tiêu đề"))
     return table
+
+
+def _check_alignment(grid: Grid, header_index: int) -> None:
+    """In a comma-delimited CSV, a data row with more cells than the header, or with fewer and two
+    neighbouring cells of bare digits ("85","94"), is a decimal comma that was not quoted."""
+    width = len(grid[header_index])
+    for index in range(header_index + 1, len(grid)):
+        row = grid[index]
+        if sum(1 for v in row if text(v)) <= 1 or len(row) == width:
+            continue
+        split = any(_DIGITS.fullmatch(text(a)) and _DIGITS.fullmatch(text(b)) for a, b in pairwise(row))
+        if len(row) > width or split:
+            raise FileProblem(
+                RowError(
+                    index + 1,
+                    "",
+                    "csv_decimal_comma",
+                    f"Dòng có {len(row)} ô nhưng dòng tiêu đề có {width}: có số thập phân dùng dấu phẩy mà không "
+                    'đặt trong ngoặc kép ("85,94")? Hãy lưu CSV với dấu chấm phẩy (;) hoặc đặt số trong ngoặc kép',
+                    {"cells": len(row), "header_cells": width},
+                )
+            )
 
 
 class Cells:
@@ -207,6 +171,11 @@ class Cells:
     def get(self, key: str, parse: Callable[[object], T], default: T, *, required: bool = False) -> T:
         """``parse`` of the cell; ``default`` when it is blank (an error when required) or unreadable."""
         raw = self.row[key]
+        try:
+            computed(raw)
+        except CellError as exc:
+            self.fail(key, exc.code, exc.reason, exc.params)
+            return default
         if text(raw) == "":
             if required:
                 self.fail(key, "empty", "Không được để trống")
@@ -214,9 +183,9 @@ class Cells:
         try:
             return parse(raw)
         except CellError as exc:
-            self.fail(key, exc.code, exc.reason)
+            self.fail(key, exc.code, exc.reason, exc.params)
             return default
 
-    def fail(self, key: str, code: str, reason: str) -> None:
+    def fail(self, key: str, code: str, reason: str, params: dict[str, object] | None = None) -> None:
         self.ok = False
-        self.batch.error(self.row.number, self.table.headers.get(key, key), code, reason)
+        self.batch.error(self.row.number, self.table.headers.get(key, key), code, reason, params)

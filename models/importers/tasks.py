@@ -23,7 +23,7 @@ from models.importers.lookup import UnitLookup
 from models.importers.result import Batch, Step
 from models.importers.sheet import Cells, Column, Table
 from models.plans import Assignment, Plan, Task
-from models.rules import DeadlineError, resolve_deadline
+from models.rules import DeadlineError, DeadlineRangeError, DeadlineYearError, resolve_deadline
 from models.scope import Scope
 from models.units import Unit
 
@@ -66,13 +66,24 @@ def deadline(value: object, year: int) -> tuple[str, DeadlineKind, date]:
     """The deadline as written, its kind and the day it resolves to. An Excel date cell is a DATE."""
     if isinstance(value, datetime | date):
         due = value.date() if isinstance(value, datetime) else value
+        if abs(due.year - year) > 1:
+            raise CellError("bad_date", _far(due, year))
         return text(due), DeadlineKind.DATE, due
     written = limited(100)(value)
     try:
         kind, due = resolve_deadline(written, year)
+    except DeadlineYearError as exc:
+        raise CellError("bad_date", _far(exc.due, year)) from None
+    except DeadlineRangeError:
+        reason = f"Thời hạn '{written}' có hai ngày không thành một khoảng: ghi ngày kết thúc (vd: 30/6/{year})"
+        raise CellError("bad_date", reason) from None
     except DeadlineError:
         raise CellError("bad_date", f"Không đọc được thời hạn '{written}' ({_DEADLINE_HELP})") from None
     return written, kind, due
+
+
+def _far(due: date, year: int) -> str:
+    return f"Thời hạn {due:%d/%m/%Y} không thuộc năm kế hoạch {year} (±1 năm): kiểm tra lại năm"
 
 
 def task_field(value: object) -> int:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import UnitKind
-from models.importers.cells import CellError, day, limited, text
+from models.importers.cells import CellError, day, name, text
 from models.importers.result import Batch, Step
 from models.importers.sheet import Cells, Column, Table
 from models.text import fold
@@ -68,9 +68,10 @@ def kind_from_name(name: str) -> UnitKind | None:
 
 
 def _read(cells: Cells) -> _Line | None:
-    code = cells.get("code", limited(64), "", required=True)
-    name = cells.get("name", limited(255), "", required=True)
-    kind = cells.get("kind", unit_kind, None) or kind_from_name(name)
+    code = cells.get("code", name(64), "", required=True)
+    title = cells.get("name", name(255), "", required=True)
+    parent = cells.get("parent", name(64), "")
+    kind = cells.get("kind", unit_kind, None) or kind_from_name(title)
     if kind is None and cells.ok:
         cells.fail("kind", "empty", "Không được để trống (tỉnh, sở, huyện, thành phố, thị xã, xã, phường, ...)")
     start = cells.get("valid_from", day, None)
@@ -79,7 +80,7 @@ def _read(cells: Cells) -> _Line | None:
         cells.fail("valid_to", "bad_date", "Ngày hết hiệu lực trước ngày bắt đầu hiệu lực")
     if not cells.ok or kind is None:
         return None
-    return _Line(cells.row.number, code, name, kind, text(cells.row["parent"]), start, end)
+    return _Line(cells.row.number, code, title, kind, parent, start, end)
 
 
 def _depths(lines: list[_Line], stored: dict[str, Unit], table: Table, batch: Batch) -> dict[str, int]:

@@ -11,22 +11,23 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.drives import Drive, DriveCriterion, DriveMeasurement, DriveParticipant
+from models.importers.book import Book
 from models.importers.result import FileProblem
 from models.importers.run import KINDS
-from models.importers.sheet import read_table
+from models.importers.sheet import table_of
 from models.indices import IndexResult
 from models.plans import Assignment, Plan, Task
 from models.scope import Scope
 from models.units import Unit
 
 
-def guess_kinds(name: str, data: bytes) -> list[str]:
-    """The import kinds whose required columns the file has, best match first (the share of the kind's
-    columns found); empty when none fits or the file cannot be read."""
+def guess_kinds(book: Book) -> list[str]:
+    """The import kinds whose required columns the file (read once: ``worker.read_book``) has, best
+    match first (the share of the kind's columns found); empty when none fits."""
     scored: list[tuple[float, str]] = []
     for kind, spec in KINDS.items():
         try:
-            table = read_table(name, data, spec.columns)
+            table = table_of(book, spec.columns)
         except FileProblem:
             continue
         scored.append((len(table.headers) / len(spec.columns), kind))
