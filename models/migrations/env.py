@@ -25,7 +25,8 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_async() -> None:
-    engine = create_engine(context.config.get_main_option("sqlalchemy.url") or "")
+    lock_timeout = float(context.config.attributes.get("lock_timeout", 30))
+    engine = create_engine(context.config.get_main_option("sqlalchemy.url") or "", lock_timeout=lock_timeout)
     async with engine.connect() as connection:
         await connection.run_sync(_run)
     await engine.dispose()
