@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal, get_args, get_origin
 
-from annotated_types import Ge, Le, MaxLen, MinLen
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
@@ -74,7 +73,7 @@ def describe(field: FieldInfo) -> dict[str, Any]:
         base, item_meta = (
             (get_args(item)[0], _meta(get_args(item)[1:])) if get_origin(item) is Annotated else (item, [])
         )
-        most = next((m.max_length for m in metadata if isinstance(m, MaxLen)), None)
+        most = next((m.max_length for m in metadata if hasattr(m, "max_length")), None)
         kind = "whole_numbers" if base is int else "strings"
         return {"kind": kind, "most": most, **_bounds(item_meta)}
     if annotation is str:
@@ -90,10 +89,10 @@ def _meta(extras: tuple[Any, ...]) -> list[Any]:
 
 
 def _bounds(metadata: list[Any]) -> dict[str, Any]:
+    """Low and high ends from annotated-types' Ge/Le (numbers) and MinLen/MaxLen (strings)."""
     bounds: dict[str, Any] = {"low": None, "high": None}
     for item in metadata:
-        if isinstance(item, Ge | MinLen):
-            bounds["low"] = item.ge if isinstance(item, Ge) else item.min_length
-        if isinstance(item, Le | MaxLen):
-            bounds["high"] = item.le if isinstance(item, Le) else item.max_length
+        for attribute, end in (("ge", "low"), ("min_length", "low"), ("le", "high"), ("max_length", "high")):
+            if hasattr(item, attribute):
+                bounds[end] = getattr(item, attribute)
     return bounds

@@ -15,6 +15,10 @@ target_metadata = Base.metadata
 
 
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        # Python's sqlite3 opens no transaction for CREATE TABLE: without this BEGIN, a migration stopped
+        # half-way (a full disk) would leave half its tables behind, and the next attempt would fail on them.
+        connection.exec_driver_sql("BEGIN")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -22,6 +26,8 @@ def _run(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+    if connection.dialect.name == "sqlite":
+        connection.commit()  # the BEGIN above: all of the migrations, or none
 
 
 async def _run_async() -> None:
