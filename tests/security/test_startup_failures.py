@@ -95,7 +95,9 @@ def test_english_when_the_configuration_says_so(tmp_path: Path) -> None:
     (tmp_path / "x.db").write_bytes(os.urandom(5000))
     config = '[database]\nurl = "sqlite+aiosqlite:///x.db"\n[bot]\ndefault_language = "en"\n'
     line = one_line(run_cli(tmp_path, config, COMMANDS["db upgrade"]))
-    assert line == "cchc-bot: x.db is not an SQLite database, or it is damaged: check [database].url, or restore a backup"
+    assert line == (
+        "cchc-bot: x.db is not an SQLite database, or it is damaged: check [database].url, or restore a backup"
+    )
 
 
 @pytest.mark.parametrize("command", ["import", "demo load"])
