@@ -187,9 +187,11 @@ async def cmd_backup(config: Config, args: argparse.Namespace) -> int:
     try:
         made = await backup_sqlite(config.database.url, args.target, Clock(config.bot.tz).now())
     except BackupError as problem:
-        print(f"backup: {problem}", file=sys.stderr)
+        refusal = CliError("failure", kind=f"backup_{problem.kind}", **problem.context)
+        print(f"cchc-bot: {refusal.line(config.bot.default_language)}", file=sys.stderr)
         return 2
-    print(f"backup written: {made.path} ({made.size:,} bytes, {made.tables} tables, integrity checked)")
+    done = Problem("backup_written", path=str(made.path), size=made.size, tables=made.tables)  # not a failure
+    print(done.line(config.bot.default_language))
     return 0
 
 
