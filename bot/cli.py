@@ -84,8 +84,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # every failure is one line; the traceback only at log_level DEBUG
-        print(f"cchc-bot: {failure(exc, config, secrets).line(config.bot.default_language)}", file=sys.stderr)
+        line = failure(exc, config, secrets).line(config.bot.default_language)
+        print(f"cchc-bot: {logs.RedactSecrets(secrets + _password(config)).redact(line)}", file=sys.stderr)
         return 1
+
+
+def _password(config: Config) -> list[str]:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        password = make_url(config.database.url).password
+    except (ArgumentError, ValueError):
+        return []
+    return [str(password)] if password else []
 
 
 def failure(exc: Exception, config: Config, secrets: list[str]) -> Problem:

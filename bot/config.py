@@ -93,8 +93,15 @@ class DatabaseConfig(Section):
     @field_validator("url")
     @classmethod
     def _scheme(cls, value: str) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise _bad("database_url")
+        try:
+            make_url(value)  # a port that is no number, a broken host
+        except (ArgumentError, ValueError):
+            raise _bad("database_url") from None
         return value
 
 

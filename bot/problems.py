@@ -56,8 +56,12 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
 def where(url: str) -> str:
     """The database a URL names, without its password: the SQLite file, or host:port/name."""
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
 
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return "[database].url"
     if parsed.get_backend_name() == "sqlite":
         return parsed.database or ":memory:"
     return f"{parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database or ''}"

@@ -67,6 +67,7 @@ HAND_WRITTEN = [
     ("zalo", "webhook_secret", '"short"'),
     # types and the other string checks
     ("database", "url", '"mysql://x"'),
+    ("database", "url", '"postgresql+asyncpg://u:pw@db:notaport/cchc"'),
     ("database", "echo", '"yes"'),
     ("database", "lock_timeout_seconds", "1.5"),
     ("bot", "default_language", '"fr"'),
