@@ -179,3 +179,18 @@ def test_the_installed_command_says_it_in_one_line(tmp_path: Path, section: str,
     assert done.returncode == 2
     assert len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr
     assert f"[{section}].{key}" in done.stderr
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "not UTF-8", "not TOML"])
+def test_a_config_file_that_cannot_be_read_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    path = tmp_path / "config.toml"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "not UTF-8":
+        path.write_bytes(b"[bot]\ndefault_language = '\xff\xfe'\n")
+    elif kind == "not TOML":
+        path.write_text("[bot\n", encoding="utf-8")
+    assert main(["--config", str(path), "db", "upgrade"]) == 2
+    assert one_line(capsys).startswith(f"cchc-bot: lỗi cấu hình: {path}: ")
