@@ -226,3 +226,35 @@ async def test_telegram_refusing_the_webhook_is_one_line(tmp_path: Path, sqlite_
     assert line.startswith("Telegram từ chối webhook https://bot.langson.gov.vn/telegram (setWebhook:")
     assert "\n" not in line and TOKEN not in line and "webhook-secret-1" not in line
     assert "refused the webhook" in str(refused.value)
+
+
+async def test_cchc_bot_run_says_in_one_line_that_telegram_refused_the_webhook(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    """The whole command in its own process, against the fake Bot API refusing setWebhook."""
+    import asyncio
+
+    shutil.copyfile(sqlite_template, tmp_path / "c.db")
+    async with FakeTelegram() as tg:
+        refusal = tg.faults.add("error", methods=["setWebhook"], status=400)
+        (tmp_path / "config.toml").write_text(
+            '[database]\nurl = "sqlite+aiosqlite:///c.db"\n[bot]\nload_demo_when_empty = false\n'
+            "[schedule]\nenabled = false\n"
+            f'[telegram]\ntoken = "{TOKEN}"\nbase_url = "{tg.base_url}"\nmode = "webhook"\n'
+            f'webhook_port = {closed_port()}\nwebhook_public_url = "https://bot.langson.gov.vn"\n'
+            'webhook_secret = "webhook-secret-1"\n',
+            encoding="utf-8",
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "--config", "config.toml", "run",
+            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env={**os.environ, "CCHC_TELEGRAM_TOKEN": "", "CCHC_ZALO_TOKEN": ""},
+        )  # fmt: skip
+        _, err = await asyncio.wait_for(process.communicate(), 120)
+    stderr = err.decode()
+    assert process.returncode == 1 and "Traceback" not in stderr, stderr
+    failures = [line for line in stderr.splitlines() if line.startswith("cchc-bot: ")]
+    assert len(failures) == 1 and failures[0] == stderr.splitlines()[-1], stderr
+    assert failures[0].startswith("cchc-bot: Telegram từ chối webhook https://bot.langson.gov.vn/telegram")
+    assert TOKEN not in stderr and "webhook-secret-1" not in stderr
+    assert refusal.hits == 1  # the bot did ask
