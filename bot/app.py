@@ -34,7 +34,8 @@ class App:
 
 def build(config: Config, clock: Clock | None = None) -> App:
     clock = clock or Clock(config.bot.tz)
-    engine = create_engine(config.database.url, echo=config.database.echo)
+    database = config.database
+    engine = create_engine(database.url, echo=database.echo, lock_timeout=database.lock_timeout_seconds)
     sessions = session_factory(engine)
     settings = Settings(
         due_soon_days=config.bot.due_soon_days,
@@ -55,7 +56,7 @@ def build(config: Config, clock: Clock | None = None) -> App:
 async def prepare(app: App, *, load_demo: bool | None = None) -> str | None:
     """Migrate the database and, when it is empty and the configuration allows, load the demo.
     Returns a one-line summary of the demo load, or None when nothing was loaded."""
-    await upgrade(app.config.database.url)
+    await upgrade(app.config.database.url, lock_timeout=app.config.database.lock_timeout_seconds)
     wanted = app.config.bot.load_demo_when_empty if load_demo is None else load_demo
     if not wanted:
         return None

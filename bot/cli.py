@@ -18,6 +18,7 @@ from typing import Any
 from bot import config as configuration
 from bot import logs
 from bot.config import Config, ConfigError
+from bot.problems import Problem, explain, short
 
 log = logging.getLogger("cchc-bot")
 Command = Callable[[Config, argparse.Namespace], Coroutine[Any, Any, int]]
@@ -76,12 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = configuration.load(configuration.find_config_file(args.config))
     except ConfigError as exc:
-        print(f"cchc-bot: configuration error: {exc}", file=sys.stderr)
+        print(f"cchc-bot: {exc.line(exc.lang)}", file=sys.stderr)
         return 2
-    logs.setup(
-        config.bot.log_level,
-        secrets=[config.telegram.token, config.zalo.token, config.telegram.webhook_secret, config.zalo.webhook_secret],
-    )
+    secrets = [config.telegram.token, config.zalo.token, config.telegram.webhook_secret, config.zalo.webhook_secret]
+    logs.setup(config.bot.log_level, secrets=secrets)
     if args.command not in ("run",):
         logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
     handler = COMMANDS[args.command]
@@ -89,13 +88,40 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(handler(config, args))
     except KeyboardInterrupt:
         return 130
-    except CliError as exc:
-        print(f"cchc-bot: {exc}", file=sys.stderr)
+    except Exception as exc:  # every failure is one line; the traceback only at log_level DEBUG
+        line = failure(exc, config, secrets).line(config.bot.default_language)
+        print(f"cchc-bot: {logs.RedactSecrets(secrets + _password(config)).redact(line)}", file=sys.stderr)
         return 1
 
 
-class CliError(Exception):
-    """A failure to report in one line."""
+def _password(config: Config) -> list[str]:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        password = make_url(config.database.url).password
+    except (ArgumentError, ValueError):
+        return []
+    return [str(password)] if password else []
+
+
+def failure(exc: Exception, config: Config, secrets: list[str]) -> Problem:
+    """What went wrong, as one line: a Problem raised as such, one recognised in a database or OS error
+    (``bot.problems.explain``), else an unexpected error named by its type and first line."""
+    if isinstance(exc, Problem):
+        return exc
+    database = config.database
+    problem = explain(exc, database.url, database.lock_timeout_seconds)
+    if problem is not None:
+        return problem
+    if config.bot.log_level == "DEBUG":
+        log.error("unexpected error", exc_info=exc)  # through bot/logs.py: secrets redacted
+    reason = logs.RedactSecrets([*secrets, database.url]).redact(short(exc))
+    return Problem("failure", kind="unexpected", name=type(exc).__name__, reason=reason)
+
+
+class CliError(Problem):
+    """A failure to report in one line (``templates/<lang>/cli/failure.j2``)."""
 
 
 async def cmd_run(config: Config, args: argparse.Namespace) -> int:
@@ -111,7 +137,7 @@ async def cmd_run(config: Config, args: argparse.Namespace) -> int:
             try:
                 return await serve(app)
             except StartError as exc:
-                raise CliError(str(exc)) from exc
+                raise CliError(exc.template, **exc.context) from exc
         log.info("No Telegram or Zalo token configured: starting the console chat.")
         from bot.push import PushSender, push_runtime
 
@@ -136,7 +162,7 @@ async def cmd_chat(config: Config, args: argparse.Namespace) -> int:
 async def cmd_db(config: Config, args: argparse.Namespace) -> int:
     from models.db import upgrade
 
-    await upgrade(config.database.url)
+    await upgrade(config.database.url, lock_timeout=config.database.lock_timeout_seconds)
     print("database is at the latest schema")
     return 0
 
@@ -178,9 +204,11 @@ async def cmd_backup(config: Config, args: argparse.Namespace) -> int:
     try:
         made = await backup_sqlite(config.database.url, args.target, Clock(config.bot.tz).now())
     except BackupError as problem:
-        print(f"backup: {problem}", file=sys.stderr)
+        refusal = CliError("failure", kind=f"backup_{problem.kind}", **problem.context)
+        print(f"cchc-bot: {refusal.line(config.bot.default_language)}", file=sys.stderr)
         return 2
-    print(f"backup written: {made.path} ({made.size:,} bytes, {made.tables} tables, integrity checked)")
+    done = Problem("backup_written", path=str(made.path), size=made.size, tables=made.tables)  # not a failure
+    print(done.line(config.bot.default_language))
     return 0
 
 

@@ -50,7 +50,7 @@ async def run_import(config: Config, args: argparse.Namespace) -> int:
         for key, value in (("plan", args.plan), ("year", args.year), ("title", args.title), ("drive", args.drive))
         if value is not None
     }
-    await upgrade(config.database.url)
+    await upgrade(config.database.url, lock_timeout=config.database.lock_timeout_seconds)
     app = build(config)
     lang = config.bot.default_language
     try:
@@ -88,7 +88,7 @@ async def run_invite(config: Config, args: argparse.Namespace) -> int:
     from handlers.account import ROLE_NAMES, invite_reply, parse_role
     from handlers.base import UserError
 
-    await upgrade(config.database.url)
+    await upgrade(config.database.url, lock_timeout=config.database.lock_timeout_seconds)
     app = build(config)
     lang = config.bot.default_language
     try:

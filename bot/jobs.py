@@ -69,7 +69,7 @@ async def run_jobs_command(config: Config, args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
-        await upgrade(config.database.url)
+        await upgrade(config.database.url, lock_timeout=config.database.lock_timeout_seconds)
         queued = await run_job(args.name, app.sessions, app.clock, push_settings(config))
         print(app.renderer.render(lang, Reply("jobs/cli_ran", {"name": args.name, "queued": queued})))
         return 0

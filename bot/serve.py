@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.app import App
 from bot.config import Config
+from bot.problems import Problem, short
 from bot.push import PushSender, push_runtime
 from bot.webhooks import WebhookServer
 from jobs.sender import Sender
@@ -23,8 +24,11 @@ from jobs.sender import Sender
 log = logging.getLogger(__name__)
 
 
-class StartError(Exception):
-    """A channel cannot start; the message says why in one line."""
+class StartError(Problem):
+    """A channel cannot start: one line from ``templates/<lang>/cli/failure.j2``."""
+
+    def __init__(self, kind: str, **context: object) -> None:
+        super().__init__("failure", kind=kind, **context)
 
 
 def shared_server(config: Config) -> WebhookServer | None:
@@ -35,12 +39,9 @@ def shared_server(config: Config) -> WebhookServer | None:
     if tg.webhook_port != zalo.webhook_port:
         return None
     if tg.webhook_listen != zalo.webhook_listen:
-        raise StartError(
-            "[telegram] and [zalo] webhooks share port "
-            f"{tg.webhook_port} but not webhook_listen ({tg.webhook_listen} / {zalo.webhook_listen})"
-        )
+        raise StartError("shared_listen", port=tg.webhook_port, telegram=tg.webhook_listen, zalo=zalo.webhook_listen)
     if "/" + tg.webhook_path.strip("/") == "/" + zalo.webhook_path.strip("/"):
-        raise StartError("[telegram] and [zalo] webhooks share a port: give them different webhook_path")
+        raise StartError("shared_path")
     return WebhookServer(tg.webhook_listen, tg.webhook_port)
 
 
@@ -68,13 +69,13 @@ async def serve(app: App) -> int:
                 try:
                     channel = await stack.enter_async_context(telegram.running(app, server=server))
                 except telegram.StartError as exc:
-                    raise StartError(str(exc)) from exc
+                    raise StartError(**exc.context) from exc
                 senders.append(PushSender(app.renderer, telegram=channel.bot))
             if config.zalo.token:
                 try:
                     on_zalo = await stack.enter_async_context(zalo.running(app, server=server))
                 except zalo.StartError as exc:
-                    raise StartError(str(exc)) from exc
+                    raise StartError(**exc.context) from exc
                 assert on_zalo.budget is not None  # set by zalo.running
                 senders.append(ZaloPushSender(on_zalo.client, app.renderer, on_zalo.budget))
                 if on_zalo.poller is not None:
@@ -86,7 +87,7 @@ async def serve(app: App) -> int:
                     task.cancel()
             for task in done:
                 if task is not watched[0] and not task.cancelled() and task.exception() is not None:
-                    raise StartError(f"the Zalo channel stopped: {task.exception()}")
+                    raise StartError("zalo_stopped", reason=short(task.exception()))
     finally:
         for signum in signals:
             with contextlib.suppress(NotImplementedError, RuntimeError):

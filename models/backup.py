@@ -20,7 +20,13 @@ PAGES_PER_STEP = 1024  # copy in steps, letting writers in between (a step is 4 
 
 
 class BackupError(Exception):
-    """The backup could not be made; the message says why, in one line."""
+    """The backup could not be made; the message says why, in one line. ``kind`` and ``context`` let the
+    CLI say it in the operator's language (``templates/<lang>/cli/failure.j2``, ``backup_<kind>``)."""
+
+    def __init__(self, kind: str, message: str, **context: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.context = context
 
 
 @dataclass(frozen=True)
@@ -33,9 +39,9 @@ class Backup:
 def sqlite_path(url: str) -> Path:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        raise BackupError("only an SQLite database is backed up by this command: use pg_dump for PostgreSQL")
+        raise BackupError("postgres", "only an SQLite database is backed up here: use pg_dump for PostgreSQL")
     if not parsed.database or parsed.database == ":memory:":
-        raise BackupError("an in-memory database cannot be backed up")
+        raise BackupError("memory", "an in-memory database cannot be backed up")
     return Path(parsed.database)
 
 
@@ -45,13 +51,13 @@ def default_target(source: Path, now: datetime) -> Path:
 
 def _backup(source: Path, target: Path) -> Backup:
     if not source.exists():
-        raise BackupError(f"no database at {source}")
+        raise BackupError("no_database", f"no database at {source}", where=str(source))
     if target.exists():
-        raise BackupError(f"{target} exists already: choose another name")
+        raise BackupError("exists", f"{target} exists already: choose another name", where=str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
     live = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
-    try:
+    try:  # a failure half-way (a full disk) leaves no partial copy behind
         copy = sqlite3.connect(partial)
         try:
             live.backup(copy, pages=PAGES_PER_STEP)
@@ -60,11 +66,14 @@ def _backup(source: Path, target: Path) -> Backup:
             tables = copy.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
         finally:
             copy.close()
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     finally:
         live.close()
     if checked is None or checked[0] != "ok":
         partial.unlink(missing_ok=True)
-        raise BackupError(f"the copy failed its integrity check: {checked}")
+        raise BackupError("integrity", f"the copy failed its integrity check: {checked}", reason=str(checked))
     partial.rename(target)
     return Backup(target, target.stat().st_size, int(tables))
 

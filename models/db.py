@@ -25,14 +25,16 @@ from sqlalchemy.orm import Session
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def create_engine(url: str, *, echo: bool = False, lock_timeout: float = 30) -> AsyncEngine:
+    """``lock_timeout``: SQLite, how many seconds a statement waits for another process's lock before it
+    fails with "database is locked" (the CLI then says so in one line)."""
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}  # see reads_inline
+        kwargs["connect_args"] = {"timeout": lock_timeout, "check_same_thread": False}  # see reads_inline
         kwargs["module"] = OneHopDBAPI(aiosqlite, sqlite3)
     else:
         kwargs["pool_pre_ping"] = True
@@ -209,21 +211,22 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def _alembic_config(url: str) -> Any:
+def _alembic_config(url: str, lock_timeout: float = 30) -> Any:
     from alembic.config import Config
 
     config = Config()
+    config.attributes["lock_timeout"] = lock_timeout  # read by migrations/env.py
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 
-def _upgrade_sync(url: str, revision: str) -> None:
+def _upgrade_sync(url: str, revision: str, lock_timeout: float) -> None:
     from alembic import command
 
-    command.upgrade(_alembic_config(url), revision)
+    command.upgrade(_alembic_config(url, lock_timeout), revision)
 
 
-async def upgrade(url: str, revision: str = "head") -> None:
+async def upgrade(url: str, revision: str = "head", *, lock_timeout: float = 30) -> None:
     """Apply migrations up to ``revision``. Alembic's async env runs its own loop, so it gets a thread."""
-    await asyncio.to_thread(_upgrade_sync, url, revision)
+    await asyncio.to_thread(_upgrade_sync, url, revision, lock_timeout)

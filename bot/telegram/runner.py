@@ -23,6 +23,7 @@ from telegram.ext import filters as tg_filters
 
 from bot.app import App
 from bot.config import DispatchConfig, TelegramConfig
+from bot.problems import Problem, short
 from bot.telegram.channel import TelegramChannel
 from bot.telegram.limits import Limits, PacingLimiter
 from bot.webhooks import WebhookServer, telegram_route
@@ -35,8 +36,12 @@ MAX_CONCURRENT_UPDATES = 32  # more only adds task switching: the work is CPU an
 POLL_TIMEOUT = 10
 
 
-class StartError(Exception):
-    """The channel cannot start (a refused token, an unreachable server); the message is one line."""
+class StartError(Problem):
+    """The channel cannot start (a refused token, an unreachable server, a refused webhook): one line
+    from ``templates/<lang>/cli/failure.j2``."""
+
+    def __init__(self, kind: str, **context: object) -> None:
+        super().__init__("failure", kind=kind, channel="Telegram", section="telegram", **context)
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
@@ -152,10 +157,9 @@ async def running(
     try:
         await application.initialize()  # getMe: checks the token
     except InvalidToken as exc:
-        raise StartError("Telegram refused the bot token (getMe: Unauthorized): check [telegram].token") from exc
+        raise StartError("token_refused", code="Unauthorized") from exc
     except NetworkError as exc:
-        where = config.base_url or "api.telegram.org"
-        raise StartError(f"cannot reach the Telegram Bot API at {where}: {exc}") from exc
+        raise StartError("api_unreachable", where=config.base_url or "api.telegram.org", reason=short(exc)) from exc
     try:
         if not channel.bot_username:
             channel.set_bot_username(application.bot.username)
@@ -167,9 +171,12 @@ async def running(
                 server = own_server = WebhookServer(config.webhook_listen, config.webhook_port)
                 await own_server.start()
             server.add(config.webhook_path, telegram_route(application, config.webhook_secret))
-            await application.bot.set_webhook(
-                webhook_url(config), secret_token=config.webhook_secret, allowed_updates=ALLOWED_UPDATES
-            )
+            try:
+                await application.bot.set_webhook(
+                    webhook_url(config), secret_token=config.webhook_secret, allowed_updates=ALLOWED_UPDATES
+                )
+            except TelegramError as exc:  # e.g. BadRequest "bad webhook: An HTTPS URL must be provided"
+                raise StartError("webhook_refused", url=webhook_url(config), reason=short(exc.message)) from exc
             log.info("Telegram @%s: webhook at %s", channel.bot_username, config.webhook_path)
         else:
             await updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES)

@@ -15,6 +15,10 @@ target_metadata = Base.metadata
 
 
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        # Python's sqlite3 opens no transaction for CREATE TABLE: without this BEGIN, a migration stopped
+        # half-way (a full disk) would leave half its tables behind, and the next attempt would fail on them.
+        connection.exec_driver_sql("BEGIN")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -22,10 +26,13 @@ def _run(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+    if connection.dialect.name == "sqlite":
+        connection.commit()  # the BEGIN above: all of the migrations, or none
 
 
 async def _run_async() -> None:
-    engine = create_engine(context.config.get_main_option("sqlalchemy.url") or "")
+    lock_timeout = float(context.config.attributes.get("lock_timeout", 30))
+    engine = create_engine(context.config.get_main_option("sqlalchemy.url") or "", lock_timeout=lock_timeout)
     async with engine.connect() as connection:
         await connection.run_sync(_run)
     await engine.dispose()

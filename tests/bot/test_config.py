@@ -47,7 +47,7 @@ def test_unknown_section_is_named(tmp_path: Path) -> None:
         ('[bot]\ndefault_language = "fr"\n', r"\[bot\]\.default_language must be one of vi, en"),
         ('[bot]\ntimezone = "Asia/Hanoi_City"\n', r"\[bot\]\.timezone .* not a known time zone"),
         ('[database]\nurl = "mysql://x"\n', r"\[database\]\.url must start with"),
-        ("[database]\nmessages_at_once = 0\n", r"\[database\]\.messages_at_once must be 1 or more, got 0"),
+        ("[database]\nmessages_at_once = 0\n", r"\[database\]\.messages_at_once must be .* 1 to 64, got 0"),
         ('[reminders]\nquiet_start = "25:00"\n', r"\[reminders\]\.quiet_start must be HH:MM"),
         ("[reminders]\noffsets_days = [7, 'x']\n", r"\[reminders\]\.offsets_days must be a list of whole numbers"),
         ("[bot\n", "not valid TOML"),

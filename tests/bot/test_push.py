@@ -61,11 +61,11 @@ def test_dispatch_settings_feed_the_dispatcher_and_the_telegram_limiter() -> Non
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[dispatch]\ntelegram_per_second = 0\n", r"\[dispatch\]\.telegram_per_second must be 1 or more, got 0"),
+        ("[dispatch]\ntelegram_per_second = 0\n", r"\[dispatch\]\.telegram_per_second must .* 1 to 1000, got 0"),
         ("[dispatch]\nin_flight = 1.5\n", r"\[dispatch\]\.in_flight must be a whole number"),
         ("[dispatch]\nbackoff_seconds = 90\nmax_backoff_seconds = 60\n", r"\[dispatch\]\.max_backoff_seconds"),
         ("[dispatch]\nclaim_seconds = 5\n", r"\[dispatch\]\.claim_seconds must be at least twice poll_seconds"),
-        ("[dispatch]\nlease_seconds = 2\n", r"\[dispatch\]\.lease_seconds must be 3 or more"),
+        ("[dispatch]\nlease_seconds = 2\n", r"\[dispatch\]\.lease_seconds must be a whole number from 3 to 3600"),
     ],
 )
 def test_bad_dispatch_settings_stop_with_one_line(tmp_path: Path, text: str, message: str) -> None:

@@ -62,7 +62,7 @@ async def test_jobs_run_names_the_jobs_when_the_name_is_unknown(
         ('reminders = "0 8 * *"', r"\[schedule\]\.reminders must be a cron line"),
         ('digests = "30 25 * * mon"', r"\[schedule\]\.digests must be a cron line"),
         ('digests = "30 7 * * 1"', r"\[schedule\]\.digests must name weekdays"),
-        ("catch_up_days = -1", r"\[schedule\]\.catch_up_days must be 0 or more"),
+        ("catch_up_days = -1", r"\[schedule\]\.catch_up_days must be a whole number from 0 to 31"),
         ("drive_days_left = [7, 0]", r"\[schedule\]\.drive_days_left"),
     ],
 )

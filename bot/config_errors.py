@@ -1,0 +1,98 @@
+"""From a pydantic ValidationError to ONE line naming the key and what it may be.
+
+The sentence comes from the declaration of the field that failed (its type and range, in
+``bot/config.py``), or from the kind of a check's own error (``_bad`` there): the line says what the key
+may be, never pydantic's dump. A secret's value (a token, a webhook secret, the database URL with its
+password) is never repeated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+
+from bot.problems import Problem, short
+
+SECRET_KEYS = {("database", "url"), ("telegram", "token"), ("telegram", "webhook_secret")}
+SECRET_KEYS |= {("zalo", "token"), ("zalo", "webhook_secret")}
+
+
+class ConfigError(Problem):
+    """The configuration is wrong; the line names the file and the key (``cli/config_error.j2``)."""
+
+    def __init__(self, kind: str, source: str, lang: str = "vi", **context: Any) -> None:
+        super().__init__("config_error", **{"kind": kind, "source": source, "key": "", "got": None, **context})
+        self.lang = lang
+
+
+def from_validation(
+    exc: ValidationError, model: type[BaseModel], source: str, lang: str, raw: Mapping[str, Any]
+) -> ConfigError:
+    error = exc.errors()[0]
+    loc, kind, ctx = error["loc"], error["type"], dict(error.get("ctx") or {})
+    section = str(loc[0])
+    if len(loc) == 1:  # the section itself, or a check across its keys
+        if kind == "extra_forbidden":
+            return ConfigError("unknown_section", source, lang, key=f"[{section}]")
+        if kind == "model_type":
+            return ConfigError("not_a_table", source, lang, key=f"[{section}]")
+        return ConfigError(kind, source, lang, section=f"[{section}]", key=f"[{section}].{ctx.pop('key', '')}", **ctx)
+    name = str(loc[1])
+    key = f"[{section}].{name}"
+    section_model = model.model_fields[section].annotation
+    assert isinstance(section_model, type) and issubclass(section_model, BaseModel)
+    if kind == "extra_forbidden":
+        return ConfigError("unknown_key", source, lang, key=key, known=", ".join(sorted(section_model.model_fields)))
+    given = raw.get(section, {}).get(name) if isinstance(raw.get(section), dict) else None
+    got = None if (section, name) in SECRET_KEYS else short(repr(given), 60)
+    if kind not in PYDANTIC_KINDS:  # one of our checks (bot/config.py's _bad)
+        return ConfigError(kind, source, lang, key=key, got=got, **ctx)
+    return ConfigError(**describe(section_model.model_fields[name]), source=source, lang=lang, key=key, got=got)
+
+
+PYDANTIC_KINDS = {
+    "int_type", "bool_type", "string_type", "list_type", "literal_error", "greater_than_equal", "less_than_equal",
+    "too_long", "too_short", "string_too_short", "string_too_long", "int_from_float", "missing", "model_type",
+}  # fmt: skip
+
+
+def describe(field: FieldInfo) -> dict[str, Any]:
+    """What a field may be, from its declaration: kind and range for ``cli/config_error.j2``."""
+    annotation, metadata = field.annotation, field.metadata
+    if annotation is bool:
+        return {"kind": "bool"}
+    if get_origin(annotation) is Literal:
+        return {"kind": "choice", "choices": ", ".join(str(choice) for choice in get_args(annotation))}
+    if annotation is int:
+        return {"kind": "whole_number", **_bounds(metadata)}
+    if get_origin(annotation) is list:
+        item = get_args(annotation)[0]
+        base, item_meta = (
+            (get_args(item)[0], _meta(get_args(item)[1:])) if get_origin(item) is Annotated else (item, [])
+        )
+        most = next((m.max_length for m in metadata if hasattr(m, "max_length")), None)
+        kind = "whole_numbers" if base is int else "strings"
+        return {"kind": kind, "most": most, **_bounds(item_meta)}
+    if annotation is str:
+        return {"kind": "string", **_bounds(metadata)}
+    return {"kind": "invalid"}
+
+
+def _meta(extras: tuple[Any, ...]) -> list[Any]:
+    found: list[Any] = []
+    for extra in extras:
+        found.extend(extra.metadata if isinstance(extra, FieldInfo) else [extra])
+    return found
+
+
+def _bounds(metadata: list[Any]) -> dict[str, Any]:
+    """Low and high ends from annotated-types' Ge/Le (numbers) and MinLen/MaxLen (strings)."""
+    bounds: dict[str, Any] = {"low": None, "high": None}
+    for item in metadata:
+        for attribute, end in (("ge", "low"), ("min_length", "low"), ("le", "high"), ("max_length", "high")):
+            if hasattr(item, attribute):
+                bounds[end] = getattr(item, attribute)
+    return bounds
