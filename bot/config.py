@@ -63,6 +63,9 @@ class TelegramConfig:
     webhook_public_url: str = ""
     webhook_path: str = "/telegram"
     webhook_secret: str = ""
+    webhook_max_connections: int = 100  # open at once; more close the slowest (bot/webhooks.py)
+    webhook_header_seconds: int = 5  # a request's line and headers must arrive within this
+    webhook_body_seconds: int = 10  # a request's body must arrive within this
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,9 @@ class ZaloConfig:
     webhook_public_url: str = ""
     webhook_path: str = "/zalo"
     webhook_secret: str = ""
+    webhook_max_connections: int = 100  # open at once; more close the slowest (bot/webhooks.py)
+    webhook_header_seconds: int = 5  # a request's line and headers must arrive within this
+    webhook_body_seconds: int = 10  # a request's body must arrive within this
     monthly_budget: int = 3000  # messages a month the plan allows (the free plan: about 3,000)
     budget_warn_percent: int = 80  # past this share of the budget, admins are warned and pushes merged harder
     budget_file: str = "var/zalo-budget.json"  # where the month's count is kept; empty: in memory only
@@ -263,6 +269,10 @@ def _check(config: Config) -> None:
     if tg.mode == "webhook" and tg.token and not (tg.webhook_public_url and tg.webhook_secret):
         raise ConfigError(f"{src}: [telegram] webhook mode needs webhook_public_url and webhook_secret")
     _check_zalo(config)
+    for section in ("telegram", "zalo"):  # the webhook server's limits (bot/webhooks.py)
+        for key in ("webhook_max_connections", "webhook_header_seconds", "webhook_body_seconds"):
+            if (value := getattr(getattr(config, section), key)) < 1:
+                raise ConfigError(f"{src}: [{section}].{key} must be 1 or more, got {value}")
 
 
 def _check_zalo(config: Config) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from bot.app import App
 from bot.config import Config
 from bot.push import PushSender, push_runtime
-from bot.webhooks import WebhookServer
+from bot.webhooks import WebhookServer, server_for
 from jobs.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def shared_server(config: Config) -> WebhookServer | None:
         )
     if "/" + tg.webhook_path.strip("/") == "/" + zalo.webhook_path.strip("/"):
         raise StartError("[telegram] and [zalo] webhooks share a port: give them different webhook_path")
-    return WebhookServer(tg.webhook_listen, tg.webhook_port)
+    return server_for(tg)  # the shared server's limits are [telegram]'s
 
 
 async def serve(app: App) -> int:
