@@ -246,10 +246,11 @@ class WebhookServer:
         try:
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             reader, writer = await asyncio.open_connection(sock=conn, limit=MAX_HEADER_BYTES)
-            keep_alive = True
+            keep_alive, first = True, True
             while keep_alive:
                 connection.waiting = True
-                keep_alive = await self._one_request(reader, writer, connection)
+                keep_alive = await self._one_request(reader, writer, connection, first=first)
+                first = False
         except asyncio.CancelledError:
             pass  # evicted, or the server stops
         except (ConnectionError, TimeoutError, asyncio.IncompleteReadError):
@@ -262,14 +263,15 @@ class WebhookServer:
                 conn.close()
 
     async def _one_request(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, connection: _Connection
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, connection: _Connection, *, first: bool
     ) -> bool:
         """Read, check and answer one request; whether the connection may carry another."""
         try:
             async with asyncio.timeout(self.header_seconds):
                 request = await read_request(reader)
         except TimeoutError:
-            self.notes.warn("slow", f"webhooks: a request's headers took over {self.header_seconds:g} s: closed")
+            if first:  # later, it is an idle connection kept open by a caller who knew the secret
+                self.notes.warn("slow", f"webhooks: a request's headers took over {self.header_seconds:g} s: closed")
             return False
         except BadRequest as bad:
             self.notes.warn("bad-request", f"webhooks: a malformed request refused ({bad.status}): {bad}")
