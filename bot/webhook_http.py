@@ -17,7 +17,6 @@ import socket
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
-from urllib.parse import urlsplit
 
 MAX_HEADER_BYTES = 16 * 1024
 MAX_HEADER_LINES = 100
@@ -100,8 +99,9 @@ def _request_line(line: str) -> tuple[str, str, str]:
 
 
 def _path(target: str) -> str:
-    path = urlsplit(target).path if target.startswith(("http://", "https://")) else target.partition("?")[0]
-    return "/" + path.strip("/")
+    if target.startswith(("http://", "https://")):  # the absolute form: http://host/path
+        target = "/" + (target.split("/", 3)[3:] or [""])[0]
+    return "/" + target.partition("?")[0].strip("/")
 
 
 def _length(headers: Headers) -> int | None:

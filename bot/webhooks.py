@@ -255,6 +255,8 @@ class WebhookServer:
             pass  # evicted, or the server stops
         except (ConnectionError, TimeoutError, asyncio.IncompleteReadError):
             pass  # the client went away, or took too long: nothing to answer
+        except Exception:  # a bug here must not become a traceback per connection
+            self.notes.warn("crash", "webhooks: a connection failed", level=logging.ERROR, exc_info=True)
         finally:
             self._connections.pop(connection.number, None)
             if writer is not None:

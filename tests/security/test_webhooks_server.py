@@ -247,3 +247,51 @@ def test_notes_count_what_they_do_not_write(caplog: pytest.LogCaptureFixture) ->
         "something refused",
         "something refused (1000 times since the last such line)",
     ]
+
+
+ODD_REQUESTS = [
+    b"POST http://[::1 HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+    b"POST http://host/hook HTTP/1.1\r\nX-Test-Secret: " + SECRET.encode() + b"\r\nContent-Length: 2\r\n\r\n{}",
+    b"POST /hook HTTP/2.0\r\n\r\n",
+    b"POST /hook HTTP/1.1\nHost: x\n\n",
+    b"POST /hook HTTP/1.1\r\n" + b"X-A: b\r\n" * 150 + b"\r\n",
+    b"POST /hook HTTP/1.1\r\n folded: header\r\n\r\n",
+    b"POST /hook HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+    b"POST /hook HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n",
+    b"POST /hook HTTP/1.1\r\nContent-Length: \xd9\xa3\r\n\r\n",
+    b"POST /hook HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
+    b"POST /hook HTTP/1.1\r\nX-Test-Secret: \x00\xff\r\nContent-Length: 0\r\n\r\n",
+    request(b"", extra="Transfer-Encoding: chunked\r\n").replace(b"Content-Length: 0\r\n", b"") + b"zz\r\n",
+    request(b"", extra="Transfer-Encoding: chunked\r\n").replace(b"Content-Length: 0\r\n", b"") + b"fffffffff\r\n",
+    request(b"", extra="Transfer-Encoding: chunked\r\n").replace(b"Content-Length: 0\r\n", b"") + b"2\r\n{}XX",
+    request(b"", extra="Transfer-Encoding: chunked\r\n").replace(b"Content-Length: 0\r\n", b"")
+    + b"2;ext=1\r\n{}\r\n0\r\n"
+    + b"T: x\r\n" * 150
+    + b"\r\n",
+    b"\x00\x01\x02\x03" * 100 + b"\r\n\r\n",
+    b"\r\n\r\n",
+]
+
+
+async def test_odd_requests_are_answered_or_closed_without_a_traceback(
+    recorder: Recorder, caplog: pytest.LogCaptureFixture
+) -> None:
+    import random
+
+    caplog.set_level(logging.INFO)
+    server = await serving(recorder, header_seconds=1, body_seconds=1)
+    rng = random.Random(11)
+    noise = [bytes(rng.randrange(256) for _ in range(rng.randrange(1, 300))) + b"\r\n\r\n" for _ in range(100)]
+    try:
+        for raw in ODD_REQUESTS + noise:
+            client = await Client.open(server.port, raw)
+            _, closed = await client.until_closed(within=10)
+            client.close()
+            assert closed, raw
+        async with httpx.AsyncClient() as http:
+            answer = await http.post(f"http://127.0.0.1:{server.port}/hook", content=b"{}", headers={HEADER: SECRET})
+        assert answer.status_code == 200
+    finally:
+        await server.stop()
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert len([r for r in caplog.records if r.name == "bot.webhooks"]) <= 8  # one line per kind at most
