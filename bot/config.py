@@ -43,6 +43,8 @@ Port = Annotated[int, Field(ge=1, le=65535)]
 Days = Annotated[int, Field(ge=0, le=366)]
 PerSecond = Annotated[int, Field(ge=1, le=1000)]
 Seconds = Annotated[int, Field(ge=1, le=86400)]
+Connections = Annotated[int, Field(ge=1, le=10_000)]  # webhook connections open at once (bot/webhooks.py)
+Deadline = Annotated[int, Field(ge=1, le=300)]  # seconds a webhook request's headers or body may take
 OffsetDays = Annotated[list[Days], Field(max_length=10)]
 DaysLeft = Annotated[list[Annotated[int, Field(ge=1, le=366)]], Field(max_length=10)]
 GroupIds = Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=1000)]
@@ -138,6 +140,9 @@ class TelegramConfig(Section):
     webhook_public_url: str = ""  # Telegram posts only to HTTPS
     webhook_path: str = "/telegram"
     webhook_secret: str = ""
+    webhook_max_connections: Connections = 100  # open at once; more close the slowest (bot/webhooks.py)
+    webhook_header_seconds: Deadline = 5  # a request's line and headers must arrive within this
+    webhook_body_seconds: Deadline = 10  # a request's body must arrive within this
 
     @field_validator("base_url")
     @classmethod
@@ -194,6 +199,9 @@ class ZaloConfig(Section):
     webhook_public_url: str = ""
     webhook_path: str = "/zalo"
     webhook_secret: str = ""
+    webhook_max_connections: Connections = 100  # open at once; more close the slowest (bot/webhooks.py)
+    webhook_header_seconds: Deadline = 5  # a request's line and headers must arrive within this
+    webhook_body_seconds: Deadline = 10  # a request's body must arrive within this
     monthly_budget: Annotated[int, Field(ge=1, le=10_000_000)] = 3000  # messages a month the plan allows
     budget_warn_percent: Annotated[int, Field(ge=1, le=100)] = 80  # past this share, admins warned, pushes merged
     budget_file: str = "var/zalo-budget.json"  # where the month's count is kept; empty: in memory only

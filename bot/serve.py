@@ -18,7 +18,7 @@ from bot.app import App
 from bot.config import Config
 from bot.problems import Problem, short
 from bot.push import PushSender, push_runtime
-from bot.webhooks import WebhookServer
+from bot.webhooks import WebhookServer, server_for
 from jobs.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def shared_server(config: Config) -> WebhookServer | None:
         raise StartError("shared_listen", port=tg.webhook_port, telegram=tg.webhook_listen, zalo=zalo.webhook_listen)
     if "/" + tg.webhook_path.strip("/") == "/" + zalo.webhook_path.strip("/"):
         raise StartError("shared_path")
-    return WebhookServer(tg.webhook_listen, tg.webhook_port)
+    return server_for(tg)  # the shared server's limits are [telegram]'s
 
 
 async def serve(app: App) -> int:

@@ -26,7 +26,7 @@ from bot.config import DispatchConfig, TelegramConfig
 from bot.problems import Problem, short
 from bot.telegram.channel import TelegramChannel
 from bot.telegram.limits import Limits, PacingLimiter
-from bot.webhooks import WebhookServer, telegram_route
+from bot.webhooks import WebhookServer, server_for, telegram_route
 
 log = logging.getLogger(__name__)
 
@@ -167,8 +167,8 @@ async def running(
         updater = application.updater
         assert updater is not None
         if config.mode == "webhook":
-            if server is None:  # our own server: the secret compared in constant time, bodies over 1 MB refused
-                server = own_server = WebhookServer(config.webhook_listen, config.webhook_port)
+            if server is None:  # our own server (bot/webhooks.py): the secret checked before the body is read
+                server = own_server = server_for(config)
                 await own_server.start()
             server.add(config.webhook_path, telegram_route(application, config.webhook_secret))
             try:

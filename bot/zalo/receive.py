@@ -5,21 +5,22 @@ least ``[zalo].min_poll_interval_ms`` apart (Zalo answers at once while updates 
 replay consumed ones: the channel deduplicates). Errors back off, doubling up to a minute (at least 30 s
 after a 429); a refused token stops the poller.
 
-Webhook: the ``X-Bot-Api-Secret-Token`` header is compared in constant time before the body is read;
-an empty body (Zalo's verification probe) is answered 200; the body may be the bare update or wrapped
-in ``{ok, result}``; it is handed to the channel and answered 200 at once.
+Webhook: the server (``bot.webhooks``) compares the ``X-Bot-Api-Secret-Token`` header in constant time
+before the body is read; an empty body (Zalo's verification probe) is answered 200, with or without the
+secret; the body is one update, bare or wrapped in ``{ok, result}``, whose fields have the types Zalo
+sends (400 otherwise); it is handed to the channel and answered 200 at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections.abc import Mapping
+from typing import Any
 
-from bot.webhooks import secret_matches
+from bot.webhooks import BadBody, Route, read_json
 from bot.zalo.channel import ZaloChannel
 from bot.zalo.client import Kind, ZaloClient, ZaloError
 from bot.zalo.updates import unwrap
@@ -74,27 +75,62 @@ async def poll(
             channel.accept(update)
 
 
+def _text(value: object) -> bool:
+    return value is None or type(value) is str
+
+
+def _id(value: object) -> bool:
+    """Zalo's ids are strings; a whole number is read too, when it is one Zalo could send."""
+    return value is None or type(value) is str or (type(value) is int and abs(value) < 2**63)
+
+
+def update_problem(update: Any) -> str | None:
+    """Why a webhook body is not one Zalo update this bot can read, in a few words; None when it is.
+    Only the fields ``bot.zalo.updates.translate`` reads are checked; unknown events are fine."""
+    if not isinstance(update, dict):
+        return "not a JSON object"
+    if "event_name" not in update and update.get("ok") is True:
+        update = update.get("result")  # wrapped as the docs show
+        if not isinstance(update, dict):
+            return "result is not a JSON object"
+    if type(update.get("event_name")) is not str:
+        return "event_name is not a string"
+    message = update.get("message")
+    if message is None:
+        return None
+    if not isinstance(message, dict):
+        return "message is not an object"
+    sender, chat = message.get("from"), message.get("chat")
+    if not isinstance(sender, dict | None) or not isinstance(chat, dict | None):
+        return "message.from or message.chat is not an object"
+    if not _id(message.get("message_id")) or not (message.get("date") is None or type(message["date"]) is int):
+        return "message_id or date of the wrong type"
+    fields = [message.get(key) for key in ("text", "caption", "photo_url", "photo", "url")]
+    if not all(_text(value) for value in fields):
+        return "a text or photo field is not a string"
+    if sender and (not _id(sender.get("id")) or not isinstance(sender.get("is_bot"), bool | None)):
+        return "message.from.id or is_bot of the wrong type"
+    if sender and not (_text(sender.get("display_name")) and _text(sender.get("first_name"))):
+        return "message.from's name is not a string"
+    if chat and (not _id(chat.get("id")) or not _text(chat.get("chat_type"))):
+        return "message.chat.id or chat_type of the wrong type"
+    return None
+
+
 class ZaloWebhook:
-    """The Zalo webhook as a ``bot.webhooks.Route``."""
+    """The Zalo webhook: ``route`` is what ``bot.webhooks.WebhookServer.add`` takes."""
 
     def __init__(self, channel: ZaloChannel, secret: str) -> None:
-        if not secret:
-            raise ValueError("a Zalo webhook needs a secret")
-        self.channel, self.secret = channel, secret
-        self.refused = 0
+        self.channel = channel
+        self.route = Route(self, SECRET_HEADER, secret, max_body=MAX_BODY, probe=True)
 
     async def __call__(self, headers: Mapping[str, str], body: bytes) -> int:
-        if len(body) > MAX_BODY:
-            return 413
         if not body.strip():
             return 200  # setWebhook's verification probe: nothing to read
-        if not secret_matches(headers.get(SECRET_HEADER), self.secret):
-            self.refused += 1
-            return 403
-        try:
-            parsed = json.loads(body)
-        except ValueError:
-            return 400
+        parsed = read_json(body)
+        problem = update_problem(parsed)
+        if problem is not None:
+            raise BadBody(problem)
         for update in unwrap(parsed):
             self.channel.accept(update)
         return 200

@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator
 from bot.app import App
 from bot.config import ZaloConfig
 from bot.problems import Problem, short
-from bot.webhooks import WebhookServer
+from bot.webhooks import WebhookServer, server_for
 from bot.zalo.channel import ZaloChannel
 from bot.zalo.client import Kind, ZaloClient, ZaloError
 from bot.zalo.push import budget_for
@@ -79,10 +79,10 @@ async def running(
         channel.budget = budget_for(config, app.sessions, app.clock)
         client.on_sent = channel.budget.spend
         if config.mode == "webhook":
-            route = ZaloWebhook(channel, config.webhook_secret)
+            webhook = ZaloWebhook(channel, config.webhook_secret)
             if server is None:
-                server = own_server = WebhookServer(config.webhook_listen, config.webhook_port)
-            server.add(config.webhook_path, route)
+                server = own_server = server_for(config)
+            server.add(config.webhook_path, webhook.route)
             if own_server is not None:
                 await own_server.start()
             await client.set_webhook(webhook_url(config), config.webhook_secret)

@@ -12,7 +12,7 @@ import pytest
 
 from bot import config as configuration
 from bot.app import App
-from bot.webhooks import WebhookServer
+from bot.webhooks import Route, WebhookServer
 from bot.zalo import running
 from bot.zalo.channel import ZaloChannel
 from tests.fakes.zalo_server import FakeZalo
@@ -119,7 +119,7 @@ async def test_one_server_carries_zalo_and_another_route(app: App, zalo: FakeZal
         seen.append(body)
         return 200
 
-    server.add("/telegram", other)
+    server.add("/telegram", Route(other, "X-Other-Secret", "other-secret"))
     async with running(app, server=server):
         await server.start()
         try:
@@ -128,7 +128,9 @@ async def test_one_server_carries_zalo_and_another_route(app: App, zalo: FakeZal
             import httpx
 
             async with httpx.AsyncClient() as client:
-                answer = await client.post(f"http://127.0.0.1:{port}/telegram", content=b"{}")
+                answer = await client.post(
+                    f"http://127.0.0.1:{port}/telegram", content=b"{}", headers={"X-Other-Secret": "other-secret"}
+                )
             assert answer.status_code == 200 and seen == [b"{}"]
         finally:
             await server.stop()
