@@ -161,7 +161,7 @@ class Dispatcher:
                 session,
                 self.worker,
                 now,
-                now + timedelta(seconds=self.settings.claim_seconds),
+                self.settings.claim_seconds,
                 self.settings.batch_size,
                 urgent_only=quiet,
             )
