@@ -47,6 +47,7 @@ class Claimed:
     context: dict[str, Any]
     urgent: bool
     attempts: int
+    last_error: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ async def claim(
             OutboxMessage.context,
             OutboxMessage.urgent,
             OutboxMessage.attempts,
+            OutboxMessage.last_error,
         )
         .execution_options(synchronize_session=False)
     )
@@ -209,6 +211,18 @@ async def quick_commit(session: AsyncSession) -> None:
 
 async def block_account(session: AsyncSession, account_id: int) -> None:
     await session.execute(update(ChatAccount).where(ChatAccount.id == account_id).values(blocked=True))
+
+
+async def block_chat(session: AsyncSession, channel: str, chat_id: str) -> int:
+    """Mark every account of ``chat_id`` on ``channel`` blocked (a reply there was refused: the user
+    blocked the bot), as the dispatcher does for a push; how many were."""
+    result = await session.execute(
+        update(ChatAccount)
+        .where(ChatAccount.channel == channel, ChatAccount.chat_id == chat_id, ChatAccount.blocked.is_(False))
+        .values(blocked=True)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def admins_and_names(session: AsyncSession, official_ids: Iterable[int]) -> tuple[list[int], dict[int, str]]:

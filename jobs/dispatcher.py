@@ -14,6 +14,9 @@ wait as long, no attempt counted; blocked → the chat account is marked blocked
 sent elsewhere or skipped; a failure → retried after an exponential backoff, and after ``max_attempts``
 the rows are dead and every active admin gets a ``push/dead_letter`` push (never for a dead letter
 itself, so alerts cannot loop). During quiet hours non-urgent rows are moved to the next allowed time.
+A send that failed after the request left (``Result.UNCERTAIN``, e.g. a read timeout) may have arrived:
+it is retried once after the backoff and counted in ``Drained.uncertain`` (each a possible duplicate);
+if that retry is uncertain too, the rows are dead (admins told), never sent a third time.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from models.enums import OutboxStatus
 
 log = logging.getLogger(__name__)
 DEAD_LETTER = "dead_letter"
+MAYBE_SENT = "may have arrived: "  # the last_error of a row whose last send may have been delivered
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ class Drained:
     blocked: int = 0
     released: int = 0
     deferred: int = 0
+    uncertain: int = 0  # sent again after a send that may have arrived: possible duplicates
 
     def add(self, other: Drained) -> None:
         for f in fields(self):
@@ -189,7 +194,8 @@ class Dispatcher:
                         await self._release(marks, message.rows, done, wait)
                         continue
                     result = await self._deliver(marks, message, done)
-                    failures[0] = failures[0] + 1 if result in (Result.FAILED, Result.FATAL) else 0
+                    failing = (Result.FAILED, Result.FATAL, Result.UNCERTAIN)
+                    failures[0] = failures[0] + 1 if result in failing else 0
                 await marks.close()
 
         ended = await asyncio.gather(*(work() for _ in range(max(1, self.settings.in_flight))), return_exceptions=True)
@@ -297,6 +303,11 @@ class Dispatcher:
             else:
                 log.warning("dispatcher: send to chat %s failed: %s", message.out.chat_id, reason)
                 fatal = outcome.result is Result.FATAL
+                if outcome.result is Result.UNCERTAIN:  # one more try at most: the first may have arrived
+                    reason = (MAYBE_SENT + reason)[:1000]
+                    fatal = any(row.last_error.startswith(MAYBE_SENT) for row in rows)
+                    if not fatal:
+                        done.uncertain += len(rows)
                 dead = [row for row in rows if fatal or row.attempts + 1 >= self.settings.max_attempts]
                 dead_ids = {row.id for row in dead}
                 for row in rows:
