@@ -1,5 +1,5 @@
 """From the core's Reply to Telegram calls: HTML text (the renderer escapes everything that came from
-data), the inline keyboard, an edit in place when a button asked for one, texts over 4,096 characters
+data), the inline keyboard, an edit in place when a button asked for one, texts over 4,096 UTF-16 units
 split at line ends. A reply with a chart offers it with a "📊" button; pressing it draws the chart while
 the chat shows "typing" and sends it as a photo (the same chart asked again within ten minutes is
 re-sent by its Telegram file id, without drawing or uploading it)."""
@@ -10,7 +10,6 @@ import contextlib
 import dataclasses
 import json
 import logging
-import re
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -22,6 +21,7 @@ from telegram.error import BadRequest
 from bot.charts import Charts, chart_line
 from bot.render import Renderer
 from bot.repeating import repeating
+from bot.split import split_text as split
 from bot.telegram.buttons import Buttons
 from handlers.base import Attachment, Button, Reply
 
@@ -33,35 +33,13 @@ CHART_CACHE_SECONDS = 600.0  # a chart's numbers change with an import or a day'
 CHART_CACHE_SIZE = 512
 TYPING_EVERY = 4.5  # Telegram shows a chat action for about 5 seconds
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-_UNSAFE_CUT = re.compile(r"<[^>]*$|&[^;\s]*$")  # a cut inside a tag or an entity
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Pieces of at most ``limit`` characters, cut at line ends; a longer line is cut at a space, never
-    inside an HTML tag or entity."""
-    pieces: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            cut = line.rfind(" ", 0, limit)
-            cut = cut if cut > limit // 2 else limit
-            unsafe = _UNSAFE_CUT.search(line[:cut])
-            if unsafe is not None and unsafe.start() > 0:
-                cut = unsafe.start()
-            head, line = line[:cut], line[cut:].lstrip(" ")
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(head)
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            pieces.append(current)
-            current = line
-        else:
-            current = candidate
-    if current.strip():
-        pieces.append(current)
-    return [piece for piece in pieces if piece.strip()]
+    """Pieces of at most ``limit`` UTF-16 units, cut at line ends (a longer line at a space), never inside
+    a tag, an entity or a character; the HTML elements open at a cut are closed and opened again, so
+    each piece parses on its own (``bot.split``)."""
+    return split(text, limit, html=True)
 
 
 class Sender:

@@ -21,6 +21,8 @@ from bot.charts import Charts
 from bot.config import ZaloConfig
 from bot.render import Renderer
 from bot.repeating import repeating
+from bot.split import split_text as split
+from bot.split import utf16_len as utf16_len  # re-exported: the Zalo tests and callers count with it
 from bot.zalo.client import Kind, ZaloClient, ZaloError
 from handlers.base import Reply
 
@@ -32,46 +34,10 @@ TYPING_EVERY = 4.5
 QUOTA_PAUSES = (2.0, 6.0)  # a reply refused with 429 is tried again after these pauses, then dropped
 
 
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _cut(line: str, limit: int) -> tuple[str, str]:
-    """The longest head of ``line`` within ``limit`` UTF-16 units (at a space when one is near the end),
-    never ending inside a surrogate pair, and the rest."""
-    units, end = 0, 0
-    for end, char in enumerate(line):  # noqa: B007 (end is used after the loop)
-        units += 2 if ord(char) > 0xFFFF else 1
-        if units > limit:
-            break
-    else:
-        return line, ""
-    space = line.rfind(" ", 0, end)
-    cut = space if space > end // 2 else end
-    return line[:cut], line[cut:].lstrip(" ")
-
-
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Pieces of at most ``limit`` UTF-16 units, cut at line ends (a longer line at a space); none empty."""
-    pieces: list[str] = []
-    current, current_units = "", 0
-    for line in text.split("\n"):
-        while utf16_len(line) > limit:
-            head, line = _cut(line, limit)
-            if current.strip():
-                pieces.append(current)
-            current, current_units = "", 0
-            pieces.append(head)
-        units = utf16_len(line)
-        if current and current_units + 1 + units > limit:
-            pieces.append(current)
-            current, current_units = line, units
-        elif current or current_units:
-            current, current_units = f"{current}\n{line}", current_units + 1 + units
-        else:
-            current, current_units = line, units
-    pieces.append(current)
-    return [piece.strip("\n") for piece in pieces if piece.strip()]
+    """Pieces of at most ``limit`` UTF-16 units, cut at line ends (a longer line at a space, never inside
+    a character as a reader sees it); none empty (``bot.split``)."""
+    return split(text, limit)
 
 
 class ZaloSender:
