@@ -22,6 +22,7 @@ from bot.charts import Charts, chart_line
 from bot.render import Renderer
 from bot.repeating import repeating
 from bot.split import split_text as split
+from bot.split import utf16_len
 from bot.telegram.buttons import Buttons
 from handlers.base import Attachment, Button, Reply
 
@@ -59,7 +60,7 @@ class Sender:
             return
         if not text:
             return
-        editable = reply.edit and edit_message_id and len(text) <= MAX_TEXT
+        editable = reply.edit and edit_message_id and utf16_len(text) <= MAX_TEXT
         if editable and await self._edit(chat_id, int(edit_message_id or 0), text, markup):
             return
         await self.send_text(chat_id, text, markup)
@@ -80,7 +81,7 @@ class Sender:
     ) -> None:
         """A photo or document a user sent earlier, by its Telegram file id, with the text as its caption
         (a caption longer than Telegram allows goes first as a message of its own)."""
-        if len(caption) > MAX_CAPTION:
+        if utf16_len(caption) > MAX_CAPTION:
             await self.send_text(chat_id, caption)
             caption = ""
         send = self.bot.send_photo if attachment.kind == "photo" else self.bot.send_document
