@@ -105,7 +105,8 @@ class ZaloChannel:
     async def _handle(self, translated: Translated) -> None:
         incoming = translated.incoming
         assert incoming is not None
-        if self.client.sent_by_me(incoming.message_id):  # checked here, after this chat's sends have ended
+        await self.client.settled(incoming.chat_id)  # a push there may be under way: its id comes with its answer
+        if self.client.sent_by_me(incoming.message_id):  # checked after this chat's sends have ended
             self.echoes += 1
             self.handled += 1
             return

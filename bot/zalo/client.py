@@ -20,6 +20,7 @@ masks the token, and no exception raised here carries a URL.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -125,6 +126,8 @@ class ZaloClient:
         self.sent = 0  # messages and photos delivered (or that may have been: see SENDS)
         self.on_sent: Callable[[int], Awaitable[object]] | None = None  # the monthly budget's counter
         self._sent_ids: OrderedDict[str, None] = OrderedDict()  # the bot's own messages, to ignore their echoes
+        self._sending: dict[str, int] = {}  # chat -> sends under way (an echo may come before their answer)
+        self._settled = asyncio.Condition()
 
     def mask(self, text: str) -> str:
         return text.replace(self._token, "***")
@@ -202,6 +205,26 @@ class ZaloClient:
 
     async def _send(self, method: str, params: dict[str, Any], *, timeout: float | None = None) -> dict[str, Any]:
         """A send: counted when it was delivered or may have been; its message id remembered."""
+        chat = str(params["chat_id"])
+        self._sending[chat] = self._sending.get(chat, 0) + 1
+        try:
+            return await self._send_once(method, params, timeout)
+        finally:
+            self._sending[chat] -= 1
+            if not self._sending[chat]:
+                del self._sending[chat]
+            async with self._settled:
+                self._settled.notify_all()
+
+    async def settled(self, chat_id: str, timeout: float = CALL_TIMEOUT) -> None:
+        """Wait until no send to ``chat_id`` is under way (so that its message id is known), at most ``timeout``."""
+        if chat_id not in self._sending:
+            return
+        async with self._settled:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._settled.wait_for(lambda: chat_id not in self._sending), timeout)
+
+    async def _send_once(self, method: str, params: dict[str, Any], timeout: float | None) -> dict[str, Any]:
         try:
             result = await self.request(method, params, timeout=timeout)
         except ZaloError as exc:

@@ -137,6 +137,17 @@ async def test_the_bot_never_answers_its_own_echo(zalo: FakeZalo, bot: ZaloChann
     assert bot.echoes >= 1
 
 
+async def test_the_echo_of_a_push_is_not_answered(zalo: FakeZalo, bot: ZaloChannel, app: App) -> None:
+    zalo.echo = True
+    zalo.echo_without_bot_id = True
+    zalo.late["sendMessage"] = deque([0.5])  # the echo comes back before the push's answer
+    sender = ZaloPushSender(bot.client, app.renderer, Budget(100, 80, app.clock))
+    out = Outgoing("zalo", STRANGER, None, "vi", (Item("push/batch", {"count": 2}),))
+    assert (await sender.send(out)).result is Result.SENT
+    await asyncio.sleep(1.0)
+    assert len(to(zalo, STRANGER)) == 1 and bot.echoes == 1
+
+
 async def test_an_unregistered_chat_gets_a_few_prompts_an_hour(zalo: FakeZalo, bot: ZaloChannel) -> None:
     for i in range(PROMPTS_PER_HOUR + 4):
         await zalo.send_text(STRANGER, f"xin chào {i}")
