@@ -92,6 +92,18 @@ class Message:
     account_id: int | None
 
 
+def maybe_sent(row: Claimed) -> bool:
+    """Whether an earlier send of ``row`` may have arrived (then it is never tried after another such send)."""
+    return row.last_error.startswith(MAYBE_SENT)
+
+
+def remembering(row: Claimed, reason: str) -> str:
+    """``reason`` as the row's last error, still marked when an earlier send of the row may have arrived."""
+    if maybe_sent(row) and not reason.startswith(MAYBE_SENT):
+        return (MAYBE_SENT + reason)[:1000]
+    return reason
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
 
@@ -288,7 +300,12 @@ class Dispatcher:
                 done.sent += len(ids)
             elif outcome.result is Result.RETRY:
                 until = now + timedelta(seconds=outcome.retry_after)
-                await claims.mark(session, ids, self.worker, OutboxStatus.PENDING, not_before=until, last_error=reason)
+                for marked in (False, True):  # a row whose earlier send may have arrived keeps saying so
+                    group = [row.id for row in rows if maybe_sent(row) is marked]
+                    why_ = (MAYBE_SENT + reason)[:1000] if marked else reason
+                    await claims.mark(
+                        session, group, self.worker, OutboxStatus.PENDING, not_before=until, last_error=why_
+                    )
                 done.retried += len(ids)
             elif outcome.result is Result.BLOCKED:
                 log.info("dispatcher: chat %s on %s is blocked (%s)", message.out.chat_id, message.out.channel, reason)
@@ -305,7 +322,7 @@ class Dispatcher:
                 fatal = outcome.result is Result.FATAL
                 if outcome.result is Result.UNCERTAIN:  # one more try at most: the first may have arrived
                     reason = (MAYBE_SENT + reason)[:1000]
-                    fatal = any(row.last_error.startswith(MAYBE_SENT) for row in rows)
+                    fatal = any(maybe_sent(row) for row in rows)
                     if not fatal:
                         done.uncertain += len(rows)
                 dead = [row for row in rows if fatal or row.attempts + 1 >= self.settings.max_attempts]
@@ -313,9 +330,12 @@ class Dispatcher:
                 for row in rows:
                     if row.id not in dead_ids:
                         until = now + timedelta(seconds=self.settings.backoff(row.attempts + 1))
+                        kept = (
+                            (MAYBE_SENT + reason)[:1000] if maybe_sent(row) and reason[:1] != MAYBE_SENT[:1] else reason
+                        )
                         await claims.mark(
                             session, [row.id], self.worker, OutboxStatus.PENDING,
-                            not_before=until, attempts=row.attempts + 1, last_error=reason,
+                            not_before=until, attempts=row.attempts + 1, last_error=kept,
                         )  # fmt: skip
                         done.failed += 1
                 if dead:

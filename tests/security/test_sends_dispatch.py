@@ -46,3 +46,21 @@ async def test_a_retry_of_an_uncertain_push_that_goes_through_is_sent(
     clock.advance(timedelta(minutes=5))
     assert (await dispatcher.drain_all()).sent == 1
     assert await statuses(sessions) == {"sent": 1}
+
+
+async def test_a_429_or_a_failure_in_between_does_not_allow_a_third_send(
+    sessions: async_sessionmaker[AsyncSession], session: AsyncSession
+) -> None:
+    (a,) = await people(session, 1)
+    await queue(session, [a])
+    await session.commit()
+    clock = FrozenClock(at=T0)
+    script = [Outcome.uncertain("TimedOut"), Outcome.retry(1), Outcome.failed("502"), Outcome.uncertain("TimedOut")]
+    sender = Recorder(script=script)
+    dispatcher = Dispatcher(sessions, sender, clock=clock, settings=Settings(backoff_seconds=60))
+    for _ in range(len(script)):  # the sender takes its answers from ``script``
+        await dispatcher.drain_all()
+        clock.advance(timedelta(hours=1))
+    found = await row(sessions, f"note:a:{a}")
+    assert (found.status, len(sender.tried)) == ("dead", 4), found.last_error
+    assert len(sender.tried) == 4
