@@ -81,6 +81,14 @@ async def test_a_reply_refused_with_403_marks_the_chat_blocked_quietly(
     assert messages_to(tg, ADMIN) == []  # no admin alert
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     assert errors == []  # no ERROR, no traceback
+    tg.blocked.discard(OFFICER)  # unblocked: writing again lifts the mark, so pushes reach them again
+    await tg.send_text(OFFICER, "/help")
+    await tg.next_sent(OFFICER, timeout=10)
+    for _ in range(100):
+        if not await marked():
+            break
+        await asyncio.sleep(0.05)
+    assert not await marked()
 
 
 # ---- pushes ---------------------------------------------------------------------------------------------
