@@ -86,7 +86,12 @@ async def _dispatch(url: str, base_url: str, per_second: int, in_flight: int) ->
     async with ExtBot(TOKEN, base_url=base_url, rate_limiter=limiter) as bot:
         done = await dispatcher(app, PushSender(app.renderer, telegram=bot)).drain_all()
     await app.close()
-    return {"seconds": time.monotonic() - started, "sent": done.sent, "limiter_waits": limiter.waited}
+    return {
+        "seconds": time.monotonic() - started,
+        "sent": done.sent,
+        "possible_duplicates": done.uncertain,  # sent again after a send that may have arrived
+        "limiter_waits": limiter.waited,
+    }
 
 
 async def run(args: argparse.Namespace) -> int:

@@ -5,7 +5,9 @@ configuration for ``cchc-bot run``.
 
 Telegram answers become outcomes the dispatcher understands: 403 Forbidden (the user blocked the bot)
 and "chat not found" → blocked; 429 (after the limiter's own retries) → retry after ``retry_after``; any
-other bad request → fatal; network errors, timeouts and 5xx (after the limiter's retries) → failed.
+other bad request → fatal; network errors, timeouts and 5xx (after the limiter's retries) → failed,
+except a failure after the request left (a read timeout: the message may have arrived) → uncertain,
+which the dispatcher retries at most once.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from bot.app import App
 from bot.config import Config
 from bot.logs import RedactSecrets
 from bot.render import Renderer
-from bot.telegram.limits import retry_after_seconds
+from bot.telegram.limits import may_have_arrived, retry_after_seconds
 from bot.telegram.send import NO_PREVIEW, split_text
 from handlers.base import Reply
 from jobs.dispatcher import Dispatcher, Settings, worker_name
@@ -86,6 +88,8 @@ class PushSender:
                 return Outcome.blocked(why(exc))
             return Outcome.fatal(why(exc))
         except TelegramError as exc:  # network, timeout, 5xx: the limiter has already retried a few times
+            if may_have_arrived(exc):
+                return Outcome.uncertain(why(exc))
             return Outcome.failed(why(exc))
         return Outcome.sent()
 

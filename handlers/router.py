@@ -141,6 +141,8 @@ class Router:
             account.last_seen_at = now
         if not incoming.is_group and account.chat_id != incoming.chat_id:
             account.chat_id = incoming.chat_id
+        if account.blocked and not incoming.is_group:  # a refused send marked it; writing again lifts that
+            account.blocked = False
 
     async def _unexpired(self, session: AsyncSession, state: ConversationState | None) -> ConversationState | None:
         if state is not None and state.expires_at <= self.clock.now():

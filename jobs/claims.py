@@ -9,13 +9,20 @@ overlapping each other. On SQLite (one writer at a time) it is the single ``UPDA
 which SQLite refuses while another process writes). A row ``sending`` whose claim has expired belonged
 to a process that died: it is claimed again, so a crash loses nothing (and may send that row twice).
 Every mark is conditional on the claim still being ours.
+
+Claims run on the database's clock, never the process's: ``claimed_until`` is the database's time plus
+the claim's length, and a claim has expired when the database's time is past it (``database_now``:
+PostgreSQL's ``clock_timestamp()``; SQLite's file can only be shared by processes of one host, which
+share the OS clock, so there it is the OS clock in UTC). Two processes whose clocks disagree by minutes
+therefore agree on whose a row is. The process's own (injected) clock still decides when a pending row
+is due (``not_before``): a skew there delays a push or sends it early, never twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, and_, or_, select, text, update
@@ -41,6 +48,7 @@ class Claimed:
     context: dict[str, Any]
     urgent: bool
     attempts: int
+    last_error: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,18 +61,31 @@ class Chat:
     language: str
 
 
-def _due(now: datetime) -> Any:
+async def database_now(session: AsyncSession) -> datetime:
+    """The database's time (timezone-aware): what claims and leases are measured by. PostgreSQL:
+    ``clock_timestamp()`` (the moment of the call, not of the transaction's start); SQLite: the OS clock,
+    shared by every process that can open the file (they run on one host)."""
+    if session.get_bind().dialect.name == "postgresql":
+        moment = (await session.execute(text("SELECT clock_timestamp()"))).scalar_one()
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+    return datetime.now(UTC)
+
+
+def _due(now: datetime, db_now: datetime) -> Any:
     return or_(
         and_(OutboxMessage.status == PENDING, OutboxMessage.not_before <= now),
-        and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now),
+        and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < db_now),
     )
 
 
 async def claim(
-    session: AsyncSession, worker: str, now: datetime, until: datetime, limit: int, *, urgent_only: bool = False
+    session: AsyncSession, worker: str, now: datetime, seconds: float, limit: int, *, urgent_only: bool = False
 ) -> list[Claimed]:
-    """Claim up to ``limit`` due rows for ``worker`` until ``until``; the caller commits."""
-    due = _due(now)
+    """Claim up to ``limit`` due rows for ``worker`` for ``seconds`` of the database's clock; ``now`` (the
+    process's clock) decides which pending rows are due. The caller commits."""
+    db_now = await database_now(session)
+    until = db_now + timedelta(seconds=seconds)
+    due = _due(now, db_now)
     if urgent_only:
         due = and_(due, OutboxMessage.urgent.is_(True))
     ids = (
@@ -96,6 +117,7 @@ async def claim(
             OutboxMessage.context,
             OutboxMessage.urgent,
             OutboxMessage.attempts,
+            OutboxMessage.last_error,
         )
         .execution_options(synchronize_session=False)
     )
@@ -190,6 +212,18 @@ async def quick_commit(session: AsyncSession) -> None:
 
 async def block_account(session: AsyncSession, account_id: int) -> None:
     await session.execute(update(ChatAccount).where(ChatAccount.id == account_id).values(blocked=True))
+
+
+async def block_chat(session: AsyncSession, channel: str, chat_id: str) -> int:
+    """Mark every account of ``chat_id`` on ``channel`` blocked (a reply there was refused: the user
+    blocked the bot), as the dispatcher does for a push; how many were."""
+    result = await session.execute(
+        update(ChatAccount)
+        .where(ChatAccount.channel == channel, ChatAccount.chat_id == chat_id, ChatAccount.blocked.is_(False))
+        .values(blocked=True)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def admins_and_names(

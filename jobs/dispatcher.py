@@ -15,6 +15,9 @@ sent elsewhere or skipped; a failure → retried after an exponential backoff, a
 the rows are dead and the active admins of the official's province get a ``push/dead_letter`` push
 (never for a dead letter itself, so alerts cannot loop). During quiet hours non-urgent rows are moved to
 the next allowed time.
+A send that failed after the request left (``Result.UNCERTAIN``, e.g. a read timeout) may have arrived:
+it is retried once after the backoff and counted in ``Drained.uncertain`` (each a possible duplicate);
+if that retry is uncertain too, the rows are dead (admins told), never sent a third time.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from models.enums import OutboxStatus
 
 log = logging.getLogger(__name__)
 DEAD_LETTER = "dead_letter"
+MAYBE_SENT = "may have arrived: "  # the last_error of a row whose last send may have been delivered
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,7 @@ class Drained:
     blocked: int = 0
     released: int = 0
     deferred: int = 0
+    uncertain: int = 0  # sent again after a send that may have arrived: possible duplicates
 
     def add(self, other: Drained) -> None:
         for f in fields(self):
@@ -86,6 +91,18 @@ class Message:
     out: Outgoing
     rows: list[Claimed]
     account_id: int | None
+
+
+def maybe_sent(row: Claimed) -> bool:
+    """Whether an earlier send of ``row`` may have arrived (then it is never tried after another such send)."""
+    return row.last_error.startswith(MAYBE_SENT)
+
+
+def remembering(row: Claimed, reason: str) -> str:
+    """``reason`` as the row's last error, still marked when an earlier send of the row may have arrived."""
+    if maybe_sent(row) and not reason.startswith(MAYBE_SENT):
+        return (MAYBE_SENT + reason)[:1000]
+    return reason
 
 
 def worker_name() -> str:
@@ -162,7 +179,7 @@ class Dispatcher:
                 session,
                 self.worker,
                 now,
-                now + timedelta(seconds=self.settings.claim_seconds),
+                self.settings.claim_seconds,
                 self.settings.batch_size,
                 urgent_only=quiet,
             )
@@ -190,7 +207,8 @@ class Dispatcher:
                         await self._release(marks, message.rows, done, wait)
                         continue
                     result = await self._deliver(marks, message, done)
-                    failures[0] = failures[0] + 1 if result in (Result.FAILED, Result.FATAL) else 0
+                    failing = (Result.FAILED, Result.FATAL, Result.UNCERTAIN)
+                    failures[0] = failures[0] + 1 if result in failing else 0
                 await marks.close()
 
         ended = await asyncio.gather(*(work() for _ in range(max(1, self.settings.in_flight))), return_exceptions=True)
@@ -283,7 +301,12 @@ class Dispatcher:
                 done.sent += len(ids)
             elif outcome.result is Result.RETRY:
                 until = now + timedelta(seconds=outcome.retry_after)
-                await claims.mark(session, ids, self.worker, OutboxStatus.PENDING, not_before=until, last_error=reason)
+                for marked in (False, True):  # a row whose earlier send may have arrived keeps saying so
+                    group = [row.id for row in rows if maybe_sent(row) is marked]
+                    why_ = (MAYBE_SENT + reason)[:1000] if marked else reason
+                    await claims.mark(
+                        session, group, self.worker, OutboxStatus.PENDING, not_before=until, last_error=why_
+                    )
                 done.retried += len(ids)
             elif outcome.result is Result.BLOCKED:
                 log.info("dispatcher: chat %s on %s is blocked (%s)", message.out.chat_id, message.out.channel, reason)
@@ -298,14 +321,22 @@ class Dispatcher:
             else:
                 log.warning("dispatcher: send to chat %s failed: %s", message.out.chat_id, reason)
                 fatal = outcome.result is Result.FATAL
+                if outcome.result is Result.UNCERTAIN:  # one more try at most: the first may have arrived
+                    reason = (MAYBE_SENT + reason)[:1000]
+                    fatal = any(maybe_sent(row) for row in rows)
+                    if not fatal:
+                        done.uncertain += len(rows)
                 dead = [row for row in rows if fatal or row.attempts + 1 >= self.settings.max_attempts]
                 dead_ids = {row.id for row in dead}
                 for row in rows:
                     if row.id not in dead_ids:
                         until = now + timedelta(seconds=self.settings.backoff(row.attempts + 1))
+                        kept = (
+                            (MAYBE_SENT + reason)[:1000] if maybe_sent(row) and reason[:1] != MAYBE_SENT[:1] else reason
+                        )
                         await claims.mark(
                             session, [row.id], self.worker, OutboxStatus.PENDING,
-                            not_before=until, attempts=row.attempts + 1, last_error=reason,
+                            not_before=until, attempts=row.attempts + 1, last_error=kept,
                         )  # fmt: skip
                         done.failed += 1
                 if dead:

@@ -35,6 +35,7 @@ class Result(StrEnum):
     BLOCKED = "blocked"  # the user blocked the bot or the chat is gone: the account is unusable
     FAILED = "failed"  # may work later (5xx, network): retried with backoff, dead after max_attempts
     FATAL = "fatal"  # will never work (the request itself is wrong): dead at once
+    UNCERTAIN = "uncertain"  # failed after the request left (a read timeout): it may have arrived
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,10 @@ class Outcome:
     @classmethod
     def fatal(cls, reason: str) -> Outcome:
         return cls(Result.FATAL, reason)
+
+    @classmethod
+    def uncertain(cls, reason: str) -> Outcome:
+        return cls(Result.UNCERTAIN, reason)
 
 
 class Sender(Protocol):

@@ -4,6 +4,11 @@ gets the traceback (through the token-masking filter of ``bot.logs``); the proce
 
 Failures inside a handler are caught by the router, which answers ``errors/internal`` with a
 reference; the channel passes that reference to ``Alerts`` too, so admins hear of every failure once.
+
+Two failures of a reply are the user's side, not ours, and stay quiet (one log line, no traceback, no
+second send, no alert): 403 Forbidden (the user blocked the bot: the chat is marked blocked, as the push
+dispatcher does, so no push goes there either) and a send that failed after it left (a read timeout:
+the reply may well have arrived, and a second message would repeat it).
 """
 
 from __future__ import annotations
@@ -17,11 +22,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 
-from bot.telegram.accounts import chats_by_role, sender
+from bot.telegram.accounts import CHANNEL, chats_by_role, sender
+from bot.telegram.limits import describe, may_have_arrived
 from bot.telegram.send import Sender
 from handlers.base import ADMINS, Reply
+from jobs.claims import block_chat
 from models import Clock
 
 log = logging.getLogger(__name__)
@@ -59,10 +66,17 @@ class Alerts:
     async def on_error(self, update: object, context: Any) -> None:
         """python-telegram-bot's error handler: anything the channel itself failed at."""
         error = getattr(context, "error", None)
-        reference = secrets.token_hex(4)
-        log.error("Telegram update failed (ref %s): %s", reference, type(error).__name__, exc_info=error)
         chat = update.effective_chat if isinstance(update, Update) else None
         user = update.effective_user if isinstance(update, Update) else None
+        if isinstance(error, Forbidden) and chat is not None:
+            await self.blocked(str(chat.id), error)
+            return
+        if isinstance(error, TelegramError) and may_have_arrived(error):
+            where = chat.id if chat is not None else "?"
+            log.warning("a reply to chat %s may have arrived (%s): not sent again", where, describe(error))
+            return
+        reference = secrets.token_hex(4)
+        log.error("Telegram update failed (ref %s): %s", reference, type(error).__name__, exc_info=error)
         if chat is not None:
             lang = self.default_lang
             with contextlib.suppress(Exception):
@@ -74,3 +88,13 @@ class Alerts:
                 log.warning("could not tell chat %s about error %s: %s", chat.id, reference, exc)
         with contextlib.suppress(Exception):
             await self.alert(reference, type(error).__name__)
+
+    async def blocked(self, chat_id: str, error: Forbidden) -> None:
+        """A reply was refused with 403: the chat is marked blocked (no push goes there any more)."""
+        try:
+            async with self.sessions() as session, session.begin():
+                marked = await block_chat(session, CHANNEL, chat_id)
+        except Exception as exc:  # the database may be what failed; the chat stays as it was
+            log.warning("chat %s refused a reply (%s) and could not be marked blocked: %s", chat_id, error, exc)
+            return
+        log.info("chat %s refused a reply (%s): %d account(s) marked blocked", chat_id, error, marked)

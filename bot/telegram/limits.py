@@ -6,6 +6,11 @@ hook). Calls that carry a ``chat_id`` wait for a token from two buckets: the bot
 burst, about 20 a minute in a group). A 429 answer pauses every call for the advertised
 ``retry_after``; a network error or a 5xx is retried with a short backoff. The bundled
 ``AIORateLimiter`` would need the extra ``aiolimiter`` package and does not retry network errors.
+
+A call that sends something (``SENDS``: sendMessage, sendPhoto, …) is retried after a network failure
+only when the request never left (no connection, a connect or pool timeout): once it has left (a read or
+write timeout, a connection dropped before the answer) Telegram may have delivered it, and a retry would
+show the user the message twice. Such a failure is raised at once; ``may_have_arrived`` tells it apart.
 """
 
 from __future__ import annotations
@@ -18,13 +23,32 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+import httpx
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import BaseRateLimiter
 
 log = logging.getLogger(__name__)
 
 JSONDict = dict[str, Any]
 Result = bool | JSONDict | list[JSONDict]
+SENDS = frozenset(
+    {
+        "sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup", "sendAnimation", "sendVideo",
+        "sendAudio", "sendVoice", "sendSticker", "sendLocation", "sendContact", "sendPoll",
+        "copyMessage", "copyMessages", "forwardMessage", "forwardMessages",
+    }
+)  # fmt: skip
+NEVER_LEFT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)  # the request did not go out
+
+
+def may_have_arrived(exc: BaseException) -> bool:
+    """True for a failure after the request had left and before its answer came (a read or write timeout,
+    a dropped connection): Telegram may have acted on it. False when it never left, or when Telegram
+    answered (an error answer says what happened)."""
+    if not isinstance(exc, NetworkError) or isinstance(exc, BadRequest):
+        return False
+    cause = exc.__cause__
+    return isinstance(cause, httpx.HTTPError) and not isinstance(cause, NEVER_LEFT)
 
 
 @dataclass(frozen=True)
@@ -79,6 +103,7 @@ class PacingLimiter(BaseRateLimiter[int]):
         self._resume = asyncio.Event()
         self._resume.set()
         self.retried = 0  # for tests and the benchmark
+        self.uncertain = 0  # sends that failed after leaving, not retried (they may have arrived)
         self.waited = 0  # calls that had to wait for a token (the broadcast benchmark: pushes should not)
 
     async def initialize(self) -> None:
@@ -145,6 +170,10 @@ class PacingLimiter(BaseRateLimiter[int]):
             except (BadRequest, Forbidden):
                 raise  # a wrong request stays wrong (BadRequest is a NetworkError subclass)
             except (NetworkError, TimedOut) as exc:
+                if endpoint in SENDS and may_have_arrived(exc):
+                    self.uncertain += 1
+                    log.warning("Telegram %s may have arrived (%s): not retried", endpoint, describe(exc))
+                    raise
                 if attempt == retries:
                     raise
                 self.retried += 1
@@ -152,3 +181,9 @@ class PacingLimiter(BaseRateLimiter[int]):
                 log.warning("Telegram call %s failed (%s); retry %d in %.2f s", endpoint, exc, attempt + 1, pause)
                 await asyncio.sleep(pause)
         raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def describe(exc: TelegramError) -> str:
+    """The failure in a few words, for a log line: the kind of network failure, never a URL."""
+    cause = exc.__cause__
+    return type(cause).__name__ if cause is not None else type(exc).__name__

@@ -1,5 +1,5 @@
 """From the core's Reply to Telegram calls: HTML text (the renderer escapes everything that came from
-data), the inline keyboard, an edit in place when a button asked for one, texts over 4,096 characters
+data), the inline keyboard, an edit in place when a button asked for one, texts over 4,096 UTF-16 units
 split at line ends. A reply with a chart offers it with a "📊" button; pressing it draws the chart while
 the chat shows "typing" and sends it as a photo (the same chart asked again within ten minutes is
 re-sent by its Telegram file id, without drawing or uploading it)."""
@@ -10,7 +10,6 @@ import contextlib
 import dataclasses
 import json
 import logging
-import re
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -22,6 +21,8 @@ from telegram.error import BadRequest
 from bot.charts import Charts, chart_line
 from bot.render import Renderer
 from bot.repeating import repeating
+from bot.split import split_text as split
+from bot.split import utf16_len
 from bot.telegram.buttons import Buttons
 from handlers.base import Attachment, Button, Reply
 
@@ -33,35 +34,13 @@ CHART_CACHE_SECONDS = 600.0  # a chart's numbers change with an import or a day'
 CHART_CACHE_SIZE = 512
 TYPING_EVERY = 4.5  # Telegram shows a chat action for about 5 seconds
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-_UNSAFE_CUT = re.compile(r"<[^>]*$|&[^;\s]*$")  # a cut inside a tag or an entity
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Pieces of at most ``limit`` characters, cut at line ends; a longer line is cut at a space, never
-    inside an HTML tag or entity."""
-    pieces: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            cut = line.rfind(" ", 0, limit)
-            cut = cut if cut > limit // 2 else limit
-            unsafe = _UNSAFE_CUT.search(line[:cut])
-            if unsafe is not None and unsafe.start() > 0:
-                cut = unsafe.start()
-            head, line = line[:cut], line[cut:].lstrip(" ")
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(head)
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            pieces.append(current)
-            current = line
-        else:
-            current = candidate
-    if current.strip():
-        pieces.append(current)
-    return [piece for piece in pieces if piece.strip()]
+    """Pieces of at most ``limit`` UTF-16 units, cut at line ends (a longer line at a space), never inside
+    a tag, an entity or a character; the HTML elements open at a cut are closed and opened again, so
+    each piece parses on its own (``bot.split``)."""
+    return split(text, limit, html=True)
 
 
 class Sender:
@@ -81,7 +60,7 @@ class Sender:
             return
         if not text:
             return
-        editable = reply.edit and edit_message_id and len(text) <= MAX_TEXT
+        editable = reply.edit and edit_message_id and utf16_len(text) <= MAX_TEXT
         if editable and await self._edit(chat_id, int(edit_message_id or 0), text, markup):
             return
         await self.send_text(chat_id, text, markup)
@@ -102,7 +81,7 @@ class Sender:
     ) -> None:
         """A photo or document a user sent earlier, by its Telegram file id, with the text as its caption
         (a caption longer than Telegram allows goes first as a message of its own)."""
-        if len(caption) > MAX_CAPTION:
+        if utf16_len(caption) > MAX_CAPTION:
             await self.send_text(chat_id, caption)
             caption = ""
         send = self.bot.send_photo if attachment.kind == "photo" else self.bot.send_document

@@ -6,6 +6,13 @@ it); 429 "Quota exceeded" means back off; 403 (printed "Internal server error" i
 getUpdates, 5xx and network errors are transient and retried a few times; 400, 404 and other codes are
 given up at once. An empty getUpdates is an HTTP 408 and means "no update".
 
+Sends (``SENDS``: sendMessage, sendPhoto) are different: once the request has left, Zalo may have
+delivered the message whatever comes back (a read timeout, a 5xx, a 403, a 200 without ``ok``), and a
+retry would show it twice. So a send is retried only when the request never left (a connect error, a
+connect or pool timeout: ``ZaloError.left`` is False), and every send that may have been delivered is
+counted against the monthly budget (``on_sent``). The ids of the messages the bot sent are remembered
+(``sent_by_me``, the last ``REMEMBERED_SENDS``) so that their echoes are never answered.
+
 The token sits in every URL path: httpx logs each request's URL at INFO, so its logger gets a filter that
 masks the token, and no exception raised here carries a URL.
 """
@@ -13,7 +20,9 @@ masks the token, and no exception raised here carries a URL.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Any
@@ -26,6 +35,10 @@ DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com"
 CALL_TIMEOUT = 20.0  # seconds, every method but getUpdates and sendPhoto
 PHOTO_TIMEOUT = 150.0  # sendPhoto: Zalo fetches the image before it answers
 POLL_MARGIN = 10.0  # getUpdates: the read timeout is the poll timeout plus this
+SENDS = frozenset({"sendMessage", "sendPhoto", "sendSticker"})
+NEVER_LEFT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)  # the request did not go out
+NOT_SENT = frozenset({400, 401, 404, 429})  # Zalo's answer says the message was not delivered
+REMEMBERED_SENDS = 10_000
 
 
 class Kind(Enum):
@@ -50,9 +63,15 @@ def classify(code: int) -> Kind:
 class ZaloError(Exception):
     """A call that failed: ``code`` is the Zalo ``error_code`` (0 for a network failure)."""
 
-    def __init__(self, method: str, code: int, description: str) -> None:
+    def __init__(self, method: str, code: int, description: str, *, left: bool = True) -> None:
         super().__init__(f"Zalo {method}: {code or 'network'} {description}".strip())
         self.method, self.code, self.description = method, code, description
+        self.left = left  # the request reached the network (False: a connection was never made)
+
+    @property
+    def may_have_arrived(self) -> bool:
+        """For a send: Zalo may have delivered it (the request left, and no answer says it did not)."""
+        return self.left and self.code not in NOT_SENT
 
     @property
     def kind(self) -> Kind:
@@ -104,8 +123,11 @@ class ZaloClient:
         self.poll_timeout, self.timeout, self.retries, self.backoff = poll_timeout, timeout, retries, backoff
         limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
         self._http = httpx.AsyncClient(timeout=timeout, limits=limits, transport=transport)
-        self.sent = 0  # messages and photos delivered
+        self.sent = 0  # messages and photos delivered (or that may have been: see SENDS)
         self.on_sent: Callable[[int], Awaitable[object]] | None = None  # the monthly budget's counter
+        self._sent_ids: OrderedDict[str, None] = OrderedDict()  # the bot's own messages, to ignore their echoes
+        self._sending: dict[str, int] = {}  # chat -> sends under way (an echo may come before their answer)
+        self._settled = asyncio.Condition()
 
     def mask(self, text: str) -> str:
         return text.replace(self._token, "***")
@@ -119,7 +141,8 @@ class ZaloClient:
         try:
             response = await self._http.post(url, json=params or {}, timeout=timeout or self.timeout)
         except httpx.HTTPError as exc:  # its message may name the URL: keep only the kind of failure
-            raise ZaloError(method, 0, self.mask(f"{type(exc).__name__} {exc}")) from None
+            left = not isinstance(exc, NEVER_LEFT)
+            raise ZaloError(method, 0, self.mask(f"{type(exc).__name__} {exc}"), left=left) from None
         try:
             body = response.json()
         except ValueError:
@@ -139,6 +162,8 @@ class ZaloClient:
                 return await self.call(method, params, timeout=timeout)
             except ZaloError as exc:
                 if exc.kind is not Kind.RETRY or attempt == self.retries:
+                    raise
+                if method in SENDS and exc.left:  # it may have arrived: a retry could deliver it twice
                     raise
                 pause = self.backoff * 2**attempt
                 log.warning(
@@ -170,17 +195,55 @@ class ZaloClient:
         params: dict[str, Any] = {"chat_id": chat_id, "text": text}
         if parse_mode:
             params["parse_mode"] = parse_mode
-        result = await self.request("sendMessage", params)
-        await self._count()
-        return result if isinstance(result, dict) else {}
+        return await self._send("sendMessage", params)
 
     async def send_photo(self, chat_id: str, photo_url: str, caption: str = "") -> dict[str, Any]:
         params: dict[str, Any] = {"chat_id": chat_id, "photo": photo_url}
         if caption:
             params["caption"] = caption
-        result = await self.request("sendPhoto", params, timeout=PHOTO_TIMEOUT)
+        return await self._send("sendPhoto", params, timeout=PHOTO_TIMEOUT)
+
+    async def _send(self, method: str, params: dict[str, Any], *, timeout: float | None = None) -> dict[str, Any]:
+        """A send: counted when it was delivered or may have been; its message id remembered."""
+        chat = str(params["chat_id"])
+        self._sending[chat] = self._sending.get(chat, 0) + 1
+        try:
+            return await self._send_once(method, params, timeout)
+        finally:
+            self._sending[chat] -= 1
+            if not self._sending[chat]:
+                del self._sending[chat]
+            async with self._settled:
+                self._settled.notify_all()
+
+    async def settled(self, chat_id: str, timeout: float = CALL_TIMEOUT) -> None:
+        """Wait until no send to ``chat_id`` is under way (so that its message id is known), at most ``timeout``."""
+        if chat_id not in self._sending:
+            return
+        async with self._settled:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._settled.wait_for(lambda: chat_id not in self._sending), timeout)
+
+    async def _send_once(self, method: str, params: dict[str, Any], timeout: float | None) -> dict[str, Any]:
+        try:
+            result = await self.request(method, params, timeout=timeout)
+        except ZaloError as exc:
+            if exc.may_have_arrived:
+                log.warning("Zalo %s to chat %s may have arrived (%s): not sent again", method, params["chat_id"],
+                            exc.code or "network")  # fmt: skip
+                await self._count()
+            raise
+        found = result if isinstance(result, dict) else {}
+        if found.get("message_id"):
+            self._sent_ids[str(found["message_id"])] = None
+            if len(self._sent_ids) > REMEMBERED_SENDS:
+                self._sent_ids.popitem(last=False)
         await self._count()
-        return result if isinstance(result, dict) else {}
+        return found
+
+    def sent_by_me(self, message_id: str | None) -> bool:
+        """Whether the bot itself sent the message ``message_id`` (an echo of it must not be answered)."""
+        return bool(message_id) and message_id in self._sent_ids
 
     async def _count(self) -> None:
         self.sent += 1

@@ -2,8 +2,9 @@
 
 ``ZaloPushSender.send`` renders the merged items as plain text (``bot.push.PushSender.render``), splits
 them into ≤ 2,000-unit pieces and sends them. Zalo answers become outcomes: 429 "Quota exceeded" → retry
-later (the dispatcher pauses Zalo), 401 → fatal (the token is refused), anything else → failed (retried
-with backoff). Every message the client sends counts against ``Budget`` (replies to users too: Zalo
+later (the dispatcher pauses Zalo), 401 → fatal (the token is refused), a failure after the request left
+(a read timeout, a 5xx: Zalo may have delivered it) → uncertain (tried once more at most), anything else →
+failed (retried with backoff). Every message the client sends counts against ``Budget`` (replies to users too: Zalo
 counts every outbound message; the runner sets ``ZaloClient.on_sent`` to ``Budget.spend``).
 
 The free plan allows about 3,000 messages a month (``[zalo].monthly_budget``). Past
@@ -202,6 +203,8 @@ class ZaloPushSender:
                 return Outcome.retry(QUOTA_RETRY_SECONDS, f"Zalo 429: {exc.description}")
             if exc.kind is Kind.FATAL:
                 return Outcome.fatal(f"Zalo 401: {exc.description}")
+            if exc.may_have_arrived:  # the dispatcher tries it once more at most
+                return Outcome.uncertain(f"Zalo {exc.code or 'network'}: {exc.description}")
             return Outcome.failed(f"Zalo {exc.code or 'network'}: {exc.description}")
         self._held.pop(out.chat_id, None)
         return Outcome.sent()

@@ -1,7 +1,9 @@
 """From the core's Reply to Zalo calls: plain text (the renderer's ``text`` format, buttons as numbered
 options a reply with the number presses), split at line ends into pieces of at most 2,000 UTF-16 code
 units (Zalo's limit; a surrogate pair is never cut, an empty piece never sent); markdown only when
-configured, re-sent as plain text when Zalo refuses it. A chart goes out as a photo only when
+configured, and then a real markdown rendering of the plain text (every markdown character of the data
+escaped, so Zalo shows exactly the plain text), re-sent as plain text without ``parse_mode`` when Zalo
+refuses it. A photo refused with 429 waits and is tried again like text. A chart goes out as a photo only when
 ``[zalo].public_image_url`` is set: the PNG is written to ``[zalo].image_dir`` under a name made of its
 hash, and Zalo fetches it from ``<public_image_url>/<name>.png`` (Zalo cannot receive an upload).
 """
@@ -13,6 +15,7 @@ import contextlib
 import functools
 import hashlib
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,8 @@ from bot.charts import Charts
 from bot.config import ZaloConfig
 from bot.render import Renderer
 from bot.repeating import repeating
+from bot.split import split_text as split
+from bot.split import utf16_len as utf16_len  # re-exported: the Zalo tests and callers count with it
 from bot.zalo.client import Kind, ZaloClient, ZaloError
 from handlers.base import Reply
 
@@ -30,48 +35,19 @@ MAX_TEXT = 2000  # UTF-16 code units
 TYPING_AFTER = 0.8  # seconds: a quicker answer needs no typing indicator
 TYPING_EVERY = 4.5
 QUOTA_PAUSES = (2.0, 6.0)  # a reply refused with 429 is tried again after these pauses, then dropped
+_MARKDOWN = re.compile(r"([\\`*_~])")  # what Zalo's markdown reads anywhere in a line (it has no links)
+_LINE_START = re.compile(r"^(\s*)([#>])", re.MULTILINE)  # headings and quotes
 
 
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _cut(line: str, limit: int) -> tuple[str, str]:
-    """The longest head of ``line`` within ``limit`` UTF-16 units (at a space when one is near the end),
-    never ending inside a surrogate pair, and the rest."""
-    units, end = 0, 0
-    for end, char in enumerate(line):  # noqa: B007 (end is used after the loop)
-        units += 2 if ord(char) > 0xFFFF else 1
-        if units > limit:
-            break
-    else:
-        return line, ""
-    space = line.rfind(" ", 0, end)
-    cut = space if space > end // 2 else end
-    return line[:cut], line[cut:].lstrip(" ")
+def markdown(text: str) -> str:
+    """``text`` as markdown that shows as ``text``: every character markdown would read, escaped."""
+    return _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", _MARKDOWN.sub(r"\\\1", text))
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Pieces of at most ``limit`` UTF-16 units, cut at line ends (a longer line at a space); none empty."""
-    pieces: list[str] = []
-    current, current_units = "", 0
-    for line in text.split("\n"):
-        while utf16_len(line) > limit:
-            head, line = _cut(line, limit)
-            if current.strip():
-                pieces.append(current)
-            current, current_units = "", 0
-            pieces.append(head)
-        units = utf16_len(line)
-        if current and current_units + 1 + units > limit:
-            pieces.append(current)
-            current, current_units = line, units
-        elif current or current_units:
-            current, current_units = f"{current}\n{line}", current_units + 1 + units
-        else:
-            current, current_units = line, units
-    pieces.append(current)
-    return [piece.strip("\n") for piece in pieces if piece.strip()]
+    """Pieces of at most ``limit`` UTF-16 units, cut at line ends (a longer line at a space, never inside
+    a character as a reader sees it); none empty (``bot.split``)."""
+    return split(text, limit)
 
 
 class ZaloSender:
@@ -100,8 +76,12 @@ class ZaloSender:
         if not self.config.markdown:
             await self.client.send_message(chat_id, piece)
             return
+        rendered = markdown(piece)
+        if utf16_len(rendered) > MAX_TEXT:  # the escapes made it too long: plain text says the same
+            await self.client.send_message(chat_id, piece)
+            return
         try:
-            await self.client.send_message(chat_id, piece, parse_mode="markdown")
+            await self.client.send_message(chat_id, rendered, parse_mode="markdown")
         except ZaloError as exc:
             if exc.code != 400:
                 raise
@@ -130,7 +110,8 @@ class ZaloSender:
         path = folder / name
         if not path.exists():
             await asyncio.to_thread(_write, path, png)
-        await self.client.send_photo(chat_id, f"{self.config.public_image_url.rstrip('/')}/{name}")
+        url = f"{self.config.public_image_url.rstrip('/')}/{name}"
+        await self._patient(functools.partial(self.client.send_photo, chat_id, url))
 
     @contextlib.asynccontextmanager
     async def typing(self, chat_id: str, *, after: float = TYPING_AFTER) -> AsyncIterator[None]:

@@ -138,9 +138,11 @@ class FakeZalo(World, LocalServer):
         self.sent.append(sent)
         date = int(time.time() * 1000)
         if self.echo:  # Zalo delivers the bot's own messages back to it
-            message = {"from": {"id": self.me["id"], "display_name": self.me["display_name"], "is_bot": True},
-                       "chat": {"id": sent.chat_id, "chat_type": "PRIVATE"}, "message_id": sent.message_id,
-                       "date": date, "text": sent.text}  # fmt: skip
+            sender: dict[str, Any] = {"id": self.me["id"], "display_name": self.me["display_name"], "is_bot": True}
+            if self.echo_without_bot_id:
+                sender = {"id": hex_id(), "display_name": self.me["display_name"]}
+            message = {"from": sender, "chat": {"id": sent.chat_id, "chat_type": "PRIVATE"},
+                       "message_id": sent.message_id, "date": date, "text": sent.text}  # fmt: skip
             await self.push("message.text.received", message)
         await self.notify()
         return {"message_id": sent.message_id, "date": date}
@@ -211,6 +213,9 @@ class ApiHandler(tornado.web.RequestHandler):
             if fault is not None:
                 raise ApiError(*fault)
             result = await fake.answer(name, params)
+            delays = fake.late.get(name)
+            if delays:  # done, but the answer comes after the caller stopped waiting
+                await asyncio.sleep(delays.popleft())
         except ApiError as error:
             call.status = error.code
             self.set_status(error.code)

@@ -42,6 +42,28 @@ class Sent:
     parse_mode: str = ""
     action: str = ""
 
+    @property
+    def shown(self) -> str:
+        """What the user sees: with ``parse_mode: "markdown"``, Zalo's markdown read as P4 measured it
+        (``*x*``, ``**x**``, ``_x_``, ``~x~``, `` `x` `` become formatting, ``#`` and ``>`` at a line's start
+        a heading or a quote, a backslash escapes the next character)."""
+        if self.parse_mode != "markdown":
+            return self.text
+        out, escaped, line_start = [], False, True
+        for char in self.text:
+            if escaped:
+                out.append(char)
+                escaped = False
+            elif char == "\\":
+                escaped = True
+                continue
+            elif char in "*_~`" or (line_start and char in "#>"):
+                pass  # formatting, not shown
+            else:
+                out.append(char)
+            line_start = char == "\n" or (line_start and char in " #>" and not escaped)
+        return "".join(out)
+
 
 @dataclass
 class Faults:
@@ -74,6 +96,8 @@ class World(SentLog[str, Sent]):
         self.echo = False  # the bot's own messages come back as updates (Zalo does this)
         self.wrapped = False  # webhook bodies as {ok, result} instead of the bare update
         self.refuse_markdown = False  # sendMessage with parse_mode answers 400
+        self.echo_without_bot_id = False  # echoes carry some other hex from.id and no is_bot (seen on Zalo)
+        self.late: dict[str, deque[float]] = {}  # method -> delays: the call succeeds, its answer comes late
         self.webhook: dict[str, Any] | None = None
         self.calls: list[Call] = []
         self.sent: list[Sent] = []

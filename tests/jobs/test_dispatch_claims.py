@@ -4,13 +4,14 @@ over once it expires (and not before), and a mark only lands while the claim is 
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs import claims
 from jobs.dispatcher import Dispatcher
-from models import FrozenClock, OutboxStatus
+from models import FrozenClock, OutboxMessage, OutboxStatus
 from tests.jobs.support import T0, Recorder, people, queue, row, statuses
 
 
@@ -18,8 +19,18 @@ async def claim(
     sessions: async_sessionmaker[AsyncSession], worker: str, minutes: int = 5, limit: int = 1000
 ) -> list[int]:
     async with sessions() as session, session.begin():
-        rows = await claims.claim(session, worker, T0, T0 + timedelta(minutes=minutes), limit)
+        rows = await claims.claim(session, worker, T0, minutes * 60, limit)
     return [r.id for r in rows]
+
+
+async def expire_claims(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Every claim runs out (claims run on the database's clock, which a test cannot move: the rows move)."""
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.claimed_until.is_not(None))
+            .values(claimed_until=datetime(2000, 1, 1, tzinfo=UTC))
+        )
 
 
 async def test_concurrent_claims_never_overlap(
@@ -42,7 +53,7 @@ async def test_a_claim_takes_the_rows_of_one_official_together(
     await queue(session, [a, b], tag="y")
     await session.commit()
     async with sessions() as s, s.begin():
-        first = await claims.claim(s, "w", T0, T0 + timedelta(minutes=5), 2)
+        first = await claims.claim(s, "w", T0, 300, 2)
     assert [r.official_id for r in first] == [a, a]
 
 
@@ -54,6 +65,7 @@ async def test_an_expired_claim_is_taken_over_and_a_live_one_is_not(
     await session.commit()
     assert len(await claim(sessions, "crashed", minutes=1)) == 3
     assert await claim(sessions, "other") == []  # still claimed
+    await expire_claims(sessions)
     clock = FrozenClock(at=T0 + timedelta(minutes=2))
     sender = Recorder()
     done = await Dispatcher(sessions, sender, clock=clock).drain_all()
@@ -68,8 +80,9 @@ async def test_a_mark_is_refused_once_the_claim_has_passed_to_another_process(
     await queue(session, [a])
     await session.commit()
     [row_id] = await claim(sessions, "slow", minutes=1)
+    await expire_claims(sessions)
     async with sessions() as s, s.begin():
-        assert await claims.claim(s, "fast", T0 + timedelta(minutes=2), T0 + timedelta(minutes=7), 10)
+        assert await claims.claim(s, "fast", T0 + timedelta(minutes=2), 300, 10)
     async with sessions() as s, s.begin():
         assert await claims.mark(s, [row_id], "slow", OutboxStatus.SENT) == 0
         assert await claims.mark(s, [row_id], "fast", OutboxStatus.SENT) == 1

@@ -1,7 +1,7 @@
 """A separate process for the crash, two-process and lease tests (and the broadcast benchmark):
 
 python -m tests.jobs.worker dispatch DB_URL BASE_URL TEMPLATES [--claim-seconds S] [--rate N] [--go FILE]
-        [--in-flight N]
+        [--in-flight N] [--clock-ahead SECONDS]
     drains the outbox to the (fake) Bot API until no row is pending or being sent, then prints
     "sent N" (messages this process sent) and exits;
 python -m tests.jobs.worker lease DB_URL OUT --seconds S
@@ -16,6 +16,8 @@ import asyncio
 import logging
 import os
 import sys
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -62,7 +64,8 @@ async def dispatch(args: argparse.Namespace) -> None:
     )
     async with ExtBot(TOKEN, base_url=args.base_url, rate_limiter=PacingLimiter(limits)) as bot:
         sender = Counting(Renderer(Path(args.templates)), telegram=bot)
-        dispatcher = Dispatcher(sessions, sender, clock=Clock(), settings=settings)
+        clock = Ahead(seconds=args.clock_ahead) if args.clock_ahead else Clock()
+        dispatcher = Dispatcher(sessions, sender, clock=clock, settings=settings)
         print("ready", flush=True)
         while args.go and not Path(args.go).exists():  # start together with the other process
             await asyncio.sleep(0.02)
@@ -77,6 +80,16 @@ async def dispatch(args: argparse.Namespace) -> None:
             await asyncio.sleep(0.1)  # rows claimed by a killed process: sent once their claim expires
     await engine.dispose()
     print(f"sent {Counting.sent}", flush=True)
+
+
+@dataclass
+class Ahead(Clock):
+    """The OS clock, ``seconds`` ahead: a machine whose clock is wrong."""
+
+    seconds: float = 0.0
+
+    def now(self) -> datetime:
+        return super().now() + timedelta(seconds=self.seconds)
 
 
 class Marker:
@@ -117,6 +130,7 @@ def main() -> None:
     d.add_argument("--rate", type=int, default=5000)
     d.add_argument("--go", default="", help="wait for this file to exist before draining")
     d.add_argument("--in-flight", type=int, default=1)
+    d.add_argument("--clock-ahead", type=float, default=0.0, help="this process's clock is so many seconds ahead")
     lp = sub.add_parser("lease")
     lp.add_argument("db")
     lp.add_argument("out")

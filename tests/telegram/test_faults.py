@@ -1,5 +1,6 @@
-"""The bot keeps its promises when Telegram misbehaves: 5xx answers, 429 with retry_after, slow
-answers and dropped connections are retried until every reply is delivered; polling survives a
+"""The bot keeps its promises when Telegram misbehaves: 5xx answers, 429 with retry_after and slow
+answers are retried or waited for until every reply is delivered; a dropped connection is retried for
+calls that send nothing, never for a send (it may have arrived: a retry could show it twice); polling survives a
 failing getUpdates; sends stay inside Telegram's flood limits."""
 
 from __future__ import annotations
@@ -45,11 +46,23 @@ async def test_replies_wait_for_retry_after_on_429(tg: FakeTelegram, bot: Telegr
     assert len(refused) == 3
 
 
-async def test_dropped_connections_and_slow_answers_are_retried(tg: FakeTelegram, bot: TelegramChannel) -> None:
-    tg.faults.add("drop", count=2)
+async def test_slow_answers_are_waited_for_and_dropped_non_sends_retried(
+    tg: FakeTelegram, bot: TelegramChannel
+) -> None:
     tg.faults.add("slow", count=2, delay=0.8)
+    tg.faults.add("drop", count=2, methods=["getFile"])
     await ask_everyone(tg)
-    assert len([c for c in tg.calls if c.method == "sendMessage" and c.status == 0]) == 2
+    await tg.send_document(ADMIN, "x.csv", b"a,b\n1,2\n")  # the admin's file is fetched (getFile) all the same
+    await tg.next_sent(ADMIN, timeout=15)
+    assert len([c for c in tg.calls if c.method == "getFile" and c.status == 0]) == 2
+
+
+async def test_a_send_whose_connection_dropped_is_not_sent_again(tg: FakeTelegram, bot: TelegramChannel) -> None:
+    tg.faults.add("drop", count=1, methods=["sendMessage"])
+    await tg.send_text(OFFICER, "/help")
+    await tg.wait_for(lambda: any(c.method == "sendMessage" for c in tg.calls), timeout=10)
+    await tg.no_more(OFFICER, wait=1.0)  # no second try: Telegram may have delivered the first
+    assert len([c for c in tg.calls if c.method == "sendMessage"]) == 1
 
 
 async def test_polling_survives_failing_get_updates(tg: FakeTelegram, bot: TelegramChannel) -> None:

@@ -85,9 +85,9 @@ async def test_a_refused_token_stops_start_up_with_one_line(zalo: FakeZalo, app:
 
 async def test_the_token_never_reaches_a_log_line(zalo: FakeZalo, app: App, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)  # httpx logs every request URL at INFO, httpcore more at DEBUG
-    zalo.faults.add("sendMessage", 500, times=1)
-    async with running(app, backoff=(0.05, 0.2)):
-        assert "/nhiemvu" in await say(zalo, OFFICER, "/help")  # a failed send is logged and retried
+    zalo.faults.add("getMe", 500, times=1)
+    async with running(app, backoff=(0.05, 0.2)):  # a failed call is logged and retried
+        assert "/nhiemvu" in await say(zalo, OFFICER, "/help")
     logged = [r.getMessage() for r in caplog.records if r.name == "httpx" and "getUpdates" in r.getMessage()]
     assert logged and all("/bot***/getUpdates" in line for line in logged)  # httpx logged the calls, masked
     secret = TOKEN.split(":")[1]

@@ -58,8 +58,8 @@ async def test_outcomes_of_zalo_answers(zalo: FakeZalo, client: ZaloClient, app:
     assert (await sender.send(out("push/batch"))).result is Result.RETRY
     zalo.faults.add("sendMessage", 401)
     assert (await sender.send(out("push/batch"))).result is Result.FATAL
-    zalo.faults.add("sendMessage", 500, times=2)
-    assert (await sender.send(out("push/batch"))).result is Result.FAILED
+    zalo.faults.add("sendMessage", 500)  # Zalo may have delivered it: the dispatcher tries once more at most
+    assert (await sender.send(out("push/batch"))).result is Result.UNCERTAIN
     zalo.faults.add("sendMessage", 400)
     assert (await sender.send(out("push/batch"))).result is Result.FAILED
     assert (await sender.send(Outgoing("telegram", "1", None, "vi", ()))).result is Result.FATAL
