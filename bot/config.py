@@ -19,7 +19,7 @@ import tomllib
 from collections.abc import Mapping
 from datetime import time
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -130,49 +130,43 @@ class BotConfig(Section):
         return ZoneInfo(self.timezone)
 
 
-class TelegramConfig(Section):
+class WebhookSection(Section):
+    """What the Telegram and Zalo channels share: a token, polling or a webhook, and the webhook
+    server's address, secret and limits (``bot/webhooks.py``). A channel's section names its own
+    path and secret rules."""
+
+    PATH: ClassVar[re.Pattern[str]] = _PATH
+    SECRET: ClassVar[tuple[re.Pattern[str], int]] = (_TELEGRAM_SECRET, 1)  # the pattern, its shortest length
+
     token: str = ""
     mode: Literal["polling", "webhook"] = "polling"
-    base_url: str = ""  # empty: the public Bot API; set for a local Bot API server
-    bot_username: str = ""
     webhook_listen: str = "127.0.0.1"
-    webhook_port: Port = 8443
-    webhook_public_url: str = ""  # Telegram posts only to HTTPS
-    webhook_path: str = "/telegram"
+    webhook_public_url: str = ""  # Telegram and Zalo post only to HTTPS
     webhook_secret: str = ""
     webhook_max_connections: Connections = 100  # open at once; more close the slowest (bot/webhooks.py)
     webhook_header_seconds: Deadline = 5  # a request's line and headers must arrive within this
     webhook_body_seconds: Deadline = 10  # a request's body must arrive within this
-
-    @field_validator("base_url")
-    @classmethod
-    def _base_url(cls, value: str) -> str:
-        return _url(value, https_only=False)
 
     @field_validator("webhook_public_url")
     @classmethod
     def _public_url(cls, value: str) -> str:
         return _url(value, https_only=True)
 
-    @field_validator("bot_username")
-    @classmethod
-    def _username(cls, value: str) -> str:
-        return _matching(_USERNAME, value, "username")
-
     @field_validator("webhook_listen")
     @classmethod
     def _listen(cls, value: str) -> str:
         return _matching(_HOST, value or " ", "listen")
 
-    @field_validator("webhook_path")
+    @field_validator("webhook_path", check_fields=False)
     @classmethod
     def _path(cls, value: str) -> str:
-        return _matching(_TELEGRAM_PATH, value or " ", "webhook_path")
+        return _matching(cls.PATH, value or " ", "webhook_path")
 
     @field_validator("webhook_secret")
     @classmethod
     def _secret(cls, value: str) -> str:
-        return _matching(_TELEGRAM_SECRET, value, "secret", low=1, high=256)
+        pattern, low = cls.SECRET
+        return _matching(pattern, value, "secret", low=low, high=256)
 
     @model_validator(mode="after")
     def _webhook_mode(self) -> Self:
@@ -181,11 +175,32 @@ class TelegramConfig(Section):
         return self
 
 
-class ZaloConfig(Section):
+class TelegramConfig(WebhookSection):
+    PATH: ClassVar[re.Pattern[str]] = _TELEGRAM_PATH
+    SECRET: ClassVar[tuple[re.Pattern[str], int]] = (_TELEGRAM_SECRET, 1)  # what setWebhook's secret_token accepts
+
+    base_url: str = ""  # empty: the public Bot API; set for a local Bot API server
+    bot_username: str = ""
+    webhook_port: Port = 8443
+    webhook_path: str = "/telegram"
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        return _url(value, https_only=False)
+
+    @field_validator("bot_username")
+    @classmethod
+    def _username(cls, value: str) -> str:
+        return _matching(_USERNAME, value, "username")
+
+
+class ZaloConfig(WebhookSection):
     """The Zalo Bot API channel (bot/zalo/, docs/ZALO.md)."""
 
-    token: str = ""
-    mode: Literal["polling", "webhook"] = "polling"
+    PATH: ClassVar[re.Pattern[str]] = _PATH
+    SECRET: ClassVar[tuple[re.Pattern[str], int]] = (_ZALO_SECRET, 8)
+
     base_url: str = "https://bot-api.zaloplatforms.com"
     poll_timeout: Annotated[int, Field(ge=1, le=60)] = 30  # seconds one getUpdates call may wait for an update
     min_poll_interval_ms: Annotated[int, Field(ge=0, le=60000)] = 1000  # at least this long between two getUpdates
@@ -194,14 +209,8 @@ class ZaloConfig(Section):
     image_dir: str = "var/zalo-images"  # charts are saved here as PNG files for Zalo to fetch
     groups: bool = False  # answer in group chats (Beta on Zalo): only messages that mention the bot
     group_allow: GroupIds = Field(default_factory=list)  # group chat ids allowed; empty: none
-    webhook_listen: str = "127.0.0.1"
     webhook_port: Port = 8444
-    webhook_public_url: str = ""
     webhook_path: str = "/zalo"
-    webhook_secret: str = ""
-    webhook_max_connections: Connections = 100  # open at once; more close the slowest (bot/webhooks.py)
-    webhook_header_seconds: Deadline = 5  # a request's line and headers must arrive within this
-    webhook_body_seconds: Deadline = 10  # a request's body must arrive within this
     monthly_budget: Annotated[int, Field(ge=1, le=10_000_000)] = 3000  # messages a month the plan allows
     budget_warn_percent: Annotated[int, Field(ge=1, le=100)] = 80  # past this share, admins warned, pushes merged
     budget_file: str = "var/zalo-budget.json"  # where the month's count is kept; empty: in memory only
@@ -216,32 +225,10 @@ class ZaloConfig(Section):
     def _image_url(cls, value: str) -> str:
         return _url(value, https_only=False)
 
-    @field_validator("webhook_public_url")
-    @classmethod
-    def _public_url(cls, value: str) -> str:
-        return _url(value, https_only=True)
-
-    @field_validator("webhook_listen")
-    @classmethod
-    def _listen(cls, value: str) -> str:
-        return _matching(_HOST, value or " ", "listen")
-
-    @field_validator("webhook_path")
-    @classmethod
-    def _path(cls, value: str) -> str:
-        return _matching(_PATH, value or " ", "webhook_path")
-
-    @field_validator("webhook_secret")
-    @classmethod
-    def _secret(cls, value: str) -> str:
-        return _matching(_ZALO_SECRET, value, "secret", low=8, high=256)
-
     @model_validator(mode="after")
-    def _together(self) -> Self:
+    def _image_dir(self) -> Self:
         if self.public_image_url and not self.image_dir:
             raise _needs("image_dir", "image_dir_needed")
-        if self.mode == "webhook" and self.token and not (self.webhook_public_url and self.webhook_secret):
-            raise _needs("mode")
         return self
 
 
