@@ -71,7 +71,7 @@ base_url = "{tg.base_url}"
 mode = "webhook"
 webhook_listen = "127.0.0.1"
 webhook_port = {port}
-webhook_public_url = "http://127.0.0.1:{port}"
+webhook_public_url = "https://127.0.0.1:{port}"  # registered only; the tests post to the port itself
 webhook_path = "/telegram"
 webhook_secret = "{SECRET}"
 """,
