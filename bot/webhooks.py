@@ -332,11 +332,15 @@ class WebhookServer:
             return 500
 
 
+RESERVED_FILES = 64  # kept for the database (3 a SQLite connection), the Bot API's connections, the log
+
+
 def server_for(config: TelegramConfig | ZaloConfig) -> WebhookServer:
-    """The server a channel's settings describe, with at most half the process's open-file limit in
-    connections: the other half stays for the database, the Bot API and the log."""
+    """The server a channel's settings describe, with at most half of the open-file limit left after
+    ``RESERVED_FILES`` in connections (32 of 128; 100 of 1,024): the rest stays for the database, the
+    Bot API, the importers' worker and the log, so a flood never makes accept() fail."""
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    room = config.webhook_max_connections if soft == resource.RLIM_INFINITY else max(8, soft // 2)
+    room = config.webhook_max_connections if soft == resource.RLIM_INFINITY else max(8, (soft - RESERVED_FILES) // 2)
     return WebhookServer(
         config.webhook_listen,
         config.webhook_port,
