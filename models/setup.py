@@ -59,7 +59,7 @@ async def init_province(session: AsyncSession, entry: ProvinceEntry, clock: Cloc
         raise ValueError(f"{entry.name} is not one of the current provinces")
     code = code.strip() or entry.code
     stored = await provinces(session)
-    province = next((unit for unit in stored if _same(unit, entry, code)), None)
+    province = next((unit for unit in stored if unit.kind == UnitKind.PROVINCE and _same(unit, entry, code)), None)
     created = province is None
     if province is None:
         taken = (await session.execute(select(Unit).where(Unit.code == code))).scalars().first()
