@@ -47,9 +47,10 @@ class InitResult:
         return self.created or bool(self.added_indices) or self.added_components > 0
 
 
-def _same(unit: Unit, entry: ProvinceEntry, code: str) -> bool:
-    names = {fold(entry.name), fold(entry.short_name)}
-    return unit.code.casefold() in {code.casefold(), entry.code} or fold(unit.name) in names
+def _same(unit: Unit, entry: ProvinceEntry) -> bool:
+    """A stored province is this one when its name says so ("Tỉnh Lạng Sơn", "UBND tỉnh Lạng Sơn"),
+    whatever its unit code: a code alone (the demo's "LS", or "04" asked for by mistake) never decides."""
+    return f" {fold(entry.short_name)} " in f" {fold(unit.name)} "
 
 
 async def init_province(session: AsyncSession, entry: ProvinceEntry, clock: Clock, code: str = "") -> InitResult:
@@ -59,7 +60,7 @@ async def init_province(session: AsyncSession, entry: ProvinceEntry, clock: Cloc
         raise ValueError(f"{entry.name} is not one of the current provinces")
     code = code.strip() or entry.code
     stored = await provinces(session)
-    province = next((unit for unit in stored if unit.kind == UnitKind.PROVINCE and _same(unit, entry, code)), None)
+    province = next((unit for unit in stored if unit.kind == UnitKind.PROVINCE and _same(unit, entry)), None)
     created = province is None
     if province is None:
         taken = (await session.execute(select(Unit).where(Unit.code == code))).scalars().first()
