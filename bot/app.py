@@ -62,9 +62,12 @@ async def prepare(app: App, *, load_demo: bool | None = None) -> str | None:
         return None
     from models.demo import is_empty
     from models.demo import load_demo as load
+    from models.demo.remove import demo_removed
 
     async with app.sessions() as session:
         if not await is_empty(session):
+            return None
+        if load_demo is None and await demo_removed(session):  # taken out on purpose: not again on its own
             return None
         summary = await load(session, app.clock)
         await session.commit()

@@ -1,5 +1,5 @@
-"""``cchc-bot``: run the bot, chat in the console, migrate, load the demo, import files, create invites,
-back up the database.
+"""``cchc-bot``: run the bot, chat in the console, migrate, start a real province (``init``), load or
+remove the demo, import files, create invites, back up the database.
 
 Every command reads the same configuration (``--config``, $CCHC_CONFIG or ./config.toml) and fails with
 one clear line, never a traceback, when the configuration or the input is wrong.
@@ -41,6 +41,11 @@ def parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="demo data")
     demo_sub = demo.add_subparsers(dest="demo_command", required=True)
     demo_sub.add_parser("load", help="load the Lạng Sơn demo into an empty database")
+    demo_sub.add_parser("remove", help="take the demo data out (refused while real data refers to it)")
+
+    init = sub.add_parser("init", help="make a working database for a real province, without the demo")
+    init.add_argument("--province", required=True, help='the province by name or official code: "Lạng Sơn", 20')
+    init.add_argument("--code", help="the province's unit code in this database (default: its official code)")
 
     imp = sub.add_parser("import", help="import an .xlsx or .csv file (all or nothing)")
     imp.add_argument("kind", choices=["units", "tasks", "results", "criteria", "measurements"])
@@ -170,6 +175,10 @@ async def cmd_db(config: Config, args: argparse.Namespace) -> int:
 async def cmd_demo(config: Config, args: argparse.Namespace) -> int:
     from bot.app import build, prepare
 
+    if args.demo_command == "remove":
+        from bot.setup_cli import run_demo_remove
+
+        return await run_demo_remove(config, args)
     app = build(config)
     try:
         loaded = await prepare(app, load_demo=True)
@@ -177,6 +186,12 @@ async def cmd_demo(config: Config, args: argparse.Namespace) -> int:
         await app.close()
     print(f"demo loaded: {loaded}" if loaded else "the database is not empty: demo not loaded")
     return 0
+
+
+async def cmd_init(config: Config, args: argparse.Namespace) -> int:
+    from bot.setup_cli import run_init
+
+    return await run_init(config, args)
 
 
 async def cmd_import(config: Config, args: argparse.Namespace) -> int:
@@ -217,6 +232,7 @@ COMMANDS: dict[str, Command] = {
     "chat": cmd_chat,
     "db": cmd_db,
     "demo": cmd_demo,
+    "init": cmd_init,
     "import": cmd_import,
     "invite": cmd_invite,
     "jobs": cmd_jobs,

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from models.demo._context import DemoContext
 from models.demo._files import opt_decimal, opt_int, read_rows
-from models.importers.indices import ensure_indices
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
+from models.standard_indices import ensure_indices
 
 RESULT_FILES = ("results.csv", "cchc_index.csv")
 

@@ -1,0 +1,179 @@
+"""The standard indices a province is ranked on, defined once for the demo, ``cchc-bot init`` and the
+importers: PAR INDEX with its 8 fields, SIPAS with its 5 components, PAPI with its 8 dimensions on the 10-80
+scale, PCI, DTI and the province's internal CCHC index; and ``ensure_indices``, which creates the missing ones.
+
+PAPI's dimensions are those published since 2018 (papi.org.vn, "PAPI đo lường nội dung gì?")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.enums import ScoreKind
+from models.indices import IndexComponent, ScoreIndex
+
+PAR_FIELDS: tuple[tuple[str, str], ...] = (
+    ("Công tác chỉ đạo, điều hành cải cách hành chính", "Direction and management of administrative reform"),
+    ("Cải cách thể chế", "Institutional reform"),
+    ("Cải cách thủ tục hành chính", "Administrative procedure reform"),
+    ("Cải cách tổ chức bộ máy hành chính nhà nước", "Reform of the state administrative apparatus"),
+    ("Cải cách chế độ công vụ", "Civil service reform"),
+    ("Cải cách tài chính công", "Public finance reform"),
+    ("Xây dựng và phát triển Chính phủ điện tử, Chính phủ số", "E-government and digital government"),
+    (
+        "Tác động của cải cách hành chính đến người dân, tổ chức và phát triển kinh tế - xã hội",
+        "Impact of administrative reform on people, organisations and socio-economic development",
+    ),
+)
+SIPAS_COMPONENTS: tuple[tuple[str, str], ...] = (
+    ("Tiếp cận dịch vụ hành chính công", "Access to public administrative services"),
+    ("Thủ tục hành chính", "Administrative procedures"),
+    ("Công chức trực tiếp giải quyết công việc", "Civil servants handling the service"),
+    ("Kết quả cung ứng dịch vụ hành chính công", "Results of the service"),
+    ("Tiếp nhận, xử lý góp ý, phản ánh, kiến nghị", "Receiving and handling feedback and petitions"),
+)
+
+PAPI_DIMENSIONS: tuple[tuple[str, str], ...] = (
+    ("Tham gia của người dân ở cấp cơ sở", "Participation at local levels"),
+    ("Công khai, minh bạch trong việc ra quyết định ở địa phương", "Transparency in local decision-making"),
+    ("Trách nhiệm giải trình với người dân", "Vertical accountability towards citizens"),
+    ("Kiểm soát tham nhũng trong khu vực công", "Control of corruption in the public sector"),
+    ("Thủ tục hành chính công", "Public administrative procedures"),
+    ("Cung ứng dịch vụ công", "Public service delivery"),
+    ("Quản trị môi trường", "Environmental governance"),
+    ("Quản trị điện tử", "E-governance"),
+)
+
+
+@dataclass(frozen=True)
+class StandardIndex:
+    code: str
+    name_vi: str
+    name_en: str
+    publisher: str
+    score_kind: ScoreKind
+    max_score: Decimal | None  # None where the scale is not fixed by this code (DTI)
+    components: tuple[tuple[str, str], ...] = ()
+    component_max: Decimal | None = None  # each component's scale, where fixed (PAPI: 1-10)
+    aliases: tuple[str, ...] = ()
+
+
+_BNV = "Ban Chỉ đạo cải cách hành chính của Chính phủ, Bộ Nội vụ"
+STANDARD_INDICES: tuple[StandardIndex, ...] = (
+    StandardIndex(
+        code="PAR",
+        name_vi="Chỉ số cải cách hành chính (PAR INDEX)",
+        name_en="Public Administration Reform Index (PAR INDEX)",
+        publisher=_BNV,
+        score_kind=ScoreKind.POINTS,
+        max_score=Decimal(100),
+        components=PAR_FIELDS,
+        aliases=("PAR INDEX", "Chỉ số cải cách hành chính"),
+    ),
+    StandardIndex(
+        code="SIPAS",
+        name_vi="Chỉ số hài lòng về sự phục vụ hành chính (SIPAS)",
+        name_en="Satisfaction Index of Public Administrative Services (SIPAS)",
+        publisher=_BNV,
+        score_kind=ScoreKind.PERCENT,
+        max_score=Decimal(100),
+        components=SIPAS_COMPONENTS,
+        aliases=("Chỉ số hài lòng về sự phục vụ hành chính",),
+    ),
+    StandardIndex(
+        code="PAPI",
+        name_vi="Chỉ số hiệu quả quản trị và hành chính công cấp tỉnh (PAPI)",
+        name_en="Provincial Governance and Public Administration Performance Index (PAPI)",
+        publisher="UNDP và các đối tác",
+        score_kind=ScoreKind.POINTS,
+        max_score=Decimal(80),  # 8 dimensions of 1-10 points each: the 10-80 scale
+        components=PAPI_DIMENSIONS,
+        component_max=Decimal(10),
+        aliases=("Chỉ số hiệu quả quản trị và hành chính công cấp tỉnh",),
+    ),
+    StandardIndex(
+        code="PCI",
+        name_vi="Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)",
+        name_en="Provincial Competitiveness Index (PCI)",
+        publisher="Liên đoàn Thương mại và Công nghiệp Việt Nam (VCCI)",
+        score_kind=ScoreKind.POINTS,
+        max_score=Decimal(100),
+        aliases=("Chỉ số năng lực cạnh tranh cấp tỉnh",),
+    ),
+    StandardIndex(
+        code="DTI",
+        name_vi="Chỉ số chuyển đổi số (DTI)",
+        name_en="Digital Transformation Index (DTI)",
+        publisher="Bộ Khoa học và Công nghệ (đến 28/02/2025: Bộ Thông tin và Truyền thông)",
+        score_kind=ScoreKind.POINTS,
+        max_score=None,
+        aliases=("Chỉ số chuyển đổi số",),
+    ),
+    StandardIndex(
+        code="CCHC",
+        name_vi="Chỉ số cải cách hành chính của các cơ quan, đơn vị trong tỉnh",
+        name_en="Internal administrative reform index of the province's units",
+        publisher="Ủy ban nhân dân tỉnh",
+        score_kind=ScoreKind.POINTS,
+        max_score=Decimal(100),
+        aliases=("Chỉ số CCHC", "Chỉ số CCHC nội bộ"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Ensured:
+    """What ``ensure_indices`` found: every index by code, and how many indices and components it added."""
+
+    indices: dict[str, ScoreIndex]
+    added_indices: tuple[str, ...]
+    added_components: int
+
+
+async def ensure_indices(session: AsyncSession) -> dict[str, ScoreIndex]:
+    """Create the standard indices and their components that are missing; leave existing rows as they
+    are (a province may have renamed them). Returns every index by code."""
+    return (await add_missing_indices(session)).indices
+
+
+async def add_missing_indices(session: AsyncSession) -> Ensured:
+    """``ensure_indices``, saying what it added (``cchc-bot init`` reports it)."""
+    existing = {i.code: i for i in (await session.execute(select(ScoreIndex))).scalars()}
+    added: list[str] = []
+    parts = 0
+    for standard in STANDARD_INDICES:
+        index = existing.get(standard.code)
+        if index is None:
+            index = ScoreIndex(
+                code=standard.code,
+                name_vi=standard.name_vi,
+                name_en=standard.name_en,
+                publisher=standard.publisher,
+                score_kind=standard.score_kind,
+                max_score=standard.max_score,
+            )
+            session.add(index)
+            await session.flush()
+            existing[index.code] = index
+            added.append(index.code)
+        if not standard.components:
+            continue
+        query = select(IndexComponent.number).where(IndexComponent.index_id == index.id)
+        numbers = set((await session.execute(query)).scalars())
+        for number, (name_vi, name_en) in enumerate(standard.components, start=1):
+            if number not in numbers:
+                session.add(
+                    IndexComponent(
+                        index_id=index.id,
+                        number=number,
+                        name_vi=name_vi,
+                        name_en=name_en,
+                        max_score=standard.component_max,
+                    )
+                )
+                parts += 1
+    await session.flush()
+    return Ensured(existing, tuple(added), parts)
