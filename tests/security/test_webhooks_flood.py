@@ -25,7 +25,7 @@ from tests.security.webhooks_support import (
 
 MEMORY_BOUND_MB = 50.0
 DEADLINE = 10.0  # [telegram].webhook_body_seconds by default; the header deadline is shorter
-MARGIN = 20.0  # for a loaded machine
+MARGIN = 50.0  # for a loaded machine (2 cores running the whole suite and more): closed, not held forever
 LOG_BOUND = 12  # lines the bot may write while it is flooded
 
 
