@@ -5,6 +5,7 @@ Glossary (one English name in code for each domain word):
 | code              | Vietnamese                          | meaning                                          |
 |-------------------|-------------------------------------|--------------------------------------------------|
 | unit              | đơn vị (tỉnh, sở, huyện, xã, ...)   | a node of the tree of agencies                   |
+| lineage           | hình thành từ / sáp nhập vào        | a predecessor unit carried on by a successor     |
 | official          | cán bộ, công chức                   | a registered user, with a role and a unit        |
 | chat account      | tài khoản Telegram / Zalo           | one chat identity bound to an official           |
 | invite            | mã mời                              | single-use code that registers an official       |
@@ -31,13 +32,14 @@ from models.enums import (
     Role,
     ScoreKind,
     TaskStatus,
+    LineageKind,
     UnitKind,
 )
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
 from models.plans import Assignment, Plan, ProgressReport, Task
 from models.system import AuditEntry, ConversationState, Lease, OutboxMessage
 from models.targets import Target, TargetMeasurement
-from models.units import ChatAccount, Invite, Official, Unit
+from models.units import ChatAccount, Invite, Official, Unit, UnitLineage
 
 __all__ = [
     "DEFAULT_TZ",
@@ -74,5 +76,7 @@ __all__ = [
     "Task",
     "TaskStatus",
     "Unit",
+    "UnitLineage",
+    "LineageKind",
     "UnitKind",
 ]
