@@ -20,6 +20,7 @@ from models.importers.assignments import apply_changes, describe_changes, wanted
 from models.importers.cells import CellError, limited, positive, text, whole
 from models.importers.indices import field_number
 from models.importers.lookup import UnitLookup
+from models.lineage import year_period
 from models.importers.result import Batch, Step
 from models.importers.sheet import Cells, Column, Table
 from models.plans import Assignment, Plan, Task
@@ -299,7 +300,8 @@ async def prepare(session: AsyncSession, table: Table, options: Mapping[str, obj
     target = await _target(session, options, batch)
     if target is None:
         return
-    lookup = await UnitLookup.load(session, batch.scope)
+    # the units valid in the plan's year: an abolished one is refused with its successor named
+    lookup = await UnitLookup.load(session, batch.scope, year_period(target.year))
     lines = _read_all(table, batch, lookup, target.year)
     if batch.failed:
         return
