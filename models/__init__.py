@@ -28,11 +28,11 @@ from models.drives import Drive, DriveCriterion, DriveMeasurement, DriveParticip
 from models.enums import (
     AssignmentRole,
     DeadlineKind,
+    LineageKind,
     OutboxStatus,
     Role,
     ScoreKind,
     TaskStatus,
-    LineageKind,
     UnitKind,
 )
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
@@ -63,6 +63,7 @@ __all__ = [
     "IndexResult",
     "Invite",
     "Lease",
+    "LineageKind",
     "Official",
     "OutboxMessage",
     "OutboxStatus",
@@ -76,7 +77,6 @@ __all__ = [
     "Task",
     "TaskStatus",
     "Unit",
-    "UnitLineage",
-    "LineageKind",
     "UnitKind",
+    "UnitLineage",
 ]

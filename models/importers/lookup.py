@@ -76,7 +76,7 @@ class UnitLookup:
         if period is not None:
             return self.during(period).find(text)
         named = self.by_code.get(fold(text)) or []
-        if not named and (unit := self.outside.get(fold(text))) and self.scope is not None:
+        if not named and fold(text) in self.outside and self.scope is not None:
             raise CellError("outside_province", f"Đơn vị '{text}' không thuộc tỉnh {self.scope.code}")
         named = named or self.by_name.get(name_key(text), [])
         valid = [u for u in named if u.valid_during(*self.period)]
@@ -96,7 +96,7 @@ class UnitLookup:
     def _not_valid(self, unit: Unit) -> str:
         """Why ``unit`` cannot be named in the period: it ended before (and what carries it on), or it
         began after."""
-        start, end = self.period
+        end = self.period[1]
         if unit.valid_from is not None and end is not None and unit.valid_from > end:
             return f"{unit.name} bắt đầu hoạt động từ {unit.valid_from:%d/%m/%Y}, sau kỳ của tệp"
         ended = ended_on(unit)

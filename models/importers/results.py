@@ -28,10 +28,10 @@ from models.importers.cells import (
 )
 from models.importers.components import Catalog, component_values
 from models.importers.lookup import UnitLookup
-from models.lineage import year_period
 from models.importers.result import Batch, Step
 from models.importers.sheet import Cells, Column, Table
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
+from models.lineage import year_period
 from models.units import Unit
 
 COLUMNS = (

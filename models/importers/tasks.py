@@ -20,9 +20,9 @@ from models.importers.assignments import apply_changes, describe_changes, wanted
 from models.importers.cells import CellError, limited, positive, text, whole
 from models.importers.indices import field_number
 from models.importers.lookup import UnitLookup
-from models.lineage import year_period
 from models.importers.result import Batch, Step
 from models.importers.sheet import Cells, Column, Table
+from models.lineage import year_period
 from models.plans import Assignment, Plan, Task
 from models.rules import DeadlineError, DeadlineRangeError, DeadlineYearError, resolve_deadline
 from models.scope import Scope
