@@ -45,8 +45,10 @@ class Line:
     def period(self) -> Period:
         return self.valid_from, self.valid_to
 
-    def predecessor_codes(self) -> set[str]:
-        return {fold(piece) for piece in _SEPARATORS.split(self.formed_from) if piece.strip()}
+    def names_as_predecessor(self, unit: Unit) -> bool:
+        """True when the row's "Hình thành từ" names ``unit`` (by code or by name)."""
+        pieces = [piece for piece in _SEPARATORS.split(self.formed_from) if piece.strip()]
+        return any(fold(p) == fold(unit.code) or name_key(p) == name_key(unit.name) for p in pieces)
 
 
 Node = Line | Unit
@@ -96,10 +98,10 @@ class Nodes:
         taken: set[int] = set()
         for exact in (True, False):
             for line in self.lines:
-                if line.unit is not None or (not exact and line.key in line.predecessor_codes()):
+                if line.unit is not None:
                     continue
                 for unit in codes.get(line.key, []):
-                    if unit.id in taken:
+                    if unit.id in taken or (not exact and line.names_as_predecessor(unit)):
                         continue
                     if (exact and unit.valid_from == line.valid_from) or (
                         not exact and overlap(line.period, (unit.valid_from, unit.valid_to))[0]
