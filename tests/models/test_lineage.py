@@ -203,3 +203,20 @@ async def test_a_result_row_takes_the_unit_valid_in_its_year(session: AsyncSessi
     rows = (await session.execute(select(IndexResult.year, IndexResult.unit_id).order_by(IndexResult.year))).all()
     assert [tuple(r) for r in rows] == [(2024, units["Xã Minh Sơn"].id), (2026, units["Xã Hữu Lũng"].id)]
     assert await session.scalar(select(func.count()).select_from(UnitLineage)) == 3
+
+
+async def test_a_reused_code_names_the_unit_of_the_date_asked_and_otherwise_the_one_in_existence(
+    session: AsyncSession,
+) -> None:
+    from models.queries.scores import find_ranked_unit
+    from models.queries.units import find_unit
+
+    units = await reform(session)
+    old, new, province = units["Xã Minh Sơn"], units["Xã Hữu Lũng"], units["Tỉnh Lạng Sơn"]
+
+    assert (await find_unit(session, "06457")) == new
+    assert (await find_unit(session, "06457", province, on=date(2024, 3, 1))) == old
+    assert (await find_unit(session, "06457", on=date(2026, 3, 1))) == new
+    assert await find_unit(session, "Xã Minh Sơn", on=date(2026, 3, 1)) is None
+    assert (await find_unit(session, "Xã Minh Sơn")) == old  # no date: the only unit of that name
+    assert (await find_ranked_unit(session, "06457", province)) == new
