@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -67,19 +68,22 @@ class UnitLookup:
     def knows(self, text: str) -> bool:
         return fold(text) in self.by_code or name_key(text) in self.by_name
 
-    def find(self, text: str, period: Period | None = None) -> Unit:
+    def find(self, text: str, period: Period | None = None, on: date | None = None) -> Unit:
         """The one unit ``text`` names valid in the period; CellError ``unknown_unit``,
         ``ambiguous_unit`` or ``abolished_unit`` (with the successor named) otherwise, or
         ``hidden_character`` when it holds a character that cannot be seen. ``period`` (a row's own
-        year) replaces the file's."""
+        year) replaces the file's; ``on`` (a task's deadline) chooses between two units valid in it, as
+        a code the reform reused names the old commune before 1/7/2025 and the new one after."""
         visible(text)
         if period is not None:
-            return self.during(period).find(text)
+            return self.during(period).find(text, None, on)
         named = self.by_code.get(fold(text)) or []
         if not named and fold(text) in self.outside and self.scope is not None:
             raise CellError("outside_province", f"Đơn vị '{text}' không thuộc tỉnh {self.scope.code}")
         named = named or self.by_name.get(name_key(text), [])
         valid = [u for u in named if u.valid_during(*self.period)]
+        if len(valid) > 1 and on is not None and len(that_day := [u for u in valid if u.valid_on(on)]) == 1:
+            return that_day[0]
         if len(valid) == 1:
             return valid[0]
         if valid:
@@ -119,7 +123,7 @@ class UnitLookup:
         parent = self.by_id.get(unit.parent_id) if unit.parent_id else None
         return display_name(unit.name, unit.kind, parent.name if parent else None, parent.kind if parent else None)
 
-    def find_many(self, text: str) -> list[Unit]:
+    def find_many(self, text: str, on: date | None = None) -> list[Unit]:
         """Units listed with ',' ';' or new lines; "Xã X, huyện Y" stays one name when it is one.
         Every name that is not found is reported in the one error."""
         visible(text)
@@ -127,7 +131,7 @@ class UnitLookup:
         problems: list[CellError] = []
         for name in self._names(text):
             try:
-                unit = self.find(name)
+                unit = self.find(name, on=on)
             except CellError as exc:
                 problems.append(exc)
                 continue

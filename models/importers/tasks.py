@@ -94,6 +94,14 @@ def task_field(value: object) -> int:
     return number
 
 
+def _quiet_deadline(value: object, year: int) -> date | None:
+    """The day a deadline cell resolves to, or None (its error is reported where the cell is read)."""
+    try:
+        return deadline(value, year)[2]
+    except CellError:
+        return None
+
+
 def _is_section(cells: Cells) -> bool:
     """ "I", "II.", "A" with no lead unit: a heading between tasks, not a task."""
     return bool(_SECTION_NUMBER.fullmatch(text(cells.row["number"]))) and not text(cells.row["lead"])
@@ -103,11 +111,12 @@ def _read(table: Table, cells: Cells, lookup: UnitLookup, year: int, section_fie
     number = cells.get("number", positive, 0, required=True)
     content = cells.get("content", text, "", required=True)
     in_field = cells.get("field", task_field, section_field)
-    lead: Unit | None = cells.get("lead", lambda v: lookup.find(text(v)), None, required=True)
+    due_day = _quiet_deadline(cells.row["deadline"], year)  # chooses between old and new units of one year
+    lead: Unit | None = cells.get("lead", lambda v: lookup.find(text(v), on=due_day), None, required=True)
     cooperating: list[Unit] | None = None
     if table.has("cooperate"):
         none: list[Unit] = []
-        cooperating = cells.get("cooperate", lambda v: lookup.find_many(text(v)), none)
+        cooperating = cells.get("cooperate", lambda v: lookup.find_many(text(v), due_day), none)
     unread = ("", DeadlineKind.DATE, date.min)
     written, kind, due = cells.get("deadline", lambda v: deadline(v, year), unread, required=True)
     if not cells.ok or lead is None:

@@ -220,3 +220,21 @@ async def test_a_reused_code_names_the_unit_of_the_date_asked_and_otherwise_the_
     assert await find_unit(session, "Xã Minh Sơn", on=date(2026, 3, 1)) is None
     assert (await find_unit(session, "Xã Minh Sơn")) == old  # no date: the only unit of that name
     assert (await find_ranked_unit(session, "06457", province)) == new
+
+
+async def test_in_the_reform_year_a_reused_code_names_the_unit_of_the_tasks_deadline(session: AsyncSession) -> None:
+    units = await reform(session)
+    data = xlsx(
+        TASK_HEADER,
+        (1, "Rà soát thủ tục hành chính", 1, "06457", "", "Quý I"),
+        (2, "Số hóa hồ sơ", 1, "06457", "", "Quý IV"),
+    )
+
+    ok(await import_bytes(session, "tasks", "kh.xlsx", data, options={"plan": "KH-2025", "year": 2025}))
+    await session.commit()
+
+    lead = select(Task.number, Assignment.unit_id).join(Assignment, Assignment.task_id == Task.id).order_by(Task.number)
+    assert [tuple(r) for r in (await session.execute(lead)).all()] == [
+        (1, units["Xã Minh Sơn"].id),
+        (2, units["Xã Hữu Lũng"].id),
+    ]
