@@ -5,6 +5,7 @@ Glossary (one English name in code for each domain word):
 | code              | Vietnamese                          | meaning                                          |
 |-------------------|-------------------------------------|--------------------------------------------------|
 | unit              | đơn vị (tỉnh, sở, huyện, xã, ...)   | a node of the tree of agencies                   |
+| lineage           | hình thành từ / sáp nhập vào        | a predecessor unit carried on by a successor     |
 | official          | cán bộ, công chức                   | a registered user, with a role and a unit        |
 | chat account      | tài khoản Telegram / Zalo           | one chat identity bound to an official           |
 | invite            | mã mời                              | single-use code that registers an official       |
@@ -27,6 +28,7 @@ from models.drives import Drive, DriveCriterion, DriveMeasurement, DriveParticip
 from models.enums import (
     AssignmentRole,
     DeadlineKind,
+    LineageKind,
     OutboxStatus,
     Role,
     ScoreKind,
@@ -37,7 +39,7 @@ from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIn
 from models.plans import Assignment, Plan, ProgressReport, Task
 from models.system import AuditEntry, ConversationState, Lease, OutboxMessage
 from models.targets import Target, TargetMeasurement
-from models.units import ChatAccount, Invite, Official, Unit
+from models.units import ChatAccount, Invite, Official, Unit, UnitLineage
 
 __all__ = [
     "DEFAULT_TZ",
@@ -61,6 +63,7 @@ __all__ = [
     "IndexResult",
     "Invite",
     "Lease",
+    "LineageKind",
     "Official",
     "OutboxMessage",
     "OutboxStatus",
@@ -75,4 +78,5 @@ __all__ = [
     "TaskStatus",
     "Unit",
     "UnitKind",
+    "UnitLineage",
 ]

@@ -15,6 +15,15 @@ class UnitKind(StrEnum):
     WARD = "ward"  # phường
     TOWNSHIP = "township"  # thị trấn
     AGENCY = "agency"  # other agency
+    CENTRAL_CITY = "central_city"  # thành phố trực thuộc trung ương (Hà Nội, Hải Phòng, ...)
+    SPECIAL_ZONE = "special_zone"  # đặc khu (since 1/7/2025, in place of some island districts)
+    CENTER = "center"  # trung tâm: the public-administration service centre and like agencies
+
+
+class LineageKind(StrEnum):
+    FORMED_FROM = "formed_from"  # hình thành từ: the successor was formed from this predecessor (and others)
+    MERGED_INTO = "merged_into"  # sáp nhập vào: the predecessor was merged into a successor that went on
+    RENAMED = "renamed"  # đổi tên: the same body under a new name or code
 
 
 class Role(StrEnum):

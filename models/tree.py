@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
 from models.enums import UnitKind
+from models.lineage import check_code_free
 from models.units import Unit
 
 
@@ -22,7 +23,9 @@ async def add_unit(
     valid_from: date | None = None,
     valid_to: date | None = None,
 ) -> Unit:
-    """Insert a unit below ``parent`` (or as a root) and give it its path ``/<ids from the root>/``."""
+    """Insert a unit below ``parent`` (or as a root) and give it its path ``/<ids from the root>/``.
+    Raises ``models.lineage.CodeClash`` when another unit with ``code`` is valid on a day of its period."""
+    await check_code_free(session, code, (valid_from, valid_to))
     unit = Unit(
         code=code,
         name=name,

@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import AwareDateTime, Base
-from models.enums import Role, UnitKind
+from models.enums import LineageKind, Role, UnitKind
 
 
 class Unit(Base):
@@ -18,7 +18,9 @@ class Unit(Base):
     __tablename__ = "units"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)
+    # an official administrative code may be reused by a successor (revision 0003): unique only among the
+    # units valid on any one day, which models.lineage.code_clash checks (no portable constraint does)
+    code: Mapped[str] = mapped_column(String(64), index=True)
     name: Mapped[str] = mapped_column(String(255))
     kind: Mapped[UnitKind] = mapped_column(String(16))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
@@ -34,6 +36,29 @@ class Unit(Base):
     def is_within(self, other: Unit) -> bool:
         """True when this unit is ``other`` or lies below it."""
         return self.path.startswith(other.path)
+
+    def valid_on(self, day: date) -> bool:
+        """True when the unit exists on ``day`` (an open end is no limit)."""
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    def valid_during(self, start: date | None, end: date | None) -> bool:
+        """True when the unit exists on some day from ``start`` to ``end`` (None: no limit)."""
+        return (self.valid_from is None or end is None or self.valid_from <= end) and (
+            self.valid_to is None or start is None or start <= self.valid_to
+        )
+
+
+class UnitLineage(Base):
+    """A predecessor unit whose history the successor carries on from ``on`` (the successor's first day)."""
+
+    __tablename__ = "unit_lineage"
+    __table_args__ = (UniqueConstraint("predecessor_id", "successor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    predecessor_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    successor_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    on: Mapped[date] = mapped_column(Date)
+    how: Mapped[LineageKind] = mapped_column(String(16), default=LineageKind.FORMED_FROM)
 
 
 class Official(Base):

@@ -234,7 +234,7 @@ async def prepare_measurements(
         return
     query = select(DriveCriterion).where(DriveCriterion.drive_id == drive.id)
     criteria = _Criteria(list((await session.execute(query)).scalars()))
-    lookup = await UnitLookup.load(session, batch.scope)
+    lookup = await UnitLookup.load(session, batch.scope, (drive.starts_on, drive.ends_on))
     lines: list[_Measurement] = []
     first_row: dict[tuple[int, int, date], int] = {}
     for row in table.rows:

@@ -1,20 +1,27 @@
 """Finding the units a file names: by code, or by exact name ignoring case, diacritics and a leading
 "UBND", or by "name, parent name" when a name alone is shared ("Xã Minh Sơn, huyện Hữu Lũng").
-All units are loaded once per import (a province has a few hundred) instead of one query per cell."""
+All units are loaded once per import (a province has a few hundred) instead of one query per cell.
+
+Units are dated: a file about a period (a plan's year) finds the unit valid then, so a code reused by a
+new commune after 1/7/2025 means the old commune in a 2024 plan and the new one in a 2026 plan. A unit
+that no longer exists in the period is refused with the unit that carries it on named."""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.importers.cells import CellError, visible
+from models.lineage import Period, ended_on
+from models.naming import display_name
 from models.text import fold
-from models.units import Unit
+from models.units import Unit, UnitLineage
 
 if TYPE_CHECKING:
     from models.scope import Scope
@@ -29,49 +36,94 @@ def name_key(name: str) -> str:
 
 @dataclass
 class UnitLookup:
-    by_code: dict[str, Unit] = field(default_factory=dict)
+    by_code: dict[str, list[Unit]] = field(default_factory=lambda: defaultdict(list))
     by_name: dict[str, list[Unit]] = field(default_factory=lambda: defaultdict(list))
     by_id: dict[int, Unit] = field(default_factory=dict)
     outside: dict[str, Unit] = field(default_factory=dict)  # codes of units outside the scope
     scope: Scope | None = None
+    period: Period = (None, None)  # the days the file is about: a unit must be valid on one of them
+    successors: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
-    async def load(cls, session: AsyncSession, scope: Scope | None = None) -> UnitLookup:
+    async def load(cls, session: AsyncSession, scope: Scope | None = None, period: Period = (None, None)) -> UnitLookup:
         """Every unit, or with ``scope`` only the province's: a unit of another province is never found
-        (by its code it is named as outside the province, by its name it is unknown)."""
+        (by its code it is named as outside the province, by its name it is unknown). ``period``: the
+        first and last day the file is about (a plan's year); None for either: no limit."""
         units = list((await session.execute(select(Unit).order_by(Unit.id))).scalars())
-        lookup = cls(by_id={u.id: u for u in units}, scope=scope)
+        lookup = cls(by_id={u.id: u for u in units}, scope=scope, period=period)
         for unit in units:
             if scope is not None and not scope.contains(unit):
                 lookup.outside[fold(unit.code)] = unit
                 continue
-            lookup.by_code[fold(unit.code)] = unit
+            lookup.by_code[fold(unit.code)].append(unit)
             lookup.by_name[name_key(unit.name)].append(unit)
             parent = lookup.by_id.get(unit.parent_id) if unit.parent_id else None
             if parent is not None:
                 lookup.by_name[f"{name_key(unit.name)}, {name_key(parent.name)}"].append(unit)
+        links = await session.execute(select(UnitLineage.predecessor_id, UnitLineage.successor_id))
+        for predecessor, successor in links.all():
+            lookup.successors[predecessor].append(successor)
         return lookup
 
     def knows(self, text: str) -> bool:
         return fold(text) in self.by_code or name_key(text) in self.by_name
 
-    def find(self, text: str) -> Unit:
-        """The one unit ``text`` names; CellError ``unknown_unit`` or ``ambiguous_unit`` otherwise, or
-        ``hidden_character`` when it holds a character that cannot be seen."""
+    def find(self, text: str, period: Period | None = None, on: date | None = None) -> Unit:
+        """The one unit ``text`` names valid in the period; CellError ``unknown_unit``,
+        ``ambiguous_unit`` or ``abolished_unit`` (with the successor named) otherwise, or
+        ``hidden_character`` when it holds a character that cannot be seen. ``period`` (a row's own
+        year) replaces the file's; ``on`` (a task's deadline) chooses between two units valid in it, as
+        a code the reform reused names the old commune before 1/7/2025 and the new one after."""
         visible(text)
-        if unit := self.by_code.get(fold(text)):
-            return unit
-        if (unit := self.outside.get(fold(text))) and self.scope is not None:
+        if period is not None:
+            return self.during(period).find(text, None, on)
+        named = self.by_code.get(fold(text)) or []
+        if not named and fold(text) in self.outside and self.scope is not None:
             raise CellError("outside_province", f"Đơn vị '{text}' không thuộc tỉnh {self.scope.code}")
-        named = self.by_name.get(name_key(text), [])
-        if len(named) == 1:
-            return named[0]
-        if named:
-            codes = ", ".join(u.code for u in named)
+        named = named or self.by_name.get(name_key(text), [])
+        valid = [u for u in named if u.valid_during(*self.period)]
+        if len(valid) > 1 and on is not None and len(that_day := [u for u in valid if u.valid_on(on)]) == 1:
+            return that_day[0]
+        if len(valid) == 1:
+            return valid[0]
+        if valid:
+            codes = ", ".join(u.code for u in valid)
             raise CellError("ambiguous_unit", f"'{text}' trùng tên nhiều đơn vị ({codes}): hãy ghi mã đơn vị")
+        if named:
+            raise CellError("abolished_unit", self._not_valid(named[-1]))
         raise CellError("unknown_unit", f"Không tìm thấy đơn vị '{text}' (theo mã hoặc tên)")
 
-    def find_many(self, text: str) -> list[Unit]:
+    def during(self, period: Period) -> UnitLookup:
+        """The same units, about another period."""
+        return replace(self, period=period)
+
+    def _not_valid(self, unit: Unit) -> str:
+        """Why ``unit`` cannot be named in the period: it ended before (and what carries it on), or it
+        began after."""
+        end = self.period[1]
+        if unit.valid_from is not None and end is not None and unit.valid_from > end:
+            return f"{unit.name} bắt đầu hoạt động từ {unit.valid_from:%d/%m/%Y}, sau kỳ của tệp"
+        ended = ended_on(unit)
+        reason = (
+            f"{unit.name} đã kết thúc hoạt động từ {ended:%d/%m/%Y}" if ended else f"{unit.name} không còn hoạt động"
+        )
+        heirs = [self._name(u) for u in self._heirs(unit)]
+        return reason + (f"; đơn vị kế thừa: {', '.join(heirs)}" if heirs else "")
+
+    def _heirs(self, unit: Unit) -> list[Unit]:
+        """The units carrying ``unit`` on in the period, following lineage as far as it goes."""
+        seen, frontier, found = {unit.id}, [unit.id], []
+        while frontier:
+            frontier = [s for p in frontier for s in self.successors.get(p, []) if s not in seen]
+            seen.update(frontier)
+            found += [self.by_id[s] for s in frontier if s in self.by_id and self.by_id[s].valid_during(*self.period)]
+        return found
+
+    def _name(self, unit: Unit) -> str:
+        parent = self.by_id.get(unit.parent_id) if unit.parent_id else None
+        return display_name(unit.name, unit.kind, parent.name if parent else None, parent.kind if parent else None)
+
+    def find_many(self, text: str, on: date | None = None) -> list[Unit]:
         """Units listed with ',' ';' or new lines; "Xã X, huyện Y" stays one name when it is one.
         Every name that is not found is reported in the one error."""
         visible(text)
@@ -79,7 +131,7 @@ class UnitLookup:
         problems: list[CellError] = []
         for name in self._names(text):
             try:
-                unit = self.find(name)
+                unit = self.find(name, on=on)
             except CellError as exc:
                 problems.append(exc)
                 continue

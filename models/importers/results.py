@@ -31,6 +31,7 @@ from models.importers.lookup import UnitLookup
 from models.importers.result import Batch, Step
 from models.importers.sheet import Cells, Column, Table
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
+from models.lineage import year_period
 from models.units import Unit
 
 COLUMNS = (
@@ -86,7 +87,8 @@ def _read(
     table, row = cells.table, cells.row
     index = cells.get("index", indices.find, defaults[0], required=defaults[0] is None)
     year = cells.get("year", _year, defaults[1], required=defaults[1] is None)
-    unit = cells.get("unit", lambda v: lookup.find(text(v)), None, required=True)
+    period = year_period(year) if year is not None else None  # the unit valid in the result's year
+    unit = cells.get("unit", lambda v: lookup.find(text(v), period), None, required=True)
     values: dict[str, object] = {"score": cells.get("score", lambda v: _score(index, v) if index else decimal(v), None)}
     values.update(_ranks(cells, table))
     if table.has("score_delta"):

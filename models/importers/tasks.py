@@ -22,6 +22,7 @@ from models.importers.indices import field_number
 from models.importers.lookup import UnitLookup
 from models.importers.result import Batch, Step
 from models.importers.sheet import Cells, Column, Table
+from models.lineage import year_period
 from models.plans import Assignment, Plan, Task
 from models.rules import DeadlineError, DeadlineRangeError, DeadlineYearError, resolve_deadline
 from models.scope import Scope
@@ -93,6 +94,14 @@ def task_field(value: object) -> int:
     return number
 
 
+def _quiet_deadline(value: object, year: int) -> date | None:
+    """The day a deadline cell resolves to, or None (its error is reported where the cell is read)."""
+    try:
+        return deadline(value, year)[2]
+    except CellError:
+        return None
+
+
 def _is_section(cells: Cells) -> bool:
     """ "I", "II.", "A" with no lead unit: a heading between tasks, not a task."""
     return bool(_SECTION_NUMBER.fullmatch(text(cells.row["number"]))) and not text(cells.row["lead"])
@@ -102,11 +111,12 @@ def _read(table: Table, cells: Cells, lookup: UnitLookup, year: int, section_fie
     number = cells.get("number", positive, 0, required=True)
     content = cells.get("content", text, "", required=True)
     in_field = cells.get("field", task_field, section_field)
-    lead: Unit | None = cells.get("lead", lambda v: lookup.find(text(v)), None, required=True)
+    due_day = _quiet_deadline(cells.row["deadline"], year)  # chooses between old and new units of one year
+    lead: Unit | None = cells.get("lead", lambda v: lookup.find(text(v), on=due_day), None, required=True)
     cooperating: list[Unit] | None = None
     if table.has("cooperate"):
         none: list[Unit] = []
-        cooperating = cells.get("cooperate", lambda v: lookup.find_many(text(v)), none)
+        cooperating = cells.get("cooperate", lambda v: lookup.find_many(text(v), due_day), none)
     unread = ("", DeadlineKind.DATE, date.min)
     written, kind, due = cells.get("deadline", lambda v: deadline(v, year), unread, required=True)
     if not cells.ok or lead is None:
@@ -299,7 +309,8 @@ async def prepare(session: AsyncSession, table: Table, options: Mapping[str, obj
     target = await _target(session, options, batch)
     if target is None:
         return
-    lookup = await UnitLookup.load(session, batch.scope)
+    # the units valid in the plan's year: an abolished one is refused with its successor named
+    lookup = await UnitLookup.load(session, batch.scope, year_period(target.year))
     lines = _read_all(table, batch, lookup, target.year)
     if batch.failed:
         return

@@ -1,25 +1,32 @@
-"""Import of the unit tree (Mã đơn vị, Tên đơn vị, Loại, Đơn vị cấp trên, Hiệu lực từ/đến).
+"""Import of the unit tree (Mã đơn vị, Tên đơn vị, Loại, Đơn vị cấp trên, Hiệu lực từ/đến, Hình thành từ).
 
 A parent may come anywhere in the file or already be stored. Re-importing updates the name, kind and
 validity of known codes and moves a unit whose parent changed (the paths of its subtree follow), as
-when communes came directly under the province on 1/7/2025."""
+when communes came directly under the province on 1/7/2025.
+
+Units are dated: a code names one unit on a day, so the reform's new commune may carry the official code
+of a commune it was formed from, from the day after that one ended; two units with one code valid on the
+same day are a row error. "Hình thành từ" lists the units (codes or names, separated by ; or ,) a unit
+was formed from: they are recorded as its predecessors, and one still open is ended the day before.
+The matching of rows to stored units and the lineage are in ``models/importers/unit_rows.py``."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.enums import UnitKind
-from models.importers.cells import CellError, day, name, text
+from models.enums import LineageKind, UnitKind
+from models.importers.cells import CellError, day, limited, name, text
 from models.importers.result import Batch, Step
 from models.importers.sheet import Cells, Column, Table
+from models.importers.unit_rows import Line, Node, Nodes
+from models.lineage import link
 from models.text import fold
 from models.tree import add_unit
-from models.units import Unit
+from models.units import Unit, UnitLineage
 
 COLUMNS = (
     Column("code", "Mã đơn vị", ("Mã", "Mã ĐV", "Mã số")),
@@ -28,6 +35,7 @@ COLUMNS = (
     Column("parent", "Đơn vị cấp trên", ("Mã đơn vị cấp trên", "Mã cấp trên", "Cấp trên", "Trực thuộc")),
     Column("valid_from", "Hiệu lực từ", ("Từ ngày", "Ngày hiệu lực"), required=False),
     Column("valid_to", "Hiệu lực đến", ("Đến ngày", "Hết hiệu lực"), required=False),
+    Column("formed_from", "Hình thành từ", ("Sáp nhập từ", "Đơn vị cũ", "Hợp nhất từ", "Trên cơ sở"), False),
 )
 KIND_WORDS: dict[UnitKind, tuple[str, ...]] = {
     UnitKind.PROVINCE: ("tỉnh",),
@@ -39,19 +47,11 @@ KIND_WORDS: dict[UnitKind, tuple[str, ...]] = {
     UnitKind.WARD: ("phường",),
     UnitKind.TOWNSHIP: ("thị trấn", "tt"),
     UnitKind.AGENCY: ("cơ quan", "đơn vị", "khác"),
+    UnitKind.CENTRAL_CITY: ("thành phố trực thuộc trung ương", "tp trực thuộc trung ương", "tp tw", "thành phố tw"),
+    UnitKind.SPECIAL_ZONE: ("đặc khu",),
+    UnitKind.CENTER: ("trung tâm", "trung tâm phục vụ hành chính công"),
 }
 _BY_WORD = {fold(w): kind for kind, words in KIND_WORDS.items() for w in (*words, kind.value)}
-
-
-@dataclass
-class _Line:
-    row: int
-    code: str
-    name: str
-    kind: UnitKind
-    parent: str  # code of the parent as written, "" for a root
-    valid_from: date | None
-    valid_to: date | None
 
 
 def unit_kind(value: object) -> UnitKind:
@@ -67,7 +67,7 @@ def kind_from_name(name: str) -> UnitKind | None:
     return next((_BY_WORD[w] for w in sorted(_BY_WORD, key=len, reverse=True) if folded.startswith(w + " ")), None)
 
 
-def _read(cells: Cells) -> _Line | None:
+def _read(cells: Cells) -> Line | None:
     code = cells.get("code", name(64), "", required=True)
     title = cells.get("name", name(255), "", required=True)
     parent = cells.get("parent", name(64), "")
@@ -78,143 +78,227 @@ def _read(cells: Cells) -> _Line | None:
     end = cells.get("valid_to", day, None)
     if start and end and start > end:
         cells.fail("valid_to", "bad_date", "Ngày hết hiệu lực trước ngày bắt đầu hiệu lực")
+    formed_from = cells.get("formed_from", limited(2000), "")
     if not cells.ok or kind is None:
         return None
-    return _Line(cells.row.number, code, title, kind, parent, start, end)
+    return Line(cells.row.number, code, title, kind, parent, start, end, formed_from)
 
 
-def _depths(lines: list[_Line], stored: dict[str, Unit], table: Table, batch: Batch) -> dict[str, int]:
-    """Depth of each line's unit in the tree after the import; unknown parents and cycles are errors."""
-    by_id = {u.id: u for u in stored.values()}
-    parent_of = {code: fold(by_id[u.parent_id].code) if u.parent_id else "" for code, u in stored.items()}
-    parent_of.update({fold(line.code): fold(line.parent) for line in lines})
-    depths: dict[str, int] = {}
-    for line in lines:
-        if line.parent and fold(line.parent) not in parent_of:
-            batch.error(line.row, table.headers["parent"], "unknown_unit", f"Không có đơn vị mã '{line.parent}'")
-            continue
-        chain = [fold(line.code)]
-        while parent_of.get(chain[-1]) and parent_of[chain[-1]] not in chain:
-            chain.append(parent_of[chain[-1]])
-        if parent_of.get(chain[-1]):
+def _parents(nodes: Nodes, table: Table, batch: Batch) -> dict[int, Node | None]:
+    """The parent node of each node (by ``id()``): a row's as its file names it, a stored unit's its own."""
+    parent_of: dict[int, Node | None] = {}
+    for node in nodes.all():
+        if isinstance(node, Unit):
+            parent_of[id(node)] = nodes.stored_parent(node)
+        elif node.parent:
+            parent = nodes.parent_node(node.parent, node.period)
+            if parent is None:
+                batch.error(node.row, table.headers["parent"], "unknown_unit", f"Không có đơn vị mã '{node.parent}'")
+            parent_of[id(node)] = parent
+        else:
+            parent_of[id(node)] = None
+    return parent_of
+
+
+def _depths(nodes: Nodes, parent_of: dict[int, Node | None], table: Table, batch: Batch) -> dict[int, int]:
+    """Depth of each row's unit in the tree after the import; cycles are errors."""
+    depths: dict[int, int] = {}
+    for line in nodes.lines:
+        chain: list[Node] = [line]
+        while (parent := parent_of.get(id(chain[-1]))) is not None and all(parent is not n for n in chain):
+            chain.append(parent)
+        if parent_of.get(id(chain[-1])) is not None:
             batch.error(line.row, table.headers["parent"], "cycle", "Đơn vị cấp trên tạo thành vòng lặp")
             continue
-        depths[chain[0]] = len(chain)
+        depths[id(line)] = len(chain)
     return depths
 
 
-def _differences(unit: Unit, line: _Line, parent_code: str, table: Table) -> list[str]:
-    found = []
-    if unit.name != line.name:
-        found.append(f"tên '{unit.name}' → '{line.name}'")
-    if unit.kind != line.kind:
-        found.append(f"loại {KIND_WORDS[UnitKind(unit.kind)][0]} → {KIND_WORDS[line.kind][0]}")
-    if fold(parent_code) != fold(line.parent):
-        found.append(f"cấp trên {parent_code or '(không)'} → {line.parent or '(không)'}")
-    for key, old, new in (("valid_from", unit.valid_from, line.valid_from), ("valid_to", unit.valid_to, line.valid_to)):
-        if table.has(key) and old != new:
-            found.append(f"{table.headers[key]} {text(old) or '(trống)'} → {text(new) or '(trống)'}")
-    return found
-
-
-async def prepare(session: AsyncSession, table: Table, options: Mapping[str, object], batch: Batch) -> None:
-    units = list((await session.execute(select(Unit).order_by(Unit.id))).scalars())
-    stored = {fold(u.code): u for u in units}
-    by_id = {u.id: u for u in units}
-    lines: list[_Line] = []
-    first_row: dict[str, int] = {}
-    for row in table.rows:
-        cells = Cells(table, row, batch)
-        line = _read(cells)
-        if line is None:
-            continue
-        if (seen := first_row.setdefault(fold(line.code), row.number)) != row.number:
-            cells.fail("code", "duplicate", f"Mã đơn vị '{line.code}' trùng với dòng {seen}")
-            continue
-        lines.append(line)
-    depths = _depths(lines, stored, table, batch)
-    if batch.failed:
-        return
-    _check_scope(lines, stored, by_id, table, batch)
-    if batch.failed:
-        return
-    for line in sorted(lines, key=lambda line: depths[fold(line.code)]):
-        unit = stored.get(fold(line.code))
-        if unit is None:
-            batch.create(f"Thêm đơn vị {line.code} – {line.name}", _creation(session, line, stored, units))
-            continue
-        parent = by_id.get(unit.parent_id) if unit.parent_id else None
-        differences = _differences(unit, line, parent.code if parent else "", table)
-        if differences:
-            change = f"Sửa đơn vị {unit.code}: {'; '.join(differences)}"
-            batch.update(change, _update(line, unit, stored, units, table))
-        else:
-            batch.same()
-
-
-def _check_scope(
-    lines: list[_Line], stored: dict[str, Unit], by_id: dict[int, Unit], table: Table, batch: Batch
-) -> None:
+def _check_scope(nodes: Nodes, parent_of: dict[int, Node | None], table: Table, batch: Batch) -> None:
     """With a scope, every row stays inside the province: a stored unit of another province is not
     touched, and every unit of the file ends up below the province (its chain of parents, as the file
     and the database leave it, reaches the province), which itself keeps its parent."""
     scope = batch.scope
     if scope is None:
         return
-    province = fold(scope.code)
-    parent_of = {code: fold(by_id[u.parent_id].code) if u.parent_id else "" for code, u in stored.items()}
-    # a stored unit of another province keeps its stored parent: the file cannot move it
-    parent_of.update(
-        {fold(line.code): fold(line.parent) for line in lines if scope.contains(stored.get(fold(line.code)))}
-    )
-    parent_of.update({fold(line.code): fold(line.parent) for line in lines if fold(line.code) not in stored})
-    for line in lines:
-        code = fold(line.code)
-        unit = stored.get(code)
-        if unit is not None and not scope.contains(unit):
+    province = nodes.of_unit.get(scope.id) if scope.id is not None else None
+    for line in nodes.lines:
+        if line.unit is not None and not scope.contains(line.unit):
             batch.outside(line.row, table.headers["code"], f"Đơn vị {line.code}")
             continue
-        if code == province:
-            stored_parent = by_id[unit.parent_id].code if unit is not None and unit.parent_id else ""
-            if fold(stored_parent) != fold(line.parent):
+        is_province = line is province or (province is None and line.key == fold(scope.code))
+        if is_province:
+            stored = line.unit.parent_id if line.unit is not None else None
+            parent = parent_of.get(id(line))
+            if (
+                parent.id if isinstance(parent, Unit) else parent.unit.id if parent and parent.unit else None
+            ) != stored:
                 batch.outside(line.row, table.headers["parent"], f"Đơn vị cấp trên '{line.parent or '(không)'}'")
             continue
-        seen = {code}
-        while (code := parent_of.get(code, "")) and code != province and code not in seen:
-            seen.add(code)
-        if code != province:
+        node: Node | None = line
+        seen: list[Node] = []
+        while node is not None and all(node is not n for n in seen):
+            seen.append(node)
+            if node is province or (isinstance(node, Line) and province is None and node.key == fold(scope.code)):
+                break
+            kept = node if isinstance(node, Unit) else node.unit
+            if kept is not None and not scope.contains(kept):
+                node = None  # a stored unit of another province keeps its stored parent: never reaches ours
+                break
+            node = parent_of.get(id(node))
+        else:
+            node = None
+        if node is None:
             batch.outside(line.row, table.headers["parent"], f"Đơn vị cấp trên '{line.parent or '(không)'}'")
 
 
-def _creation(session: AsyncSession, line: _Line, stored: dict[str, Unit], units: list[Unit]) -> Step:
+def _lineage(nodes: Nodes, stored_links: set[tuple[int, int]], table: Table, batch: Batch) -> list[tuple[Line, Node]]:
+    """The (successor row, predecessor) pairs of the file's "Hình thành từ", ending predecessors still
+    open; errors for names not found and for a predecessor the file keeps open."""
+    pairs: list[tuple[Line, Node]] = []
+    for line in nodes.lines:
+        if not line.formed_from:
+            continue
+        found, problems = nodes.predecessors(line)
+        for predecessor in found:
+            if line.valid_from is not None and (
+                reason := nodes.end(predecessor, line.valid_from - timedelta(days=1), line)
+            ):
+                problems.append(reason)
+            unit = predecessor if isinstance(predecessor, Unit) else predecessor.unit
+            if not (unit is not None and line.unit is not None and (unit.id, line.unit.id) in stored_links):
+                pairs.append((line, predecessor))
+        column = "valid_from" if line.valid_from is None else "formed_from"
+        for reason in problems:
+            batch.error(line.row, table.headers.get(column, column), "unknown_unit", reason)
+    return pairs
+
+
+def _differences(unit: Unit, line: Line, parent: Node | None, old_parent: Unit | None, table: Table) -> list[str]:
+    found = []
+    if unit.name != line.name:
+        found.append(f"tên '{unit.name}' → '{line.name}'")
+    if unit.kind != line.kind:
+        found.append(f"loại {KIND_WORDS[UnitKind(unit.kind)][0]} → {KIND_WORDS[line.kind][0]}")
+    parent_id = parent.id if isinstance(parent, Unit) else parent.unit.id if parent and parent.unit else None
+    if parent_id != unit.parent_id or (parent is not None and parent_id is None):
+        found.append(f"cấp trên {old_parent.code if old_parent else '(không)'} → {line.parent or '(không)'}")
+    for key, old, new in (("valid_from", unit.valid_from, line.valid_from), ("valid_to", unit.valid_to, line.valid_to)):
+        if (table.has(key) or (key == "valid_to" and line.ended_by)) and old != new:
+            header = table.headers.get(key, "Hiệu lực đến")
+            found.append(f"{header} {text(old) or '(trống)'} → {text(new) or '(trống)'}")
+    return found
+
+
+async def prepare(session: AsyncSession, table: Table, options: Mapping[str, object], batch: Batch) -> None:
+    units = list((await session.execute(select(Unit).order_by(Unit.id))).scalars())
+    by_id = {u.id: u for u in units}
+    links = {(p, s) for p, s in (await session.execute(select(UnitLineage.predecessor_id, UnitLineage.successor_id)))}
+    lines = [line for row in table.rows if (line := _read(Cells(table, row, batch))) is not None]
+    nodes = Nodes.build(units, lines)
+    parent_of = _parents(nodes, table, batch)
+    pairs = _lineage(nodes, links, table, batch)
+    for line, other, shared in nodes.clashes():
+        if isinstance(other, Line):
+            reason = f"Mã đơn vị '{line.code}' trùng với dòng {other.row}"
+        else:
+            reason = f"Mã đơn vị '{line.code}' đã dùng cho {other.name}"
+        on = f" (cùng hiệu lực ngày {shared:%d/%m/%Y})" if shared else " (cùng hiệu lực)"
+        batch.error(line.row, table.headers["code"], "duplicate", reason + on)
+    if batch.failed:
+        return
+    depths = _depths(nodes, parent_of, table, batch)
+    if batch.failed:
+        return
+    _check_scope(nodes, parent_of, table, batch)
+    if batch.failed:
+        return
+    batch.steps.append(_dates_first(nodes))
+    for line in sorted(lines, key=lambda line: depths[id(line)]):
+        parent = parent_of.get(id(line))
+        if line.unit is None:
+            batch.create(f"Thêm đơn vị {line.code} – {line.name}", _creation(session, line, parent, units))
+            continue
+        old_parent = by_id.get(line.unit.parent_id) if line.unit.parent_id else None
+        differences = _differences(line.unit, line, parent, old_parent, table)
+        if differences:
+            change = f"Sửa đơn vị {line.unit.code}: {'; '.join(differences)}"
+            batch.update(change, _update(line, line.unit, parent, units, table))
+        else:
+            batch.same()
+    for unit in units:
+        if unit.id in nodes.closed:
+            last = nodes.closed[unit.id]
+            change = f"Kết thúc hiệu lực đơn vị {unit.code} – {unit.name} từ {last + timedelta(days=1):%d/%m/%Y}"
+            batch.update(change + f" (hình thành {nodes.closed_by[unit.id]})", _nothing)
+    for successor, predecessor in pairs:
+        change = f"Ghi đơn vị {successor.code} – {successor.name} hình thành từ {predecessor.code} – {predecessor.name}"
+        batch.also(change, _link(session, successor, predecessor))
+
+
+async def _nothing() -> None:
+    """Ending a stored unit is done by ``_dates_first``."""
+
+
+def _dates_first(nodes: Nodes) -> Step:
+    """Before any unit is written, the stored units the file ends get their last day, so a successor
+    taking the code the next day is never seen beside them."""
+
+    async def dates() -> None:
+        for unit in nodes.stored:
+            if unit.id in nodes.closed:
+                unit.valid_to = nodes.closed[unit.id]
+        for line in nodes.lines:
+            if line.unit is not None and line.ended_by:
+                line.unit.valid_to = line.valid_to
+
+    return dates
+
+
+def _unit_of(node: Node | None) -> Unit | None:
+    if node is None or isinstance(node, Unit):
+        return node
+    return node.unit or node.made
+
+
+def _creation(session: AsyncSession, line: Line, parent: Node | None, units: list[Unit]) -> Step:
     async def create() -> None:
-        unit = await add_unit(
+        line.made = await add_unit(
             session,
             code=line.code,
             name=line.name,
             kind=line.kind,
-            parent=stored[fold(line.parent)] if line.parent else None,
+            parent=_unit_of(parent),
             valid_from=line.valid_from,
             valid_to=line.valid_to,
         )
-        stored[fold(line.code)] = unit
-        units.append(unit)
+        units.append(line.made)
 
     return create
 
 
-def _update(line: _Line, unit: Unit, stored: dict[str, Unit], units: list[Unit], table: Table) -> Step:
+def _update(line: Line, unit: Unit, parent: Node | None, units: list[Unit], table: Table) -> Step:
     async def update() -> None:
         unit.name, unit.kind = line.name, line.kind
         if table.has("valid_from"):
             unit.valid_from = line.valid_from
-        if table.has("valid_to"):
+        if table.has("valid_to") or line.ended_by:
             unit.valid_to = line.valid_to
-        parent = stored[fold(line.parent)] if line.parent else None
-        if (parent.id if parent else None) != unit.parent_id:
-            _move(unit, parent, units)
+        new_parent = _unit_of(parent)
+        if (new_parent.id if new_parent else None) != unit.parent_id:
+            _move(unit, new_parent, units)
 
     return update
+
+
+def _link(session: AsyncSession, successor: Line, predecessor: Node) -> Step:
+    async def link_them() -> None:
+        new, old = _unit_of(successor), _unit_of(predecessor)
+        if new is None or old is None or successor.valid_from is None:  # written by the steps before
+            raise RuntimeError("lineage written before its units")
+        await link(session, old, new, LineageKind.FORMED_FROM, successor.valid_from)
+
+    return link_them
 
 
 def _move(unit: Unit, parent: Unit | None, units: list[Unit]) -> None:

@@ -15,7 +15,12 @@ target_metadata = Base.metadata
 
 
 def _run(connection: Connection) -> None:
-    if connection.dialect.name == "sqlite":
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # A batch migration rebuilds a table (copy, drop, rename); dropping a table that others reference
+        # fails while foreign keys are enforced, and the pragma only takes effect outside a transaction.
+        # Every reference is checked before the commit below instead.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         # Python's sqlite3 opens no transaction for CREATE TABLE: without this BEGIN, a migration stopped
         # half-way (a full disk) would leave half its tables behind, and the next attempt would fail on them.
         connection.exec_driver_sql("BEGIN")
@@ -26,8 +31,13 @@ def _run(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
-    if connection.dialect.name == "sqlite":
+    if sqlite:
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if broken:
+            connection.rollback()
+            raise RuntimeError(f"migration left {len(broken)} broken references (first: {broken[0]})")
         connection.commit()  # the BEGIN above: all of the migrations, or none
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 async def _run_async() -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.db import read_cache
 from models.enums import UnitKind
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
-from models.queries.units import find_unit
+from models.queries.units import find_unit, pick_dated
 from models.rules import Change, change, fell_most
 from models.text import fold
 from models.tree import subtree_clause
@@ -122,7 +122,7 @@ async def find_ranked_unit(session: AsyncSession, text: str, province: Unit) -> 
     wanted = fold(text)
     if not wanted:
         return None
-    exact = (await session.execute(select(Unit).where(Unit.code == text.strip()))).scalar_one_or_none()
+    exact = pick_dated((await session.execute(select(Unit).where(Unit.code == text.strip()))).scalars())
     if exact is not None:
         return exact
     for candidate in (await session.execute(select(Unit).where(subtree_clause(province)))).scalars():

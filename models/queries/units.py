@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, select, true
@@ -69,18 +70,35 @@ async def unit_name(session: AsyncSession, unit_id: int) -> UnitName:
     return (await unit_names(session, [unit_id]))[unit_id]
 
 
-async def find_unit(session: AsyncSession, text: str, within: Unit | None = None) -> Unit | None:
+def pick_dated(candidates: Iterable[Unit], on: date | None = None) -> Unit | None:
+    """Of the units one code or name may mean (a code reused by a successor), the one valid ``on`` (None
+    when none is); with no date the one still in existence, else the one that ended last."""
+    units = list(candidates)
+    if on is not None:
+        return next((u for u in units if u.valid_on(on)), None)
+    return max(
+        units, key=lambda u: (u.valid_to is None, u.valid_to or date.min, u.valid_from or date.min), default=None
+    )
+
+
+async def find_unit(
+    session: AsyncSession, text: str, within: Unit | None = None, on: date | None = None
+) -> Unit | None:
     """A unit by exact code, else by name ignoring case and diacritics ("xa minh son"); with ``within``,
-    only that unit and the units below it (names repeat from one province to the next)."""
+    only that unit and the units below it (names repeat from one province to the next). With ``on``, only
+    a unit valid that day (models.lineage.units_named lists every candidate, for a numbered choice);
+    without, the one still in existence is preferred over one a successor replaced."""
     from models.text import fold
     from models.tree import subtree_clause
 
     scope = subtree_clause(within) if within is not None else true()
-    unit = (await session.execute(select(Unit).where(Unit.code == text.strip(), scope))).scalar_one_or_none()
-    if unit is not None:
+    coded = (await session.execute(select(Unit).where(Unit.code == text.strip(), scope).order_by(Unit.path))).scalars()
+    if unit := pick_dated(coded, on):
         return unit
     wanted = fold(text)
-    for candidate in (await session.execute(select(Unit).where(scope).order_by(Unit.path))).scalars():
-        if fold(candidate.name) == wanted or fold(candidate.code) == wanted:
-            return candidate
-    return None
+    named = [
+        candidate
+        for candidate in (await session.execute(select(Unit).where(scope).order_by(Unit.path))).scalars()
+        if fold(candidate.name) == wanted or fold(candidate.code) == wanted
+    ]
+    return pick_dated(named, on)

@@ -74,7 +74,7 @@ async def test_0002_backfills_issuing_provinces_from_data_made_at_0001(url_at_00
         async with engine.begin() as conn:
             for row in ROWS:
                 await conn.execute(text(row))
-        await upgrade(url_at_0001)
+        await upgrade(url_at_0001, "0002")  # this revision's own work (0003 has its own test)
         async with engine.connect() as conn:
             plans = dict((await conn.execute(text("SELECT code, issuing_unit_id FROM plans"))).all())
             drives = dict((await conn.execute(text("SELECT code, organiser_unit_id FROM drives"))).all())

@@ -1,0 +1,62 @@
+"""Unit names the way officials write them: "UBND xã Tuấn Sơn"; "UBND xã Minh Sơn, huyện Hữu Lũng" for a
+commune that lay in a district (before 1/7/2025); "Sở Nội vụ" within its province and "Sở Nội vụ tỉnh
+Lạng Sơn" outside it. The templates' ``macros/units.j2`` follows the same rule for what users read; this
+is the one for text written by the models (an importer's row errors)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from models.enums import UnitKind
+
+REFORM_DAY = date(2025, 7, 1)  # two-level local government: districts end, communes come under the province
+# bodies whose people's committee (UBND) is what a document names
+GOVERNED = frozenset(
+    {
+        UnitKind.PROVINCE,
+        UnitKind.CENTRAL_CITY,
+        UnitKind.DISTRICT,
+        UnitKind.CITY,
+        UnitKind.TOWN,
+        UnitKind.COMMUNE,
+        UnitKind.WARD,
+        UnitKind.TOWNSHIP,
+        UnitKind.SPECIAL_ZONE,
+    }
+)
+LOCAL = frozenset({UnitKind.COMMUNE, UnitKind.WARD, UnitKind.TOWNSHIP})
+DISTRICT_LEVEL = frozenset({UnitKind.DISTRICT, UnitKind.CITY, UnitKind.TOWN})
+PROVINCE_LEVEL = frozenset({UnitKind.PROVINCE, UnitKind.CENTRAL_CITY})
+PROVINCIAL_BODIES = frozenset({UnitKind.DEPARTMENT, UnitKind.AGENCY, UnitKind.CENTER})
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def display_name(
+    name: str,
+    kind: UnitKind | str,
+    parent_name: str | None = None,
+    parent_kind: UnitKind | str | None = None,
+    on: date | None = None,
+    *,
+    outside: bool = False,
+) -> str:
+    """The name of a unit as a document of ``on`` writes it (None: as its place in the tree says).
+
+    A commune, ward or township is suffixed with its district only when it lay in one and ``on`` is
+    before the reform; a department or agency is suffixed with its province when named ``outside`` it.
+    """
+    kind = UnitKind(kind)
+    parent = UnitKind(parent_kind) if parent_kind else None
+    shown = f"UBND {_lower_first(name)}" if kind in GOVERNED else name
+    before_reform = on is None or on < REFORM_DAY
+    if parent_name and kind in LOCAL and parent in DISTRICT_LEVEL and before_reform:
+        shown += f", {_lower_first(parent_name)}"
+    if parent_name and outside and kind in PROVINCIAL_BODIES and parent in PROVINCE_LEVEL:
+        shown += f" {_lower_first(parent_name)}"
+    return shown
+
+
+__all__ = ["REFORM_DAY", "display_name"]
