@@ -116,7 +116,17 @@ ROLE_WORDS: dict[str, RoleWord] = {
         OFFICER,
     ),
     **dict.fromkeys(
-        ("quantri", "thuky", "thukycchc", "tothuky", "tothukycchc", "totruongtothuky", "quantrivien", "admin"),
+        (
+            "quantri",
+            "thuky",
+            "thukycchc",
+            "tothuky",
+            "tothukycchc",
+            "totruongtothuky",
+            "totruongtothukycchc",
+            "quantrivien",
+            "admin",
+        ),
         ADMIN,
     ),
 }
