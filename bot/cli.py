@@ -32,7 +32,12 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="migrate, load the demo into an empty database, start the configured channels")
 
     chat = sub.add_parser("chat", help="chat with the bot in this terminal as a console account")
-    chat.add_argument("--as", dest="account", help="console account (chair, officer, district, head, leader, admin)")
+    chat.add_argument(
+        "--as",
+        dest="account",
+        help="console account (the demo: chair, officer, district, head, leader, admin); a new name starts "
+        "unregistered: register it with /start CODE",
+    )
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -65,7 +70,11 @@ def parser() -> argparse.ArgumentParser:
 
     inv = sub.add_parser("invite", help="create a single-use invite code for a unit and role")
     inv.add_argument("unit", help="unit code or name")
-    inv.add_argument("role", help="officer | unit_head | leader | admin (or canbo, thutruong, lanhdao, quantri)")
+    inv.add_argument(
+        "role",
+        help="the role as officials say it: chutich, phochutich, giamdoc, thutruong, lanhdao, canbo, quantri, thuky"
+        " … (or officer, unit_head, leader, admin); the list: cchc-bot invite UNIT ?",
+    )
     inv.add_argument("--name", default="", help="the invited official's full name")
     inv.add_argument("--province", help="the province's unit code (e.g. LS); needed when the database holds several")
 

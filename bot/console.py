@@ -1,6 +1,7 @@
 """The console channel: chat with the bot in a terminal, as one of the officials bound to a console
-account (the demo creates chair, officer, district, head, leader, admin). Works interactively and with
-piped input (reads lines, prints the replies, stops at the end of input)."""
+account (the demo creates chair, officer, district, head, leader, admin), or as a new account that
+registers with an invite code (``cchc-bot chat --as moi``, then ``/start CODE``). Works interactively and
+with piped input (reads lines, prints the replies, stops at the end of input)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from handlers.base import Incoming, Reply
 from models import ChatAccount, Official
 
 CHANNEL = "console"
+ACCOUNT_LENGTH = 64  # a chat account's external id (models.units.ChatAccount)
 QUIT = {"/quit", "/exit", "/thoat", "quit", "exit", "thoat"}
 
 
@@ -35,17 +37,24 @@ def render(app: App, lang: str, replies: list[Reply]) -> str:
 
 
 async def chat(app: App, account: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
-    """Run the chat until end of input or /quit. Returns the process exit code."""
+    """Run the chat until end of input or /quit. Returns the process exit code.
+
+    ``account`` not bound to an official (a new name, or the demo's default on a database without the
+    demo): the chat starts unregistered, and ``/start CODE`` (or the code on its own) registers it with
+    an invite, as on Telegram; the same ``--as`` name speaks as that official from then on."""
     lang = app.config.bot.default_language
+    if not account.strip() or len(account) > ACCOUNT_LENGTH:
+        stdout.write(app.renderer.render(lang, Reply("console/bad_account", {"length": ACCOUNT_LENGTH})) + "\n")
+        return 2
     known = await accounts(app)
     match = next((entry for entry in known if entry[0] == account), None)
     if match is None:
-        stdout.write(
-            app.renderer.render(lang, Reply("console/unknown_account", {"account": account, "accounts": known})) + "\n"
-        )
-        return 2
+        banner = Reply("console/unregistered", {"account": account, "accounts": known})
+    else:
+        banner = Reply("console/banner", {"name": match[1], "title": match[2]})
+    display_name = match[1] if match is not None else account
     interactive = stdin.isatty()
-    stdout.write(app.renderer.render(lang, Reply("console/banner", {"name": match[1], "title": match[2]})) + "\n")
+    stdout.write(app.renderer.render(lang, banner) + "\n")
     while True:
         if interactive:
             stdout.write("\n> ")
@@ -60,7 +69,7 @@ async def chat(app: App, account: str, stdin: TextIO = sys.stdin, stdout: TextIO
             break
         if not interactive:
             stdout.write(f"\n> {text}\n")
-        incoming = Incoming(channel=CHANNEL, chat_id=account, user_id=account, text=text, display_name=match[1])
+        incoming = Incoming(channel=CHANNEL, chat_id=account, user_id=account, text=text, display_name=display_name)
         reply_lang, replies = await app.router.handle(incoming, numbered_buttons=True)
         stdout.write(render(app, reply_lang, replies) + "\n")
         stdout.flush()

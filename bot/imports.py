@@ -85,8 +85,9 @@ async def run_invite(config: Config, args: argparse.Namespace) -> int:
     from datetime import timedelta
 
     from bot.telegram import bot_username
-    from handlers.account import ROLE_NAMES, invite_reply, parse_role
+    from handlers.account import invite_reply
     from handlers.base import UserError
+    from handlers.roles import listed_words, parse_role
 
     await upgrade(config.database.url, lock_timeout=config.database.lock_timeout_seconds)
     app = build(config)
@@ -94,7 +95,7 @@ async def run_invite(config: Config, args: argparse.Namespace) -> int:
     try:
         role = parse_role(args.role)
         if role is None:
-            print(app.renderer.render(lang, Reply("errors/bad_role", {"roles": ROLE_NAMES})), file=sys.stderr)
+            print(app.renderer.render(lang, Reply("errors/bad_role", {"groups": listed_words()})), file=sys.stderr)
             return 1
         async with app.sessions() as session:
             scope = await cli_scope(session, getattr(args, "province", None))
@@ -112,6 +113,7 @@ async def run_invite(config: Config, args: argparse.Namespace) -> int:
                     ttl=timedelta(hours=config.bot.invite_ttl_hours),
                     bot_username=await bot_username(config.telegram),
                     within=scope.province if scope is not None else None,
+                    role_text=args.role,
                 )
             except UserError as refusal:
                 print(app.renderer.render(lang, Reply(refusal.template, refusal.context)), file=sys.stderr)

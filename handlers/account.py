@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import own_unit
 from handlers.base import ADMINS, Button, Reply, Request, UserError, command, unique_commands
-from models import Role, Unit
+from handlers.roles import RoleWord, listed_words, role_position, words_fitting
+from models import Unit
+from models.queries import successors
 from models.queries.accounts import (
     ChatIdentity,
     InviteProblem,
@@ -18,24 +20,12 @@ from models.queries.accounts import (
     record_wrong_code,
     redeem_invite,
 )
+from models.queries.in_operation import ended_on, units_named
 from models.queries.scores import province_of
-from models.queries.units import find_unit, unit_name
+from models.queries.units import UnitName, unit_name, unit_names
 from models.text import fold
 
 LANGUAGES = {"vi": "vi", "tiengviet": "vi", "vietnamese": "vi", "en": "en", "english": "en", "tienganh": "en"}
-ROLE_WORDS = {
-    "canbo": Role.OFFICER,
-    "officer": Role.OFFICER,
-    "thutruong": Role.UNIT_HEAD,
-    "truongdonvi": Role.UNIT_HEAD,
-    "unit_head": Role.UNIT_HEAD,
-    "unithead": Role.UNIT_HEAD,
-    "lanhdao": Role.LEADER,
-    "leader": Role.LEADER,
-    "quantri": Role.ADMIN,
-    "admin": Role.ADMIN,
-}
-ROLE_NAMES = ("canbo", "thutruong", "lanhdao", "quantri")
 
 
 @command("start", public=True)
@@ -81,7 +71,7 @@ async def show_help(request: Request) -> Reply:
 
 def help_list(request: Request) -> Reply:
     names = [c.name for c in unique_commands() if c.listed and request.role in c.roles]
-    return Reply("help/list", {"commands": names})
+    return Reply("help/list", {"commands": names, "role_words": listed_words() if "moi" in names else []})
 
 
 @command("ngonngu", aliases=("language", "lang"))
@@ -102,35 +92,41 @@ async def choose_language(request: Request) -> Reply:
 
 @command("moi", roles=ADMINS, aliases=("invite",))
 async def invite(request: Request) -> Reply:
-    """``/moi <unit code or name> <role> [full name]``: a single-use invite code, its expiry and deep link."""
-    split = _role_position(request.args)
+    """``/moi <unit code or name> <role> [full name]``: a single-use invite code, its expiry and deep link.
+    The role is a word people use ("chutich", "giám đốc", "canbo": ``handlers/roles.py``); the unit must be
+    in operation today; two units in operation with that name: a choice between them."""
+    split = role_position(request.args)
     if split is None:
-        raise UserError("errors/bad_role", roles=ROLE_NAMES)
-    at, width, role = split
+        raise UserError("errors/bad_role", groups=listed_words())
+    at, width, word = split
     assert request.official is not None
     province = await province_of(request.session, await own_unit(request))
-    return await invite_reply(
-        request.session,
-        " ".join(request.args[:at]),
-        role,
-        " ".join(request.args[at + width :]),
-        actor_id=request.official.id,
-        now=request.clock.now(),
-        ttl=timedelta(hours=request.settings.invite_ttl_hours),
-        bot_username=request.settings.bot_username,
-        within=province,
-    )
-
-
-def parse_role(text: str) -> Role | None:
-    """A role from what an admin types: "canbo", "cán bộ", "officer", "lanhdao", ..."""
-    return ROLE_WORDS.get("".join(fold(text).split()))
+    role_text, full_name = " ".join(request.args[at : at + width]), " ".join(request.args[at + width :])
+    try:
+        return await invite_reply(
+            request.session,
+            " ".join(request.args[:at]),
+            word,
+            full_name,
+            actor_id=request.official.id,
+            now=request.clock.now(),
+            ttl=timedelta(hours=request.settings.invite_ttl_hours),
+            bot_username=request.settings.bot_username,
+            within=province,
+            role_text=role_text,
+        )
+    except AmbiguousUnit as many:  # pressing a unit's button sends /moi again with its code
+        buttons = [
+            [Button("account.unit_choice", f"/moi {unit.code} {role_text} {full_name}".strip(), {"unit": unit})]
+            for unit in many.choices
+        ]
+        return Reply(many.template, {**many.context, "listed": False}, buttons=buttons)
 
 
 async def invite_reply(
     session: AsyncSession,
     unit_text: str,
-    role: Role,
+    role: RoleWord,
     full_name: str,
     *,
     actor_id: int | None,
@@ -138,14 +134,19 @@ async def invite_reply(
     ttl: timedelta,
     bot_username: str,
     within: Unit | None = None,
+    role_text: str = "",
 ) -> Reply:
     """Create an invite for the unit named ``unit_text`` and describe it (used by /moi and the CLI).
-    ``within``: only that unit's tree (an admin invites into their own province, never another)."""
-    unit = await find_unit(session, unit_text, within)
-    if unit is None:
-        raise UserError("errors/unknown_unit", text=unit_text)
+    ``within``: only that unit's tree (an admin invites into their own province, never another).
+    ``role``: the word's role at that unit (``role_text``, as typed, names a word that does not fit it)."""
+    unit = await operating_unit(session, unit_text, now.date(), within)
+    granted = role.role_at(unit)
+    if granted is None:
+        raise UserError(
+            "errors/role_unfit", word=role_text, unit=await unit_name(session, unit.id), fitting=words_fitting(unit)
+        )
     province_id = within.id if within is not None else None
-    created = await create_invite(session, unit, role, full_name, actor_id, now, ttl, province_id)
+    created = await create_invite(session, unit, granted, full_name, actor_id, now, ttl, province_id)
     bot = bot_username.lstrip("@")
     return Reply(
         "account/invite_created",
@@ -154,18 +155,41 @@ async def invite_reply(
             "expires_at": created.expires_at,
             "link": f"https://t.me/{bot}?start={created.code}" if bot else "",
             "unit": await unit_name(session, unit.id),
-            "role": role.value,
+            "role": granted.value,
             "full_name": created.full_name,
         },
     )
 
 
-def _role_position(args: list[str]) -> tuple[int, int, Role] | None:
-    """Where the role word starts in ``args`` (after at least one word of unit), how many words it
-    takes ("cán bộ" is two), and the role."""
-    for at in range(1, len(args)):
-        for width in (3, 2, 1):
-            word = "".join(fold(a) for a in args[at : at + width])
-            if at + width <= len(args) and word in ROLE_WORDS:
-                return at, width, ROLE_WORDS[word]
-    return None
+class AmbiguousUnit(UserError):
+    """More than one unit in operation has the name typed: the admin chooses (by code)."""
+
+    def __init__(self, text: str, choices: list[UnitName]) -> None:
+        super().__init__("account/choose_unit", text=text, choices=choices, listed=True)
+        self.choices = choices
+
+
+async def operating_unit(session: AsyncSession, text: str, day: date, within: Unit | None) -> Unit:
+    """The unit ``text`` names that is in operation on ``day`` (an abolished namesake is passed over).
+    Refused: no such unit; only units out of operation then (with the day they ended or begin, and the
+    unit that replaced them when one is known); several in operation (``AmbiguousUnit``)."""
+    named = await units_named(session, text, day, within)
+    if len(named.operating) == 1:
+        return named.operating[0]
+    if named.operating:
+        names = await unit_names(session, [unit.id for unit in named.operating])
+        raise AmbiguousUnit(text, [names[unit.id] for unit in named.operating])
+    if not named.not_operating:
+        raise UserError("errors/unknown_unit", text=text)
+    gone = named.not_operating[0]
+    successor = await successors.successor_of(session, gone)
+    if successor is not None and within is not None and not successor.is_within(within):
+        successor = None  # never name a unit of another province
+    ended = ended_on(gone)
+    raise UserError(
+        "errors/unit_not_operating",
+        unit=await unit_name(session, gone.id),
+        ended=ended if ended is not None and ended <= day else None,
+        begins=gone.valid_from,
+        successor=await unit_name(session, successor.id) if successor is not None else None,
+    )

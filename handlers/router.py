@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from handlers.base import COMMANDS, FLOWS, Command, Incoming, Reply, Request, Settings, UserError, is_number
 from models import ChatAccount, Clock, ConversationState, Official, Unit
 from models.db import reads_inline
+from models.queries.accounts import looks_like_code
 from models.queries.units import known_name, parent_of
 from models.text import clean, fold
 
@@ -171,6 +172,8 @@ class Router:
         parsed = parse_command(text, self.settings.bot_username)
         if parsed is None and incoming.is_group:
             return []  # in a group, the bot answers only commands addressed to it
+        if parsed is None and official is None and looks_like_code(text):
+            parsed = Parsed("start", [text.strip()])  # the code typed on its own, after the registration prompt
         if parsed is None and state is not None and state.flow in FLOWS and not pressed:
             if official is None:
                 return [Reply("account/register_prompt")]

@@ -27,6 +27,13 @@ def new_code(length: int = CODE_LENGTH) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
+def looks_like_code(text: str) -> bool:
+    """True when ``text`` is one word that may be an invite code (a code typed on its own after the
+    registration prompt): its length, letters of its alphabet, any case."""
+    word = text.strip().upper()
+    return len(word) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in word)
+
+
 def audit(
     session: AsyncSession,
     *,

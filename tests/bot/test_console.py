@@ -63,10 +63,12 @@ async def test_piped_chat_answers_each_line_from_the_demo(tmp_path: Path) -> Non
     assert "Lỗi" not in text and "errors/" not in text
 
 
-async def test_unknown_console_account_lists_the_choices(tmp_path: Path) -> None:
-    code, text = await console(tmp_path, "mayor", "")
-    assert code == 2
-    assert "mayor" in text and "leader" in text
+async def test_unknown_console_account_starts_unregistered_and_lists_the_choices(tmp_path: Path) -> None:
+    code, text = await console(tmp_path, "mayor", "/diem\n")
+    assert code == 0
+    assert "tài khoản «mayor» (chưa đăng ký)" in text and "Gõ /start <mã mời>" in text
+    assert "- leader: " in text  # the demo's accounts, for a mistyped name
+    assert "85,94" not in text and "Đồng chí chưa đăng ký sử dụng" in text
 
 
 async def test_leader_summary_through_the_installed_command(tmp_path: Path) -> None:
@@ -142,6 +144,6 @@ def test_invite_from_the_command_line(tmp_path: Path) -> None:
     made = cli(tmp_path, "invite", "LS.SNV", "canbo", "--name", "Nguyễn Thị Hoa")
     assert made.returncode == 0, made.stderr
     assert "Mã mời" in made.stdout and "/start" in made.stdout
-    bad = cli(tmp_path, "invite", "LS.SNV", "giamdoc")
+    bad = cli(tmp_path, "invite", "LS.SNV", "bithu")
     assert bad.returncode == 1
-    assert "canbo" in bad.stderr
+    assert "canbo" in bad.stderr and "chutich" in bad.stderr

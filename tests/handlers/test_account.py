@@ -1,15 +1,19 @@
-"""/start with invite codes, /help by role, /ngonngu, and /moi (admins create invites)."""
+"""/start with invite codes (or a code on its own), /help by role, /ngonngu, and /moi (admins create invites,
+only for units in operation)."""
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import AuditEntry, ChatAccount, FrozenClock, Invite, Official, Role, Unit
+from models import DEFAULT_TZ, AuditEntry, ChatAccount, FrozenClock, Invite, Official, Role, Unit, UnitKind
+from models.queries import successors
 from models.queries.accounts import CODE_ALPHABET, create_invite
+from models.tree import add_unit
 from tests.handlers.conftest import NOW, Ask, Bot
 
 CODE = re.compile(r"Mã mời: ([A-Z0-9]+)")
@@ -41,8 +45,10 @@ async def test_invite_accepts_unit_names_and_two_word_roles(ask: Ask) -> None:
 
 
 async def test_invite_with_unknown_role_or_unit_explains(ask: Ask) -> None:
-    text = await ask("/moi MS giamdoc", as_="admin")
-    assert "Vai trò: canbo, thutruong, lanhdao, quantri" in text
+    text = await ask("/moi MS bithu", as_="admin")
+    assert "Không rõ vai trò của người được mời" in text
+    assert "- chutich, phochutich: chủ tịch, phó chủ tịch UBND" in text
+    assert "- canbo, congchuc, chuyenvien, truongphong:" in text and "- quantri, thuky:" in text
     assert "Không tìm thấy đơn vị «XYZ»" in await ask("/moi XYZ canbo", as_="admin")
 
 
@@ -167,3 +173,122 @@ async def test_codes_have_enough_entropy() -> None:
     # a year of guesses at the global limit, with ten live codes at all times: about 1 chance in 100,000
     assert WRONG_CODES_IN_ALL * 24 * 365 * 10 / 2**bits < 2e-5
     assert len({new_code() for _ in range(2_000)}) == 2_000
+
+
+# --- invites only for units in operation (issue 12) -------------------------------------------------
+# After the reform of 1/7/2025: Huyện Hữu Lũng ended on 30/06/2025; Xã Tuấn Sơn began on 01/07/2025;
+# "Phường Tam Thanh" names the ward of Thành phố Lạng Sơn (until 30/06/2025) and the new ward after it.
+REFORM_DAY = datetime(2026, 1, 5, 9, 0, tzinfo=DEFAULT_TZ)
+
+
+async def _reform(sessions: async_sessionmaker[AsyncSession], province: dict[str, int]) -> dict[str, int]:
+    async with sessions() as session:
+        ls = await session.get_one(Unit, province["LS"])
+        (await session.get_one(Unit, province["HL"])).valid_to = date(2025, 6, 30)
+        city = await add_unit(
+            session, code="TP", name="Thành phố Lạng Sơn", kind=UnitKind.CITY, parent=ls, valid_to=date(2025, 6, 30)
+        )
+        old = await add_unit(
+            session, code="TT.OLD", name="Phường Tam Thanh", kind=UnitKind.WARD, parent=city, valid_to=date(2025, 6, 30)
+        )
+        new = await add_unit(
+            session, code="TT", name="Phường Tam Thanh", kind=UnitKind.WARD, parent=ls, valid_from=date(2025, 7, 1)
+        )
+        ts = await add_unit(
+            session, code="TS", name="Xã Tuấn Sơn", kind=UnitKind.COMMUNE, parent=ls, valid_from=date(2025, 7, 1)
+        )
+        await session.commit()
+        return {"TP": city.id, "TT.OLD": old.id, "TT": new.id, "TS": ts.id}
+
+
+async def _invites(sessions: async_sessionmaker[AsyncSession]) -> list[tuple[int, str]]:
+    async with sessions() as session:
+        return [(unit_id, role) for unit_id, role in await session.execute(select(Invite.unit_id, Invite.role))]
+
+
+async def test_invite_to_an_abolished_unit_is_refused_with_the_day_it_ended(
+    ask: Ask, clock: FrozenClock, sessions: async_sessionmaker[AsyncSession], province: dict[str, int]
+) -> None:
+    await _reform(sessions, province)
+    clock.at = REFORM_DAY
+    for line in ("/moi HL canbo", "/moi Huyện Hữu Lũng thutruong Vi Văn Hùng", "/moi huyen huu lung canbo"):
+        text = await ask(line, as_="admin")
+        assert "Huyện Hữu Lũng đã kết thúc hoạt động từ 01/07/2025" in text, text
+        assert "Mã mời:" not in text
+    assert await _invites(sessions) == []
+    await ask("/ngonngu en", as_="admin")
+    assert "Huyện Hữu Lũng has not operated since 01/07/2025" in await ask("/moi HL officer", as_="admin")
+
+
+async def test_invite_to_a_unit_before_it_begins_is_refused_with_the_day_it_begins(
+    ask: Ask, sessions: async_sessionmaker[AsyncSession], province: dict[str, int]
+) -> None:
+    await _reform(sessions, province)  # the clock stands at 01/06/2024: Xã Tuấn Sơn is not formed yet
+    text = await ask("/moi Xã Tuấn Sơn chutich", as_="admin")
+    assert "Xã Tuấn Sơn bắt đầu hoạt động từ 01/07/2025" in text and "Mã mời:" not in text
+    assert "Đơn vị: UBND huyện Hữu Lũng" in await ask("/moi HL canbo", as_="admin")  # still in operation then
+
+
+async def test_refusal_names_the_unit_that_replaced_the_abolished_one(
+    ask: Ask,
+    clock: FrozenClock,
+    sessions: async_sessionmaker[AsyncSession],
+    province: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The lineage (``models.queries.successors.successor_of``) names the successor; here it is stood in for."""
+    new = await _reform(sessions, province)
+
+    async def successor_of(session: AsyncSession, unit: Unit) -> Unit | None:
+        return await session.get(Unit, new["TS"]) if unit.code == "HL" else None
+
+    monkeypatch.setattr(successors, "successor_of", successor_of)
+    clock.at = REFORM_DAY
+    text = await ask("/moi HL canbo", as_="admin")
+    assert "Huyện Hữu Lũng đã kết thúc hoạt động từ 01/07/2025" in text
+    # (how a commune is named after the reform, with or without its province, is not this test's business)
+    assert "Đơn vị tiếp nhận: UBND xã Tuấn Sơn" in text and "(mã TS). Ví dụ: /moi TS canbo" in text
+    assert await _invites(sessions) == []
+
+
+async def test_a_name_of_an_abolished_and_a_current_unit_means_the_current_one(
+    ask: Ask, clock: FrozenClock, sessions: async_sessionmaker[AsyncSession], province: dict[str, int]
+) -> None:
+    new = await _reform(sessions, province)
+    clock.at = REFORM_DAY
+    text = await ask("/moi Phường Tam Thanh canbo Hoàng Thị Mai", as_="admin")
+    assert "Đơn vị: UBND phường Tam Thanh" in text, text
+    assert "kết thúc" not in text and "thành phố" not in text.lower()
+    assert await _invites(sessions) == [(new["TT"], Role.OFFICER)]
+    # in 2024 the same name meant the ward of the city
+    clock.at = NOW
+    assert "Đơn vị: UBND phường Tam Thanh, thành phố Lạng Sơn" in await ask("/moi phuong tam thanh canbo", as_="admin")
+
+
+async def test_two_units_in_operation_with_one_name_are_a_numbered_choice(
+    ask: Ask, bot: Bot, sessions: async_sessionmaker[AsyncSession], province: dict[str, int]
+) -> None:
+    async with sessions() as session:
+        ls = await session.get_one(Unit, province["LS"])
+        other = await add_unit(session, code="MS2", name="Xã Minh Sơn", kind=UnitKind.COMMUNE, parent=ls)
+        await session.commit()
+    text = await bot.ask("/moi Xã Minh Sơn chủ tịch Hoàng Văn Minh", as_="admin", numbered=True)
+    assert "Có 2 đơn vị đang hoạt động mang tên «Xã Minh Sơn»" in text
+    assert re.search(r"\n1\. UBND xã Minh Sơn, huyện Hữu Lũng \(mã MS\)\n2\. UBND xã Minh Sơn[^\n]* \(mã MS2\)$", text)
+    assert [b.data for b in bot.buttons()] == [
+        "/moi MS chủ tịch Hoàng Văn Minh",
+        "/moi MS2 chủ tịch Hoàng Văn Minh",
+    ]
+    assert await _invites(sessions) == []
+    chosen = await bot.ask("2", as_="admin", numbered=True)
+    assert "Đơn vị: UBND xã Minh Sơn" in chosen and "Hữu Lũng" not in chosen
+    assert "Vai trò: thủ trưởng đơn vị" in chosen and "Người được mời: Hoàng Văn Minh" in chosen
+    assert await _invites(sessions) == [(other.id, Role.UNIT_HEAD)]
+
+
+async def test_a_code_typed_on_its_own_after_the_prompt_registers(ask: Ask) -> None:
+    code = await _invite(ask)
+    assert "gửi: /start <mã mời> (hoặc chỉ gửi mã mời)" in await ask("/start", as_="new1")
+    text = await ask(f" {code.lower()} ", as_="new1")
+    assert "Chào mừng đồng chí Phạm Văn Cường (UBND xã Minh Sơn, huyện Hữu Lũng)" in text
+    assert "Đồng chí chưa đăng ký" in await ask("xin chào", as_="new2")  # other text: only the prompt

@@ -18,7 +18,8 @@ from tests.handlers.conftest import NOW, Ask, Bot
 
 PROMPT = (
     "Đồng chí chưa đăng ký sử dụng Trợ lý CCHC.\n"
-    "Đề nghị đồng chí liên hệ Tổ thư ký CCHC (Sở Nội vụ) để nhận mã mời, sau đó gửi: /start <mã mời>"
+    "Đề nghị đồng chí liên hệ Tổ thư ký CCHC (Sở Nội vụ) để nhận mã mời, "
+    "sau đó gửi: /start <mã mời> (hoặc chỉ gửi mã mời)"
 )
 
 
