@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.lineage import successors
 from models.units import Unit
 
 
 async def successor_of(session: AsyncSession, unit: Unit) -> Unit | None:
-    """The unit ``unit`` was merged into or that was formed from it, when there is exactly one; None when
-    none is known. Until the lineage table is filled in (issue 12, the lineage part), none is known."""
-    return None
+    """The unit still in existence that carries ``unit`` on (it was merged into it, or it was formed from
+    it, through any number of generations), when there is exactly one; None when none is known or the
+    unit was split among several (a district among its communes)."""
+    standing = [later for later in await successors(session, unit) if later.valid_to is None]
+    return standing[0] if len(standing) == 1 else None

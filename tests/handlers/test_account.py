@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import DEFAULT_TZ, AuditEntry, ChatAccount, FrozenClock, Invite, Official, Role, Unit, UnitKind
-from models.queries import successors
+from models import DEFAULT_TZ, AuditEntry, ChatAccount, FrozenClock, Invite, LineageKind, Official, Role, Unit, UnitKind
+from models.lineage import link
 from models.queries.accounts import CODE_ALPHABET, create_invite
 from models.tree import add_unit
 from tests.handlers.conftest import NOW, Ask, Bot
@@ -230,25 +229,41 @@ async def test_invite_to_a_unit_before_it_begins_is_refused_with_the_day_it_begi
 
 
 async def test_refusal_names_the_unit_that_replaced_the_abolished_one(
-    ask: Ask,
-    clock: FrozenClock,
-    sessions: async_sessionmaker[AsyncSession],
-    province: dict[str, int],
-    monkeypatch: pytest.MonkeyPatch,
+    ask: Ask, clock: FrozenClock, sessions: async_sessionmaker[AsyncSession], province: dict[str, int]
 ) -> None:
-    """The lineage (``models.queries.successors.successor_of``) names the successor; here it is stood in for."""
+    """The lineage table names the successor: Xã Tuấn Sơn was formed from Huyện Hữu Lũng (here, alone)."""
     new = await _reform(sessions, province)
-
-    async def successor_of(session: AsyncSession, unit: Unit) -> Unit | None:
-        return await session.get(Unit, new["TS"]) if unit.code == "HL" else None
-
-    monkeypatch.setattr(successors, "successor_of", successor_of)
+    async with sessions() as session:
+        await link(
+            session,
+            await session.get_one(Unit, province["HL"]),
+            await session.get_one(Unit, new["TS"]),
+            LineageKind.FORMED_FROM,
+            date(2025, 7, 1),
+        )
+        await session.commit()
     clock.at = REFORM_DAY
     text = await ask("/moi HL canbo", as_="admin")
     assert "Huyện Hữu Lũng đã kết thúc hoạt động từ 01/07/2025" in text
     # (how a commune is named after the reform, with or without its province, is not this test's business)
     assert "Đơn vị tiếp nhận: UBND xã Tuấn Sơn" in text and "(mã TS). Ví dụ: /moi TS canbo" in text
     assert await _invites(sessions) == []
+
+
+async def test_a_unit_split_among_several_names_no_single_successor(
+    ask: Ask, clock: FrozenClock, sessions: async_sessionmaker[AsyncSession], province: dict[str, int]
+) -> None:
+    new = await _reform(sessions, province)
+    async with sessions() as session:
+        district = await session.get_one(Unit, province["HL"])
+        for code in ("TS", "TT"):
+            await link(
+                session, district, await session.get_one(Unit, new[code]), LineageKind.FORMED_FROM, date(2025, 7, 1)
+            )
+        await session.commit()
+    clock.at = REFORM_DAY
+    text = await ask("/moi HL canbo", as_="admin")
+    assert "Huyện Hữu Lũng đã kết thúc hoạt động từ 01/07/2025" in text and "Đơn vị tiếp nhận" not in text
 
 
 async def test_a_name_of_an_abolished_and_a_current_unit_means_the_current_one(
