@@ -83,6 +83,7 @@ class ApiHandler(tornado.web.RequestHandler):
                 if fault.kind == "drop":
                     call.status = 0
                     self.request.connection.stream.close()  # type: ignore[attr-defined]
+                    await fake.notify()  # the call is recorded: a test waiting for it must hear of it
                     return
                 if fault.kind == "slow":
                     await asyncio.sleep(fault.delay)
