@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from models import Role, Unit, UnitKind
+from models.naming import GOVERNED
 from models.text import fold
 
 
@@ -24,21 +25,10 @@ class Seat(StrEnum):
     AGENCY = "agency"  # a sở, ban, ngành, trung tâm or other agency, with a giám đốc or trưởng ban
 
 
-# Kinds with a People's Committee (UBND) and a chủ tịch. Values, not members, so that kinds added later
-# (đặc khu, thành phố trực thuộc trung ương) are placed without touching this module.
-_LOCAL_KINDS = frozenset(
-    {
-        UnitKind.DISTRICT,
-        UnitKind.CITY,
-        UnitKind.TOWN,
-        UnitKind.COMMUNE,
-        UnitKind.WARD,
-        UnitKind.TOWNSHIP,
-        "special_zone",
-        "central_city",
-    }
-)
-_PROVINCE_KINDS = frozenset({UnitKind.PROVINCE, "central_city"})
+# Kinds with a People's Committee (UBND) and a chủ tịch below the province: one list with how names are
+# written (models.naming.GOVERNED).
+_LOCAL_KINDS = frozenset(str(kind) for kind in GOVERNED if kind is not UnitKind.PROVINCE)
+_PROVINCE_KINDS = frozenset({UnitKind.PROVINCE, UnitKind.CENTRAL_CITY})
 
 
 def seat_of(unit: Unit) -> Seat:

@@ -4,17 +4,15 @@ table exists, and a unit code may then be reused by a successor (the global uniq
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from models.db import create_engine, upgrade
-from tests.conftest import PG_ADMIN_DSN, _pg_async_url, _skip_or_fail_pg
+from tests.migration_support import database_at
 
 AT = "2024-06-01 02:00:00"
 ROWS = [
@@ -63,28 +61,8 @@ CHECKS = {
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def url_at_0002(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """An empty database migrated to revision 0002 only."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
-        await upgrade(url, "0002")
+    async with database_at(request.param, "0002", tmp_path) as url:
         yield url
-        return
-    name = f"cchc_mig3_{secrets.token_hex(4)}"
-    try:
-        conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
-    except (OSError, asyncpg.PostgresError) as exc:
-        _skip_or_fail_pg(str(exc))
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    url = _pg_async_url(name)
-    await upgrade(url, "0002")
-    yield url
-    conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 async def test_0003_keeps_the_data_made_at_0002_and_lets_a_successor_reuse_a_code(url_at_0002: str) -> None:

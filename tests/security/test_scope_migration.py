@@ -4,16 +4,14 @@ province, and stay NULL (nobody's) otherwise; the audit log gains ``province_id`
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 from sqlalchemy import text
 
 from models.db import create_engine, upgrade
-from tests.conftest import PG_ADMIN_DSN, _pg_async_url, _skip_or_fail_pg
+from tests.migration_support import database_at
 
 AT = "2024-06-01 02:00:00"
 ROWS = [
@@ -44,28 +42,8 @@ ROWS = [
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def url_at_0001(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """An empty database migrated to revision 0001 only."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"
-        await upgrade(url, "0001")
+    async with database_at(request.param, "0001", tmp_path) as url:
         yield url
-        return
-    name = f"cchc_mig_{secrets.token_hex(4)}"
-    try:
-        conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
-    except (OSError, asyncpg.PostgresError) as exc:
-        _skip_or_fail_pg(str(exc))
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    url = _pg_async_url(name)
-    await upgrade(url, "0001")
-    yield url
-    conn = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
 
 
 async def test_0002_backfills_issuing_provinces_from_data_made_at_0001(url_at_0001: str) -> None:
