@@ -1,4 +1,7 @@
-"""What the parts of the demo loader share: the session, the clock, and the units and officials loaded so far."""
+"""What the parts of the demo loader share: the session, the clock, and the units and officials loaded so far.
+
+A plan or drive names units by code or by group; either way only units valid in its period may take part
+(the 2024 drive gets the old districts and communes, the current plan today's communes and wards)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.clock import Clock
 from models.enums import UnitKind
+from models.lineage import Period
 from models.units import Official, Unit
 
 # Shorthands the data files use for "every unit of that level".
@@ -36,15 +40,27 @@ class DemoContext:
         except KeyError:
             raise ValueError(f"demo data names an unknown unit code {code!r}") from None
 
-    def units_of(self, spec: str) -> list[Unit]:
-        """Units named by a space-separated list of codes and ``@group`` shorthands, each once, in order."""
+    def unit_during(self, code: str, period: Period, what: str) -> Unit:
+        """The unit ``code`` names, refused when it does not exist on any day of ``period``."""
+        unit = self.unit(code)
+        if not unit.valid_during(*period):
+            raise ValueError(f"{what} names {code} ({unit.name}), which does not exist in its period")
+        return unit
+
+    def units_of(self, spec: str, period: Period, what: str) -> list[Unit]:
+        """Units named by a space-separated list of codes and ``@group`` shorthands, each once, in order;
+        a group takes the units of its kinds valid on some day of ``period``, a code must be valid then."""
         found: dict[str, Unit] = {}
         for word in spec.split():
             if word in GROUPS:
                 kinds = GROUPS[word]
-                found.update((u.code, u) for u in self.units.values() if UnitKind(u.kind) in kinds)
+                found.update(
+                    (u.code, u)
+                    for u in self.units.values()
+                    if UnitKind(u.kind) in kinds and u.valid_during(*period)
+                )
             else:
-                found[word] = self.unit(word)
+                found[word] = self.unit_during(word, period, what)
         return list(found.values())
 
     def day(self, text: str) -> date:

@@ -32,7 +32,7 @@ async def _load_drive(demo: DemoContext, spec: dict[str, Any]) -> None:
     drive = Drive(
         code=spec["code"],
         title=spec["title"],
-        organiser_unit_id=demo.unit(spec["organiser"]).id,
+        organiser_unit_id=demo.unit_during(spec["organiser"], (starts_on, ends_on), spec["code"]).id,
         starts_on=starts_on,
         ends_on=ends_on,
     )
@@ -51,9 +51,8 @@ async def _load_drive(demo: DemoContext, spec: dict[str, Any]) -> None:
     ]
     if sum(c.weight for c in criteria) != 100:
         raise ValueError(f"drives.toml: the weights of {spec['code']} do not add up to 100")
-    participants = {
-        u.code: DriveParticipant(drive_id=drive.id, unit_id=u.id) for u in demo.units_of(spec["participants"])
-    }
+    taking_part = demo.units_of(spec["participants"], (starts_on, ends_on), f"drives.toml {spec['code']}")
+    participants = {u.code: DriveParticipant(drive_id=drive.id, unit_id=u.id) for u in taking_part}
     demo.session.add_all([*criteria, *participants.values()])
     await demo.session.flush()
     rows: list[dict[str, Any]] = []
@@ -63,7 +62,9 @@ async def _load_drive(demo: DemoContext, spec: dict[str, Any]) -> None:
             raise ValueError(f"{spec['measurements']}: {row['unit']} measured outside the drive")
         if measured_on > demo.today:  # a clock set inside the drive sees only what was measured by then
             continue
-        participant = participants[row["unit"]]
+        participant = participants.get(row["unit"])
+        if participant is None:
+            raise ValueError(f"{spec['measurements']}: {row['unit']} is not a participant of {spec['code']}")
         rows += [
             {
                 "participant_id": participant.id,

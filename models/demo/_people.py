@@ -1,16 +1,28 @@
-"""The demo officials, one per role, each with a console chat account named by its key (officials.csv)."""
+"""The demo officials, one per role, each with a console chat account named by its key (officials.csv).
+Each holds an office of a unit valid on the day the demo is loaded: the demo loads only into today's
+province (from 01/07/2025), never with a clock set before the reform."""
 
 from __future__ import annotations
 
 from models.demo._context import DemoContext
 from models.demo._files import read_rows
 from models.enums import Role
-from models.units import ChatAccount, Official
+from models.units import ChatAccount, Official, Unit
 
 CONSOLE = "console"
 
 # Key -> who it is, for the CLI's help text ("cchc-bot chat --as KEY").
 DEMO_ACCOUNTS: dict[str, str] = {row["key"]: row["description"] for row in read_rows("officials.csv")}
+
+
+def _office(demo: DemoContext, row: dict[str, str]) -> Unit:
+    unit = demo.unit(row["unit"])
+    if not unit.valid_on(demo.today):
+        raise ValueError(
+            f"officials.csv: {row['key']} works at {unit.name}, which does not exist on {demo.today:%d/%m/%Y}"
+            " (the demo is the province as it is since 01/07/2025)"
+        )
+    return unit
 
 
 async def load_officials(demo: DemoContext) -> None:
@@ -21,7 +33,7 @@ async def load_officials(demo: DemoContext) -> None:
             full_name=row["full_name"],
             title=row["title"],
             role=Role(row["role"]),
-            unit_id=demo.unit(row["unit"]).id,
+            unit_id=_office(demo, row).id,
             language="vi",
             active=True,
             created_at=now,

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from models.demo._context import DemoContext
 from models.demo._files import afternoon, opt_date, read_rows, read_toml
 from models.enums import AssignmentRole, DeadlineKind
+from models.lineage import year_period
 from models.plans import Assignment, Plan, ProgressReport, Task
 from models.rules import resolve_deadline
 
@@ -62,9 +63,11 @@ async def _load_tasks(demo: DemoContext, plan: Plan, file: str) -> dict[Assignme
     await demo.session.flush()
     made: dict[AssignmentKey, Assignment] = {}
     for task, schedule, row in tasks:
-        lead = demo.unit(row["lead"])
+        what, period = f"{file} task {task.number}", year_period(plan.year)
+        lead = demo.unit_during(row["lead"], period, what)
         units = [(lead, AssignmentRole.LEAD)]
-        units += [(u, AssignmentRole.COOPERATE) for u in demo.units_of(row["cooperating"]) if u.id != lead.id]
+        cooperating = demo.units_of(row["cooperating"], period, what)
+        units += [(u, AssignmentRole.COOPERATE) for u in cooperating if u.id != lead.id]
         for unit, role in units:
             made[(plan.code, task.number, unit.code)] = Assignment(
                 task_id=task.id,
@@ -117,7 +120,7 @@ async def _load_reports(
                 note=row["note"],
                 evidence=row["evidence"],
                 evidence_kind="link" if row["evidence"].startswith("http") else "",
-                reported_by_id=demo.officials[row["by"]].id,
+                reported_by_id=demo.officials[row["by"]].id if row["by"] else None,
                 reported_at=at,
             )
         )

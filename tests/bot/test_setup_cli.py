@@ -79,7 +79,7 @@ async def test_demo_remove_takes_the_demo_out_and_make_run_does_not_load_it_agai
     try:
         assert await prepare(app) is not None  # `make run` on an empty database: the demo is loaded
         assert await cmd_demo(config, argparse.Namespace(demo_command="remove")) == 0
-        assert "đã gỡ dữ liệu demo: 83 đơn vị, 6 cán bộ, 2 kế hoạch" in capsys.readouterr().out
+        assert "đã gỡ dữ liệu demo: 156 đơn vị, 6 cán bộ, 2 kế hoạch" in capsys.readouterr().out
         assert await prepare(app) is None  # taken out on purpose: not loaded again on its own
         async with app.sessions() as session:
             assert await session.scalar(select(func.count()).select_from(Unit)) == 0

@@ -38,7 +38,7 @@ from models import (
 from models.demo import DEMO_ACCOUNTS, DemoSummary, is_empty, load_demo
 from models.rules import change, criterion_points, fell_most, leaderboard, task_status
 
-TODAY = datetime(2025, 3, 10, 9, 0, tzinfo=DEFAULT_TZ)
+TODAY = datetime(2026, 3, 10, 9, 0, tzinfo=DEFAULT_TZ)
 
 
 async def _load(session: AsyncSession, at: datetime = TODAY) -> DemoSummary:
@@ -80,12 +80,12 @@ async def test_demo_loads_into_an_empty_database(session: AsyncSession) -> None:
     summary = await _load(session)
     elapsed = time.perf_counter() - started
     assert not await is_empty(session)
-    assert summary.units == 83
-    assert summary.tasks == 48 + 20
+    assert summary.units == 156  # 21 provincial bodies, 11 districts and 58 communes before 1/7/2025, 65 after
+    assert summary.tasks == 48 + 26
     assert summary.officials == summary.chat_accounts == len(DEMO_ACCOUNTS) == 6
     assert summary.targets == 18
     assert summary.drives == 2
-    assert "83 units" in str(summary)
+    assert "156 units" in str(summary)
     if session.get_bind().dialect.name == "sqlite":
         assert elapsed < 3
 
@@ -102,6 +102,10 @@ async def test_unit_tree_has_eleven_districts_ending_before_the_two_level_reform
     districts = [u for u in units.values() if UnitKind(u.kind) in {UnitKind.DISTRICT, UnitKind.CITY}]
     assert len(districts) == 11
     assert {u.valid_to for u in districts} == {date(2025, 6, 30)}
+    old_communes = [u for u in units.values() if any(u.parent_id == d.id for d in districts)]
+    assert len(old_communes) == 58
+    assert {u.valid_to for u in old_communes} == {date(2025, 6, 30), date(2024, 11, 30)}  # Tràng Các: 2024
+    assert not any(u.valid_on(date(2025, 7, 1)) for u in [*districts, *old_communes])
     minh_son = units["LS.HL.MINHSON"]
     assert (minh_son.name, UnitKind(minh_son.kind)) == ("Xã Minh Sơn", UnitKind.COMMUNE)
     assert minh_son.is_within(units["LS.HL"]) and minh_son.is_within(units["LS"])
@@ -188,7 +192,7 @@ async def test_current_demo_plan_has_every_status_for_the_demo_commune_and_depar
     assert "(demo)" in plan.title
     today = at.date()
     assert set(await _lead_statuses(session, "KH-CCHC-DEMO", today)) == set(TaskStatus)
-    for unit in ("LS.HL.MINHSON", "LS.STP"):
+    for unit in ("06457", "LS.STP"):
         assert set(await _lead_statuses(session, "KH-CCHC-DEMO", today, unit)) == set(TaskStatus)
 
 
@@ -243,11 +247,10 @@ async def _standings(session: AsyncSession, code: str, today: date) -> list[tupl
 
 async def test_drives_have_a_clear_leader_and_one_is_running_today(session: AsyncSession) -> None:
     await _load(session)
-    units = await session.scalar(
-        select(func.count()).select_from(Unit).where(Unit.kind.not_in(["province", "department", "agency"]))
-    )
+    local = select(func.count()).select_from(Unit).where(Unit.kind.not_in(["province", "department", "agency", "center"]))
+    units = await session.scalar(local.where(Unit.valid_to >= date(2024, 5, 1), Unit.valid_to <= date(2025, 6, 30)))
     past = await _standings(session, "TD-MOTCUA-2024", date(2024, 9, 30))
-    assert len(past) == units
+    assert len(past) == units == 11 + 58
     assert past[0][1] - past[1][1] >= 1
     assert len({p for _, p in past}) == len(past)
     running = (await session.execute(select(Drive).where(Drive.code == "TD-DEMO"))).scalar_one()
@@ -266,9 +269,9 @@ async def test_drives_have_a_clear_leader_and_one_is_running_today(session: Asyn
 async def test_every_demo_account_is_an_active_official_with_a_console_account(session: AsyncSession) -> None:
     await _load(session)
     expected = {
-        "chair": (Role.UNIT_HEAD, "LS.HL.MINHSON"),
-        "officer": (Role.OFFICER, "LS.HL.MINHSON"),
-        "district": (Role.UNIT_HEAD, "LS.HL"),
+        "chair": (Role.UNIT_HEAD, "06457"),
+        "officer": (Role.OFFICER, "06457"),
+        "ward": (Role.UNIT_HEAD, "06187"),
         "head": (Role.UNIT_HEAD, "LS.STP"),
         "leader": (Role.LEADER, "LS"),
         "admin": (Role.ADMIN, "LS.SNV"),

@@ -81,12 +81,12 @@ async def _refused(session: AsyncSession, kind: str) -> DemoInUse:
 
 async def test_a_real_official_registered_at_a_demo_unit_refuses_the_removal(session: AsyncSession) -> None:
     await _loaded(session)
-    commune = await _unit(session, "LS.HL.MINHSON")
+    commune = await _unit(session, "06457")
     invite = await create_invite(session, commune, Role.OFFICER, "Nguyễn Văn An", None, NOW, timedelta(days=1))
     await redeem_invite(session, invite.code, ChatIdentity("telegram", "5550001", "5550001", "An"), NOW)
     await session.commit()
     refusal = await _refused(session, "official")
-    assert refusal.subject == "Nguyễn Văn An (LS.HL.MINHSON)" and refusal.count == 1
+    assert refusal.subject == "Nguyễn Văn An (06457)" and refusal.count == 1
 
 
 async def test_a_real_plan_that_assigns_a_demo_unit_refuses_the_removal(session: AsyncSession) -> None:
@@ -99,9 +99,9 @@ async def test_a_real_plan_that_assigns_a_demo_unit_refuses_the_removal(session:
 
 async def test_a_real_unit_below_the_demo_province_refuses_the_removal(session: AsyncSession) -> None:
     await _loaded(session)
-    await f.unit(session, "06457", UnitKind.COMMUNE, parent=await _unit(session, "LS"), name="Xã Tuấn Sơn")
+    await f.unit(session, "TTRA", UnitKind.AGENCY, parent=await _unit(session, "LS"), name="Thanh tra tỉnh")
     await session.commit()
-    assert (await _refused(session, "unit")).subject == "06457"
+    assert (await _refused(session, "unit")).subject == "TTRA"
 
 
 async def test_a_result_imported_for_a_demo_unit_refuses_the_removal(session: AsyncSession) -> None:
