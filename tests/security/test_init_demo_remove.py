@@ -72,7 +72,7 @@ async def _register_real_official(database: Path) -> None:
         async with session_factory(engine)() as session:
             from sqlalchemy import select
 
-            commune = (await session.execute(select(Unit).where(Unit.code == "LS.HL.MINHSON"))).scalar_one()
+            commune = (await session.execute(select(Unit).where(Unit.code == "06457"))).scalar_one()
             invite = await create_invite(session, commune, Role.UNIT_HEAD, "Nguyễn Văn An", None, NOW, timedelta(1))
             await redeem_invite(session, invite.code, ChatIdentity("telegram", "5550001", "5550001"), NOW)
             await session.commit()
@@ -86,5 +86,5 @@ async def test_demo_remove_is_refused_while_a_real_official_uses_a_demo_unit(tmp
     await _register_real_official(database)
     before = {table: count(database, table) for table in ("units", "officials", "chat_accounts", "plans", "outbox")}
     line = one_line(run_cli(tmp_path, "demo", "remove"))
-    assert "Nguyễn Văn An (LS.HL.MINHSON)" in line and "chưa xoá gì" in line
+    assert "Nguyễn Văn An (06457)" in line and "chưa xoá gì" in line
     assert {table: count(database, table) for table in before} == before

@@ -17,17 +17,17 @@ DEFAULT = json.dumps({"type": "default"}, sort_keys=True)
 
 
 async def test_invite_deep_link_binds_the_telegram_account(tg: FakeTelegram, bot: TelegramChannel, app: App) -> None:
-    invite = await say(tg, ADMIN, "/moi LS.HL.MINHSON canbo Nguyễn Văn Bình")
+    invite = await say(tg, ADMIN, "/moi 06457 canbo Nguyễn Văn Bình")
     link = re.search(r"https://t\.me/(\w+)\?start=(\w+)", invite.text)
     assert link is not None, invite.text
     assert link.group(1) == "cchc_test_bot"  # the config left bot_username empty: it came from getMe
     code = link.group(2)
 
     welcome = await say(tg, STRANGER, f"/start {code}")  # what Telegram sends when the link is opened
-    assert "Nguyễn Văn Bình" in welcome.text or "Minh Sơn" in welcome.text
+    assert "Nguyễn Văn Bình" in welcome.text or "Tuấn Sơn" in welcome.text
     await tg.next_sent(STRANGER)  # the command list follows the welcome
     tasks = await say(tg, STRANGER, "/nhiemvu")
-    assert "Minh Sơn" in tasks.text
+    assert "Tuấn Sơn" in tasks.text
 
     async with app.sessions() as session:
         account = (

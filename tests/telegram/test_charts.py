@@ -62,7 +62,7 @@ async def test_the_same_chart_again_is_resent_by_file_id(tg: FakeTelegram, bot: 
 
 async def test_drive_standings_come_with_a_bar_chart(tg: FakeTelegram, bot: TelegramChannel) -> None:
     standing = await say(tg, OFFICER, "/thidua")
-    assert "Minh Sơn" in standing.text
+    assert "Tuấn Sơn" in standing.text
     chart, _ = await ask_chart(tg, OFFICER, standing)
     assert_matplotlib_png(chart.content)
 

@@ -49,6 +49,6 @@ async def test_cli_invite_prints_a_deep_link_with_the_username_from_get_me(
     tg: FakeTelegram, db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = demo_config(db_url, base_url=tg.base_url)  # bot_username left empty
-    assert await cmd_invite(config, argparse.Namespace(unit="LS.HL.MINHSON", role="canbo", name="Trần Văn C")) == 0
+    assert await cmd_invite(config, argparse.Namespace(unit="06457", role="canbo", name="Trần Văn C")) == 0
     assert re.search(r"https://t\.me/cchc_test_bot\?start=[A-Z0-9]{8}", capsys.readouterr().out)
     assert tg.called("getMe")

@@ -17,13 +17,13 @@ async def test_start_with_an_invite_binds_the_zalo_account(zalo: FakeZalo, bot: 
     prompt = await say(zalo, STRANGER, "/nhiemvu")
     assert "/start" in prompt  # not registered yet
 
-    invite = await say(zalo, ADMIN, "/moi LS.HL.MINHSON canbo Nguyễn Văn Bình")
+    invite = await say(zalo, ADMIN, "/moi 06457 canbo Nguyễn Văn Bình")
     code = re.search(r"/start ([A-Z0-9]{6,})", invite)
     assert code is not None, invite
     welcome = await say(zalo, STRANGER, f"/start {code.group(1)}")
-    assert "Minh Sơn" in welcome
+    assert "Tuấn Sơn" in welcome
     tasks = await say(zalo, STRANGER, "/nhiemvu")
-    assert "Minh Sơn" in tasks
+    assert "Tuấn Sơn" in tasks
 
     async with app.sessions() as session:
         account = (

@@ -11,12 +11,12 @@ from tests.zalo.support import OFFICER, options, say
 
 @pytest.fixture
 def bot_settings() -> dict[str, object]:
-    return {"page_size": 3}  # the demo commune has 7 tasks: three pages
+    return {"page_size": 3}  # the demo commune has 9 tasks: three pages
 
 
 async def test_task_list_has_numbered_options_and_a_number_opens_the_task(zalo: FakeZalo, bot: ZaloChannel) -> None:
     listing = await say(zalo, OFFICER, "/nhiemvu")
-    assert "Minh Sơn" in listing
+    assert "Tuấn Sơn" in listing
     numbered = options(listing)
     assert len(numbered) >= 3, listing
     assert "<b>" not in listing and "&lt;" not in listing  # plain text, not Telegram's HTML
