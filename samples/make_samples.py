@@ -24,24 +24,25 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 HERE = Path(__file__).resolve().parent
-CHANGED = date(2025, 6, 30)  # districts ended when two-level local government began on 1/7/2025
+CHANGED = date(2025, 6, 30)  # districts and their communes ended when two-level local government began on 1/7/2025
+MERGED = date(2025, 2, 28)  # departments merged into others on 1/3/2025 (Nghị quyết 04/NQ-HĐND)
 
 UNITS = [
     ("LS", "Tỉnh Lạng Sơn", "Tỉnh", "", None, None),
     ("SNV", "Sở Nội vụ", "Sở", "LS", None, None),
     ("STP", "Sở Tư pháp", "Sở", "LS", None, None),
     ("STC", "Sở Tài chính", "Sở", "LS", None, None),
-    ("STTTT", "Sở Thông tin và Truyền thông", "Sở", "LS", None, None),
+    ("STTTT", "Sở Thông tin và Truyền thông", "Sở", "LS", None, MERGED),
     ("VPUBND", "Văn phòng UBND tỉnh", "Cơ quan", "LS", None, None),
     ("HL", "Huyện Hữu Lũng", "Huyện", "LS", None, CHANGED),
     ("CL", "Huyện Chi Lăng", "Huyện", "LS", None, CHANGED),
     ("TPLS", "Thành phố Lạng Sơn", "Thành phố", "LS", None, CHANGED),
-    ("HL-TTHL", "Thị trấn Hữu Lũng", "Thị trấn", "HL", None, None),
-    ("HL-MS", "Xã Minh Sơn", "Xã", "HL", None, None),
-    ("CL-TTDM", "Thị trấn Đồng Mỏ", "Thị trấn", "CL", None, None),
-    ("CL-QL", "Xã Quang Lang", "Xã", "CL", None, None),
-    ("TPLS-CL", "Phường Chi Lăng", "Phường", "TPLS", None, None),
-    ("TPLS-VT", "Phường Vĩnh Trại", "Phường", "TPLS", None, None),
+    ("HL-TTHL", "Thị trấn Hữu Lũng", "Thị trấn", "HL", None, CHANGED),
+    ("HL-MS", "Xã Minh Sơn", "Xã", "HL", None, CHANGED),
+    ("CL-TTDM", "Thị trấn Đồng Mỏ", "Thị trấn", "CL", None, CHANGED),
+    ("CL-BM", "Xã Bằng Mạc", "Xã", "CL", None, CHANGED),
+    ("TPLS-CL", "Phường Chi Lăng", "Phường", "TPLS", None, CHANGED),
+    ("TPLS-VT", "Phường Vĩnh Trại", "Phường", "TPLS", None, CHANGED),
 ]
 TASK_HEADER = ("STT", "Nội dung nhiệm vụ", "Lĩnh vực", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành")
 TASKS: list[tuple[object, ...]] = [

@@ -32,8 +32,8 @@ async def test_sample_units_form_a_tree_with_materialised_paths(session: AsyncSe
         UnitKind.DISTRICT,
         UnitKind.AGENCY,
     )
-    assert district.valid_to == date(2025, 6, 30)
-    assert commune.valid_to is None
+    assert district.valid_to == commune.valid_to == date(2025, 6, 30)  # both ended at the 1/7/2025 reform
+    assert stored["VPUBND"].valid_to is None  # an empty "Hiệu lực đến": no end
 
 
 async def test_a_parent_may_come_after_its_children_in_the_file(session: AsyncSession) -> None:
