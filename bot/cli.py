@@ -35,7 +35,7 @@ def parser() -> argparse.ArgumentParser:
     chat.add_argument(
         "--as",
         dest="account",
-        help="console account (the demo: chair, officer, district, head, leader, admin); a new name starts "
+        help="console account (the demo: chair, officer, ward, head, leader, admin); a new name starts "
         "unregistered: register it with /start CODE",
     )
 

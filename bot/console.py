@@ -1,5 +1,5 @@
 """The console channel: chat with the bot in a terminal, as one of the officials bound to a console
-account (the demo creates chair, officer, district, head, leader, admin), or as a new account that
+account (the demo creates chair, officer, ward, head, leader, admin), or as a new account that
 registers with an invite code (``cchc-bot chat --as moi``, then ``/start CODE``). Works interactively and
 with piped input (reads lines, prints the replies, stops at the end of input)."""
 
