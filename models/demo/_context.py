@@ -55,9 +55,7 @@ class DemoContext:
             if word in GROUPS:
                 kinds = GROUPS[word]
                 found.update(
-                    (u.code, u)
-                    for u in self.units.values()
-                    if UnitKind(u.kind) in kinds and u.valid_during(*period)
+                    (u.code, u) for u in self.units.values() if UnitKind(u.kind) in kinds and u.valid_during(*period)
                 )
             else:
                 found[word] = self.unit_during(word, period, what)

@@ -247,7 +247,9 @@ async def _standings(session: AsyncSession, code: str, today: date) -> list[tupl
 
 async def test_drives_have_a_clear_leader_and_one_is_running_today(session: AsyncSession) -> None:
     await _load(session)
-    local = select(func.count()).select_from(Unit).where(Unit.kind.not_in(["province", "department", "agency", "center"]))
+    local = (
+        select(func.count()).select_from(Unit).where(Unit.kind.not_in(["province", "department", "agency", "center"]))
+    )
     units = await session.scalar(local.where(Unit.valid_to >= date(2024, 5, 1), Unit.valid_to <= date(2025, 6, 30)))
     past = await _standings(session, "TD-MOTCUA-2024", date(2024, 9, 30))
     assert len(past) == units == 11 + 58

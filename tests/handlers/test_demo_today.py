@@ -1,0 +1,74 @@
+"""The demo as its users read it in 2026: the leader's /tomtat and the drive name today's communes and
+wards ("UBND xã Tuấn Sơn"), never a district or a unit abolished in 2025; the demo accounts speak for
+today's offices."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+import handlers.registry  # noqa: F401  (registers every command)
+from bot.render import Renderer
+from handlers.base import Incoming, Settings
+from handlers.router import Router
+from models import DEFAULT_TZ, FrozenClock
+from models.demo import load_demo
+
+NOW = datetime(2026, 3, 10, 9, 0, tzinfo=DEFAULT_TZ)
+# names a 2026 screen must not show: a district, or a unit that ended in 2025
+GONE = ("Minh Sơn", "Đồng Đăng, huyện", "Thị trấn", "thị trấn", "Thông tin và Truyền thông", "Kế hoạch và Đầu tư")
+DISTRICT = re.compile(r"\bhuyện\b", re.IGNORECASE)  # a word: "trò chuyện" is no district
+
+
+@pytest.fixture
+async def demo(sessions: async_sessionmaker[AsyncSession]) -> Router:
+    """The demo loaded on 10/03/2026, and a router whose clock reads that day."""
+    async with sessions() as session:
+        await load_demo(session, FrozenClock(at=NOW))
+        await session.commit()
+    return Router(sessions, clock=FrozenClock(at=NOW), settings=Settings())
+
+
+async def ask(router: Router, account: str, text: str) -> str:
+    """What the demo account ``account`` (a console key: leader, chair, ward ...) reads after ``text``."""
+    lang, replies = await router.handle(Incoming("console", account, account, text))
+    return "\n\n".join(Renderer().render(lang, reply, "text") for reply in replies)
+
+
+def assert_today_only(text: str) -> None:
+    assert not DISTRICT.search(text), text
+    assert not [name for name in GONE if name in text], text
+
+
+async def test_leaders_summary_names_todays_communes_not_districts(demo: Router) -> None:
+    text = await ask(demo, "leader", "/tomtat")
+    assert "Kế hoạch CCHC năm 2026" in text
+    overdue = text.split("quá hạn nhất")[1].split("Thi đua")[0]
+    assert "UBND xã Tuấn Sơn: 2" in overdue
+    leaders = text.split("Dẫn đầu")[1]
+    assert re.search(r"1\. UBND (xã|phường) ", leaders)
+    assert_today_only(text)
+
+
+async def test_current_drive_ranks_65_communes_and_wards(demo: Router) -> None:
+    text = await ask(demo, "chair", "/thidua")
+    assert "65 đơn vị tham gia" in text
+    assert re.search(r"UBND xã Tuấn Sơn: xếp \d+/65", text)
+    board = await ask(demo, "chair", "/thidua bxh")
+    assert "trang 1/7" in board  # 65 places, ten a page
+    assert_today_only(text + board)
+
+
+async def test_the_ward_chair_reads_the_wards_tasks(demo: Router) -> None:
+    text = await ask(demo, "ward", "/nhiemvu")
+    assert "Nhiệm vụ CCHC năm 2026 – UBND phường Kỳ Lừa" in text
+    assert_today_only(text)
+
+
+async def test_the_commune_chairs_tasks_are_tuan_sons(demo: Router) -> None:
+    text = await ask(demo, "chair", "/nhiemvu")
+    assert "Nhiệm vụ CCHC năm 2026 – UBND xã Tuấn Sơn" in text and "quá hạn" in text
+    assert_today_only(text)
