@@ -24,10 +24,13 @@ from models import (
     Task,
     Unit,
     UnitKind,
+    UnitLineage,
 )
 from models.base import Base
 from models.demo import load_demo
 from models.demo.remove import DemoInUse, demo_removed, remove_demo
+from models.enums import LineageKind
+from models.lineage import link
 from models.queries.accounts import ChatIdentity, create_invite, redeem_invite
 from tests import factories as f
 
@@ -59,6 +62,23 @@ async def test_removing_the_demo_leaves_only_the_standard_indices(session: Async
     assert [a.action for a in (await session.execute(select(AuditEntry))).scalars()] == ["demo.remove"]
     assert await demo_removed(session)
     assert await remove_demo(session, CLOCK) is None  # nothing left to remove
+
+
+async def test_the_demo_lineage_goes_out_with_its_units(session: AsyncSession) -> None:
+    await _loaded(session)
+    assert await _count(session, UnitLineage) > 40  # the 1/7/2025 reform, the 2024 merger, the departments
+    assert await remove_demo(session, CLOCK) is not None
+    await session.commit()
+    assert await _count(session, UnitLineage) == 0 and await _count(session, Unit) == 0
+
+
+async def test_a_real_unit_linked_to_a_demo_unit_refuses_the_removal(session: AsyncSession) -> None:
+    await _loaded(session)
+    real = await f.unit(session, "06457-REAL", UnitKind.COMMUNE, name="Xã Tuấn Sơn (imported)")
+    await link(session, await _unit(session, "LS.HL.MINHSON"), real, LineageKind.FORMED_FROM, date(2025, 7, 1))
+    await session.commit()
+    refusal = await _refused(session, "link")
+    assert refusal.subject == "unit_lineage"
 
 
 async def test_a_database_without_the_demo_has_nothing_to_remove(session: AsyncSession) -> None:
