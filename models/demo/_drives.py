@@ -29,10 +29,13 @@ def _period(demo: DemoContext, spec: dict[str, Any]) -> tuple[date, date]:
 
 async def _load_drive(demo: DemoContext, spec: dict[str, Any]) -> None:
     starts_on, ends_on = _period(demo, spec)
+    # a drive of fixed dates takes the units of its period; the running drive today's units (one that began
+    # before 1/7/2025 would otherwise take the old communes too)
+    period = (starts_on, ends_on) if "starts_on" in spec else (demo.today, demo.today)
     drive = Drive(
         code=spec["code"],
         title=spec["title"],
-        organiser_unit_id=demo.unit_during(spec["organiser"], (starts_on, ends_on), spec["code"]).id,
+        organiser_unit_id=demo.unit_during(spec["organiser"], period, spec["code"]).id,
         starts_on=starts_on,
         ends_on=ends_on,
     )
@@ -51,7 +54,7 @@ async def _load_drive(demo: DemoContext, spec: dict[str, Any]) -> None:
     ]
     if sum(c.weight for c in criteria) != 100:
         raise ValueError(f"drives.toml: the weights of {spec['code']} do not add up to 100")
-    taking_part = demo.units_of(spec["participants"], (starts_on, ends_on), f"drives.toml {spec['code']}")
+    taking_part = demo.units_of(spec["participants"], period, f"drives.toml {spec['code']}")
     participants = {u.code: DriveParticipant(drive_id=drive.id, unit_id=u.id) for u in taking_part}
     demo.session.add_all([*criteria, *participants.values()])
     await demo.session.flush()

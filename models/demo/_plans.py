@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from models.demo._context import DemoContext
 from models.demo._files import afternoon, opt_date, read_rows, read_toml
 from models.enums import AssignmentRole, DeadlineKind
-from models.lineage import year_period
+from models.lineage import Period, year_period
 from models.plans import Assignment, Plan, ProgressReport, Task
 from models.rules import resolve_deadline
 
@@ -38,13 +38,16 @@ async def load_plans(demo: DemoContext) -> None:
         )
         demo.session.add(plan)
         await demo.session.flush()
-        assignments.update(await _load_tasks(demo, plan, spec["tasks"]))
+        # a plan of a fixed year takes the units of that year; the current plan today's units (in the second
+        # half of 2025 its year still reaches back before the reform)
+        period = year_period(year) if "year" in spec else (demo.today, demo.today)
+        assignments.update(await _load_tasks(demo, plan, spec["tasks"], period))
     for key, at in (await _load_reports(demo, assignments)).items():
         assignments[key].updated_at = at
     await demo.session.flush()
 
 
-async def _load_tasks(demo: DemoContext, plan: Plan, file: str) -> dict[AssignmentKey, Assignment]:
+async def _load_tasks(demo: DemoContext, plan: Plan, file: str, period: Period) -> dict[AssignmentKey, Assignment]:
     rows = read_rows(file)
     tasks: list[tuple[Task, _Schedule, dict[str, str]]] = []
     for row in rows:
@@ -63,7 +66,7 @@ async def _load_tasks(demo: DemoContext, plan: Plan, file: str) -> dict[Assignme
     await demo.session.flush()
     made: dict[AssignmentKey, Assignment] = {}
     for task, schedule, row in tasks:
-        what, period = f"{file} task {task.number}", year_period(plan.year)
+        what = f"{file} task {task.number}"
         lead = demo.unit_during(row["lead"], period, what)
         units = [(lead, AssignmentRole.LEAD)]
         cooperating = demo.units_of(row["cooperating"], period, what)

@@ -257,3 +257,15 @@ async def test_a_new_commune_has_its_predecessors_internal_index_of_2024(
 async def test_the_demo_refuses_a_clock_before_the_reform(session: AsyncSession) -> None:
     with pytest.raises(ValueError, match="Xã Tuấn Sơn, which does not exist on 10/03/2025"):
         await load_demo(session, FrozenClock(at=datetime(2025, 3, 10, 9, 0, tzinfo=DEFAULT_TZ)))
+
+
+async def test_loaded_in_the_second_half_of_2025_the_current_items_still_take_only_the_new_units(
+    session: AsyncSession,
+) -> None:
+    day = date(2025, 8, 1)  # the plan's year and the running drive's period both reach back before 1/7/2025
+    await load_demo(session, FrozenClock(at=datetime(2025, 8, 1, 9, 0, tzinfo=DEFAULT_TZ)))
+    await session.commit()
+    drive, taking_part = await _drive(session, "TD-DEMO")
+    assert drive.starts_on < REFORM
+    assert len(taking_part) == 65 and _abolished(taking_part, day) == []
+    assert _abolished(await _plan_units(session, "KH-CCHC-DEMO"), day) == []
