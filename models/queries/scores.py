@@ -8,6 +8,7 @@ is the one the report published with the result (``score_delta``/``rank_delta``)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import bindparam, select
@@ -129,7 +130,7 @@ async def ranked_units(session: AsyncSession, text: str, province: Unit, period:
     named = await units_named(session, text, (None, None), province) or await units_named(session, text, (None, None))
     valid = [unit for unit in named if unit.valid_during(*period)]
     if valid:
-        return valid
+        return sorted(valid, key=lambda unit: unit.valid_from or date.min)  # the older one first
     latest = pick_dated(named)
     return [latest] if latest is not None else []
 
