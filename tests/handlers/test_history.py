@@ -133,6 +133,20 @@ async def test_a_successors_task_history_shows_its_predecessors_assignments(ask:
     assert "Vận hành trung tâm phục vụ hành chính công" in current and MARK not in current
 
 
+async def test_the_marked_history_reads_in_english_and_in_telegrams_html(ask: Ask, bot: Bot) -> None:
+    html = await bot.ask("/nhiemvu 2023", as_="ts", fmt="html")
+    assert f"<b>{MARK}</b>" in html and "UBND xã Minh Sơn, huyện Hữu Lũng: 2 nhiệm vụ" in html
+    await ask("/ngonngu en", as_="ts")
+    text = await ask("/nhiemvu 2023", as_="ts")
+    assert "Your unit has no tasks in Kế hoạch CCHC năm 2023." in text
+    assert "Data of the communes before the merger" in text
+    assert "People's Committee of Xã Minh Sơn, Huyện Hữu Lũng: 2 tasks, 1 overdue" in text
+    detail = await ask("/nhiemvu 2023 4", as_="ts")
+    assert (
+        "Data of the communes before the merger\n• People's Committee of Xã Hòa Thắng, Huyện Hữu Lũng (lead)" in detail
+    )
+
+
 async def test_a_predecessors_task_detail_marks_its_assignments_and_shows_their_reports(ask: Ask) -> None:
     text = await ask("/nhiemvu 2023 4", as_="ts")
     assert "Nhiệm vụ số 4 – Kế hoạch CCHC năm 2023" in text

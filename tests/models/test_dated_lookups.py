@@ -81,3 +81,15 @@ async def test_a_drive_refuses_a_participant_abolished_before_its_period_naming_
         result.errors[0].reason == "Xã Minh Sơn đã kết thúc hoạt động từ 01/07/2025; đơn vị kế thừa: UBND xã Tuấn Sơn"
     )
     assert (await session.execute(select(DriveParticipant))).first() is None
+
+
+async def test_in_a_drive_across_the_reform_a_reused_code_names_the_unit_of_the_measurements_day(
+    session: AsyncSession,
+) -> None:
+    ids = await build_reform(session)
+    rows = (("06457", 1, "31/05/2025", "60"), ("06457", 1, "31/08/2025", "75"))
+    ok(await _drive(session, "TD-2025", "01/05/2025", "30/09/2025", *rows))
+    await session.commit()
+
+    joined = (await session.execute(select(DriveParticipant.unit_id).order_by(DriveParticipant.unit_id))).scalars()
+    assert list(joined) == sorted([ids["MS"], ids["TS"]])
