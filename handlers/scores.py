@@ -8,7 +8,9 @@ named is the one its code or name means in the year asked (today without one).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 
 from handlers.access import history_of, own_unit, sees_everything
 from handlers.base import Button, Reply, Request, UserError, command, is_number
@@ -28,6 +30,7 @@ from models.queries.scores import (
 from models.queries.units import UnitName, unit_name, unit_names
 from models.text import fold
 
+DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 History = list[tuple[UnitName, list[ResultLine]]]  # each predecessor, as it was named then, with its results
 
 
@@ -50,24 +53,37 @@ def as_year(word: str) -> int | None:
     return int(word) if is_number(word) and 1900 <= int(word) <= 2999 else None
 
 
+def as_day(word: str) -> date | None:
+    """A day written dd/mm/yyyy ("30/06/2025"), or None."""
+    found = DAY.fullmatch(word)
+    if found is None:
+        return None
+    try:
+        return date(int(found[3]), int(found[2]), int(found[1]))
+    except ValueError:
+        return None
+
+
 async def parse(request: Request, province: Unit) -> Ask:
     """``[index code] [year] [unit code or name]``, each part optional, in that order. A unit is the one
     its code or name means in the year asked (today without a year): "06457" is the old commune in 2024
-    and the new one in 2026; when it means two units then, ``ChooseUnit``."""
+    and the new one in 2026; when it means two units then, ``ChooseUnit``. A day in place of the year
+    ("30/06/2025": that year's results) names the unit of that day."""
     words = list(request.args)
     index = await find_index(request.session, words[0]) if words else None
     if index is not None:
         words = words[1:]
         if words and fold(words[0]) == "index":  # "/diem par index 2023"
             words = words[1:]
-    year = as_year(words[0]) if words else None
+    day = as_day(words[0]) if words else None
+    year = day.year if day is not None else as_year(words[0]) if words else None
     if year is not None:
         words = words[1:]
     if not words:
         return Ask(index, year)
     text = " ".join(words)
     today = request.clock.today()
-    period: Period = year_period(year) if year is not None else (today, today)
+    period: Period = (day, day) if day else year_period(year) if year is not None else (today, today)
     units = await ranked_units(request.session, text, province, period)
     if len(units) > 1:
         raise ChooseUnit(await _choice(request, text, units, index, year))
@@ -81,16 +97,18 @@ async def parse(request: Request, province: Unit) -> Ask:
 
 async def _choice(request: Request, text: str, units: list[Unit], index: IndexInfo | None, year: int | None) -> Reply:
     """A numbered choice between the units ``text`` means in ``year``: each button asks again with the
-    unit's code, or its name when the reform gave the code to both."""
+    unit's code; when the reform gave the code to both, with the last day of the year the unit held it
+    (a code names one unit on a day)."""
     names = await unit_names(request.session, [unit.id for unit in units])
     choices = [names[unit.id] for unit in units]
-    head = " ".join(w for w in ("/diem", index.code.lower() if index else "", str(year or "")) if w)
     buttons = []
-    for choice in choices:
-        shared = sum(other.code == choice.code for other in choices) > 1
-        buttons.append(
-            [Button("account.unit_choice", f"{head} {choice.name if shared else choice.code}", {"unit": choice})]
-        )
+    for unit, choice in zip(units, choices, strict=True):
+        when = str(year or "")
+        if year is not None and sum(other.code == unit.code for other in units) > 1:
+            last = date(year, 12, 31)
+            when = f"{min(unit.valid_to or last, last):%d/%m/%Y}"
+        words = ("/diem", index.code.lower() if index else "", when, unit.code)
+        buttons.append([Button("account.unit_choice", " ".join(w for w in words if w), {"unit": choice})])
     return Reply(
         "account/choose_unit", {"text": text, "choices": choices, "listed": False, "year": year}, buttons=buttons
     )

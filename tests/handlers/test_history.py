@@ -49,10 +49,20 @@ async def test_a_code_two_units_held_in_the_year_asked_is_a_numbered_choice(ask:
     text = await bot.ask("/diem cchc 2025 06457", as_="leader", numbered=True)
     assert "Năm 2025, «06457» là mã hoặc tên của 2 đơn vị" in text
     assert re.search(r"\n1\. UBND xã Minh Sơn, huyện Hữu Lũng \(mã 06457\)\n2\. UBND xã Tuấn Sơn \(mã 06457\)", text)
-    # both carry the code: each button names its unit instead
-    assert [b.data for b in bot.buttons()] == ["/diem cchc 2025 Xã Minh Sơn", "/diem cchc 2025 Xã Tuấn Sơn"]
+    # both carry the code: each button asks about the last day of 2025 its unit held it
+    assert [b.data for b in bot.buttons()] == ["/diem cchc 30/06/2025 06457", "/diem cchc 31/12/2025 06457"]
     chosen = await bot.ask("2", as_="leader", numbered=True)
     assert "Chỉ số CCHC 2025 — UBND xã Tuấn Sơn" in chosen and "Kết quả: 86,20 điểm\nXếp hạng: 12/65" in chosen
+
+
+async def test_a_commune_that_kept_its_name_and_code_is_chosen_by_day(bot: Bot) -> None:
+    text = await bot.ask("/diem 2025 Xã Khánh Khê", as_="leader", numbered=True)
+    assert "Năm 2025, «Xã Khánh Khê» là mã hoặc tên của 2 đơn vị" in text
+    assert [b.data for b in bot.buttons()] == ["/diem 30/06/2025 06703", "/diem 31/12/2025 06703"]
+    old = await bot.ask("1", as_="leader", numbered=True)
+    assert "Chưa có kết quả chỉ số nào năm 2025 của UBND xã Khánh Khê, huyện Văn Quan." in old
+    new = await bot.ask("/diem 31/12/2025 06703", as_="leader")
+    assert "Chưa có kết quả chỉ số nào năm 2025 của UBND xã Khánh Khê." in new  # the new one: no district
 
 
 async def test_a_name_valid_in_another_year_only_still_answers_with_that_unit(ask: Ask) -> None:
