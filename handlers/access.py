@@ -1,11 +1,17 @@
 """Who may see what. Officials see their own unit's subtree; leaders and admins see everything in
 their own province (the root of their unit's tree), never another province's; rankings (scores, drive
-leaderboards) are visible to every registered official."""
+leaderboards) are visible to every registered official.
+
+History: a unit formed from others (the communes merged on 1/7/2025, the departments merged on 1/3/2025)
+carries their data on, so its officials also read its predecessors' data, through any number of
+generations, backwards only. Lineage opens nothing else: not another unit's predecessors, not a
+predecessor's successors."""
 
 from __future__ import annotations
 
 from handlers.base import LEADERS, Request, UserError
 from models import Official, Role, Unit
+from models.lineage import predecessors
 from models.scope import Scope, scope_of
 
 
@@ -37,12 +43,28 @@ def may_see(official: Official, own: Unit, unit: Unit) -> bool:
     return unit.path.startswith(visible_path(official, own))
 
 
+async def history_of(request: Request, unit: Unit) -> list[Unit]:
+    """The predecessors of ``unit`` whose data the asking official may read with ``unit``'s, nearest
+    first: all of them for the official's own unit; for leaders and admins asking about a unit of their
+    province, those inside the province; for anyone else none (lineage never widens what one sees)."""
+    official = _registered(request)
+    own = await own_unit(request)
+    if unit.id == own.id:
+        return await predecessors(request.session, unit)
+    if sees_everything(official) and may_see(official, own, unit):
+        return [earlier for earlier in await predecessors(request.session, unit) if may_see(official, own, earlier)]
+    return []
+
+
 async def require_visible(request: Request, unit_id: int) -> Unit:
-    """The unit, or a refusal when the asking official may not see it."""
+    """The unit, or a refusal when the asking official may not see it (their subtree, their province for
+    leaders, and their own unit's predecessors)."""
     official = _registered(request)
     own = await own_unit(request)
     unit = await request.session.get(Unit, unit_id)
-    if unit is None or not may_see(official, own, unit):
+    if unit is None:
+        raise UserError("errors/not_your_unit")
+    if not may_see(official, own, unit) and unit.id not in {u.id for u in await history_of(request, own)}:
         raise UserError("errors/not_your_unit")
     return unit
 
@@ -59,4 +81,12 @@ def _registered(request: Request) -> Official:
     return request.official
 
 
-__all__ = ["may_see", "own_unit", "province_scope", "require_visible", "sees_everything", "visible_path"]
+__all__ = [
+    "history_of",
+    "may_see",
+    "own_unit",
+    "province_scope",
+    "require_visible",
+    "sees_everything",
+    "visible_path",
+]

@@ -5,10 +5,11 @@ log. Each stays within the admin's own province."""
 from __future__ import annotations
 
 from handlers.access import own_unit
-from handlers.base import ADMINS, Reply, Request, UserError, command, is_number
+from handlers.base import ADMINS, Button, Reply, Request, UserError, command, is_number
 from models.queries.admin import official_within, officials_of, recent_audit, revoke
+from models.queries.in_operation import ended_on, units_named
 from models.queries.scores import province_of
-from models.queries.units import find_unit, unit_name
+from models.queries.units import unit_name, unit_names
 from models.units import Unit
 
 
@@ -18,15 +19,27 @@ async def _province(request: Request) -> Unit:
 
 @command("canbo", roles=ADMINS, aliases=("officials",))
 async def officials(request: Request) -> Reply:
-    """The officials registered at a unit of the admin's province, with the number /thuhoi takes."""
+    """The officials registered at a unit of the admin's province, with the number /thuhoi takes. The unit
+    is the one its code or name means today; two in operation: a choice; only an abolished one: that one,
+    said to have ended (its officials may still need revoking)."""
     if not request.args:
         raise UserError("errors/admin_usage", command="canbo")
     text = " ".join(request.args)
-    unit = await find_unit(request.session, text, await _province(request))
-    if unit is None:
+    today = request.clock.today()
+    named = await units_named(request.session, text, today, await _province(request))
+    if len(named.operating) > 1:
+        names = await unit_names(request.session, [unit.id for unit in named.operating])
+        choices = [names[unit.id] for unit in named.operating]
+        buttons = [[Button("account.unit_choice", f"/canbo {choice.code}", {"unit": choice})] for choice in choices]
+        return Reply("account/choose_unit", {"text": text, "choices": choices, "listed": False}, buttons=buttons)
+    found = named.operating or named.not_operating
+    if not found:
         raise UserError("errors/unknown_unit", text=text)
+    unit = found[0]
     people = await officials_of(request.session, unit)
-    return Reply("admin/officials", {"unit": await unit_name(request.session, unit.id), "people": people})
+    ended = ended_on(unit)
+    context = {"unit": await unit_name(request.session, unit.id), "people": people}
+    return Reply("admin/officials", {**context, "ended": ended if ended is not None and ended <= today else None})
 
 
 @command("thuhoi", roles=ADMINS, aliases=("revoke",))

@@ -2,28 +2,36 @@
 
 Argument forms: ``/diem`` (the latest year of each index), ``/diem 2023`` (each index in 2023),
 ``/diem par [năm] [đơn vị]`` (one index's year with its fields and the fields that fell most),
-``/diem <đơn vị>``. Rankings are public to every registered official, so any unit may be named.
+``/diem <đơn vị>``. Rankings are public to every registered official, so any unit may be named; a unit
+named is the one its code or name means in the year asked (today without one).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 
-from handlers.access import own_unit, sees_everything
+from handlers.access import history_of, own_unit, sees_everything
 from handlers.base import Button, Reply, Request, UserError, command, is_number
 from models import Unit
+from models.lineage import Period, year_period
 from models.queries.scores import (
     IndexInfo,
+    ResultLine,
     find_index,
-    find_ranked_unit,
     index_detail,
     latest_results,
     list_indices,
     province_of,
+    ranked_units,
     result_years,
 )
-from models.queries.units import UnitName, unit_name
+from models.queries.units import UnitName, unit_name, unit_names
 from models.text import fold
+
+DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+History = list[tuple[UnitName, list[ResultLine]]]  # each predecessor, as it was named then, with its results
 
 
 @dataclass(frozen=True)
@@ -33,31 +41,77 @@ class Ask:
     unit: Unit | None = None  # named in the message; None: the asking official's default
 
 
+class ChooseUnit(Exception):
+    """The unit named means several units on the date asked: the official chooses (``Reply``)."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__(reply.template)
+        self.reply = reply
+
+
 def as_year(word: str) -> int | None:
     return int(word) if is_number(word) and 1900 <= int(word) <= 2999 else None
 
 
+def as_day(word: str) -> date | None:
+    """A day written dd/mm/yyyy ("30/06/2025"), or None."""
+    found = DAY.fullmatch(word)
+    if found is None:
+        return None
+    try:
+        return date(int(found[3]), int(found[2]), int(found[1]))
+    except ValueError:
+        return None
+
+
 async def parse(request: Request, province: Unit) -> Ask:
-    """``[index code] [year] [unit code or name]``, each part optional, in that order."""
+    """``[index code] [year] [unit code or name]``, each part optional, in that order. A unit is the one
+    its code or name means in the year asked (today without a year): "06457" is the old commune in 2024
+    and the new one in 2026; when it means two units then, ``ChooseUnit``. A day in place of the year
+    ("30/06/2025": that year's results) names the unit of that day."""
     words = list(request.args)
     index = await find_index(request.session, words[0]) if words else None
     if index is not None:
         words = words[1:]
         if words and fold(words[0]) == "index":  # "/diem par index 2023"
             words = words[1:]
-    year = as_year(words[0]) if words else None
+    day = as_day(words[0]) if words else None
+    year = day.year if day is not None else as_year(words[0]) if words else None
     if year is not None:
         words = words[1:]
     if not words:
         return Ask(index, year)
     text = " ".join(words)
-    unit = await find_ranked_unit(request.session, text, province)
-    if unit is not None:
-        return Ask(index, year, unit)
+    today = request.clock.today()
+    period: Period = (day, day) if day else year_period(year) if year is not None else (today, today)
+    units = await ranked_units(request.session, text, province, period)
+    if len(units) > 1:
+        raise ChooseUnit(await _choice(request, text, units, index, year))
+    if units:
+        return Ask(index, year, units[0])
     if index is None and year is None:
         codes = [i.code for i in await list_indices(request.session)]
         raise UserError("errors/scores_unknown_index", text=words[0], codes=codes)
     raise UserError("errors/scores_unknown_unit", text=text)
+
+
+async def _choice(request: Request, text: str, units: list[Unit], index: IndexInfo | None, year: int | None) -> Reply:
+    """A numbered choice between the units ``text`` means in ``year``: each button asks again with the
+    unit's code; when the reform gave the code to both, with the last day of the year the unit held it
+    (a code names one unit on a day)."""
+    names = await unit_names(request.session, [unit.id for unit in units])
+    choices = [names[unit.id] for unit in units]
+    buttons = []
+    for unit, choice in zip(units, choices, strict=True):
+        when = str(year or "")
+        if year is not None and sum(other.code == unit.code for other in units) > 1:
+            last = date(year, 12, 31)
+            when = f"{min(unit.valid_to or last, last):%d/%m/%Y}"
+        words = ("/diem", index.code.lower() if index else "", when, unit.code)
+        buttons.append([Button("account.unit_choice", " ".join(w for w in words if w), {"unit": choice})])
+    return Reply(
+        "account/choose_unit", {"text": text, "choices": choices, "listed": False, "year": year}, buttons=buttons
+    )
 
 
 @command("diem", aliases=("scores", "chiso"), intents=("diem", "diem so", "chi so", "ket qua chi so"))
@@ -65,17 +119,27 @@ async def scores(request: Request) -> Reply:
     """The unit's latest result in each index: score, rank "47/63", change in places and points, group
     and note, unknown values as "chưa có số liệu". Leaders, admins and officials of the province's own
     office see the province's results; a department, district or commune sees its internal CCHC index.
-    With an index code: that index's year in detail, its fields and the fields that fell most."""
+    With an index code: that index's year in detail, its fields and the fields that fell most.
+    A unit formed from others (1/7/2025) is shown its predecessors' results too, under a line that says
+    so, each named as it was then."""
     assert request.official is not None
     own = await own_unit(request)
     province = await province_of(request.session, own)
-    ask = await parse(request, province)
+    try:
+        ask = await parse(request, province)
+    except ChooseUnit as choose:
+        return choose.reply
     default = province if sees_everything(request.official) or own.id == province.id else own
     subject = ask.unit or default
+    history = await _history(request, subject, ask.year, ask.index)
     if ask.index is None:
-        fallback = province if ask.unit is None and subject.id != province.id else None
-        return await _overview(request, subject, ask.year, named=ask.unit is not None, fallback=fallback)
+        fallback = province if ask.unit is None and subject.id != province.id and not history else None
+        return await _overview(
+            request, subject, ask.year, named=ask.unit is not None, fallback=fallback, history=history
+        )
     detail = await index_detail(request.session, ask.index, subject.id, ask.year)
+    if detail is None and history:
+        return await _overview(request, subject, ask.year, named=ask.unit is not None, history=history, index=ask.index)
     if detail is None and ask.unit is None and subject.id != province.id:
         subject = province  # a department asking for PAR INDEX means the province's
         detail = await index_detail(request.session, ask.index, subject.id, ask.year)
@@ -85,16 +149,41 @@ async def scores(request: Request) -> Reply:
         raise UserError("errors/scores_no_year", index=ask.index, year=ask.year, years=years, unit=name)
     return Reply(
         "scores/detail",
-        {"detail": detail, "unit": name},
+        {"detail": detail, "unit": name, "history": history},
         chart={"kind": "index_history", "index": ask.index.code, "unit_id": subject.id},
     )
 
 
+async def _history(request: Request, subject: Unit, year: int | None, index: IndexInfo | None) -> History:
+    """The results of ``subject``'s predecessors the official may read (``access.history_of``): of
+    ``year``, else each one's latest; only ``index``'s when given."""
+    found = []
+    for earlier in await history_of(request, subject):
+        lines = await latest_results(request.session, earlier.id, year)
+        lines = [line for line in lines if index is None or line.index.id == index.id]
+        if lines:
+            found.append((earlier.id, lines))
+    names = await unit_names(request.session, [unit_id for unit_id, _ in found]) if found else {}
+    return [(names[unit_id], lines) for unit_id, lines in found]
+
+
 async def _overview(
-    request: Request, subject: Unit, year: int | None, *, named: bool, fallback: Unit | None = None
+    request: Request,
+    subject: Unit,
+    year: int | None,
+    *,
+    named: bool,
+    fallback: Unit | None = None,
+    history: History | None = None,
+    index: IndexInfo | None = None,
 ) -> Reply:
-    """The latest year of each index; a unit with no results of its own is shown the province's."""
-    lines = await latest_results(request.session, subject.id, year)
+    """The latest year of each index (or of ``index``); a unit with no results of its own is shown its
+    predecessors' (``history``), else the province's."""
+    lines = [
+        line
+        for line in await latest_results(request.session, subject.id, year)
+        if index is None or line.index.id == index.id
+    ]
     without: UnitName | None = None
     if not lines and fallback is not None:
         lines = await latest_results(request.session, fallback.id, year)
@@ -120,6 +209,7 @@ async def _overview(
             "codes": codes,
             "latest_years": sorted({line.year for line in latest}, reverse=True),
             "without": without,
+            "history": history or [],
         },
         buttons=[buttons[i : i + 3] for i in range(0, len(buttons), 3)],
     )

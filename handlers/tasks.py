@@ -3,6 +3,9 @@ the whole province's counts by unit.
 
 Argument forms: ``/nhiemvu [năm] [quahan|tronghan|chuadenhan|hoanthanh] [linhvuc N] [trang N]``,
 ``/nhiemvu [năm] 12`` (detail of task 12), ``/nhiemvu tatca [năm] [trang N]`` (leaders, admins).
+
+A unit formed from others (the mergers of 2025) is shown its predecessors' assignments too, under a line
+that says so, each predecessor named as it was then (``access.history_of`` says whose).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from handlers.access import own_unit, province_scope, require_visible, sees_everything, visible_path
+from handlers.access import history_of, own_unit, province_scope, require_visible, sees_everything, visible_path
 from handlers.base import Attachment, Button, Reply, Request, UserError, command, is_number
 from models import Plan, TaskStatus, Unit
 from models.queries.tasks import (
@@ -116,33 +119,39 @@ async def tasks(request: Request) -> Reply:
 
 
 async def _unit_list(request: Request, unit: Unit, plan: Plan, query: Query) -> Reply:
-    lines = await query_unit_tasks(
-        request.session, plan.id, unit.id, request.clock.today(), request.settings.due_soon_days
-    )
-    if query.field is not None:
-        lines = [line for line in lines if line.field == query.field]
+    today, soon = request.clock.today(), request.settings.due_soon_days
+    lines = _in_field(await query_unit_tasks(request.session, plan.id, unit.id, today, soon), query.field)
     counts = StatusCounts.of(line.status for line in lines)
     done = sorted((ln for ln in lines if ln.done), key=lambda ln: ln.completed_on or date.min, reverse=True)
-    if query.status == "done":
-        shown = done
-    else:
-        wanted = OPEN_ORDER if query.status is None else (TaskStatus(query.status),)
-        shown = sorted(
-            (ln for ln in lines if ln.status in wanted), key=lambda ln: (wanted.index(ln.status), ln.due_date)
-        )
-    page, pages, items = page_of(shown, query.page, request.settings.page_size)
-    buttons = _rows(
-        [Button("tasks.detail", f"/nhiemvu {plan.year} {ln.number}", {"number": ln.number}) for ln in items]
-    )
+    shown = _shown(lines, query.status)
+    earlier: list[tuple[int, list[TaskLine]]] = []
+    for predecessor in await history_of(request, unit):
+        theirs = _in_field(await query_unit_tasks(request.session, plan.id, predecessor.id, today, soon), query.field)
+        if theirs:
+            earlier.append((predecessor.id, theirs))
+    # one sequence to page through: the unit's own tasks first, then each predecessor's
+    sequence = [(unit.id, ln) for ln in shown] + [
+        (i, ln) for i, theirs in earlier for ln in _shown(theirs, query.status, history=True)
+    ]
+    page, pages, items = page_of(sequence, query.page, request.settings.page_size)
+    numbers = list(dict.fromkeys(ln.number for _, ln in items))
+    buttons = _rows([Button("tasks.detail", f"/nhiemvu {plan.year} {n}", {"number": n}) for n in numbers])
     buttons += page_buttons(page, pages, query.command_line)
+    names = await unit_names(request.session, [i for i, _ in earlier]) if earlier else {}
+    history = [
+        (names[i], StatusCounts.of(ln.status for ln in theirs), _groups([ln for k, ln in items if k == i]))
+        for i, theirs in earlier
+    ]
     return Reply(
         "tasks/list",
         {
             "plan": plan,
             "unit": await unit_name(request.session, unit.id),
             "counts": counts,
-            "groups": _groups(items),
+            "groups": _groups([ln for k, ln in items if k == unit.id]),
+            "own_shown": len(shown),
             "recent_done": done[:RECENT_DONE] if query.status is None and page == 1 else [],
+            "history": [entry for entry in history if entry[2] or page == 1],
             "status": query.status,
             "field": query.field,
             "page": page,
@@ -152,6 +161,22 @@ async def _unit_list(request: Request, unit: Unit, plan: Plan, query: Query) -> 
         buttons=buttons,
         edit=query.paging,
     )
+
+
+def _in_field(lines: list[TaskLine], field: int | None) -> list[TaskLine]:
+    return lines if field is None else [line for line in lines if line.field == field]
+
+
+def _shown(lines: list[TaskLine], status: str | None, history: bool = False) -> list[TaskLine]:
+    """The lines a status filter lists, in the order shown: open ones by status then deadline (overdue
+    first), or the done ones latest first. A predecessor's (``history``) unfiltered: the open ones, then
+    the done ones (its record is all there is of it)."""
+    done = sorted((ln for ln in lines if ln.done), key=lambda ln: ln.completed_on or date.min, reverse=True)
+    if status == "done":
+        return done
+    wanted = OPEN_ORDER if status is None else (TaskStatus(status),)
+    shown = sorted((ln for ln in lines if ln.status in wanted), key=lambda ln: (wanted.index(ln.status), ln.due_date))
+    return shown + done if history and status is None else shown
 
 
 def _groups(items: list[TaskLine]) -> list[tuple[str, list[TaskLine]]]:
@@ -209,7 +234,8 @@ async def _by_unit(request: Request, plan: Plan, query: Query) -> Reply:
 
 async def _detail(request: Request, own: Unit, plan: Plan, query: Query) -> Reply:
     """Task N: content, field, deadline, lead and cooperating units, visible progress and reports.
-    A task given to many units names the first few and counts the rest (a chat message is short)."""
+    A task given to many units names the first few and counts the rest (a chat message is short). The
+    assignments of the official's unit's predecessors are shown apart, marked as theirs."""
     assert query.number is not None and request.official is not None
     today = request.clock.today()
     detail = await task_detail(request.session, plan, query.number, today, request.settings.due_soon_days)
@@ -218,14 +244,23 @@ async def _detail(request: Request, own: Unit, plan: Plan, query: Query) -> Repl
         raise UserError("errors/unknown_task", number=query.number, year=plan.year, first=first, last=last, count=count)
     scope = visible_path(request.official, own)
     visible = [line for line, path in detail.lines if path.startswith(scope)]  # Unit.is_within
-    if not visible:
+    earlier = {unit.id for unit in await history_of(request, own)}
+    former = [line for line, path in detail.lines if line.unit_id in earlier and not path.startswith(scope)]
+    if not visible and not former:
         raise UserError("errors/not_your_unit", number=query.number)
     lead = [line.unit_id for line, _ in detail.lines if line.role == "lead"]
     cooperating = [line.unit_id for line, _ in detail.lines if line.role == "cooperate"]
     shown = sorted(visible, key=lambda ln: (ln.role != "lead", ln.done, ln.days_left, ln.progress))[:MAX_UNITS]
-    reports = await latest_reports(request.session, [line.assignment_id for line in visible])
+    former = former[:MAX_UNITS]
+    reports = await latest_reports(request.session, [line.assignment_id for line in (*visible, *former)])
     names = await unit_names(
-        request.session, {*lead, *cooperating[:MAX_UNITS], *(ln.unit_id for ln in shown), *(r.unit_id for r in reports)}
+        request.session,
+        {
+            *lead,
+            *cooperating[:MAX_UNITS],
+            *(ln.unit_id for ln in (*shown, *former)),
+            *(r.unit_id for r in reports),
+        },
     )
     mine = any(line.unit_id == own.id for line, _ in detail.lines)
     buttons = [[Button("tasks.update", f"/capnhat {query.number}", {"number": query.number})]] if mine else []
@@ -244,6 +279,7 @@ async def _detail(request: Request, own: Unit, plan: Plan, query: Query) -> Repl
             "more_cooperating": max(0, len(cooperating) - MAX_UNITS),
             "assignments": [(names[line.unit_id], line) for line in shown],
             "more_assignments": len(visible) - len(shown),
+            "former": [(names[line.unit_id], line) for line in former],
             "counts": StatusCounts.of(line.status for line in visible),
             "reports": [(names[r.unit_id], r) for r in reports],
             "files": {r.id: i for i, r in files},

@@ -188,7 +188,11 @@ class _Criteria:
 
 
 def _read_measurement(cells: Cells, lookup: UnitLookup, criteria: _Criteria) -> _Measurement | None:
-    unit = cells.get("unit", lambda v: lookup.find(text(v)), None, required=True)
+    try:  # a code two units held during the drive (the reform's) means the one of the measurement's day
+        on: date | None = day(cells.row["measured_on"])
+    except CellError:
+        on = None  # the date's own error is reported with its column below
+    unit = cells.get("unit", lambda v: lookup.find(text(v), on=on), None, required=True)
     criterion = cells.get("criterion", criteria.find, None, required=True)
     measured_on = cells.get("measured_on", day, date.min, required=True)
     value = cells.get("value", decimal, Decimal(0), required=True)

@@ -8,6 +8,7 @@ is the one the report published with the result (``score_delta``/``rank_delta``)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import bindparam, select
@@ -16,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.db import read_cache
 from models.enums import UnitKind
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
-from models.queries.units import find_unit, pick_dated
+from models.lineage import Period, units_named
+from models.queries.units import pick_dated
 from models.rules import Change, change, fell_most
 from models.text import fold
-from models.tree import subtree_clause
 from models.units import Unit
 
 REPORT_ORDER = ("PAR", "SIPAS", "PAPI", "PCI", "DTI", "CCHC")
@@ -117,18 +118,27 @@ async def province_of(session: AsyncSession, unit: Unit) -> Unit:
     return provinces[-1] if provinces else (ordered[0] if ordered else unit)
 
 
+async def ranked_units(session: AsyncSession, text: str, province: Unit, period: Period) -> list[Unit]:
+    """The units a request names for ``period`` (the year asked about, or today): by code or name within
+    ``province``, else anywhere (rankings are public), those valid on a day of the period: one, or
+    several to choose from. When the text names only units not valid then, the one still in existence
+    or that ended last (a question about an abolished commune is about its history); none: [].
+
+    A code the reform reused names the old commune in 2024 and the new one in 2026; in 2025 both."""
+    if not fold(text):
+        return []
+    named = await units_named(session, text, (None, None), province) or await units_named(session, text, (None, None))
+    valid = [unit for unit in named if unit.valid_during(*period)]
+    if valid:
+        return sorted(valid, key=lambda unit: unit.valid_from or date.min)  # the older one first
+    latest = pick_dated(named)
+    return [latest] if latest is not None else []
+
+
 async def find_ranked_unit(session: AsyncSession, text: str, province: Unit) -> Unit | None:
-    """A unit named in a request: its code, else its name within ``province``, else anywhere."""
-    wanted = fold(text)
-    if not wanted:
-        return None
-    exact = pick_dated((await session.execute(select(Unit).where(Unit.code == text.strip()))).scalars())
-    if exact is not None:
-        return exact
-    for candidate in (await session.execute(select(Unit).where(subtree_clause(province)))).scalars():
-        if wanted in (fold(candidate.name), fold(candidate.code)):
-            return candidate
-    return await find_unit(session, text)
+    """A unit named in a request, whatever the date: the one still in existence, else the one that ended
+    last (``ranked_units`` for a date)."""
+    return pick_dated(await ranked_units(session, text, province, (None, None)))
 
 
 async def _results(session: AsyncSession, unit_id: int, index_id: int | None = None) -> list[IndexResult]:
