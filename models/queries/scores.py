@@ -14,8 +14,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.db import read_cache
-from models.naming import PROVINCE_LEVEL
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
+from models.naming import PROVINCE_LEVEL
 from models.queries.units import find_unit, pick_dated
 from models.rules import Change, change, fell_most
 from models.text import fold
