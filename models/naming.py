@@ -59,4 +59,4 @@ def display_name(
     return shown
 
 
-__all__ = ["REFORM_DAY", "display_name"]
+__all__ = ["PROVINCE_LEVEL", "REFORM_DAY", "display_name"]

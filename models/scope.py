@@ -64,9 +64,10 @@ async def scope_of(session: AsyncSession, unit: Unit) -> Scope:
 
 
 async def provinces(session: AsyncSession) -> list[Unit]:
-    """Every province (root units and units of kind province), by code."""
+    """Every province (root units and units of kind province or centrally-run city), by code."""
+    kinds = [UnitKind.PROVINCE.value, UnitKind.CENTRAL_CITY.value]
     rows = await session.execute(
-        select(Unit).where((Unit.parent_id.is_(None)) | (Unit.kind == UnitKind.PROVINCE.value)).order_by(Unit.code)
+        select(Unit).where((Unit.parent_id.is_(None)) | (Unit.kind.in_(kinds))).order_by(Unit.code)
     )
     return list(rows.scalars())
 

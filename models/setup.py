@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.clock import Clock
 from models.enums import UnitKind
+from models.naming import PROVINCE_LEVEL
 from models.provinces import ProvinceEntry
 from models.scope import provinces
 from models.standard_indices import add_missing_indices
@@ -60,13 +61,14 @@ async def init_province(session: AsyncSession, entry: ProvinceEntry, clock: Cloc
         raise ValueError(f"{entry.name} is not one of the current provinces")
     code = code.strip() or entry.code
     stored = await provinces(session)
-    province = next((unit for unit in stored if unit.kind == UnitKind.PROVINCE and _same(unit, entry)), None)
+    province = next((unit for unit in stored if unit.kind in PROVINCE_LEVEL and _same(unit, entry)), None)
     created = province is None
     if province is None:
         taken = (await session.execute(select(Unit).where(Unit.code == code))).scalars().first()
         if taken is not None:
             raise CodeTaken(code, taken.name)
-        province = await add_unit(session, code=code, name=entry.name, kind=UnitKind.PROVINCE)
+        kind = UnitKind.CENTRAL_CITY if entry.central_city else UnitKind.PROVINCE
+        province = await add_unit(session, code=code, name=entry.name, kind=kind)
     ensured = await add_missing_indices(session)
     others = tuple(unit.code for unit in stored if unit.id != province.id)
     result = InitResult(province, created, ensured.added_indices, ensured.added_components, others)

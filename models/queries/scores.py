@@ -15,9 +15,9 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.db import read_cache
-from models.enums import UnitKind
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
 from models.lineage import Period, units_named
+from models.naming import PROVINCE_LEVEL
 from models.queries.units import pick_dated
 from models.rules import Change, change, fell_most
 from models.text import fold
@@ -110,11 +110,11 @@ _UNITS = select(Unit).where(Unit.id.in_(bindparam("ids", expanding=True)))
 async def province_of(session: AsyncSession, unit: Unit) -> Unit:
     """The province ``unit`` lies in: the nearest province among itself and its ancestors, else its root."""
     ids = [int(part) for part in unit.path.strip("/").split("/") if part]
-    if not ids or unit.kind == UnitKind.PROVINCE:
+    if not ids or unit.kind in PROVINCE_LEVEL:
         return unit
     chain = {u.id: u for u in (await session.execute(_UNITS, {"ids": ids})).scalars()}
     ordered = [chain[i] for i in ids if i in chain]
-    provinces = [u for u in ordered if u.kind == UnitKind.PROVINCE]
+    provinces = [u for u in ordered if u.kind in PROVINCE_LEVEL]
     return provinces[-1] if provinces else (ordered[0] if ordered else unit)
 
 

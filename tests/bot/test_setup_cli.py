@@ -88,3 +88,38 @@ async def test_demo_remove_takes_the_demo_out_and_make_run_does_not_load_it_agai
         assert "không có dữ liệu demo" in capsys.readouterr().out
     finally:
         await app.close()
+
+
+async def test_todays_real_unit_list_a_plan_on_it_and_an_invite_by_official_code(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The province's units as they are since 1/7/2025 (samples/don_vi_lang_son_2025.csv: the 65 communes
+    and wards of Nghị quyết 1672/NQ-UBTVQH15 with their official codes, and the departments after
+    1/3/2025) go into a database made by ``init``; a 2026 plan names them the way plans do; an invite
+    is made by a commune's official code and a chair's word."""
+    from bot.cli import cmd_invite
+
+    config = config_for(db_url)
+    assert await init(config, "Lạng Sơn") == 0
+    assert await import_file(config, "units", SAMPLES / "don_vi_lang_son_2025.csv") == 0
+    assert "79 mục mới" in capsys.readouterr().out
+    plan = tmp_path / "ke_hoach_2026.csv"
+    plan.write_text(
+        "STT;Nội dung nhiệm vụ;Cơ quan chủ trì;Cơ quan phối hợp;Thời hạn\n"
+        "1;Rà soát thủ tục hành chính sau sắp xếp;Sở Nội vụ;Phường Kỳ Lừa;30/06/2026\n"
+        "2;Số hoá hồ sơ một cửa;UBND xã Tuấn Sơn;Trung tâm Phục vụ hành chính công tỉnh Lạng Sơn;Quý III\n",
+        "utf-8-sig",
+    )
+    assert await import_file(config, "tasks", plan, plan="KH-CCHC-2026", year=2026) == 0
+    assert "Đã nhập tệp" in capsys.readouterr().out
+    invite = argparse.Namespace(command="invite", unit="06457", role="chutich", name="", province=None)
+    assert await cmd_invite(config, invite) == 0
+    assert "UBND xã Tuấn Sơn" in capsys.readouterr().out
+    app = build(config)
+    try:
+        async with app.sessions() as session:
+            wards = await session.scalar(select(func.count()).select_from(Unit).where(Unit.kind == "ward"))
+            communes = await session.scalar(select(func.count()).select_from(Unit).where(Unit.kind == "commune"))
+    finally:
+        await app.close()
+    assert (wards, communes) == (4, 61)

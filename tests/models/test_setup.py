@@ -98,3 +98,15 @@ async def test_init_refuses_a_unit_code_that_another_unit_has(session: AsyncSess
     await session.commit()
     with pytest.raises(CodeTaken):
         await init_province(session, _entry("Lạng Sơn"), CLOCK, code="LS")
+
+
+async def test_init_of_a_centrally_run_city_stores_it_as_one(session: AsyncSession) -> None:
+    """Hải Phòng is a thành phố trực thuộc trung ương, not a city inside a province: its chair is "UBND
+    thành phố Hải Phòng" and it is a province-level root like Lạng Sơn, found again by a second init."""
+    await init_province(session, _entry("Lạng Sơn"), CLOCK)
+    result = await init_province(session, _entry("Hải Phòng"), CLOCK)
+    await session.commit()
+    city = result.province
+    assert (city.name, city.kind, city.parent_id) == ("Thành phố Hải Phòng", UnitKind.CENTRAL_CITY, None)
+    again = await init_province(session, _entry("Hải Phòng"), CLOCK)
+    assert not again.created and again.province.id == city.id
