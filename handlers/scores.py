@@ -133,7 +133,7 @@ async def scores(request: Request) -> Reply:
     subject = ask.unit or default
     history = await _history(request, subject, ask.year, ask.index)
     if ask.index is None:
-        fallback = province if ask.unit is None and subject.id != province.id and not history else None
+        fallback = province if ask.unit is None and subject.id != province.id else None
         return await _overview(
             request, subject, ask.year, named=ask.unit is not None, fallback=fallback, history=history
         )
@@ -178,7 +178,7 @@ async def _overview(
     index: IndexInfo | None = None,
 ) -> Reply:
     """The latest year of each index (or of ``index``); a unit with no results of its own is shown its
-    predecessors' (``history``), else the province's."""
+    predecessors' (``history``) and, when it asked about itself, the province's."""
     lines = [
         line
         for line in await latest_results(request.session, subject.id, year)

@@ -16,6 +16,7 @@ took over the lease, just after 08:00) is also run once at start.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -46,8 +47,14 @@ async def run_job(name: str, sessions: async_sessionmaker[AsyncSession], clock: 
     if name not in JOBS:
         raise KeyError(f"no job named {name!r} (jobs: {', '.join(JOBS)})")
     now = clock.now()
-    async with sessions() as session, session.begin():
-        queued = await enqueue(session, await due_pushes(session, now, settings, [name]))
+    try:
+        async with sessions() as session, session.begin():
+            queued = await enqueue(session, await due_pushes(session, now, settings, [name]))
+    except asyncio.CancelledError:
+        # the process is stopping (the scheduler cancels a job still running at shutdown): the
+        # transaction was rolled back, so nothing of this run was queued; it is not an error
+        log.info("job %s: interrupted by shutdown, nothing queued", name)
+        return 0
     log.info("job %s: %d push(es) queued", name, queued)
     return queued
 

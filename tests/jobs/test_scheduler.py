@@ -67,3 +67,55 @@ async def test_a_started_scheduler_runs_the_job_it_just_missed(sessions: async_s
     finally:
         scheduler.shutdown(wait=False)
     assert event.job_id == "reminders:catch-up" and event.exception is None and event.retval == 0
+
+
+async def test_a_job_cut_short_by_shutdown_queues_nothing_and_is_no_error(
+    sessions: async_sessionmaker[AsyncSession], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Started between 08:00 and 10:00 the morning's catch-up run may still be reading when the process
+    stops (the console's input ended): the job is cancelled, its transaction rolled back, and the log says
+    so in one line instead of APScheduler's "raised an exception" traceback."""
+    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
+
+    async with sessions() as session:
+        await build_world(session)
+    entered = asyncio.Event()
+
+    class Stuck:  # a session whose first query never returns, as a slow disk would at shutdown
+        def __init__(self, real: AsyncSession) -> None:
+            self.real = real
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.real, name)
+
+        async def execute(self, *args: object, **kwargs: object) -> object:
+            entered.set()
+            await asyncio.Event().wait()
+            raise AssertionError("unreachable")
+
+    class StuckSessions:
+        def __call__(self) -> object:
+            return self
+
+        async def __aenter__(self) -> Stuck:
+            self.real = sessions()
+            return Stuck(await self.real.__aenter__())
+
+        async def __aexit__(self, *exc: object) -> None:
+            await self.real.__aexit__(*exc)
+
+    events: list[JobExecutionEvent] = []
+    crons = {"reminders": "* * * * *"}
+    scheduler = build_scheduler(StuckSessions(), Clock(DEFAULT_TZ), SETTINGS, crons, DEFAULT_TZ)  # type: ignore[arg-type]
+    scheduler.add_listener(events.append, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
+    caplog.set_level("INFO")
+    scheduler.start()
+    await asyncio.wait_for(entered.wait(), 10)
+    scheduler.shutdown(wait=False)
+    for _ in range(50):
+        if events:
+            break
+        await asyncio.sleep(0.02)
+    assert [(e.job_id, e.exception, e.retval) for e in events] == [("reminders:catch-up", None, 0)]
+    assert "job reminders: interrupted by shutdown, nothing queued" in caplog.text
+    assert "Traceback" not in caplog.text and "raised an exception" not in caplog.text
