@@ -1,0 +1,23 @@
+"""index scales (issue 13): placeholder revision, filled in by the names-and-indices helper before release
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-02 01:45:00
+
+Append-only once released (on main): never edited afterwards; the next change is a new revision.
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0005"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
