@@ -18,7 +18,8 @@ from models.db import read_cache
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
 from models.lineage import Period, units_named
 from models.naming import PROVINCE_LEVEL
-from models.queries.units import pick_dated
+from models.queries.units import UnitName, pick_dated, unit_names
+from models.resolver import resolver_of
 from models.rules import Change, change, fell_most
 from models.text import fold
 from models.units import Unit
@@ -133,6 +134,15 @@ async def ranked_units(session: AsyncSession, text: str, province: Unit, period:
         return sorted(valid, key=lambda unit: unit.valid_from or date.min)  # the older one first
     latest = pick_dated(named)
     return [latest] if latest is not None else []
+
+
+async def closest_units(session: AsyncSession, text: str, period: Period) -> list[UnitName]:
+    """The units valid in ``period`` whose names are nearest to ``text``, a name that means none ("Có
+    phải: …?")."""
+    everything = (await session.execute(select(Unit).order_by(Unit.path))).scalars()
+    near = [u for u in (await resolver_of(session, everything)).closest(text) if u.valid_during(*period)]
+    names = await unit_names(session, [u.id for u in near])
+    return [names[u.id] for u in near]
 
 
 async def find_ranked_unit(session: AsyncSession, text: str, province: Unit) -> Unit | None:
