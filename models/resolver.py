@@ -5,7 +5,7 @@ ask it which stored units a text means.
 What it accepts, best match first:
 1. a unit's code ("LS", "06457"), case ignored;
 2. the name with or without "UBND"/"Ủy ban nhân dân", case-, diacritics- and white-space-insensitive, also
-   as "name, parent" ("Xã Minh Sơn, huyện Hữu Lũng"); abbreviations "TP." (thành phố), "TX." (thị xã),
+   as "name, parent" ("Xã Minh Sơn, huyện Hữu Lũng"); abbreviations "TP."/"TP" (thành phố), "TX." (thị xã),
    "TT." (thị trấn); for a province, the names and aliases of the built-in list ("Thừa Thiên Huế", "TP.HCM")
    and its official code ("20" for a province stored as "LS");
 3. the name without its kind ("Hải Phòng", "Minh Sơn"), or with a kind that fits it ("tỉnh Lạng Sơn" for a
@@ -46,7 +46,7 @@ KIND_WORDS: dict[UnitKind, tuple[str, ...]] = {
     UnitKind.SPECIAL_ZONE: ("dac khu",),
 }
 _PREFIX = re.compile(r"^(thanh pho|thi xa|thi tran|dac khu|tinh|huyen|quan|xa|phuong)\s+(?=\S)")
-_ABBREVIATIONS = ((re.compile(r"\btp\.\s*"), "thanh pho "), (re.compile(r"\btx\.\s*"), "thi xa "))
+_ABBREVIATIONS = ((re.compile(r"\btp\b\.?\s*"), "thanh pho "), (re.compile(r"\btx\b\.?\s*"), "thi xa "))
 _TOWNSHIP = re.compile(r"\btt\.\s*")
 _COMMITTEE = re.compile(r"\b(uy ban nhan dan|ubnd)\b")
 _PUNCTUATION = re.compile(r"[.\-–—:;()\"'“”«»]")

@@ -105,3 +105,43 @@ async def test_a_year_with_no_results_names_the_latest(
     assert "Năm gần nhất có số liệu: 2023." in text
     text = await ask(router(sessions), ls.leader, "/diem 2021")
     assert "PAR INDEX 2021: 87,11 điểm, xếp 23/63, tăng 13 bậc, +3,31 điểm" in text
+
+
+async def test_a_province_is_asked_about_by_the_name_the_press_prints(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    bot = router(sessions)
+    text = await ask(bot, ls.leader, "/diem par 2023 Thái Nguyên")
+    assert "PAR INDEX 2023 — UBND tỉnh Thái Nguyên" in text
+    assert "91,50 điểm" in text
+    text = await ask(bot, ls.leader, "/diem thai nguyen")
+    assert "UBND tỉnh Thái Nguyên" in text
+    assert "PAR INDEX 2023: 91,50 điểm, xếp 2/63" in text
+
+
+async def test_a_multi_word_name_is_never_cut_at_its_first_word(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    text = await ask(router(sessions), ls.leader, "/diem Hải Phòng")
+    assert "Không tìm thấy đơn vị “Hải Phòng”" in text
+    assert "“Hải”" not in text
+
+
+async def test_a_misspelt_name_is_answered_with_the_closest_units(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    text = await ask(router(sessions), ls.leader, "/diem par 2023 Thai Nguyn")
+    assert "Có phải: UBND tỉnh Thái Nguyên (TN)?" in text
+    text = await ask(router(sessions), ls.leader, "/diem Thai Nguyn", fmt="text")
+    assert "Có phải: UBND tỉnh Thái Nguyên (TN)?" in text
+
+
+async def test_a_unit_is_named_with_or_without_its_kind_and_ubnd(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    bot = router(sessions)
+    for written in ("Sở Nội vụ tỉnh Lạng Sơn", "so noi vu", "SỞ NỘI VỤ"):
+        text = await ask(bot, ls.chair, f"/diem cchc 2023 {written}")
+        assert "Chỉ số CCHC 2023 — Sở Nội vụ" in text, written
+    text = await ask(bot, ls.chair, "/diem par 2023 UBND tỉnh Lạng Sơn")
+    assert "PAR INDEX 2023 — UBND tỉnh Lạng Sơn" in text
