@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.enums import UnitKind
 from models.importers.cells import (
     CellError,
     change_in_places,
@@ -31,13 +33,29 @@ from models.importers.lookup import UnitLookup
 from models.importers.result import Batch, Step
 from models.importers.sheet import Cells, Column, Table
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
-from models.lineage import year_period
-from models.units import Unit
+from models.lineage import code_clash, year_period
+from models.provinces import REFORM_DAY, ProvinceEntry, catalogue, find_province
+from models.tree import add_unit, subtree_clause
+from models.units import Official, Unit
 
 COLUMNS = (
     Column("index", "Chỉ số", ("Mã chỉ số", "Tên chỉ số"), required=False),
     Column("year", "Năm", ("Năm đánh giá",), required=False),
-    Column("unit", "Đơn vị", ("Mã đơn vị", "Tên đơn vị", "Cơ quan, đơn vị", "Địa phương", "Tỉnh")),
+    Column(
+        "unit",
+        "Đơn vị",
+        (
+            "Mã đơn vị",
+            "Tên đơn vị",
+            "Cơ quan, đơn vị",
+            "Địa phương",
+            "Tỉnh",
+            "Tỉnh, thành phố",
+            "Tỉnh/thành phố",
+            "Tỉnh, thành phố trực thuộc Trung ương",
+            "Tên tỉnh, thành phố",
+        ),
+    ),
     Column("score", "Điểm", ("Điểm số", "Tổng điểm", "Kết quả")),
     Column("rank", "Xếp hạng", ("Thứ hạng", "Hạng", "Xếp thứ"), required=False),
     Column("rank_total", "Tổng số", ("Tổng số đơn vị", "Trên tổng số"), required=False),
@@ -53,16 +71,28 @@ _LABELS = {c.key: c.header for c in COLUMNS}
 class _Line:
     row: int
     index: ScoreIndex
-    unit: Unit
+    unit: Unit | None  # None: a province of the built-in list not stored yet (``reference``)
     year: int
     values: dict[str, object]  # IndexResult attribute -> value, for the columns the file has
     components: dict[int, tuple[IndexComponent, dict[str, object]]] = field(default_factory=dict)  # by id
+    reference: ProvinceEntry | None = None  # the province to create first, as reference data
 
 
 def _score(index: ScoreIndex, value: object) -> Decimal:
     score = decimal(value)
-    if score < 0 or (index.max_score is not None and score > index.max_score):
-        raise CellError("bad_value", f"Điểm {show(score)} ngoài thang 0–{show(index.max_score)} của {index.code}")
+    low = index.min_score if index.min_score is not None else Decimal(0)
+    if score < low or (index.max_score is not None and score > index.max_score):
+        high = show(index.max_score) if index.max_score is not None else ""
+        raise CellError(
+            "out_of_scale",
+            f"Điểm {show(score)} ngoài thang {show(low)}–{high} của {index.code}",
+            score=score,
+            places=places(score),
+            low=low,
+            high=index.max_score,
+            index=index.code,
+            percent=str(index.score_kind) == "percent",
+        )
     return score
 
 
@@ -88,11 +118,24 @@ def _read(
     index = cells.get("index", indices.find, defaults[0], required=defaults[0] is None)
     year = cells.get("year", _year, defaults[1], required=defaults[1] is None)
     period = year_period(year) if year is not None else None  # the unit valid in the result's year
-    unit = cells.get("unit", lambda v: lookup.find(text(v), period), None, required=True)
+    reference: ProvinceEntry | None = None
+
+    def unit_named(value: object) -> Unit | None:
+        nonlocal reference
+        try:
+            return lookup.find(text(value), period)
+        except CellError as exc:
+            if exc.code != "unknown_unit" or (reference := catalogued(text(value), year)) is None:
+                raise
+            return None
+
+    unit = cells.get("unit", unit_named, None, required=True)
     values: dict[str, object] = {"score": cells.get("score", lambda v: _score(index, v) if index else decimal(v), None)}
+    values["score_places"] = places(values["score"])
     values.update(_ranks(cells, table))
     if table.has("score_delta"):
         values["score_delta"] = cells.get("score_delta", change_in_points, None)
+        values["delta_places"] = places(values["score_delta"])
     if table.has("rank_delta"):
         values["rank_delta"] = cells.get("rank_delta", change_in_places, None)
     if table.has("group_label"):
@@ -109,9 +152,29 @@ def _read(
                 )
         except CellError as exc:
             cells.fail(header, exc.code, exc.reason)
-    if not cells.ok or index is None or year is None or unit is None:
+    if not cells.ok or index is None or year is None or (unit is None and reference is None):
         return None
-    return _Line(row.number, index, unit, year, values, components)
+    return _Line(row.number, index, unit, year, values, components, reference)
+
+
+def places(value: object) -> int | None:
+    """The decimals ``value`` was written with ("47,345": 3, "85,90": 2); None for no value."""
+    if not isinstance(value, Decimal):
+        return None
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else None
+
+
+def catalogued(name: str, year: int | None) -> ProvinceEntry | None:
+    """The province of the built-in list ``name`` means (by its name as the press prints it, or its
+    official code), of the 63 for a year before the 2025 reform and of the 34 after; None when none."""
+    entry = find_province(name)
+    if entry is None or year is None:
+        return entry
+    found = catalogue()
+    if year < REFORM_DAY.year or (year == REFORM_DAY.year and not entry.current):
+        return next((e for e in found.before if e.code == entry.code and e.name == entry.name), entry)
+    return entry
 
 
 def _year(value: object) -> int:
@@ -161,18 +224,36 @@ def _shown(key: str, value: object, values: Mapping[str, object]) -> str:
 
 
 def _name(line: _Line) -> str:
-    return f"{line.index.code} {line.year} – {line.unit.code}"
+    """ "PAR 2023 – Tỉnh Lạng Sơn (LS)": the unit by its name, as a preview is read."""
+    if line.unit is None:
+        assert line.reference is not None
+        return f"{line.index.code} {line.year} – {line.reference.name} ({line.reference.code})"
+    return f"{line.index.code} {line.year} – {line.unit.name} ({line.unit.code})"
 
 
-def _creation(session: AsyncSession, line: _Line) -> Step:
+def _creation(session: AsyncSession, line: _Line, provinces: dict[str, Unit]) -> Step:
     async def create() -> None:
-        result = IndexResult(index_id=line.index.id, unit_id=line.unit.id, year=line.year, **line.values)
+        unit = line.unit or await _reference(session, line, provinces)
+        result = IndexResult(index_id=line.index.id, unit_id=unit.id, year=line.year, **line.values)
         session.add(result)
         await session.flush()
         for component_id, (_, values) in line.components.items():
             session.add(ComponentResult(result_id=result.id, component_id=component_id, **values))
 
     return create
+
+
+async def _reference(session: AsyncSession, line: _Line, provinces: dict[str, Unit]) -> Unit:
+    """The province of the built-in list a row names, created once as a reference unit (its official
+    code and kind; one of the 63 that did not go on as one of the 34 ends on the day before the reform)."""
+    entry = line.reference
+    assert entry is not None
+    if entry.code not in provinces:
+        kind = UnitKind.CENTRAL_CITY if entry.central_city else UnitKind.PROVINCE
+        went_on = any(e.code == entry.code for e in catalogue().current)
+        ends = None if went_on else REFORM_DAY - timedelta(days=1)
+        provinces[entry.code] = await add_unit(session, code=entry.code, name=entry.name, kind=kind, valid_to=ends)
+    return provinces[entry.code]
 
 
 def _update(
@@ -191,48 +272,93 @@ def _update(
     return update
 
 
+async def _check_references(session: AsyncSession, lines: list[_Line], batch: Batch) -> None:
+    """A province of the built-in list to be created needs its official code free."""
+    for entry in {line.reference for line in lines if line.reference is not None}:
+        if (clash := await code_clash(session, entry.code, (None, None))) is not None:
+            row = next(line.row for line in lines if line.reference == entry)
+            batch.error(
+                row,
+                _LABELS["unit"],
+                "reference_code_taken",
+                f"{entry.name} chưa có trong hệ thống và mã {entry.code} của nó đã dùng cho {clash[0].name}",
+                {"name": entry.name, "code": entry.code, "other": clash[0].name},
+            )
+
+
+async def _guarded(session: AsyncSession, lines: list[_Line], batch: Batch) -> set[int]:
+    """The provinces outside the importer's own whose results it may add but not change: those with
+    officials of their own in this database (their secretariat keeps their results)."""
+    others = {
+        line.unit.id: line.unit
+        for line in lines
+        if line.unit is not None and batch.scope is not None and not batch.scope.contains(line.unit)
+    }
+    guarded = set()
+    for unit in others.values():
+        below = select(Official.id).join(Unit, Unit.id == Official.unit_id).where(subtree_clause(unit))
+        if (await session.execute(below.limit(1))).first() is not None:
+            guarded.add(unit.id)
+    return guarded
+
+
 async def prepare(session: AsyncSession, table: Table, options: Mapping[str, object], batch: Batch) -> None:
     indices = await Catalog.load(session)
     defaults = _defaults(table, options, indices, batch)
     if defaults is None:
         return
-    lookup = await UnitLookup.load(session, batch.scope)
+    lookup = await UnitLookup.load(session, batch.scope, provinces=True)
     lines: list[_Line] = []
-    first_row: dict[tuple[int, int, int], int] = {}
+    first_row: dict[tuple[int, object, int], int] = {}
     for row in table.rows:
         cells = Cells(table, row, batch)
         line = _read(cells, indices, lookup, defaults)
         if line is None:
             continue
-        if (seen := first_row.setdefault((line.index.id, line.unit.id, line.year), row.number)) != row.number:
+        who: object = line.unit.id if line.unit is not None else line.reference
+        if (seen := first_row.setdefault((line.index.id, who, line.year), row.number)) != row.number:
             cells.fail("unit", "duplicate", f"Kết quả {_name(line)} trùng với dòng {seen}")
             continue
         lines.append(line)
+    await _check_references(session, lines, batch)
     if batch.failed:
         return
     results, parts = await _stored(session, {line.year for line in lines})
+    guarded = await _guarded(session, lines, batch)
+    created: dict[str, Unit] = {}
     for line in lines:
-        result = results.get((line.index.id, line.unit.id, line.year))
+        result = results.get((line.index.id, line.unit.id, line.year)) if line.unit is not None else None
         if result is None:
             given = "; ".join(
-                _shown(k, v, line.values) for k, v in line.values.items() if v not in (None, "") and k != "rank_total"
+                _shown(k, v, line.values)
+                for k, v in line.values.items()
+                if v not in (None, "") and k in _LABELS and k != "rank_total"
             )
             parts_given = f"; {len(line.components)} lĩnh vực/thành phần" if line.components else ""
-            batch.create(f"Thêm kết quả {_name(line)}: {given}{parts_given}", _creation(session, line))
+            batch.create(f"Thêm kết quả {_name(line)}: {given}{parts_given}", _creation(session, line, created))
             continue
         changes = [
             f"{_LABELS[key]} {show(getattr(result, key))} → {show(value)}"
             for key, value in line.values.items()
-            if getattr(result, key) != value
+            if key in _LABELS and getattr(result, key) != value
         ]
         for component_id, (component, values) in line.components.items():
             stored = parts.get((result.id, component_id))
             changes += [
                 f"thành phần {component.number}: {_shown(key, getattr(stored, key, None), {})} → {show(value)}"
                 for key, value in values.items()
-                if getattr(stored, key, None) != value or stored is None
+                if key in _LABELS and (getattr(stored, key, None) != value or stored is None)
             ]
-        if changes:
+        if changes and line.unit is not None and line.unit.id in guarded:
+            batch.error(
+                line.row,
+                _LABELS["unit"],
+                "guarded_result",
+                f"{line.unit.name} có cán bộ riêng trong hệ thống: kết quả {_name(line)} đã lưu khác với tệp "
+                f"({'; '.join(changes)}), không được ghi đè từ tỉnh khác",
+                {"unit": line.unit.name, "code": line.unit.code, "index": line.index.code, "year": line.year},
+            )
+        elif changes:
             batch.update(f"Sửa kết quả {_name(line)}: {'; '.join(changes)}", _update(session, result, line, parts))
         else:
             batch.same()
