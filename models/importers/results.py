@@ -33,7 +33,7 @@ from models.importers.lookup import UnitLookup
 from models.importers.result import Batch, Step
 from models.importers.sheet import Cells, Column, Table
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
-from models.lineage import code_clash, year_period
+from models.lineage import Period, code_clash, year_period
 from models.provinces import REFORM_DAY, ProvinceEntry, catalogue, find_province
 from models.tree import add_unit, subtree_clause
 from models.units import Official, Unit
@@ -125,7 +125,10 @@ def _read(
         try:
             return lookup.find(text(value), period)
         except CellError as exc:
-            if exc.code != "unknown_unit" or (reference := catalogued(text(value), year)) is None:
+            if (
+                exc.code not in ("unknown_unit", "abolished_unit")
+                or (reference := catalogued(text(value), year)) is None
+            ):
                 raise
             return None
 
@@ -168,13 +171,7 @@ def places(value: object) -> int | None:
 def catalogued(name: str, year: int | None) -> ProvinceEntry | None:
     """The province of the built-in list ``name`` means (by its name as the press prints it, or its
     official code), of the 63 for a year before the 2025 reform and of the 34 after; None when none."""
-    entry = find_province(name)
-    if entry is None or year is None:
-        return entry
-    found = catalogue()
-    if year < REFORM_DAY.year or (year == REFORM_DAY.year and not entry.current):
-        return next((e for e in found.before if e.code == entry.code and e.name == entry.name), entry)
-    return entry
+    return find_province(name, before=year is not None and year < REFORM_DAY.year)
 
 
 def _year(value: object) -> int:
@@ -250,10 +247,23 @@ async def _reference(session: AsyncSession, line: _Line, provinces: dict[str, Un
     assert entry is not None
     if entry.code not in provinces:
         kind = UnitKind.CENTRAL_CITY if entry.central_city else UnitKind.PROVINCE
-        went_on = any(e.code == entry.code for e in catalogue().current)
-        ends = None if went_on else REFORM_DAY - timedelta(days=1)
-        provinces[entry.code] = await add_unit(session, code=entry.code, name=entry.name, kind=kind, valid_to=ends)
+        begins, ends = _period(entry)
+        provinces[entry.code] = await add_unit(
+            session, code=entry.code, name=entry.name, kind=kind, valid_from=begins, valid_to=ends
+        )
     return provinces[entry.code]
+
+
+def _period(entry: ProvinceEntry) -> Period:
+    """The days a province of the built-in list exists as that unit: one of the 63 that did not go on
+    under its name and code ends the day before the reform; one of the 34 that took a code another
+    province held before begins on the reform's day (Tây Ninh 80, formerly Long An's); else no limit."""
+    found = catalogue()
+    if not entry.current:
+        went_on = any(e.code == entry.code and e.name == entry.name for e in found.current)
+        return (None, None if went_on else REFORM_DAY - timedelta(days=1))
+    took_over = any(e.code == entry.code and e.name != entry.name for e in found.before)
+    return (REFORM_DAY if took_over else None, None)
 
 
 def _update(
@@ -275,7 +285,7 @@ def _update(
 async def _check_references(session: AsyncSession, lines: list[_Line], batch: Batch) -> None:
     """A province of the built-in list to be created needs its official code free."""
     for entry in {line.reference for line in lines if line.reference is not None}:
-        if (clash := await code_clash(session, entry.code, (None, None))) is not None:
+        if (clash := await code_clash(session, entry.code, _period(entry))) is not None:
             row = next(line.row for line in lines if line.reference == entry)
             batch.error(
                 row,
