@@ -49,6 +49,7 @@ class ResultLine:
     rank_total: int | None
     group_label: str | None
     previous_group_label: str | None
+    digits: int | None  # the decimals the score was published with; None: unknown (shown with two)
     note: str
     change: Change
     previous_result_id: int | None
@@ -63,6 +64,7 @@ class ComponentLine:
     rank: int | None
     rank_total: int | None
     change: Change
+    digits: int | None = None  # the decimals the score was published with
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,7 @@ def _line(info: IndexInfo, result: IndexResult, previous: IndexResult | None) ->
         rank_total=result.rank_total,
         group_label=result.group_label,
         previous_group_label=previous.group_label if previous else None,
+        digits=result.score_places,
         note=result.note or "",
         change=change(
             result.score,
@@ -177,6 +180,7 @@ def _line(info: IndexInfo, result: IndexResult, previous: IndexResult | None) ->
             previous.rank if previous else None,
             result.score_delta,
             result.rank_delta,
+            digits=(result.score_places, previous.score_places if previous else None, result.delta_places),
         ),
         previous_result_id=previous.id if previous else None,
     )
@@ -238,10 +242,18 @@ async def component_lines(session: AsyncSession, result_id: int, previous_result
             prev.rank if prev else None,
             part.score_delta,
             part.rank_delta,
+            digits=(part.score_places, prev.score_places if prev else None, part.delta_places),
         )
         lines.append(
             ComponentLine(
-                component.number, component.name_vi, component.name_en, part.score, part.rank, part.rank_total, moved
+                component.number,
+                component.name_vi,
+                component.name_en,
+                part.score,
+                part.rank,
+                part.rank_total,
+                moved,
+                part.score_places,
             )
         )
     return lines

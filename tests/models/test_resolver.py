@@ -29,8 +29,12 @@ async def _tree(session: AsyncSession) -> dict[str, Unit]:
     u["TPLS"] = await add_unit(
         session, code="TPLS", name="Thành phố Lạng Sơn", kind=UnitKind.CITY, parent=ls, valid_to=ENDED
     )
-    u["HL"] = await add_unit(session, code="HL", name="Huyện Hữu Lũng", kind=UnitKind.DISTRICT, parent=ls, valid_to=ENDED)
-    u["CL"] = await add_unit(session, code="CL", name="Huyện Chi Lăng", kind=UnitKind.DISTRICT, parent=ls, valid_to=ENDED)
+    u["HL"] = await add_unit(
+        session, code="HL", name="Huyện Hữu Lũng", kind=UnitKind.DISTRICT, parent=ls, valid_to=ENDED
+    )
+    u["CL"] = await add_unit(
+        session, code="CL", name="Huyện Chi Lăng", kind=UnitKind.DISTRICT, parent=ls, valid_to=ENDED
+    )
     u["HL-MS"] = await add_unit(
         session, code="06457", name="Xã Minh Sơn", kind=UnitKind.COMMUNE, parent=u["HL"], valid_to=ENDED
     )

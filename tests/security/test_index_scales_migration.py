@@ -38,9 +38,7 @@ CHECKS = {
         (1, 859400, 47, 63, None, None),
         (2, None, 21, 63, None, None),
     ],
-    "SELECT result_id, score, rank, score_places, delta_places FROM component_results": [
-        (1, 65000, 53, None, None)
-    ],
+    "SELECT result_id, score, rank, score_places, delta_places FROM component_results": [(1, 65000, 53, None, None)],
 }
 
 
