@@ -8,6 +8,7 @@ may be given once in the options ``index`` and ``year`` instead of as columns.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -29,12 +30,16 @@ from models.importers.cells import (
     whole,
 )
 from models.importers.components import Catalog, component_values
+from models.importers.indices import STANDARD_INDICES
 from models.importers.lookup import UnitLookup
 from models.importers.result import Batch, Step
 from models.importers.sheet import Cells, Column, Table
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
 from models.lineage import Period, code_clash, year_period
+from models.naming import PROVINCE_LEVEL
 from models.provinces import REFORM_DAY, ProvinceEntry, catalogue, find_province
+from models.resolver import spelled, without_kind
+from models.text import fold
 from models.tree import add_unit, subtree_clause
 from models.units import Official, Unit
 
@@ -121,16 +126,21 @@ def _read(
     reference: ProvinceEntry | None = None
 
     def unit_named(value: object) -> Unit | None:
+        """The unit a row names; a province of the built-in list not stored yet (``reference``) when the
+        name means none, or only a commune or district of the same bare name ("Long An")."""
         nonlocal reference
+        written = text(value)
         try:
-            return lookup.find(text(value), period)
+            found = lookup.find(written, period)
         except CellError as exc:
-            if (
-                exc.code not in ("unknown_unit", "abolished_unit")
-                or (reference := catalogued(text(value), year)) is None
-            ):
+            if exc.code not in ("unknown_unit", "abolished_unit") or (reference := catalogued(written, year)) is None:
                 raise
             return None
+        bare = without_kind(spelled(written))[0] is None and fold(written) != fold(found.code)
+        if found.kind not in PROVINCE_LEVEL and bare and (entry := catalogued(written, year)) is not None:
+            reference = entry
+            return None
+        return found
 
     unit = cells.get("unit", unit_named, None, required=True)
     values: dict[str, object] = {"score": cells.get("score", lambda v: _score(index, v) if index else decimal(v), None)}
@@ -181,6 +191,23 @@ def _year(value: object) -> int:
     return year
 
 
+_TITLE_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _titled_index(title: str, indices: Catalog) -> ScoreIndex | None:
+    """The one index a published table's title names ("KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2023 …",
+    "PAPI 2024"), else None."""
+    folded = " " + re.sub(r"[^a-z0-9]+", " ", fold(title)) + " "
+    named = {
+        standard.code
+        for standard in STANDARD_INDICES
+        for alias in (standard.code, standard.name_vi, *standard.aliases)
+        if f" {re.sub(r'[^a-z0-9]+', ' ', fold(alias)).strip()} " in folded
+    }
+    found = [indices.by_code[code] for code in named if code in indices.by_code]
+    return found[0] if len(found) == 1 else None
+
+
 def _defaults(
     table: Table, options: Mapping[str, object], indices: Catalog, batch: Batch
 ) -> tuple[ScoreIndex | None, int | None] | None:
@@ -192,6 +219,11 @@ def _defaults(
     except CellError as exc:
         batch.error(0, "", "missing_option", exc.reason)
         return None
+    title = " ".join(table.above)
+    if index is None and not table.has("index"):
+        index = _titled_index(title, indices)
+    if year is None and not table.has("year") and (years := _TITLE_YEAR.findall(title)):
+        year = int(years[-1])
     for key, given, header in (("index", index, "Chỉ số"), ("year", year, "Năm")):
         if given is None and not table.has(key):
             batch.error(table.header_row, header, "missing_column", f"Thiếu cột {header}")

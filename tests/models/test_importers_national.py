@@ -148,3 +148,52 @@ async def test_a_table_of_2026_names_todays_province_where_the_reform_moved_a_co
     }
     assert [str(d) for d in eighty["Tỉnh Long An"]] == ["None", "2025-06-11"]
     assert [str(d) for d in eighty["Tỉnh Tây Ninh"]] == ["2025-06-12", "None"]
+
+
+async def _import_sample(session: AsyncSession, scope: Scope) -> None:
+    from models.importers import import_file
+    from tests.models.test_importers import SAMPLES
+
+    result = ok(await import_file(session, "results", SAMPLES / "ket_qua_quoc_gia.xlsx", scope=scope))
+    await session.commit()
+    assert result.created + result.unchanged == 63
+
+
+async def test_the_national_sample_imports_into_a_database_made_by_init(session: AsyncSession) -> None:
+    from datetime import datetime
+
+    from models import DEFAULT_TZ, FrozenClock
+    from models.provinces import find_province
+    from models.setup import init_province
+
+    entry = find_province("Lạng Sơn")
+    assert entry is not None
+    made = await init_province(session, entry, FrozenClock(at=datetime(2026, 3, 2, 9, 0, tzinfo=DEFAULT_TZ)))
+    await session.commit()
+
+    await _import_sample(session, Scope(made.province))
+
+    stored = await _stored(session)
+    assert len(stored) == 63
+    assert stored["20"] == ("Tỉnh Lạng Sơn", "province", Decimal("85.94"), 47)
+    assert stored["31"] == ("Thành phố Hải Phòng", "central_city", None, None)  # named, not yet published here
+    assert stored["46"][0] == "Thành phố Huế" and stored["79"][0] == "Thành phố Hồ Chí Minh"
+
+
+async def test_the_national_sample_imports_into_the_demo_database(session: AsyncSession) -> None:
+    from datetime import datetime
+
+    from models import DEFAULT_TZ, FrozenClock
+    from models.demo import load_demo
+
+    await load_demo(session, FrozenClock(at=datetime(2026, 3, 2, 9, 0, tzinfo=DEFAULT_TZ)))
+    await session.commit()
+    ls = (await session.execute(select(Unit).where(Unit.code == "LS"))).scalar_one()
+
+    await _import_sample(session, Scope(ls))
+
+    session.expunge_all()
+    query = select(Unit.code).join(IndexResult, IndexResult.unit_id == Unit.id).where(IndexResult.year == 2023)
+    codes = set((await session.execute(query)).scalars())
+    assert {"LS", "31", "79", "46", "02"} <= codes
+    assert "20" not in codes  # Lạng Sơn is the demo's own "LS", found by its name
