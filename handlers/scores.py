@@ -16,6 +16,7 @@ from handlers.access import history_of, own_unit, sees_everything
 from handlers.base import Button, Reply, Request, UserError, command, is_number
 from models import Unit
 from models.lineage import Period, year_period
+from models.provinces import find_province
 from models.queries.scores import (
     IndexInfo,
     ResultLine,
@@ -90,6 +91,8 @@ async def parse(request: Request, province: Unit) -> Ask:
         raise ChooseUnit(await _choice(request, text, units, index, year))
     if units:
         return Ask(index, year, units[0])
+    if (entry := find_province(text)) is not None:  # a province of the built-in list, not stored here yet
+        raise UserError("errors/scores_province_not_stored", text=text, name=entry.name, code=entry.code)
     near = await closest_units(request.session, text, period)
     if index is None and year is None and len(words) == 1 and not near:
         codes = [i.code for i in await list_indices(request.session)]

@@ -49,3 +49,11 @@ def _latest_ended_first(unit: Unit, day: date) -> tuple[bool, int]:
     if unit.valid_to is not None and unit.valid_to < day:
         return False, -unit.valid_to.toordinal()
     return True, (unit.valid_from or day).toordinal()
+
+
+async def closest_named(session: AsyncSession, text: str, day: date, within: Unit | None = None) -> list[Unit]:
+    """The units in operation on ``day`` whose names are nearest to ``text``, a name that means none
+    ("Có phải: …?"); with ``within``, only that unit and the units below it."""
+    scope = subtree_clause(within) if within is not None else true()
+    everything = (await session.execute(select(Unit).where(scope).order_by(Unit.path))).scalars()
+    return [unit for unit in (await resolver_of(session, everything)).closest(text) if in_operation(unit, day)]

@@ -126,8 +126,10 @@ async def test_a_multi_word_name_is_never_cut_at_its_first_word(
     sessions: async_sessionmaker[AsyncSession], ls: Province
 ) -> None:
     text = await ask(router(sessions), ls.leader, "/diem Hải Phòng")
-    assert "Không tìm thấy đơn vị “Hải Phòng”" in text
+    assert "Chưa có kết quả nào của Thành phố Hải Phòng (mã 31) trong hệ thống" in text  # not stored here
     assert "“Hải”" not in text
+    text = await ask(router(sessions), ls.leader, "/diem par 2023 Xã Không Có Thật")
+    assert "Không tìm thấy đơn vị “Xã Không Có Thật”" in text
 
 
 async def test_a_misspelt_name_is_answered_with_the_closest_units(
