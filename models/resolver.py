@@ -23,6 +23,7 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,6 +54,7 @@ _PUNCTUATION = re.compile(r"[.\-–—:;()\"'“”«»]")
 _PROVINCE_AFTER = re.compile(r"^(?P<body>.+?)\s+(?:cua\s+)?(?:tinh|thanh pho)\s+(?P<province>\S.*)$")
 
 
+@lru_cache(maxsize=65536)  # the same few thousand names, message after message
 def spelled(text: str) -> str:
     """``text`` folded the one way names are compared: "UBND TP. Hồ Chí Minh" -> "thanh pho ho chi minh"."""
     folded = fold(text)
@@ -71,13 +73,18 @@ def without_kind(key: str) -> tuple[str | None, str]:
     return (found[1], key[found.end() :]) if found else (None, key)
 
 
-def _province_entry_keys(unit: Unit) -> tuple[set[str], set[str]]:
+def _province_entry_keys(unit: Unit) -> tuple[frozenset[str], frozenset[str]]:
     """The names (full and bare) and codes the built-in list knows a stored province by."""
-    entry = find_province(unit.name)
+    return _entry_keys(unit.name)
+
+
+@lru_cache(maxsize=256)
+def _entry_keys(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    entry = find_province(name)
     if entry is None:
-        return set(), set()
-    names = {spelled(name) for name in (entry.name, *entry.aliases)}
-    return names | {without_kind(name)[1] for name in names}, {entry.code}
+        return frozenset(), frozenset()
+    names = {spelled(written) for written in (entry.name, *entry.aliases)}
+    return frozenset(names | {without_kind(written)[1] for written in names}), frozenset({entry.code})
 
 
 class Resolver:
