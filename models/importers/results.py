@@ -8,16 +8,13 @@ may be given once in the options ``index`` and ``year`` instead of as columns.""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.enums import UnitKind
 from models.importers.cells import (
     CellError,
     change_in_places,
@@ -30,18 +27,17 @@ from models.importers.cells import (
     whole,
 )
 from models.importers.components import Catalog, component_values
-from models.importers.indices import STANDARD_INDICES
 from models.importers.lookup import UnitLookup
+from models.importers.national import catalogued, entry_period, guarded, reference_unit, titled
 from models.importers.result import Batch, Step
 from models.importers.sheet import Cells, Column, Table
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
-from models.lineage import Period, code_clash, year_period
+from models.lineage import code_clash, year_period
 from models.naming import PROVINCE_LEVEL
-from models.provinces import REFORM_DAY, ProvinceEntry, catalogue, find_province
+from models.provinces import ProvinceEntry
 from models.resolver import spelled, without_kind
 from models.text import fold
-from models.tree import add_unit, subtree_clause
-from models.units import Official, Unit
+from models.units import Unit
 
 COLUMNS = (
     Column("index", "Chỉ số", ("Mã chỉ số", "Tên chỉ số"), required=False),
@@ -178,34 +174,11 @@ def places(value: object) -> int | None:
     return max(0, -exponent) if isinstance(exponent, int) else None
 
 
-def catalogued(name: str, year: int | None) -> ProvinceEntry | None:
-    """The province of the built-in list ``name`` means (by its name as the press prints it, or its
-    official code), of the 63 for a year before the 2025 reform and of the 34 after; None when none."""
-    return find_province(name, before=year is not None and year < REFORM_DAY.year)
-
-
 def _year(value: object) -> int:
     year = whole(value)
     if not 1990 <= year <= 2100:
         raise CellError("bad_value", f"Năm {year} không hợp lệ")
     return year
-
-
-_TITLE_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-
-
-def _titled_index(title: str, indices: Catalog) -> ScoreIndex | None:
-    """The one index a published table's title names ("KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2023 …",
-    "PAPI 2024"), else None."""
-    folded = " " + re.sub(r"[^a-z0-9]+", " ", fold(title)) + " "
-    named = {
-        standard.code
-        for standard in STANDARD_INDICES
-        for alias in (standard.code, standard.name_vi, *standard.aliases)
-        if f" {re.sub(r'[^a-z0-9]+', ' ', fold(alias)).strip()} " in folded
-    }
-    found = [indices.by_code[code] for code in named if code in indices.by_code]
-    return found[0] if len(found) == 1 else None
 
 
 def _defaults(
@@ -219,11 +192,9 @@ def _defaults(
     except CellError as exc:
         batch.error(0, "", "missing_option", exc.reason)
         return None
-    title = " ".join(table.above)
-    if index is None and not table.has("index"):
-        index = _titled_index(title, indices)
-    if year is None and not table.has("year") and (years := _TITLE_YEAR.findall(title)):
-        year = int(years[-1])
+    title_index, title_year = titled(table.above, indices)  # a published table says them in its title
+    index = index or (title_index if not table.has("index") else None)
+    year = year or (title_year if not table.has("year") else None)
     for key, given, header in (("index", index, "Chỉ số"), ("year", year, "Năm")):
         if given is None and not table.has(key):
             batch.error(table.header_row, header, "missing_column", f"Thiếu cột {header}")
@@ -262,7 +233,10 @@ def _name(line: _Line) -> str:
 
 def _creation(session: AsyncSession, line: _Line, provinces: dict[str, Unit]) -> Step:
     async def create() -> None:
-        unit = line.unit or await _reference(session, line, provinces)
+        unit = line.unit
+        if unit is None:
+            assert line.reference is not None  # a line names a stored unit or one of the built-in list
+            unit = await reference_unit(session, line.reference, provinces)
         result = IndexResult(index_id=line.index.id, unit_id=unit.id, year=line.year, **line.values)
         session.add(result)
         await session.flush()
@@ -270,32 +244,6 @@ def _creation(session: AsyncSession, line: _Line, provinces: dict[str, Unit]) ->
             session.add(ComponentResult(result_id=result.id, component_id=component_id, **values))
 
     return create
-
-
-async def _reference(session: AsyncSession, line: _Line, provinces: dict[str, Unit]) -> Unit:
-    """The province of the built-in list a row names, created once as a reference unit (its official
-    code and kind; one of the 63 that did not go on as one of the 34 ends on the day before the reform)."""
-    entry = line.reference
-    assert entry is not None
-    if entry.code not in provinces:
-        kind = UnitKind.CENTRAL_CITY if entry.central_city else UnitKind.PROVINCE
-        begins, ends = _period(entry)
-        provinces[entry.code] = await add_unit(
-            session, code=entry.code, name=entry.name, kind=kind, valid_from=begins, valid_to=ends
-        )
-    return provinces[entry.code]
-
-
-def _period(entry: ProvinceEntry) -> Period:
-    """The days a province of the built-in list exists as that unit: one of the 63 that did not go on
-    under its name and code ends the day before the reform; one of the 34 that took a code another
-    province held before begins on the reform's day (Tây Ninh 80, formerly Long An's); else no limit."""
-    found = catalogue()
-    if not entry.current:
-        went_on = any(e.code == entry.code and e.name == entry.name for e in found.current)
-        return (None, None if went_on else REFORM_DAY - timedelta(days=1))
-    took_over = any(e.code == entry.code and e.name != entry.name for e in found.before)
-    return (REFORM_DAY if took_over else None, None)
 
 
 def _update(
@@ -317,7 +265,7 @@ def _update(
 async def _check_references(session: AsyncSession, lines: list[_Line], batch: Batch) -> None:
     """A province of the built-in list to be created needs its official code free."""
     for entry in {line.reference for line in lines if line.reference is not None}:
-        if (clash := await code_clash(session, entry.code, _period(entry))) is not None:
+        if (clash := await code_clash(session, entry.code, entry_period(entry))) is not None:
             row = next(line.row for line in lines if line.reference == entry)
             batch.error(
                 row,
@@ -326,22 +274,6 @@ async def _check_references(session: AsyncSession, lines: list[_Line], batch: Ba
                 f"{entry.name} chưa có trong hệ thống và mã {entry.code} của nó đã dùng cho {clash[0].name}",
                 {"name": entry.name, "code": entry.code, "other": clash[0].name},
             )
-
-
-async def _guarded(session: AsyncSession, lines: list[_Line], batch: Batch) -> set[int]:
-    """The provinces outside the importer's own whose results it may add but not change: those with
-    officials of their own in this database (their secretariat keeps their results)."""
-    others = {
-        line.unit.id: line.unit
-        for line in lines
-        if line.unit is not None and batch.scope is not None and not batch.scope.contains(line.unit)
-    }
-    guarded = set()
-    for unit in others.values():
-        below = select(Official.id).join(Unit, Unit.id == Official.unit_id).where(subtree_clause(unit))
-        if (await session.execute(below.limit(1))).first() is not None:
-            guarded.add(unit.id)
-    return guarded
 
 
 async def prepare(session: AsyncSession, table: Table, options: Mapping[str, object], batch: Batch) -> None:
@@ -366,7 +298,7 @@ async def prepare(session: AsyncSession, table: Table, options: Mapping[str, obj
     if batch.failed:
         return
     results, parts = await _stored(session, {line.year for line in lines})
-    guarded = await _guarded(session, lines, batch)
+    kept = await guarded(session, [line.unit for line in lines if line.unit is not None], batch.scope)
     created: dict[str, Unit] = {}
     for line in lines:
         result = results.get((line.index.id, line.unit.id, line.year)) if line.unit is not None else None
@@ -391,7 +323,7 @@ async def prepare(session: AsyncSession, table: Table, options: Mapping[str, obj
                 for key, value in values.items()
                 if key in _LABELS and (getattr(stored, key, None) != value or stored is None)
             ]
-        if changes and line.unit is not None and line.unit.id in guarded:
+        if changes and line.unit is not None and line.unit.id in kept:
             batch.error(
                 line.row,
                 _LABELS["unit"],
