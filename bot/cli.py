@@ -1,5 +1,5 @@
 """``cchc-bot``: run the bot, chat in the console, migrate, start a real province (``init``), load or
-remove the demo, import files, create invites, back up the database.
+remove the demo, import files, keep the indices (``indices``), create invites, back up the database.
 
 Every command reads the same configuration (``--config``, $CCHC_CONFIG or ./config.toml) and fails with
 one clear line, never a traceback, when the configuration or the input is wrong.
@@ -77,6 +77,10 @@ def parser() -> argparse.ArgumentParser:
     )
     inv.add_argument("--name", default="", help="the invited official's full name")
     inv.add_argument("--province", help="the province's unit code (e.g. LS); needed when the database holds several")
+
+    from bot.indices_cli import add_parser as add_indices
+
+    add_indices(sub)
 
     jobs = sub.add_parser("jobs", help="the push jobs: list them with their next run, or run one now")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
@@ -215,6 +219,12 @@ async def cmd_invite(config: Config, args: argparse.Namespace) -> int:
     return await run_invite(config, args)
 
 
+async def cmd_indices(config: Config, args: argparse.Namespace) -> int:
+    from bot.indices_cli import run_indices
+
+    return await run_indices(config, args)
+
+
 async def cmd_jobs(config: Config, args: argparse.Namespace) -> int:
     from bot.jobs import run_jobs_command
 
@@ -244,6 +254,7 @@ COMMANDS: dict[str, Command] = {
     "init": cmd_init,
     "import": cmd_import,
     "invite": cmd_invite,
+    "indices": cmd_indices,
     "jobs": cmd_jobs,
     "backup": cmd_backup,
 }

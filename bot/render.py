@@ -8,7 +8,7 @@ Numbers and dates are formatted with Babel for the reader's language: 85,94 · 1
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -92,8 +92,11 @@ def _environment(templates: Path, lang: str, fmt: str) -> Environment:
 
     @lru_cache(maxsize=4096)  # the same counts, scores and ranks come back message after message
     def number(value: Decimal | int | float, digits: int) -> str:
+        """``value`` with ``digits`` decimals; a value written with more is rounded half up, the way
+        published figures are shortened (47,345 -> 47,35), not Babel's default half-to-even."""
         pattern = patterns.get(digits) or parse_pattern("#,##0." + "0" * digits)  # parsed once per digits
-        return str(pattern.apply(Decimal(str(value)), parsed_locale))
+        exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+        return str(pattern.apply(exact, parsed_locale))
 
     @lru_cache(maxsize=4096)  # deadlines repeat too
     def calendar_day(value: date) -> str:

@@ -20,7 +20,7 @@ from models.queries.accounts import (
     record_wrong_code,
     redeem_invite,
 )
-from models.queries.in_operation import ended_on, units_named
+from models.queries.in_operation import closest_named, ended_on, units_named
 from models.queries.scores import province_of
 from models.queries.units import UnitName, unit_name, unit_names
 from models.text import fold
@@ -180,7 +180,9 @@ async def operating_unit(session: AsyncSession, text: str, day: date, within: Un
         names = await unit_names(session, [unit.id for unit in named.operating])
         raise AmbiguousUnit(text, [names[unit.id] for unit in named.operating])
     if not named.not_operating:
-        raise UserError("errors/unknown_unit", text=text)
+        near = await closest_named(session, text, day, within)
+        names = await unit_names(session, [unit.id for unit in near])
+        raise UserError("errors/unknown_unit", text=text, near=[names[unit.id] for unit in near])
     gone = named.not_operating[0]
     successor = await successors.successor_of(session, gone)
     if successor is not None and within is not None and not successor.is_within(within):

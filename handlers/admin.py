@@ -7,7 +7,7 @@ from __future__ import annotations
 from handlers.access import own_unit
 from handlers.base import ADMINS, Button, Reply, Request, UserError, command, is_number
 from models.queries.admin import official_within, officials_of, recent_audit, revoke
-from models.queries.in_operation import ended_on, units_named
+from models.queries.in_operation import closest_named, ended_on, units_named
 from models.queries.scores import province_of
 from models.queries.units import unit_name, unit_names
 from models.units import Unit
@@ -34,7 +34,9 @@ async def officials(request: Request) -> Reply:
         return Reply("account/choose_unit", {"text": text, "choices": choices, "listed": False}, buttons=buttons)
     found = named.operating or named.not_operating
     if not found:
-        raise UserError("errors/unknown_unit", text=text)
+        near = await closest_named(request.session, text, today, await _province(request))
+        names = await unit_names(request.session, [unit.id for unit in near])
+        raise UserError("errors/unknown_unit", text=text, near=[names[unit.id] for unit in near])
     unit = found[0]
     people = await officials_of(request.session, unit)
     ended = ended_on(unit)

@@ -16,9 +16,11 @@ from handlers.access import history_of, own_unit, sees_everything
 from handlers.base import Button, Reply, Request, UserError, command, is_number
 from models import Unit
 from models.lineage import Period, year_period
+from models.provinces import find_province
 from models.queries.scores import (
     IndexInfo,
     ResultLine,
+    closest_units,
     find_index,
     index_detail,
     latest_results,
@@ -89,10 +91,13 @@ async def parse(request: Request, province: Unit) -> Ask:
         raise ChooseUnit(await _choice(request, text, units, index, year))
     if units:
         return Ask(index, year, units[0])
-    if index is None and year is None:
+    if (entry := find_province(text)) is not None:  # a province of the built-in list, not stored here yet
+        raise UserError("errors/scores_province_not_stored", text=text, name=entry.name, code=entry.code)
+    near = await closest_units(request.session, text, period)
+    if index is None and year is None and len(words) == 1 and not near:
         codes = [i.code for i in await list_indices(request.session)]
         raise UserError("errors/scores_unknown_index", text=words[0], codes=codes)
-    raise UserError("errors/scores_unknown_unit", text=text)
+    raise UserError("errors/scores_unknown_unit", text=text, near=near)
 
 
 async def _choice(request: Request, text: str, units: list[Unit], index: IndexInfo | None, year: int | None) -> Reply:

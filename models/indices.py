@@ -29,6 +29,7 @@ class ScoreIndex(Base):
     publisher: Mapped[str] = mapped_column(String(255), default="")
     score_kind: Mapped[ScoreKind] = mapped_column(String(16))
     max_score: Mapped[Decimal | None] = mapped_column(Exact)
+    min_score: Mapped[Decimal | None] = mapped_column(Exact)  # the scale's bottom (PAPI: 10); None: 0
 
 
 class IndexComponent(Base):
@@ -59,6 +60,8 @@ class IndexResult(Base):
     group_label: Mapped[str | None] = mapped_column(String(64))  # PAPI: "trung bình cao"
     score_delta: Mapped[Decimal | None] = mapped_column(Exact)  # published change, when only it is known
     rank_delta: Mapped[int | None] = mapped_column(Integer)  # published change in places (+ = up)
+    score_places: Mapped[int | None] = mapped_column(Integer)  # decimals published ("47,345": 3); None: unknown
+    delta_places: Mapped[int | None] = mapped_column(Integer)  # decimals of the published change
     note: Mapped[str] = mapped_column(String(255), default="")  # "trên 79%"
     published_on: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(500), default="")
@@ -79,5 +82,7 @@ class ComponentResult(Base):
     rank_total: Mapped[int | None] = mapped_column(Integer)
     score_delta: Mapped[Decimal | None] = mapped_column(Exact)
     rank_delta: Mapped[int | None] = mapped_column(Integer)
+    score_places: Mapped[int | None] = mapped_column(Integer)
+    delta_places: Mapped[int | None] = mapped_column(Integer)
 
     component: Mapped[IndexComponent] = relationship(lazy="raise")

@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
 from models.enums import LineageKind
-from models.text import fold
 from models.units import Unit, UnitLineage
 
 Period = tuple[date | None, date | None]  # first and last day; None: no limit
@@ -79,20 +78,15 @@ async def check_code_free(session: AsyncSession, code: str, period: Period, excl
 
 
 async def units_named(session: AsyncSession, text: str, period: Period, within: Unit | None = None) -> list[Unit]:
-    """The units a code or a name ("xa minh son", "UBND xã Minh Sơn") means during ``period``: those with
-    that code, else those with that name, valid on a day of it; inside ``within`` when given."""
+    """The units a code or a name ("xa minh son", "UBND xã Minh Sơn", "Minh Sơn") means during ``period``
+    (``models.resolver``), valid on a day of it; inside ``within`` when given."""
+    from models.resolver import resolver_of
     from models.tree import subtree_clause
 
     query = select(Unit).where(valid_clause(*period)).order_by(Unit.path)
     if within is not None:
         query = query.where(subtree_clause(within))
-    candidates = list((await session.execute(query)).scalars())
-    wanted = fold(text)
-    by_code = [u for u in candidates if fold(u.code) == wanted]
-    if by_code:
-        return by_code
-    bare = wanted.removeprefix("ubnd ").removeprefix("uy ban nhan dan ")
-    return [u for u in candidates if fold(u.name) in (wanted, bare)]
+    return (await resolver_of(session, (await session.execute(query)).scalars())).named(text)
 
 
 async def unit_on(session: AsyncSession, text: str, day: date, within: Unit | None = None) -> list[Unit]:

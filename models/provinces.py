@@ -84,14 +84,16 @@ def _matches(entry: ProvinceEntry, wanted: str) -> bool:
     return _key(wanted) in {_key(entry.name), *(_key(a) for a in entry.aliases)}
 
 
-def find_province(text: str) -> ProvinceEntry | None:
+def find_province(text: str, *, before: bool = False) -> ProvinceEntry | None:
     """The province ``text`` names, by code or by name with or without diacritics and "Tỉnh"/"Thành phố":
-    one of the 34 first, else one of the 63 before 12/06/2025 (``current`` False). None when none is."""
+    one of the 34 first, else one of the 63 before 12/06/2025 (``current`` False); with ``before``, one of
+    the 63 first (a table of 2024: "Tây Ninh" is code 72 then). None when none is."""
     wanted = text.strip()
     if not wanted:
         return None
     found = catalogue()
-    return next((e for e in (*found.current, *found.before) if _matches(e, wanted)), None)
+    order = (*found.before, *found.current) if before else (*found.current, *found.before)
+    return next((e for e in order if _matches(e, wanted)), None)
 
 
 __all__ = ["CENTRAL_CITY", "REFORM_DAY", "Catalogue", "ProvinceEntry", "catalogue", "find_province"]

@@ -102,6 +102,7 @@ class Change:
 
     points: Decimal | None
     places: int | None
+    digits: int | None = None  # the decimals to show ``points`` with (as published); None: the usual two
 
 
 def change(
@@ -111,13 +112,22 @@ def change(
     previous_rank: int | None,
     published_points: Decimal | None = None,
     published_places: int | None = None,
+    *,
+    digits: tuple[int | None, int | None, int | None] = (None, None, None),
 ) -> Change:
-    """Change against the previous published year; the published change fills what can't be computed."""
+    """Change against the previous published year; the published change fills what can't be computed.
+    ``digits``: the decimals the score, the previous score and the published change were published with;
+    a computed change is shown with the more precise of the two scores ("47,345" − "47,1" = "+0,245")."""
     points = score - previous_score if score is not None and previous_score is not None else None
     places = previous_rank - rank if rank is not None and previous_rank is not None else None
+    if points is not None:
+        shown = max(digits[0], digits[1]) if digits[0] is not None and digits[1] is not None else None
+    else:
+        shown = digits[2]
     return Change(
         points if points is not None else published_points,
         places if places is not None else published_places,
+        shown,
     )
 
 

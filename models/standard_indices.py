@@ -59,6 +59,7 @@ class StandardIndex:
     components: tuple[tuple[str, str], ...] = ()
     component_max: Decimal | None = None  # each component's scale, where fixed (PAPI: 1-10)
     aliases: tuple[str, ...] = ()
+    min_score: Decimal | None = None  # the bottom of the scale where it is not 0 (PAPI: 10)
 
 
 _BNV = "Ban Chỉ đạo cải cách hành chính của Chính phủ, Bộ Nội vụ"
@@ -90,6 +91,7 @@ STANDARD_INDICES: tuple[StandardIndex, ...] = (
         publisher="UNDP và các đối tác",
         score_kind=ScoreKind.POINTS,
         max_score=Decimal(80),  # 8 dimensions of 1-10 points each: the 10-80 scale
+        min_score=Decimal(10),
         components=PAPI_DIMENSIONS,
         component_max=Decimal(10),
         aliases=("Chỉ số hiệu quả quản trị và hành chính công cấp tỉnh",),
@@ -154,6 +156,7 @@ async def add_missing_indices(session: AsyncSession) -> Ensured:
                 publisher=standard.publisher,
                 score_kind=standard.score_kind,
                 max_score=standard.max_score,
+                min_score=standard.min_score,
             )
             session.add(index)
             await session.flush()

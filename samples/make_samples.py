@@ -6,6 +6,7 @@
 - ke_hoach_2023.xlsx     tasks of a CCHC plan, with section rows, for those units
 - ke_hoach_loi.xlsx      the same plan with three bad rows (bad date, unknown unit, empty content)
 - ket_qua_chi_so.csv     published PAR INDEX / SIPAS / PAPI results (UTF-8 with BOM, ';' delimited)
+- ket_qua_quoc_gia.xlsx  PAR INDEX 2023 of every province as published: names as printed (national_results.py)
 - thi_dua_tieu_chi.xlsx  criteria of the one-stop-desk drive of 2024
 - thi_dua_so_lieu.csv    measurements of that drive (UTF-8, ',' delimited, decimal commas)
 
@@ -20,6 +21,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+import national_results  # type: ignore[import-not-found]  # beside this script
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -148,6 +150,7 @@ def main() -> None:
     _sheet(HERE / "ke_hoach_2023.xlsx", plan_title, TASK_HEADER, TASKS)
     _sheet(HERE / "ke_hoach_loi.xlsx", [plan_title[0]], TASK_HEADER, BAD_TASKS)
     _csv(HERE / "ket_qua_chi_so.csv", RESULTS_HEADER, RESULTS, delimiter=";", bom=True)
+    _sheet(HERE / "ket_qua_quoc_gia.xlsx", national_results.TITLE, national_results.HEADER, national_results.rows())
     criteria_header = ("TT", "Tiêu chí", "Trọng số", "Chỉ tiêu", "Đơn vị tính")
     _sheet(HERE / "thi_dua_tieu_chi.xlsx", [], criteria_header, DRIVE_CRITERIA)
     measurements_header = ("Đơn vị", "Tiêu chí", "Ngày", "Giá trị")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,11 +39,18 @@ def component_values(component: IndexComponent, attribute: str, value: object) -
     if attribute == "rank_delta":
         return {"rank_delta": change_in_places(value)}
     if attribute == "score_delta":
-        return {"score_delta": change_in_points(value)}
+        delta = change_in_points(value)
+        return {"score_delta": delta, "delta_places": _places(delta)}
     score = decimal(value)
     if score < 0 or (component.max_score is not None and score > component.max_score):
         raise CellError("bad_value", f"Điểm {show(score)} ngoài thang 0–{show(component.max_score)}")
-    return {"score": score}
+    return {"score": score, "score_places": _places(score)}
+
+
+def _places(value: Decimal) -> int:
+    """The decimals ``value`` was written with ("6,50": 2), kept to show it as published."""
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 @dataclass

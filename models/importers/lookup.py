@@ -19,25 +19,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.importers.cells import CellError, visible
 from models.lineage import Period, ended_on
-from models.naming import display_name
+from models.naming import PROVINCE_LEVEL, display_name
+from models.resolver import Resolver, spelled
 from models.text import fold
 from models.units import Unit, UnitLineage
 
 if TYPE_CHECKING:
     from models.scope import Scope
 
-_PREFIX = re.compile(r"^(ubnd|uy ban nhan dan)\s+")
 _LISTS = re.compile(r"[;\n]")
 
 
 def name_key(name: str) -> str:
-    return _PREFIX.sub("", fold(name).replace(" ,", ","))
+    """A name folded the way the resolver compares names ("UBND TP. Lạng Sơn" -> "thanh pho lang son")."""
+    return spelled(name)
 
 
 @dataclass
 class UnitLookup:
-    by_code: dict[str, list[Unit]] = field(default_factory=lambda: defaultdict(list))
-    by_name: dict[str, list[Unit]] = field(default_factory=lambda: defaultdict(list))
+    names: Resolver = field(default_factory=lambda: Resolver([]))
     by_id: dict[int, Unit] = field(default_factory=dict)
     outside: dict[str, Unit] = field(default_factory=dict)  # codes of units outside the scope
     scope: Scope | None = None
@@ -45,42 +45,56 @@ class UnitLookup:
     successors: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
-    async def load(cls, session: AsyncSession, scope: Scope | None = None, period: Period = (None, None)) -> UnitLookup:
+    async def load(
+        cls,
+        session: AsyncSession,
+        scope: Scope | None = None,
+        period: Period = (None, None),
+        *,
+        provinces: bool = False,
+    ) -> UnitLookup:
         """Every unit, or with ``scope`` only the province's: a unit of another province is never found
-        (by its code it is named as outside the province, by its name it is unknown). ``period``: the
-        first and last day the file is about (a plan's year); None for either: no limit."""
+        (by its code it is named as outside the province, by its name it is unknown). ``provinces``: the
+        other provinces themselves are found too (a national results table names them all; below a
+        province, the scope still holds). ``period``: the first and last day the file is about (a plan's
+        year); None for either: no limit."""
         units = list((await session.execute(select(Unit).order_by(Unit.id))).scalars())
-        lookup = cls(by_id={u.id: u for u in units}, scope=scope, period=period)
+        by_id = {u.id: u for u in units}
+        found: list[Unit] = []
+        outside: dict[str, Unit] = {}
         for unit in units:
-            if scope is not None and not scope.contains(unit):
-                lookup.outside[fold(unit.code)] = unit
+            if scope is not None and not scope.contains(unit) and not (provinces and unit.kind in PROVINCE_LEVEL):
+                outside[fold(unit.code)] = unit
                 continue
-            lookup.by_code[fold(unit.code)].append(unit)
-            lookup.by_name[name_key(unit.name)].append(unit)
-            parent = lookup.by_id.get(unit.parent_id) if unit.parent_id else None
-            if parent is not None:
-                lookup.by_name[f"{name_key(unit.name)}, {name_key(parent.name)}"].append(unit)
+            found.append(unit)
+        lookup = cls(Resolver(found, by_id), by_id, outside, scope, period)
         links = await session.execute(select(UnitLineage.predecessor_id, UnitLineage.successor_id))
         for predecessor, successor in links.all():
             lookup.successors[predecessor].append(successor)
         return lookup
 
     def knows(self, text: str) -> bool:
-        return fold(text) in self.by_code or name_key(text) in self.by_name
+        return bool(self.names.named(text))
 
     def find(self, text: str, period: Period | None = None, on: date | None = None) -> Unit:
-        """The one unit ``text`` names valid in the period; CellError ``unknown_unit``,
-        ``ambiguous_unit`` or ``abolished_unit`` (with the successor named) otherwise, or
-        ``hidden_character`` when it holds a character that cannot be seen. ``period`` (a row's own
-        year) replaces the file's; ``on`` (a task's deadline) chooses between two units valid in it, as
-        a code the reform reused names the old commune before 1/7/2025 and the new one after."""
+        """The one unit ``text`` names valid in the period; CellError ``unknown_unit`` (with the closest
+        names: "Có phải: …?"), ``ambiguous_unit`` (with the candidates' codes) or ``abolished_unit`` (with
+        the successor named) otherwise, or ``hidden_character`` when it holds a character that cannot be
+        seen. ``period`` (a row's own year) replaces the file's; ``on`` (a task's deadline) chooses
+        between two units valid in it, as a code the reform reused names the old commune before 1/7/2025
+        and the new one after."""
         visible(text)
         if period is not None:
             return self.during(period).find(text, None, on)
-        named = self.by_code.get(fold(text)) or []
+        named = self.names.codes.get(fold(text)) or []
         if not named and fold(text) in self.outside and self.scope is not None:
-            raise CellError("outside_province", f"Đơn vị '{text}' không thuộc tỉnh {self.scope.code}")
-        named = named or self.by_name.get(name_key(text), [])
+            raise CellError(
+                "outside_province",
+                f"Đơn vị '{text}' không thuộc tỉnh {self.scope.code}",
+                text=text,
+                province=self.scope.code,
+            )
+        named = named or self.names.named(text)
         valid = [u for u in named if u.valid_during(*self.period)]
         if len(valid) > 1 and on is not None and len(that_day := [u for u in valid if u.valid_on(on)]) == 1:
             return that_day[0]
@@ -88,10 +102,22 @@ class UnitLookup:
             return valid[0]
         if valid:
             codes = ", ".join(u.code for u in valid)
-            raise CellError("ambiguous_unit", f"'{text}' trùng tên nhiều đơn vị ({codes}): hãy ghi mã đơn vị")
+            raise CellError(
+                "ambiguous_unit",
+                f"'{text}' trùng tên nhiều đơn vị ({codes}): hãy ghi mã đơn vị",
+                text=text,
+                candidates=[(self._name(u), u.code) for u in valid],
+            )
         if named:
             raise CellError("abolished_unit", self._not_valid(named[-1]))
-        raise CellError("unknown_unit", f"Không tìm thấy đơn vị '{text}' (theo mã hoặc tên)")
+        near = [u for u in self.names.closest(text) if u.valid_during(*self.period)]
+        guess = f". Có phải: {', '.join(f'{self._name(u)} ({u.code})' for u in near)}?" if near else ""
+        raise CellError(
+            "unknown_unit",
+            f"Không tìm thấy đơn vị '{text}' (theo mã hoặc tên){guess}",
+            text=text,
+            candidates=[(self._name(u), u.code) for u in near],
+        )
 
     def during(self, period: Period) -> UnitLookup:
         """The same units, about another period."""

@@ -28,16 +28,35 @@ from models.importers.cells import (
 )
 from models.importers.components import Catalog, component_values
 from models.importers.lookup import UnitLookup
+from models.importers.national import catalogued, entry_period, guarded, reference_unit, titled
 from models.importers.result import Batch, Step
 from models.importers.sheet import Cells, Column, Table
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
-from models.lineage import year_period
+from models.lineage import code_clash, year_period
+from models.naming import PROVINCE_LEVEL
+from models.provinces import ProvinceEntry
+from models.resolver import spelled, without_kind
+from models.text import fold
 from models.units import Unit
 
 COLUMNS = (
     Column("index", "Chỉ số", ("Mã chỉ số", "Tên chỉ số"), required=False),
     Column("year", "Năm", ("Năm đánh giá",), required=False),
-    Column("unit", "Đơn vị", ("Mã đơn vị", "Tên đơn vị", "Cơ quan, đơn vị", "Địa phương", "Tỉnh")),
+    Column(
+        "unit",
+        "Đơn vị",
+        (
+            "Mã đơn vị",
+            "Tên đơn vị",
+            "Cơ quan, đơn vị",
+            "Địa phương",
+            "Tỉnh",
+            "Tỉnh, thành phố",
+            "Tỉnh/thành phố",
+            "Tỉnh, thành phố trực thuộc Trung ương",
+            "Tên tỉnh, thành phố",
+        ),
+    ),
     Column("score", "Điểm", ("Điểm số", "Tổng điểm", "Kết quả")),
     Column("rank", "Xếp hạng", ("Thứ hạng", "Hạng", "Xếp thứ"), required=False),
     Column("rank_total", "Tổng số", ("Tổng số đơn vị", "Trên tổng số"), required=False),
@@ -53,16 +72,28 @@ _LABELS = {c.key: c.header for c in COLUMNS}
 class _Line:
     row: int
     index: ScoreIndex
-    unit: Unit
+    unit: Unit | None  # None: a province of the built-in list not stored yet (``reference``)
     year: int
     values: dict[str, object]  # IndexResult attribute -> value, for the columns the file has
     components: dict[int, tuple[IndexComponent, dict[str, object]]] = field(default_factory=dict)  # by id
+    reference: ProvinceEntry | None = None  # the province to create first, as reference data
 
 
 def _score(index: ScoreIndex, value: object) -> Decimal:
     score = decimal(value)
-    if score < 0 or (index.max_score is not None and score > index.max_score):
-        raise CellError("bad_value", f"Điểm {show(score)} ngoài thang 0–{show(index.max_score)} của {index.code}")
+    low = index.min_score if index.min_score is not None else Decimal(0)
+    if score < low or (index.max_score is not None and score > index.max_score):
+        high = show(index.max_score) if index.max_score is not None else ""
+        raise CellError(
+            "out_of_scale",
+            f"Điểm {show(score)} ngoài thang {show(low)}–{high} của {index.code}",
+            score=score,
+            places=places(score),
+            low=low,
+            high=index.max_score,
+            index=index.code,
+            percent=str(index.score_kind) == "percent",
+        )
     return score
 
 
@@ -88,11 +119,32 @@ def _read(
     index = cells.get("index", indices.find, defaults[0], required=defaults[0] is None)
     year = cells.get("year", _year, defaults[1], required=defaults[1] is None)
     period = year_period(year) if year is not None else None  # the unit valid in the result's year
-    unit = cells.get("unit", lambda v: lookup.find(text(v), period), None, required=True)
+    reference: ProvinceEntry | None = None
+
+    def unit_named(value: object) -> Unit | None:
+        """The unit a row names; a province of the built-in list not stored yet (``reference``) when the
+        name means none, or only a commune or district of the same bare name ("Long An")."""
+        nonlocal reference
+        written = text(value)
+        try:
+            found = lookup.find(written, period)
+        except CellError as exc:
+            if exc.code not in ("unknown_unit", "abolished_unit") or (reference := catalogued(written, year)) is None:
+                raise
+            return None
+        bare = without_kind(spelled(written))[0] is None and fold(written) != fold(found.code)
+        if found.kind not in PROVINCE_LEVEL and bare and (entry := catalogued(written, year)) is not None:
+            reference = entry
+            return None
+        return found
+
+    unit = cells.get("unit", unit_named, None, required=True)
     values: dict[str, object] = {"score": cells.get("score", lambda v: _score(index, v) if index else decimal(v), None)}
+    values["score_places"] = places(values["score"])
     values.update(_ranks(cells, table))
     if table.has("score_delta"):
         values["score_delta"] = cells.get("score_delta", change_in_points, None)
+        values["delta_places"] = places(values["score_delta"])
     if table.has("rank_delta"):
         values["rank_delta"] = cells.get("rank_delta", change_in_places, None)
     if table.has("group_label"):
@@ -109,9 +161,17 @@ def _read(
                 )
         except CellError as exc:
             cells.fail(header, exc.code, exc.reason)
-    if not cells.ok or index is None or year is None or unit is None:
+    if not cells.ok or index is None or year is None or (unit is None and reference is None):
         return None
-    return _Line(row.number, index, unit, year, values, components)
+    return _Line(row.number, index, unit, year, values, components, reference)
+
+
+def places(value: object) -> int | None:
+    """The decimals ``value`` was written with ("47,345": 3, "85,90": 2); None for no value."""
+    if not isinstance(value, Decimal):
+        return None
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else None
 
 
 def _year(value: object) -> int:
@@ -132,6 +192,9 @@ def _defaults(
     except CellError as exc:
         batch.error(0, "", "missing_option", exc.reason)
         return None
+    title_index, title_year = titled(table.above, indices)  # a published table says them in its title
+    index = index or (title_index if not table.has("index") else None)
+    year = year or (title_year if not table.has("year") else None)
     for key, given, header in (("index", index, "Chỉ số"), ("year", year, "Năm")):
         if given is None and not table.has(key):
             batch.error(table.header_row, header, "missing_column", f"Thiếu cột {header}")
@@ -161,12 +224,20 @@ def _shown(key: str, value: object, values: Mapping[str, object]) -> str:
 
 
 def _name(line: _Line) -> str:
-    return f"{line.index.code} {line.year} – {line.unit.code}"
+    """ "PAR 2023 – Tỉnh Lạng Sơn (LS)": the unit by its name, as a preview is read."""
+    if line.unit is None:
+        assert line.reference is not None
+        return f"{line.index.code} {line.year} – {line.reference.name} ({line.reference.code})"
+    return f"{line.index.code} {line.year} – {line.unit.name} ({line.unit.code})"
 
 
-def _creation(session: AsyncSession, line: _Line) -> Step:
+def _creation(session: AsyncSession, line: _Line, provinces: dict[str, Unit]) -> Step:
     async def create() -> None:
-        result = IndexResult(index_id=line.index.id, unit_id=line.unit.id, year=line.year, **line.values)
+        unit = line.unit
+        if unit is None:
+            assert line.reference is not None  # a line names a stored unit or one of the built-in list
+            unit = await reference_unit(session, line.reference, provinces)
+        result = IndexResult(index_id=line.index.id, unit_id=unit.id, year=line.year, **line.values)
         session.add(result)
         await session.flush()
         for component_id, (_, values) in line.components.items():
@@ -191,48 +262,77 @@ def _update(
     return update
 
 
+async def _check_references(session: AsyncSession, lines: list[_Line], batch: Batch) -> None:
+    """A province of the built-in list to be created needs its official code free."""
+    for entry in {line.reference for line in lines if line.reference is not None}:
+        if (clash := await code_clash(session, entry.code, entry_period(entry))) is not None:
+            row = next(line.row for line in lines if line.reference == entry)
+            batch.error(
+                row,
+                _LABELS["unit"],
+                "reference_code_taken",
+                f"{entry.name} chưa có trong hệ thống và mã {entry.code} của nó đã dùng cho {clash[0].name}",
+                {"name": entry.name, "code": entry.code, "other": clash[0].name},
+            )
+
+
 async def prepare(session: AsyncSession, table: Table, options: Mapping[str, object], batch: Batch) -> None:
     indices = await Catalog.load(session)
     defaults = _defaults(table, options, indices, batch)
     if defaults is None:
         return
-    lookup = await UnitLookup.load(session, batch.scope)
+    lookup = await UnitLookup.load(session, batch.scope, provinces=True)
     lines: list[_Line] = []
-    first_row: dict[tuple[int, int, int], int] = {}
+    first_row: dict[tuple[int, object, int], int] = {}
     for row in table.rows:
         cells = Cells(table, row, batch)
         line = _read(cells, indices, lookup, defaults)
         if line is None:
             continue
-        if (seen := first_row.setdefault((line.index.id, line.unit.id, line.year), row.number)) != row.number:
+        who: object = line.unit.id if line.unit is not None else line.reference
+        if (seen := first_row.setdefault((line.index.id, who, line.year), row.number)) != row.number:
             cells.fail("unit", "duplicate", f"Kết quả {_name(line)} trùng với dòng {seen}")
             continue
         lines.append(line)
+    await _check_references(session, lines, batch)
     if batch.failed:
         return
     results, parts = await _stored(session, {line.year for line in lines})
+    kept = await guarded(session, [line.unit for line in lines if line.unit is not None], batch.scope)
+    created: dict[str, Unit] = {}
     for line in lines:
-        result = results.get((line.index.id, line.unit.id, line.year))
+        result = results.get((line.index.id, line.unit.id, line.year)) if line.unit is not None else None
         if result is None:
             given = "; ".join(
-                _shown(k, v, line.values) for k, v in line.values.items() if v not in (None, "") and k != "rank_total"
+                _shown(k, v, line.values)
+                for k, v in line.values.items()
+                if v not in (None, "") and k in _LABELS and k != "rank_total"
             )
             parts_given = f"; {len(line.components)} lĩnh vực/thành phần" if line.components else ""
-            batch.create(f"Thêm kết quả {_name(line)}: {given}{parts_given}", _creation(session, line))
+            batch.create(f"Thêm kết quả {_name(line)}: {given}{parts_given}", _creation(session, line, created))
             continue
         changes = [
             f"{_LABELS[key]} {show(getattr(result, key))} → {show(value)}"
             for key, value in line.values.items()
-            if getattr(result, key) != value
+            if key in _LABELS and getattr(result, key) != value
         ]
         for component_id, (component, values) in line.components.items():
             stored = parts.get((result.id, component_id))
             changes += [
                 f"thành phần {component.number}: {_shown(key, getattr(stored, key, None), {})} → {show(value)}"
                 for key, value in values.items()
-                if getattr(stored, key, None) != value or stored is None
+                if key in _LABELS and (getattr(stored, key, None) != value or stored is None)
             ]
-        if changes:
+        if changes and line.unit is not None and line.unit.id in kept:
+            batch.error(
+                line.row,
+                _LABELS["unit"],
+                "guarded_result",
+                f"{line.unit.name} có cán bộ riêng trong hệ thống: kết quả {_name(line)} đã lưu khác với tệp "
+                f"({'; '.join(changes)}), không được ghi đè từ tỉnh khác",
+                {"unit": line.unit.name, "code": line.unit.code, "index": line.index.code, "year": line.year},
+            )
+        elif changes:
             batch.update(f"Sửa kết quả {_name(line)}: {'; '.join(changes)}", _update(session, result, line, parts))
         else:
             batch.same()

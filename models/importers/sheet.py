@@ -62,6 +62,7 @@ class Table:
     rows: list[Row]
     skipped: list[int]  # rows with a single filled cell: section titles, notes, merged banners
     sheet: str = ""  # the worksheet the rows come from; "" for a CSV
+    above: list[str] = field(default_factory=list)  # the cells above the header: a published table's title
 
     def has(self, key: str) -> bool:
         return key in self.headers
@@ -134,6 +135,7 @@ def table_of(book: Book, columns: Sequence[Column]) -> Table:
         _check_alignment(sheet.grid, index)
     table = _table(sheet.grid, index, found)
     table.sheet = sheet.name
+    table.above = [text(v) for row in sheet.grid[:index] for v in row if text(v)]
     if not table.rows:
         raise FileProblem(RowError(index + 1, "", "empty", "Không có dòng dữ liệu nào dưới dòng tiêu đề"))
     return table

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.text import fold
+from models.resolver import resolver_of
 from models.tree import subtree_clause
 from models.units import Unit
 
@@ -34,15 +34,11 @@ class UnitsNamed:
 
 
 async def units_named(session: AsyncSession, text: str, day: date, within: Unit | None = None) -> UnitsNamed:
-    """The units whose code is ``text`` exactly, else whose name or code is ``text`` ignoring case and
-    diacritics ("xa tuan son"); with ``within``, only that unit and the units below it."""
+    """The units ``text`` names (``models.resolver``: a code, or the name as people write it, "xa tuan
+    son", "UBND xã Tuấn Sơn", "Tuấn Sơn"); with ``within``, only that unit and the units below it."""
     scope = subtree_clause(within) if within is not None else true()
-    by_code = select(Unit).where(Unit.code == text.strip(), scope).order_by(Unit.path)
-    found = list((await session.execute(by_code)).scalars())
-    if not found:
-        wanted = fold(text)
-        everything = (await session.execute(select(Unit).where(scope).order_by(Unit.path))).scalars()
-        found = [unit for unit in everything if wanted in (fold(unit.name), fold(unit.code))]
+    everything = (await session.execute(select(Unit).where(scope).order_by(Unit.path))).scalars()
+    found = (await resolver_of(session, everything)).named(text)
     operating = [unit for unit in found if in_operation(unit, day)]
     others = [unit for unit in found if not in_operation(unit, day)]
     others.sort(key=lambda unit: _latest_ended_first(unit, day))
@@ -53,3 +49,11 @@ def _latest_ended_first(unit: Unit, day: date) -> tuple[bool, int]:
     if unit.valid_to is not None and unit.valid_to < day:
         return False, -unit.valid_to.toordinal()
     return True, (unit.valid_from or day).toordinal()
+
+
+async def closest_named(session: AsyncSession, text: str, day: date, within: Unit | None = None) -> list[Unit]:
+    """The units in operation on ``day`` whose names are nearest to ``text``, a name that means none
+    ("Có phải: …?"); with ``within``, only that unit and the units below it."""
+    scope = subtree_clause(within) if within is not None else true()
+    everything = (await session.execute(select(Unit).where(scope).order_by(Unit.path))).scalars()
+    return [unit for unit in (await resolver_of(session, everything)).closest(text) if in_operation(unit, day)]

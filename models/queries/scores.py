@@ -18,7 +18,8 @@ from models.db import read_cache
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
 from models.lineage import Period, units_named
 from models.naming import PROVINCE_LEVEL
-from models.queries.units import pick_dated
+from models.queries.units import UnitName, pick_dated, unit_names
+from models.resolver import resolver_of
 from models.rules import Change, change, fell_most
 from models.text import fold
 from models.units import Unit
@@ -48,6 +49,7 @@ class ResultLine:
     rank_total: int | None
     group_label: str | None
     previous_group_label: str | None
+    digits: int | None  # the decimals the score was published with; None: unknown (shown with two)
     note: str
     change: Change
     previous_result_id: int | None
@@ -62,6 +64,7 @@ class ComponentLine:
     rank: int | None
     rank_total: int | None
     change: Change
+    digits: int | None = None  # the decimals the score was published with
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,15 @@ async def ranked_units(session: AsyncSession, text: str, province: Unit, period:
     return [latest] if latest is not None else []
 
 
+async def closest_units(session: AsyncSession, text: str, period: Period) -> list[UnitName]:
+    """The units valid in ``period`` whose names are nearest to ``text``, a name that means none ("Có
+    phải: …?")."""
+    everything = (await session.execute(select(Unit).order_by(Unit.path))).scalars()
+    near = [u for u in (await resolver_of(session, everything)).closest(text) if u.valid_during(*period)]
+    names = await unit_names(session, [u.id for u in near])
+    return [names[u.id] for u in near]
+
+
 async def find_ranked_unit(session: AsyncSession, text: str, province: Unit) -> Unit | None:
     """A unit named in a request, whatever the date: the one still in existence, else the one that ended
     last (``ranked_units`` for a date)."""
@@ -159,6 +171,7 @@ def _line(info: IndexInfo, result: IndexResult, previous: IndexResult | None) ->
         rank_total=result.rank_total,
         group_label=result.group_label,
         previous_group_label=previous.group_label if previous else None,
+        digits=result.score_places,
         note=result.note or "",
         change=change(
             result.score,
@@ -167,6 +180,7 @@ def _line(info: IndexInfo, result: IndexResult, previous: IndexResult | None) ->
             previous.rank if previous else None,
             result.score_delta,
             result.rank_delta,
+            digits=(result.score_places, previous.score_places if previous else None, result.delta_places),
         ),
         previous_result_id=previous.id if previous else None,
     )
@@ -228,10 +242,18 @@ async def component_lines(session: AsyncSession, result_id: int, previous_result
             prev.rank if prev else None,
             part.score_delta,
             part.rank_delta,
+            digits=(part.score_places, prev.score_places if prev else None, part.delta_places),
         )
         lines.append(
             ComponentLine(
-                component.number, component.name_vi, component.name_en, part.score, part.rank, part.rank_total, moved
+                component.number,
+                component.name_vi,
+                component.name_en,
+                part.score,
+                part.rank,
+                part.rank_total,
+                moved,
+                part.score_places,
             )
         )
     return lines

@@ -84,21 +84,13 @@ def pick_dated(candidates: Iterable[Unit], on: date | None = None) -> Unit | Non
 async def find_unit(
     session: AsyncSession, text: str, within: Unit | None = None, on: date | None = None
 ) -> Unit | None:
-    """A unit by exact code, else by name ignoring case and diacritics ("xa minh son"); with ``within``,
+    """A unit by code, else by name as people write it (``models.resolver``: "xa minh son"); with ``within``,
     only that unit and the units below it (names repeat from one province to the next). With ``on``, only
     a unit valid that day (models.lineage.units_named lists every candidate, for a numbered choice);
     without, the one still in existence is preferred over one a successor replaced."""
-    from models.text import fold
+    from models.resolver import resolver_of
     from models.tree import subtree_clause
 
     scope = subtree_clause(within) if within is not None else true()
-    coded = (await session.execute(select(Unit).where(Unit.code == text.strip(), scope).order_by(Unit.path))).scalars()
-    if unit := pick_dated(coded, on):
-        return unit
-    wanted = fold(text)
-    named = [
-        candidate
-        for candidate in (await session.execute(select(Unit).where(scope).order_by(Unit.path))).scalars()
-        if fold(candidate.name) == wanted or fold(candidate.code) == wanted
-    ]
-    return pick_dated(named, on)
+    candidates = (await session.execute(select(Unit).where(scope).order_by(Unit.path))).scalars()
+    return pick_dated((await resolver_of(session, candidates)).named(text), on)

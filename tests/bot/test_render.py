@@ -56,6 +56,14 @@ def test_vietnamese_numbers_and_dates(renderer: Renderer) -> None:
     ]
 
 
+def test_a_template_that_shortens_a_published_figure_rounds_half_up(renderer: Renderer, tmp_path: Path) -> None:
+    (tmp_path / "vi" / "short.j2").write_text("{{ v|num(2) }}|{{ v|num(3) }}|{{ w|num(1) }}|{{ w|signed(4) }}")
+
+    text = renderer.render("vi", Reply("short", {"v": Decimal("47.345"), "w": Decimal("0.25")}))
+
+    assert text == "47,35|47,345|0,3|+0,2500"  # Babel alone rounds half to even: 47,34 and 0,2
+
+
 def test_english_numbers(renderer: Renderer) -> None:
     text = renderer.render("en", Reply("probe", VALUES))
     assert text.split("|")[:4] == ["85.94", "1,800", "98.62%", "+3.31"]

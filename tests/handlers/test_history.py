@@ -218,3 +218,12 @@ async def test_two_units_in_operation_with_one_name_are_a_numbered_choice_for_ca
     assert "Có 2 đơn vị đang hoạt động mang tên «xa van nham»" in text
     assert [b.data for b in bot.buttons()] == ["/canbo 06466", "/canbo 06999"]
     assert "Nông Thị Vân" in await bot.ask("1", as_="admin", numbered=True)
+
+
+async def test_names_as_people_write_them_find_the_unit_for_canbo_and_moi(ask: Ask) -> None:
+    for written in ("Tuấn Sơn", "UBND xã Tuấn Sơn", "xa tuan son", "  XÃ   TUẤN SƠN "):
+        assert "Cán bộ đăng ký tại UBND xã Tuấn Sơn" in await ask(f"/canbo {written}", as_="admin"), written
+    near = await ask("/canbo Tuan Sonn", as_="admin")
+    assert "Không tìm thấy đơn vị «Tuan Sonn». Có phải: UBND xã Tuấn Sơn (06457)?" in near
+    invite = await ask("/moi Khanh Khe canbo Nguyễn Văn Bình", as_="admin")
+    assert "UBND xã Khánh Khê" in invite and "Không tìm thấy" not in invite

@@ -3,9 +3,12 @@ index's year with its fields, unknown values shown as unknown, helpful refusals.
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import handlers.scores  # noqa: F401  (registers /diem)
+from models import ScoreIndex, Unit
+from tests import factories as f
 from tests.handlers._scores_fixtures import Province, ask, replies, router
 
 
@@ -105,3 +108,84 @@ async def test_a_year_with_no_results_names_the_latest(
     assert "Năm gần nhất có số liệu: 2023." in text
     text = await ask(router(sessions), ls.leader, "/diem 2021")
     assert "PAR INDEX 2021: 87,11 điểm, xếp 23/63, tăng 13 bậc, +3,31 điểm" in text
+
+
+async def test_a_province_is_asked_about_by_the_name_the_press_prints(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    bot = router(sessions)
+    text = await ask(bot, ls.leader, "/diem par 2023 Thái Nguyên")
+    assert "PAR INDEX 2023 — UBND tỉnh Thái Nguyên" in text
+    assert "91,50 điểm" in text
+    text = await ask(bot, ls.leader, "/diem thai nguyen")
+    assert "UBND tỉnh Thái Nguyên" in text
+    assert "PAR INDEX 2023: 91,50 điểm, xếp 2/63" in text
+
+
+async def test_a_multi_word_name_is_never_cut_at_its_first_word(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    text = await ask(router(sessions), ls.leader, "/diem Hải Phòng")
+    assert "Chưa có kết quả nào của Thành phố Hải Phòng (mã 31) trong hệ thống" in text  # not stored here
+    assert "“Hải”" not in text
+    text = await ask(router(sessions), ls.leader, "/diem par 2023 Xã Không Có Thật")
+    assert "Không tìm thấy đơn vị “Xã Không Có Thật”" in text
+
+
+async def test_a_misspelt_name_is_answered_with_the_closest_units(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    text = await ask(router(sessions), ls.leader, "/diem par 2023 Thai Nguyn")
+    assert "Có phải: UBND tỉnh Thái Nguyên (TN)?" in text
+    text = await ask(router(sessions), ls.leader, "/diem Thai Nguyn", fmt="text")
+    assert "Có phải: UBND tỉnh Thái Nguyên (TN)?" in text
+
+
+async def test_a_unit_is_named_with_or_without_its_kind_and_ubnd(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    bot = router(sessions)
+    for written in ("Sở Nội vụ tỉnh Lạng Sơn", "so noi vu", "SỞ NỘI VỤ"):
+        text = await ask(bot, ls.chair, f"/diem cchc 2023 {written}")
+        assert "Chỉ số CCHC 2023 — Sở Nội vụ" in text, written
+    text = await ask(bot, ls.chair, "/diem par 2023 UBND tỉnh Lạng Sơn")
+    assert "PAR INDEX 2023 — UBND tỉnh Lạng Sơn" in text
+
+
+async def _published(sessions: async_sessionmaker[AsyncSession], ls: Province) -> None:
+    """PAPI of Tây Ninh-like precision for Thái Nguyên: 47,1 in 2023 and 47,345 in 2024; a SIPAS change."""
+    async with sessions() as session:
+        papi = (await session.execute(select(ScoreIndex).where(ScoreIndex.code == "PAPI"))).scalar_one()
+        sipas = (await session.execute(select(ScoreIndex).where(ScoreIndex.code == "SIPAS"))).scalar_one()
+        unit = await session.get(Unit, ls.elsewhere.unit_id)
+        assert unit is not None
+        await f.index_result(session, papi, unit, 2023, "47.1", 20, score_places=1)
+        await f.index_result(session, papi, unit, 2024, "47.345", 9, score_places=3)
+        await f.index_result(session, sipas, unit, 2024, "82.5", 10, score_places=2, delta_places=2)
+        await session.commit()
+
+
+async def test_a_score_is_shown_with_the_decimals_it_was_published_with(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    await _published(sessions, ls)
+
+    text = await ask(router(sessions), ls.leader, "/diem papi 2024 Thái Nguyên")
+
+    assert "Kết quả: 47,345 điểm" in text  # not cut to 47,34 or rounded to 47,35
+    assert "+0,245 điểm" in text  # against 47,1: the more precise of the two
+
+
+async def test_a_change_of_a_percentage_index_reads_percentage_points(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    bot = router(sessions)
+    text = await ask(bot, ls.leader, "/diem sipas 2021")
+    assert "+3,10 điểm phần trăm" in text
+    async with sessions() as session:
+        leader = await session.get(type(ls.leader), ls.leader.id)
+        assert leader is not None
+        leader.language = "en"
+        await session.commit()
+    text = await ask(bot, ls.leader, "/diem sipas 2021")
+    assert "+3.10 percentage points" in text

@@ -137,7 +137,7 @@ async def test_a_changed_score_updates_the_result(session: AsyncSession) -> None
     await session.commit()
 
     assert (result.created, result.updated) == (0, 1)
-    assert result.changes == ["Sửa kết quả PAR 2023 – LS: Điểm 85,9 → 85,94"]
+    assert result.changes == ["Sửa kết quả PAR 2023 – Tỉnh Lạng Sơn (LS): Điểm 85,9 → 85,94"]
     assert (await results(session))[("PAR", 2023)].score == Decimal("85.94")
 
 
@@ -160,7 +160,7 @@ async def test_bad_rows_are_reported_and_nothing_is_written(session: AsyncSessio
     assert [(e.row, e.column, e.code) for e in result.errors] == [
         (2, "Chỉ số", "unknown_index"),
         (3, "Đơn vị", "unknown_unit"),
-        (4, "Điểm", "bad_value"),
+        (4, "Điểm", "out_of_scale"),
         (4, "Xếp hạng", "bad_value"),
         (5, "Điểm", "bad_number"),
         (5, "Lĩnh vực 1", "unknown_component"),

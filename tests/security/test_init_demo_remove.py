@@ -88,3 +88,14 @@ async def test_demo_remove_is_refused_while_a_real_official_uses_a_demo_unit(tmp
     line = one_line(run_cli(tmp_path, "demo", "remove"))
     assert "Nguyễn Văn An (06457)" in line and "chưa xoá gì" in line
     assert {table: count(database, table) for table in before} == before
+
+
+def test_indices_refusals_are_one_line_and_change_nothing(tmp_path: Path) -> None:
+    assert run_cli(tmp_path, "init", "--province", "Lạng Sơn").returncode == 0
+
+    taken = one_line(run_cli(tmp_path, "indices", "add", "papi", "Chỉ số trùng mã"))
+    unknown = one_line(run_cli(tmp_path, "indices", "component", "XYZ", "1", "Lĩnh vực"))
+
+    assert taken == "cchc-bot: đã có chỉ số mã PAPI: xem bằng cchc-bot indices list"
+    assert unknown.startswith("cchc-bot: không có chỉ số mã «XYZ»")
+    assert count(tmp_path / "cchc.db", "indices") == 6

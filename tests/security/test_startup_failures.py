@@ -35,6 +35,8 @@ COMMANDS = {
     "import": ["import", "units", str(UNITS)],
     "invite": ["invite", "LS.SNV", "quantri", "--name", "Nguyễn Thị A"],
     "jobs run": ["jobs", "run", "reminders"],
+    "indices list": ["indices", "list"],
+    "indices add": ["indices", "add", "CCDV", "Chỉ số phục vụ người dân", "--max", "100"],
     "backup": ["backup"],
     "run": ["run"],  # no token: the console chat, reading stdin
 }
