@@ -18,9 +18,9 @@ from sqlalchemy import Date, and_, bindparam, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import AssignmentRole, TaskStatus
-from models.plans import Assignment, Plan, ProgressReport, Task
+from models.plans import DUE, Assignment, Plan, ProgressReport, Task
 from models.queries.accounts import audit
-from models.rules import StatusCounts, days_left, task_status
+from models.rules import Recurrence, StatusCounts, days_left, task_status
 from models.units import Official, Unit
 
 LINK = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -108,7 +108,7 @@ _LINE = (
     Task.content,
     Task.field,
     Task.deadline_text,
-    Task.due_date,
+    DUE,
     Assignment.id,
     Assignment.unit_id,
     Assignment.role,
@@ -164,10 +164,10 @@ def status_between(today: Any, soon: Any) -> Any:
     done = Assignment.progress >= 100
     finished = func.coalesce(Assignment.completed_on, today)
     return case(
-        (and_(done, finished <= Task.due_date), TaskStatus.DONE_ON_TIME.value),
+        (and_(done, finished <= DUE), TaskStatus.DONE_ON_TIME.value),
         (done, TaskStatus.DONE_LATE.value),
-        (Task.due_date < today, TaskStatus.OVERDUE.value),
-        (Task.due_date <= soon, TaskStatus.IN_TIME.value),
+        (DUE < today, TaskStatus.OVERDUE.value),
+        (DUE <= soon, TaskStatus.IN_TIME.value),
         else_=TaskStatus.NOT_YET_DUE.value,
     )
 
@@ -350,6 +350,9 @@ async def record_progress(
     )
     session.add(report)
     previous = assignment.progress
+    task = await session.get(Task, assignment.task_id)
+    if task is not None and task.recurrence:  # this period is reported: the next one is open
+        assignment.due_on = Recurrence.of(task.recurrence).next_due(today)
     if percent >= 100:
         assignment.completed_on = assignment.completed_on if previous >= 100 else today
     else:
