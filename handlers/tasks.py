@@ -26,6 +26,7 @@ from models.queries.tasks import (
     report_evidence,
     task_detail,
     task_numbers,
+    this_period_due,
 )
 from models.queries.tasks import unit_tasks as query_unit_tasks
 from models.queries.units import unit_name, unit_names
@@ -248,8 +249,8 @@ async def _detail(request: Request, own: Unit, plan: Plan, query: Query) -> Repl
     former = [line for line, path in detail.lines if line.unit_id in earlier and not path.startswith(scope)]
     if not visible and not former:
         raise UserError("errors/not_your_unit", number=query.number)
-    lead = [line.unit_id for line, _ in detail.lines if line.role == "lead"]
-    cooperating = [line.unit_id for line, _ in detail.lines if line.role == "cooperate"]
+    lead = [line.unit_id for line, _ in detail.lines if line.role == "lead" and line.via_group is None]
+    cooperating = [line.unit_id for line, _ in detail.lines if line.role == "cooperate" and line.via_group is None]
     shown = sorted(visible, key=lambda ln: (ln.role != "lead", ln.done, ln.days_left, ln.progress))[:MAX_UNITS]
     former = former[:MAX_UNITS]
     reports = await latest_reports(request.session, [line.assignment_id for line in (*visible, *former)])
@@ -277,6 +278,9 @@ async def _detail(request: Request, own: Unit, plan: Plan, query: Query) -> Repl
             "lead": [names[i] for i in lead],
             "cooperating": [names[i] for i in cooperating[:MAX_UNITS]],
             "more_cooperating": max(0, len(cooperating) - MAX_UNITS),
+            "lead_groups": _groups_of(detail.lines, "lead"),
+            "cooperating_groups": _groups_of(detail.lines, "cooperate"),
+            "this_period": this_period_due(detail.task, today),
             "assignments": [(names[line.unit_id], line) for line in shown],
             "more_assignments": len(visible) - len(shown),
             "former": [(names[line.unit_id], line) for line in former],
@@ -286,6 +290,15 @@ async def _detail(request: Request, own: Unit, plan: Plan, query: Query) -> Repl
         },
         buttons=buttons,
     )
+
+
+def _groups_of(lines: list[tuple[TaskLine, str]], role: str) -> list[tuple[str, int]]:
+    """The groups the plan named for ``role`` ("communes"), each once with how many units it gave."""
+    counted: dict[str, int] = {}
+    for line, _ in lines:
+        if line.role == role and line.via_group is not None:
+            counted[line.via_group] = counted.get(line.via_group, 0) + 1
+    return list(counted.items())
 
 
 @command("minhchung", aliases=("evidence",), listed=False)

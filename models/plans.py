@@ -37,6 +37,10 @@ class Task(Base):
     due_date: Mapped[date] = mapped_column(Date)  # resolved: "quý II" -> 30/6, "thường xuyên" -> 31/12
     # a recurring deadline's rule (models.rules.Recurrence.rule: "quarterly@15"); due_date is then the last period's
     recurrence: Mapped[str | None] = mapped_column(String(32))
+    product: Mapped[str] = mapped_column(
+        String(500), default="", server_default=""
+    )  # sản phẩm: "Báo cáo", "Quyết định"
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")  # ghi chú
 
     plan: Mapped[Plan] = relationship(lazy="raise")
 
@@ -85,4 +89,4 @@ class ProgressReport(Base):
 
 # The day an assignment falls due: its own open period's for a recurring task, the task's otherwise. Every
 # status, reminder and overdue count compares this, never ``Task.due_date`` alone.
-DUE = func.coalesce(Assignment.due_on, Task.due_date)
+assignment_due = func.coalesce(Assignment.due_on, Task.due_date)

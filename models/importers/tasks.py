@@ -35,11 +35,46 @@ from models.units import Unit
 
 COLUMNS = (
     Column("number", "STT", ("TT", "Số TT", "Số thứ tự")),
-    Column("content", "Nội dung nhiệm vụ", ("Nội dung", "Nhiệm vụ", "Tên nhiệm vụ")),
-    Column("field", "Lĩnh vực", ("Lĩnh vực CCHC",), required=False),
-    Column("lead", "Cơ quan chủ trì", ("Đơn vị chủ trì", "Chủ trì", "Cơ quan, đơn vị chủ trì")),
-    Column("cooperate", "Cơ quan phối hợp", ("Đơn vị phối hợp", "Phối hợp", "Cơ quan, đơn vị phối hợp"), False),
-    Column("deadline", "Thời gian hoàn thành", ("Thời hạn", "Thời hạn hoàn thành", "Hạn hoàn thành")),
+    Column(
+        "content",
+        "Nội dung nhiệm vụ",
+        ("Nội dung", "Nhiệm vụ", "Tên nhiệm vụ", "Nội dung công việc", "Nhiệm vụ, giải pháp", "Nội dung thực hiện"),
+    ),
+    Column("field", "Lĩnh vực", ("Lĩnh vực CCHC", "Lĩnh vực cải cách"), required=False),
+    Column(
+        "lead",
+        "Cơ quan chủ trì",
+        (
+            "Đơn vị chủ trì",
+            "Chủ trì",
+            "Cơ quan, đơn vị chủ trì",
+            "Cơ quan chủ trì thực hiện",
+            "Cơ quan thực hiện",
+            "Đơn vị thực hiện",
+            "Cơ quan chủ trì, tham mưu",
+        ),
+    ),
+    Column(
+        "cooperate",
+        "Cơ quan phối hợp",
+        ("Đơn vị phối hợp", "Phối hợp", "Cơ quan, đơn vị phối hợp", "Cơ quan phối hợp thực hiện"),
+        required=False,
+    ),
+    Column(
+        "deadline",
+        "Thời gian hoàn thành",
+        (
+            "Thời hạn",
+            "Thời hạn hoàn thành",
+            "Hạn hoàn thành",
+            "Thời gian thực hiện",
+            "Tiến độ hoàn thành",
+            "Thời gian",
+            "Tiến độ",
+        ),
+    ),
+    Column("product", "Sản phẩm", ("Sản phẩm đầu ra", "Kết quả đầu ra", "Hình thức văn bản"), required=False),
+    Column("note", "Ghi chú", (), required=False),
 )
 _SECTION_NUMBER = re.compile(r"[IVXLC]+\.?|[A-Z]\.?", re.IGNORECASE)
 _DEADLINE_HELP = "vd: 30/6/2023, quý II, tháng 6, 6 tháng đầu năm, thường xuyên"
@@ -57,6 +92,8 @@ class _Line:
     deadline_kind: DeadlineKind
     due_date: date
     expanded: list[tuple[str, str, int]]  # (role word, group key, units) for the preview
+    product: str | None = None  # None when the file has no such column: keep what is stored
+    note: str | None = None
 
     @property
     def recurrence(self) -> str | None:
@@ -182,7 +219,12 @@ def _read(
         kept = [u for u in others.units if u.id not in leads.via]
         helpers = Assignees(kept, {u.id: others.via[u.id] for u in kept})
         expanded += [("phối hợp", key, sum(1 for v in helpers.via.values() if v == key)) for key in other_groups]
-    return _Line(cells.row.number, number, content, in_field, leads, helpers, written, kind, due, expanded)
+    line = _Line(cells.row.number, number, content, in_field, leads, helpers, written, kind, due, expanded)
+    if table.has("product"):
+        line.product = cells.get("product", limited(500), "")
+    if table.has("note"):
+        line.note = cells.get("note", text, "")
+    return line if cells.ok else None
 
 
 async def _target(session: AsyncSession, options: Mapping[str, object], batch: Batch) -> _Target | None:
@@ -306,6 +348,10 @@ def _task_changes(task: Task, line: _Line, table: Table) -> list[str]:
         line.recurrence,
     ):
         found.append(f"thời hạn {task.deadline_text} → {_deadline(line)}")
+    if line.product is not None and task.product != line.product:
+        found.append("sản phẩm")
+    if line.note is not None and task.note != line.note:
+        found.append("ghi chú")
     return found
 
 
@@ -322,6 +368,8 @@ def _creation(session: AsyncSession, target: _Target, line: _Line) -> Step:
             deadline_kind=line.deadline_kind,
             due_date=line.due_date,
             recurrence=line.recurrence,
+            product=line.product or "",
+            note=line.note or "",
         )
         session.add(task)
         await session.flush()
@@ -346,6 +394,8 @@ def _update(
         task.deadline_kind, task.due_date, task.recurrence = line.deadline_kind, line.due_date, line.recurrence
         if not keep_field:
             task.field = line.field
+        task.product = task.product if line.product is None else line.product
+        task.note = task.note if line.note is None else line.note
         await apply_changes(session, task.id, current, wanted, line.first_due)
 
     return update

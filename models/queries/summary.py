@@ -17,7 +17,7 @@ from sqlalchemy import Integer, Select, String, and_, bindparam, cast, func, lit
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import AssignmentRole, TaskStatus
-from models.plans import DUE, Assignment, Plan, Task
+from models.plans import Assignment, Plan, Task, assignment_due
 from models.queries.drives import Ranking, current_ranking
 from models.queries.scores import ComponentLine, ResultLine, component_lines, fell_most_components, latest_results
 from models.queries.tasks import STATUS_SOON, STATUS_TODAY, plan_for, status_between, status_params
@@ -84,7 +84,7 @@ def _overdue() -> Select[tuple[str, str, int, int]]:
     top = (
         select(Assignment.unit_id, n)
         .join(Task, Task.id == Assignment.task_id)
-        .where(Task.plan_id == bindparam("plan_id"), Assignment.progress < 100, DUE < STATUS_TODAY)
+        .where(Task.plan_id == bindparam("plan_id"), Assignment.progress < 100, assignment_due < STATUS_TODAY)
         .group_by(Assignment.unit_id)
         .order_by(n.desc(), Assignment.unit_id)
         .limit(OVERDUE_UNITS)

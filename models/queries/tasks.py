@@ -18,7 +18,7 @@ from sqlalchemy import Date, and_, bindparam, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import AssignmentRole, TaskStatus
-from models.plans import DUE, Assignment, Plan, ProgressReport, Task
+from models.plans import Assignment, Plan, ProgressReport, Task, assignment_due
 from models.queries.accounts import audit
 from models.rules import Recurrence, StatusCounts, days_left, task_status
 from models.units import Official, Unit
@@ -43,6 +43,7 @@ class TaskLine(NamedTuple):
     completed_on: date | None
     status: TaskStatus
     days_left: int  # negative when overdue
+    via_group: str | None = None  # the group the plan named the unit in (models/groups.py)
 
     @property
     def days_late(self) -> int:
@@ -108,18 +109,20 @@ _LINE = (
     Task.content,
     Task.field,
     Task.deadline_text,
-    DUE,
+    assignment_due,
     Assignment.id,
     Assignment.unit_id,
     Assignment.role,
     Assignment.progress,
     Assignment.completed_on,
+    Assignment.via_group,
 )
 
 
 def _line(row: Sequence[Any], today: date, due_soon_days: int) -> TaskLine:
     """A TaskLine from a row that starts with the ``_LINE`` columns (plain columns: no ORM objects to build)."""
     task_id, number, content, field, deadline_text, due, assignment_id, unit_id, role, progress, completed_on = row[:11]
+    via_group = row[11]
     return TaskLine(
         task_id,
         number,
@@ -134,6 +137,7 @@ def _line(row: Sequence[Any], today: date, due_soon_days: int) -> TaskLine:
         completed_on,
         task_status(due, progress, completed_on, today, due_soon_days),
         days_left(due, today),
+        via_group,
     )
 
 
@@ -164,10 +168,10 @@ def status_between(today: Any, soon: Any) -> Any:
     done = Assignment.progress >= 100
     finished = func.coalesce(Assignment.completed_on, today)
     return case(
-        (and_(done, finished <= DUE), TaskStatus.DONE_ON_TIME.value),
+        (and_(done, finished <= assignment_due), TaskStatus.DONE_ON_TIME.value),
         (done, TaskStatus.DONE_LATE.value),
-        (DUE < today, TaskStatus.OVERDUE.value),
-        (DUE <= soon, TaskStatus.IN_TIME.value),
+        (assignment_due < today, TaskStatus.OVERDUE.value),
+        (assignment_due <= soon, TaskStatus.IN_TIME.value),
         else_=TaskStatus.NOT_YET_DUE.value,
     )
 
@@ -229,7 +233,7 @@ async def task_detail(
     if task is None:
         return None
     rows = await session.execute(_TASK_LINES, {"task_id": task.id})
-    return TaskDetail(plan, task, [(_line(row, today, due_soon_days), row[11]) for row in rows])
+    return TaskDetail(plan, task, [(_line(row, today, due_soon_days), row[12]) for row in rows])
 
 
 _TASK_LINES = (  # every assignment of a task with its unit's path (primary-key look-ups), lead first
@@ -312,6 +316,17 @@ async def assignment_of(session: AsyncSession, task_id: int, unit_id: int) -> As
     return (
         await session.execute(select(Assignment).where(Assignment.task_id == task_id, Assignment.unit_id == unit_id))
     ).scalar_one_or_none()
+
+
+def this_period_due(task: Task, today: date) -> date | None:
+    """A recurring task's due date in the period ``today`` falls in ("kỳ này: hạn 15/12/2026"); within
+    the plan's year (the last period's after it, the first's before it). None for a one-off deadline."""
+    if not task.recurrence:
+        return None
+    every = Recurrence.of(task.recurrence)
+    year = task.due_date.year
+    day = min(max(today, date(year, 1, 1)), date(year, 12, 31))
+    return every.period_of(day)[1]
 
 
 def evidence_in(note: str) -> str:
