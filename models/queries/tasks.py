@@ -162,16 +162,25 @@ def status_case(today: date, due_soon_days: int) -> Any:
     return status_between(literal(today, Date), literal(today + timedelta(days=due_soon_days), Date))
 
 
-def status_between(today: Any, soon: Any) -> Any:
+def status_between(
+    today: Any,
+    soon: Any,
+    progress: Any = Assignment.progress,
+    completed: Any = Assignment.completed_on,
+    due: Any = None,
+) -> Any:
     """``status_case`` with ``today`` and ``soon`` (the last day counted as due soon) given as SQL
-    expressions: ``bindparam("today", type_=Date)`` etc. in statements built once (``status_params``)."""
-    done = Assignment.progress >= 100
-    finished = func.coalesce(Assignment.completed_on, today)
+    expressions: ``bindparam("today", type_=Date)`` etc. in statements built once (``status_params``).
+    ``progress``, ``completed`` and ``due``: other expressions in place of one assignment's (the
+    aggregates of a task's lead units)."""
+    due = assignment_due if due is None else due
+    done = progress >= 100
+    finished = func.coalesce(completed, today)
     return case(
-        (and_(done, finished <= assignment_due), TaskStatus.DONE_ON_TIME.value),
+        (and_(done, finished <= due), TaskStatus.DONE_ON_TIME.value),
         (done, TaskStatus.DONE_LATE.value),
-        (assignment_due < today, TaskStatus.OVERDUE.value),
-        (assignment_due <= soon, TaskStatus.IN_TIME.value),
+        (due < today, TaskStatus.OVERDUE.value),
+        (due <= soon, TaskStatus.IN_TIME.value),
         else_=TaskStatus.NOT_YET_DUE.value,
     )
 
