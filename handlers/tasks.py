@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from handlers.access import history_of, own_unit, province_scope, require_visible, sees_everything, visible_path
 from handlers.base import Attachment, Button, Reply, Request, UserError, command, is_number
-from models import Plan, TaskStatus, Unit
+from models import AssignmentRole, Plan, TaskStatus, Unit
 from models.queries.tasks import (
     TaskLine,
     counts_by_unit,
@@ -212,19 +212,22 @@ async def _by_unit(request: Request, plan: Plan, query: Query) -> Reply:
     if request.official is None or not sees_everything(request.official):
         raise UserError("errors/not_allowed", command="nhiemvu tatca")
     province = (await province_scope(request)).province
-    counts = await counts_by_unit(
-        request.session, plan.id, request.clock.today(), request.settings.due_soon_days, province
-    )
-    ordered = sorted(counts.items(), key=lambda kv: (-kv[1].overdue, -kv[1].in_time, kv[0]))
+    today, soon = request.clock.today(), request.settings.due_soon_days
+    lead = await counts_by_unit(request.session, plan.id, today, soon, province, AssignmentRole.LEAD)
+    helping = await counts_by_unit(request.session, plan.id, today, soon, province, AssignmentRole.COOPERATE)
+    none = StatusCounts()
+    both = {u: (lead.get(u, none), helping.get(u, none)) for u in {*lead, *helping}}
+    # lead counts first: a unit is ranked by the tasks it leads, then by those it cooperates on
+    ordered = sorted(both.items(), key=lambda kv: (-kv[1][0].overdue, -kv[1][1].overdue, -kv[1][0].in_time, kv[0]))
     page, pages, items = page_of(ordered, query.page, request.settings.page_size)
     names = await unit_names(request.session, [unit_id for unit_id, _ in items])
     return Reply(
         "tasks/by_unit",
         {
             "plan": plan,
-            "rows": [(names[unit_id], c) for unit_id, c in items],
-            "total": sum((c for _, c in counts.items()), StatusCounts()),
-            "unit_count": len(counts),
+            "rows": [(names[unit_id], c, helped) for unit_id, (c, helped) in items],
+            "total": sum((a + b for a, b in both.values()), StatusCounts()),
+            "unit_count": len(both),
             "page": page,
             "pages": pages,
         },

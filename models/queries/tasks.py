@@ -195,10 +195,16 @@ STATUS_SOON = bindparam("soon", type_=Date)
 
 
 async def counts_by_unit(
-    session: AsyncSession, plan_id: int, today: date, due_soon_days: int, within: Unit | None = None
+    session: AsyncSession,
+    plan_id: int,
+    today: date,
+    due_soon_days: int,
+    within: Unit | None = None,
+    role: AssignmentRole | None = None,
 ) -> dict[int, StatusCounts]:
     """For every unit with an assignment in the plan, how many are in each status (one GROUP BY).
-    ``within``: only the units of that subtree (a province never lists another's units)."""
+    ``within``: only the units of that subtree (a province never lists another's units); ``role``: only
+    the assignments as lead (or as cooperating) unit."""
     status = status_case(today, due_soon_days).label("status")
     stmt = (
         select(Assignment.unit_id, status, func.count())
@@ -206,6 +212,8 @@ async def counts_by_unit(
         .where(Task.plan_id == plan_id)
         .group_by(Assignment.unit_id, status)
     )
+    if role is not None:
+        stmt = stmt.where(Assignment.role == role)
     if within is not None:
         stmt = stmt.join(Unit, Unit.id == Assignment.unit_id).where(
             Unit.path >= within.path, Unit.path < within.path[:-1] + "0"
