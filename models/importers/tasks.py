@@ -174,6 +174,8 @@ class _Groups:
         """The units ``cell`` names, itself or through groups, and the groups it used. "Các cơ quan, đơn
         vị liên quan" names no unit: left out of cooperating units, not enough for a lead."""
         parts = groups.split(cell)
+        if not parts.groups and lookup.knows(cell.strip()):  # one name with commas: "Sở Văn hóa, Thể thao và Du lịch"
+            return Assignees.of([lookup.find(cell.strip(), on=on)]), []
         named = lookup.find_many(parts.names, on) if parts.names else []
         found = Assignees.of(named)
         for key in parts.groups:
