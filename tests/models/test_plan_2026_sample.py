@@ -55,14 +55,14 @@ async def _check(session: AsyncSession, changes: list[str]) -> None:
     communes = await _communes(session)
     assert communes == 65
     assert any("chủ trì Các sở, ban, ngành → " in c and "UBND các xã, phường → 65 đơn vị" in c for c in changes)
-    first, roles = await _task(session, 1)  # "Các sở, ban, ngành;\nUBND các xã, phường" lead, SNV cooperates
+    _, roles = await _task(session, 1)  # "Các sở, ban, ngành;\nUBND các xã, phường" lead, SNV cooperates
     assert roles["lead:communes"] == 65 and roles["lead:departments"] >= 12
     assert roles.get("cooperate:-", 0) == 0  # Sở Nội vụ is a department: lead through the group, not both
     recurring, _ = await _task(session, 3)
     assert (recurring.deadline_kind, recurring.recurrence) == (DeadlineKind.RECURRING, "quarterly@15")
     due_on = set((await session.execute(select(Assignment.due_on).where(Assignment.task_id == recurring.id))).scalars())
     assert {str(d) for d in due_on} == {"2026-03-15"}
-    related, roles = await _task(session, 9)  # "Các cơ quan, đơn vị liên quan": no unit, no error
+    _, roles = await _task(session, 9)  # "Các cơ quan, đơn vị liên quan": no unit, no error
     assert roles == {"lead:-": 1}
     leads = await session.scalar(
         select(func.count()).select_from(Assignment).where(Assignment.role == AssignmentRole.LEAD)
