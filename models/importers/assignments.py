@@ -62,12 +62,23 @@ def describe_changes(current: dict[int, Assignment], wanted: Wanted, lookup: Uni
                 grouped[("thêm", ROLE_WORDS[role], via)] = grouped.get(("thêm", ROLE_WORDS[role], via), 0) + 1
         elif current[unit_id].role != role:
             found.append(f"{code}: {ROLE_WORDS[AssignmentRole(current[unit_id].role)]} → {ROLE_WORDS[role]}")
+        elif current[unit_id].via_group != via:  # now named through a group, or by itself
+            key = ("ghi theo", ROLE_WORDS[role], via) if via else ("ghi riêng", ROLE_WORDS[role], "")
+            grouped[key] = grouped.get(key, 0) + 1
     for unit_id, assignment in current.items():
         if unit_id not in wanted:
             progress = f" (bỏ cả tiến độ {assignment.progress}%)" if assignment.progress else ""
             found.append(f"bỏ {ROLE_WORDS[AssignmentRole(assignment.role)]} {lookup.by_id[unit_id].code}{progress}")
-    found += [f"{verb} {role} {WRITTEN[via]} → {n} đơn vị" for (verb, role, via), n in grouped.items()]
+    found += [_grouped(verb, role, via, n) for (verb, role, via), n in grouped.items()]
     return found
+
+
+def _grouped(verb: str, role: str, via: str, n: int) -> str:
+    if verb == "thêm":
+        return f"thêm {role} {WRITTEN[via]} → {n} đơn vị"
+    if via:
+        return f"{role} ghi theo nhóm {WRITTEN[via]}: {n} đơn vị"
+    return f"{role} ghi riêng từng đơn vị: {n} đơn vị"
 
 
 async def apply_changes(

@@ -195,3 +195,17 @@ async def test_reimporting_a_group_keeps_progress_and_drops_what_the_group_no_lo
     kept = (await session.execute(select(Assignment).where(Assignment.unit_id == ward.id))).scalar_one()
     assert kept.progress == 60
     assert "Phường Kỳ Lừa" not in swap.changes[0] and "06187: chủ trì → phối hợp" in swap.changes[0]
+
+
+async def test_naming_units_through_a_group_instead_of_one_by_one_is_a_change(session: AsyncSession) -> None:
+    await province(session)
+    one_by_one = xlsx(HEADER, (1, "Số hoá hồ sơ", "Xã Tuấn Sơn; Xã Hữu Lũng; Phường Kỳ Lừa", "", "Năm 2026"))
+    ok(await import_bytes(session, "tasks", "kh.xlsx", one_by_one, options=PLAN))
+    await session.commit()
+
+    grouped = xlsx(HEADER, (1, "Số hoá hồ sơ", "UBND các xã, phường", "", "Năm 2026"))
+    result = ok(await import_bytes(session, "tasks", "kh.xlsx", grouped, options=PLAN))
+    await session.commit()
+
+    assert result.changes == ["Sửa nhiệm vụ 1: chủ trì ghi theo nhóm UBND các xã, phường: 3 đơn vị"]
+    assert {via for _, via in (await assignments(session, 1)).values()} == {"communes"}
