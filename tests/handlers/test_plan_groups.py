@@ -91,3 +91,10 @@ async def test_the_english_detail_names_the_group_in_english(
     text = await ask("/nhiemvu 7", as_="leader")
 
     assert "Lead: All communes and wards (2 units)" in text
+
+
+async def test_the_plan_sentence_counts_a_group_led_task_once(ask: Ask, plan_as_written: dict[str, int]) -> None:
+    text = await ask("/tomtat", as_="leader")
+
+    assert "Kế hoạch CCHC năm 2024: 8 nhiệm vụ." in text  # 6 + the group-led task 7 + task 8, not 6 + 2 + 1
+    assert "UBND xã Minh Sơn, huyện Hữu Lũng: 2" in text  # task 1 and the group's task 7, both as lead
