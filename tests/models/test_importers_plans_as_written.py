@@ -209,3 +209,14 @@ async def test_naming_units_through_a_group_instead_of_one_by_one_is_a_change(se
 
     assert result.changes == ["Sửa nhiệm vụ 1: chủ trì ghi theo nhóm UBND các xã, phường: 3 đơn vị"]
     assert {via for _, via in (await assignments(session, 1)).values()} == {"communes"}
+
+
+async def test_a_plan_before_the_reform_expands_districts_to_the_units_of_its_year(session: AsyncSession) -> None:
+    await province(session)
+    data = xlsx(HEADER, (1, "Sắp xếp đơn vị hành chính cấp xã", "UBND các huyện, thành phố", "Sở Nội vụ", "Quý IV"))
+
+    preview = ok(await import_bytes(session, "tasks", "kh.xlsx", data, options={"plan": "KH-2024", "year": 2024}))
+    await session.commit()
+
+    assert "chủ trì UBND các huyện, thành phố → 1 đơn vị" in preview.changes[1]
+    assert await assignments(session, 1) == {"HL": ("lead", "districts"), "SNV": ("cooperate", None)}
