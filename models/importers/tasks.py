@@ -191,7 +191,9 @@ class _Groups:
                 if unit.id not in found.via:
                     found.units.append(unit)
                     found.via[unit.id] = key
-        if not found.units and (lead or not parts.vague):
+        if not found.units and lead and parts.vague:
+            raise CellError("vague_lead", f"'{cell}' không chỉ rõ cơ quan chủ trì: ghi tên đơn vị hoặc một nhóm")
+        if not found.units and not parts.vague:
             raise CellError("unknown_unit", f"Không tìm thấy đơn vị '{cell}' (theo mã hoặc tên)")
         return found, parts.groups
 

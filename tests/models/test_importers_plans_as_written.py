@@ -220,3 +220,16 @@ async def test_a_plan_before_the_reform_expands_districts_to_the_units_of_its_ye
 
     assert "chủ trì UBND các huyện, thành phố → 1 đơn vị" in preview.changes[1]
     assert await assignments(session, 1) == {"HL": ("lead", "districts"), "SNV": ("cooperate", None)}
+
+
+async def test_related_bodies_cannot_lead_a_task(session: AsyncSession) -> None:
+    await province(session)
+    data = xlsx(HEADER, (1, "Tuyên truyền CCHC", "Các cơ quan, đơn vị liên quan", "Sở Nội vụ", "Quý IV/2026"))
+
+    result = await import_bytes(session, "tasks", "kh.xlsx", data, options=PLAN)
+
+    [error] = result.errors
+    assert error.code == "vague_lead"
+    context = {"name": "kh.xlsx", "kind": "tasks", "options": PLAN, "result": result}
+    assert "không chỉ rõ ai chủ trì" in Renderer().render("vi", Reply("imports/cli_errors", context))
+    assert "does not say who leads" in Renderer().render("en", Reply("imports/cli_errors", context))
