@@ -221,6 +221,7 @@ async def _save(request: Request, draft: Draft) -> Reply:
     )
     if request.state is not None and request.state.flow == FLOW:
         await end_flow(request)
+    due = assignment.due_on or task.due_date  # a recurring task's next period after this report
     return Reply(
         "progress/saved",
         {
@@ -228,10 +229,10 @@ async def _save(request: Request, draft: Draft) -> Reply:
             "report": report,
             "unit": await unit_name(request.session, unit.id),
             "status": task_status(
-                task.due_date, assignment.progress, assignment.completed_on, today, request.settings.due_soon_days
+                due, assignment.progress, assignment.completed_on, today, request.settings.due_soon_days
             ).value,
-            "days_left": days_left(task.due_date, today),
-            "due_date": task.due_date,
+            "days_left": days_left(due, today),
+            "due_date": due,
         },
     )
 

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from handlers.access import history_of, own_unit, province_scope, require_visible, sees_everything, visible_path
 from handlers.base import Attachment, Button, Reply, Request, UserError, command, is_number
-from models import Plan, TaskStatus, Unit
+from models import AssignmentRole, Plan, TaskStatus, Unit
 from models.queries.tasks import (
     TaskLine,
     counts_by_unit,
@@ -26,6 +26,7 @@ from models.queries.tasks import (
     report_evidence,
     task_detail,
     task_numbers,
+    this_period_due,
 )
 from models.queries.tasks import unit_tasks as query_unit_tasks
 from models.queries.units import unit_name, unit_names
@@ -211,19 +212,22 @@ async def _by_unit(request: Request, plan: Plan, query: Query) -> Reply:
     if request.official is None or not sees_everything(request.official):
         raise UserError("errors/not_allowed", command="nhiemvu tatca")
     province = (await province_scope(request)).province
-    counts = await counts_by_unit(
-        request.session, plan.id, request.clock.today(), request.settings.due_soon_days, province
-    )
-    ordered = sorted(counts.items(), key=lambda kv: (-kv[1].overdue, -kv[1].in_time, kv[0]))
+    today, soon = request.clock.today(), request.settings.due_soon_days
+    lead = await counts_by_unit(request.session, plan.id, today, soon, province, AssignmentRole.LEAD)
+    helping = await counts_by_unit(request.session, plan.id, today, soon, province, AssignmentRole.COOPERATE)
+    none = StatusCounts()
+    both = {u: (lead.get(u, none), helping.get(u, none)) for u in {*lead, *helping}}
+    # lead counts first: a unit is ranked by the tasks it leads, then by those it cooperates on
+    ordered = sorted(both.items(), key=lambda kv: (-kv[1][0].overdue, -kv[1][1].overdue, -kv[1][0].in_time, kv[0]))
     page, pages, items = page_of(ordered, query.page, request.settings.page_size)
     names = await unit_names(request.session, [unit_id for unit_id, _ in items])
     return Reply(
         "tasks/by_unit",
         {
             "plan": plan,
-            "rows": [(names[unit_id], c) for unit_id, c in items],
-            "total": sum((c for _, c in counts.items()), StatusCounts()),
-            "unit_count": len(counts),
+            "rows": [(names[unit_id], c, helped) for unit_id, (c, helped) in items],
+            "total": sum((a + b for a, b in both.values()), StatusCounts()),
+            "unit_count": len(both),
             "page": page,
             "pages": pages,
         },
@@ -248,8 +252,8 @@ async def _detail(request: Request, own: Unit, plan: Plan, query: Query) -> Repl
     former = [line for line, path in detail.lines if line.unit_id in earlier and not path.startswith(scope)]
     if not visible and not former:
         raise UserError("errors/not_your_unit", number=query.number)
-    lead = [line.unit_id for line, _ in detail.lines if line.role == "lead"]
-    cooperating = [line.unit_id for line, _ in detail.lines if line.role == "cooperate"]
+    lead = [line.unit_id for line, _ in detail.lines if line.role == "lead" and line.via_group is None]
+    cooperating = [line.unit_id for line, _ in detail.lines if line.role == "cooperate" and line.via_group is None]
     shown = sorted(visible, key=lambda ln: (ln.role != "lead", ln.done, ln.days_left, ln.progress))[:MAX_UNITS]
     former = former[:MAX_UNITS]
     reports = await latest_reports(request.session, [line.assignment_id for line in (*visible, *former)])
@@ -277,6 +281,9 @@ async def _detail(request: Request, own: Unit, plan: Plan, query: Query) -> Repl
             "lead": [names[i] for i in lead],
             "cooperating": [names[i] for i in cooperating[:MAX_UNITS]],
             "more_cooperating": max(0, len(cooperating) - MAX_UNITS),
+            "lead_groups": _groups_of(detail.lines, "lead"),
+            "cooperating_groups": _groups_of(detail.lines, "cooperate"),
+            "this_period": this_period_due(detail.task, today),
             "assignments": [(names[line.unit_id], line) for line in shown],
             "more_assignments": len(visible) - len(shown),
             "former": [(names[line.unit_id], line) for line in former],
@@ -286,6 +293,15 @@ async def _detail(request: Request, own: Unit, plan: Plan, query: Query) -> Repl
         },
         buttons=buttons,
     )
+
+
+def _groups_of(lines: list[tuple[TaskLine, str]], role: str) -> list[tuple[str, int]]:
+    """The groups the plan named for ``role`` ("communes"), each once with how many units it gave."""
+    counted: dict[str, int] = {}
+    for line, _ in lines:
+        if line.role == role and line.via_group is not None:
+            counted[line.via_group] = counted.get(line.via_group, 0) + 1
+    return list(counted.items())
 
 
 @command("minhchung", aliases=("evidence",), listed=False)

@@ -89,7 +89,9 @@ async def _province_ctx(
         ctx["moved"] = {"since": iso(today - timedelta(days=7)), "completed": moved.completed}
         ctx["moved"] |= {"newly_overdue": moved.newly_overdue, "reports": moved.reports}
     names = await unit_names(session, {root.id, *(u.unit_id for u in overdue)})
-    ctx["overdue_units"] = [{"unit": unit_ctx(names[u.unit_id]), "count": u.count} for u in overdue]
+    ctx["overdue_units"] = [
+        {"unit": unit_ctx(names[u.unit_id]), "count": u.count, "cooperating": u.cooperating} for u in overdue
+    ]
     ctx["province"] = unit_ctx(names[root.id])
     return ctx
 

@@ -77,14 +77,15 @@ async def deadline_pushes(session: AsyncSession, now: datetime, s: PushSettings)
     texts = await task_lines(session, {row.id for row in rows})
 
     def generate() -> Iterator[Push]:
-        shared: dict[tuple[int, str, int], dict[str, Any]] = {}  # one context per task, role and progress
+        # one context per task, role, progress and due date (a recurring task's units may owe different periods)
+        shared: dict[tuple[int, str, int, date], dict[str, Any]] = {}
         for task_id, due, unit_id, role, progress in rows:
             k = offsets[due]
-            ctx = shared.get((task_id, role, progress))
+            ctx = shared.get((task_id, role, progress, due))
             if ctx is None:
                 ctx = {"task": task_ctx(task_id, *texts[task_id], due), "role": str(role), "progress": progress}
                 ctx |= {"offset": k, "days_left": (due - today).days}
-                shared[task_id, role, progress] = ctx
+                shared[task_id, role, progress, due] = ctx
             key = f"deadline:task {task_id}:unit {unit_id}:T-{k}:{due.isoformat()}"
             for official_id in people.get(unit_id, ()):
                 yield Push(DEADLINE, f"{key}:official {official_id}", official_id, ctx, now, urgent=k == 0)

@@ -42,6 +42,7 @@ class DeadlineKind(StrEnum):
     DATE = "date"  # 30/6/2023
     PERIOD = "period"  # quý II, tháng 6, 6 tháng đầu năm
     CONTINUOUS = "continuous"  # thường xuyên, cả năm
+    RECURRING = "recurring"  # hằng quý, định kỳ hằng tháng: a due date in every period (models.rules.Recurrence)
 
 
 class TaskStatus(StrEnum):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import AwareDateTime, Base
@@ -35,6 +35,12 @@ class Task(Base):
     deadline_text: Mapped[str] = mapped_column(String(100), default="")  # as written in the plan
     deadline_kind: Mapped[DeadlineKind] = mapped_column(String(16))
     due_date: Mapped[date] = mapped_column(Date)  # resolved: "quý II" -> 30/6, "thường xuyên" -> 31/12
+    # a recurring deadline's rule (models.rules.Recurrence.rule: "quarterly@15"); due_date is then the last period's
+    recurrence: Mapped[str | None] = mapped_column(String(32))
+    product: Mapped[str] = mapped_column(
+        String(500), default="", server_default=""
+    )  # sản phẩm: "Báo cáo", "Quyết định"
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")  # ghi chú
 
     plan: Mapped[Plan] = relationship(lazy="raise")
 
@@ -56,6 +62,10 @@ class Assignment(Base):
     progress: Mapped[int] = mapped_column(Integer, default=0)  # percent, 0..100
     completed_on: Mapped[date | None] = mapped_column(Date)  # set when progress reaches 100
     updated_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # the group the plan named this unit in ("communes": "UBND các xã, phường"); None when named itself
+    via_group: Mapped[str | None] = mapped_column(String(32))
+    # a recurring task's due date for this unit: the first period not yet reported on (None: the task's)
+    due_on: Mapped[date | None] = mapped_column(Date)
 
     task: Mapped[Task] = relationship(lazy="raise")
     unit: Mapped[Unit] = relationship(lazy="raise")
@@ -75,3 +85,8 @@ class ProgressReport(Base):
     reported_at: Mapped[datetime] = mapped_column(AwareDateTime)
 
     reported_by: Mapped[Official | None] = relationship(lazy="raise")
+
+
+# The day an assignment falls due: its own open period's for a recurring task, the task's otherwise. Every
+# status, reminder and overdue count compares this, never ``Task.due_date`` alone.
+assignment_due = func.coalesce(Assignment.due_on, Task.due_date)

@@ -193,6 +193,7 @@ _MONTH_YEAR = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{4})\b")
 _QUARTER = re.compile(r"quy\s*(iv|iii|ii|i|[1-4])\b")
 _MONTH = re.compile(r"thang\s*(\d{1,2})\b")
 _HALF = re.compile(r"(6|sau)\s*thang\s*(dau|cuoi)\s*nam")
+_WHOLE_YEAR = re.compile(r"(trong |ca )?nam( \d{4})?")
 _YEAR = re.compile(r"(?:/|\bnam\s*)(\d{4})\b")
 
 
@@ -216,6 +217,70 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+# --- recurring deadlines ("Hằng quý", "Trước ngày 15 của tháng cuối quý") --------------------------
+
+PERIOD_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
+_EVERY = (
+    (re.compile(r"(hang|moi|tung)\s*thang|dinh ky thang"), "monthly"),
+    (re.compile(r"(hang|moi|tung)\s*quy|dinh ky quy|cuoi (moi |cac )?quy|thang cuoi (moi |cac )?quy"), "quarterly"),
+    (re.compile(r"(hang|moi)\s*6\s*thang|(6 thang|nua nam) (mot|1) lan|dinh ky 6 thang"), "half_yearly"),
+    (re.compile(r"(hang|moi|tung)\s*nam|dinh ky nam"), "yearly"),
+)
+_DAY_OF = re.compile(r"ngay\s*(\d{1,2})\b(?!\s*[/.-]\s*\d)")
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """A deadline that comes back every period: ``every`` one of PERIOD_MONTHS' keys, ``day`` the day
+    of the period's last month it falls on (None: the last day of the period)."""
+
+    every: str
+    day: int | None = None
+
+    @property
+    def rule(self) -> str:
+        """As stored in ``tasks.recurrence``: "quarterly", "quarterly@15"."""
+        return self.every if self.day is None else f"{self.every}@{self.day}"
+
+    @classmethod
+    def of(cls, rule: str) -> Recurrence:
+        every, _, day = rule.partition("@")
+        return cls(every, int(day) if day else None)
+
+    def periods(self, year: int) -> list[tuple[date, date]]:
+        """The periods of ``year`` as (first day, due date)."""
+        step = PERIOD_MONTHS[self.every]
+        found = []
+        for first_month in range(1, 13, step):
+            last = _month_end(year, first_month + step - 1)
+            due = last if self.day is None else last.replace(day=min(self.day, last.day))
+            found.append((date(year, first_month, 1), due))
+        return found
+
+    def period_of(self, day: date) -> tuple[date, date]:
+        """The period (first day, due date) ``day`` falls in."""
+        return next(p for p in reversed(self.periods(day.year)) if p[0] <= day)
+
+    def next_due(self, reported_on: date) -> date:
+        """The due date still open after a report on ``reported_on``: the next period's."""
+        months = PERIOD_MONTHS[self.every]
+        first = self.period_of(reported_on)[0]
+        month = first.month - 1 + months
+        following = date(first.year + month // 12, month % 12 + 1, 1)
+        return self.period_of(following)[1]
+
+
+def recurrence(text: str) -> Recurrence | None:
+    """The recurrence a deadline as written states ("Định kỳ hằng tháng", "Trước ngày 15 của tháng cuối
+    quý"), or None for a one-off deadline."""
+    folded = fold(text)
+    for pattern, every in _EVERY:
+        if pattern.search(folded):
+            day = _DAY_OF.search(folded)
+            return Recurrence(every, int(day[1]) if day and 1 <= int(day[1]) <= 31 else None)
+    return None
+
+
 def resolve_deadline(text: str, year: int) -> tuple[DeadlineKind, date]:
     """Read a plan's deadline column: "30/6/2023", "trước 15/3", "quý II", "tháng 6", "6 tháng đầu năm",
     "cả năm", "thường xuyên". Periods resolve to their last day; continuous tasks to 31/12 of ``year``.
@@ -230,8 +295,10 @@ def resolve_deadline(text: str, year: int) -> tuple[DeadlineKind, date]:
 def _resolve(folded: str, year: int, text: str) -> tuple[DeadlineKind, date]:
     if not folded:
         raise DeadlineError("empty deadline")
-    if "thuong xuyen" in folded or "ca nam" in folded or "hang nam" in folded or folded in {"nam", f"nam {year}"}:
+    if "thuong xuyen" in folded or "ca nam" in folded or _WHOLE_YEAR.fullmatch(folded):
         return DeadlineKind.CONTINUOUS, date(year, 12, 31)
+    if (every := recurrence(text)) is not None:  # the plan's last period's due date: the task's final one
+        return DeadlineKind.RECURRING, every.periods(year)[-1][1]
     dates = list(_DATE.finditer(folded))
     if len(dates) == 1:
         return DeadlineKind.DATE, _written_date(dates[0], year, text)

@@ -5,6 +5,7 @@
 - don_vi.xlsx            units of a small Lạng Sơn tree (import first)
 - ke_hoach_2023.xlsx     tasks of a CCHC plan, with section rows, for those units
 - ke_hoach_loi.xlsx      the same plan with three bad rows (bad date, unknown unit, empty content)
+- ke_hoach_2026.xlsx     a 48-task 2026 plan written as plans are (groups, deadline forms): plan_2026.py
 - ket_qua_chi_so.csv     published PAR INDEX / SIPAS / PAPI results (UTF-8 with BOM, ';' delimited)
 - ket_qua_quoc_gia.xlsx  PAR INDEX 2023 of every province as published: names as printed (national_results.py)
 - thi_dua_tieu_chi.xlsx  criteria of the one-stop-desk drive of 2024
@@ -23,7 +24,10 @@ from pathlib import Path
 
 import national_results  # type: ignore[import-not-found]  # beside this script
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from plan_2026 import HEADER as PLAN_2026_HEADER
+from plan_2026 import TASKS as PLAN_2026
+from plan_2026 import TITLE as PLAN_2026_TITLE
 
 HERE = Path(__file__).resolve().parent
 CHANGED = date(2025, 6, 30)  # districts and their communes ended when two-level local government began on 1/7/2025
@@ -111,8 +115,11 @@ MEASUREMENTS = [
 ]
 
 
-def _sheet(path: Path, title: Sequence[str], header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    """A sheet as secretariats make them: title lines, a blank row, the header, the rows."""
+def _sheet(
+    path: Path, title: Sequence[str], header: Sequence[str], rows: Sequence[Sequence[object]], wrap: bool = False
+) -> None:
+    """A sheet as secretariats make them: title lines, a blank row, the header, the rows (``wrap``: text
+    wrapped in its cells, as printed plans keep their line breaks)."""
     book = Workbook()
     sheet = book.active
     for line in title:
@@ -128,6 +135,8 @@ def _sheet(path: Path, title: Sequence[str], header: Sequence[str], rows: Sequen
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, date):
                 cell.number_format = "DD/MM/YYYY"
+            if wrap:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
     book.save(path)
 
 
@@ -149,6 +158,7 @@ def main() -> None:
     plan_title = ["KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2023", "Danh mục nhiệm vụ (kèm theo Kế hoạch của UBND tỉnh)"]
     _sheet(HERE / "ke_hoach_2023.xlsx", plan_title, TASK_HEADER, TASKS)
     _sheet(HERE / "ke_hoach_loi.xlsx", [plan_title[0]], TASK_HEADER, BAD_TASKS)
+    _sheet(HERE / "ke_hoach_2026.xlsx", PLAN_2026_TITLE, PLAN_2026_HEADER, PLAN_2026, wrap=True)
     _csv(HERE / "ket_qua_chi_so.csv", RESULTS_HEADER, RESULTS, delimiter=";", bom=True)
     _sheet(HERE / "ket_qua_quoc_gia.xlsx", national_results.TITLE, national_results.HEADER, national_results.rows())
     criteria_header = ("TT", "Tiêu chí", "Trọng số", "Chỉ tiêu", "Đơn vị tính")

@@ -1,12 +1,18 @@
 """How a task's assignments change when its row changes: the lead and cooperating units the row names
-are wanted, the others go (with their progress reports), and those that stay keep their progress."""
+are wanted, the others go (with their progress reports), and those that stay keep their progress.
+A unit a group named ("UBND các xã, phường") keeps the group's key; one named itself has none; a unit
+named both ways is taken as named itself, and as lead when it is lead either way."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import AssignmentRole
+from models.groups import WRITTEN
 from models.importers.lookup import UnitLookup
 from models.plans import Assignment, ProgressReport
 from models.units import Unit
@@ -14,45 +20,76 @@ from models.units import Unit
 ROLE_WORDS = {AssignmentRole.LEAD: "chủ trì", AssignmentRole.COOPERATE: "phối hợp"}
 
 
-def wanted_roles(
-    lead: Unit, cooperating: list[Unit] | None, current: dict[int, Assignment]
-) -> dict[int, AssignmentRole]:
+@dataclass(frozen=True)
+class Assignees:
+    """The units one cell names: each with the group that named it (None: named itself)."""
+
+    units: list[Unit]
+    via: dict[int, str | None]
+
+    @classmethod
+    def of(cls, units: list[Unit]) -> Assignees:
+        return cls(units, dict.fromkeys((u.id for u in units), None))
+
+
+Wanted = dict[int, tuple[AssignmentRole, str | None]]  # unit id -> role and the group that named it
+
+
+def wanted_roles(lead: Assignees, cooperating: Assignees | None, current: dict[int, Assignment]) -> Wanted:
     """Unit id -> role after the import; without a cooperating column the stored cooperating units stay."""
+    wanted: Wanted = {u.id: (AssignmentRole.LEAD, lead.via[u.id]) for u in lead.units}
     if cooperating is None:
-        keep = [uid for uid, a in current.items() if a.role == AssignmentRole.COOPERATE]
+        kept = [
+            (uid, a.via_group) for uid, a in current.items() if a.role == AssignmentRole.COOPERATE and uid not in wanted
+        ]
     else:
-        keep = [u.id for u in cooperating]
-    wanted = {lead.id: AssignmentRole.LEAD}
-    for unit_id in keep:
-        wanted.setdefault(unit_id, AssignmentRole.COOPERATE)
+        kept = [(u.id, cooperating.via[u.id]) for u in cooperating.units]
+    for unit_id, via in kept:
+        wanted.setdefault(unit_id, (AssignmentRole.COOPERATE, via))
     return wanted
 
 
-def describe_changes(
-    current: dict[int, Assignment], wanted: dict[int, AssignmentRole], lookup: UnitLookup
-) -> list[str]:
+def describe_changes(current: dict[int, Assignment], wanted: Wanted, lookup: UnitLookup) -> list[str]:
+    """The assignments added, changed and dropped; those of a group as one line with their count."""
     found = []
-    for unit_id, role in wanted.items():
+    grouped: dict[tuple[str, str, str], int] = {}
+    for unit_id, (role, via) in wanted.items():
         code = lookup.by_id[unit_id].code
         if unit_id not in current:
-            found.append(f"thêm {ROLE_WORDS[role]} {code}")
+            if via is None:
+                found.append(f"thêm {ROLE_WORDS[role]} {code}")
+            else:
+                grouped[("thêm", ROLE_WORDS[role], via)] = grouped.get(("thêm", ROLE_WORDS[role], via), 0) + 1
         elif current[unit_id].role != role:
             found.append(f"{code}: {ROLE_WORDS[AssignmentRole(current[unit_id].role)]} → {ROLE_WORDS[role]}")
+        elif current[unit_id].via_group != via:  # now named through a group, or by itself
+            key = ("ghi theo", ROLE_WORDS[role], via) if via else ("ghi riêng", ROLE_WORDS[role], "")
+            grouped[key] = grouped.get(key, 0) + 1
     for unit_id, assignment in current.items():
         if unit_id not in wanted:
             progress = f" (bỏ cả tiến độ {assignment.progress}%)" if assignment.progress else ""
             found.append(f"bỏ {ROLE_WORDS[AssignmentRole(assignment.role)]} {lookup.by_id[unit_id].code}{progress}")
+    found += [_grouped(verb, role, via, n) for (verb, role, via), n in grouped.items()]
     return found
 
 
+def _grouped(verb: str, role: str, via: str, n: int) -> str:
+    if verb == "thêm":
+        return f"thêm {role} {WRITTEN[via]} → {n} đơn vị"
+    if via:
+        return f"{role} ghi theo nhóm {WRITTEN[via]}: {n} đơn vị"
+    return f"{role} ghi riêng từng đơn vị: {n} đơn vị"
+
+
 async def apply_changes(
-    session: AsyncSession, task_id: int, current: dict[int, Assignment], wanted: dict[int, AssignmentRole]
+    session: AsyncSession, task_id: int, current: dict[int, Assignment], wanted: Wanted, due_on: date | None = None
 ) -> None:
-    for unit_id, role in wanted.items():
+    """Write ``wanted``; ``due_on``: a recurring task's first due date, for the assignments it adds."""
+    for unit_id, (role, via) in wanted.items():
         if unit_id in current:
-            current[unit_id].role = role
+            current[unit_id].role, current[unit_id].via_group = role, via
         else:
-            session.add(Assignment(task_id=task_id, unit_id=unit_id, role=role))
+            session.add(Assignment(task_id=task_id, unit_id=unit_id, role=role, via_group=via, due_on=due_on))
     for unit_id, assignment in current.items():
         if unit_id not in wanted:
             await session.execute(delete(ProgressReport).where(ProgressReport.assignment_id == assignment.id))

@@ -1,7 +1,8 @@
 """From a file's sheets (``book.parse``) to a table of rows keyed by column: .xlsx (the first visible
 sheet that has the header; the sheet is named in the result) or .csv (',' ';' or tab delimited). The
-header is found in the first ten rows, matched ignoring case, diacritics, spacing and remarks in
-brackets ("Điểm (thang 100)").
+header is found in the first ten rows, matched ignoring case, diacritics, spacing, line breaks, punctuation,
+remarks in brackets ("Điểm (thang 100)") and a trailing "thực hiện" or "dự kiến" ("Cơ quan chủ trì thực
+hiện" is "Cơ quan chủ trì"). A missing column is named with every header it may be written as.
 
 A comma-delimited CSV whose rows do not line up with its header (a decimal comma left unquoted:
 ``LS,85,94,47/63``) is refused with the row and how to fix it, never read shifted by one column."""
@@ -23,13 +24,14 @@ HEADER_SEARCH_ROWS = 10
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^]]*\]")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _DIGITS = re.compile(r"\d+")
+_TRAILING = re.compile(r"(?<=\w) (thuc hien|du kien)$")  # "Thời gian hoàn thành dự kiến"
 
 T = TypeVar("T")
 
 
 def header_key(header: str) -> str:
-    """ "Mã đơn vị (*)" -> "ma don vi"."""
-    return _NOT_WORD.sub(" ", fold(_BRACKETS.sub(" ", header))).strip()
+    """ "Mã đơn vị (*)" -> "ma don vi"; "Cơ quan chủ trì\nthực hiện" -> "co quan chu tri"."""
+    return _TRAILING.sub("", _NOT_WORD.sub(" ", fold(_BRACKETS.sub(" ", header))).strip())
 
 
 @dataclass(frozen=True)
@@ -126,11 +128,9 @@ def table_of(book: Book, columns: Sequence[Column]) -> Table:
     if best is None:
         raise FileProblem(RowError(0, "", "empty", "Tệp không có dữ liệu (trang tính trống)"))
     sheet, index, found = best
-    missing = [c.header for c in columns if c.required and c.key not in found]
-    if missing:
-        where = index + 1 if found else 1
-        lead = "Thiếu cột" if found else "Không tìm thấy dòng tiêu đề trong 10 dòng đầu; cần các cột"
-        raise FileProblem(RowError(where, ", ".join(missing), "missing_column", f"{lead}: {', '.join(missing)}"))
+    absent = [c for c in columns if c.required and c.key not in found]
+    if absent:
+        raise FileProblem(_missing(absent, index + 1 if found else 1, bool(found)))
     if sheet.delimiter == ",":
         _check_alignment(sheet.grid, index)
     table = _table(sheet.grid, index, found)
@@ -139,6 +139,16 @@ def table_of(book: Book, columns: Sequence[Column]) -> Table:
     if not table.rows:
         raise FileProblem(RowError(index + 1, "", "empty", "Không có dòng dữ liệu nào dưới dòng tiêu đề"))
     return table
+
+
+def _missing(absent: Sequence[Column], where: int, header_found: bool) -> RowError:
+    """The error of required columns not found: each with the headers it may be written as."""
+    missing = [c.header for c in absent]
+    lead = "Thiếu cột" if header_found else "Không tìm thấy dòng tiêu đề trong 10 dòng đầu; cần các cột"
+    accepted = [[c.header, *c.aliases] for c in absent]
+    written = "; ".join(f"{c.header} (hoặc: {', '.join(c.aliases)})" if c.aliases else c.header for c in absent)
+    params = {"missing": missing, "accepted": accepted, "header_found": header_found}
+    return RowError(where, ", ".join(missing), "missing_column", f"{lead}: {written}", params)
 
 
 def _check_alignment(grid: Grid, header_index: int) -> None:

@@ -3,7 +3,11 @@ Thời gian hoàn thành) into the plan named by the options ``plan`` (code), ``
 
 A changed row updates its task and its assignments; assignments that stay keep their progress.
 Tasks of the plan that the file does not list are left alone. Section rows ("II | CẢI CÁCH THỂ CHẾ")
-are skipped and give their field to the tasks below them when the row itself names none."""
+are skipped and give their field to the tasks below them when the row itself names none.
+
+Lead and cooperating cells may name groups ("Các sở, ban, ngành; UBND các xã, phường": models/groups.py),
+which become one assignment for every unit of the group valid in the plan's year. A recurring deadline
+("Hằng quý") gives each new assignment the first period's due date (``assignments.due_on``)."""
 
 from __future__ import annotations
 
@@ -15,8 +19,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.enums import AssignmentRole, DeadlineKind
-from models.importers.assignments import apply_changes, describe_changes, wanted_roles
+from models import groups
+from models.enums import DeadlineKind
+from models.importers.assignments import Assignees, Wanted, apply_changes, describe_changes, wanted_roles
 from models.importers.cells import CellError, limited, positive, text, whole
 from models.importers.indices import field_number
 from models.importers.lookup import UnitLookup
@@ -24,17 +29,52 @@ from models.importers.result import Batch, Step
 from models.importers.sheet import Cells, Column, Table
 from models.lineage import year_period
 from models.plans import Assignment, Plan, Task
-from models.rules import DeadlineError, DeadlineRangeError, DeadlineYearError, resolve_deadline
+from models.rules import DeadlineError, DeadlineRangeError, DeadlineYearError, recurrence, resolve_deadline
 from models.scope import Scope
 from models.units import Unit
 
 COLUMNS = (
     Column("number", "STT", ("TT", "Số TT", "Số thứ tự")),
-    Column("content", "Nội dung nhiệm vụ", ("Nội dung", "Nhiệm vụ", "Tên nhiệm vụ")),
-    Column("field", "Lĩnh vực", ("Lĩnh vực CCHC",), required=False),
-    Column("lead", "Cơ quan chủ trì", ("Đơn vị chủ trì", "Chủ trì", "Cơ quan, đơn vị chủ trì")),
-    Column("cooperate", "Cơ quan phối hợp", ("Đơn vị phối hợp", "Phối hợp", "Cơ quan, đơn vị phối hợp"), False),
-    Column("deadline", "Thời gian hoàn thành", ("Thời hạn", "Thời hạn hoàn thành", "Hạn hoàn thành")),
+    Column(
+        "content",
+        "Nội dung nhiệm vụ",
+        ("Nội dung", "Nhiệm vụ", "Tên nhiệm vụ", "Nội dung công việc", "Nhiệm vụ, giải pháp", "Nội dung thực hiện"),
+    ),
+    Column("field", "Lĩnh vực", ("Lĩnh vực CCHC", "Lĩnh vực cải cách"), required=False),
+    Column(
+        "lead",
+        "Cơ quan chủ trì",
+        (
+            "Đơn vị chủ trì",
+            "Chủ trì",
+            "Cơ quan, đơn vị chủ trì",
+            "Cơ quan chủ trì thực hiện",
+            "Cơ quan thực hiện",
+            "Đơn vị thực hiện",
+            "Cơ quan chủ trì, tham mưu",
+        ),
+    ),
+    Column(
+        "cooperate",
+        "Cơ quan phối hợp",
+        ("Đơn vị phối hợp", "Phối hợp", "Cơ quan, đơn vị phối hợp", "Cơ quan phối hợp thực hiện"),
+        required=False,
+    ),
+    Column(
+        "deadline",
+        "Thời gian hoàn thành",
+        (
+            "Thời hạn",
+            "Thời hạn hoàn thành",
+            "Hạn hoàn thành",
+            "Thời gian thực hiện",
+            "Tiến độ hoàn thành",
+            "Thời gian",
+            "Tiến độ",
+        ),
+    ),
+    Column("product", "Sản phẩm", ("Sản phẩm đầu ra", "Kết quả đầu ra", "Hình thức văn bản"), required=False),
+    Column("note", "Ghi chú", (), required=False),
 )
 _SECTION_NUMBER = re.compile(r"[IVXLC]+\.?|[A-Z]\.?", re.IGNORECASE)
 _DEADLINE_HELP = "vd: 30/6/2023, quý II, tháng 6, 6 tháng đầu năm, thường xuyên"
@@ -46,11 +86,25 @@ class _Line:
     number: int
     content: str
     field: int | None
-    lead: Unit
-    cooperating: list[Unit] | None  # None when the file has no such column: keep what is stored
+    lead: Assignees
+    cooperating: Assignees | None  # None when the file has no such column: keep what is stored
     deadline_text: str
     deadline_kind: DeadlineKind
     due_date: date
+    expanded: list[tuple[str, str, int]]  # (role word, group key, units) for the preview
+    product: str | None = None  # None when the file has no such column: keep what is stored
+    note: str | None = None
+
+    @property
+    def recurrence(self) -> str | None:
+        every = recurrence(self.deadline_text) if self.deadline_kind == DeadlineKind.RECURRING else None
+        return every.rule if every else None
+
+    @property
+    def first_due(self) -> date | None:
+        """A recurring task's first period's due date (None for a one-off deadline)."""
+        every = recurrence(self.deadline_text) if self.deadline_kind == DeadlineKind.RECURRING else None
+        return every.periods(self.due_date.year)[0][1] if every else None
 
 
 @dataclass
@@ -107,23 +161,74 @@ def _is_section(cells: Cells) -> bool:
     return bool(_SECTION_NUMBER.fullmatch(text(cells.row["number"]))) and not text(cells.row["lead"])
 
 
-def _read(table: Table, cells: Cells, lookup: UnitLookup, year: int, section_field: int | None) -> _Line | None:
+@dataclass
+class _Groups:
+    """What the group words of a plan's cells expand to: the province's units valid in the plan's year."""
+
+    province: Unit | None
+    units: list[Unit]
+
+    def expand(
+        self, cell: str, lookup: UnitLookup, on: date | None, year: int, lead: bool = False
+    ) -> tuple[Assignees, list[str]]:
+        """The units ``cell`` names, itself or through groups, and the groups it used. "Các cơ quan, đơn
+        vị liên quan" names no unit: left out of cooperating units, not enough for a lead."""
+        parts = groups.split(cell)
+        if not parts.groups and lookup.knows(cell.strip()):  # one name with commas: "Sở Văn hóa, Thể thao và Du lịch"
+            return Assignees.of([lookup.find(cell.strip(), on=on)]), []
+        named = lookup.find_many(parts.names, on) if parts.names else []
+        found = Assignees.of(named)
+        for key in parts.groups:
+            members = groups.members(key, self.province, self.units) if self.province is not None else []
+            if not members:
+                raise CellError(
+                    "empty_group",
+                    f"'{groups.WRITTEN[key]}': không có đơn vị nào như vậy trong năm {year}",
+                    group=key,
+                    year=year,
+                )
+            for unit in members:
+                if unit.id not in found.via:
+                    found.units.append(unit)
+                    found.via[unit.id] = key
+        if not found.units and lead and parts.vague:
+            raise CellError("vague_lead", f"'{cell}' không chỉ rõ cơ quan chủ trì: ghi tên đơn vị hoặc một nhóm")
+        if not found.units and not parts.vague:
+            raise CellError("unknown_unit", f"Không tìm thấy đơn vị '{cell}' (theo mã hoặc tên)")
+        return found, parts.groups
+
+
+def _read(
+    table: Table, cells: Cells, lookup: UnitLookup, year: int, section_field: int | None, within: _Groups
+) -> _Line | None:
     number = cells.get("number", positive, 0, required=True)
     content = cells.get("content", text, "", required=True)
     in_field = cells.get("field", task_field, section_field)
     due_day = _quiet_deadline(cells.row["deadline"], year)  # chooses between old and new units of one year
-    lead: Unit | None = cells.get("lead", lambda v: lookup.find(text(v), on=due_day), None, required=True)
-    cooperating: list[Unit] | None = None
+    nothing: tuple[Assignees, list[str]] | None = None
+    lead = cells.get("lead", lambda v: within.expand(text(v), lookup, due_day, year, True), nothing, required=True)
+    cooperating: tuple[Assignees, list[str]] | None = None
     if table.has("cooperate"):
-        none: list[Unit] = []
-        cooperating = cells.get("cooperate", lambda v: lookup.find_many(text(v), due_day), none)
+        none: tuple[Assignees, list[str]] = (Assignees([], {}), [])
+        cooperating = cells.get("cooperate", lambda v: within.expand(text(v), lookup, due_day, year), none)
     unread = ("", DeadlineKind.DATE, date.min)
     written, kind, due = cells.get("deadline", lambda v: deadline(v, year), unread, required=True)
     if not cells.ok or lead is None:
         return None
+    leads, lead_groups = lead
+    expanded = [("chủ trì", key, sum(1 for v in leads.via.values() if v == key)) for key in lead_groups]
+    helpers: Assignees | None = None
     if cooperating is not None:
-        cooperating = [u for u in cooperating if u.id != lead.id]
-    return _Line(cells.row.number, number, content, in_field, lead, cooperating, written, kind, due)
+        others, other_groups = cooperating
+        kept = [u for u in others.units if u.id not in leads.via]
+        helpers = Assignees(kept, {u.id: others.via[u.id] for u in kept})
+        expanded += [("phối hợp", key, sum(1 for v in helpers.via.values() if v == key)) for key in other_groups]
+    line = _Line(cells.row.number, number, content, in_field, leads, helpers, written, kind, due, expanded)
+    if table.has("product"):
+        line.product = cells.get("product", limited(500), "")
+    if table.has("note"):
+        line.note = cells.get("note", text, "")
+    return line if cells.ok else None
 
 
 async def _target(session: AsyncSession, options: Mapping[str, object], batch: Batch) -> _Target | None:
@@ -197,7 +302,7 @@ def _plan_steps(session: AsyncSession, target: _Target, batch: Batch) -> None:
         batch.also(f"Đổi tên kế hoạch {target.code}: '{plan.title}' → '{target.title}'", rename)
 
 
-def _read_all(table: Table, batch: Batch, lookup: UnitLookup, year: int) -> list[_Line]:
+def _read_all(table: Table, batch: Batch, lookup: UnitLookup, year: int, within: _Groups) -> list[_Line]:
     lines: list[_Line] = []
     first_row: dict[int, int] = {}
     section_field: int | None = None
@@ -207,7 +312,7 @@ def _read_all(table: Table, batch: Batch, lookup: UnitLookup, year: int) -> list
             batch.result.skipped_rows.append(row.number)
             section_field = field_number(text(row["content"]))
             continue
-        line = _read(table, cells, lookup, year, section_field)
+        line = _read(table, cells, lookup, year, section_field, within)
         if line is None:
             continue
         if (seen := first_row.setdefault(line.number, row.number)) != row.number:
@@ -240,12 +345,17 @@ def _task_changes(task: Task, line: _Line, table: Table) -> list[str]:
         found.append("nội dung")
     if _field_given(table, line) and task.field != line.field:
         found.append(f"lĩnh vực {task.field or '–'} → {line.field or '–'}")
-    if (task.deadline_text, task.deadline_kind, task.due_date) != (
+    if (task.deadline_text, task.deadline_kind, task.due_date, task.recurrence) != (
         line.deadline_text,
         line.deadline_kind,
         line.due_date,
+        line.recurrence,
     ):
         found.append(f"thời hạn {task.deadline_text} → {_deadline(line)}")
+    if line.product is not None and task.product != line.product:
+        found.append("sản phẩm")
+    if line.note is not None and task.note != line.note:
+        found.append("ghi chú")
     return found
 
 
@@ -261,12 +371,13 @@ def _creation(session: AsyncSession, target: _Target, line: _Line) -> Step:
             deadline_text=line.deadline_text,
             deadline_kind=line.deadline_kind,
             due_date=line.due_date,
+            recurrence=line.recurrence,
+            product=line.product or "",
+            note=line.note or "",
         )
         session.add(task)
         await session.flush()
-        session.add(Assignment(task_id=task.id, unit_id=line.lead.id, role=AssignmentRole.LEAD))
-        for unit in line.cooperating or []:
-            session.add(Assignment(task_id=task.id, unit_id=unit.id, role=AssignmentRole.COOPERATE))
+        await apply_changes(session, task.id, {}, wanted_roles(line.lead, line.cooperating, {}), line.first_due)
 
     return create
 
@@ -277,14 +388,19 @@ def _update(
     line: _Line,
     keep_field: bool,
     current: dict[int, Assignment],
-    wanted: dict[int, AssignmentRole],
+    wanted: Wanted,
 ) -> Step:
     async def update() -> None:
+        if task.recurrence != line.recurrence:  # a new rule: every unit's open period starts again
+            for assignment in current.values():
+                assignment.due_on = line.first_due
         task.content, task.deadline_text = line.content, line.deadline_text
-        task.deadline_kind, task.due_date = line.deadline_kind, line.due_date
+        task.deadline_kind, task.due_date, task.recurrence = line.deadline_kind, line.due_date, line.recurrence
         if not keep_field:
             task.field = line.field
-        await apply_changes(session, task.id, current, wanted)
+        task.product = task.product if line.product is None else line.product
+        task.note = task.note if line.note is None else line.note
+        await apply_changes(session, task.id, current, wanted, line.first_due)
 
     return update
 
@@ -295,14 +411,32 @@ def _deadline(line: _Line) -> str:
     return line.deadline_text if line.deadline_text in (due, "") else f"{line.deadline_text} ({due})"
 
 
+def _names(found: Assignees, expanded: list[tuple[str, str, int]], role: str) -> str:
+    """ "SNV, UBND các xã, phường → 65 đơn vị": units named themselves by code, groups once."""
+    own = [u.code for u in found.units if found.via[u.id] is None]
+    return ", ".join(own + [f"{groups.WRITTEN[key]} → {n} đơn vị" for r, key, n in expanded if r == role])
+
+
 def _describe(line: _Line) -> str:
     content = line.content if len(line.content) <= 60 else line.content[:59].rstrip() + "…"
-    cooperating = ", ".join(u.code for u in line.cooperating or [])
+    cooperating = _names(line.cooperating, line.expanded, "phối hợp") if line.cooperating else ""
     return (
-        f"Thêm nhiệm vụ {line.number}: {content} – chủ trì {line.lead.code}"
+        f"Thêm nhiệm vụ {line.number}: {content} – chủ trì {_names(line.lead, line.expanded, 'chủ trì')}"
         + (f", phối hợp {cooperating}" if cooperating else "")
         + f"; hạn {_deadline(line)}"
     )
+
+
+async def _province(session: AsyncSession, batch: Batch, plan: Plan | None, lookup: UnitLookup) -> Unit | None:
+    """The province whose units a group means: the import's, the plan's issuer's, or the only one."""
+    if batch.scope is not None:
+        return batch.scope.province
+    if plan is not None and plan.issuing_unit_id is not None and plan.issuing_unit_id in lookup.by_id:
+        issuer = lookup.by_id[plan.issuing_unit_id]
+        return lookup.by_id.get(int(issuer.path.strip("/").split("/")[0]), issuer)
+    roots = [u for u in lookup.by_id.values() if u.parent_id is None and u.valid_during(*lookup.period)]
+    with_children = [r for r in roots if any(u.parent_id == r.id for u in lookup.by_id.values())]
+    return with_children[0] if len(with_children) == 1 else None
 
 
 async def prepare(session: AsyncSession, table: Table, options: Mapping[str, object], batch: Batch) -> None:
@@ -311,7 +445,9 @@ async def prepare(session: AsyncSession, table: Table, options: Mapping[str, obj
         return
     # the units valid in the plan's year: an abolished one is refused with its successor named
     lookup = await UnitLookup.load(session, batch.scope, year_period(target.year))
-    lines = _read_all(table, batch, lookup, target.year)
+    province = await _province(session, batch, target.plan, lookup)
+    valid = [u for u in lookup.by_id.values() if u.valid_during(*lookup.period)]
+    lines = _read_all(table, batch, lookup, target.year, _Groups(province, valid))
     if batch.failed:
         return
     _plan_steps(session, target, batch)

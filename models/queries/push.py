@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Row, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import AssignmentRole, OutboxStatus, Role
-from models.plans import Assignment, Plan, ProgressReport, Task
+from models.plans import Assignment, Plan, ProgressReport, Task, assignment_due
 from models.system import OutboxMessage
 from models.units import ChatAccount, Official, Unit
 
@@ -94,7 +94,7 @@ Escalated = Row[int, int, str, date, int, AssignmentRole, int, int | None, str]
 
 
 def _due_on(due_dates: Sequence[date]) -> list[ColumnElement[bool]]:
-    return [Task.due_date.in_(sorted(set(due_dates))), Assignment.progress < 100]
+    return [assignment_due.in_(sorted(set(due_dates))), Assignment.progress < 100]
 
 
 async def open_assignments_due(session: AsyncSession, due_dates: Sequence[date]) -> list[OpenAssignment]:
@@ -103,7 +103,7 @@ async def open_assignments_due(session: AsyncSession, due_dates: Sequence[date])
     if not due_dates:
         return []
     stmt = (
-        select(Task.id, Task.due_date, Assignment.unit_id, Assignment.role, Assignment.progress)
+        select(Task.id, assignment_due, Assignment.unit_id, Assignment.role, Assignment.progress)
         .join(Assignment, Assignment.task_id == Task.id)
         .where(*_due_on(due_dates))
     )
@@ -130,7 +130,7 @@ async def escalated_assignments(session: AsyncSession, due_dates: Sequence[date]
             Task.id,
             Task.number,
             Task.content,
-            Task.due_date,
+            assignment_due,
             Assignment.unit_id,
             Assignment.role,
             Assignment.progress,
@@ -140,7 +140,7 @@ async def escalated_assignments(session: AsyncSession, due_dates: Sequence[date]
         .join(Assignment, Assignment.task_id == Task.id)
         .join(Unit, Unit.id == Assignment.unit_id)
         .where(*_due_on(due_dates))
-        .order_by(Task.due_date, Task.id, Assignment.unit_id)
+        .order_by(assignment_due, Task.id, Assignment.unit_id)
     )
     return list((await session.execute(stmt)).all())
 
@@ -160,14 +160,14 @@ async def first_open_tasks(
     ``limit`` earliest due. The cut is made by the database (``row_number()`` per unit)."""
     if not plan_ids:
         return {}
-    order = (Task.due_date, Task.number, Task.id)
+    order = (assignment_due, Task.number, Task.id)
     ranked = (
         select(
             Assignment.unit_id,
             Task.id.label("task_id"),
             Task.number,
             Task.content,
-            Task.due_date,
+            assignment_due.label("due_date"),
             func.row_number().over(partition_by=Assignment.unit_id, order_by=order).label("rn"),
             func.count().over(partition_by=Assignment.unit_id).label("n"),
         )
@@ -187,11 +187,11 @@ async def first_open_tasks(
 
 
 def overdue_on(today: date) -> list[ColumnElement[bool]]:
-    return [Task.due_date < today]
+    return [assignment_due < today]
 
 
 def due_within(today: date, days: int) -> list[ColumnElement[bool]]:
-    return [Task.due_date >= today, Task.due_date <= today + timedelta(days=days)]
+    return [assignment_due >= today, assignment_due <= today + timedelta(days=days)]
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,7 @@ async def open_counts_by_unit(session: AsyncSession, plan_ids: Sequence[int], to
     if not plan_ids:
         return {}
     rows = await session.execute(
-        select(Assignment.unit_id, func.count(), func.sum(case((Task.due_date < today, 1), else_=0)))
+        select(Assignment.unit_id, func.count(), func.sum(case((assignment_due < today, 1), else_=0)))
         .join(Task, Task.id == Assignment.task_id)
         .where(Task.plan_id.in_(plan_ids), Assignment.progress < 100)
         .group_by(Assignment.unit_id)
@@ -228,7 +228,7 @@ async def week_changes(
     assignments in plan order (no sort), and one count of the week's progress reports."""
     if not plan_ids:
         return {}
-    late = (Assignment.progress < 100) & (Task.due_date >= since) & (Task.due_date < today)
+    late = (Assignment.progress < 100) & (assignment_due >= since) & (assignment_due < today)
     moved = (
         await session.execute(
             select(

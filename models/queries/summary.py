@@ -13,11 +13,24 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, Select, String, and_, bindparam, cast, func, literal_column, null, select, union_all
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import AssignmentRole, TaskStatus
-from models.plans import Assignment, Plan, Task
+from models.plans import Assignment, Plan, Task, assignment_due
 from models.queries.drives import Ranking, current_ranking
 from models.queries.scores import ComponentLine, ResultLine, component_lines, fell_most_components, latest_results
 from models.queries.tasks import STATUS_SOON, STATUS_TODAY, plan_for, status_between, status_params
@@ -41,7 +54,8 @@ class PlanReport:
 @dataclass(frozen=True)
 class UnitTally:
     unit_id: int
-    count: int
+    count: int  # as lead unit (chủ trì)
+    cooperating: int = 0  # as cooperating unit (phối hợp), counted apart
 
 
 @dataclass(frozen=True)
@@ -61,36 +75,49 @@ class Summary:
 OVERDUE_UNITS = 5  # units listed as having most overdue assignments
 
 
-def _by_task() -> Select[tuple[str, str, int, int]]:
-    """("status", status, NULL, tasks): each TASK once, by its lead assignment's status."""
-    statuses = (
-        select(status_between(STATUS_TODAY, STATUS_SOON).label("status"))
+def _by_task() -> Select[tuple[str, str, int, int, int]]:
+    """("status", status, NULL, tasks, NULL): each TASK once, by its lead units' status. A task a group
+    leads ("UBND các xã, phường") is done when every lead unit is done (the last one's day), overdue
+    when one of them is."""
+    leads = (
+        select(
+            Task.id,
+            func.min(Assignment.progress).label("progress"),
+            func.max(Assignment.completed_on).label("completed_on"),
+            func.min(assignment_due).label("due"),
+        )
         .select_from(Task)
         .outerjoin(Assignment, and_(Assignment.task_id == Task.id, Assignment.role == AssignmentRole.LEAD))
         .where(Task.plan_id == bindparam("plan_id"))
+        .group_by(Task.id)
         .subquery()
     )
+    status = status_between(STATUS_TODAY, STATUS_SOON, leads.c.progress, leads.c.completed_on, leads.c.due)
+    statuses = select(status.label("status")).select_from(leads).subquery()
     return select(
         literal_column("'status'").label("kind"),
         statuses.c.status,
         cast(null(), Integer).label("unit_id"),
         func.count().label("n"),
+        cast(null(), Integer).label("cooperating"),
     ).group_by(statuses.c.status)
 
 
-def _overdue() -> Select[tuple[str, str, int, int]]:
-    """("unit", NULL, unit id, overdue assignments) for the ``OVERDUE_UNITS`` units with most."""
-    n = func.count().label("n")
+def _overdue() -> Select[tuple[str, str, int, int, int]]:
+    """("unit", NULL, unit id, overdue as lead, overdue as cooperating) for the ``OVERDUE_UNITS`` units
+    with most: lead first, cooperating breaking ties (Sở Nội vụ leading 11 and cooperating on 9 is 11)."""
+    lead = func.sum(case((Assignment.role == AssignmentRole.LEAD, 1), else_=0)).label("n")
+    cooperating = func.sum(case((Assignment.role == AssignmentRole.COOPERATE, 1), else_=0)).label("cooperating")
     top = (
-        select(Assignment.unit_id, n)
+        select(Assignment.unit_id, lead, cooperating)
         .join(Task, Task.id == Assignment.task_id)
-        .where(Task.plan_id == bindparam("plan_id"), Assignment.progress < 100, Task.due_date < STATUS_TODAY)
+        .where(Task.plan_id == bindparam("plan_id"), Assignment.progress < 100, assignment_due < STATUS_TODAY)
         .group_by(Assignment.unit_id)
-        .order_by(n.desc(), Assignment.unit_id)
+        .order_by(lead.desc(), cooperating.desc(), Assignment.unit_id)
         .limit(OVERDUE_UNITS)
         .subquery()
     )
-    return select(literal_column("'unit'"), cast(null(), String), top.c.unit_id, top.c.n)
+    return select(literal_column("'unit'"), cast(null(), String), top.c.unit_id, top.c.n, top.c.cooperating)
 
 
 # Both in one round trip, built once (building and keying a statement this size costs about a millisecond).
@@ -102,18 +129,19 @@ async def plan_numbers(
 ) -> tuple[PlanReport, list[UnitTally]]:
     """The plan's reporting sentence, counting each TASK once by the status of its lead assignment
     (``rules.task_status``; a task with no lead unit counts as not done), and the ``OVERDUE_UNITS``
-    units with most overdue assignments (lead or cooperating, not done, deadline passed)."""
+    units with most overdue assignments (not done, deadline passed), as lead and as cooperating apart."""
     tally: dict[str, int] = {}
     units: list[UnitTally] = []
     params = {"plan_id": plan.id, **status_params(today, due_soon_days)}
     rows: list[Any] = list(await session.execute(_PLAN_NUMBERS, params))
-    for kind, status, unit_id, n in rows:
+    for kind, status, unit_id, n, cooperating in rows:
         if kind == "status":
             tally[TaskStatus(status).value] = int(n)
         else:
-            units.append(UnitTally(int(unit_id), int(n)))
+            units.append(UnitTally(int(unit_id), int(n), int(cooperating)))
     counts = StatusCounts(**tally)
-    return PlanReport(plan.id, plan.year, counts.total, counts), sorted(units, key=lambda u: (-u.count, u.unit_id))
+    units.sort(key=lambda u: (-u.count, -u.cooperating, u.unit_id))
+    return PlanReport(plan.id, plan.year, counts.total, counts), units
 
 
 async def leader_summary(

@@ -18,9 +18,9 @@ from sqlalchemy import Date, and_, bindparam, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import AssignmentRole, TaskStatus
-from models.plans import Assignment, Plan, ProgressReport, Task
+from models.plans import Assignment, Plan, ProgressReport, Task, assignment_due
 from models.queries.accounts import audit
-from models.rules import StatusCounts, days_left, task_status
+from models.rules import Recurrence, StatusCounts, days_left, task_status
 from models.units import Official, Unit
 
 LINK = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -43,6 +43,7 @@ class TaskLine(NamedTuple):
     completed_on: date | None
     status: TaskStatus
     days_left: int  # negative when overdue
+    via_group: str | None = None  # the group the plan named the unit in (models/groups.py)
 
     @property
     def days_late(self) -> int:
@@ -108,18 +109,20 @@ _LINE = (
     Task.content,
     Task.field,
     Task.deadline_text,
-    Task.due_date,
+    assignment_due,
     Assignment.id,
     Assignment.unit_id,
     Assignment.role,
     Assignment.progress,
     Assignment.completed_on,
+    Assignment.via_group,
 )
 
 
 def _line(row: Sequence[Any], today: date, due_soon_days: int) -> TaskLine:
     """A TaskLine from a row that starts with the ``_LINE`` columns (plain columns: no ORM objects to build)."""
     task_id, number, content, field, deadline_text, due, assignment_id, unit_id, role, progress, completed_on = row[:11]
+    via_group = row[11]
     return TaskLine(
         task_id,
         number,
@@ -134,6 +137,7 @@ def _line(row: Sequence[Any], today: date, due_soon_days: int) -> TaskLine:
         completed_on,
         task_status(due, progress, completed_on, today, due_soon_days),
         days_left(due, today),
+        via_group,
     )
 
 
@@ -158,16 +162,25 @@ def status_case(today: date, due_soon_days: int) -> Any:
     return status_between(literal(today, Date), literal(today + timedelta(days=due_soon_days), Date))
 
 
-def status_between(today: Any, soon: Any) -> Any:
+def status_between(
+    today: Any,
+    soon: Any,
+    progress: Any = Assignment.progress,
+    completed: Any = Assignment.completed_on,
+    due: Any = None,
+) -> Any:
     """``status_case`` with ``today`` and ``soon`` (the last day counted as due soon) given as SQL
-    expressions: ``bindparam("today", type_=Date)`` etc. in statements built once (``status_params``)."""
-    done = Assignment.progress >= 100
-    finished = func.coalesce(Assignment.completed_on, today)
+    expressions: ``bindparam("today", type_=Date)`` etc. in statements built once (``status_params``).
+    ``progress``, ``completed`` and ``due``: other expressions in place of one assignment's (the
+    aggregates of a task's lead units)."""
+    due = assignment_due if due is None else due
+    done = progress >= 100
+    finished = func.coalesce(completed, today)
     return case(
-        (and_(done, finished <= Task.due_date), TaskStatus.DONE_ON_TIME.value),
+        (and_(done, finished <= due), TaskStatus.DONE_ON_TIME.value),
         (done, TaskStatus.DONE_LATE.value),
-        (Task.due_date < today, TaskStatus.OVERDUE.value),
-        (Task.due_date <= soon, TaskStatus.IN_TIME.value),
+        (due < today, TaskStatus.OVERDUE.value),
+        (due <= soon, TaskStatus.IN_TIME.value),
         else_=TaskStatus.NOT_YET_DUE.value,
     )
 
@@ -182,10 +195,16 @@ STATUS_SOON = bindparam("soon", type_=Date)
 
 
 async def counts_by_unit(
-    session: AsyncSession, plan_id: int, today: date, due_soon_days: int, within: Unit | None = None
+    session: AsyncSession,
+    plan_id: int,
+    today: date,
+    due_soon_days: int,
+    within: Unit | None = None,
+    role: AssignmentRole | None = None,
 ) -> dict[int, StatusCounts]:
     """For every unit with an assignment in the plan, how many are in each status (one GROUP BY).
-    ``within``: only the units of that subtree (a province never lists another's units)."""
+    ``within``: only the units of that subtree (a province never lists another's units); ``role``: only
+    the assignments as lead (or as cooperating) unit."""
     status = status_case(today, due_soon_days).label("status")
     stmt = (
         select(Assignment.unit_id, status, func.count())
@@ -193,6 +212,8 @@ async def counts_by_unit(
         .where(Task.plan_id == plan_id)
         .group_by(Assignment.unit_id, status)
     )
+    if role is not None:
+        stmt = stmt.where(Assignment.role == role)
     if within is not None:
         stmt = stmt.join(Unit, Unit.id == Assignment.unit_id).where(
             Unit.path >= within.path, Unit.path < within.path[:-1] + "0"
@@ -229,7 +250,7 @@ async def task_detail(
     if task is None:
         return None
     rows = await session.execute(_TASK_LINES, {"task_id": task.id})
-    return TaskDetail(plan, task, [(_line(row, today, due_soon_days), row[11]) for row in rows])
+    return TaskDetail(plan, task, [(_line(row, today, due_soon_days), row[12]) for row in rows])
 
 
 _TASK_LINES = (  # every assignment of a task with its unit's path (primary-key look-ups), lead first
@@ -314,6 +335,17 @@ async def assignment_of(session: AsyncSession, task_id: int, unit_id: int) -> As
     ).scalar_one_or_none()
 
 
+def this_period_due(task: Task, today: date) -> date | None:
+    """A recurring task's due date in the period ``today`` falls in ("kỳ này: hạn 15/12/2026"); within
+    the plan's year (the last period's after it, the first's before it). None for a one-off deadline."""
+    if not task.recurrence:
+        return None
+    every = Recurrence.of(task.recurrence)
+    year = task.due_date.year
+    day = min(max(today, date(year, 1, 1)), date(year, 12, 31))
+    return every.period_of(day)[1]
+
+
 def evidence_in(note: str) -> str:
     """The first http(s) link in a note, or ""."""
     found = LINK.search(note)
@@ -350,6 +382,9 @@ async def record_progress(
     )
     session.add(report)
     previous = assignment.progress
+    task = await session.get(Task, assignment.task_id)
+    if task is not None and task.recurrence:  # this period is reported: the next one is open
+        assignment.due_on = Recurrence.of(task.recurrence).next_due(today)
     if percent >= 100:
         assignment.completed_on = assignment.completed_on if previous >= 100 else today
     else:

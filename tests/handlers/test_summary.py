@@ -25,7 +25,8 @@ async def test_leader_reads_indices_fields_plan_overdue_units_and_drive(
         "chưa hoàn thành: 3 (trong hạn: 1, quá hạn: 2); chưa đến hạn: 3." in text
     )
     overdue = text.split("quá hạn nhất")[1]
-    assert overdue.index("UBND xã Minh Sơn, huyện Hữu Lũng: 2") < overdue.index("UBND huyện Hữu Lũng: 1")
+    # lead and cooperating apart: Minh Sơn leads 1 overdue task and cooperates on 1 (it was "2")
+    assert overdue.index("UBND xã Minh Sơn, huyện Hữu Lũng: 1 (phối hợp: 1)") < overdue.index("UBND huyện Hữu Lũng: 1")
     assert "còn 121 ngày" in text
     assert "1. UBND huyện Hữu Lũng: 100,00 điểm" in text
     assert "5. UBND thị trấn Đồng Đăng, huyện Cao Lộc: 0,00 điểm" in text
@@ -39,8 +40,9 @@ async def test_plan_sentence_counts_each_task_once_by_its_lead(
         "Kế hoạch CCHC năm 2023: 48 nhiệm vụ. Đã hoàn thành: 45, đạt 93,75% (đúng hạn: 40, quá hạn: 5); "
         "chưa hoàn thành: 3 (trong hạn: 0, quá hạn: 3); chưa đến hạn: 0." in text
     )
-    assert "UBND huyện Hữu Lũng: 48" in text  # its cooperating assignments, all overdue
+    assert "UBND huyện Hữu Lũng: 0 (phối hợp: 48)" in text  # only cooperating assignments, all overdue
     assert "Sở Nội vụ: 3" in text
+    assert text.index("Sở Nội vụ: 3") < text.index("UBND huyện Hữu Lũng: 0 (phối hợp: 48)")  # lead counts first
 
 
 async def test_a_department_officer_gets_the_summary_of_their_department(

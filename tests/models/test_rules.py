@@ -12,6 +12,7 @@ from models.enums import DeadlineKind, TaskStatus
 from models.rules import (
     Change,
     DeadlineError,
+    Recurrence,
     StatusCounts,
     change,
     criterion_points,
@@ -19,6 +20,7 @@ from models.rules import (
     fell_most,
     leaderboard,
     percent,
+    recurrence,
     resolve_deadline,
     task_status,
 )
@@ -180,3 +182,54 @@ def test_period_with_its_own_year_uses_that_year() -> None:
     assert resolve_deadline("Quý II/2024", 2023) == (DeadlineKind.PERIOD, date(2024, 6, 30))
     assert resolve_deadline("Quý IV năm 2024", 2023) == (DeadlineKind.PERIOD, date(2024, 12, 31))
     assert resolve_deadline("2024-06-30", 2023) == (DeadlineKind.DATE, date(2024, 6, 30))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "due"),
+    [
+        ("30/6/2026", DeadlineKind.DATE, date(2026, 6, 30)),
+        ("Trước 30/6/2026", DeadlineKind.DATE, date(2026, 6, 30)),
+        ("Quý II/2026", DeadlineKind.PERIOD, date(2026, 6, 30)),
+        ("6 tháng đầu năm", DeadlineKind.PERIOD, date(2026, 6, 30)),
+        ("Tháng 6", DeadlineKind.PERIOD, date(2026, 6, 30)),
+        ("Năm 2026", DeadlineKind.CONTINUOUS, date(2026, 12, 31)),
+        ("Trong năm 2026", DeadlineKind.CONTINUOUS, date(2026, 12, 31)),
+        ("Thường xuyên", DeadlineKind.CONTINUOUS, date(2026, 12, 31)),
+        ("Từ 01/7 - 31/12/2026", DeadlineKind.DATE, date(2026, 12, 31)),
+        ("Hằng quý", DeadlineKind.RECURRING, date(2026, 12, 31)),
+        ("Định kỳ hằng tháng", DeadlineKind.RECURRING, date(2026, 12, 31)),
+        ("Trước ngày 15 của tháng cuối quý", DeadlineKind.RECURRING, date(2026, 12, 15)),
+        ("Hằng năm", DeadlineKind.RECURRING, date(2026, 12, 31)),
+        ("Định kỳ 6 tháng", DeadlineKind.RECURRING, date(2026, 12, 31)),
+    ],
+)
+def test_every_deadline_form_of_a_2026_plan(text: str, kind: DeadlineKind, due: date) -> None:
+    """A recurring deadline resolves to its last period's due date: the task's final one."""
+    assert resolve_deadline(text, 2026) == (kind, due)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "first", "count"),
+    [
+        ("Hằng quý", "quarterly", date(2026, 3, 31), 4),
+        ("Định kỳ hằng tháng", "monthly", date(2026, 1, 31), 12),
+        ("Trước ngày 15 của tháng cuối quý", "quarterly@15", date(2026, 3, 15), 4),
+        ("Hằng năm", "yearly", date(2026, 12, 31), 1),
+        ("Báo cáo định kỳ 6 tháng", "half_yearly", date(2026, 6, 30), 2),
+        ("Trước ngày 20 hằng tháng", "monthly@20", date(2026, 1, 20), 12),
+    ],
+)
+def test_a_recurring_deadline_has_a_due_date_per_period(text: str, rule: str, first: date, count: int) -> None:
+    every = recurrence(text)
+    assert every is not None and every.rule == rule
+    periods = every.periods(2026)
+    assert (periods[0][1], len(periods)) == (first, count)
+    assert Recurrence.of(rule) == every
+
+
+def test_a_report_closes_its_period_and_opens_the_next() -> None:
+    every = Recurrence.of("quarterly@15")
+    assert every.next_due(date(2026, 2, 1)) == date(2026, 6, 15)  # Q1 reported: Q2 is open
+    assert every.next_due(date(2026, 6, 20)) == date(2026, 9, 15)  # late in Q2, still Q2's report
+    assert every.next_due(date(2026, 12, 1)) == date(2027, 3, 15)  # the year's last period reported
+    assert recurrence("30/6/2026") is None and recurrence("Quý II") is None
