@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Drive, DriveCriterion, DriveMeasurement, DriveParticipant, Unit
 from models.importers import import_bytes, import_file
 from tests.models.test_importers import DRIVE, SAMPLES, counts, csv_bytes, ok, sample_units, xlsx
+from tests.said import changes
 
 MEASURED = {"drive": DRIVE["drive"]}
 HEADER = ("Đơn vị", "Tiêu chí", "Ngày", "Giá trị")
@@ -59,7 +60,7 @@ async def test_measurements_make_their_units_participants(session: AsyncSession)
     query = select(Unit.code).join(DriveParticipant, DriveParticipant.unit_id == Unit.id)
     assert sorted((await session.execute(query)).scalars()) == ["CL", "HL", "HL-MS", "TPLS"]
     assert result.created == 9
-    assert sum(1 for c in result.changes if "vào đợt thi đua" in c) == 4
+    assert sum(1 for c in changes(result.changes) if "vào đợt thi đua" in c) == 4
     values = {m.value for m in (await session.execute(select(DriveMeasurement))).scalars()}
     assert Decimal("40.75") in values
 
@@ -74,7 +75,10 @@ async def test_a_changed_measurement_updates_its_value(session: AsyncSession) ->
     await session.commit()
 
     assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
-    assert result.changes == ["Sửa số liệu HL, tiêu chí 2, ngày 31/05/2024: 62,5 → 63"]
+    assert changes(result.changes) == ["Sửa số liệu của Huyện Hữu Lũng, tiêu chí 2, ngày 31/05/2024: 62,5% → 63%"]
+    assert changes(result.changes, "en") == [
+        "Change the measurement for Huyện Hữu Lũng, criterion 2, 31/05/2024: 62.5% → 63%"
+    ]
 
 
 async def test_unknown_criterion_unit_and_duplicate_measurements_are_row_errors(session: AsyncSession) -> None:
