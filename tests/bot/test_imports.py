@@ -8,9 +8,14 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import config as configuration
-from bot.imports import run_import
+from bot.imports import cli_scope, run_import
+from bot.render import Renderer
+from handlers.base import Reply
+from models import UnitKind
+from tests import factories as f
 from tests.models.test_importers import xlsx
 
 HEADER = ("Mã đơn vị", "Tên đơn vị", "Loại", "Đơn vị cấp trên", "Hiệu lực từ", "Hiệu lực đến")
@@ -70,3 +75,16 @@ async def test_an_english_dry_run_lists_the_changes_by_name_in_english(
     assert "- Add the unit Tỉnh Lạng Sơn (code LS)\n" in out
     assert "- Add the unit Xã Đông (code X9), under Tỉnh Lạng Sơn, valid from 01/07/2025" in out
     assert VIETNAMESE.findall(without_the_files_words(out, GOOD)) == [], out
+
+
+async def test_a_cli_that_needs_the_province_names_each_one(session: AsyncSession) -> None:
+    await f.unit(session, "20", UnitKind.PROVINCE, name="Tỉnh Lạng Sơn")
+    await f.unit(session, "19", UnitKind.PROVINCE, name="Tỉnh Thái Nguyên")
+
+    needed, unknown = await cli_scope(session, None), await cli_scope(session, "99")
+
+    assert isinstance(needed, Reply) and isinstance(unknown, Reply)
+    assert Renderer().render("vi", needed).endswith("một trong: 19 (Tỉnh Thái Nguyên), 20 (Tỉnh Lạng Sơn).")
+    assert Renderer().render("en", unknown) == (
+        "No province has the code 99. The provinces: 19 (Tỉnh Thái Nguyên), 20 (Tỉnh Lạng Sơn)."
+    )
