@@ -38,6 +38,21 @@ async def test_criteria_create_the_drive_with_weights_and_targets(session: Async
     )
 
 
+async def test_the_dry_run_of_new_criteria_says_the_drive_and_each_weight_and_target(session: AsyncSession) -> None:
+    await sample_units(session)
+
+    result = ok(
+        await import_file(session, "drive_criteria", SAMPLES / "thi_dua_tieu_chi.xlsx", options=DRIVE, dry_run=True)
+    )
+
+    said = changes(result.changes)
+    assert said[0] == "Tạo đợt thi đua «Hiện đại hoá bộ phận một cửa» (mã TD-MOTCUA-2024)"
+    assert all(line.startswith("Thêm tiêu chí ") and " điểm khi đạt " in line for line in said[1:]), said
+    english = changes(result.changes, "en")
+    assert english[0] == "Create the drive «Hiện đại hoá bộ phận một cửa» (code TD-MOTCUA-2024)"
+    assert all(" points for reaching " in line for line in english[1:]), english
+
+
 async def test_changed_criterion_is_updated_and_the_others_stay(session: AsyncSession) -> None:
     await sample_drive(session)
     data = xlsx(("TT", "Tiêu chí", "Trọng số", "Chỉ tiêu"), (2, "Tỷ lệ hồ sơ nộp trực tuyến", 25, "85,5"))
