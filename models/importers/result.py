@@ -41,8 +41,9 @@ class RowError:
     row: int
     column: str
     code: str  # missing_column, bad_file, empty, bad_date, bad_number, bad_value, unknown_unit, duplicate, ...
-    reason: str  # short, Vietnamese, for the person who made the file
-    # what the template of ``code`` (templates/*/imports/_problems.j2) needs to say it in either language
+    reason: str  # short, Vietnamese: logs, and the fallback of a code or case without a sentence yet
+    # what the template of ``code`` (templates/*/imports/_problems.j2) needs to say it in either language;
+    # ``why`` names the case of a code that has several ("bad_date": not_date, no_such_day, ...)
     params: Mapping[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     def __str__(self) -> str:
