@@ -29,18 +29,19 @@ async def cli_scope(session: AsyncSession, code: str | None, kind: str = "") -> 
     (listing the provinces) otherwise."""
     found = await provinces(session)
     known = [unit.code for unit in found]
+    named = [{"code": unit.code, "name": unit.name} for unit in found]  # what --province accepts, and whose
     if code:
         province = await find_province(session, code)
         if province is not None:
             return Scope(province)
         if kind == "units":
             return Scope.new(code.strip())
-        return Reply("imports/unknown_province", {"code": code, "known": known})
+        return Reply("imports/unknown_province", {"code": code, "known": known, "provinces": named})
     if len(found) == 1:
         return Scope(found[0])
     if not found:
         return None
-    return Reply("imports/province_needed", {"known": known})
+    return Reply("imports/province_needed", {"known": known, "provinces": named})
 
 
 async def run_import(config: Config, args: argparse.Namespace) -> int:

@@ -165,8 +165,9 @@ async def _run(
 
 
 def _digest(result: ImportResult) -> str:
-    """What a preview showed, in a few bytes: the counts and every change line."""
-    shown = [result.created, result.updated, result.unchanged, *result.changes]
+    """What a preview showed, in a few bytes: the counts and every change line (a ``Note`` by its code
+    and parameters)."""
+    shown = [result.created, result.updated, result.unchanged, *(str(change) for change in result.changes)]
     return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()
 
 

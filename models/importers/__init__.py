@@ -10,10 +10,21 @@ Kinds (``KINDS``) and their options:
 - ``drive_measurements``: a drive's measurements; option ``drive``.
 
 ``import_file`` / ``import_bytes`` check every row first and write nothing unless the whole file is
-good; ``dry_run`` only reports. They flush; the caller commits (or rolls back)."""
+good; ``dry_run`` only reports. They flush; the caller commits (or rolls back). Errors (``RowError``) and
+changes (``Note``) are codes with parameters; templates/<lang>/imports/_problems.j2 and
+templates/<lang>/uploads/_changes.j2 say them."""
 
 from models.importers.indices import STANDARD_INDICES, ensure_indices
-from models.importers.result import ImportResult, RowError
+from models.importers.result import ImportResult, Note, RowError
 from models.importers.run import KINDS, import_bytes, import_file
 
-__all__ = ["KINDS", "STANDARD_INDICES", "ImportResult", "RowError", "ensure_indices", "import_bytes", "import_file"]
+__all__ = [
+    "KINDS",
+    "STANDARD_INDICES",
+    "ImportResult",
+    "Note",
+    "RowError",
+    "ensure_indices",
+    "import_bytes",
+    "import_file",
+]

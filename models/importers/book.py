@@ -45,6 +45,7 @@ class Book:
 
 
 def _bad_file(reason: str, code: str = "bad_file", **params: object) -> FileProblem:
+    """A refusal; ``why`` (for ``bad_file``) or the other ``params`` choose its sentence in the templates."""
     return refuse(code, reason, **params)
 
 
@@ -52,14 +53,15 @@ def parse(name: str, data: bytes) -> Book:
     """The sheets of the file, or FileProblem saying in one line why it cannot be read."""
     suffix = PurePath(name).suffix.lower()
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _bad_file("Tệp Excel 97-2003 (.xls) chưa được hỗ trợ: hãy lưu lại thành .xlsx")
+        raise _bad_file("Tệp Excel 97-2003 (.xls) chưa được hỗ trợ: hãy lưu lại thành .xlsx", why="xls")
     if data.startswith(b"PK\x03\x04"):
         return Book(name, _xlsx_sheets(data))
     if suffix in (".xlsx", ".xlsm"):
-        raise _bad_file(f"Tệp '{name}' không phải tệp Excel .xlsx thật (có thể là tệp khác bị đổi đuôi)")
+        reason = f"Tệp '{name}' không phải tệp Excel .xlsx thật (có thể là tệp khác bị đổi đuôi)"
+        raise _bad_file(reason, why="renamed", name=name)
     if suffix == ".csv":
         return Book(name, _csv_sheets(data))
-    raise _bad_file(f"Tệp '{name}' không phải Excel (.xlsx) hay CSV (.csv)")
+    raise _bad_file(f"Tệp '{name}' không phải Excel (.xlsx) hay CSV (.csv)", why="not_spreadsheet", name=name)
 
 
 def _xlsx_sheets(data: bytes) -> list[Sheet]:
@@ -68,12 +70,12 @@ def _xlsx_sheets(data: bytes) -> list[Sheet]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError) as exc:
-        raise _bad_file("Tệp Excel bị hỏng hoặc không phải .xlsx, không mở được") from exc
+        raise _bad_file("Tệp Excel bị hỏng hoặc không phải .xlsx, không mở được", why="damaged") from exc
     check_workbook(archive)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # a zip that is not a workbook fails in many ways inside openpyxl
-        raise _bad_file("Tệp Excel bị hỏng hoặc không phải .xlsx, không mở được") from exc
+        raise _bad_file("Tệp Excel bị hỏng hoặc không phải .xlsx, không mở được", why="damaged") from exc
     try:
         visible = [s for s in book.worksheets if getattr(s, "sheet_state", "visible") == "visible"]
         active = book.active if book.active in visible else None
@@ -85,7 +87,8 @@ def _xlsx_sheets(data: bytes) -> list[Sheet]:
             except FileProblem:
                 raise
             except Exception as exc:  # damaged sheet XML inside a sound zip
-                raise _bad_file(f"Trang tính '{sheet.title}' bị hỏng, không đọc được") from exc
+                reason = f"Trang tính '{sheet.title}' bị hỏng, không đọc được"
+                raise _bad_file(reason, why="damaged_sheet", sheet=sheet.title) from exc
         return read
     finally:
         book.close()
@@ -155,12 +158,12 @@ def _decode(data: bytes) -> str:
         try:
             content = data.decode("utf-16")
         except UnicodeDecodeError:
-            raise _bad_file("Tệp CSV UTF-16 bị hỏng", "csv_encoding", encoding="UTF-16") from None
+            raise _bad_file("Tệp CSV UTF-16 bị hỏng", "csv_encoding", encoding="UTF-16", why="damaged") from None
     elif b"\x00" in data:
         nuls = data.count(b"\x00")
         if nuls * 3 > len(data) and (data[1::2].count(b"\x00") == nuls or data[0::2].count(b"\x00") == nuls):
             raise _bad_file("Tệp CSV lưu dạng UTF-16 không có BOM", "csv_encoding", encoding="UTF-16")
-        raise _bad_file("Tệp .csv chứa dữ liệu nhị phân, không phải văn bản CSV")
+        raise _bad_file("Tệp .csv chứa dữ liệu nhị phân, không phải văn bản CSV", why="binary")
     else:
         try:
             content = data.decode("utf-8-sig")
@@ -169,7 +172,7 @@ def _decode(data: bytes) -> str:
                 "Tệp CSV không phải UTF-8 (có thể là Windows-1258 hoặc TCVN3)", "csv_encoding", encoding="ANSI"
             ) from None
     if "\x00" in content:
-        raise _bad_file("Tệp .csv chứa dữ liệu nhị phân, không phải văn bản CSV")
+        raise _bad_file("Tệp .csv chứa dữ liệu nhị phân, không phải văn bản CSV", why="binary")
     return content.removeprefix("\ufeff")
 
 
@@ -181,6 +184,6 @@ def _csv_sheets(data: bytes) -> list[Sheet]:
         try:
             grid = _grid((number, tuple(row)) for number, row in enumerate(reader, start=1))
         except csv.Error as exc:
-            raise _bad_file(f"Tệp CSV sai cấu trúc: {exc}") from exc
+            raise _bad_file(f"Tệp CSV sai cấu trúc: {exc}", why="csv_structure") from exc
         sheets.append(Sheet("", grid, delimiter))
     return sheets

@@ -1,5 +1,7 @@
 """Reading one cell: text, whole numbers, exact decimals ("85,94"), dates, ranks ("47/63") and
-published changes ("+3,31", "giảm 8 bậc"). Failures raise CellError with a code and a Vietnamese reason.
+published changes ("+3,31", "giảm 8 bậc"). Failures raise CellError with a code, parameters (``why``
+names the case of a code that has several, ``value`` the cell as written) and a Vietnamese reason; the
+sentences users read are in templates/<lang>/imports/_problems.j2.
 
 A formula Excel never computed is ``Uncomputed`` (never a blank): ``computed`` refuses it with its cell.
 Codes and names (``name``) refuse invisible and bidirectional control characters, which would make a
@@ -79,7 +81,9 @@ def limited(size: int) -> Callable[[object], str]:
     def read(value: object) -> str:
         written = text(value)
         if len(written) > size:
-            raise CellError("bad_value", f"Dài quá {size} ký tự ({len(written)})")
+            raise CellError(
+                "bad_value", f"Dài quá {size} ký tự ({len(written)})", why="too_long", size=size, length=len(written)
+            )
         return written
 
     return read
@@ -119,7 +123,7 @@ def whole(value: object) -> int:
     elif re.fullmatch(r"[+-]?\d{1,10}", raw := text(value).rstrip(".")):
         number = int(raw)
     if number is None or abs(number) >= 2**31:
-        raise CellError("bad_number", f"'{clipped(value)}' không phải số nguyên")
+        raise CellError("bad_number", f"'{clipped(value)}' không phải số nguyên", why="not_whole", value=clipped(value))
     return number
 
 
@@ -127,7 +131,9 @@ def positive(value: object) -> int:
     """A row number (STT, TT): a whole number from 1 up."""
     number = whole(value)
     if number < 1:
-        raise CellError("bad_number", f"'{clipped(value)}' phải là số nguyên dương")
+        raise CellError(
+            "bad_number", f"'{clipped(value)}' phải là số nguyên dương", why="not_positive", value=clipped(value)
+        )
     return number
 
 
@@ -136,26 +142,42 @@ def decimal(value: object) -> Decimal:
     point (scores exported by an English Excel read 42.519), so write a thousand as 1000 or 1.000,0.
     Excel's binary floats are rounded to the four places that are stored."""
     if isinstance(value, bool):
-        raise CellError("bad_number", f"'{value}' không phải số")
+        raise CellError("bad_number", f"'{value}' không phải số", why="not_number", value=str(value))
     written = re.sub(r"\s+", "", text(value)).rstrip("%")
     if not isinstance(value, int | float) and len(written) > LONGEST_NUMBER:
-        raise CellError("bad_number", f"'{clipped(value)}' dài quá {LONGEST_NUMBER} ký tự, không phải số")
+        raise CellError(
+            "bad_number",
+            f"'{clipped(value)}' dài quá {LONGEST_NUMBER} ký tự, không phải số",
+            why="too_long",
+            value=clipped(value),
+            size=LONGEST_NUMBER,
+        )
     try:  # the checks come before any arithmetic: 1e999999999999 overflows any context
         if isinstance(value, int | float):
             result = Decimal(value) if isinstance(value, int) else Decimal(repr(value))
         else:
             result = Decimal(_normalise_separators(written))
         if not result.is_finite() or (result and result.adjusted() >= LARGEST.adjusted()):
-            raise CellError("bad_number", f"'{clipped(value)}' không phải số hoặc quá lớn")
+            raise CellError("bad_number", f"'{clipped(value)}' không phải số hoặc quá lớn", **_too_large(value))
         if result and result.adjusted() < -PLACES_COUNT - 1:
-            raise CellError("bad_number", f"'{clipped(value)}' có quá 4 chữ số thập phân")
+            raise CellError("bad_number", f"'{clipped(value)}' có quá 4 chữ số thập phân", **_too_precise(value))
         if result != result.quantize(PLACES):
             if not isinstance(value, float):
-                raise CellError("bad_number", f"'{clipped(value)}' có quá 4 chữ số thập phân")
+                raise CellError("bad_number", f"'{clipped(value)}' có quá 4 chữ số thập phân", **_too_precise(value))
             result = result.quantize(PLACES, ROUND_HALF_UP)
     except DecimalException:
-        raise CellError("bad_number", f"'{clipped(value)}' không phải số") from None
+        raise CellError(
+            "bad_number", f"'{clipped(value)}' không phải số", why="not_number", value=clipped(value)
+        ) from None
     return result
+
+
+def _too_large(value: object) -> dict[str, object]:
+    return {"why": "too_large", "value": clipped(value)}
+
+
+def _too_precise(value: object) -> dict[str, object]:
+    return {"why": "too_precise", "value": clipped(value), "places": PLACES_COUNT}
 
 
 def _normalise_separators(raw: str) -> str:
@@ -184,11 +206,11 @@ def day(value: object) -> date:
         dd, month, year = int(m[1]), int(m[2]), int(m[3])
         year += 2000 if year < 100 else 0
     else:
-        raise CellError("bad_date", f"'{raw}' không phải ngày (dd/mm/yyyy)")
+        raise CellError("bad_date", f"'{raw}' không phải ngày (dd/mm/yyyy)", why="not_date", value=clipped(raw))
     try:
         return date(year, month, dd)
     except ValueError:
-        raise CellError("bad_date", f"'{raw}' không phải ngày có thật") from None
+        raise CellError("bad_date", f"'{raw}' không phải ngày có thật", why="no_such_day", value=clipped(raw)) from None
 
 
 def rank(value: object) -> tuple[int, int | None]:
@@ -196,11 +218,13 @@ def rank(value: object) -> tuple[int, int | None]:
     if m := _RANK.fullmatch(text(value)):
         place, total = int(m[1]), int(m[2])
         if not 1 <= place <= total:
-            raise CellError("bad_value", f"'{clipped(value)}': thứ hạng phải từ 1 đến tổng số")
+            raise CellError(
+                "bad_value", f"'{clipped(value)}': thứ hạng phải từ 1 đến tổng số", why="rank", value=clipped(value)
+            )
         return place, total
     place = whole(value)
     if place < 1:
-        raise CellError("bad_value", f"'{text(value)}': thứ hạng phải từ 1 trở lên")
+        raise CellError("bad_value", f"'{text(value)}': thứ hạng phải từ 1 trở lên", why="rank", value=clipped(value))
     return place, None
 
 

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.drives import Drive, DriveCriterion, DriveMeasurement, DriveParticipant
-from models.importers.cells import CellError, day, decimal, limited, name, positive, show, text, visible
+from models.importers.cells import CellError, clipped, day, decimal, limited, name, positive, text, visible
 from models.importers.lookup import UnitLookup
-from models.importers.result import Batch, Step
+from models.importers.result import Batch, Note, Step
 from models.importers.sheet import Cells, Column, Table
 from models.scope import Scope
 from models.text import fold
@@ -40,7 +40,7 @@ MEASUREMENT_COLUMNS = (
 def _not_negative(value: object) -> Decimal:
     number = decimal(value)
     if number < 0:
-        raise CellError("bad_number", f"'{text(value)}' không được âm")
+        raise CellError("bad_number", f"'{text(value)}' không được âm", why="negative", value=clipped(value))
     return number
 
 
@@ -50,25 +50,29 @@ async def _drive(
     """The drive of the options; a new (unsaved) one when a criteria file gives what it needs."""
     code = text(options.get("drive"))
     if not code or len(code) > 64:
-        batch.error(0, "", "missing_option", "Chưa cho biết mã đợt thi đua (drive, tối đa 64 ký tự)")
+        reason = "Chưa cho biết mã đợt thi đua (drive, tối đa 64 ký tự)"
+        batch.error(0, "", "missing_option", reason, {"why": "drive", "size": 64})
         return None
     if drive := (await session.execute(select(Drive).where(Drive.code == code))).scalar_one_or_none():
         if batch.scope is not None and not await _drive_in_scope(session, drive, batch.scope):
-            batch.outside(0, "", f"Đợt thi đua {code}")
+            batch.outside(0, "", f"Đợt thi đua {code}", subject="drive", name=f"{drive.code} – {drive.title}")
             return None
         return drive
     if not (may_create and options.get("title") and options.get("starts_on") and options.get("ends_on")):
-        batch.error(
-            0, "", "unknown_drive", f"Chưa có đợt thi đua '{code}' (nhập tiêu chí kèm tên, ngày bắt đầu, kết thúc)"
-        )
+        reason = f"Chưa có đợt thi đua '{code}' (nhập tiêu chí kèm tên, ngày bắt đầu, kết thúc)"
+        batch.error(0, "", "unknown_drive", reason, {"code": code, "criteria": may_create})
         return None
-    try:
-        starts_on, ends_on = day(options["starts_on"]), day(options["ends_on"])
-    except CellError as exc:
-        batch.error(0, "", "missing_option", exc.reason)
-        return None
+    dates: dict[str, date] = {}
+    for key in ("starts_on", "ends_on"):
+        try:
+            dates[key] = day(options[key])
+        except CellError as exc:
+            batch.error(0, "", "missing_option", exc.reason, {**exc.params, "why": "drive_date", "option": key})
+            return None
+    starts_on, ends_on = dates["starts_on"], dates["ends_on"]
     if starts_on > ends_on:
-        batch.error(0, "", "bad_date", "Ngày kết thúc đợt thi đua trước ngày bắt đầu")
+        reason = "Ngày kết thúc đợt thi đua trước ngày bắt đầu"
+        batch.error(0, "", "bad_date", reason, {"why": "drive_ends_before_start", "start": starts_on, "end": ends_on})
         return None
     organiser = batch.scope.id if batch.scope is not None else None
     return Drive(
@@ -134,7 +138,8 @@ async def prepare_criteria(session: AsyncSession, table: Table, options: Mapping
         if (line := _read_criterion(cells)) is None:
             continue
         if (seen := first_row.setdefault(line.number, row.number)) != row.number:
-            cells.fail("number", "duplicate", f"TT {line.number} trùng với dòng {seen}")
+            params = {"why": "criterion", "number": line.number, "row": seen}
+            cells.fail("number", "duplicate", f"TT {line.number} trùng với dòng {seen}", params)
             continue
         lines.append(line)
     if batch.failed:
@@ -146,18 +151,19 @@ async def prepare_criteria(session: AsyncSession, table: Table, options: Mapping
             session.add(drive)
             await session.flush()
 
-        batch.also(f"Tạo đợt thi đua {drive.code} – {drive.title}", create)
+        batch.also(Note("drive.create", {"code": drive.code, "title": drive.title}), create)
     else:
         query = select(DriveCriterion).where(DriveCriterion.drive_id == drive.id)
         stored = {c.number: c for c in (await session.execute(query)).scalars()}
     for line in lines:
         criterion = stored.get(line.number)
         new = (line.name, line.weight, line.target_value, line.measure)
-        summary = f"{line.name}: {show(line.weight)} điểm khi đạt {show(line.target_value)} {line.measure}"
+        said = {"number": line.number, "name": line.name, "weight": line.weight, "target": line.target_value}
+        said["measure"] = line.measure
         if criterion is None:
-            batch.create(f"Thêm tiêu chí {line.number} – {summary}", _criterion_step(session, drive, line, None))
+            batch.create(Note("criterion.create", said), _criterion_step(session, drive, line, None))
         elif (criterion.name, criterion.weight, criterion.target_value, criterion.measure) != new:
-            batch.update(f"Sửa tiêu chí {line.number} – {summary}", _criterion_step(session, drive, line, criterion))
+            batch.update(Note("criterion.update", said), _criterion_step(session, drive, line, criterion))
         else:
             batch.same()
 
@@ -183,7 +189,9 @@ class _Criteria:
         criterion = self.by_number.get(int(written)) if written.isdecimal() else self.by_name.get(fold(written))
         if criterion is None:
             known = ", ".join(str(n) for n in sorted(self.by_number)) or "chưa nhập tiêu chí nào"
-            raise CellError("unknown_criterion", f"Đợt thi đua không có tiêu chí '{written}' (có: {known})")
+            numbers = ", ".join(str(n) for n in sorted(self.by_number))
+            reason = f"Đợt thi đua không có tiêu chí '{written}' (có: {known})"
+            raise CellError("unknown_criterion", reason, value=clipped(written), known=numbers)
         return criterion
 
 
@@ -247,7 +255,7 @@ async def prepare_measurements(
             continue
         key = (line.unit.id, line.criterion.id, line.measured_on)
         if (seen := first_row.setdefault(key, row.number)) != row.number:
-            cells.fail("value", "duplicate", f"Số liệu này trùng với dòng {seen}")
+            cells.fail("value", "duplicate", f"Số liệu này trùng với dòng {seen}", {"why": "measurement", "row": seen})
             continue
         lines.append(line)
     if batch.failed:
@@ -263,14 +271,22 @@ async def prepare_measurements(
         for m in ((await session.execute(query_stored)).scalars() if query_stored is not None else [])
     }
     for unit in {line.unit.id: line.unit for line in lines if line.unit.id not in joined}.values():
-        batch.also(f"Thêm {unit.code} – {unit.name} vào đợt thi đua", _participant_step(session, drive, unit, joined))
+        note = Note("drive.join", {"code": unit.code, "name": unit.name, "drive": drive.code})
+        batch.also(note, _participant_step(session, drive, unit, joined))
     for line in lines:
         measurement = stored.get((line.unit.id, line.criterion.id, line.measured_on))
-        what = f"{line.unit.code}, tiêu chí {line.criterion.number}, ngày {line.measured_on:%d/%m/%Y}"
+        said: dict[str, object] = {
+            "name": line.unit.name,
+            "code": line.unit.code,
+            "criterion": line.criterion.number,
+            "day": line.measured_on,
+            "value": line.value,
+            "measure": line.criterion.measure,
+        }
         if measurement is None:
-            batch.create(f"Thêm số liệu {what}: {show(line.value)}", _measurement_step(session, line, joined, None))
+            batch.create(Note("measurement.create", said), _measurement_step(session, line, joined, None))
         elif measurement.value != line.value:
-            change = f"Sửa số liệu {what}: {show(measurement.value)} → {show(line.value)}"
-            batch.update(change, _measurement_step(session, line, joined, measurement))
+            note = Note("measurement.update", {**said, "old": measurement.value})
+            batch.update(note, _measurement_step(session, line, joined, measurement))
         else:
             batch.same()

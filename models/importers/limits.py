@@ -146,7 +146,7 @@ def check_workbook(archive: zipfile.ZipFile) -> None:
                 if info.filename.lower().endswith((".xml", ".rels", ".vml")):
                     counter.feed(chunk)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
-            raise refuse("bad_file", "Tệp Excel bị hỏng hoặc không phải .xlsx, không mở được") from exc
+            raise refuse("bad_file", "Tệp Excel bị hỏng hoặc không phải .xlsx, không mở được", why="damaged") from exc
 
 
 def _too_big() -> FileProblem:

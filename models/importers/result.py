@@ -1,4 +1,9 @@
-"""What an import reports back: the counts, every row error, and the changes it made or would make."""
+"""What an import reports back: the counts, every row error, and the changes it made or would make.
+
+Both are codes with parameters, never sentences: a ``RowError`` is said by the macro ``reason`` of
+templates/<lang>/imports/_problems.j2 and a ``Note`` (one change line) by the macro ``change`` of
+templates/<lang>/uploads/_changes.j2, so each reader gets their own language. ``RowError.reason`` and a
+change given as a plain ``str`` are the Vietnamese fallback of importers not yet moved to codes."""
 
 from __future__ import annotations
 
@@ -13,6 +18,22 @@ Step = Callable[[], Awaitable[None]]
 
 
 @dataclass(frozen=True)
+class Note:
+    """One change of an import (a unit added, a measurement corrected): ``code`` names the sentence in
+    templates/*/uploads/_changes.j2 and ``params`` fill it (units as names, values as Decimal or date)."""
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        """A stable text of the note (the digest of a preview), not a sentence for a reader."""
+        return f"{self.code}({', '.join(f'{k}={self.params[k]!s}' for k in sorted(self.params))})"
+
+
+Change = Note | str  # a str: the Vietnamese line of an importer not yet moved to notes
+
+
+@dataclass(frozen=True)
 class RowError:
     """One problem of the file. ``row`` is the spreadsheet row as the user sees it (header = row 1 when
     the header is the first row; 0 when the file itself is unreadable); ``column`` the header text."""
@@ -20,8 +41,9 @@ class RowError:
     row: int
     column: str
     code: str  # missing_column, bad_file, empty, bad_date, bad_number, bad_value, unknown_unit, duplicate, ...
-    reason: str  # short, Vietnamese, for the person who made the file
-    # what the template of ``code`` (templates/*/imports/_problems.j2) needs to say it in either language
+    reason: str  # short, Vietnamese: logs, and the fallback of a code or case without a sentence yet
+    # what the template of ``code`` (templates/*/imports/_problems.j2) needs to say it in either language;
+    # ``why`` names the case of a code that has several ("bad_date": not_date, no_such_day, ...)
     params: Mapping[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     def __str__(self) -> str:
@@ -44,7 +66,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)  # one line per created/updated item, Vietnamese
+    changes: list[Change] = field(default_factory=list)  # one per created/updated item
     skipped_rows: list[int] = field(default_factory=list)  # section titles and notes between data rows
     dry_run: bool = False
     sheet: str = ""  # the worksheet the rows were read from ("" for a CSV)
@@ -70,25 +92,34 @@ class Batch:
     def error(self, row: int, column: str, code: str, reason: str, params: Mapping[str, object] | None = None) -> None:
         self.result.errors.append(RowError(row, column, code, reason, params or {}))
 
-    def create(self, change: str, step: Step) -> None:
+    def create(self, change: Change, step: Step) -> None:
         self.result.created += 1
         self.result.changes.append(change)
         self.steps.append(step)
 
-    def update(self, change: str, step: Step) -> None:
+    def update(self, change: Change, step: Step) -> None:
         self.result.updated += 1
         self.result.changes.append(change)
         self.steps.append(step)
 
-    def outside(self, row: int, column: str, what: str) -> None:
-        """``what`` (a unit, a plan, a drive) lies outside the province this import is limited to."""
-        province = self.scope.code if self.scope else ""
-        self.error(row, column, "outside_province", f"{what} không thuộc tỉnh {province}: không được nhập")
+    def outside(self, row: int, column: str, what: str, *, subject: str = "", name: str = "") -> None:
+        """``what`` (a unit, a plan, a drive) lies outside the province this import is limited to.
+        ``subject`` ("unit", "parent", "plan", "drive") and ``name`` say it in any language; without
+        them the Vietnamese ``what`` is the fallback."""
+        province = self.scope.province if self.scope else None
+        params: dict[str, object] = {
+            "province": (province.name or province.code) if province is not None else "",
+            "province_code": province.code if province is not None else "",
+        }
+        if subject:
+            params.update(subject=subject, name=name)
+        reason = f"{what} không thuộc tỉnh {params['province_code']}: không được nhập"
+        self.error(row, column, "outside_province", reason, params)
 
     def same(self) -> None:
         self.result.unchanged += 1
 
-    def also(self, change: str, step: Step) -> None:
+    def also(self, change: Change, step: Step) -> None:
         """A change that is not one of the file's rows (the plan a task file belongs to, a participant)."""
         self.result.changes.append(change)
         self.steps.append(step)

@@ -69,7 +69,8 @@ async def import_bytes(
     batch.result.dry_run = dry_run
     if len(data) > MAX_FILE_BYTES:  # refused before any parsing: a big workbook takes minutes and gigabytes
         megabytes = MAX_FILE_BYTES // (1024 * 1024)
-        batch.result.errors.append(RowError(0, "", "bad_file", f"Tệp lớn hơn {megabytes} MB: hãy chia nhỏ tệp"))
+        reason = f"Tệp lớn hơn {megabytes} MB: hãy chia nhỏ tệp"
+        batch.result.errors.append(RowError(0, "", "bad_file", reason, {"why": "too_big", "limit_mb": megabytes}))
         return batch.result
     try:
         table = table_of(book or await read_book(name, data), KINDS[kind].columns)
@@ -120,7 +121,8 @@ async def import_file(
         data = Path(path).read_bytes()
     except OSError as exc:
         result = ImportResult(kind, dry_run=dry_run)
-        result.errors.append(RowError(0, "", "bad_file", f"Không đọc được tệp '{path}': {exc.strerror}"))
+        reason = f"Không đọc được tệp '{path}': {exc.strerror}"
+        result.errors.append(RowError(0, "", "bad_file", reason, {"why": "unreadable", "name": str(path)}))
         return result
     return await import_bytes(
         session,

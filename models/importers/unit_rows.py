@@ -54,6 +54,15 @@ class Line:
 Node = Line | Unit
 
 
+@dataclass(frozen=True)
+class Problem:
+    """Why a row's "Hình thành từ" cannot be recorded: the Vietnamese fallback and the parameters of the
+    sentence (``why`` names it in templates/*/imports/_problems.j2, code ``unknown_unit``)."""
+
+    reason: str
+    params: dict[str, object]
+
+
 def node_period(node: Node) -> Period:
     return (node.valid_from, node.valid_to)
 
@@ -76,7 +85,7 @@ class Nodes:
     by_name: dict[str, list[Node]] = field(default_factory=lambda: defaultdict(list))
     of_unit: dict[int, Node] = field(default_factory=dict)
     closed: dict[int, date] = field(default_factory=dict)  # stored unit id -> its new last day
-    closed_by: dict[int, str] = field(default_factory=dict)
+    closed_by: dict[int, Line] = field(default_factory=dict)  # stored unit id -> the row that ended it
 
     @classmethod
     def build(cls, stored: list[Unit], lines: list[Line]) -> Nodes:
@@ -126,13 +135,13 @@ class Nodes:
     def stored_parent(self, unit: Unit) -> Node | None:
         return self.of_unit.get(unit.parent_id) if unit.parent_id else None
 
-    def predecessors(self, line: Line) -> tuple[list[Node], list[str]]:
-        """The units ``line`` was formed from (each valid on the day before it began), and a reason for
+    def predecessors(self, line: Line) -> tuple[list[Node], list[Problem]]:
+        """The units ``line`` was formed from (each valid on the day before it began), and a problem for
         each one that cannot be found or is ambiguous."""
         found: list[Node] = []
-        problems: list[str] = []
+        problems: list[Problem] = []
         if line.valid_from is None:
-            return [], ["Cần ghi 'Hiệu lực từ' của đơn vị hình thành từ đơn vị khác"]
+            return [], [Problem("Cần ghi 'Hiệu lực từ' của đơn vị hình thành từ đơn vị khác", {"why": "needs_start"})]
         before = line.valid_from - timedelta(days=1)
         for piece in (p.strip() for p in _SEPARATORS.split(line.formed_from)):
             if not piece:
@@ -143,24 +152,29 @@ class Nodes:
                 if named[0] not in found:
                     found.append(named[0])
             elif named:
-                problems.append(f"'{piece}' trùng tên nhiều đơn vị ({', '.join(n.code for n in named)}): hãy ghi mã")
+                codes = ", ".join(n.code for n in named)
+                reason = f"'{piece}' trùng tên nhiều đơn vị ({codes}): hãy ghi mã"
+                problems.append(Problem(reason, {"why": "ambiguous_predecessor", "name": piece, "codes": codes}))
             else:
-                problems.append(f"Không tìm thấy đơn vị '{piece}' còn hoạt động ngày {day_text(before)}")
+                reason = f"Không tìm thấy đơn vị '{piece}' còn hoạt động ngày {day_text(before)}"
+                problems.append(Problem(reason, {"why": "unknown_predecessor", "name": piece, "day": before}))
         return found, problems
 
-    def end(self, node: Node, last_day: date, successor: Line) -> str:
-        """End a predecessor still open on ``successor``'s first day; a reason when the file itself says it
+    def end(self, node: Node, last_day: date, successor: Line) -> Problem | None:
+        """End a predecessor still open on ``successor``'s first day; a problem when the file itself says it
         goes on."""
         if node.valid_to is not None and node.valid_to <= last_day:
-            return ""
+            return None
         if isinstance(node, Line):
             if node.valid_to is not None and not node.ended_by:
-                return f"{node.name} (dòng {node.row}) còn hiệu lực đến {day_text(node.valid_to)}"
+                reason = f"{node.name} (dòng {node.row}) còn hiệu lực đến {day_text(node.valid_to)}"
+                params: dict[str, object] = {"why": "predecessor_goes_on", "name": node.name, "row": node.row}
+                return Problem(reason, {**params, "until": node.valid_to, "starts": successor.valid_from})
             node.valid_to, node.ended_by = last_day, successor.code
         else:
             self.closed[node.id] = last_day
-            self.closed_by[node.id] = successor.code
-        return ""
+            self.closed_by[node.id] = successor
+        return None
 
     def final_period(self, node: Node) -> Period:
         if isinstance(node, Unit) and node.id in self.closed:

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import LineageKind, UnitKind
-from models.importers.cells import CellError, day, limited, name, text
-from models.importers.result import Batch, Step
+from models.importers.cells import CellError, clipped, day, limited, name, text
+from models.importers.result import Batch, Note, Step
 from models.importers.sheet import Cells, Column, Table
 from models.importers.unit_rows import Line, Node, Nodes
 from models.lineage import link
@@ -58,7 +58,8 @@ def unit_kind(value: object) -> UnitKind:
     """The kind a file writes: "Huyện", "thi xa", "district"."""
     if kind := _BY_WORD.get(fold(text(value))):
         return kind
-    raise CellError("bad_value", f"Loại đơn vị '{text(value)}' không hợp lệ (tỉnh, sở, huyện, xã, phường, ...)")
+    reason = f"Loại đơn vị '{text(value)}' không hợp lệ (tỉnh, sở, huyện, xã, phường, ...)"
+    raise CellError("bad_value", reason, why="unit_kind", value=clipped(value))
 
 
 def kind_from_name(name: str) -> UnitKind | None:
@@ -73,11 +74,13 @@ def _read(cells: Cells) -> Line | None:
     parent = cells.get("parent", name(64), "")
     kind = cells.get("kind", unit_kind, None) or kind_from_name(title)
     if kind is None and cells.ok:
-        cells.fail("kind", "empty", "Không được để trống (tỉnh, sở, huyện, thành phố, thị xã, xã, phường, ...)")
+        reason = "Không được để trống (tỉnh, sở, huyện, thành phố, thị xã, xã, phường, ...)"
+        cells.fail("kind", "empty", reason, {"why": "unit_kind"})
     start = cells.get("valid_from", day, None)
     end = cells.get("valid_to", day, None)
     if start and end and start > end:
-        cells.fail("valid_to", "bad_date", "Ngày hết hiệu lực trước ngày bắt đầu hiệu lực")
+        reason = "Ngày hết hiệu lực trước ngày bắt đầu hiệu lực"
+        cells.fail("valid_to", "bad_date", reason, {"why": "ends_before_start", "start": start, "end": end})
     formed_from = cells.get("formed_from", limited(2000), "")
     if not cells.ok or kind is None:
         return None
@@ -93,7 +96,9 @@ def _parents(nodes: Nodes, table: Table, batch: Batch) -> dict[int, Node | None]
         elif node.parent:
             parent = nodes.parent_node(node.parent, node.period)
             if parent is None:
-                batch.error(node.row, table.headers["parent"], "unknown_unit", f"Không có đơn vị mã '{node.parent}'")
+                reason = f"Không có đơn vị mã '{node.parent}'"
+                params = {"why": "parent", "code": node.parent}
+                batch.error(node.row, table.headers["parent"], "unknown_unit", reason, params)
             parent_of[id(node)] = parent
         else:
             parent_of[id(node)] = None
@@ -108,7 +113,9 @@ def _depths(nodes: Nodes, parent_of: dict[int, Node | None], table: Table, batch
         while (parent := parent_of.get(id(chain[-1]))) is not None and all(parent is not n for n in chain):
             chain.append(parent)
         if parent_of.get(id(chain[-1])) is not None:
-            batch.error(line.row, table.headers["parent"], "cycle", "Đơn vị cấp trên tạo thành vòng lặp")
+            batch.error(
+                line.row, table.headers["parent"], "cycle", "Đơn vị cấp trên tạo thành vòng lặp", {"code": line.code}
+            )
             continue
         depths[id(line)] = len(chain)
     return depths
@@ -124,7 +131,7 @@ def _check_scope(nodes: Nodes, parent_of: dict[int, Node | None], table: Table, 
     province = nodes.of_unit.get(scope.id) if scope.id is not None else None
     for line in nodes.lines:
         if line.unit is not None and not scope.contains(line.unit):
-            batch.outside(line.row, table.headers["code"], f"Đơn vị {line.code}")
+            batch.outside(line.row, table.headers["code"], f"Đơn vị {line.code}", subject="unit", name=line.unit.name)
             continue
         is_province = line is province or (province is None and line.key == fold(scope.code))
         if is_province:
@@ -133,7 +140,7 @@ def _check_scope(nodes: Nodes, parent_of: dict[int, Node | None], table: Table, 
             if (
                 parent.id if isinstance(parent, Unit) else parent.unit.id if parent and parent.unit else None
             ) != stored:
-                batch.outside(line.row, table.headers["parent"], f"Đơn vị cấp trên '{line.parent or '(không)'}'")
+                _parent_outside(batch, line, table)
             continue
         node: Node | None = line
         seen: list[Node] = []
@@ -149,7 +156,12 @@ def _check_scope(nodes: Nodes, parent_of: dict[int, Node | None], table: Table, 
         else:
             node = None
         if node is None:
-            batch.outside(line.row, table.headers["parent"], f"Đơn vị cấp trên '{line.parent or '(không)'}'")
+            _parent_outside(batch, line, table)
+
+
+def _parent_outside(batch: Batch, line: Line, table: Table) -> None:
+    what = f"Đơn vị cấp trên '{line.parent or '(không)'}'"
+    batch.outside(line.row, table.headers["parent"], what, subject="parent", name=line.parent)
 
 
 def _lineage(nodes: Nodes, stored_links: set[tuple[int, int]], table: Table, batch: Batch) -> list[tuple[Line, Node]]:
@@ -162,31 +174,38 @@ def _lineage(nodes: Nodes, stored_links: set[tuple[int, int]], table: Table, bat
         found, problems = nodes.predecessors(line)
         for predecessor in found:
             if line.valid_from is not None and (
-                reason := nodes.end(predecessor, line.valid_from - timedelta(days=1), line)
+                problem := nodes.end(predecessor, line.valid_from - timedelta(days=1), line)
             ):
-                problems.append(reason)
+                problems.append(problem)
             unit = predecessor if isinstance(predecessor, Unit) else predecessor.unit
             if not (unit is not None and line.unit is not None and (unit.id, line.unit.id) in stored_links):
                 pairs.append((line, predecessor))
         column = "valid_from" if line.valid_from is None else "formed_from"
-        for reason in problems:
-            batch.error(line.row, table.headers.get(column, column), "unknown_unit", reason)
+        for problem in problems:
+            batch.error(line.row, table.headers.get(column, column), "unknown_unit", problem.reason, problem.params)
     return pairs
 
 
-def _differences(unit: Unit, line: Line, parent: Node | None, old_parent: Unit | None, table: Table) -> list[str]:
-    found = []
+def _differences(
+    unit: Unit, line: Line, parent: Node | None, old_parent: Unit | None, table: Table
+) -> list[dict[str, object]]:
+    """What a row changes in a stored unit, one entry per field (``what``, ``old``, ``new``), as the
+    template of the note ``unit.update`` says it: names, kinds (as UnitKind values) and dates."""
+    found: list[dict[str, object]] = []
     if unit.name != line.name:
-        found.append(f"tên '{unit.name}' → '{line.name}'")
+        found.append({"what": "name", "old": unit.name, "new": line.name})
     if unit.kind != line.kind:
-        found.append(f"loại {KIND_WORDS[UnitKind(unit.kind)][0]} → {KIND_WORDS[line.kind][0]}")
+        found.append({"what": "kind", "old": UnitKind(unit.kind).value, "new": line.kind.value})
     parent_id = parent.id if isinstance(parent, Unit) else parent.unit.id if parent and parent.unit else None
     if parent_id != unit.parent_id or (parent is not None and parent_id is None):
-        found.append(f"cấp trên {old_parent.code if old_parent else '(không)'} → {line.parent or '(không)'}")
-    for key, old, new in (("valid_from", unit.valid_from, line.valid_from), ("valid_to", unit.valid_to, line.valid_to)):
-        if (table.has(key) or (key == "valid_to" and line.ended_by)) and old != new:
-            header = table.headers.get(key, "Hiệu lực đến")
-            found.append(f"{header} {text(old) or '(trống)'} → {text(new) or '(trống)'}")
+        new = parent.name if parent is not None else None
+        found.append({"what": "parent", "old": old_parent.name if old_parent else None, "new": new})
+    for key, old, new_day in (
+        ("valid_from", unit.valid_from, line.valid_from),
+        ("valid_to", unit.valid_to, line.valid_to),
+    ):
+        if (table.has(key) or (key == "valid_to" and line.ended_by)) and old != new_day:
+            found.append({"what": key, "old": old, "new": new_day})
     return found
 
 
@@ -199,12 +218,15 @@ async def prepare(session: AsyncSession, table: Table, options: Mapping[str, obj
     parent_of = _parents(nodes, table, batch)
     pairs = _lineage(nodes, links, table, batch)
     for line, other, shared in nodes.clashes():
+        params: dict[str, object] = {"code": line.code, "shared": shared}
         if isinstance(other, Line):
             reason = f"Mã đơn vị '{line.code}' trùng với dòng {other.row}"
+            params.update(why="unit_code_in_file", row=other.row)
         else:
             reason = f"Mã đơn vị '{line.code}' đã dùng cho {other.name}"
+            params.update(why="unit_code_stored", name=other.name)
         on = f" (cùng hiệu lực ngày {shared:%d/%m/%Y})" if shared else " (cùng hiệu lực)"
-        batch.error(line.row, table.headers["code"], "duplicate", reason + on)
+        batch.error(line.row, table.headers["code"], "duplicate", reason + on, params)
     if batch.failed:
         return
     depths = _depths(nodes, parent_of, table, batch)
@@ -217,23 +239,34 @@ async def prepare(session: AsyncSession, table: Table, options: Mapping[str, obj
     for line in sorted(lines, key=lambda line: depths[id(line)]):
         parent = parent_of.get(id(line))
         if line.unit is None:
-            batch.create(f"Thêm đơn vị {line.code} – {line.name}", _creation(session, line, parent, units))
+            note = Note(
+                "unit.create",
+                {
+                    "code": line.code,
+                    "name": line.name,
+                    "parent": parent.name if parent is not None else None,
+                    "valid_from": line.valid_from,
+                },
+            )
+            batch.create(note, _creation(session, line, parent, units))
             continue
         old_parent = by_id.get(line.unit.parent_id) if line.unit.parent_id else None
         differences = _differences(line.unit, line, parent, old_parent, table)
         if differences:
-            change = f"Sửa đơn vị {line.unit.code}: {'; '.join(differences)}"
-            batch.update(change, _update(line, line.unit, parent, units, table))
+            note = Note("unit.update", {"code": line.unit.code, "name": line.unit.name, "changes": differences})
+            batch.update(note, _update(line, line.unit, parent, units, table))
         else:
             batch.same()
     for unit in units:
         if unit.id in nodes.closed:
-            last = nodes.closed[unit.id]
-            change = f"Kết thúc hiệu lực đơn vị {unit.code} – {unit.name} từ {last + timedelta(days=1):%d/%m/%Y}"
-            batch.update(change + f" (hình thành {nodes.closed_by[unit.id]})", _nothing)
+            successor = nodes.closed_by[unit.id]
+            params = {"code": unit.code, "name": unit.name, "from_day": nodes.closed[unit.id] + timedelta(days=1)}
+            note = Note("unit.end", {**params, "successor": successor.name, "successor_code": successor.code})
+            batch.update(note, _nothing)
     for successor, predecessor in pairs:
-        change = f"Ghi đơn vị {successor.code} – {successor.name} hình thành từ {predecessor.code} – {predecessor.name}"
-        batch.also(change, _link(session, successor, predecessor))
+        params = {"code": successor.code, "name": successor.name}
+        note = Note("unit.link", {**params, "from_code": predecessor.code, "from_name": predecessor.name})
+        batch.also(note, _link(session, successor, predecessor))
 
 
 async def _nothing() -> None:

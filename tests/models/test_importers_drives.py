@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Drive, DriveCriterion, DriveMeasurement, DriveParticipant, Unit
 from models.importers import import_bytes, import_file
 from tests.models.test_importers import DRIVE, SAMPLES, counts, csv_bytes, ok, sample_units, xlsx
+from tests.said import changes
 
 MEASURED = {"drive": DRIVE["drive"]}
 HEADER = ("Đơn vị", "Tiêu chí", "Ngày", "Giá trị")
@@ -37,6 +38,21 @@ async def test_criteria_create_the_drive_with_weights_and_targets(session: Async
     )
 
 
+async def test_the_dry_run_of_new_criteria_says_the_drive_and_each_weight_and_target(session: AsyncSession) -> None:
+    await sample_units(session)
+
+    result = ok(
+        await import_file(session, "drive_criteria", SAMPLES / "thi_dua_tieu_chi.xlsx", options=DRIVE, dry_run=True)
+    )
+
+    said = changes(result.changes)
+    assert said[0] == "Tạo đợt thi đua «Hiện đại hoá bộ phận một cửa» (mã TD-MOTCUA-2024)"
+    assert all(line.startswith("Thêm tiêu chí ") and " điểm khi đạt " in line for line in said[1:]), said
+    english = changes(result.changes, "en")
+    assert english[0] == "Create the drive «Hiện đại hoá bộ phận một cửa» (code TD-MOTCUA-2024)"
+    assert all(" points for reaching " in line for line in english[1:]), english
+
+
 async def test_changed_criterion_is_updated_and_the_others_stay(session: AsyncSession) -> None:
     await sample_drive(session)
     data = xlsx(("TT", "Tiêu chí", "Trọng số", "Chỉ tiêu"), (2, "Tỷ lệ hồ sơ nộp trực tuyến", 25, "85,5"))
@@ -59,7 +75,7 @@ async def test_measurements_make_their_units_participants(session: AsyncSession)
     query = select(Unit.code).join(DriveParticipant, DriveParticipant.unit_id == Unit.id)
     assert sorted((await session.execute(query)).scalars()) == ["CL", "HL", "HL-MS", "TPLS"]
     assert result.created == 9
-    assert sum(1 for c in result.changes if "vào đợt thi đua" in c) == 4
+    assert sum(1 for c in changes(result.changes) if "vào đợt thi đua" in c) == 4
     values = {m.value for m in (await session.execute(select(DriveMeasurement))).scalars()}
     assert Decimal("40.75") in values
 
@@ -74,7 +90,10 @@ async def test_a_changed_measurement_updates_its_value(session: AsyncSession) ->
     await session.commit()
 
     assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
-    assert result.changes == ["Sửa số liệu HL, tiêu chí 2, ngày 31/05/2024: 62,5 → 63"]
+    assert changes(result.changes) == ["Sửa số liệu của Huyện Hữu Lũng, tiêu chí 2, ngày 31/05/2024: 62,5% → 63%"]
+    assert changes(result.changes, "en") == [
+        "Change the measurement for Huyện Hữu Lũng, criterion 2, 31/05/2024: 62.5% → 63%"
+    ]
 
 
 async def test_unknown_criterion_unit_and_duplicate_measurements_are_row_errors(session: AsyncSession) -> None:

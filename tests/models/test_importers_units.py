@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Unit, UnitKind
 from models.importers import import_bytes
 from tests.models.test_importers import counts, ok, sample_units, xlsx
+from tests.said import change_line
 
 HEADER = ("Mã đơn vị", "Tên đơn vị", "Loại", "Đơn vị cấp trên", "Hiệu lực từ", "Hiệu lực đến")
 
@@ -76,7 +77,11 @@ async def test_reimport_updates_name_kind_and_validity_of_known_codes(session: A
     await session.commit()
 
     assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
-    assert "tên 'Thị trấn Hữu Lũng' → 'Xã Hữu Lũng'" in result.changes[0]
+    line = change_line(result.changes[0])
+    assert line.startswith("Sửa Thị trấn Hữu Lũng (mã HL-TTHL): tên «Thị trấn Hữu Lũng» → «Xã Hữu Lũng»"), line
+    assert "loại thị trấn → xã; hiệu lực đến 30/06/2025 → 01/07/2025" in line
+    english = change_line(result.changes[0], "en")
+    assert "name «Thị trấn Hữu Lũng» → «Xã Hữu Lũng»; kind township → commune" in english, english
     changed = (await units(session))["HL-TTHL"]
     assert (changed.name, changed.kind, changed.valid_to) == ("Xã Hữu Lũng", UnitKind.COMMUNE, date(2025, 7, 1))
 
@@ -91,7 +96,7 @@ async def test_a_new_parent_moves_the_unit_with_its_whole_subtree(session: Async
 
     after = await units(session)
     assert result.updated == 1
-    assert "cấp trên LS → HL" in result.changes[0]
+    assert "cấp trên Tỉnh Lạng Sơn → Huyện Hữu Lũng" in change_line(result.changes[0])  # by name, not code
     city, ward = after["TPLS"], after["TPLS-VT"]
     assert city.parent_id == before["HL"].id
     assert city.path == f"{after['HL'].path}{city.id}/"

@@ -14,6 +14,7 @@ from models.importers import ensure_indices, import_bytes
 from models.lineage import CodeClash, predecessors, successors, successors_on, unit_on
 from models.tree import add_unit
 from tests.models.test_importers import TASK_HEADER, counts, ok, xlsx
+from tests.said import changes
 
 HEADER = ("Mã đơn vị", "Tên đơn vị", "Loại", "Đơn vị cấp trên", "Hiệu lực từ", "Hiệu lực đến", "Hình thành từ")
 # the province before and after 1/7/2025: the new Xã Hữu Lũng keeps Xã Minh Sơn's official code
@@ -105,7 +106,12 @@ async def test_a_unit_formed_from_a_stored_one_ends_it_the_day_before(session: A
     await session.commit()
 
     assert (result.created, result.updated) == (1, 1)
-    assert any("Kết thúc hiệu lực đơn vị 06457 – Xã Minh Sơn từ 01/07/2025" in c for c in result.changes)
+    assert "Kết thúc hiệu lực Xã Minh Sơn (mã 06457) từ 01/07/2025 để hình thành Xã Hữu Lũng (mã 06457)" in changes(
+        result.changes
+    )
+    assert "Record that Xã Hữu Lũng (code 06457) was formed from Xã Minh Sơn (code 06457)" in changes(
+        result.changes, "en"
+    )
     session.expunge_all()
     stored = {u.name: u for u in (await session.execute(select(Unit).where(Unit.code == "06457"))).scalars()}
     assert (stored["Xã Minh Sơn"].valid_to, stored["Xã Hữu Lũng"].valid_from) == (date(2025, 6, 30), date(2025, 7, 1))

@@ -1,0 +1,315 @@
+"""Every problem the unit, drive and file readers and the cell parsers can report is a sentence of the
+templates in Vietnamese and in English, never the importer's Vietnamese fallback.
+
+The codes and cases (``why``) are collected from the source of those modules; each one is then caused for
+real (a bad cell, a bad file, a bad row) and its sentence rendered in both languages."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Drive, UnitKind
+from models.drives import DriveCriterion
+from models.importers import book, drives, import_bytes, import_file, limits, units, worker
+from models.importers.book import parse
+from models.importers.cells import CellError, Uncomputed, computed, day, decimal, limited, name, positive, rank, whole
+from models.importers.result import FileProblem, RowError
+from models.scope import Scope
+from models.tree import add_unit
+from tests.models.test_importers import DRIVE, SAMPLES, csv_bytes, sample_units, xlsx
+from tests.said import reason
+from tests.security.bombs import HEADER_ROW, billion_laughs, wide_dimension, workbook
+
+IMPORTERS = Path(__file__).resolve().parents[2] / "models" / "importers"
+OWN = ("units", "unit_rows", "drives", "book", "limits", "worker", "run", "result", "cells")
+CODE_ARGUMENT = {"CellError": 0, "refuse": 0, "_bad_file": 1, "RowError": 2, "error": 2, "fail": 1}
+VIETNAMESE = re.compile(r"[ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ]", re.IGNORECASE)
+UNIT_HEADER = ("Mã đơn vị", "Tên đơn vị", "Loại", "Đơn vị cấp trên", "Hiệu lực từ", "Hiệu lực đến", "Hình thành từ")
+MEASUREMENT_HEADER = ("Đơn vị", "Tiêu chí", "Ngày", "Giá trị")
+
+
+def raised_in_source() -> tuple[set[str], set[str], set[str]]:
+    """The codes, the ``why`` cases and the ``outside`` subjects the modules can report."""
+    codes: set[str] = set()
+    whys: set[str] = set()
+    subjects: set[str] = set()
+    for module in OWN:
+        source = (IMPORTERS / f"{module}.py").read_text("utf-8")
+        whys |= set(re.findall(r'why="(\w+)"', source)) | set(re.findall(r'"why": "(\w+)"', source))
+        for node in ast.walk(ast.parse(source)):
+            if not isinstance(node, ast.Call):
+                continue
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if called == "outside":
+                codes.add("outside_province")
+                subjects |= {
+                    k.value.value for k in node.keywords if k.arg == "subject" and isinstance(k.value, ast.Constant)
+                }
+            position = CODE_ARGUMENT.get(called)
+            if position is None:
+                continue
+            if len(node.args) > position and isinstance(argument := node.args[position], ast.Constant):
+                codes.add(str(argument.value))
+            elif called == "_bad_file":
+                codes.add("bad_file")
+    return codes, whys, subjects
+
+
+def cell_errors() -> list[RowError]:
+    criteria = drives._Criteria([DriveCriterion(number=1, name="Tỷ lệ hồ sơ trực tuyến")])
+    cases: list[tuple[Callable[[object], object], object]] = [
+        (limited(5), "Sở Nội vụ"),
+        (whole, "mười hai"),
+        (positive, 0),
+        (decimal, "tám lăm"),
+        (decimal, True),
+        (decimal, "1" * 50),
+        (decimal, "1e20"),
+        (decimal, "85,94321"),
+        (day, "hôm qua"),
+        (day, "31/13/2026"),
+        (rank, "64/63"),
+        (rank, "0"),
+        (computed, Uncomputed("D7", "SUM(D2:D6)")),
+        (name(64), "Xã Minh\u202eSơn"),
+        (units.unit_kind, "Hạng I"),
+        (drives._not_negative, "-5"),
+        (criteria.find, "9"),
+        (drives._Criteria([]).find, "1"),
+    ]
+    found = []
+    for parse_cell, value in cases:
+        with pytest.raises(CellError) as caught:
+            parse_cell(value)
+        found.append(RowError(7, "Thời hạn", caught.value.code, caught.value.reason, caught.value.params))
+    return found
+
+
+def refusal(file_name: str, data: bytes) -> RowError:
+    with pytest.raises(FileProblem) as caught:
+        parse(file_name, data)
+    return caught.value.error
+
+
+def damaged_zip() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook>" + "x" * 200 + "</workbook>")
+    data = bytearray(out.getvalue())
+    data[data.index(b"xxxx")] = ord("y")  # the content no longer matches its CRC
+    return bytes(data)
+
+
+def file_errors(monkeypatch: pytest.MonkeyPatch) -> list[RowError]:
+    good = xlsx(("Mã đơn vị", "Tên đơn vị"), ("LS", "Tỉnh Lạng Sơn"), ("SNV", "Sở Nội vụ"))
+    found = [
+        refusal("bang.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 64),
+        refusal("bang.xlsx", b"%PDF-1.7 not a workbook"),
+        refusal("bang.pdf", b"%PDF-1.7"),
+        refusal("bang.xlsx", b"PK\x03\x04 not really a zip"),
+        refusal("bang.xlsx", damaged_zip()),
+        refusal("bang.csv", "Mã,Tên\nLS,Lạng Sơn\n".encode("utf-16-le")),
+        refusal("bang.csv", b"\xff\xfe\x00\xd8"),
+        refusal("bang.csv", "Mã;Tên\nLS;Lạng Sơn\n".encode("windows-1252", errors="replace")),
+        refusal("bang.csv", b"a,b\n\x00\x01\x02"),
+        refusal("bang.xlsx", wide_dimension(3)),
+        refusal("bang.xlsx", billion_laughs()),
+    ]
+    with monkeypatch.context() as patch:
+        patch.setattr(limits, "MAX_PARTS", 2)
+        found.append(refusal("bang.xlsx", good))
+    with monkeypatch.context() as patch:
+        patch.setattr(limits, "MAX_UNZIPPED", 1024)
+        found.append(refusal("bang.xlsx", good))
+    with monkeypatch.context() as patch:
+        patch.setattr(limits, "RATIO_FLOOR", 0)
+        patch.setattr(limits, "MAX_RATIO", 1)
+        found.append(refusal("bang.xlsx", workbook(HEADER_ROW + " " * 10_000)))
+    with monkeypatch.context() as patch:
+        patch.setattr(limits, "MAX_SHARED_STRINGS", 1)
+        found.append(refusal("bang.xlsx", workbook(HEADER_ROW, strings="<si><t>LS</t></si><si><t>SNV</t></si>")))
+    with monkeypatch.context() as patch:
+        patch.setattr(limits, "MAX_CELLS", 2)
+        found.append(refusal("bang.xlsx", good))
+    with monkeypatch.context() as patch:
+        patch.setattr(book, "MAX_ROWS", 1)
+        found.append(refusal("bang.csv", csv_bytes(("Mã", "Tên"), ("LS", "Lạng Sơn"))))
+    with monkeypatch.context() as patch:
+
+        def broken_grid(rows: object) -> object:
+            raise ValueError("bad sheet XML")
+
+        patch.setattr(book, "_grid", broken_grid)
+        found.append(refusal("bang.xlsx", good))
+    with monkeypatch.context() as patch:
+
+        def broken_reader(*args: object, **kwargs: object) -> Iterator[list[str]]:
+            raise csv.Error("unexpected end of data")
+            yield []  # a reader fails while it is read
+
+        patch.setattr(book.csv, "reader", broken_reader)
+        found.append(refusal("bang.csv", b"a,b\n1,2\n"))
+    with monkeypatch.context() as patch:
+
+        def out_of_memory(file_name: str, data: bytes) -> object:
+            raise MemoryError
+
+        patch.setattr(worker, "parse", out_of_memory)
+        complex_file = worker._parse("bang.xlsx", good)
+        assert isinstance(complex_file, RowError)
+        found.append(complex_file)
+    return found
+
+
+async def slow_file(monkeypatch: pytest.MonkeyPatch) -> RowError:
+    worker.stop()
+    monkeypatch.setattr(worker, "TIMEOUT", 0.001)  # starting the worker alone takes longer
+    with pytest.raises(FileProblem) as caught:
+        await worker.read_book("bang.xlsx", xlsx(("Mã đơn vị",)))
+    monkeypatch.setattr(worker, "TIMEOUT", 30.0)
+    return caught.value.error
+
+
+async def unit_errors(session: AsyncSession) -> list[RowError]:
+    province = ("LS", "Tỉnh Lạng Sơn", "Tỉnh", "", "", "", "")
+    rows = xlsx(
+        UNIT_HEADER,
+        province,
+        ("X1", "Đơn vị X", "Hạng I", "LS", "", "", ""),
+        ("X2", "Văn phòng Đoàn ĐBQH", "", "LS", "", "", ""),
+        ("X3", "Xã An", "Xã", "LS", "01/07/2025", "01/01/2025", ""),
+        ("X4", "Xã Bình", "Xã", "KHONGCO", "", "", ""),
+        ("X5", "Xã Cường", "Xã", "LS", "", "", "Xã Minh Sơn"),
+        ("T1", "Xã Trùng", "Xã", "LS", "", "", ""),
+        ("T2", "Xã Trùng", "Xã", "LS", "", "", ""),
+        ("X6", "Xã Dũng", "Xã", "LS", "01/07/2025", "", "Xã Trùng"),
+        ("X7", "Xã Em", "Xã", "LS", "01/07/2025", "", "Xã Không Có"),
+        ("P1", "Xã Cũ", "Xã", "LS", "", "31/12/2025", ""),
+        ("X8", "Xã Phú", "Xã", "LS", "01/07/2025", "", "P1"),
+        ("D1", "Xã Giang", "Xã", "LS", "", "", ""),
+        ("D1", "Xã Giang Mới", "Xã", "LS", "", "", ""),
+    )
+    first = await import_bytes(session, "units", "don_vi.xlsx", rows)
+    cycle = await import_bytes(
+        session,
+        "units",
+        "don_vi.xlsx",
+        xlsx(UNIT_HEADER, ("C1", "Xã Hà", "Xã", "C2", "", "", ""), ("C2", "Xã Ích", "Xã", "C1", "", "", "")),
+    )
+    ls = await add_unit(session, code="LS", name="Tỉnh Lạng Sơn", kind=UnitKind.PROVINCE)
+    tn = await add_unit(session, code="TN", name="Tỉnh Thái Nguyên", kind=UnitKind.PROVINCE)
+    await add_unit(session, code="TN.X", name="Xã Khác", kind=UnitKind.COMMUNE, parent=tn)
+    await add_unit(session, code="K1", name="Xã Kim", kind=UnitKind.COMMUNE, parent=ls, valid_to=date(2025, 6, 30))
+    await add_unit(session, code="K1", name="Xã Kim Mới", kind=UnitKind.COMMUNE, parent=ls, valid_from=date(2025, 7, 1))
+    clash = await import_bytes(
+        session, "units", "don_vi.xlsx", xlsx(UNIT_HEADER, ("K1", "Xã Kim", "Xã", "LS", "", "", ""))
+    )
+    outside = await import_bytes(
+        session,
+        "units",
+        "don_vi.xlsx",
+        xlsx(
+            UNIT_HEADER[:4],
+            ("TN.X", "Xã Khác", "Xã", "TN"),
+            ("Y1", "Xã Yên", "Xã", "TN"),
+            ("Y2", "Xã Yên Bình", "Xã", ""),
+        ),
+        scope=Scope(ls),
+    )
+    drive = Drive(
+        code="TN-2024", title="Thi đua của Thái Nguyên", starts_on=date(2024, 5, 1), ends_on=date(2024, 9, 30)
+    )
+    drive.organiser_unit_id = tn.id
+    session.add(drive)
+    await session.flush()
+    other_drive = await import_bytes(
+        session,
+        "measurements",
+        "so_lieu.csv",
+        csv_bytes(MEASUREMENT_HEADER, ("TN.X", "1", "31/05/2024", "5")),
+        options={"drive": "TN-2024"},
+        scope=Scope(ls),
+    )
+    await session.rollback()
+    return first.errors + cycle.errors + clash.errors + outside.errors + other_drive.errors
+
+
+async def drive_errors(session: AsyncSession) -> list[RowError]:
+    criteria = ("TT", "Tiêu chí", "Trọng số", "Chỉ tiêu")
+    good = xlsx(criteria, (1, "Tỷ lệ hồ sơ trực tuyến", 20, 80))
+    found: list[RowError] = []
+    for kind, data, options in [
+        ("drive_criteria", good, {}),
+        ("drive_criteria", good, {"drive": "KHONG-CO"}),
+        ("drive_measurements", csv_bytes(MEASUREMENT_HEADER, ("HL", "1", "31/05/2024", "5")), {"drive": "KHONG-CO"}),
+        ("drive_criteria", good, {**DRIVE, "drive": "MOI", "starts_on": "đầu tháng năm"}),
+        ("drive_criteria", good, {**DRIVE, "drive": "MOI", "starts_on": "30/09/2024", "ends_on": "01/05/2024"}),
+        ("drive_criteria", xlsx(criteria, (1, "A", 20, 80), (1, "B", 10, 50)), {**DRIVE, "drive": "MOI"}),
+    ]:
+        found += (await import_bytes(session, kind, "thi_dua.xlsx", data, options=options)).errors
+    await sample_units(session)
+    ok_criteria = await import_file(session, "drive_criteria", SAMPLES / "thi_dua_tieu_chi.xlsx", options=DRIVE)
+    assert ok_criteria.ok
+    twice = csv_bytes(MEASUREMENT_HEADER, ("HL", "1", "31/05/2024", "80"), ("HL", "1", "31/05/2024", "80"))
+    found += (await import_bytes(session, "measurements", "so_lieu.csv", twice, options=DRIVE)).errors
+    await session.rollback()
+    return found
+
+
+async def run_errors(tmp_path: Path, session: AsyncSession) -> list[RowError]:
+    too_big = await import_bytes(session, "units", "lon.csv", b"x" * (21 * 1024 * 1024))
+    missing = await import_file(session, "units", tmp_path / "khong_co.xlsx")
+    return too_big.errors + missing.errors
+
+
+def english_leftovers(text: str, error: RowError) -> str:
+    """The Vietnamese letters of ``text`` once the file's own words (the params, the column) are taken out."""
+    for value in (*error.params.values(), error.column, *UNIT_HEADER):
+        if isinstance(value, date):
+            value = f"{value:%d/%m/%Y}"
+        text = text.replace(str(value), "")
+    return "".join(VIETNAMESE.findall(text))
+
+
+async def test_every_problem_of_the_readers_is_a_sentence_in_both_languages(
+    session: AsyncSession, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    errors = [
+        *cell_errors(),
+        *file_errors(monkeypatch),
+        await slow_file(monkeypatch),
+        *await unit_errors(session),
+        *await drive_errors(session),
+        *await run_errors(tmp_path, session),
+    ]
+
+    codes, whys, subjects = raised_in_source()
+    assert codes - {e.code for e in errors} == set(), "a code of the source was never caused here"
+    assert whys - {str(e.params.get("why")) for e in errors} == set(), "a case of the source was never caused here"
+    assert subjects - {str(e.params.get("subject")) for e in errors if e.code == "outside_province"} == set()
+    for error in errors:
+        marked = replace(error, reason="FALLBACK")  # the template's own sentence never shows the importer's
+        for lang in ("vi", "en"):
+            assert "FALLBACK" not in reason(marked, lang), (lang, error)
+        english = reason(error, "en")
+        assert english_leftovers(english, error) == "", (error, english)
+
+
+def test_the_sentence_of_a_bad_date_reads_naturally() -> None:
+    with pytest.raises(CellError) as caught:
+        day("31/13/2026")
+    error = RowError(7, "Thời hạn", caught.value.code, caught.value.reason, caught.value.params)
+
+    assert reason(error, "vi") == "không đọc được ngày «31/13/2026»: lịch không có ngày này."
+    assert reason(error, "en") == "cannot read the date «31/13/2026»: there is no such day."
