@@ -43,7 +43,10 @@ def component_values(component: IndexComponent, attribute: str, value: object) -
         return {"score_delta": delta, "delta_places": _places(delta)}
     score = decimal(value)
     if score < 0 or (component.max_score is not None and score > component.max_score):
-        raise CellError("bad_value", f"Điểm {show(score)} ngoài thang 0–{show(component.max_score)}")
+        reason = f"Điểm {show(score)} ngoài thang 0–{show(component.max_score)}"
+        high = component.max_score
+        shown = {"score": score, "places": _places(score), "high": high, "high_places": _places(high) if high else 0}
+        raise CellError("bad_value", reason, why="component_scale", **shown)
     return {"score": score, "score_places": _places(score)}
 
 
@@ -70,7 +73,9 @@ class Catalog:
         if index := self.by_code.get(index_code(text(value))):
             return index
         known = ", ".join(sorted(self.by_code)) or "chưa có chỉ số nào"
-        raise CellError("unknown_index", f"Không có chỉ số '{text(value)}' ({known})")
+        raise CellError(
+            "unknown_index", f"Không có chỉ số '{text(value)}' ({known})", value=text(value), known=sorted(self.by_code)
+        )
 
     def component(self, index: ScoreIndex, header: str) -> tuple[IndexComponent, str] | None:
         """The component a column names for this index and the attribute it holds; None for a column of
@@ -82,5 +87,6 @@ class Catalog:
                 return component, attribute
         named_elsewhere = any(key == header_key(c.name_vi) for cs in self.components.values() for c in cs)
         if number is not None or named_elsewhere:
-            raise CellError("unknown_component", f"Chỉ số {index.code} không có lĩnh vực/thành phần '{header}'")
+            reason = f"Chỉ số {index.code} không có lĩnh vực/thành phần '{header}'"
+            raise CellError("unknown_component", reason, index=index.code, header=header)
         return None

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.importers.cells import CellError, visible
+from models.importers.result import RowError
 from models.lineage import Period, ended_on
 from models.naming import PROVINCE_LEVEL, display_name
 from models.resolver import Resolver, spelled
@@ -92,7 +93,10 @@ class UnitLookup:
                 "outside_province",
                 f"Đơn vị '{text}' không thuộc tỉnh {self.scope.code}",
                 text=text,
-                province=self.scope.code,
+                subject="unit",
+                name=text,
+                province=self.scope.province.name or self.scope.code,
+                province_code=self.scope.code,
             )
         named = named or self.names.named(text)
         valid = [u for u in named if u.valid_during(*self.period)]
@@ -107,14 +111,18 @@ class UnitLookup:
                 f"'{text}' trùng tên nhiều đơn vị ({codes}): hãy ghi mã đơn vị",
                 text=text,
                 candidates=[(self._name(u), u.code) for u in valid],
+                # a code shared by two units (the reform reused it) tells them apart only by their dates
+                periods=[(self._name(u), u.code, u.valid_from, u.valid_to) for u in valid],
+                same_code=len({fold(u.code) for u in valid}) == 1,
             )
         if named:
-            raise CellError("abolished_unit", self._not_valid(named[-1]))
+            raise CellError("abolished_unit", self._not_valid(named[-1]), **self._not_valid_params(named[-1]))
         near = [u for u in self.names.closest(text) if u.valid_during(*self.period)]
         guess = f". Có phải: {', '.join(f'{self._name(u)} ({u.code})' for u in near)}?" if near else ""
         raise CellError(
             "unknown_unit",
             f"Không tìm thấy đơn vị '{text}' (theo mã hoặc tên){guess}",
+            why="not_found",
             text=text,
             candidates=[(self._name(u), u.code) for u in near],
         )
@@ -135,6 +143,15 @@ class UnitLookup:
         )
         heirs = [self._name(u) for u in self._heirs(unit)]
         return reason + (f"; đơn vị kế thừa: {', '.join(heirs)}" if heirs else "")
+
+    def _not_valid_params(self, unit: Unit) -> dict[str, object]:
+        """What the template needs to say ``_not_valid`` in either language."""
+        end = self.period[1]
+        name = self._name(unit)
+        if unit.valid_from is not None and end is not None and unit.valid_from > end:
+            return {"why": "not_yet", "name": name, "unit_code": unit.code, "day": unit.valid_from}
+        heirs = [(self._name(u), u.code) for u in self._heirs(unit)]
+        return {"why": "ended", "name": name, "unit_code": unit.code, "day": ended_on(unit), "heirs": heirs}
 
     def _heirs(self, unit: Unit) -> list[Unit]:
         """The units carrying ``unit`` on in the period, following lineage as far as it goes."""
@@ -166,7 +183,12 @@ class UnitLookup:
         if problems:
             codes = [p.code for p in problems]
             code = next((c for c in ("outside_province", "unknown_unit") if c in codes), "ambiguous_unit")
-            raise CellError(code, "; ".join(p.reason for p in problems))
+            raise CellError(
+                code,
+                "; ".join(p.reason for p in problems),
+                why="several",
+                problems=[RowError(0, "", p.code, p.reason, p.params) for p in problems],
+            )
         return units
 
     def _names(self, text: str) -> list[str]:

@@ -29,7 +29,7 @@ from models.importers.cells import (
 from models.importers.components import Catalog, component_values
 from models.importers.lookup import UnitLookup
 from models.importers.national import catalogued, entry_period, guarded, reference_unit, titled
-from models.importers.result import Batch, Step
+from models.importers.result import Batch, RowError, Step
 from models.importers.sheet import Cells, Column, Table
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
 from models.lineage import code_clash, year_period
@@ -105,10 +105,17 @@ def _ranks(cells: Cells, table: Table) -> dict[str, object]:
     place, total = cells.get("rank", rank, unknown)
     listed = cells.get("rank_total", whole, None)
     if listed is not None and total is not None and listed != total:
-        cells.fail("rank_total", "bad_value", f"Tổng số {listed} khác với xếp hạng {place}/{total}")
+        reason = f"Tổng số {listed} khác với xếp hạng {place}/{total}"
+        cells.fail(
+            "rank_total",
+            "bad_value",
+            reason,
+            {"why": "total_differs", "listed": listed, "place": place, "total": total},
+        )
     total = total or listed
     if place is not None and total is not None and place > total:
-        cells.fail("rank", "bad_value", f"Xếp hạng {place} lớn hơn tổng số {total}")
+        reason = f"Xếp hạng {place} lớn hơn tổng số {total}"
+        cells.fail("rank", "bad_value", reason, {"why": "rank_above_total", "place": place, "total": total})
     return {"rank": place, "rank_total": total} if table.has("rank") else {"rank_total": total}
 
 
@@ -160,7 +167,7 @@ def _read(
                     component_values(component, attribute, value)
                 )
         except CellError as exc:
-            cells.fail(header, exc.code, exc.reason)
+            cells.fail(header, exc.code, exc.reason, exc.params)
     if not cells.ok or index is None or year is None or (unit is None and reference is None):
         return None
     return _Line(row.number, index, unit, year, values, components, reference)
@@ -177,7 +184,7 @@ def places(value: object) -> int | None:
 def _year(value: object) -> int:
     year = whole(value)
     if not 1990 <= year <= 2100:
-        raise CellError("bad_value", f"Năm {year} không hợp lệ")
+        raise CellError("bad_value", f"Năm {year} không hợp lệ", why="year", value=year)
     return year
 
 
@@ -190,14 +197,21 @@ def _defaults(
         index = indices.find(options["index"]) if options.get("index") else None
         year = _year(options["year"]) if options.get("year") else None
     except CellError as exc:
-        batch.error(0, "", "missing_option", exc.reason)
+        batch.error(
+            0,
+            "",
+            "missing_option",
+            exc.reason,
+            {"why": "result_option", "problem": RowError(0, "", exc.code, exc.reason, exc.params)},
+        )
         return None
     title_index, title_year = titled(table.above, indices)  # a published table says them in its title
     index = index or (title_index if not table.has("index") else None)
     year = year or (title_year if not table.has("year") else None)
     for key, given, header in (("index", index, "Chỉ số"), ("year", year, "Năm")):
         if given is None and not table.has(key):
-            batch.error(table.header_row, header, "missing_column", f"Thiếu cột {header}")
+            reason = f"Thiếu cột {header}"
+            batch.error(table.header_row, header, "missing_column", reason, {"why": "index_or_year", "column": key})
     return None if batch.failed else (index, year)
 
 
@@ -291,7 +305,10 @@ async def prepare(session: AsyncSession, table: Table, options: Mapping[str, obj
             continue
         who: object = line.unit.id if line.unit is not None else line.reference
         if (seen := first_row.setdefault((line.index.id, who, line.year), row.number)) != row.number:
-            cells.fail("unit", "duplicate", f"Kết quả {_name(line)} trùng với dòng {seen}")
+            reason = f"Kết quả {_name(line)} trùng với dòng {seen}"
+            cells.fail(
+                "unit", "duplicate", reason, {"why": "result", "row": seen, "index": line.index.code, "year": line.year}
+            )
             continue
         lines.append(line)
     await _check_references(session, lines, batch)

@@ -122,18 +122,19 @@ def deadline(value: object, year: int) -> tuple[str, DeadlineKind, date]:
     if isinstance(value, datetime | date):
         due = value.date() if isinstance(value, datetime) else value
         if abs(due.year - year) > 1:
-            raise CellError("bad_date", _far(due, year))
+            raise CellError("bad_date", _far(due, year), why="far_deadline", due=due, year=year)
         return text(due), DeadlineKind.DATE, due
     written = limited(100)(value)
     try:
         kind, due = resolve_deadline(written, year)
     except DeadlineYearError as exc:
-        raise CellError("bad_date", _far(exc.due, year)) from None
+        raise CellError("bad_date", _far(exc.due, year), why="far_deadline", due=exc.due, year=year) from None
     except DeadlineRangeError:
         reason = f"Thời hạn '{written}' có hai ngày không thành một khoảng: ghi ngày kết thúc (vd: 30/6/{year})"
-        raise CellError("bad_date", reason) from None
+        raise CellError("bad_date", reason, why="deadline_range", value=written, year=year) from None
     except DeadlineError:
-        raise CellError("bad_date", f"Không đọc được thời hạn '{written}' ({_DEADLINE_HELP})") from None
+        reason = f"Không đọc được thời hạn '{written}' ({_DEADLINE_HELP})"
+        raise CellError("bad_date", reason, why="not_deadline", value=written, year=year) from None
     return written, kind, due
 
 
@@ -144,7 +145,8 @@ def _far(due: date, year: int) -> str:
 def task_field(value: object) -> int:
     number = field_number(text(value))
     if number is None:
-        raise CellError("bad_value", f"Lĩnh vực '{text(value)}' không rõ: ghi số 1–8 hoặc tên lĩnh vực")
+        reason = f"Lĩnh vực '{text(value)}' không rõ: ghi số 1–8 hoặc tên lĩnh vực"
+        raise CellError("bad_value", reason, why="field", value=text(value))
     return number
 
 
@@ -194,7 +196,9 @@ class _Groups:
         if not found.units and lead and parts.vague:
             raise CellError("vague_lead", f"'{cell}' không chỉ rõ cơ quan chủ trì: ghi tên đơn vị hoặc một nhóm")
         if not found.units and not parts.vague:
-            raise CellError("unknown_unit", f"Không tìm thấy đơn vị '{cell}' (theo mã hoặc tên)")
+            raise CellError(
+                "unknown_unit", f"Không tìm thấy đơn vị '{cell}' (theo mã hoặc tên)", why="not_found", text=cell
+            )
         return found, parts.groups
 
 
@@ -235,22 +239,35 @@ async def _target(session: AsyncSession, options: Mapping[str, object], batch: B
     """The plan of the options, or an error naming the option that is missing or wrong."""
     code = text(options.get("plan"))
     if not code or len(code) > 64:
-        batch.error(0, "", "missing_option", "Chưa cho biết mã kế hoạch (plan, tối đa 64 ký tự) để nhập nhiệm vụ")
+        reason = "Chưa cho biết mã kế hoạch (plan, tối đa 64 ký tự) để nhập nhiệm vụ"
+        batch.error(0, "", "missing_option", reason, {"why": "plan", "size": 64})
         return None
     plan = (await session.execute(select(Plan).where(Plan.code == code))).scalar_one_or_none()
     year = plan.year if plan else None
     try:
         year = whole(options["year"]) if options.get("year") else year
     except CellError:
-        batch.error(0, "", "missing_option", f"Năm '{text(options['year'])}' không hợp lệ")
+        batch.error(
+            0,
+            "",
+            "missing_option",
+            f"Năm '{text(options['year'])}' không hợp lệ",
+            {"why": "year", "value": text(options["year"])},
+        )
         return None
     if year is None or (plan is not None and plan.year != year):
-        reason = f"Kế hoạch {code} là của năm {plan.year}" if plan else "Chưa cho biết năm (year) của kế hoạch mới"
-        batch.error(0, "", "missing_option", reason)
+        if plan is not None:
+            reason, params = (
+                f"Kế hoạch {code} là của năm {plan.year}",
+                {"why": "plan_year", "plan": code, "year": plan.year},
+            )
+        else:
+            reason, params = "Chưa cho biết năm (year) của kế hoạch mới", {"why": "new_plan_year", "plan": code}
+        batch.error(0, "", "missing_option", reason, params)
         return None
     title = text(options.get("title")) or (plan.title if plan else f"Kế hoạch cải cách hành chính năm {year}")
     if plan is not None and batch.scope is not None and not await _plan_in_scope(session, plan, batch.scope):
-        batch.outside(0, "", f"Kế hoạch {code}")
+        batch.outside(0, "", f"Kế hoạch {code}", subject="plan", name=f"{code} – {plan.title}")
         return None
     return _Target(code, year, title, plan)
 
