@@ -1,8 +1,8 @@
-"""Every problem the unit, drive and file readers and the cell parsers can report is a sentence of the
-templates in Vietnamese and in English, never the importer's Vietnamese fallback.
+"""Every problem an importer can report (units, drives, plans and tasks, results, the files and cells) is
+a sentence of the templates in Vietnamese and in English, never the importer's Vietnamese fallback.
 
-The codes and cases (``why``) are collected from the source of those modules; each one is then caused for
-real (a bad cell, a bad file, a bad row) and its sentence rendered in both languages."""
+The codes and cases (``why``) are collected from the source of every module of models/importers; each one
+is then caused for real (a bad cell, a bad file, a bad row) and its sentence rendered in both languages."""
 
 from __future__ import annotations
 
@@ -17,25 +17,31 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Drive, UnitKind
+from models import Drive, Role, ScoreIndex, UnitKind
 from models.drives import DriveCriterion
-from models.importers import book, drives, import_bytes, import_file, limits, units, worker
+from models.groups import WRITTEN
+from models.importers import book, drives, ensure_indices, import_bytes, import_file, limits, units, worker
 from models.importers.book import parse
 from models.importers.cells import CellError, Uncomputed, computed, day, decimal, limited, name, positive, rank, whole
 from models.importers.result import FileProblem, RowError
 from models.scope import Scope
 from models.tree import add_unit
-from tests.models.test_importers import DRIVE, SAMPLES, csv_bytes, sample_units, xlsx
+from tests import factories as f
+from tests.models.test_importers import DRIVE, SAMPLES, TASK_HEADER, csv_bytes, ok, sample_units, xlsx
+from tests.models.test_lineage import reform
 from tests.said import reason
 from tests.security.bombs import HEADER_ROW, billion_laughs, wide_dimension, workbook
 
 IMPORTERS = Path(__file__).resolve().parents[2] / "models" / "importers"
-OWN = ("units", "unit_rows", "drives", "book", "limits", "worker", "run", "result", "cells")
+OWN = sorted(path.stem for path in IMPORTERS.glob("*.py"))  # every module: none is left out
 CODE_ARGUMENT = {"CellError": 0, "refuse": 0, "_bad_file": 1, "RowError": 2, "error": 2, "fail": 1}
 VIETNAMESE = re.compile(r"[ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ]", re.IGNORECASE)
 UNIT_HEADER = ("Mã đơn vị", "Tên đơn vị", "Loại", "Đơn vị cấp trên", "Hiệu lực từ", "Hiệu lực đến", "Hình thành từ")
+# the words of a plan a sentence quotes as the file writes them
+QUOTED = ("các cơ quan, đơn vị liên quan",)
 MEASUREMENT_HEADER = ("Đơn vị", "Tiêu chí", "Ngày", "Giá trị")
 
 
@@ -270,12 +276,133 @@ async def drive_errors(session: AsyncSession) -> list[RowError]:
 async def run_errors(tmp_path: Path, session: AsyncSession) -> list[RowError]:
     too_big = await import_bytes(session, "units", "lon.csv", b"x" * (21 * 1024 * 1024))
     missing = await import_file(session, "units", tmp_path / "khong_co.xlsx")
-    return too_big.errors + missing.errors
+    comma = "Chỉ số,Năm,Đơn vị,Điểm,Xếp hạng\nPAR INDEX,2023,LS,85,94,47/63\n".encode()
+    shifted = await import_bytes(session, "results", "kq.csv", comma)
+    return too_big.errors + missing.errors + shifted.errors
+
+
+async def task_errors(session: AsyncSession) -> list[RowError]:
+    """A plan written badly in every way a task file can be, on the province before and after the reform."""
+    units = await reform(session)
+    ls = units["Tỉnh Lạng Sơn"]
+    for code in ("TRUNG1", "TRUNG2"):
+        await add_unit(session, code=code, name="Xã Trùng", kind=UnitKind.COMMUNE, parent=ls)
+    tn = await add_unit(session, code="TN", name="Tỉnh Thái Nguyên", kind=UnitKind.PROVINCE)
+    await add_unit(session, code="TN.X", name="Xã Khác", kind=UnitKind.COMMUNE, parent=tn)
+    ok(
+        await import_bytes(
+            session,
+            "tasks",
+            "kh.xlsx",
+            xlsx(TASK_HEADER, (1, "A", 1, "TN.X", "", "Quý III")),
+            options={"plan": "KH-TN", "year": 2026},
+            scope=Scope(tn),
+        )
+    )
+    ok(
+        await import_bytes(
+            session,
+            "tasks",
+            "kh.xlsx",
+            xlsx(TASK_HEADER, (1, "A", 1, "SNV", "", "Quý III")),
+            options={"plan": "KH-2026", "year": 2026},
+        )
+    )
+    rows = [
+        (1, "A", 1, "SNV", "", "30/6/2030"),
+        (2, "A", 1, "SNV", "", "30/6/2026 - 15/3/2026"),
+        (3, "A", 1, "SNV", "", "sớm nhất có thể"),
+        (4, "A", "Lĩnh vực lạ", "SNV", "", "Quý III"),
+        (5, "A", 1, "Huyện Hữu Lũng", "", "Quý III"),
+        (6, "A", 1, "Sở Không Có", "", "Quý III"),
+        (7, "A", 1, ";", "", "Quý III"),
+        (8, "A", 1, "UBND các huyện, thành phố", "", "Quý III"),
+        (9, "A", 1, "Các cơ quan, đơn vị liên quan", "", "Quý III"),
+        (10, "A", 1, "Xã Trùng", "", "Quý III"),
+        (11, "A", 1, "TN.X", "", "Quý III"),
+    ]
+    plan = {"plan": "KH-2026B", "year": 2026}
+    found = (
+        await import_bytes(session, "tasks", "kh.xlsx", xlsx(TASK_HEADER, *rows), options=plan, scope=Scope(ls))
+    ).errors
+    one = xlsx(TASK_HEADER, (1, "A", 1, "SNV", "", "Quý III"))
+    for options, scope in [
+        ({"plan": "KH-2024", "year": 2024}, None),
+        ({}, None),
+        ({"plan": "KH-X", "year": "hai nghìn"}, None),
+        ({"plan": "KH-X"}, None),
+        ({"plan": "KH-2026", "year": 2025}, None),
+        ({"plan": "KH-TN", "year": 2026}, Scope(ls)),
+    ]:
+        data = xlsx(TASK_HEADER, (1, "A", 1, "Xã Hữu Lũng", "", "Quý III")) if options.get("year") == 2024 else one
+        found += (await import_bytes(session, "tasks", "kh.xlsx", data, options=options, scope=scope)).errors
+    await session.rollback()
+    return found
+
+
+async def result_errors(session: AsyncSession) -> list[RowError]:
+    """A results table wrong in every way one can be, and the cases of a national table."""
+    units = await reform(session)
+    ls = units["Tỉnh Lạng Sơn"]
+    await ensure_indices(session)
+    header = ("Chỉ số", "Năm", "Đơn vị", "Điểm", "Xếp hạng", "Tổng số", "Lĩnh vực 1")
+    rows = [
+        ("XYZ", 2023, "20", "80", "", "", ""),
+        ("PAR", 1800, "20", "80", "", "", ""),
+        ("PAPI", 2023, "20", "85,3", "", "", ""),
+        ("PAR", 2023, "20", "80", "47/63", "62", ""),
+        ("PAR", 2022, "20", "80", "64", "63", ""),
+        ("PAR", 2021, "20", "80", "", "", "-5"),
+        ("PCI", 2023, "20", "70", "", "", "7"),
+        ("SIPAS", 2023, "20", "80", "", "", ""),
+        ("SIPAS", 2023, "20", "80", "", "", ""),
+        ("PAR", 2025, "06457", "80", "", "", ""),
+        ("PAR", 2020, "Xã Hữu Lũng", "80", "", "", ""),
+    ]
+    found = (await import_bytes(session, "results", "kq.xlsx", xlsx(header, *rows))).errors
+    found += (
+        await import_bytes(session, "results", "kq.xlsx", xlsx(header, *rows[:1]), options={"index": "XYZ"})
+    ).errors
+    found += (
+        await import_bytes(session, "results", "kq.xlsx", xlsx(("Năm", "Đơn vị", "Điểm"), (2023, "20", "80")))
+    ).errors
+    await add_unit(session, code="31", name="Xã Ba Mốt", kind=UnitKind.COMMUNE, parent=ls)
+    national = ("STT", "Tỉnh, thành phố", "Điểm", "Xếp hạng")
+    par = {"index": "PAR INDEX", "year": 2023}
+    found += (
+        await import_bytes(
+            session, "results", "qg.xlsx", xlsx(national, (1, "Hải Phòng", "91,51", "1/63")), options=par
+        )
+    ).errors
+    qn = await add_unit(session, code="22", name="Tỉnh Quảng Ninh", kind=UnitKind.PROVINCE)
+    await f.official(session, qn, Role.ADMIN, name="Tổ thư ký Quảng Ninh")
+    index = (await session.execute(select(ScoreIndex).where(ScoreIndex.code == "PAR"))).scalar_one()
+    await f.index_result(session, index, qn, 2023, "88.5", 5)
+    guarded = xlsx(national, (1, "Quảng Ninh", "90", "5/63"))
+    found += (await import_bytes(session, "results", "qg.xlsx", guarded, options=par, scope=Scope(ls))).errors
+    await session.rollback()
+    return found
+
+
+def words_of(value: object) -> Iterator[object]:
+    """The file's own words in a param: itself, or those of the pairs, lists and problems it holds."""
+    if isinstance(value, RowError):
+        yield value.column
+        for inner in value.params.values():
+            yield from words_of(inner)
+    elif isinstance(value, list | tuple):
+        for inner in value:
+            yield from words_of(inner)
+    else:
+        yield value
 
 
 def english_leftovers(text: str, error: RowError) -> str:
     """The Vietnamese letters of ``text`` once the file's own words (the params, the column) are taken out."""
-    for value in (*error.params.values(), error.column, *UNIT_HEADER):
+    for value in sorted(
+        (*words_of(list(error.params.values())), error.column, *UNIT_HEADER, *WRITTEN.values(), *QUOTED),
+        key=lambda v: -len(str(v)),
+    ):
         if isinstance(value, date):
             value = f"{value:%d/%m/%Y}"
         text = text.replace(str(value), "")
@@ -292,6 +419,8 @@ async def test_every_problem_of_the_readers_is_a_sentence_in_both_languages(
         *await unit_errors(session),
         *await drive_errors(session),
         *await run_errors(tmp_path, session),
+        *await task_errors(session),
+        *await result_errors(session),
     ]
 
     codes, whys, subjects = raised_in_source()
