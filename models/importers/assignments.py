@@ -12,12 +12,9 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import AssignmentRole
-from models.groups import WRITTEN
 from models.importers.lookup import UnitLookup
 from models.plans import Assignment, ProgressReport
 from models.units import Unit
-
-ROLE_WORDS = {AssignmentRole.LEAD: "chủ trì", AssignmentRole.COOPERATE: "phối hợp"}
 
 
 @dataclass(frozen=True)
@@ -49,36 +46,31 @@ def wanted_roles(lead: Assignees, cooperating: Assignees | None, current: dict[i
     return wanted
 
 
-def describe_changes(current: dict[int, Assignment], wanted: Wanted, lookup: UnitLookup) -> list[str]:
-    """The assignments added, changed and dropped; those of a group as one line with their count."""
-    found = []
+def describe_changes(current: dict[int, Assignment], wanted: Wanted, lookup: UnitLookup) -> list[dict[str, object]]:
+    """The assignments added, changed and dropped, as parts of a ``task.update`` note (said by
+    templates/*/uploads/_changes.j2); those of a group as one part with their count."""
+    found: list[dict[str, object]] = []
     grouped: dict[tuple[str, str, str], int] = {}
     for unit_id, (role, via) in wanted.items():
         code = lookup.by_id[unit_id].code
         if unit_id not in current:
             if via is None:
-                found.append(f"thêm {ROLE_WORDS[role]} {code}")
+                found.append({"what": "assign_add", "role": str(role), "code": code})
             else:
-                grouped[("thêm", ROLE_WORDS[role], via)] = grouped.get(("thêm", ROLE_WORDS[role], via), 0) + 1
+                grouped[("group_add", str(role), via)] = grouped.get(("group_add", str(role), via), 0) + 1
         elif current[unit_id].role != role:
-            found.append(f"{code}: {ROLE_WORDS[AssignmentRole(current[unit_id].role)]} → {ROLE_WORDS[role]}")
+            old = str(AssignmentRole(current[unit_id].role))
+            found.append({"what": "assign_role", "code": code, "old": old, "new": str(role)})
         elif current[unit_id].via_group != via:  # now named through a group, or by itself
-            key = ("ghi theo", ROLE_WORDS[role], via) if via else ("ghi riêng", ROLE_WORDS[role], "")
+            key = ("group_via", str(role), via) if via else ("group_own", str(role), "")
             grouped[key] = grouped.get(key, 0) + 1
     for unit_id, assignment in current.items():
         if unit_id not in wanted:
-            progress = f" (bỏ cả tiến độ {assignment.progress}%)" if assignment.progress else ""
-            found.append(f"bỏ {ROLE_WORDS[AssignmentRole(assignment.role)]} {lookup.by_id[unit_id].code}{progress}")
-    found += [_grouped(verb, role, via, n) for (verb, role, via), n in grouped.items()]
+            role_was = str(AssignmentRole(assignment.role))
+            code = lookup.by_id[unit_id].code
+            found.append({"what": "assign_drop", "role": role_was, "code": code, "progress": assignment.progress or 0})
+    found += [{"what": what, "role": role, "group": via, "count": n} for (what, role, via), n in grouped.items()]
     return found
-
-
-def _grouped(verb: str, role: str, via: str, n: int) -> str:
-    if verb == "thêm":
-        return f"thêm {role} {WRITTEN[via]} → {n} đơn vị"
-    if via:
-        return f"{role} ghi theo nhóm {WRITTEN[via]}: {n} đơn vị"
-    return f"{role} ghi riêng từng đơn vị: {n} đơn vị"
 
 
 async def apply_changes(

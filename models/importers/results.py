@@ -29,7 +29,7 @@ from models.importers.cells import (
 from models.importers.components import Catalog, component_values
 from models.importers.lookup import UnitLookup
 from models.importers.national import catalogued, entry_period, guarded, reference_unit, titled
-from models.importers.result import Batch, RowError, Step
+from models.importers.result import Batch, Note, RowError, Step
 from models.importers.sheet import Cells, Column, Table
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
 from models.lineage import code_clash, year_period
@@ -228,21 +228,23 @@ async def _stored(
     return results, parts
 
 
-def _shown(key: str, value: object, values: Mapping[str, object]) -> str:
-    """ "Xếp hạng 47/63", "Thay đổi bậc +7" for a change line."""
-    if key == "rank" and value is not None and values.get("rank_total") is not None:
-        return f"{_LABELS[key]} {value}/{values['rank_total']}"
-    if key in ("score_delta", "rank_delta") and isinstance(value, int | Decimal) and value > 0:
-        return f"{_LABELS[key]} +{show(value)}"
-    return f"{_LABELS[key]} {show(value)}"
+def _shown(key: str, value: object, values: Mapping[str, object]) -> dict[str, object]:
+    """One value of a change line ("Xếp hạng 47/63", "Thay đổi bậc +7"): said by the template."""
+    total = values.get("rank_total") if key == "rank" and value is not None else None
+    return {"what": key, "value": value, "total": total}
 
 
-def _name(line: _Line) -> str:
-    """ "PAR 2023 – Tỉnh Lạng Sơn (LS)": the unit by its name, as a preview is read."""
-    if line.unit is None:
-        assert line.reference is not None
-        return f"{line.index.code} {line.year} – {line.reference.name} ({line.reference.code})"
-    return f"{line.index.code} {line.year} – {line.unit.name} ({line.unit.code})"
+def _name(line: _Line) -> dict[str, object]:
+    """ "PAR 2023 – Tỉnh Lạng Sơn (LS)": the result by its index, year and unit, as a preview is read."""
+    unit: Unit | ProvinceEntry | None = line.unit if line.unit is not None else line.reference
+    assert unit is not None
+    return {"index": line.index.code, "year": line.year, "name": unit.name, "unit_code": unit.code}
+
+
+def _text(line: _Line) -> str:
+    """The same, in Vietnamese: the log and the fallback of an error."""
+    named = _name(line)
+    return f"{named['index']} {named['year']} – {named['name']} ({named['unit_code']})"
 
 
 def _creation(session: AsyncSession, line: _Line, provinces: dict[str, Unit]) -> Step:
@@ -305,7 +307,7 @@ async def prepare(session: AsyncSession, table: Table, options: Mapping[str, obj
             continue
         who: object = line.unit.id if line.unit is not None else line.reference
         if (seen := first_row.setdefault((line.index.id, who, line.year), row.number)) != row.number:
-            reason = f"Kết quả {_name(line)} trùng với dòng {seen}"
+            reason = f"Kết quả {_text(line)} trùng với dòng {seen}"
             cells.fail(
                 "unit", "duplicate", reason, {"why": "result", "row": seen, "index": line.index.code, "year": line.year}
             )
@@ -320,23 +322,23 @@ async def prepare(session: AsyncSession, table: Table, options: Mapping[str, obj
     for line in lines:
         result = results.get((line.index.id, line.unit.id, line.year)) if line.unit is not None else None
         if result is None:
-            given = "; ".join(
+            given = [
                 _shown(k, v, line.values)
                 for k, v in line.values.items()
                 if v not in (None, "") and k in _LABELS and k != "rank_total"
-            )
-            parts_given = f"; {len(line.components)} lĩnh vực/thành phần" if line.components else ""
-            batch.create(f"Thêm kết quả {_name(line)}: {given}{parts_given}", _creation(session, line, created))
+            ]
+            note = Note("result.create", {**_name(line), "given": given, "components": len(line.components)})
+            batch.create(note, _creation(session, line, created))
             continue
-        changes = [
-            f"{_LABELS[key]} {show(getattr(result, key))} → {show(value)}"
+        changes: list[dict[str, object]] = [
+            {"what": key, "old": getattr(result, key), "new": value, "component": None}
             for key, value in line.values.items()
             if key in _LABELS and getattr(result, key) != value
         ]
         for component_id, (component, values) in line.components.items():
             stored = parts.get((result.id, component_id))
             changes += [
-                f"thành phần {component.number}: {_shown(key, getattr(stored, key, None), {})} → {show(value)}"
+                {"what": key, "old": getattr(stored, key, None), "new": value, "component": component.number}
                 for key, value in values.items()
                 if key in _LABELS and (getattr(stored, key, None) != value or stored is None)
             ]
@@ -345,11 +347,12 @@ async def prepare(session: AsyncSession, table: Table, options: Mapping[str, obj
                 line.row,
                 _LABELS["unit"],
                 "guarded_result",
-                f"{line.unit.name} có cán bộ riêng trong hệ thống: kết quả {_name(line)} đã lưu khác với tệp "
-                f"({'; '.join(changes)}), không được ghi đè từ tỉnh khác",
+                f"{line.unit.name} có cán bộ riêng trong hệ thống: kết quả {_text(line)} đã lưu khác với tệp, "
+                "không được ghi đè từ tỉnh khác",
                 {"unit": line.unit.name, "code": line.unit.code, "index": line.index.code, "year": line.year},
             )
         elif changes:
-            batch.update(f"Sửa kết quả {_name(line)}: {'; '.join(changes)}", _update(session, result, line, parts))
+            note = Note("result.update", {**_name(line), "changes": changes})
+            batch.update(note, _update(session, result, line, parts))
         else:
             batch.same()

@@ -25,7 +25,7 @@ from models.importers.assignments import Assignees, Wanted, apply_changes, descr
 from models.importers.cells import CellError, limited, positive, text, whole
 from models.importers.indices import field_number
 from models.importers.lookup import UnitLookup
-from models.importers.result import Batch, Step
+from models.importers.result import Batch, Note, Step
 from models.importers.sheet import Cells, Column, Table
 from models.lineage import year_period
 from models.plans import Assignment, Plan, Task
@@ -91,7 +91,7 @@ class _Line:
     deadline_text: str
     deadline_kind: DeadlineKind
     due_date: date
-    expanded: list[tuple[str, str, int]]  # (role word, group key, units) for the preview
+    expanded: list[tuple[str, str, int]]  # (role: lead or cooperate, group key, units) for the preview
     product: str | None = None  # None when the file has no such column: keep what is stored
     note: str | None = None
 
@@ -220,13 +220,13 @@ def _read(
     if not cells.ok or lead is None:
         return None
     leads, lead_groups = lead
-    expanded = [("chủ trì", key, sum(1 for v in leads.via.values() if v == key)) for key in lead_groups]
+    expanded = [("lead", key, sum(1 for v in leads.via.values() if v == key)) for key in lead_groups]
     helpers: Assignees | None = None
     if cooperating is not None:
         others, other_groups = cooperating
         kept = [u for u in others.units if u.id not in leads.via]
         helpers = Assignees(kept, {u.id: others.via[u.id] for u in kept})
-        expanded += [("phối hợp", key, sum(1 for v in helpers.via.values() if v == key)) for key in other_groups]
+        expanded += [("cooperate", key, sum(1 for v in helpers.via.values() if v == key)) for key in other_groups]
     line = _Line(cells.row.number, number, content, in_field, leads, helpers, written, kind, due, expanded)
     if table.has("product"):
         line.product = cells.get("product", limited(500), "")
@@ -301,7 +301,7 @@ def _plan_steps(session: AsyncSession, target: _Target, batch: Batch) -> None:
             session.add(target.plan)
             await session.flush()
 
-        batch.also(f"Tạo kế hoạch {target.code} – {target.title}", create)
+        batch.also(Note("plan.create", {"code": target.code, "title": target.title}), create)
         return
     if target.plan.issuing_unit_id is None and issuer is not None:
         plan = target.plan
@@ -309,14 +309,16 @@ def _plan_steps(session: AsyncSession, target: _Target, batch: Batch) -> None:
         async def adopt() -> None:
             plan.issuing_unit_id = issuer
 
-        batch.also(f"Ghi đơn vị ban hành kế hoạch {target.code}: {batch.scope.code if batch.scope else ''}", adopt)
+        province = batch.scope.province if batch.scope else None
+        issuer_name = (province.name or province.code) if province is not None else ""
+        batch.also(Note("plan.adopt", {"code": target.code, "issuer": issuer_name}), adopt)
     if target.plan.title != target.title:
         plan = target.plan
 
         async def rename() -> None:
             plan.title = target.title
 
-        batch.also(f"Đổi tên kế hoạch {target.code}: '{plan.title}' → '{target.title}'", rename)
+        batch.also(Note("plan.rename", {"code": target.code, "old": plan.title, "new": target.title}), rename)
 
 
 def _read_all(table: Table, batch: Batch, lookup: UnitLookup, year: int, within: _Groups) -> list[_Line]:
@@ -356,23 +358,24 @@ def _field_given(table: Table, line: _Line) -> bool:
     return table.has("field") or line.field is not None
 
 
-def _task_changes(task: Task, line: _Line, table: Table) -> list[str]:
-    found = []
+def _task_changes(task: Task, line: _Line, table: Table) -> list[dict[str, object]]:
+    """What a row changes of its stored task, as parts of a ``task.update`` note."""
+    found: list[dict[str, object]] = []
     if task.content != line.content:
-        found.append("nội dung")
+        found.append({"what": "content"})
     if _field_given(table, line) and task.field != line.field:
-        found.append(f"lĩnh vực {task.field or '–'} → {line.field or '–'}")
+        found.append({"what": "field", "old": task.field, "new": line.field})
     if (task.deadline_text, task.deadline_kind, task.due_date, task.recurrence) != (
         line.deadline_text,
         line.deadline_kind,
         line.due_date,
         line.recurrence,
     ):
-        found.append(f"thời hạn {task.deadline_text} → {_deadline(line)}")
+        found.append({"what": "deadline", "old": task.deadline_text, **_deadline(line)})
     if line.product is not None and task.product != line.product:
-        found.append("sản phẩm")
+        found.append({"what": "product"})
     if line.note is not None and task.note != line.note:
-        found.append("ghi chú")
+        found.append({"what": "note"})
     return found
 
 
@@ -422,26 +425,24 @@ def _update(
     return update
 
 
-def _deadline(line: _Line) -> str:
-    """ "Quý II (30/06/2023)": what the plan wrote and the day it means."""
+def _deadline(line: _Line) -> dict[str, object]:
+    """What the plan wrote ("Quý II") and the day it means, for a change line: "Quý II (30/06/2023)"."""
     due = f"{line.due_date:%d/%m/%Y}"
-    return line.deadline_text if line.deadline_text in (due, "") else f"{line.deadline_text} ({due})"
+    return {"written": "" if line.deadline_text in (due, "") else line.deadline_text, "due": line.due_date}
 
 
-def _names(found: Assignees, expanded: list[tuple[str, str, int]], role: str) -> str:
-    """ "SNV, UBND các xã, phường → 65 đơn vị": units named themselves by code, groups once."""
-    own = [u.code for u in found.units if found.via[u.id] is None]
-    return ", ".join(own + [f"{groups.WRITTEN[key]} → {n} đơn vị" for r, key, n in expanded if r == role])
+def _names(found: Assignees, expanded: list[tuple[str, str, int]], role: str) -> list[dict[str, object]]:
+    """SNV, "UBND các xã, phường → 65 đơn vị": units named themselves by code, groups once."""
+    own: list[dict[str, object]] = [{"code": u.code} for u in found.units if found.via[u.id] is None]
+    return own + [{"group": key, "count": n} for r, key, n in expanded if r == role]
 
 
-def _describe(line: _Line) -> str:
+def _describe(line: _Line) -> Note:
     content = line.content if len(line.content) <= 60 else line.content[:59].rstrip() + "…"
-    cooperating = _names(line.cooperating, line.expanded, "phối hợp") if line.cooperating else ""
-    return (
-        f"Thêm nhiệm vụ {line.number}: {content} – chủ trì {_names(line.lead, line.expanded, 'chủ trì')}"
-        + (f", phối hợp {cooperating}" if cooperating else "")
-        + f"; hạn {_deadline(line)}"
-    )
+    cooperating = _names(line.cooperating, line.expanded, "cooperate") if line.cooperating else []
+    lead = _names(line.lead, line.expanded, "lead")
+    params = {"number": line.number, "content": content, "lead": lead, "cooperating": cooperating}
+    return Note("task.create", {**params, **_deadline(line)})
 
 
 async def _province(session: AsyncSession, batch: Batch, plan: Plan | None, lookup: UnitLookup) -> Unit | None:
@@ -479,6 +480,6 @@ async def prepare(session: AsyncSession, table: Table, options: Mapping[str, obj
         changes = _task_changes(task, line, table) + describe_changes(current, wanted, lookup)
         if changes:
             step = _update(session, task, line, not _field_given(table, line), current, wanted)
-            batch.update(f"Sửa nhiệm vụ {line.number}: {'; '.join(changes)}", step)
+            batch.update(Note("task.update", {"number": line.number, "changes": changes}), step)
         else:
             batch.same()

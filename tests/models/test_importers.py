@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import AuditEntry, Base, Plan, Task, Unit
 from models.importers import ImportResult, ensure_indices, import_bytes, import_file
+from tests.said import change_line
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 PLAN = {"plan": "KH-CCHC-2023", "year": 2023}
@@ -212,9 +213,9 @@ async def test_dry_run_lists_the_changes_and_writes_nothing(session: AsyncSessio
 
     assert result.dry_run
     assert result.created == 12
-    assert result.changes[0] == "Tạo kế hoạch KH-CCHC-2023 – Kế hoạch cải cách hành chính năm 2023"
-    assert result.changes[1].startswith("Thêm nhiệm vụ 1: ")
-    assert "hạn Quý I (31/03/2023)" in result.changes[1]
+    assert change_line(result.changes[0]) == "Tạo kế hoạch KH-CCHC-2023 – Kế hoạch cải cách hành chính năm 2023"
+    assert change_line(result.changes[1]).startswith("Thêm nhiệm vụ 1: ")
+    assert "hạn Quý I (31/03/2023)" in change_line(result.changes[1])
     assert await counts(session) == before
 
 

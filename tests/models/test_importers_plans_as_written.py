@@ -18,6 +18,7 @@ from models.importers import import_bytes
 from models.queries.tasks import record_progress
 from tests import factories as f
 from tests.models.test_importers import ok, xlsx
+from tests.said import change_line, changes
 
 PLAN = {"plan": "KH-2026", "year": 2026}
 HEADER = ("TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì\nthực hiện", "CƠ QUAN PHỐI HỢP", "Thời gian\nhoàn thành")
@@ -67,7 +68,7 @@ async def test_group_leads_expand_to_the_units_of_the_plan_year_and_keep_the_gro
     ok(await import_bytes(session, "tasks", "kh.xlsx", data, options=PLAN))
     await session.commit()
 
-    assert "chủ trì Các sở, ban, ngành → 3 đơn vị, UBND các xã, phường → 3 đơn vị" in preview.changes[1]
+    assert "chủ trì Các sở, ban, ngành → 3 đơn vị, UBND các xã, phường → 3 đơn vị" in change_line(preview.changes[1])
     first = await assignments(session, 1)
     assert first == {
         "SNV": ("lead", "departments"),  # lead through the group: not also cooperating
@@ -194,7 +195,8 @@ async def test_reimporting_a_group_keeps_progress_and_drops_what_the_group_no_lo
     assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
     kept = (await session.execute(select(Assignment).where(Assignment.unit_id == ward.id))).scalar_one()
     assert kept.progress == 60
-    assert "Phường Kỳ Lừa" not in swap.changes[0] and "06187: chủ trì → phối hợp" in swap.changes[0]
+    swapped = change_line(swap.changes[0])
+    assert "Phường Kỳ Lừa" not in swapped and "06187: chủ trì → phối hợp" in swapped
 
 
 async def test_naming_units_through_a_group_instead_of_one_by_one_is_a_change(session: AsyncSession) -> None:
@@ -207,7 +209,7 @@ async def test_naming_units_through_a_group_instead_of_one_by_one_is_a_change(se
     result = ok(await import_bytes(session, "tasks", "kh.xlsx", grouped, options=PLAN))
     await session.commit()
 
-    assert result.changes == ["Sửa nhiệm vụ 1: chủ trì ghi theo nhóm UBND các xã, phường: 3 đơn vị"]
+    assert changes(result.changes) == ["Sửa nhiệm vụ 1: chủ trì ghi theo nhóm UBND các xã, phường: 3 đơn vị"]
     assert {via for _, via in (await assignments(session, 1)).values()} == {"communes"}
 
 
@@ -218,7 +220,7 @@ async def test_a_plan_before_the_reform_expands_districts_to_the_units_of_its_ye
     preview = ok(await import_bytes(session, "tasks", "kh.xlsx", data, options={"plan": "KH-2024", "year": 2024}))
     await session.commit()
 
-    assert "chủ trì UBND các huyện, thành phố → 1 đơn vị" in preview.changes[1]
+    assert "chủ trì UBND các huyện, thành phố → 1 đơn vị" in change_line(preview.changes[1])
     assert await assignments(session, 1) == {"HL": ("lead", "districts"), "SNV": ("cooperate", None)}
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import ComponentResult, IndexComponent, IndexResult, ScoreIndex, ScoreKind
 from models.importers import ensure_indices, import_bytes, import_file
 from tests.models.test_importers import SAMPLES, counts, csv_bytes, ok, sample_units, xlsx
+from tests.said import changes
 
 HEADER = ("Chỉ số", "Năm", "Đơn vị", "Điểm", "Xếp hạng")
 
@@ -137,7 +138,7 @@ async def test_a_changed_score_updates_the_result(session: AsyncSession) -> None
     await session.commit()
 
     assert (result.created, result.updated) == (0, 1)
-    assert result.changes == ["Sửa kết quả PAR 2023 – Tỉnh Lạng Sơn (LS): Điểm 85,9 → 85,94"]
+    assert changes(result.changes) == ["Sửa kết quả PAR 2023 – Tỉnh Lạng Sơn (LS): Điểm 85,9 → 85,94"]
     assert (await results(session))[("PAR", 2023)].score == Decimal("85.94")
 
 

@@ -16,6 +16,7 @@ from models.provinces import find_province
 from models.scope import Scope
 from models.setup import init_province
 from tests.models.test_importers import SAMPLES, ok
+from tests.said import changes as said
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=DEFAULT_TZ)
 PLAN_2026 = {"plan": "KH-CCHC-2026", "year": 2026, "title": "Kế hoạch cải cách hành chính năm 2026 (demo)"}
@@ -27,7 +28,7 @@ async def _import_plan(session: AsyncSession, scope: Scope) -> list[str]:
     result = ok(await import_file(session, "tasks", path, options=PLAN_2026, scope=scope))
     await session.commit()
     assert (result.created, len(result.skipped_rows)) == (48, 8)
-    return preview.changes
+    return said(preview.changes)
 
 
 async def _communes(session: AsyncSession) -> int:
