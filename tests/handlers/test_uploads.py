@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from handlers.base import FileRef
+from models.importers import ensure_indices
 from tests.handlers.conftest import Ask
 from tests.models.test_importers import xlsx
 
@@ -66,3 +69,65 @@ async def test_the_preview_names_units_by_name_in_the_admins_language(ask: Ask) 
     assert "Importing unit list would make: 1 new, 0 updated, 0 unchanged." in english
     assert "Add the unit Xã Đông (code X9), under Huyện Hữu Lũng" in english
     assert VIETNAMESE.findall(without_the_files_words(english, GOOD)) == [], english
+
+
+TASK_HEADER = ("TT", "Nội dung nhiệm vụ", "Lĩnh vực", "Cơ quan chủ trì", "Thời hạn")
+BAD_TASKS = [
+    ("1", "Rà soát thủ tục hành chính", "1", "Sở Không Có", "30/6/2024"),
+    ("2", "Niêm yết thủ tục", "1", "Sở Nội vụ", "sớm nhất có thể"),
+    ("3", "Báo cáo CCHC", "Lĩnh vực lạ", "Sở Nội vụ", "30/6/2030"),
+    ("4", "Khảo sát mức độ hài lòng", "1", "Các cơ quan, đơn vị liên quan", "Quý II"),
+]
+RESULT_HEADER = ("Chỉ số", "Năm", "Đơn vị", "Điểm", "Xếp hạng", "Tổng số")
+BAD_RESULTS = [
+    ("XYZ", "2023", "LS", "80", "1", "63"),
+    ("PAPI", "2023", "LS", "85,3", "21", "63"),
+    ("PAR", "2023", "LS", "80", "47/63", "62"),
+    ("PAR", "1800", "LS", "80", "", ""),
+]
+
+
+def sheet(name: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> FileRef:
+    data = xlsx(header, *rows)
+    return FileRef("f2", name, size=len(data), content=data)
+
+
+def without(text: str, header: tuple[str, ...], rows: list[tuple[str, ...]], *also: str) -> str:
+    for word in sorted({*header, *(cell for row in rows for cell in row), *also}, key=len, reverse=True):
+        text = text.replace(word, "") if word else text
+    return text
+
+
+async def test_an_english_admin_reads_a_bad_task_file_in_english(ask: Ask) -> None:
+    await ask("/language en", as_="admin")
+
+    text = await ask("/tailen kehoach KH-2024 2024", as_="admin", file=sheet("ke_hoach.xlsx", TASK_HEADER, BAD_TASKS))
+
+    assert "ke_hoach.xlsx was not imported" in text
+    assert "no unit “Sở Không Có” was found" in text
+    assert "cannot read the deadline «sớm nhất có thể»" in text
+    assert "the field «Lĩnh vực lạ» is unclear" in text
+    assert "the deadline 30/06/2030 is not in the plan's year 2024" in text
+    assert "does not say who leads" in text
+    leftover = without(
+        text, TASK_HEADER, BAD_TASKS, "các cơ quan, đơn vị liên quan", "Các sở, ban, ngành", "UBND các xã, phường"
+    )
+    assert VIETNAMESE.findall(leftover) == [], text
+
+
+async def test_an_english_admin_reads_a_bad_results_file_in_english(
+    ask: Ask, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessions() as session:
+        await ensure_indices(session)
+        await session.commit()
+    await ask("/language en", as_="admin")
+
+    text = await ask("/tailen ketqua", as_="admin", file=sheet("ket_qua.xlsx", RESULT_HEADER, BAD_RESULTS))
+
+    assert "ket_qua.xlsx was not imported" in text
+    assert "there is no index «XYZ»" in text
+    assert "the score 85.3 is outside the scale of PAPI (10–80 points)" in text
+    assert "the total 62 differs from the rank 47/63" in text
+    assert "the year 1800 is not valid" in text
+    assert VIETNAMESE.findall(without(text, RESULT_HEADER, BAD_RESULTS)) == [], text
