@@ -88,3 +88,63 @@ async def test_a_cli_that_needs_the_province_names_each_one(session: AsyncSessio
     assert Renderer().render("en", unknown) == (
         "No province has the code 99. The provinces: 19 (Tỉnh Thái Nguyên), 20 (Tỉnh Lạng Sơn)."
     )
+
+
+TASK_HEADER = ("TT", "Nội dung nhiệm vụ", "Lĩnh vực", "Cơ quan chủ trì", "Thời hạn")
+BAD_TASKS = [
+    ("1", "Rà soát thủ tục hành chính", "1", "Sở Không Có", "30/6/2026"),
+    ("2", "Niêm yết thủ tục", "1", "X9", "sớm nhất có thể"),
+    ("3", "Báo cáo CCHC", "Lĩnh vực lạ", "X9", "30/6/2030"),
+]
+RESULT_HEADER = ("Chỉ số", "Năm", "Đơn vị", "Điểm", "Xếp hạng", "Tổng số")
+BAD_RESULTS = [("XYZ", "2023", "LS", "80", "47/63", "62"), ("PAR", "1800", "LS", "80", "", "")]
+
+
+async def import_kind(config: configuration.Config, kind: str, file: Path, **given: object) -> int:
+    options: dict[str, object] = {"plan": None, "year": None, "title": None, "drive": None, "province": None}
+    return await run_import(config, argparse.Namespace(kind=kind, file=file, dry_run=False, **{**options, **given}))
+
+
+def without_words(text: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    for word in sorted({*header, *(cell for row in rows for cell in row)}, key=len, reverse=True):
+        text = text.replace(word, "") if word else text
+    return text
+
+
+async def test_an_english_cli_says_the_problems_of_a_bad_task_file_in_english(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    units, tasks = tmp_path / "don_vi.xlsx", tmp_path / "ke_hoach.xlsx"
+    units.write_bytes(xlsx(HEADER, *GOOD))
+    tasks.write_bytes(xlsx(TASK_HEADER, *BAD_TASKS))
+    assert await import_kind(english(db_url), "units", units) == 0
+    capsys.readouterr()
+
+    assert await import_kind(english(db_url), "tasks", tasks, plan="KH-2026", year="2026") == 1
+
+    err = capsys.readouterr().err
+    assert "ke_hoach.xlsx was not imported" in err
+    assert "no unit “Sở Không Có” was found (by code or name)" in err
+    assert "cannot read the deadline «sớm nhất có thể»" in err
+    assert "the field «Lĩnh vực lạ» is unclear" in err
+    assert "the deadline 30/06/2030 is not in the plan's year 2026" in err
+    assert VIETNAMESE.findall(without_words(err, TASK_HEADER, BAD_TASKS)) == [], err
+
+
+async def test_an_english_cli_says_the_problems_of_a_bad_results_file_in_english(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    units, results = tmp_path / "don_vi.xlsx", tmp_path / "ket_qua.xlsx"
+    units.write_bytes(xlsx(HEADER, *GOOD))
+    results.write_bytes(xlsx(RESULT_HEADER, *BAD_RESULTS))
+    assert await import_kind(english(db_url), "units", units) == 0
+    capsys.readouterr()
+
+    assert await import_kind(english(db_url), "results", results) == 1
+
+    err = capsys.readouterr().err
+    assert "ket_qua.xlsx was not imported" in err
+    assert "there is no index «XYZ»" in err
+    assert "the total 62 differs from the rank 47/63" in err
+    assert "the year 1800 is not valid (1990 to 2100)" in err
+    assert VIETNAMESE.findall(without_words(err, RESULT_HEADER, BAD_RESULTS)) == [], err
