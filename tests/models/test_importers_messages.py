@@ -26,13 +26,13 @@ from models.groups import WRITTEN
 from models.importers import book, drives, ensure_indices, import_bytes, import_file, limits, units, worker
 from models.importers.book import parse
 from models.importers.cells import CellError, Uncomputed, computed, day, decimal, limited, name, positive, rank, whole
-from models.importers.result import FileProblem, RowError
+from models.importers.result import FileProblem, Note, RowError
 from models.scope import Scope
 from models.tree import add_unit
 from tests import factories as f
 from tests.models.test_importers import DRIVE, SAMPLES, TASK_HEADER, csv_bytes, ok, sample_units, xlsx
 from tests.models.test_lineage import reform
-from tests.said import reason
+from tests.said import change_line, reason
 from tests.security.bombs import HEADER_ROW, billion_laughs, wide_dimension, workbook
 
 IMPORTERS = Path(__file__).resolve().parents[2] / "models" / "importers"
@@ -390,6 +390,9 @@ def words_of(value: object) -> Iterator[object]:
         yield value.column
         for inner in value.params.values():
             yield from words_of(inner)
+    elif isinstance(value, dict):
+        for inner in value.values():
+            yield from words_of(inner)
     elif isinstance(value, list | tuple):
         for inner in value:
             yield from words_of(inner)
@@ -442,3 +445,73 @@ def test_the_sentence_of_a_bad_date_reads_naturally() -> None:
 
     assert reason(error, "vi") == "không đọc được ngày «31/13/2026»: lịch không có ngày này."
     assert reason(error, "en") == "cannot read the date «31/13/2026»: there is no such day."
+
+
+CHANGE_HEADER = (*TASK_HEADER, "Sản phẩm", "Ghi chú")
+RESULT_CHANGE_HEADER = (
+    "Chỉ số", "Năm", "Đơn vị", "Điểm", "Xếp hạng", "Thay đổi điểm", "Thay đổi bậc", "Nhóm", "Ghi chú", "Lĩnh vực 1",
+)  # fmt: skip
+
+
+async def plan_and_result_changes(session: AsyncSession) -> list[Note]:
+    """Every change line a plan (created, adopted, renamed; tasks added and changed in each way their
+    assignments can change) and a results table (added, changed, with a field) can show."""
+    units = await reform(session)
+    await ensure_indices(session)
+    first = xlsx(
+        CHANGE_HEADER,
+        (1, "Nội dung A", 1, "SNV", "", "Quý III", "", ""),
+        (2, "Nội dung B", 1, "UBND các xã, phường", "SNV", "30/6/2026", "", ""),
+        (3, "Nội dung C", 1, "SNV", "06457", "Quý III", "", ""),
+        (4, "Nội dung D", 1, "SNV", "", "Quý III", "", ""),
+    )
+    found = ok(await import_bytes(session, "tasks", "kh.xlsx", first, options={"plan": "KH-M", "year": 2026})).changes
+    again = xlsx(
+        CHANGE_HEADER,
+        (1, "Nội dung A sửa", 2, "06457", "", "Quý IV", "Báo cáo", "Ghi chú mới"),
+        (2, "Nội dung B", 1, "06457", "Các sở, ban, ngành", "30/6/2026", "", ""),
+        (3, "Nội dung C", 1, "06457", "SNV", "Quý III", "", ""),
+        (4, "Nội dung D", 1, "SNV", "UBND các xã, phường", "Quý III", "", ""),
+    )
+    options = {"plan": "KH-M", "year": 2026, "title": "Kế hoạch mới"}
+    scope = Scope(units["Tỉnh Lạng Sơn"])
+    found += ok(await import_bytes(session, "tasks", "kh.xlsx", again, options=options, scope=scope)).changes
+    added = ("PAR", 2026, "20", "85,94", "47/63", "1,5", "7", "Khá", "ghi chú", "6,5")
+    found += ok(await import_bytes(session, "results", "kq.xlsx", xlsx(RESULT_CHANGE_HEADER, added))).changes
+    changed = ("PAR", 2026, "20", "86", "46/63", "-0,5", "-3", "Tốt", "khác", "7")
+    found += ok(await import_bytes(session, "results", "kq.xlsx", xlsx(RESULT_CHANGE_HEADER, changed))).changes
+    await session.rollback()
+    assert all(isinstance(change, Note) for change in found), found
+    return [change for change in found if isinstance(change, Note)]
+
+
+def note_leftovers(text: str, note: Note) -> str:
+    """The Vietnamese letters of ``text`` once the file's own words (the params) are taken out."""
+    words = {str(w) for w in words_of(list(note.params.values()))} | set(WRITTEN.values())
+    for word in sorted(words, key=len, reverse=True):
+        text = text.replace(word, "") if word else text
+    return "".join(VIETNAMESE.findall(text))
+
+
+async def test_every_change_line_of_plans_tasks_and_results_is_a_sentence_in_both_languages(
+    session: AsyncSession,
+) -> None:
+    notes = await plan_and_result_changes(session)
+
+    sources = "".join((IMPORTERS / f"{module}.py").read_text("utf-8") for module in ("tasks", "assignments", "results"))
+    assert set(re.findall(r'Note\(\s*"([\w.]+)"', sources)) == {n.code for n in notes}
+    parts = [d for n in notes for d in n.params.get("changes", []) if isinstance(d, dict)]
+    caused = {str(d["what"]) for d in parts if n_is_task(d)}
+    assert set(re.findall(r'"what": "(\w+)"', sources)) - caused == set(), "a kind of task change never caused"
+    for note in notes:
+        for lang in ("vi", "en"):
+            assert change_line(note, lang) not in ("", note.code), (lang, note)
+        english = change_line(note, "en")
+        assert note_leftovers(english, note) == "", (note, english)
+    said = {change_line(n, "vi") for n in notes} | {change_line(n, "en") for n in notes}
+    assert any(line.startswith("Sửa kết quả PAR 2026") and "thành phần 1: Điểm 6,5 → 7" in line for line in said)
+    assert any(line.startswith("Change the result PAR 2026") and "component 1: score 6.5 → 7" in line for line in said)
+
+
+def n_is_task(part: dict[str, object]) -> bool:
+    return "component" not in part
