@@ -2,8 +2,9 @@
 
 Both are codes with parameters, never sentences: a ``RowError`` is said by the macro ``reason`` of
 templates/<lang>/imports/_problems.j2 and a ``Note`` (one change line) by the macro ``change`` of
-templates/<lang>/uploads/_changes.j2, so each reader gets their own language. ``RowError.reason`` and a
-change given as a plain ``str`` are the Vietnamese fallback of importers not yet moved to codes."""
+templates/<lang>/uploads/_changes.j2, so each reader gets their own language. ``RowError.reason`` is
+Vietnamese, for the logs and as the fallback of a case without a sentence; every importer reports notes,
+and a change given as a plain ``str`` (still accepted) is said as it is."""
 
 from __future__ import annotations
 
