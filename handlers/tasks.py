@@ -20,7 +20,7 @@ from handlers.base import Attachment, Button, Reply, Request, UserError, command
 from models import AssignmentRole, Plan, TaskStatus, Unit
 from models.queries.tasks import (
     TaskLine,
-    counts_by_unit,
+    counts_by_unit_and_role,
     latest_reports,
     plan_for,
     report_evidence,
@@ -213,8 +213,8 @@ async def _by_unit(request: Request, plan: Plan, query: Query) -> Reply:
         raise UserError("errors/not_allowed", command="nhiemvu tatca")
     province = (await province_scope(request)).province
     today, soon = request.clock.today(), request.settings.due_soon_days
-    lead = await counts_by_unit(request.session, plan.id, today, soon, province, AssignmentRole.LEAD)
-    helping = await counts_by_unit(request.session, plan.id, today, soon, province, AssignmentRole.COOPERATE)
+    by_role = await counts_by_unit_and_role(request.session, plan.id, today, soon, province)
+    lead, helping = by_role.get(AssignmentRole.LEAD, {}), by_role.get(AssignmentRole.COOPERATE, {})
     none = StatusCounts()
     both = {u: (lead.get(u, none), helping.get(u, none)) for u in {*lead, *helping}}
     # lead counts first: a unit is ranked by the tasks it leads, then by those it cooperates on

@@ -205,12 +205,26 @@ async def counts_by_unit(
     """For every unit with an assignment in the plan, how many are in each status (one GROUP BY).
     ``within``: only the units of that subtree (a province never lists another's units); ``role``: only
     the assignments as lead (or as cooperating) unit."""
+    by_role = await counts_by_unit_and_role(session, plan_id, today, due_soon_days, within, role)
+    return by_role.get(role, {}) if role is not None else _merged(by_role)
+
+
+async def counts_by_unit_and_role(
+    session: AsyncSession,
+    plan_id: int,
+    today: date,
+    due_soon_days: int,
+    within: Unit | None = None,
+    role: AssignmentRole | None = None,
+) -> dict[AssignmentRole, dict[int, StatusCounts]]:
+    """``counts_by_unit`` for the lead and the cooperating assignments apart, in the same single GROUP BY
+    (the leaders' by-unit list needs both: reading the plan's assignments twice doubled its time)."""
     status = status_case(today, due_soon_days).label("status")
     stmt = (
-        select(Assignment.unit_id, status, func.count())
+        select(Assignment.unit_id, Assignment.role, status, func.count())
         .join(Task, Task.id == Assignment.task_id)
         .where(Task.plan_id == plan_id)
-        .group_by(Assignment.unit_id, status)
+        .group_by(Assignment.unit_id, Assignment.role, status)
     )
     if role is not None:
         stmt = stmt.where(Assignment.role == role)
@@ -219,10 +233,21 @@ async def counts_by_unit(
             Unit.path >= within.path, Unit.path < within.path[:-1] + "0"
         )
     rows = await session.execute(stmt)
-    tallies: dict[int, dict[str, int]] = {}
-    for unit_id, value, n in rows:
-        tallies.setdefault(unit_id, {})[value] = n
-    return {unit_id: StatusCounts(**tally) for unit_id, tally in tallies.items()}
+    tallies: dict[AssignmentRole, dict[int, dict[str, int]]] = {}
+    for unit_id, assigned_as, value, n in rows:
+        tallies.setdefault(AssignmentRole(assigned_as), {}).setdefault(unit_id, {})[value] = n
+    return {
+        assigned_as: {unit_id: StatusCounts(**tally) for unit_id, tally in units.items()}
+        for assigned_as, units in tallies.items()
+    }
+
+
+def _merged(by_role: dict[AssignmentRole, dict[int, StatusCounts]]) -> dict[int, StatusCounts]:
+    totals: dict[int, StatusCounts] = {}
+    for units in by_role.values():
+        for unit_id, counts in units.items():
+            totals[unit_id] = totals.get(unit_id, StatusCounts()) + counts
+    return totals
 
 
 _TASK_BY_NUMBER = select(Task).where(Task.plan_id == bindparam("plan_id"), Task.number == bindparam("number"))
