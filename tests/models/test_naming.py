@@ -70,7 +70,12 @@ def test_the_templates_name_a_commune_under_the_province_without_a_suffix(
         ("Phường Kỳ Lừa", UnitKind.WARD, "People's Committee of Kỳ Lừa Ward", "Kỳ Lừa Ward"),
         ("Huyện Hữu Lũng", UnitKind.DISTRICT, "People's Committee of Hữu Lũng District", "Hữu Lũng District"),
         ("TP. Lạng Sơn", UnitKind.CITY, "People's Committee of Lạng Sơn City", "Lạng Sơn City"),
-        ("Đặc khu Vân Đồn", UnitKind.SPECIAL_ZONE, "People's Committee of Vân Đồn Special Zone", "Vân Đồn Special Zone"),
+        (
+            "Đặc khu Vân Đồn",
+            UnitKind.SPECIAL_ZONE,
+            "People's Committee of Vân Đồn Special Zone",
+            "Vân Đồn Special Zone",
+        ),
         ("Sở Nội vụ", UnitKind.DEPARTMENT, "Sở Nội vụ", "Sở Nội vụ"),
     ],
 )
