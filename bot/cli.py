@@ -58,8 +58,10 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="show what would change and write nothing")
     imp.add_argument("--plan", help="tasks: the plan's code, e.g. KH-CCHC-2024")
     imp.add_argument("--year", type=int, help="tasks: the plan's year")
-    imp.add_argument("--title", help="tasks: the plan's title (for a new plan)")
+    imp.add_argument("--title", help="tasks, criteria: the title of a new plan or drive")
     imp.add_argument("--drive", help="criteria/measurements: the drive's code")
+    imp.add_argument("--starts-on", help="criteria: the first day of a new drive, dd/mm/yyyy (with --title)")
+    imp.add_argument("--ends-on", help="criteria: the last day of a new drive, dd/mm/yyyy (with --title)")
     imp.add_argument(
         "--province",
         help="the province's unit code (e.g. LS): every row must lie in it; needed when the database holds several",

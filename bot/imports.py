@@ -17,14 +17,15 @@ from bot.config import Config
 from handlers.base import Reply
 from models.db import upgrade
 from models.importers import import_file
-from models.scope import Scope, find_province, provinces
+from models.scope import Scope, find_province, own_provinces, provinces
 
 KIND_NAMES = {"criteria": "drive_criteria", "measurements": "drive_measurements"}
 
 
 async def cli_scope(session: AsyncSession, code: str | None, kind: str = "") -> Scope | Reply | None:
-    """The province ``--province`` names; with no ``--province``, the database's only province, or no
-    scope at all while the database holds no unit (the first units file). A units file may name a
+    """The province ``--province`` names; with no ``--province``, the database's only province (the only
+    one holding units, when a national results table added the others as reference data), or no scope at
+    all while the database holds no unit (the first units file). A units file may name a
     province that does not exist yet: it creates it and touches nothing stored. A Reply refuses
     (listing the provinces) otherwise."""
     found = await provinces(session)
@@ -41,6 +42,9 @@ async def cli_scope(session: AsyncSession, code: str | None, kind: str = "") -> 
         return Scope(found[0])
     if not found:
         return None
+    own = await own_provinces(session)
+    if len(own) == 1:
+        return Scope(own[0])
     return Reply("imports/province_needed", {"known": known, "provinces": named})
 
 
@@ -48,8 +52,8 @@ async def run_import(config: Config, args: argparse.Namespace) -> int:
     kind = KIND_NAMES.get(args.kind, args.kind)
     options: dict[str, Any] = {
         key: value
-        for key, value in (("plan", args.plan), ("year", args.year), ("title", args.title), ("drive", args.drive))
-        if value is not None
+        for key in ("plan", "year", "title", "drive", "starts_on", "ends_on")
+        if (value := getattr(args, key, None)) is not None
     }
     await upgrade(config.database.url, lock_timeout=config.database.lock_timeout_seconds)
     app = build(config)

@@ -72,10 +72,19 @@ async def provinces(session: AsyncSession) -> list[Unit]:
     return list(rows.scalars())
 
 
+async def own_provinces(session: AsyncSession) -> list[Unit]:
+    """The provinces that hold units of their own, by code: not those a national results table created as
+    reference data (a bare root), which an import or invite without ``--province`` does not mean."""
+    found = await provinces(session)
+    below = select(Unit.parent_id).where(Unit.parent_id.in_([unit.id for unit in found])).distinct()
+    holding = set((await session.execute(below)).scalars())
+    return [unit for unit in found if unit.id in holding]
+
+
 async def find_province(session: AsyncSession, code: str) -> Unit | None:
     """The province whose unit code is ``code`` (case ignored), or None."""
     wanted = code.strip().casefold()
     return next((unit for unit in await provinces(session) if unit.code.casefold() == wanted), None)
 
 
-__all__ = ["Scope", "find_province", "provinces", "scope_of"]
+__all__ = ["Scope", "find_province", "own_provinces", "provinces", "scope_of"]

@@ -228,7 +228,7 @@ async def test_invite_to_an_abolished_unit_is_refused_with_the_day_it_ended(
         assert "Mã mời:" not in text
     assert await _invites(sessions) == []
     await ask("/ngonngu en", as_="admin")
-    assert "Huyện Hữu Lũng has not operated since 01/07/2025" in await ask("/moi HL officer", as_="admin")
+    assert "Hữu Lũng District has not operated since 01/07/2025" in await ask("/moi HL officer", as_="admin")
 
 
 async def test_invite_to_a_unit_before_it_begins_is_refused_with_the_day_it_begins(

@@ -101,4 +101,7 @@ async def test_in_english(sessions: async_sessionmaker[AsyncSession], ls: Provin
         await session.commit()
     text = await ask(router(sessions), ls.chair, "/drive")
     assert "121 days left" in text
-    assert "People's Committee of Xã Minh Sơn, Huyện Hữu Lũng: ranked 2/5, 85.00 points, 15.00 points behind" in text
+    assert (
+        "People's Committee of Minh Sơn Commune, Hữu Lũng District: ranked 2/5, 85.00 points, 15.00 points behind"
+        in text
+    )

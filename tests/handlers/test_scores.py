@@ -86,7 +86,7 @@ async def test_renders_in_english_and_html(sessions: async_sessionmaker[AsyncSes
         await session.commit()
     bot = router(sessions)
     text = await ask(bot, ls.leader, "/diem par 2023")
-    assert "PAR INDEX 2023 — People's Committee of Tỉnh Lạng Sơn" in text
+    assert "PAR INDEX 2023 — Lạng Sơn Provincial People's Committee" in text
     assert "Direction and management of administrative reform: 6.50 points, ranked 53/63, down 33 places" in text
     html = await ask(bot, ls.leader, "/diem", fmt="html")
     assert "<b>PAR INDEX 2023</b>: 85.94 points, ranked 47/63, up 7 places" in html

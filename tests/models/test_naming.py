@@ -49,8 +49,8 @@ def test_a_department_names_its_province_only_outside_it() -> None:
     [
         ("vi", ("Huyện Hữu Lũng", UnitKind.DISTRICT), "UBND xã Minh Sơn, huyện Hữu Lũng"),
         ("vi", ("Tỉnh Lạng Sơn", UnitKind.PROVINCE), "UBND xã Minh Sơn"),
-        ("en", ("Huyện Hữu Lũng", UnitKind.DISTRICT), "People's Committee of Xã Minh Sơn, Huyện Hữu Lũng"),
-        ("en", ("Tỉnh Lạng Sơn", UnitKind.PROVINCE), "People's Committee of Xã Minh Sơn"),
+        ("en", ("Huyện Hữu Lũng", UnitKind.DISTRICT), "People's Committee of Minh Sơn Commune, Hữu Lũng District"),
+        ("en", ("Tỉnh Lạng Sơn", UnitKind.PROVINCE), "People's Committee of Minh Sơn Commune"),
     ],
 )
 def test_the_templates_name_a_commune_under_the_province_without_a_suffix(
@@ -59,3 +59,27 @@ def test_the_templates_name_a_commune_under_the_province_without_a_suffix(
     macros = _environment(TEMPLATES, lang, "text").get_template("macros/units.j2")
     unit = UnitName(1, "06457", "Xã Minh Sơn", UnitKind.COMMUNE, *parent)
     assert str(macros.module.full(unit)).strip() == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "full", "short"),
+    [
+        ("Tỉnh Bắc Kạn", UnitKind.PROVINCE, "Bắc Kạn Provincial People's Committee", "Bắc Kạn Province"),
+        ("Thành phố Hải Phòng", UnitKind.CENTRAL_CITY, "Hải Phòng City People's Committee", "Hải Phòng City"),
+        ("Xã Tuấn Sơn", UnitKind.COMMUNE, "People's Committee of Tuấn Sơn Commune", "Tuấn Sơn Commune"),
+        ("Phường Kỳ Lừa", UnitKind.WARD, "People's Committee of Kỳ Lừa Ward", "Kỳ Lừa Ward"),
+        ("Huyện Hữu Lũng", UnitKind.DISTRICT, "People's Committee of Hữu Lũng District", "Hữu Lũng District"),
+        ("TP. Lạng Sơn", UnitKind.CITY, "People's Committee of Lạng Sơn City", "Lạng Sơn City"),
+        (
+            "Đặc khu Vân Đồn",
+            UnitKind.SPECIAL_ZONE,
+            "People's Committee of Vân Đồn Special Zone",
+            "Vân Đồn Special Zone",
+        ),
+        ("Sở Nội vụ", UnitKind.DEPARTMENT, "Sở Nội vụ", "Sở Nội vụ"),
+    ],
+)
+def test_english_names_a_unit_by_its_kind_in_english(name: str, kind: UnitKind, full: str, short: str) -> None:
+    macros = _environment(TEMPLATES, "en", "text").get_template("macros/units.j2")
+    unit = UnitName(1, "X", name, kind, None, None)
+    assert (str(macros.module.full(unit)).strip(), str(macros.module.short(unit)).strip()) == (full, short)
