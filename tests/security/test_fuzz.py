@@ -82,6 +82,17 @@ WORDS = (
     "A",
     "QA",
     "Xã A",
+    # argument forms of issues 12 and 13: a day in place of a year, an official code, names as people write
+    # them (several words, abbreviations, a department with its province), group words, role words
+    "30/06/2025",
+    "31/02/2026",
+    "06457",
+    "Hải Phòng",
+    "TP.HCM",
+    "Sở Nội vụ tỉnh Lạng Sơn",
+    "UBND các xã, phường",
+    "chutich",
+    "giamdoc",
 )
 LONG = (
     "a" * 10_000,
@@ -180,7 +191,9 @@ class Fuzz:
         assert html.strip() and text.strip(), f"{where}: empty answer {reply.template}"
         for nasty in ("<script>", "<a href='x'>", "<b>đậm</b>"):
             assert nasty not in html, f"{where}: {nasty!r} reached the HTML unescaped ({reply.template})"
-        assert "49" not in html or "{{ 7*7 }}" not in str(reply.context), f"{where}: a template ran user text"
+        # "{{ 7*7 }}" from the user must never come out as 49 (a "49" the user typed, as in "-2249", may)
+        ran = "49" in html and "{{ 7*7 }}" in str(reply.context) and "49" not in str(reply.context)
+        assert not ran, f"{where}: a template ran user text"
         for row in reply.buttons:
             for button in row:
                 assert self.renderer.label(lang, button, "html").strip(), f"{where}: empty label {button.label}"
