@@ -39,7 +39,7 @@ from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIn
 from models.plans import Assignment, Plan, ProgressReport, Task
 from models.system import AuditEntry, ConversationState, Lease, OutboxMessage
 from models.targets import Target, TargetMeasurement
-from models.units import ChatAccount, Invite, Official, Unit, UnitLineage
+from models.units import ChatAccount, Invite, Official, Unit, UnitAlias, UnitLineage
 
 __all__ = [
     "DEFAULT_TZ",
@@ -77,6 +77,7 @@ __all__ = [
     "Task",
     "TaskStatus",
     "Unit",
+    "UnitAlias",
     "UnitKind",
     "UnitLineage",
 ]

@@ -44,6 +44,7 @@ class IndexComponent(Base):
     name_vi: Mapped[str] = mapped_column(String(255))
     name_en: Mapped[str] = mapped_column(String(255))
     max_score: Mapped[Decimal | None] = mapped_column(Exact)
+    min_score: Mapped[Decimal | None] = mapped_column(Exact)  # the scale's bottom (PAPI's dimensions: 1); None: 0
 
 
 class IndexResult(Base):

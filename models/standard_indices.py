@@ -60,6 +60,7 @@ class StandardIndex:
     component_max: Decimal | None = None  # each component's scale, where fixed (PAPI: 1-10)
     aliases: tuple[str, ...] = ()
     min_score: Decimal | None = None  # the bottom of the scale where it is not 0 (PAPI: 10)
+    component_min: Decimal | None = None  # the bottom of each component's scale where not 0 (PAPI: 1)
 
 
 _BNV = "Ban Chỉ đạo cải cách hành chính của Chính phủ, Bộ Nội vụ"
@@ -94,6 +95,7 @@ STANDARD_INDICES: tuple[StandardIndex, ...] = (
         min_score=Decimal(10),
         components=PAPI_DIMENSIONS,
         component_max=Decimal(10),
+        component_min=Decimal(1),
         aliases=("Chỉ số hiệu quả quản trị và hành chính công cấp tỉnh",),
     ),
     StandardIndex(
@@ -175,6 +177,7 @@ async def add_missing_indices(session: AsyncSession) -> Ensured:
                         name_vi=name_vi,
                         name_en=name_en,
                         max_score=standard.component_max,
+                        min_score=standard.component_min,
                     )
                 )
                 parts += 1

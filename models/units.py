@@ -61,6 +61,21 @@ class UnitLineage(Base):
     how: Mapped[LineageKind] = mapped_column(String(16), default=LineageKind.FORMED_FROM)
 
 
+class UnitAlias(Base):
+    """Another name or code a unit is known by in the province's own files ("SNV" for Sở Nội vụ, "HL" for
+    huyện Hữu Lũng, a name it had before). ``folded`` is ``models.text.fold(alias)``, what look-ups match."""
+
+    __tablename__ = "unit_aliases"
+    __table_args__ = (UniqueConstraint("unit_id", "folded"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    alias: Mapped[str] = mapped_column(String(255))  # as the file wrote it
+    folded: Mapped[str] = mapped_column(String(255), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # code | name
+    source: Mapped[str] = mapped_column(String(255), default="", server_default="")  # the file it came from
+
+
 class Official(Base):
     __tablename__ = "officials"
 
