@@ -4,7 +4,7 @@ through the dispatcher to the fake Bot API server with Telegram's flood limits e
 The fake server runs in this process and refuses, with 429 and ``retry_after``, any send beyond its
 limits: Telegram's 30 messages a second times ``--scale`` (limits scaled up keep the run short; the
 ratio is what counts). The dispatcher runs in a spawned process exactly as in ``cchc-bot run``: the
-product's ``[dispatch]`` settings with ``telegram_per_second`` = that limit, python-telegram-bot with
+product's ``[dispatch]`` settings with ``[telegram].per_second`` = that limit, python-telegram-bot with
 our pacing limiter built from the same settings, SQLite, one send under way at a time (``--in-flight``).
 
 Printed: the achieved rate as a ratio of the limit (over the whole run, and after the first second, when
@@ -79,9 +79,10 @@ async def _dispatch(url: str, base_url: str, per_second: int, in_flight: int) ->
     config = configuration.load(None, environ={})
     config = configuration.replace(config, "database", url=url)
     config = configuration.replace(config, "reminders", weekends=True, quiet_start="00:00", quiet_end="00:00")
-    config = configuration.replace(config, "dispatch", telegram_per_second=per_second, in_flight=in_flight)
+    config = configuration.replace(config, "dispatch", in_flight=in_flight)
+    config = configuration.replace(config, "telegram", per_second=per_second)
     app = build(config)
-    limiter = PacingLimiter(telegram_limits(config.dispatch))
+    limiter = PacingLimiter(telegram_limits(config.telegram))
     started = time.monotonic()
     async with ExtBot(TOKEN, base_url=base_url, rate_limiter=limiter) as bot:
         done = await dispatcher(app, PushSender(app.renderer, telegram=bot)).drain_all()

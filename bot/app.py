@@ -50,7 +50,7 @@ def build(config: Config, clock: Clock | None = None) -> App:
         default_lang=config.bot.default_language,
         at_once=config.database.messages_at_once,
     )
-    return App(config, engine, sessions, clock, router, Renderer())
+    return App(config, engine, sessions, clock, router, Renderer(tz=config.bot.tz))
 
 
 async def prepare(app: App, *, load_demo: bool | None = None) -> str | None:

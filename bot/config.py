@@ -13,6 +13,7 @@ code than the five lines that apply them before validation.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tomllib
@@ -27,6 +28,15 @@ from pydantic_core import PydanticCustomError
 
 from bot.config_errors import ConfigError, from_validation
 
+# Keys that moved to another section in a release: a file written for the earlier one still starts, with a
+# warning naming the new place (a key also written at its new place keeps that value).
+MOVED = {
+    ("dispatch", "telegram_per_second"): ("telegram", "per_second"),
+    ("dispatch", "telegram_chat_per_second"): ("telegram", "chat_per_second"),
+    ("dispatch", "telegram_group_per_minute"): ("telegram", "group_per_minute"),
+    ("dispatch", "zalo_per_second"): ("zalo", "per_second"),
+    ("dispatch", "zalo_chat_per_minute"): ("zalo", "chat_per_minute"),
+}
 ENVIRONMENT = {
     "CCHC_DATABASE_URL": ("database", "url"),
     "CCHC_TELEGRAM_TOKEN": ("telegram", "token"),
@@ -35,6 +45,7 @@ ENVIRONMENT = {
     "CCHC_ZALO_WEBHOOK_SECRET": ("zalo", "webhook_secret"),
 }
 SCHEDULE_JOBS = ("reminders", "digests", "leader_digests", "drives", "quarterly")
+log = logging.getLogger(__name__)
 __all__ = ["SCHEDULE_JOBS", "Config", "ConfigError", "find_config_file", "load", "replace"]
 
 # Ranges used by several keys. Every number has an upper bound: a value past it is a typo, and would
@@ -183,6 +194,10 @@ class TelegramConfig(WebhookSection):
     bot_username: str = ""
     webhook_port: Port = 8443
     webhook_path: str = "/telegram"
+    # Telegram's flood limits, for replies and pushes alike (bot/telegram/limits.py, jobs/pacing.py)
+    per_second: PerSecond = 30
+    chat_per_second: Annotated[int, Field(ge=1, le=100)] = 1
+    group_per_minute: PerSecond = 20
 
     @field_validator("base_url")
     @classmethod
@@ -214,6 +229,8 @@ class ZaloConfig(WebhookSection):
     monthly_budget: Annotated[int, Field(ge=1, le=10_000_000)] = 3000  # messages a month the plan allows
     budget_warn_percent: Annotated[int, Field(ge=1, le=100)] = 80  # past this share, admins warned, pushes merged
     budget_file: str = "var/zalo-budget.json"  # where the month's count is kept; empty: in memory only
+    per_second: PerSecond = 5  # Zalo publishes no rate: a cautious one
+    chat_per_minute: PerSecond = 30
 
     @field_validator("base_url")
     @classmethod
@@ -293,11 +310,6 @@ class DispatchConfig(Section):
     backoff_seconds: Seconds = 60  # first retry after a failed send; doubled each time
     max_backoff_seconds: Annotated[int, Field(ge=1, le=604800)] = 3600
     in_flight: Annotated[int, Field(ge=1, le=100)] = 1  # sends under way at once per process
-    telegram_per_second: PerSecond = 30
-    telegram_chat_per_second: Annotated[int, Field(ge=1, le=100)] = 1
-    telegram_group_per_minute: PerSecond = 20
-    zalo_per_second: PerSecond = 5
-    zalo_chat_per_minute: PerSecond = 30
     lease_seconds: Annotated[int, Field(ge=3, le=3600)] = 30  # another process takes over this long after a death
 
     @model_validator(mode="after")
@@ -345,6 +357,7 @@ def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> 
     lang = _language(raw)
     if "source" in raw:
         raise ConfigError("unknown_section", source, lang, key="[source]")
+    _move_keys(raw, source, lang)
     for variable, (section, key) in ENVIRONMENT.items():
         if environ.get(variable):
             if not isinstance(raw.setdefault(section, {}), dict):
@@ -354,6 +367,19 @@ def load(path: Path | None = None, environ: Mapping[str, str] | None = None) -> 
         return Config.model_validate({**raw, "source": source})
     except ValidationError as exc:
         raise from_validation(exc, Config, source, lang, raw) from None
+
+
+def _move_keys(raw: dict[str, Any], source: str, lang: str) -> None:
+    """Rewrite the keys of ``MOVED`` to their new place, warning once for each."""
+    for (old_section, old_key), (section, key) in MOVED.items():
+        old = raw.get(old_section)
+        if not isinstance(old, dict) or old_key not in old:
+            continue
+        value = old.pop(old_key)
+        if not isinstance(raw.setdefault(section, {}), dict):
+            raise ConfigError("not_a_table", source, lang, key=f"[{section}]")
+        raw[section].setdefault(key, value)
+        log.warning("%s: [%s].%s is now [%s].%s; please move it", source, old_section, old_key, section, key)
 
 
 def _language(raw: Mapping[str, Any]) -> str:

@@ -114,10 +114,10 @@ class Scheduled:
 
 
 def dispatch_settings(config: Config) -> Settings:
-    d = config.dispatch
+    d, telegram, zalo = config.dispatch, config.telegram, config.zalo
     rates = {
-        "telegram": Rates(d.telegram_per_second, d.telegram_chat_per_second * 60, d.telegram_group_per_minute),
-        "zalo": Rates(d.zalo_per_second, d.zalo_chat_per_minute, d.zalo_chat_per_minute),
+        "telegram": Rates(telegram.per_second, telegram.chat_per_second * 60, telegram.group_per_minute),
+        "zalo": Rates(zalo.per_second, zalo.chat_per_minute, zalo.chat_per_minute),
     }
     return Settings(
         max_attempts=d.max_attempts,

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -31,11 +32,13 @@ FORMATS = ("html", "text")
 
 
 class Renderer:
-    def __init__(self, templates: Path = TEMPLATES) -> None:
-        self.templates = templates
+    """``tz``: the zone a date-time is written in (``[bot].timezone``); dates are written as they are."""
+
+    def __init__(self, templates: Path = TEMPLATES, tz: ZoneInfo = DEFAULT_TZ) -> None:
+        self.templates, self.tz = templates, tz
 
     def render(self, lang: str, reply: Reply, fmt: str = "text", *, numbered_buttons: bool = False) -> str:
-        env = _environment(self.templates, _lang(lang), fmt)
+        env = _environment(self.templates, _lang(lang), fmt, self.tz)
         body = env.get_template(f"{reply.template}.j2").render(reply.context).strip()
         if numbered_buttons and reply.buttons:
             labels = [self.label(lang, b, fmt) for row in reply.buttons for b in row]
@@ -45,7 +48,7 @@ class Renderer:
     def label(self, lang: str, button: Button, fmt: str = "text") -> str:
         """``Button(label="tasks.detail")`` is the macro ``detail`` of ``templates/<lang>/labels/tasks.j2``."""
         family, _, name = button.label.partition(".")
-        env = _environment(self.templates, _lang(lang), fmt)
+        env = _environment(self.templates, _lang(lang), fmt, self.tz)
         macro = getattr(env.get_template(f"labels/{family}.j2").module, name, None)
         if macro is None:
             raise KeyError(f"no label macro {name!r} in templates/{lang}/labels/{family}.j2")
@@ -69,7 +72,7 @@ def _lang(lang: str) -> str:
 
 
 @cache
-def _environment(templates: Path, lang: str, fmt: str) -> Environment:
+def _environment(templates: Path, lang: str, fmt: str, tz: ZoneInfo = DEFAULT_TZ) -> Environment:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     env = Environment(
@@ -118,7 +121,7 @@ def _environment(templates: Path, lang: str, fmt: str) -> Environment:
         if value is None:
             return unknown()
         if isinstance(value, datetime):
-            return format_datetime(value.astimezone(DEFAULT_TZ), "HH:mm dd/MM/yyyy", locale=parsed_locale)
+            return format_datetime(value.astimezone(tz), "HH:mm dd/MM/yyyy", locale=parsed_locale)
         return calendar_day(value)
 
     def isoday(value: str | None) -> str:

@@ -6,11 +6,9 @@ Argument forms: ``/thidua`` (the unit's place, points, gap to the leader, criter
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TypeVar
-
 from handlers.access import own_unit, sees_everything
 from handlers.base import Button, Reply, Request, UserError, command, is_number
+from handlers.pages import page_of
 from models import Unit
 from models.queries.drives import Ranking, current_ranking, participants_within, unit_criteria
 from models.queries.scores import province_of
@@ -20,7 +18,6 @@ from models.text import fold
 BOARD_WORDS = frozenset({"bxh", "bangxephang", "top", "leaderboard"})
 PODIUM = 3
 SHOWN_WITHIN = 10
-T = TypeVar("T")
 
 
 @command("thidua", aliases=("drive", "thiduadua"), intents={"bang xep hang": ["bxh"], "thi dua": []})
@@ -96,10 +93,3 @@ async def _leaderboard(
         chart=dict(chart),
         edit=page is not None,
     )
-
-
-def page_of(items: Sequence[T], page: int, size: int) -> tuple[int, int, list[T]]:
-    """The page (clamped to 1..last), the number of pages, and the items on it."""
-    pages = max(1, -(-len(items) // max(1, size)))
-    page = min(max(1, page), pages)
-    return page, pages, list(items[(page - 1) * size : page * size])

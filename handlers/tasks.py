@@ -10,13 +10,12 @@ that says so, each predecessor named as it was then (``access.history_of`` says 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
 
 from handlers.access import history_of, own_unit, province_scope, require_visible, sees_everything, visible_path
 from handlers.base import Attachment, Button, Reply, Request, UserError, command, is_number
+from handlers.pages import page_buttons, page_of
 from models import AssignmentRole, Plan, TaskStatus, Unit
 from models.queries.tasks import (
     TaskLine,
@@ -49,7 +48,6 @@ PHRASES |= {"sap den han": "sapdenhan", "tat ca": "tatca", "linh vuc": "linhvuc"
 OPEN_ORDER = (TaskStatus.OVERDUE, TaskStatus.IN_TIME, TaskStatus.NOT_YET_DUE)
 RECENT_DONE = 3
 MAX_UNITS = 10  # units named in a task's detail
-T = TypeVar("T")
 
 
 @dataclass
@@ -188,19 +186,6 @@ def _groups(items: list[TaskLine]) -> list[tuple[str, list[TaskLine]]]:
             groups.append((key, []))
         groups[-1][1].append(line)
     return groups
-
-
-def page_of(items: Sequence[T], page: int, size: int) -> tuple[int, int, list[T]]:
-    """The page (clamped to the last one), the number of pages, and the items on it."""
-    pages = max(1, -(-len(items) // max(1, size)))
-    page = min(page, pages)
-    return page, pages, list(items[(page - 1) * size : page * size])
-
-
-def page_buttons(page: int, pages: int, line: Callable[[int], str]) -> list[list[Button]]:
-    row = [Button("common.prev_page", line(page - 1))] if page > 1 else []
-    row += [Button("common.next_page", line(page + 1))] if page < pages else []
-    return [row] if row else []
 
 
 def _rows(buttons: list[Button], width: int = 3) -> list[list[Button]]:

@@ -71,10 +71,6 @@ class Runtime:
             with contextlib.suppress(Exception):  # it expires anyway
                 await self.lease.release()
 
-    @property
-    def holds_scheduler(self) -> bool:
-        return self.scheduler is not None
-
     async def _hold(self, lease: Lease) -> None:
         every = lease.seconds / 3
         valid_until = 0.0  # monotonic time until which our lease surely holds

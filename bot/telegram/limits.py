@@ -27,6 +27,8 @@ import httpx
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import BaseRateLimiter
 
+from jobs.pacing import Bucket
+
 log = logging.getLogger(__name__)
 
 JSONDict = dict[str, Any]
@@ -74,33 +76,12 @@ def retry_after_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else 1.0
 
 
-class Bucket:
-    """A token bucket: ``burst`` calls at once, then ``rate`` calls a second."""
-
-    __slots__ = ("burst", "last", "rate", "tokens")
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst = rate, burst
-        self.tokens, self.last = float(burst), time.monotonic()
-
-    def delay(self) -> float:
-        """Take a token; return how long the caller must wait before using it (0 when available)."""
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
-        self.last = now
-        self.tokens -= 1
-        return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
-
-    def idle(self) -> bool:
-        return self.tokens + (time.monotonic() - self.last) * self.rate >= self.burst
-
-
 class PacingLimiter(BaseRateLimiter[int]):
     """Pace sends per chat and overall; retry 429 after ``retry_after`` and network errors with backoff."""
 
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
-        self._overall = Bucket(self.limits.overall_per_second, self.limits.overall_burst)
+        self._overall = Bucket(self.limits.overall_per_second, self.limits.overall_burst, time.monotonic())
         self._chats: dict[str, Bucket] = {}
         self._resume = asyncio.Event()
         self._resume.set()
@@ -118,13 +99,14 @@ class PacingLimiter(BaseRateLimiter[int]):
         key = str(chat_id)
         bucket = self._chats.get(key)
         if bucket is None:
+            now = time.monotonic()
             if len(self._chats) > 4096:  # forget chats whose bucket is full again
-                self._chats = {k: b for k, b in self._chats.items() if not b.idle()}
+                self._chats = {k: b for k, b in self._chats.items() if not b.full(now)}
             group = key.startswith("-") or not key.lstrip("-").isdigit()
             bucket = (
-                Bucket(self.limits.group_per_minute / 60, self.limits.group_burst)
+                Bucket(self.limits.group_per_minute / 60, self.limits.group_burst, now)
                 if group
-                else Bucket(self.limits.chat_per_second, self.limits.chat_burst)
+                else Bucket(self.limits.chat_per_second, self.limits.chat_burst, now)
             )
             self._chats[key] = bucket
         return bucket
@@ -133,11 +115,11 @@ class PacingLimiter(BaseRateLimiter[int]):
         if chat_id is None:
             return
         # Take the chat's slot first so one busy chat does not hold the overall bucket's tokens.
-        wait = self._chat_bucket(chat_id).delay()
+        wait = self._chat_bucket(chat_id).take(time.monotonic())
         if wait > 0:
             self.waited += 1
             await asyncio.sleep(wait + self.limits.margin_seconds)
-        wait = self._overall.delay()
+        wait = self._overall.take(time.monotonic())
         if wait > 0:
             self.waited += 1
             await asyncio.sleep(wait + self.limits.margin_seconds)

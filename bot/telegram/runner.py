@@ -22,7 +22,7 @@ from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, C
 from telegram.ext import filters as tg_filters
 
 from bot.app import App
-from bot.config import DispatchConfig, TelegramConfig
+from bot.config import TelegramConfig
 from bot.problems import Problem, short
 from bot.telegram.channel import TelegramChannel
 from bot.telegram.limits import Limits, PacingLimiter
@@ -111,14 +111,14 @@ async def bot_username(config: TelegramConfig) -> str:
         return ""
 
 
-def telegram_limits(config: DispatchConfig) -> Limits:
-    """The limiter's rates are the dispatcher's ([dispatch]): pushes paced by the dispatcher then find a
+def telegram_limits(config: TelegramConfig) -> Limits:
+    """The limiter's rates are the dispatcher's ([telegram]): pushes paced by the dispatcher then find a
     token waiting here, and the two never wait twice (see jobs/pacing.py)."""
     return Limits(
-        overall_per_second=config.telegram_per_second,
-        overall_burst=config.telegram_per_second,
-        chat_per_second=config.telegram_chat_per_second,
-        group_per_minute=config.telegram_group_per_minute,
+        overall_per_second=config.per_second,
+        overall_burst=config.per_second,
+        chat_per_second=config.chat_per_second,
+        group_per_minute=config.group_per_minute,
     )
 
 
@@ -129,7 +129,7 @@ def build(app: App, *, limits: Limits | None = None) -> tuple[TgApplication, Tel
     builder = (
         ApplicationBuilder()
         .token(config.token)
-        .rate_limiter(PacingLimiter(limits or telegram_limits(app.config.dispatch)))
+        .rate_limiter(PacingLimiter(limits or telegram_limits(app.config.telegram)))
         .concurrent_updates(ChatOrderedProcessor())
         .job_queue(None)  # pushes are scheduled by jobs/, not by python-telegram-bot
         .connection_pool_size(64)

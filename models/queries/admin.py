@@ -105,7 +105,7 @@ async def recent_audit(session: AsyncSession, province: Unit, limit: int = 15) -
                 and_(AuditEntry.province_id.is_(None), AuditEntry.actor_id.in_(in_province)),
             )
         )
-        .where(AuditEntry.action != "account.wrong_code", AuditEntry.action != "bench.build")
+        .where(AuditEntry.action != "account.wrong_code")
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(limit)
     )

@@ -49,19 +49,33 @@ async def test_a_broken_template_is_fatal_and_an_absent_channel_refused() -> Non
 
 def test_dispatch_settings_feed_the_dispatcher_and_the_telegram_limiter() -> None:
     config = configuration.load(None, environ={})
-    config = configuration.replace(config, "dispatch", telegram_per_second=60, in_flight=3)
+    config = configuration.replace(config, "dispatch", in_flight=3)
+    config = configuration.replace(config, "telegram", per_second=60)
     settings = dispatch_settings(config)
     assert settings.rates["telegram"].per_second == 60 and settings.rates["telegram"].chat_per_minute == 60
     assert settings.rates["telegram"].group_per_minute == 20 and settings.in_flight == 3
-    limits = telegram_limits(config.dispatch)
+    limits = telegram_limits(config.telegram)
     assert (limits.overall_per_second, limits.overall_burst, limits.chat_per_second) == (60, 60, 1)
     assert not quiet_hours(config).weekends
+
+
+def test_a_file_written_for_the_earlier_release_still_starts_with_its_rates_moved(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[dispatch]\ntelegram_per_second = 25\nzalo_chat_per_minute = 12\n", encoding="utf-8")
+    config = configuration.load(path, environ={})
+    assert (config.telegram.per_second, config.zalo.chat_per_minute, config.zalo.per_second) == (25, 12, 5)
+    assert "[dispatch].telegram_per_second is now [telegram].per_second" in caplog.text
+    path.write_text("[dispatch]\nzalo_per_second = 2\n[zalo]\nper_second = 4\n", encoding="utf-8")
+    assert configuration.load(path, environ={}).zalo.per_second == 4  # the new place wins
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[dispatch]\ntelegram_per_second = 0\n", r"\[dispatch\]\.telegram_per_second must .* 1 to 1000, got 0"),
+        ("[telegram]\nper_second = 0\n", r"\[telegram\]\.per_second must .* 1 to 1000, got 0"),
+        ("[dispatch]\ntelegram_per_second = 0\n", r"\[telegram\]\.per_second must .* 1 to 1000, got 0"),  # moved key
         ("[dispatch]\nin_flight = 1.5\n", r"\[dispatch\]\.in_flight must be a whole number"),
         ("[dispatch]\nbackoff_seconds = 90\nmax_backoff_seconds = 60\n", r"\[dispatch\]\.max_backoff_seconds"),
         ("[dispatch]\nclaim_seconds = 5\n", r"\[dispatch\]\.claim_seconds must be at least twice poll_seconds"),

@@ -56,6 +56,22 @@ def test_vietnamese_numbers_and_dates(renderer: Renderer) -> None:
     ]
 
 
+def test_a_time_is_written_in_the_configured_zone(tmp_path: Path) -> None:
+    """A province in another zone (or a deployment whose [bot].timezone is not Vietnam's) reads its own clock."""
+    from zoneinfo import ZoneInfo
+
+    from bot import config as configuration
+    from bot.app import build
+
+    (tmp_path / "vi").mkdir()
+    (tmp_path / "vi" / "at.j2").write_text("{{ at|day }}")
+    at = {"at": datetime(2024, 9, 30, 1, 5, tzinfo=UTC)}
+    assert Renderer(tmp_path, tz=ZoneInfo("Asia/Tokyo")).render("vi", Reply("at", at)) == "10:05 30/09/2024"
+    config = configuration.replace(configuration.load(None, environ={}), "bot", timezone="Asia/Bangkok")
+    config = configuration.replace(config, "database", url=f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    assert build(config).renderer.tz == ZoneInfo("Asia/Bangkok")
+
+
 def test_a_template_that_shortens_a_published_figure_rounds_half_up(renderer: Renderer, tmp_path: Path) -> None:
     (tmp_path / "vi" / "short.j2").write_text("{{ v|num(2) }}|{{ v|num(3) }}|{{ w|num(1) }}|{{ w|signed(4) }}")
 

@@ -9,8 +9,9 @@ import pytest
 from telegram import Chat, Message, Update
 
 from bot.config import TelegramConfig
-from bot.telegram.limits import Bucket, Limits, PacingLimiter
+from bot.telegram.limits import Limits, PacingLimiter
 from bot.telegram.runner import ChatOrderedProcessor, file_url, webhook_url
+from jobs.pacing import Bucket
 
 
 @pytest.mark.parametrize(
@@ -33,10 +34,10 @@ def test_webhook_url_adds_the_path_once() -> None:
 
 
 def test_bucket_allows_a_burst_then_paces() -> None:
-    bucket = Bucket(rate=1, burst=3)
-    assert [bucket.delay() for _ in range(3)] == [0.0, 0.0, 0.0]
-    assert bucket.delay() == pytest.approx(1.0, abs=0.05)
-    assert bucket.delay() == pytest.approx(2.0, abs=0.05)
+    bucket = Bucket(rate=1, burst=3, now=100.0)
+    assert [bucket.take(100.0) for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert bucket.take(100.0) == pytest.approx(1.0)
+    assert bucket.take(100.0) == pytest.approx(2.0)
 
 
 async def test_one_chat_waits_while_others_go_on() -> None:
