@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck unit install db demo chat bench clean migration
+.PHONY: run test lint typecheck unit install db demo chat bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,10 +40,6 @@ chat: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
-
-## migration: regenerate the migration after a model change (name it with MSG="...")
-migration: $(STAMP)
-	$(BIN)/cchc-bot db revision "$(MSG)"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

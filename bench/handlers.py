@@ -26,7 +26,6 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-import handlers.registry  # noqa: F401  (registers the commands)
 from bot.render import Renderer
 from handlers.base import Incoming, Reply, Settings
 from handlers.router import Router

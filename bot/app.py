@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-import handlers.registry  # noqa: F401  (registers every command)
 from bot.config import Config
 from bot.render import Renderer
 from handlers.base import Settings
+from handlers.registry import app_commands
 from handlers.router import Router
 from models import Clock
 from models.db import create_engine, session_factory, upgrade
@@ -49,6 +49,7 @@ def build(config: Config, clock: Clock | None = None) -> App:
         settings=settings,
         default_lang=config.bot.default_language,
         at_once=config.database.messages_at_once,
+        commands=app_commands(),
     )
     return App(config, engine, sessions, clock, router, Renderer(tz=config.bot.tz))
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.access import own_unit
-from handlers.base import ADMINS, Button, Reply, Request, UserError, command, unique_commands
+from handlers.base import ADMINS, Button, Commands, Reply, Request, UserError
 from handlers.roles import RoleWord, listed_words, role_position, words_fitting
 from models import Unit
 from models.queries import successors
@@ -25,10 +25,12 @@ from models.queries.scores import province_of
 from models.queries.units import UnitName, unit_name, unit_names
 from models.text import fold
 
+commands = Commands()
+
 LANGUAGES = {"vi": "vi", "tiengviet": "vi", "vietnamese": "vi", "en": "en", "english": "en", "tienganh": "en"}
 
 
-@command("start", public=True)
+@commands.command("start", public=True)
 async def start(request: Request) -> Reply | list[Reply]:
     """Unregistered: ``/start CODE`` redeems an invite and welcomes the new official; without a valid
     code, only the registration prompt. Registered: a greeting by name and unit, then the command list."""
@@ -63,18 +65,18 @@ async def _greeting(request: Request, template: str) -> Reply:
     return Reply(template, {"name": request.official.full_name, "unit": await unit_name(request.session, unit.id)})
 
 
-@command("help", aliases=("trogiup", "huongdan"))
+@commands.command("help", in_groups=True, aliases=("trogiup", "huongdan"))
 async def show_help(request: Request) -> Reply:
     """The commands this official's role may use, each with what it does and an example."""
     return help_list(request)
 
 
 def help_list(request: Request) -> Reply:
-    names = [c.name for c in unique_commands() if c.listed and request.role in c.roles]
+    names = [c.name for c in request.commands.unique() if c.listed and request.role in c.roles]
     return Reply("help/list", {"commands": names, "role_words": listed_words() if "moi" in names else []})
 
 
-@command("ngonngu", aliases=("language", "lang"))
+@commands.command("ngonngu", aliases=("language", "lang"))
 async def choose_language(request: Request) -> Reply:
     """``/ngonngu en`` answers in English from now on; without a known language, buttons to choose."""
     official = request.official
@@ -90,7 +92,7 @@ async def choose_language(request: Request) -> Reply:
     return Reply("account/language_set", {"language": chosen})
 
 
-@command("moi", roles=ADMINS, aliases=("invite",))
+@commands.command("moi", roles=ADMINS, aliases=("invite",))
 async def invite(request: Request) -> Reply:
     """``/moi <unit code or name> <role> [full name]``: a single-use invite code, its expiry and deep link.
     The role is a word people use ("chutich", "giám đốc", "canbo": ``handlers/roles.py``); the unit must be

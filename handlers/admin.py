@@ -5,19 +5,21 @@ log. Each stays within the admin's own province."""
 from __future__ import annotations
 
 from handlers.access import own_unit
-from handlers.base import ADMINS, Button, Reply, Request, UserError, command, is_number
+from handlers.base import ADMINS, Button, Commands, Reply, Request, UserError, is_number
 from models.queries.admin import official_within, officials_of, recent_audit, revoke
 from models.queries.in_operation import closest_named, ended_on, units_named
 from models.queries.scores import province_of
 from models.queries.units import unit_name, unit_names
 from models.units import Unit
 
+commands = Commands()
+
 
 async def _province(request: Request) -> Unit:
     return await province_of(request.session, await own_unit(request))
 
 
-@command("canbo", roles=ADMINS, aliases=("officials",))
+@commands.command("canbo", roles=ADMINS, aliases=("officials",))
 async def officials(request: Request) -> Reply:
     """The officials registered at a unit of the admin's province, with the number /thuhoi takes. The unit
     is the one its code or name means today; two in operation: a choice; only an abolished one: that one,
@@ -44,7 +46,7 @@ async def officials(request: Request) -> Reply:
     return Reply("admin/officials", {**context, "ended": ended if ended is not None and ended <= today else None})
 
 
-@command("thuhoi", roles=ADMINS, aliases=("revoke",))
+@commands.command("thuhoi", roles=ADMINS, aliases=("revoke",))
 async def revoke_official(request: Request) -> Reply:
     """``/thuhoi <số>``: deactivate an official of the admin's province (never oneself); the invites they
     created and nobody redeemed yet are cancelled with them."""
@@ -65,7 +67,7 @@ async def revoke_official(request: Request) -> Reply:
     return Reply("admin/revoked", context)
 
 
-@command("nhatky", roles=ADMINS, aliases=("audit",))
+@commands.command("nhatky", roles=ADMINS, aliases=("audit",))
 async def audit_log(request: Request) -> Reply:
     """The latest changes in the admin's province: progress reports, imports, invites, registrations,
     revocations, with who made them and when."""

@@ -99,6 +99,7 @@ class Request:
     args: list[str] = field(default_factory=list)
     state: ConversationState | None = None
     unit: Unit | None = None  # the official's unit, read with the official (``access.own_unit``)
+    commands: Commands = field(default_factory=lambda: Commands())  # what the router answers (/help lists them)
 
     @property
     def role(self) -> Role | None:
@@ -127,6 +128,8 @@ class Command:
     intents: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ("nhiem vu qua han", ("quahan",)), ...
     public: bool = False  # may be used by an unregistered chat (only /start)
     listed: bool = True  # shown in /help
+    in_groups: bool = False  # answered in group chats
+    takes_files: bool = False  # a file sent without a command goes here
 
 
 @dataclass(frozen=True)
@@ -137,55 +140,86 @@ class Flow:
     handler: Handler
 
 
-COMMANDS: dict[str, Command] = {}
-FLOWS: dict[str, Flow] = {}
+class Commands:
+    """A set of commands and conversation flows. Each handler module fills its own (``commands =
+    Commands()`` and ``@commands.command(...)``); ``handlers/registry.py`` includes them all into the app's
+    in one visible place, and the router answers from the one it is given."""
 
+    def __init__(self) -> None:
+        self.by_key: dict[str, Command] = {}  # name and aliases -> command
+        self.flows: dict[str, Flow] = {}
 
-def command(
-    name: str,
-    *,
-    roles: frozenset[Role] = ALL_ROLES,
-    aliases: Sequence[str] = (),
-    intents: Mapping[str, Sequence[str]] | Sequence[str] = (),
-    public: bool = False,
-    listed: bool = True,
-) -> Callable[[Handler], Handler]:
-    """Register a handler for ``/name``, its aliases, and free-text intents.
+    def command(
+        self,
+        name: str,
+        *,
+        roles: frozenset[Role] = ALL_ROLES,
+        aliases: Sequence[str] = (),
+        intents: Mapping[str, Sequence[str]] | Sequence[str] = (),
+        public: bool = False,
+        listed: bool = True,
+        in_groups: bool = False,
+        takes_files: bool = False,
+    ) -> Callable[[Handler], Handler]:
+        """Register a handler for ``/name``, its aliases, and free-text intents.
 
-    ``intents`` are phrases without diacritics that a message may start with; a mapping gives the
-    arguments a phrase stands for: ``{"nhiem vu qua han": ["quahan"], "nhiem vu": []}``.
-    """
-    phrases = intents.items() if isinstance(intents, Mapping) else ((p, ()) for p in intents)
-    frozen = tuple((fold(p), tuple(a)) for p, a in phrases)
+        ``intents`` are phrases without diacritics that a message may start with; a mapping gives the
+        arguments a phrase stands for: ``{"nhiem vu qua han": ["quahan"], "nhiem vu": []}``.
+        ``in_groups``: answered in a group chat (answers everyone there may read). ``takes_files``: a file
+        sent without a command goes to this one.
+        """
+        phrases = intents.items() if isinstance(intents, Mapping) else ((p, ()) for p in intents)
+        frozen = tuple((fold(p), tuple(a)) for p, a in phrases)
 
-    def register(handler: Handler) -> Handler:
-        entry = Command(name, handler, roles, tuple(aliases), frozen, public, listed)
-        for key in (name, *aliases):
-            if key in COMMANDS:
+        def register(handler: Handler) -> Handler:
+            self._add(Command(name, handler, roles, tuple(aliases), frozen, public, listed, in_groups, takes_files))
+            return handler
+
+        return register
+
+    def flow(self, name: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self._add_flow(Flow(name, handler))
+            return handler
+
+        return register
+
+    def include(self, *others: Commands) -> Commands:
+        """Add every command and flow of ``others`` (a name registered twice is a programming error)."""
+        for other in others:
+            for entry in other.unique():
+                self._add(entry)
+            for each in other.flows.values():
+                self._add_flow(each)
+        return self
+
+    def _add(self, entry: Command) -> None:
+        for key in (entry.name, *entry.aliases):
+            if key in self.by_key:
                 raise ValueError(f"command /{key} registered twice")
-            COMMANDS[key] = entry
-        return handler
+            self.by_key[key] = entry
 
-    return register
+    def _add_flow(self, entry: Flow) -> None:
+        if entry.name in self.flows:
+            raise ValueError(f"flow {entry.name!r} registered twice")
+        self.flows[entry.name] = entry
 
+    def get(self, key: str) -> Command | None:
+        return self.by_key.get(key)
 
-def flow(name: str) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
-        FLOWS[name] = Flow(name, handler)
-        return handler
+    def unique(self) -> list[Command]:
+        """Each command once, in registration order."""
+        seen: dict[str, Command] = {}
+        for entry in self.by_key.values():
+            seen.setdefault(entry.name, entry)
+        return list(seen.values())
 
-    return register
+    def for_files(self) -> Command | None:
+        """The command a file sent without one goes to."""
+        return next((entry for entry in self.unique() if entry.takes_files), None)
 
 
 def is_number(word: str) -> bool:
     """A whole number as people type one in an argument: ASCII digits, at most nine of them. (``"¹"`` and
     ``"٣"`` pass ``str.isdigit``, and an id of 25 digits does not fit the database's integers.)"""
     return word.isascii() and word.isdecimal() and len(word) <= 9
-
-
-def unique_commands() -> list[Command]:
-    """Each registered command once, in registration order."""
-    seen: dict[str, Command] = {}
-    for entry in COMMANDS.values():
-        seen.setdefault(entry.name, entry)
-    return list(seen.values())

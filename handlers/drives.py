@@ -7,7 +7,7 @@ Argument forms: ``/thidua`` (the unit's place, points, gap to the leader, criter
 from __future__ import annotations
 
 from handlers.access import own_unit, sees_everything
-from handlers.base import Button, Reply, Request, UserError, command, is_number
+from handlers.base import Button, Commands, Reply, Request, UserError, is_number
 from handlers.pages import page_of
 from models import Unit
 from models.queries.drives import Ranking, current_ranking, participants_within, unit_criteria
@@ -15,12 +15,16 @@ from models.queries.scores import province_of
 from models.queries.units import unit_names
 from models.text import fold
 
+commands = Commands()
+
 BOARD_WORDS = frozenset({"bxh", "bangxephang", "top", "leaderboard"})
 PODIUM = 3
 SHOWN_WITHIN = 10
 
 
-@command("thidua", aliases=("drive", "thiduadua"), intents={"bang xep hang": ["bxh"], "thi dua": []})
+@commands.command(
+    "thidua", in_groups=True, aliases=("drive", "thiduadua"), intents={"bang xep hang": ["bxh"], "thi dua": []}
+)
 async def drive(request: Request) -> Reply:
     """The current drive: title, dates and "còn N ngày" (or "đã kết thúc"), the unit's rank x/N, points
     and gap to the leader, each criterion with its weight and the unit's latest value against the target;

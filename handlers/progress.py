@@ -13,13 +13,15 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from handlers.access import own_unit
-from handlers.base import Button, Reply, Request, UserError, command, flow, is_number
+from handlers.base import Button, Commands, Reply, Request, UserError, is_number
 from handlers.conversation import end_flow, start_flow
 from models import Assignment, ConversationState, Task, TaskStatus
 from models.queries.tasks import assignment_of, plan_for, record_progress, task_by_number, task_numbers, unit_tasks
 from models.queries.units import unit_name
 from models.rules import days_left, task_status
 from models.text import fold
+
+commands = Commands()
 
 FLOW = "capnhat"
 ASK_TASK, ASK_PERCENT, ASK_NOTE, ASK_CONFIRM = "task", "percent", "note", "confirm"
@@ -46,7 +48,7 @@ class Draft:
     evidence_channel: str = ""  # where the file was sent: its file id means something only there
 
 
-@command("capnhat", aliases=("update", "baocao"), intents={"cap nhat": [], "bao cao tien do": []})
+@commands.command("capnhat", aliases=("update", "baocao"), intents={"cap nhat": [], "bao cao tien do": []})
 async def update_progress(request: Request) -> Reply | list[Reply]:
     """``/capnhat 12 80 ghi chú`` saves at once; ``/capnhat`` lists the open tasks to pick from;
     ``/capnhat 12`` asks for the percent. The guided form's buttons land here too."""
@@ -67,7 +69,7 @@ async def update_progress(request: Request) -> Reply | list[Reply]:
     return await _save(request, draft)
 
 
-@flow(FLOW)
+@commands.flow(FLOW)
 async def progress_flow(request: Request) -> Reply | list[Reply]:
     """Typed answers to the guided form: a task number, a percent, a note or a file, then yes or no."""
     assert request.state is not None

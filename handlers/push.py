@@ -10,15 +10,17 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from handlers.access import province_scope
-from handlers.base import ADMINS, Button, Reply, Request, UserError, command
+from handlers.base import ADMINS, Button, Commands, Reply, Request, UserError
 from models.queries.push import pending_pushes
 from models.text import fold
 from models.units import ChatAccount
 
+commands = Commands()
+
 AUTO_WORDS = {"tudong", "auto", "macdinh", "default"}
 
 
-@command("nhacnho", roles=ADMINS, aliases=("pending", "hangdoi"))
+@commands.command("nhacnho", roles=ADMINS, aliases=("pending", "hangdoi"))
 async def pending(request: Request) -> Reply:
     """How many pushes to the admin's province wait to be sent, by kind, and the next few with whom they
     go to and when."""
@@ -26,13 +28,13 @@ async def pending(request: Request) -> Reply:
     return Reply("notifications/pending", {"p": await pending_pushes(request.session, scope.province, limit=5)})
 
 
-@command("tatnhac", aliases=("mute",), intents=("tat nhac", "tat thong bao"))
+@commands.command("tatnhac", aliases=("mute",), intents=("tat nhac", "tat thong bao"))
 async def mute(request: Request) -> Reply:
     """Turn off the optional pushes; says which ones keep coming and how to turn them on again."""
     return _set_opt_out(request, True)
 
 
-@command("batnhac", aliases=("unmute",), intents=("bat nhac", "bat thong bao"))
+@commands.command("batnhac", aliases=("unmute",), intents=("bat nhac", "bat thong bao"))
 async def unmute(request: Request) -> Reply:
     """Turn the optional pushes on again."""
     return _set_opt_out(request, False)
@@ -46,7 +48,7 @@ def _set_opt_out(request: Request, opt_out: bool) -> Reply:
     return Reply("notifications/off" if opt_out else "notifications/on", {"already": already})
 
 
-@command("kenh", aliases=("channel",), intents=("kenh nhan tin",))
+@commands.command("kenh", aliases=("channel",), intents=("kenh nhan tin",))
 async def push_channel(request: Request) -> Reply:
     """``/kenh``: where pushes go (the channels this official is bound on, and the choice); ``/kenh zalo``,
     ``/kenh telegram``: always there; ``/kenh tudong``: the channel last written from (the default)."""

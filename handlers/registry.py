@@ -1,8 +1,26 @@
-"""Every command family in one place: importing a module runs its ``@command`` and ``@flow``
-registrations. /help lists commands in the order its template gives, whatever the import order."""
+"""The app's commands, in one visible place: each handler module exposes its ``commands`` and they are
+included here. /help lists commands in the order its template gives, whatever the order below."""
 
 from __future__ import annotations
 
 from handlers import account, admin, drives, progress, push, scores, summary, targets, tasks, uploads
+from handlers.base import Commands
 
-__all__ = ["account", "admin", "drives", "progress", "push", "scores", "summary", "targets", "tasks", "uploads"]
+
+def app_commands() -> Commands:
+    """Every command and flow the bot answers (a new family is one more module in this list)."""
+    return Commands().include(
+        account.commands,
+        tasks.commands,
+        progress.commands,
+        scores.commands,
+        summary.commands,
+        targets.commands,
+        drives.commands,
+        push.commands,
+        admin.commands,
+        uploads.commands,
+    )
+
+
+__all__ = ["app_commands"]

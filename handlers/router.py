@@ -17,7 +17,7 @@ from datetime import timedelta
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.base import COMMANDS, FLOWS, Command, Incoming, Reply, Request, Settings, UserError, is_number
+from handlers.base import Command, Commands, Incoming, Reply, Request, Settings, UserError, is_number
 from models import ChatAccount, Clock, ConversationState, Official, Unit
 from models.db import reads_inline
 from models.queries.accounts import looks_like_code
@@ -51,11 +51,11 @@ def parse_command(text: str, bot_username: str = "") -> Parsed | None:
     return Parsed(fold(name), rest[0].split() if rest else [])
 
 
-def match_intent(text: str) -> Parsed | None:
+def match_intent(text: str, commands: Commands) -> Parsed | None:
     """Free text such as "nhiem vu qua han" or "Nhiệm vụ quá hạn": the longest registered phrase wins."""
     folded = fold(text)
     best: tuple[int, Command, tuple[str, ...]] | None = None
-    for entry in COMMANDS.values():
+    for entry in commands.by_key.values():
         for phrase, args in entry.intents:
             if (folded == phrase or folded.startswith(phrase + " ")) and (best is None or len(phrase) > best[0]):
                 best = (len(phrase), entry, args)
@@ -74,8 +74,10 @@ class Router:
         settings: Settings,
         default_lang: str = "vi",
         at_once: int = 0,
+        commands: Commands | None = None,
     ) -> None:
-        """``at_once``: how many messages may be in their database transaction at the same time (0: no
+        """``commands``: what the router answers (None: every command of the app, ``handlers.registry``).
+        ``at_once``: how many messages may be in their database transaction at the same time (0: no
         limit). The others wait their turn, in order, before they start, holding nothing: a message's
         work is mostly Python on one thread, so more of them at once only add switching between them
         (``bench/README.md``, "Messages at once")."""
@@ -84,6 +86,11 @@ class Router:
         self.clock = clock
         self.settings = settings
         self.default_lang = default_lang
+        if commands is None:
+            from handlers.registry import app_commands  # the handler modules import this one's helpers
+
+            commands = app_commands()
+        self.commands = commands
 
     async def handle(self, incoming: Incoming, *, numbered_buttons: bool = False) -> tuple[str, list[Reply]]:
         """Answer one message. Returns the language to render in and the replies.
@@ -161,7 +168,10 @@ class Router:
         lang: str,
         state: ConversationState | None,
     ) -> list[Reply]:
-        request = Request(incoming, session, self.clock, self.settings, official, lang, state=state, unit=unit)
+        request = Request(
+            incoming, session, self.clock, self.settings, official, lang, state=state, unit=unit, commands=self.commands
+        )
+        flows = self.commands.flows
         text = incoming.callback or incoming.text
         menu = (state.data.get("menu") if state else None) or []
         pressed = bool(incoming.callback)  # a numbered choice below is a button press too
@@ -174,25 +184,25 @@ class Router:
             return []  # in a group, the bot answers only commands addressed to it
         if parsed is None and official is None and looks_like_code(text):
             parsed = Parsed("start", [text.strip()])  # the code typed on its own, after the registration prompt
-        if parsed is None and state is not None and state.flow in FLOWS and not pressed:
+        if parsed is None and state is not None and state.flow in flows and not pressed:
             if official is None:
                 return [Reply("account/register_prompt")]
-            return _as_list(await FLOWS[state.flow].handler(request))
+            return _as_list(await flows[state.flow].handler(request))
         if parsed is None:
-            parsed = match_intent(text)
-        entry = COMMANDS.get(parsed.command) if parsed else None
+            parsed = match_intent(text, self.commands)
+        entry = self.commands.get(parsed.command) if parsed else None
         if parsed is None or entry is None:
             if official is None:
                 return [Reply("account/register_prompt")]
-            if incoming.file is not None and "tailen" in COMMANDS:
-                entry, parsed = COMMANDS["tailen"], Parsed("tailen")
+            if incoming.file is not None and (for_files := self.commands.for_files()) is not None:
+                entry, parsed = for_files, Parsed(for_files.name)
             else:
                 return [Reply("errors/unknown_command", {"text": text[:100]})]
         if official is None and not entry.public:
             return [Reply("account/register_prompt")]
         if official is not None and request.role not in entry.roles:
             return [Reply("errors/not_allowed", {"command": entry.name})]
-        if state is not None and state.flow in FLOWS and not pressed:
+        if state is not None and state.flow in flows and not pressed:
             await session.delete(state)  # a new command abandons a flow in progress
             await session.flush()
             request.state = None

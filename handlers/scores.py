@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from handlers.access import history_of, own_unit, sees_everything
-from handlers.base import Button, Reply, Request, UserError, command, is_number
+from handlers.base import Button, Commands, Reply, Request, UserError, is_number
 from models import Unit
 from models.lineage import Period, year_period
 from models.provinces import find_province
@@ -31,6 +31,8 @@ from models.queries.scores import (
 )
 from models.queries.units import UnitName, unit_name, unit_names
 from models.text import fold
+
+commands = Commands()
 
 DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 History = list[tuple[UnitName, list[ResultLine]]]  # each predecessor, as it was named then, with its results
@@ -119,7 +121,9 @@ async def _choice(request: Request, text: str, units: list[Unit], index: IndexIn
     )
 
 
-@command("diem", aliases=("scores", "chiso"), intents=("diem", "diem so", "chi so", "ket qua chi so"))
+@commands.command(
+    "diem", in_groups=True, aliases=("scores", "chiso"), intents=("diem", "diem so", "chi so", "ket qua chi so")
+)
 async def scores(request: Request) -> Reply:
     """The unit's latest result in each index: score, rank "47/63", change in places and points, group
     and note, unknown values as "chưa có số liệu". Leaders, admins and officials of the province's own

@@ -7,15 +7,17 @@ the province; every other official sees the same screen for their own unit and t
 from __future__ import annotations
 
 from handlers.access import own_unit, sees_everything
-from handlers.base import Reply, Request, UserError, command
+from handlers.base import Commands, Reply, Request, UserError
 from handlers.scores import as_year
 from models.queries.scores import province_of
 from models.queries.summary import leader_summary
 from models.queries.tasks import plan_for
 from models.queries.unit_summary import unit_summary
 
+commands = Commands()
 
-@command("tomtat", aliases=("summary",), intents=("tom tat", "bao cao nhanh"))
+
+@commands.command("tomtat", aliases=("summary",), intents=("tom tat", "bao cao nhanh"))
 async def summary(request: Request) -> Reply:
     """The province's indices (latest year of each: score, rank x/N, change), the PAR INDEX fields that
     fell most, the plan's reporting sentence ("Kế hoạch CCHC năm 2023: 48 nhiệm vụ. Đã hoàn thành: …"),

@@ -8,12 +8,14 @@ the words), ``/chitieu 5`` (target 5 with its measurements over time).
 from __future__ import annotations
 
 from handlers.access import own_unit
-from handlers.base import Reply, Request, UserError, command, is_number
+from handlers.base import Commands, Reply, Request, UserError, is_number
 from models.queries.targets import target_histories, target_numbers, visible_programmes
 from models.text import fold
 
+commands = Commands()
 
-@command("chitieu", aliases=("targets",), intents=("chi tieu",))
+
+@commands.command("chitieu", in_groups=True, aliases=("targets",), intents=("chi tieu",))
 async def targets(request: Request) -> Reply:
     """Each programme with how many targets are met ("10/18 chỉ tiêu đạt và vượt", as of the latest
     measurement), then every target's latest value against its goal, unknown values shown as unknown.

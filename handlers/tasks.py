@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from handlers.access import history_of, own_unit, province_scope, require_visible, sees_everything, visible_path
-from handlers.base import Attachment, Button, Reply, Request, UserError, command, is_number
+from handlers.base import Attachment, Button, Commands, Reply, Request, UserError, is_number
 from handlers.pages import page_buttons, page_of
 from models import AssignmentRole, Plan, TaskStatus, Unit
 from models.queries.tasks import (
@@ -31,6 +31,8 @@ from models.queries.tasks import unit_tasks as query_unit_tasks
 from models.queries.units import unit_name, unit_names
 from models.rules import StatusCounts
 from models.text import fold
+
+commands = Commands()
 
 FILTERS = {
     "quahan": "overdue",
@@ -98,7 +100,7 @@ def parse(args: list[str]) -> Query:
     return query
 
 
-@command(
+@commands.command(
     "nhiemvu",
     aliases=("tasks",),
     intents={"nhiem vu qua han": ["quahan"], "nhiem vu": [], "viec qua han": ["quahan"]},
@@ -289,7 +291,7 @@ def _groups_of(lines: list[tuple[TaskLine, str]], role: str) -> list[tuple[str, 
     return list(counted.items())
 
 
-@command("minhchung", aliases=("evidence",), listed=False)
+@commands.command("minhchung", aliases=("evidence",), listed=False)
 async def evidence(request: Request) -> Reply:
     """``/minhchung <report id>`` (a button on a task's detail): the photo or document attached to a
     progress report, to those who may see the reporting unit's tasks. A file sent on another channel

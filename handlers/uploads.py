@@ -29,7 +29,7 @@ from pathlib import PurePath
 from typing import Any
 
 from handlers.access import province_scope
-from handlers.base import ADMINS, Button, FileRef, Reply, Request, UserError, command, is_number
+from handlers.base import ADMINS, Button, Commands, FileRef, Reply, Request, UserError, is_number
 from handlers.conversation import end_flow, start_flow
 from models.importers.book import Book
 from models.importers.result import FileProblem, ImportResult
@@ -38,6 +38,8 @@ from models.importers.worker import read_book
 from models.queries.uploads import guess_kinds, latest_drive_code, latest_plan_code, target_of
 from models.scope import Scope
 from models.text import fold
+
+commands = Commands()
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -65,7 +67,7 @@ def is_spreadsheet(name: str) -> bool:
     return PurePath(name).suffix.lower() in SUFFIXES
 
 
-@command("tailen", roles=ADMINS, aliases=("upload",))
+@commands.command("tailen", takes_files=True, roles=ADMINS, aliases=("upload",))
 async def upload(request: Request) -> Reply:
     """A file: its dry run. ``/tailen loai <kind>``: the dry run as that kind. ``/tailen xacnhan``: import
     the waiting file. ``/tailen huy``: forget it. Nothing else: how to upload."""

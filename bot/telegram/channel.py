@@ -39,7 +39,7 @@ class TelegramChannel:
         self.app, self.bot = app, bot
         self.buttons = Buttons(app.sessions, app.clock, app.renderer)
         self.sender = Sender(bot, app.renderer, self.buttons, Charts(app.sessions, app.clock, app.renderer))
-        self.menus = Menus(bot, app.renderer, app.sessions, app.config.bot.default_language)
+        self.menus = Menus(bot, app.renderer, app.sessions, app.config.bot.default_language, app.router.commands)
         self.alerts = Alerts(app.sessions, app.clock, self.sender, app.config.bot.default_language)
         self._background: set[asyncio.Task[None]] = set()
         self._seen: OrderedDict[int, None] = OrderedDict()
@@ -81,7 +81,7 @@ class TelegramChannel:
                 await self._chart(incoming, line)
                 return
         if incoming.is_group:
-            verdict = in_group(incoming, self.bot_username)
+            verdict = in_group(incoming, self.bot_username, self.app.router.commands)
             if verdict is InGroup.IGNORE:
                 return
             if verdict is InGroup.REFUSE:

@@ -17,7 +17,7 @@ from telegram.error import TelegramError
 
 from bot.render import Renderer
 from bot.telegram.accounts import chats_by_role, sender
-from handlers.base import Reply, unique_commands
+from handlers.base import Commands, Reply
 from models import Role
 
 log = logging.getLogger(__name__)
@@ -25,10 +25,10 @@ LANGUAGES = ("vi", "en")
 BASE_ROLE = Role.OFFICER
 
 
-def menu(role: Role | None) -> list[str]:
+def menu(commands: Commands, role: Role | None) -> list[str]:
     """Command names for ``role`` (None: someone not registered yet, who sees the officer's menu)."""
     role = role or BASE_ROLE
-    return [c.name for c in unique_commands() if c.listed and role in c.roles]
+    return [c.name for c in commands.unique() if c.listed and role in c.roles]
 
 
 def bot_commands(renderer: Renderer, lang: str, names: list[str]) -> list[BotCommand]:
@@ -39,13 +39,19 @@ def bot_commands(renderer: Renderer, lang: str, names: list[str]) -> list[BotCom
 
 class Menus:
     def __init__(
-        self, bot: Bot, renderer: Renderer, sessions: async_sessionmaker[AsyncSession], default_lang: str
+        self,
+        bot: Bot,
+        renderer: Renderer,
+        sessions: async_sessionmaker[AsyncSession],
+        default_lang: str,
+        commands: Commands,
     ) -> None:
         self.bot, self.renderer, self.sessions, self.default_lang = bot, renderer, sessions, default_lang
+        self.commands = commands
 
     async def publish(self) -> None:
         """The default menus in both languages, then the menus of the chats whose role adds commands."""
-        names = menu(None)
+        names = menu(self.commands, None)
         try:
             await self.bot.set_my_commands(bot_commands(self.renderer, self.default_lang, names))
             for lang in LANGUAGES:
@@ -66,8 +72,8 @@ class Menus:
             log.warning("could not set the command menu of chat %s: %s", chat_id, exc)
 
     async def _set_chat(self, chat_id: str, role: Role, lang: str, *, always: bool = False) -> None:
-        names = menu(role)
-        if names == menu(None) and not always:
+        names = menu(self.commands, role)
+        if names == menu(self.commands, None) and not always:
             return
         await self.bot.set_my_commands(
             bot_commands(self.renderer, lang, names), scope=BotCommandScopeChat(int(chat_id))

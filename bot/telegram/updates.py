@@ -13,12 +13,11 @@ from enum import Enum
 from telegram import Message, Update
 from telegram.constants import ChatType
 
-from handlers.base import COMMANDS, FileRef, Incoming
+from handlers.base import Commands, FileRef, Incoming
 from handlers.router import parse_command
 
 CHANNEL = "telegram"
 # Rankings are visible to every registered official (handlers/access.py); nothing here shows a task.
-GROUP_COMMANDS = frozenset({"help", "diem", "thidua", "chitieu"})
 
 
 class InGroup(Enum):
@@ -73,8 +72,9 @@ def to_incoming(update: Update) -> Incoming | None:
     )
 
 
-def in_group(incoming: Incoming, bot_username: str) -> InGroup:
-    """Whether to answer ``incoming`` in its group chat."""
+def in_group(incoming: Incoming, bot_username: str, commands: Commands) -> InGroup:
+    """Whether to answer ``incoming`` in its group chat: only commands addressed to the bot, and of
+    those only the ones registered ``in_groups``."""
     if incoming.callback is not None:
         line = incoming.callback
     else:
@@ -84,8 +84,8 @@ def in_group(incoming: Incoming, bot_username: str) -> InGroup:
         if not line.startswith("/") or not bot_username or addressee.lower() != bot_username.lower():
             return InGroup.IGNORE
     parsed = parse_command(line, bot_username)
-    entry = COMMANDS.get(parsed.command) if parsed else None
-    return InGroup.ANSWER if entry is not None and entry.name in GROUP_COMMANDS else InGroup.REFUSE
+    entry = commands.get(parsed.command) if parsed else None
+    return InGroup.ANSWER if entry is not None and entry.in_groups else InGroup.REFUSE
 
 
 # ---- the shape of a webhook body ------------------------------------------------------------------

@@ -29,13 +29,12 @@ from jobs.claims import block_chat
 if TYPE_CHECKING:
     from bot.zalo.push import Budget
 from bot.zalo.updates import CHANNEL, Me, Seen, Translated, Verdict, translate
-from handlers.base import COMMANDS, Incoming, Reply
+from handlers.base import Incoming, Reply
 from handlers.router import parse_command
 from models import ChatAccount, Official
 
 log = logging.getLogger(__name__)
 # What every member of a group may see (as on Telegram: rankings and the command list, never a task).
-GROUP_COMMANDS = frozenset({"help", "diem", "thidua", "chitieu"})
 MAX_CONCURRENT_UPDATES = 32  # as on Telegram: more only adds task switching (the work is CPU and SQLite)
 PROMPT = "account/register_prompt"
 PROMPTS_PER_HOUR = 5  # as many as the wrong invite codes a chat may try in an hour
@@ -143,11 +142,10 @@ class ZaloChannel:
             return
         log.info("Zalo: chat %s refused a reply (%s): %d account(s) marked blocked", chat_id, exc, marked)
 
-    @staticmethod
-    def _for_group(incoming: Incoming) -> bool:
+    def _for_group(self, incoming: Incoming) -> bool:
         parsed = parse_command(incoming.text)
-        entry = COMMANDS.get(parsed.command) if parsed else None
-        return entry is not None and entry.name in GROUP_COMMANDS
+        entry = self.app.router.commands.get(parsed.command) if parsed else None
+        return entry is not None and entry.in_groups
 
     async def _say(self, incoming: Incoming, reply: Reply) -> None:
         """A reply of the channel itself, in the sender's language."""

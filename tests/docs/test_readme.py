@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-import handlers.registry  # noqa: F401  (registers every command)
 from bot import cli
 from bot import config as configuration
 from bot.app import build, prepare
 from bot.render import Renderer
-from handlers.base import COMMANDS, Incoming, Settings
+from handlers.base import Incoming, Settings
+from handlers.registry import app_commands
 from handlers.router import Router
 from models import DEFAULT_TZ, FrozenClock
 from models.demo import load_demo
@@ -92,7 +92,7 @@ def chat_examples() -> list[tuple[str, str]]:
             continue
         who = "admin" if "| secretariat |" in line else "chair"
         for text in re.findall(r"`(/[a-z]+(?: [^`<]*)?)`", line.rstrip(" |").rpartition("|")[2]):
-            if text.split()[0][1:] in COMMANDS:
+            if app_commands().get(text.split()[0][1:]) is not None:
                 examples.append((who, text))
     for lang in ("vi", "en"):
         help_list = (ROOT / "templates" / lang / "help" / "list.j2").read_text("utf-8")

@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-import handlers.registry  # noqa: F401  (registers every command)
 from bot.render import Renderer
 from handlers.base import FileRef, Incoming, Reply, Settings
 from handlers.router import Router

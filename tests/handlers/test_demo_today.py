@@ -10,7 +10,6 @@ from datetime import datetime
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-import handlers.registry  # noqa: F401  (registers every command)
 from bot.render import Renderer
 from handlers.base import Incoming, Settings
 from handlers.router import Router

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.base import COMMANDS, Handler, Reply, Request, Settings, UserError, command
+from handlers.base import Handler, Reply, Request, Settings, UserError
+from handlers.registry import app_commands
 from handlers.router import MENU_TTL, Parsed, Router, match_intent, parse_command
 from models import AuditEntry, ChatAccount, FrozenClock
 from tests.handlers.conftest import NOW, Ask, Bot
@@ -24,17 +25,13 @@ PROMPT = (
 
 
 @pytest.fixture
-def temporary_command() -> Iterator[Callable[..., None]]:
-    """Register a command for one test only."""
-    added: list[str] = []
+def temporary_command(bot: Bot) -> Callable[..., None]:
+    """Register a command with this test's router only (each router answers the commands it is given)."""
 
     def add(name: str, handler: Handler, **options: Any) -> None:
-        command(name, **options)(handler)
-        added.append(name)
+        bot.router.commands.command(name, **options)(handler)
 
-    yield add
-    for name in added:
-        COMMANDS.pop(name, None)
+    return add
 
 
 def test_parse_command_reads_name_args_and_addressee() -> None:
@@ -45,15 +42,24 @@ def test_parse_command_reads_name_args_and_addressee() -> None:
 
 
 def test_longest_intent_wins_and_keeps_the_rest_as_arguments() -> None:
-    assert match_intent("Nhiệm vụ quá hạn") == Parsed("nhiemvu", ["quahan"])
-    assert match_intent("nhiem vu cua xa") == Parsed("nhiemvu", ["cua", "xa"])
-    assert match_intent("báo cáo tiến độ 12 80") == Parsed("capnhat", ["12", "80"])
-    assert match_intent("thời tiết hôm nay") is None
+    commands = app_commands()
+    assert match_intent("Nhiệm vụ quá hạn", commands) == Parsed("nhiemvu", ["quahan"])
+    assert match_intent("nhiem vu cua xa", commands) == Parsed("nhiemvu", ["cua", "xa"])
+    assert match_intent("báo cáo tiến độ 12 80", commands) == Parsed("capnhat", ["12", "80"])
+    assert match_intent("thời tiết hôm nay", commands) is None
 
 
-async def test_unregistered_user_gets_only_the_prompt_for_every_command(ask: Ask) -> None:
-    assert COMMANDS, "no command registered"
-    for name, entry in sorted(COMMANDS.items()):
+def test_every_command_is_included_once_and_group_and_file_commands_come_from_their_registration() -> None:
+    commands = app_commands()
+    assert sorted(c.name for c in commands.unique() if c.in_groups) == ["chitieu", "diem", "help", "thidua"]
+    assert commands.for_files() is not None and commands.for_files() is commands.get("tailen")
+    with pytest.raises(ValueError, match="registered twice"):
+        app_commands().include(app_commands())
+
+
+async def test_unregistered_user_gets_only_the_prompt_for_every_command(ask: Ask, bot: Bot) -> None:
+    assert bot.router.commands.by_key, "no command registered"
+    for name, entry in sorted(bot.router.commands.by_key.items()):
         for line in (f"/{name}", f"/{name} 1", f"/{name} 2024 quahan"):
             text = await ask(line, as_="stranger")
             if entry.public and line != f"/{name}":
@@ -153,6 +159,7 @@ async def test_messages_take_turns_at_most_at_once_at_a_time(
     clock: FrozenClock,
     settings: Settings,
     province: dict[str, int],
+    bot: Bot,
     temporary_command: Callable[..., None],
 ) -> None:
     inside, most = [0], [0]
@@ -165,7 +172,7 @@ async def test_messages_take_turns_at_most_at_once_at_a_time(
         return Reply("errors/unknown_command", {"text": "chậm"})
 
     temporary_command("cham", slow)
-    bot = Bot(Router(sessions, clock=clock, settings=settings, at_once=at_once))
+    bot = Bot(Router(sessions, clock=clock, settings=settings, at_once=at_once, commands=bot.router.commands))
     answers = await asyncio.gather(*(Bot(bot.router).ask("/cham", as_=who) for who in ("ms", "yt", "head", "leader")))
     assert all("«chậm»" in answer for answer in answers)  # every message answered, none lost while waiting
     assert most[0] == at_once

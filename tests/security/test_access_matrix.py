@@ -21,7 +21,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-import handlers.registry  # noqa: F401  (registers every command)
 from handlers.base import Incoming, Reply, Settings
 from handlers.router import Router
 from models import DEFAULT_TZ, FrozenClock, Invite, ProgressReport, Role, Unit, UnitKind

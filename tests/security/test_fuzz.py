@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-import handlers.registry  # noqa: F401  (registers every command)
 from bot.render import Renderer
-from handlers.base import COMMANDS, Incoming, Reply, Settings
+from handlers.base import Incoming, Reply, Settings
+from handlers.registry import app_commands
 from handlers.router import Router
 from models import Assignment, FrozenClock, Invite, Plan, ProgressReport, Task, Unit
 from models.db import create_engine, session_factory, upgrade
@@ -103,9 +103,10 @@ LONG = (
 
 
 def _names() -> list[str]:
-    names = [f"/{key}" for key in COMMANDS]
-    names += [f"/{key}@cchc_bot" for key in list(COMMANDS)[:3]]
-    names += [phrase for entry in COMMANDS.values() for phrase, _ in entry.intents]
+    commands = app_commands().by_key
+    names = [f"/{key}" for key in commands]
+    names += [f"/{key}@cchc_bot" for key in list(commands)[:3]]
+    names += [phrase for entry in commands.values() for phrase, _ in entry.intents]
     return names
 
 

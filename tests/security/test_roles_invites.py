@@ -17,7 +17,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-import handlers.registry  # noqa: F401  (registers every command)
 from handlers.base import Settings
 from handlers.roles import ROLE_WORDS
 from handlers.router import Router

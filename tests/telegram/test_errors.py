@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from bot import logs
 from bot.app import App
 from bot.telegram.channel import TelegramChannel
-from handlers.base import COMMANDS, Request
+from handlers.base import Request
 from models import ChatAccount, Official
 from tests.fakes.telegram_server import TOKEN, FakeTelegram
 from tests.telegram.support import ADMIN, OFFICER, say
@@ -34,7 +34,8 @@ async def test_a_failing_handler_gets_a_polite_answer_and_alerts_the_admins(
     async def boom(request: Request) -> Any:
         raise RuntimeError("the database fell over")
 
-    monkeypatch.setitem(COMMANDS, "chitieu", dataclasses.replace(COMMANDS["nhiemvu"], name="chitieu", handler=boom))
+    commands = bot.app.router.commands.by_key
+    monkeypatch.setitem(commands, "chitieu", dataclasses.replace(commands["nhiemvu"], name="chitieu", handler=boom))
     answer = await say(tg, OFFICER, "/chitieu")
     assert "Xin lỗi" in answer.text and "database" not in answer.text
     alert = await tg.next_sent(ADMIN)
