@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Drive, Role, ScoreIndex, UnitKind
+from models import Drive, Plan, Role, ScoreIndex, UnitKind
 from models.drives import DriveCriterion
 from models.groups import WRITTEN
 from models.importers import book, drives, ensure_indices, import_bytes, import_file, limits, units, worker
@@ -515,3 +515,35 @@ async def test_every_change_line_of_plans_tasks_and_results_is_a_sentence_in_bot
 
 def n_is_task(part: dict[str, object]) -> bool:
     return "component" not in part
+
+
+async def test_a_defaulted_plan_title_is_said_in_the_readers_language_and_stored_in_vietnamese(
+    session: AsyncSession,
+) -> None:
+    units = await reform(session)
+    one = xlsx(TASK_HEADER, (1, "Nội dung A", 1, "SNV", "", "Quý III"))
+    created = ok(await import_bytes(session, "tasks", "kh.xlsx", one, options={"plan": "KH-M", "year": 2026}))
+    renamed = ok(
+        await import_bytes(
+            session, "tasks", "kh.xlsx", one, options={"plan": "KH-M", "year": 2026, "title": "Kế hoạch CCHC 2026"}
+        )
+    )
+    tn = await add_unit(session, code="TN", name="Tỉnh Thái Nguyên", kind=UnitKind.PROVINCE)
+    await add_unit(session, code="TN.X", name="Xã Khác", kind=UnitKind.COMMUNE, parent=tn)
+    theirs = xlsx(TASK_HEADER, (1, "A", 1, "TN.X", "", "Quý III"))
+    ok(
+        await import_bytes(
+            session, "tasks", "kh.xlsx", theirs, options={"plan": "KH-TN", "year": 2026}, scope=Scope(tn)
+        )
+    )
+    outside = await import_bytes(
+        session, "tasks", "kh.xlsx", one, options={"plan": "KH-TN"}, scope=Scope(units["Tỉnh Lạng Sơn"])
+    )
+
+    stored = (await session.execute(select(Plan.title).where(Plan.code == "KH-TN"))).scalar_one()
+    assert stored == "Kế hoạch cải cách hành chính năm 2026"
+    assert change_line(created.changes[0], "vi") == "Tạo kế hoạch KH-M – Kế hoạch cải cách hành chính năm 2026"
+    assert change_line(created.changes[0], "en") == "Create the plan KH-M – Administrative reform plan 2026"
+    rename = next(c for c in renamed.changes if isinstance(c, Note) and c.code == "plan.rename")
+    assert change_line(rename, "en") == "Rename the plan KH-M: «Administrative reform plan 2026» → «Kế hoạch CCHC 2026»"
+    assert reason(outside.errors[0], "en").startswith("The plan KH-TN belongs to another province")
