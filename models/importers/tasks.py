@@ -28,6 +28,7 @@ from models.importers.lookup import UnitLookup
 from models.importers.result import Batch, Note, Step
 from models.importers.sheet import Cells, Column, Table
 from models.lineage import year_period
+from models.naming import NamedUnit
 from models.plans import Assignment, Plan, Task
 from models.rules import DeadlineError, DeadlineRangeError, DeadlineYearError, recurrence, resolve_deadline
 from models.scope import Scope
@@ -323,8 +324,8 @@ def _plan_steps(session: AsyncSession, target: _Target, batch: Batch) -> None:
             plan.issuing_unit_id = issuer
 
         province = batch.scope.province if batch.scope else None
-        issuer_name = (province.name or province.code) if province is not None else ""
-        batch.also(Note("plan.adopt", {"code": target.code, "issuer": issuer_name}), adopt)
+        named = NamedUnit(province.name or province.code, province.kind, province.code) if province else ""
+        batch.also(Note("plan.adopt", {"code": target.code, "issuer": named}), adopt)
     if target.plan.title != target.title:
         plan = target.plan
 
