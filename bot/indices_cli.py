@@ -41,6 +41,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     part.add_argument("number", type=int, help="its number in report order: 1, 2 …")
     part.add_argument("name", help="its Vietnamese name")
     part.add_argument("--name-en", default="", help="its English name")
+    part.add_argument("--min", type=score_argument, help="the bottom of its scale (PAPI's dimensions: 1; default 0)")
     part.add_argument("--max", type=score_argument, help="its top score, where fixed")
 
 
@@ -78,7 +79,7 @@ async def run_indices(config: Config, args: argparse.Namespace) -> int:
                     done = Problem("indices_added", code=index.code, name=index.name_vi, kind=kind, **scale)
                 else:
                     component, added = await set_component(
-                        session, args.index, args.number, args.name, name_en=args.name_en, high=args.max
+                        session, args.index, args.number, args.name, name_en=args.name_en, low=args.min, high=args.max
                     )
                     named = {"number": component.number, "name": component.name_vi, "added": added}
                     done = Problem("indices_component", index=args.index.strip().upper(), **named)

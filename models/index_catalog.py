@@ -39,7 +39,7 @@ class IndexEntry:
     score_kind: str  # points | percent
     min_score: Decimal | None
     max_score: Decimal | None
-    components: tuple[tuple[int, str, str, Decimal | None], ...]  # number, name_vi, name_en, max
+    components: tuple[tuple[int, str, str, Decimal | None, Decimal | None], ...]  # number, name_vi, name_en, min, max
 
 
 async def list_catalog(session: AsyncSession) -> list[IndexEntry]:
@@ -56,7 +56,7 @@ async def list_catalog(session: AsyncSession) -> list[IndexEntry]:
             str(i.score_kind),
             i.min_score,
             i.max_score,
-            tuple((c.number, c.name_vi, c.name_en, c.max_score) for c in parts.get(i.id, [])),
+            tuple((c.number, c.name_vi, c.name_en, c.min_score, c.max_score) for c in parts.get(i.id, [])),
         )
         for i in indices
     ]
@@ -111,17 +111,32 @@ async def add_index(
 def _check_scale(low: Decimal | None, high: Decimal | None) -> None:
     for value in (low, high):
         if value is not None and (value < 0 or value != value.quantize(Decimal("0.0001"))):
-            raise IndexRefused("bad_scale", low=low, high=high)
+            raise IndexRefused("bad_scale", low=_plain(low), high=_plain(high))
     if low is not None and high is not None and low >= high:
-        raise IndexRefused("bad_scale", low=low, high=high)
+        raise IndexRefused("bad_scale", low=_plain(low), high=_plain(high))
+
+
+def _plain(value: Decimal | None) -> Decimal | None:
+    """A bound as the secretariat wrote it: 10, not the stored 10.00 (nor 1E+1)."""
+    if value is None or not value.is_finite():
+        return value
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 async def set_component(
-    session: AsyncSession, code: str, number: int, name_vi: str, *, name_en: str = "", high: Decimal | None = None
+    session: AsyncSession,
+    code: str,
+    number: int,
+    name_vi: str,
+    *,
+    name_en: str = "",
+    low: Decimal | None = None,
+    high: Decimal | None = None,
 ) -> tuple[IndexComponent, bool]:
     """Add component ``number`` (1, 2 …, in report order) of index ``code``, or rename it; with its own
-    top score when given. Returns it and whether it was added. Refused: an unknown index, a number
-    below 1 or above 99, an empty name, a bad top score."""
+    scale's bottom and top when given (PAPI's dimensions: 1–10). Returns it and whether it was added.
+    Refused: an unknown index, a number below 1 or above 99, an empty name, a bad scale (its bottom not
+    below its top, the one given checked against the one stored)."""
     index = await _index(session, code)
     if index is None:
         known = list((await session.execute(select(ScoreIndex.code).order_by(ScoreIndex.code))).scalars())
@@ -130,15 +145,19 @@ async def set_component(
         raise IndexRefused("bad_number", number=number)
     if not name_vi.strip():
         raise IndexRefused("no_name", code=index.code)
-    _check_scale(None, high)
+    _check_scale(low, high)
     query = select(IndexComponent).where(IndexComponent.index_id == index.id, IndexComponent.number == number)
     component = (await session.execute(query)).scalar_one_or_none()
+    if component is not None:  # a bound not given keeps the stored one; the two must still make a scale
+        _check_scale(component.min_score if low is None else low, component.max_score if high is None else high)
     added = component is None
     if component is None:
         component = IndexComponent(index_id=index.id, number=number, name_vi="", name_en="")
         session.add(component)
     component.name_vi = name_vi.strip()[:255]
     component.name_en = (name_en.strip() or component.name_en or name_vi.strip())[:255]
+    if low is not None:
+        component.min_score = low if low else None  # 0 is the default bottom: stored as none
     if high is not None:
         component.max_score = high
     await session.flush()

@@ -1,7 +1,8 @@
 """Unit names the way officials write them: "UBND xã Tuấn Sơn"; "UBND xã Minh Sơn, huyện Hữu Lũng" for a
 commune that lay in a district (before 1/7/2025); "Sở Nội vụ" within its province and "Sở Nội vụ tỉnh
 Lạng Sơn" outside it. The templates' ``macros/units.j2`` follows the same rule for what users read; this
-is the one for text written by the models (an importer's row errors)."""
+is the one for text written by the models (an importer's row errors), and ``NamedUnit`` carries a unit
+into a message so that the templates can name it in the reader's language."""
 
 from __future__ import annotations
 
@@ -59,4 +60,34 @@ def display_name(
     return shown
 
 
-__all__ = ["PROVINCE_LEVEL", "REFORM_DAY", "display_name"]
+class NamedUnit(str):
+    """A unit a message names (an importer's row error or change line). Its text is the Vietnamese
+    ``display_name`` ("UBND xã Minh Sơn, huyện Hữu Lũng"), for the logs and a reason's Vietnamese fallback;
+    its fields are what templates/<lang>/macros/units.j2 need to name it in the reader's language
+    ("People's Committee of Minh Sơn Commune, Hữu Lũng District")."""
+
+    __slots__ = ("code", "kind", "name", "parent_kind", "parent_name")
+    name: str  # as stored: "Xã Minh Sơn"
+    kind: UnitKind
+    code: str
+    parent_name: str | None
+    parent_kind: UnitKind | None
+
+    def __new__(
+        cls,
+        name: str,
+        kind: UnitKind | str,
+        code: str = "",
+        parent_name: str | None = None,
+        parent_kind: UnitKind | str | None = None,
+    ) -> NamedUnit:
+        named = super().__new__(cls, display_name(name, kind, parent_name, parent_kind))
+        named.name, named.kind, named.code = name, UnitKind(kind), code
+        named.parent_name, named.parent_kind = parent_name, UnitKind(parent_kind) if parent_kind else None
+        return named
+
+    def __getnewargs__(self) -> tuple[object, ...]:  # type: ignore[override]
+        return self.name, self.kind, self.code, self.parent_name, self.parent_kind
+
+
+__all__ = ["PROVINCE_LEVEL", "REFORM_DAY", "NamedUnit", "display_name"]

@@ -42,10 +42,18 @@ def component_values(component: IndexComponent, attribute: str, value: object) -
         delta = change_in_points(value)
         return {"score_delta": delta, "delta_places": _places(delta)}
     score = decimal(value)
-    if score < 0 or (component.max_score is not None and score > component.max_score):
-        reason = f"Điểm {show(score)} ngoài thang 0–{show(component.max_score)}"
+    low = component.min_score if component.min_score is not None else Decimal(0)  # PAPI's dimensions: 1
+    if score < low or (component.max_score is not None and score > component.max_score):
         high = component.max_score
-        shown = {"score": score, "places": _places(score), "high": high, "high_places": _places(high) if high else 0}
+        reason = f"Điểm {show(score)} ngoài thang {show(low)}–{show(high) if high is not None else ''}"
+        shown = {
+            "score": score,
+            "places": _places(score),
+            "low": low,
+            "low_places": _places(low.normalize()),  # a bound as written on the scale: "1", not "1,00"
+            "high": high,
+            "high_places": _places(high.normalize()) if high else 0,
+        }
         raise CellError("bad_value", reason, why="component_scale", **shown)
     return {"score": score, "score_places": _places(score)}
 

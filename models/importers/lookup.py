@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.importers.cells import CellError, visible
 from models.importers.result import RowError
 from models.lineage import Period, ended_on
-from models.naming import PROVINCE_LEVEL, display_name
+from models.naming import PROVINCE_LEVEL, NamedUnit
 from models.resolver import Resolver, spelled
 from models.text import fold
 from models.units import Unit, UnitLineage
@@ -162,9 +162,12 @@ class UnitLookup:
             found += [self.by_id[s] for s in frontier if s in self.by_id and self.by_id[s].valid_during(*self.period)]
         return found
 
-    def _name(self, unit: Unit) -> str:
+    def _name(self, unit: Unit) -> NamedUnit:
+        """The Vietnamese display name, which templates say in the reader's language (a ``NamedUnit``)."""
         parent = self.by_id.get(unit.parent_id) if unit.parent_id else None
-        return display_name(unit.name, unit.kind, parent.name if parent else None, parent.kind if parent else None)
+        return NamedUnit(
+            unit.name, unit.kind, unit.code, parent.name if parent else None, parent.kind if parent else None
+        )
 
     def find_many(self, text: str, on: date | None = None) -> list[Unit]:
         """Units listed with ',' ';' or new lines; "Xã X, huyện Y" stays one name when it is one.

@@ -17,6 +17,7 @@ from models.importers.components import Catalog
 from models.importers.indices import STANDARD_INDICES
 from models.indices import ScoreIndex
 from models.lineage import Period
+from models.naming import NamedUnit
 from models.provinces import REFORM_DAY, ProvinceEntry, catalogue, find_province
 from models.scope import Scope
 from models.text import fold
@@ -44,6 +45,13 @@ def entry_period(entry: ProvinceEntry) -> Period:
         return (None, None if went_on else REFORM_DAY - timedelta(days=1))
     took_over = any(e.code == entry.code and e.name != entry.name for e in found.before)
     return (REFORM_DAY if took_over else None, None)
+
+
+def named(unit: Unit | ProvinceEntry) -> NamedUnit:
+    """A stored unit or a province of the built-in list, as a message names it in either language."""
+    if isinstance(unit, ProvinceEntry):
+        return NamedUnit(unit.name, UnitKind.CENTRAL_CITY if unit.central_city else UnitKind.PROVINCE, unit.code)
+    return NamedUnit(unit.name, unit.kind, unit.code)
 
 
 async def reference_unit(session: AsyncSession, entry: ProvinceEntry, created: dict[str, Unit]) -> Unit:

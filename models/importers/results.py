@@ -28,7 +28,7 @@ from models.importers.cells import (
 )
 from models.importers.components import Catalog, component_values
 from models.importers.lookup import UnitLookup
-from models.importers.national import catalogued, entry_period, guarded, reference_unit, titled
+from models.importers.national import catalogued, entry_period, guarded, named, reference_unit, titled
 from models.importers.result import Batch, Note, RowError, Step
 from models.importers.sheet import Cells, Column, Table
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
@@ -235,16 +235,18 @@ def _shown(key: str, value: object, values: Mapping[str, object]) -> dict[str, o
 
 
 def _name(line: _Line) -> dict[str, object]:
-    """ "PAR 2023 – Tỉnh Lạng Sơn (LS)": the result by its index, year and unit, as a preview is read."""
+    """ "PAR 2023 – Tỉnh Lạng Sơn (LS)": the result by its index, year and unit, as a preview is read
+    (the unit a ``NamedUnit``, which the templates name in the reader's language: "Lạng Sơn Province")."""
     unit: Unit | ProvinceEntry | None = line.unit if line.unit is not None else line.reference
     assert unit is not None
-    return {"index": line.index.code, "year": line.year, "name": unit.name, "unit_code": unit.code}
+    return {"index": line.index.code, "year": line.year, "name": named(unit), "unit_code": unit.code}
 
 
 def _text(line: _Line) -> str:
     """The same, in Vietnamese: the log and the fallback of an error."""
-    named = _name(line)
-    return f"{named['index']} {named['year']} – {named['name']} ({named['unit_code']})"
+    unit = line.unit if line.unit is not None else line.reference
+    assert unit is not None
+    return f"{line.index.code} {line.year} – {unit.name} ({unit.code})"
 
 
 def _creation(session: AsyncSession, line: _Line, provinces: dict[str, Unit]) -> Step:
@@ -288,7 +290,7 @@ async def _check_references(session: AsyncSession, lines: list[_Line], batch: Ba
                 _LABELS["unit"],
                 "reference_code_taken",
                 f"{entry.name} chưa có trong hệ thống và mã {entry.code} của nó đã dùng cho {clash[0].name}",
-                {"name": entry.name, "code": entry.code, "other": clash[0].name},
+                {"name": named(entry), "code": entry.code, "other": named(clash[0])},
             )
 
 
@@ -349,7 +351,7 @@ async def prepare(session: AsyncSession, table: Table, options: Mapping[str, obj
                 "guarded_result",
                 f"{line.unit.name} có cán bộ riêng trong hệ thống: kết quả {_text(line)} đã lưu khác với tệp, "
                 "không được ghi đè từ tỉnh khác",
-                {"unit": line.unit.name, "code": line.unit.code, "index": line.index.code, "year": line.year},
+                {"unit": named(line.unit), "code": line.unit.code, "index": line.index.code, "year": line.year},
             )
         elif changes:
             note = Note("result.update", {**_name(line), "changes": changes})

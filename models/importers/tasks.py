@@ -28,6 +28,7 @@ from models.importers.lookup import UnitLookup
 from models.importers.result import Batch, Note, Step
 from models.importers.sheet import Cells, Column, Table
 from models.lineage import year_period
+from models.naming import NamedUnit
 from models.plans import Assignment, Plan, Task
 from models.rules import DeadlineError, DeadlineRangeError, DeadlineYearError, recurrence, resolve_deadline
 from models.scope import Scope
@@ -265,11 +266,23 @@ async def _target(session: AsyncSession, options: Mapping[str, object], batch: B
             reason, params = "Chưa cho biết năm (year) của kế hoạch mới", {"why": "new_plan_year", "plan": code}
         batch.error(0, "", "missing_option", reason, params)
         return None
-    title = text(options.get("title")) or (plan.title if plan else f"Kế hoạch cải cách hành chính năm {year}")
+    title = text(options.get("title")) or (plan.title if plan else default_title(year))
     if plan is not None and batch.scope is not None and not await _plan_in_scope(session, plan, batch.scope):
-        batch.outside(0, "", f"Kế hoạch {code}", subject="plan", name=f"{code} – {plan.title}")
+        named = _said_title(plan.title, plan.year)  # a defaulted title adds nothing to the code in any language
+        batch.outside(0, "", f"Kế hoạch {code}", subject="plan", name=f"{code} – {named}" if named else code)
         return None
     return _Target(code, year, title, plan)
+
+
+def default_title(year: int) -> str:
+    """The title of a plan imported without one: its official name, so stored in Vietnamese."""
+    return f"Kế hoạch cải cách hành chính năm {year}"
+
+
+def _said_title(title: str, year: int) -> str | None:
+    """A plan's title as a message parameter: None for the default one, which the templates say in the
+    reader's language ("Administrative reform plan 2026"), since it is not a name the file gave."""
+    return None if title == default_title(year) else title
 
 
 async def _plan_in_scope(session: AsyncSession, plan: Plan, scope: Scope) -> bool:
@@ -301,7 +314,8 @@ def _plan_steps(session: AsyncSession, target: _Target, batch: Batch) -> None:
             session.add(target.plan)
             await session.flush()
 
-        batch.also(Note("plan.create", {"code": target.code, "title": target.title}), create)
+        said = {"code": target.code, "year": target.year, "title": _said_title(target.title, target.year)}
+        batch.also(Note("plan.create", said), create)
         return
     if target.plan.issuing_unit_id is None and issuer is not None:
         plan = target.plan
@@ -310,15 +324,16 @@ def _plan_steps(session: AsyncSession, target: _Target, batch: Batch) -> None:
             plan.issuing_unit_id = issuer
 
         province = batch.scope.province if batch.scope else None
-        issuer_name = (province.name or province.code) if province is not None else ""
-        batch.also(Note("plan.adopt", {"code": target.code, "issuer": issuer_name}), adopt)
+        named = NamedUnit(province.name or province.code, province.kind, province.code) if province else ""
+        batch.also(Note("plan.adopt", {"code": target.code, "issuer": named}), adopt)
     if target.plan.title != target.title:
         plan = target.plan
 
         async def rename() -> None:
             plan.title = target.title
 
-        batch.also(Note("plan.rename", {"code": target.code, "old": plan.title, "new": target.title}), rename)
+        old, new = _said_title(plan.title, plan.year), _said_title(target.title, target.year)
+        batch.also(Note("plan.rename", {"code": target.code, "year": target.year, "old": old, "new": new}), rename)
 
 
 def _read_all(table: Table, batch: Batch, lookup: UnitLookup, year: int, within: _Groups) -> list[_Line]:

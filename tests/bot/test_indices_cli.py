@@ -29,6 +29,26 @@ async def test_list_shows_each_index_with_its_scale_and_components(
     assert "SIPAS — Chỉ số hài lòng về sự phục vụ hành chính (SIPAS): tỷ lệ phần trăm, thang 0–100" in out
     assert "   3. Cải cách thủ tục hành chính" in out
     assert "DTI — Chỉ số chuyển đổi số (DTI): điểm, thang 0–không cố định" in out
+    papi = out[out.index("PAPI —") : out.index("PAR —")]
+    assert papi.count("(thang 1–10)") == 8, papi  # each of PAPI's 8 dimensions runs 1–10
+
+
+async def test_a_component_gets_a_bottom_with_min_and_keeps_it_when_renamed(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await init(config_for(db_url), "Lạng Sơn") == 0
+    assert await indices(db_url, "add", "CCDV", "Chỉ số phục vụ người dân", "--max", "100") == 0
+    assert await indices(db_url, "component", "CCDV", "1", "Công khai", "--min", "2", "--max", "20") == 0
+    assert await indices(db_url, "component", "CCDV", "1", "Công khai, minh bạch") == 0
+    capsys.readouterr()
+
+    assert await indices(db_url, "list") == 0
+    assert "   1. Công khai, minh bạch (thang 2–20)" in capsys.readouterr().out
+
+    table = tmp_path / "ccdv.csv"
+    table.write_text("Chỉ số;Năm;Tỉnh, thành phố;Điểm;Lĩnh vực 1\nCCDV;2024;Lạng Sơn;85,5;1,5\n", "utf-8")
+    assert await import_file(config_for(db_url), "results", table) == 1
+    assert "nằm ngoài thang điểm của lĩnh vực/thành phần này (2–20)" in capsys.readouterr().err
 
 
 async def test_an_index_added_has_its_scale_checked_on_import(
@@ -59,6 +79,7 @@ async def test_an_index_added_has_its_scale_checked_on_import(
         (("add", "NEW", "Tên", "--min", "80", "--max", "10"), "thang điểm không hợp lệ"),
         (("component", "XYZ", "1", "Tên"), "không có chỉ số mã «XYZ» (các chỉ số: CCHC, DTI, PAPI, PAR, PCI, SIPAS)"),
         (("component", "PAR", "0", "Tên"), "số thứ tự thành phần 0 không hợp lệ"),
+        (("component", "PAPI", "1", "Tên", "--min", "12"), "thang điểm không hợp lệ (12–10)"),
     ],
 )
 async def test_a_bad_request_is_refused_in_one_line(db_url: str, argv: tuple[str, ...], said: str) -> None:

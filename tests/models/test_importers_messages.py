@@ -20,13 +20,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Drive, Role, ScoreIndex, UnitKind
+from models import Drive, Plan, Role, ScoreIndex, UnitKind
 from models.drives import DriveCriterion
 from models.groups import WRITTEN
 from models.importers import book, drives, ensure_indices, import_bytes, import_file, limits, units, worker
 from models.importers.book import parse
 from models.importers.cells import CellError, Uncomputed, computed, day, decimal, limited, name, positive, rank, whole
 from models.importers.result import FileProblem, Note, RowError
+from models.naming import NamedUnit
 from models.scope import Scope
 from models.tree import add_unit
 from tests import factories as f
@@ -384,9 +385,49 @@ async def result_errors(session: AsyncSession) -> list[RowError]:
     return found
 
 
-def words_of(value: object) -> Iterator[object]:
-    """The file's own words in a param: itself, or those of the pairs, lists and problems it holds."""
+# the kind words a unit's stored name begins with, which an English sentence says in English
+KIND_WORDS = re.compile(r"^(?:xã|phường|thị trấn|huyện|thị xã|thành phố|tp\.?|tỉnh|đặc khu)\s+", re.IGNORECASE)
+# a kind of unit English names by its proper name and an English kind word; the others (a department, an
+# agency: "Sở Nội vụ") keep their Vietnamese names
+NAMED_IN_ENGLISH = {
+    "commune",
+    "ward",
+    "township",
+    "district",
+    "city",
+    "town",
+    "province",
+    "central_city",
+    "special_zone",
+}
+VIETNAMESE_WORDS = re.compile(r"\bUBND\b|\bhuyện\b|\btỉnh\b|\bxã\b|\bSở\b", re.IGNORECASE)
+
+
+def proper_names(unit: NamedUnit) -> Iterator[str]:
+    """What an English sentence may keep of a unit's Vietnamese name: "Tuấn Sơn" of "Xã Tuấn Sơn" (and of
+    its district), never "UBND" nor the kind word; a department's whole name."""
+    for written, kind in ((unit.name, unit.kind), (unit.parent_name, unit.parent_kind)):
+        if written and kind:
+            yield KIND_WORDS.sub("", written) if kind in NAMED_IN_ENGLISH else written
+
+
+def holds_unit(value: object) -> bool:
+    """True when a param (or a pair, list or problem it holds) is a unit the models name."""
+    if isinstance(value, NamedUnit):
+        return True
     if isinstance(value, RowError):
+        return holds_unit(list(value.params.values()))
+    if isinstance(value, dict):
+        return holds_unit(list(value.values()))
+    return isinstance(value, list | tuple) and any(holds_unit(inner) for inner in value)
+
+
+def words_of(value: object) -> Iterator[object]:
+    """The file's own words in a param: itself, or those of the pairs, lists and problems it holds; of a
+    unit the models name (``NamedUnit``), its proper names only."""
+    if isinstance(value, NamedUnit):
+        yield from proper_names(value)
+    elif isinstance(value, RowError):
         yield value.column
         for inner in value.params.values():
             yield from words_of(inner)
@@ -400,8 +441,8 @@ def words_of(value: object) -> Iterator[object]:
         yield value
 
 
-def english_leftovers(text: str, error: RowError) -> str:
-    """The Vietnamese letters of ``text`` once the file's own words (the params, the column) are taken out."""
+def without_file_words(text: str, error: RowError) -> str:
+    """``text`` once the file's own words (the params, the column) are taken out."""
     for value in sorted(
         (*words_of(list(error.params.values())), error.column, *UNIT_HEADER, *WRITTEN.values(), *QUOTED),
         key=lambda v: -len(str(v)),
@@ -409,7 +450,12 @@ def english_leftovers(text: str, error: RowError) -> str:
         if isinstance(value, date):
             value = f"{value:%d/%m/%Y}"
         text = text.replace(str(value), "")
-    return "".join(VIETNAMESE.findall(text))
+    return text
+
+
+def english_leftovers(text: str, error: RowError) -> str:
+    """The Vietnamese letters of ``text`` once the file's own words (the params, the column) are taken out."""
+    return "".join(VIETNAMESE.findall(without_file_words(text, error)))
 
 
 async def test_every_problem_of_the_readers_is_a_sentence_in_both_languages(
@@ -436,6 +482,9 @@ async def test_every_problem_of_the_readers_is_a_sentence_in_both_languages(
             assert "FALLBACK" not in reason(marked, lang), (lang, error)
         english = reason(error, "en")
         assert english_leftovers(english, error) == "", (error, english)
+        assert not VIETNAMESE_WORDS.search(without_file_words(english, error)), (error, english)
+    named = {e.code for e in errors if holds_unit(e)}
+    assert named >= {"abolished_unit", "ambiguous_unit", "guarded_result", "reference_code_taken"}
 
 
 def test_the_sentence_of_a_bad_date_reads_naturally() -> None:
@@ -485,12 +534,17 @@ async def plan_and_result_changes(session: AsyncSession) -> list[Note]:
     return [change for change in found if isinstance(change, Note)]
 
 
-def note_leftovers(text: str, note: Note) -> str:
-    """The Vietnamese letters of ``text`` once the file's own words (the params) are taken out."""
+def note_without_file_words(text: str, note: Note) -> str:
+    """``text`` once the file's own words (the params) are taken out."""
     words = {str(w) for w in words_of(list(note.params.values()))} | set(WRITTEN.values())
     for word in sorted(words, key=len, reverse=True):
         text = text.replace(word, "") if word else text
-    return "".join(VIETNAMESE.findall(text))
+    return text
+
+
+def note_leftovers(text: str, note: Note) -> str:
+    """The Vietnamese letters of ``text`` once the file's own words (the params) are taken out."""
+    return "".join(VIETNAMESE.findall(note_without_file_words(text, note)))
 
 
 async def test_every_change_line_of_plans_tasks_and_results_is_a_sentence_in_both_languages(
@@ -508,6 +562,7 @@ async def test_every_change_line_of_plans_tasks_and_results_is_a_sentence_in_bot
             assert change_line(note, lang) not in ("", note.code), (lang, note)
         english = change_line(note, "en")
         assert note_leftovers(english, note) == "", (note, english)
+        assert not VIETNAMESE_WORDS.search(note_without_file_words(english, note)), (note, english)
     said = {change_line(n, "vi") for n in notes} | {change_line(n, "en") for n in notes}
     assert any(line.startswith("Sửa kết quả PAR 2026") and "thành phần 1: Điểm 6,5 → 7" in line for line in said)
     assert any(line.startswith("Change the result PAR 2026") and "component 1: score 6.5 → 7" in line for line in said)
@@ -515,3 +570,59 @@ async def test_every_change_line_of_plans_tasks_and_results_is_a_sentence_in_bot
 
 def n_is_task(part: dict[str, object]) -> bool:
     return "component" not in part
+
+
+async def test_a_defaulted_plan_title_is_said_in_the_readers_language_and_stored_in_vietnamese(
+    session: AsyncSession,
+) -> None:
+    units = await reform(session)
+    one = xlsx(TASK_HEADER, (1, "Nội dung A", 1, "SNV", "", "Quý III"))
+    created = ok(await import_bytes(session, "tasks", "kh.xlsx", one, options={"plan": "KH-M", "year": 2026}))
+    renamed = ok(
+        await import_bytes(
+            session, "tasks", "kh.xlsx", one, options={"plan": "KH-M", "year": 2026, "title": "Kế hoạch CCHC 2026"}
+        )
+    )
+    tn = await add_unit(session, code="TN", name="Tỉnh Thái Nguyên", kind=UnitKind.PROVINCE)
+    await add_unit(session, code="TN.X", name="Xã Khác", kind=UnitKind.COMMUNE, parent=tn)
+    theirs = xlsx(TASK_HEADER, (1, "A", 1, "TN.X", "", "Quý III"))
+    ok(
+        await import_bytes(
+            session, "tasks", "kh.xlsx", theirs, options={"plan": "KH-TN", "year": 2026}, scope=Scope(tn)
+        )
+    )
+    outside = await import_bytes(
+        session, "tasks", "kh.xlsx", one, options={"plan": "KH-TN"}, scope=Scope(units["Tỉnh Lạng Sơn"])
+    )
+
+    stored = (await session.execute(select(Plan.title).where(Plan.code == "KH-TN"))).scalar_one()
+    assert stored == "Kế hoạch cải cách hành chính năm 2026"
+    assert change_line(created.changes[0], "vi") == "Tạo kế hoạch KH-M – Kế hoạch cải cách hành chính năm 2026"
+    assert change_line(created.changes[0], "en") == "Create the plan KH-M – Administrative reform plan 2026"
+    rename = next(c for c in renamed.changes if isinstance(c, Note) and c.code == "plan.rename")
+    assert change_line(rename, "en") == "Rename the plan KH-M: «Administrative reform plan 2026» → «Kế hoạch CCHC 2026»"
+    assert reason(outside.errors[0], "en").startswith("The plan KH-TN belongs to another province")
+
+
+async def test_an_english_upload_names_units_in_english(session: AsyncSession) -> None:
+    units = await reform(session)
+    ls = units["Tỉnh Lạng Sơn"]
+    for code in ("TRUNG1", "TRUNG2"):
+        await add_unit(session, code=code, name="Xã Trùng", kind=UnitKind.COMMUNE, parent=ls)
+    rows = [(1, "A", 1, "Huyện Hữu Lũng", "", "Quý III"), (2, "A", 1, "Xã Trùng", "", "Quý III")]
+    tasks = await import_bytes(
+        session, "tasks", "kh.xlsx", xlsx(TASK_HEADER, *rows), options={"plan": "KH-X", "year": 2026}, scope=Scope(ls)
+    )
+    await ensure_indices(session)
+    result = ("PAR", 2026, "20", "85,94", "47/63", "", "", "", "", "")
+    results = ok(await import_bytes(session, "results", "kq.xlsx", xlsx(RESULT_CHANGE_HEADER, result)))
+
+    assert [reason(e, "en") for e in tasks.errors] == [
+        "People's Committee of Hữu Lũng District (HL) ceased to exist on 01/07/2025; carried on by: People's "
+        "Committee of Hữu Lũng Commune (06457). Please write the unit that carries it on.",
+        "“Xã Trùng” is the name of several units: People's Committee of Trùng Commune (TRUNG1), People's "
+        "Committee of Trùng Commune (TRUNG2). Please write the unit's code.",
+    ]
+    assert reason(tasks.errors[0], "vi").startswith("UBND huyện Hữu Lũng (HL) đã kết thúc hoạt động từ 01/07/2025")
+    assert change_line(results.changes[0], "en").startswith("Add the result PAR 2026 – Lạng Sơn Province (20): ")
+    assert change_line(results.changes[0], "vi").startswith("Thêm kết quả PAR 2026 – Tỉnh Lạng Sơn (20): ")

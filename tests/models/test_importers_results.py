@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import ComponentResult, IndexComponent, IndexResult, ScoreIndex, ScoreKind
 from models.importers import ensure_indices, import_bytes, import_file
 from tests.models.test_importers import SAMPLES, counts, csv_bytes, ok, sample_units, xlsx
-from tests.said import changes
+from tests.said import changes, reason
 
 HEADER = ("Chỉ số", "Năm", "Đơn vị", "Điểm", "Xếp hạng")
 
@@ -184,3 +184,38 @@ async def test_standard_indices_are_created_once_with_their_components(session: 
     assert sorted(n for code, n in numbers if code == "PAR") == list(range(1, 9))
     assert sorted(n for code, n in numbers if code == "SIPAS") == list(range(1, 6))
     assert all(i.name_vi and i.name_en for i in second.values())
+
+
+async def test_a_papi_dimension_outside_1_to_10_is_a_row_error_naming_the_scale(session: AsyncSession) -> None:
+    await ready(session)
+    before = await counts(session)
+    data = xlsx(
+        (*HEADER, "Lĩnh vực 1", "Lĩnh vực 2"),
+        ("PAPI", 2023, "LS", "45", "", "0,8", "5"),
+        ("PAPI", 2022, "LS", "45", "", "6", "10,2"),
+    )
+
+    result = await import_bytes(session, "results", "kq.xlsx", data)
+    await session.commit()
+
+    assert [(e.row, e.column, e.code) for e in result.errors] == [
+        (2, "Lĩnh vực 1", "bad_value"),
+        (3, "Lĩnh vực 2", "bad_value"),
+    ]
+    assert [reason(e, "vi") for e in result.errors] == [
+        "điểm 0,8 nằm ngoài thang điểm của lĩnh vực/thành phần này (1–10).",
+        "điểm 10,2 nằm ngoài thang điểm của lĩnh vực/thành phần này (1–10).",
+    ]
+    assert reason(result.errors[0], "en") == "the score 0.8 is outside the scale of this field or component (1–10)."
+    assert await counts(session) == before
+
+
+async def test_a_papi_dimension_at_either_end_of_its_scale_is_stored(session: AsyncSession) -> None:
+    await ready(session)
+    data = xlsx((*HEADER, "Lĩnh vực 1", "Lĩnh vực 2"), ("PAPI", 2023, "LS", "45", "", "1", "10"))
+
+    ok(await import_bytes(session, "results", "kq.xlsx", data))
+    await session.commit()
+
+    stored = (await session.execute(select(ComponentResult.score).order_by(ComponentResult.score))).scalars()
+    assert list(stored) == [Decimal(1), Decimal(10)]
