@@ -16,6 +16,7 @@ from handlers.access import own_unit
 from handlers.base import Button, Reply, Request, UserError, command, flow, is_number
 from handlers.conversation import end_flow, start_flow
 from models import Assignment, ConversationState, Task, TaskStatus
+from models.queries.periods import owed_period
 from models.queries.tasks import assignment_of, plan_for, record_progress, task_by_number, task_numbers, unit_tasks
 from models.queries.units import unit_name
 from models.rules import days_left, task_status
@@ -207,6 +208,7 @@ async def _save(request: Request, draft: Draft) -> Reply:
     task = await request.session.get(Task, assignment.task_id)
     assert task is not None and draft.percent is not None and request.official is not None
     today = request.clock.today()
+    owed = owed_period(task, assignment)  # a recurring task: the period this report is on
     report = await record_progress(
         request.session,
         assignment,
@@ -221,13 +223,18 @@ async def _save(request: Request, draft: Draft) -> Reply:
     )
     if request.state is not None and request.state.flow == FLOW:
         await end_flow(request)
-    due = assignment.due_on or task.due_date  # a recurring task's next period after this report
+    due = assignment.due_on or task.due_date  # a recurring task's: the period owed after this report
+    closed, after = (owed if owed is not None and report.percent >= 100 else None), owed_period(task, assignment)
     return Reply(
         "progress/saved",
         {
             "draft": draft,
             "report": report,
             "unit": await unit_name(request.session, unit.id),
+            "owed": after,  # the period owed now; None for a one-off deadline
+            "closed": closed,  # the period this report closed (and the days it was late), if it closed one
+            "closed_late": max(0, (today - closed.due).days) if closed is not None else 0,
+            "last": closed is not None and after == closed,  # the task's last period: the task is done
             "status": task_status(
                 due, assignment.progress, assignment.completed_on, today, request.settings.due_soon_days
             ).value,
