@@ -10,6 +10,7 @@ Buttons of the guided form send ``/capnhat tiendo 50``, ``/capnhat boqua``, ``/c
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
 from handlers.access import own_unit
@@ -19,7 +20,7 @@ from models import Assignment, ConversationState, Task, TaskStatus
 from models.queries.periods import owed_period
 from models.queries.tasks import assignment_of, plan_for, record_progress, task_by_number, task_numbers, unit_tasks
 from models.queries.units import unit_name
-from models.rules import days_left, task_status
+from models.rules import Period, days_left, task_status
 from models.text import fold
 
 FLOW = "capnhat"
@@ -45,6 +46,14 @@ class Draft:
     evidence: str = ""
     evidence_kind: str = ""
     evidence_channel: str = ""  # where the file was sent: its file id means something only there
+    owed: dict[str, Any] | None = None  # a recurring task: the period reported on (``period``), as plain values
+
+    @property
+    def period(self) -> Period | None:
+        if self.owed is None:
+            return None
+        first, due = date.fromisoformat(self.owed["first"]), date.fromisoformat(self.owed["due"])
+        return Period(self.owed["every"], self.owed["number"], first, due)
 
 
 @command("capnhat", aliases=("update", "baocao"), intents={"cap nhat": [], "bao cao tien do": []})
@@ -196,7 +205,10 @@ async def _draft(request: Request, number: int) -> Draft:
     assignment = await assignment_of(request.session, task.id, unit.id)
     if assignment is None:
         raise UserError("errors/not_assigned", number=number, unit=await unit_name(request.session, unit.id))
-    return Draft(number, assignment.id, task.content, assignment.progress)
+    draft = Draft(number, assignment.id, task.content, assignment.progress)
+    if (owed := owed_period(task, assignment)) is not None:
+        draft.owed = {"every": owed.every, "number": owed.number, "first": str(owed.first), "due": str(owed.due)}
+    return draft
 
 
 async def _save(request: Request, draft: Draft) -> Reply:

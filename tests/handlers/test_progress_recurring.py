@@ -78,6 +78,20 @@ async def test_100_closes_the_overdue_period_not_the_task(
     assert "quá hạn: 3)" in before and "quá hạn: 2)" in after  # task 8 (Minh Sơn leads) is no longer overdue
 
 
+async def test_the_guided_form_says_which_period_the_report_is_on(ask: Ask, quarterly: dict[str, int]) -> None:
+    question = await ask("/capnhat 8")
+    await ask(callback="/capnhat tiendo 100")
+    confirm = await ask(callback="/capnhat boqua")
+    saved = await ask(callback="/capnhat dongy")
+
+    assert "Tiến độ hiện tại của kỳ Quý I/2024 (hạn 31/03/2024): 0%." in question
+    assert "Báo cáo 100% là đã hoàn thành kỳ này.\nĐồng chí nhập tiến độ mới" in question
+    assert "Tiến độ kỳ Quý I/2024: 0% → 100%" in confirm
+    assert "Đã hoàn thành kỳ Quý I/2024 (quá hạn 62 ngày); kỳ tiếp theo hạn 30/06/2024." in saved
+    assert "Tiến độ hiện tại của kỳ Quý II/2024 (hạn 30/06/2024): 0%." in await ask("/capnhat 8")
+    assert "Tiến độ hiện tại: 40%.\n" in await ask("/capnhat 1")  # a one-off deadline has no period
+
+
 async def test_the_detail_counts_the_periods_each_unit_closed(ask: Ask, quarterly: dict[str, int]) -> None:
     await ask("/capnhat 8 100 quý I")
 
@@ -146,3 +160,5 @@ async def test_the_answer_and_the_detail_in_english(
     assert "Status for Q2 2024: " in text
     assert "; 1 of 4 periods completed" in detail
     assert "Periods your unit has completed: Q1 2024 (reported 01/06/2024)." in detail
+    question = await ask("/capnhat 8")
+    assert "Current progress for Q2 2024 (due 30/06/2024): 0%. Reporting 100% completes this period.\n" in question
