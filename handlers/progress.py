@@ -10,15 +10,17 @@ Buttons of the guided form send ``/capnhat tiendo 50``, ``/capnhat boqua``, ``/c
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
 from handlers.access import own_unit
 from handlers.base import Button, Commands, Reply, Request, UserError, is_number
 from handlers.conversation import end_flow, start_flow
 from models import Assignment, ConversationState, Task, TaskStatus
+from models.queries.periods import owed_period
 from models.queries.tasks import assignment_of, plan_for, record_progress, task_by_number, task_numbers, unit_tasks
 from models.queries.units import unit_name
-from models.rules import days_left, task_status
+from models.rules import Period, days_left, task_status
 from models.text import fold
 
 commands = Commands()
@@ -46,6 +48,14 @@ class Draft:
     evidence: str = ""
     evidence_kind: str = ""
     evidence_channel: str = ""  # where the file was sent: its file id means something only there
+    owed: dict[str, Any] | None = None  # a recurring task: the period reported on (``period``), as plain values
+
+    @property
+    def period(self) -> Period | None:
+        if self.owed is None:
+            return None
+        first, due = date.fromisoformat(self.owed["first"]), date.fromisoformat(self.owed["due"])
+        return Period(self.owed["every"], self.owed["number"], first, due)
 
 
 @commands.command("capnhat", aliases=("update", "baocao"), intents={"cap nhat": [], "bao cao tien do": []})
@@ -197,7 +207,10 @@ async def _draft(request: Request, number: int) -> Draft:
     assignment = await assignment_of(request.session, task.id, unit.id)
     if assignment is None:
         raise UserError("errors/not_assigned", number=number, unit=await unit_name(request.session, unit.id))
-    return Draft(number, assignment.id, task.content, assignment.progress)
+    draft = Draft(number, assignment.id, task.content, assignment.progress)
+    if (owed := owed_period(task, assignment)) is not None:
+        draft.owed = {"every": owed.every, "number": owed.number, "first": str(owed.first), "due": str(owed.due)}
+    return draft
 
 
 async def _save(request: Request, draft: Draft) -> Reply:
@@ -209,6 +222,7 @@ async def _save(request: Request, draft: Draft) -> Reply:
     task = await request.session.get(Task, assignment.task_id)
     assert task is not None and draft.percent is not None and request.official is not None
     today = request.clock.today()
+    owed = owed_period(task, assignment)  # a recurring task: the period this report is on
     report = await record_progress(
         request.session,
         assignment,
@@ -223,13 +237,18 @@ async def _save(request: Request, draft: Draft) -> Reply:
     )
     if request.state is not None and request.state.flow == FLOW:
         await end_flow(request)
-    due = assignment.due_on or task.due_date  # a recurring task's next period after this report
+    due = assignment.due_on or task.due_date  # a recurring task's: the period owed after this report
+    closed, after = (owed if owed is not None and report.percent >= 100 else None), owed_period(task, assignment)
     return Reply(
         "progress/saved",
         {
             "draft": draft,
             "report": report,
             "unit": await unit_name(request.session, unit.id),
+            "owed": after,  # the period owed now; None for a one-off deadline
+            "closed": closed,  # the period this report closed (and the days it was late), if it closed one
+            "closed_late": max(0, (today - closed.due).days) if closed is not None else 0,
+            "last": closed is not None and after == closed,  # the task's last period: the task is done
             "status": task_status(
                 due, assignment.progress, assignment.completed_on, today, request.settings.due_soon_days
             ).value,

@@ -17,6 +17,7 @@ from handlers.access import history_of, own_unit, province_scope, require_visibl
 from handlers.base import Attachment, Button, Commands, Reply, Request, UserError, is_number
 from handlers.pages import page_buttons, page_of
 from models import AssignmentRole, Plan, TaskStatus, Unit
+from models.queries.periods import closed_periods
 from models.queries.tasks import (
     TaskLine,
     counts_by_unit_and_role,
@@ -244,6 +245,8 @@ async def _detail(request: Request, own: Unit, plan: Plan, query: Query) -> Repl
     shown = sorted(visible, key=lambda ln: (ln.role != "lead", ln.done, ln.days_left, ln.progress))[:MAX_UNITS]
     former = former[:MAX_UNITS]
     reports = await latest_reports(request.session, [line.assignment_id for line in (*visible, *former)])
+    periods = await closed_periods(request.session, detail.task, [ln.assignment_id for ln in (*shown, *former)])
+    own_line = next((ln for ln in (*shown, *former) if ln.unit_id == own.id), None)
     names = await unit_names(
         request.session,
         {
@@ -271,6 +274,8 @@ async def _detail(request: Request, own: Unit, plan: Plan, query: Query) -> Repl
             "lead_groups": _groups_of(detail.lines, "lead"),
             "cooperating_groups": _groups_of(detail.lines, "cooperate"),
             "this_period": this_period_due(detail.task, today),
+            "periods": periods,  # a recurring task: assignment id -> the periods its unit closed
+            "own_periods": periods.get(own_line.assignment_id) if own_line is not None else None,
             "assignments": [(names[line.unit_id], line) for line in shown],
             "more_assignments": len(visible) - len(shown),
             "former": [(names[line.unit_id], line) for line in former],

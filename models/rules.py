@@ -262,12 +262,50 @@ class Recurrence:
         return next(p for p in reversed(self.periods(day.year)) if p[0] <= day)
 
     def next_due(self, reported_on: date) -> date:
-        """The due date still open after a report on ``reported_on``: the next period's."""
+        """The due date of the period after the one ``reported_on`` falls in."""
         months = PERIOD_MONTHS[self.every]
         first = self.period_of(reported_on)[0]
         month = first.month - 1 + months
         following = date(first.year + month // 12, month % 12 + 1, 1)
         return self.period_of(following)[1]
+
+    def plan_periods(self, final_due: date) -> list[Period]:
+        """The periods of a task whose last due date is ``final_due`` (``tasks.due_date``): its year's, up
+        to that one."""
+        found = [Period(self.every, n, *p) for n, p in enumerate(self.periods(final_due.year), start=1)]
+        return [p for p in found if p.due <= final_due] or found[:1]
+
+    def open_period(self, due_on: date | None, final_due: date) -> Period:
+        """The period a unit owes (``assignments.due_on``; None: the first), never past the last one."""
+        periods = self.plan_periods(final_due)
+        return periods[0] if due_on is None else next((p for p in periods if p.due >= due_on), periods[-1])
+
+    def following(self, period: Period, final_due: date) -> Period | None:
+        """The period after ``period``; None after the task's last."""
+        periods = self.plan_periods(final_due)
+        return periods[period.number] if period.number < len(periods) else None
+
+    def closed_periods(self, final_due: date, reports: Iterable[tuple[date, int]]) -> list[tuple[Period, date]]:
+        """The periods a unit's reports (day, percent; oldest first) closed, each with the day of the report
+        that closed it, as ``models.queries.tasks.record_progress`` moves them: a 100 % report closes the
+        oldest open period, a lower one after the last period was closed opens that one again."""
+        periods, closed = self.plan_periods(final_due), list[tuple[Period, date]]()
+        for day, reported in reports:
+            if reported >= 100 and len(closed) < len(periods):
+                closed.append((periods[len(closed)], day))
+            elif reported < 100 and len(closed) == len(periods):
+                closed.pop()
+        return closed
+
+
+@dataclass(frozen=True)
+class Period:
+    """One period of a recurring deadline: ``number`` counts from 1 in the year (the second quarter is 2)."""
+
+    every: str
+    number: int
+    first: date
+    due: date
 
 
 def recurrence(text: str) -> Recurrence | None:

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.enums import AssignmentRole, TaskStatus
 from models.plans import Assignment, Plan, ProgressReport, Task, assignment_due
 from models.queries.accounts import audit
+from models.queries.periods import owed_period
 from models.rules import Recurrence, StatusCounts, days_left, task_status
 from models.units import Official, Unit
 
@@ -390,7 +391,14 @@ async def record_progress(
     evidence_kind: str = "",
     evidence_channel: str = "",
 ) -> ProgressReport:
-    """Store a progress report and move the assignment to ``percent`` (completed today at 100)."""
+    """Store a progress report and move the assignment to ``percent`` (completed today at 100).
+
+    A recurring task is reported on one period at a time, the oldest the unit still owes (``due_on``):
+    100 % closes that period and opens the next one at 0 % (``owed_period`` says which), so the task is
+    not counted as done, and the next period is reminded and can go overdue like any deadline; only
+    100 % on the task's last period completes it, on time or late against that period's due date.
+    Below 100 % is progress within the owed period and leaves ``due_on`` where it is: a half-done
+    quarterly report is not the quarter's report, so that quarter must still be able to go overdue."""
     if not 0 <= percent <= 100:
         raise ValueError(f"percent out of range: {percent}")
     if not evidence and (link := evidence_in(note)):
@@ -406,15 +414,19 @@ async def record_progress(
         reported_at=now,
     )
     session.add(report)
-    previous = assignment.progress
+    previous, progress = assignment.progress, percent
     task = await session.get(Task, assignment.task_id)
-    if task is not None and task.recurrence:  # this period is reported: the next one is open
-        assignment.due_on = Recurrence.of(task.recurrence).next_due(today)
-    if percent >= 100:
+    owed = owed_period(task, assignment) if task is not None else None
+    if task is not None and task.recurrence and owed is not None:
+        assignment.due_on = owed.due
+        following = Recurrence.of(task.recurrence).following(owed, task.due_date)
+        if percent >= 100 and following is not None:  # this period is done: the next opens with nothing in it
+            assignment.due_on, progress = following.due, 0
+    if progress >= 100:
         assignment.completed_on = assignment.completed_on if previous >= 100 else today
     else:
         assignment.completed_on = None
-    assignment.progress, assignment.updated_at = percent, now
+    assignment.progress, assignment.updated_at = progress, now
     audit(
         session,
         at=now,

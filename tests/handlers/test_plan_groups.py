@@ -62,11 +62,11 @@ async def test_a_recurring_task_says_its_period_and_is_overdue_while_a_report_is
         task = (await session.execute(select(Task).where(Task.number == 8))).scalars().one()
         assignment = (await session.execute(select(Assignment).where(Assignment.task_id == task.id))).scalar_one()
         at = datetime(2024, 5, 20, 9, 0, tzinfo=DEFAULT_TZ)
-        await record_progress(session, assignment, percent=30, note="Quý II", by_id=None, now=at, today=at.date())
+        await record_progress(session, assignment, percent=100, note="Quý I", by_id=None, now=at, today=at.date())
         await session.commit()
     after = await ask("/nhiemvu 8", as_="admin")
 
-    assert "chưa đến hạn – hạn 30/09/2024" in after  # the second quarter reported: the third is open
+    assert "chưa hoàn thành, trong hạn – hạn 30/06/2024" in after  # the first quarter reported: the second is open
 
 
 async def test_province_list_counts_lead_and_cooperating_apart(ask: Ask, plan_as_written: dict[str, int]) -> None:

@@ -168,8 +168,8 @@ async def test_a_recurring_deadline_opens_its_first_period_and_a_report_moves_it
     assert {a.due_on for a in rows} == {date(2026, 3, 15)}
     reported = rows[0]
     at = datetime(2026, 5, 20, 9, 0, tzinfo=DEFAULT_TZ)
-    await record_progress(session, reported, percent=50, note="Đã báo cáo quý II", by_id=None, now=at, today=at.date())
-    assert reported.due_on == date(2026, 9, 15)  # the second quarter is reported: the third is open
+    await record_progress(session, reported, percent=100, note="Đã báo cáo quý I", by_id=None, now=at, today=at.date())
+    assert reported.due_on == date(2026, 6, 15)  # the first quarter is reported (late): the second is open
     assert rows[1].due_on == date(2026, 3, 15)  # still owes the first quarter's report
     assert AssignmentRole(reported.role) == AssignmentRole.LEAD
 
