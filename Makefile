@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck unit install db demo chat bench clean
+.PHONY: run test lint typecheck unit install db demo chat bench clean catalogs messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The message catalogs (templates/locale/<lang>/LC_MESSAGES/messages.po), compiled for the renderer
+PO := $(wildcard templates/locale/*/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
+%.mo: %.po $(STAMP)
+	@$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ -l $(word 3,$(subst /, ,$<)) > /dev/null
+
+catalogs: $(MO)
+
+## messages: after changing a template's sentences, bring the catalogs in step (then translate the new ones)
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -o templates/locale/messages.pot --sort-output --no-wrap \
+		--project cchc-bot --copyright-holder "cchc-bot contributors" --omit-header . > /dev/null
+	$(BIN)/pybabel update -i templates/locale/messages.pot -d templates/locale --no-wrap --ignore-obsolete \
+		--no-fuzzy-matching
+	@rm -f templates/locale/messages.pot
+
 ## run: set up everything and start the bot (console chat when no token is configured)
-run: $(STAMP)
+run: $(STAMP) catalogs
 	@$(BIN)/cchc-bot run
 
 ## test: lint, type-check and run the whole test suite
@@ -29,13 +45,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy bot handlers jobs models
 
-unit: $(STAMP)
+unit: $(STAMP) catalogs
 	$(BIN)/pytest -q
 
 db: $(STAMP)
 	$(BIN)/cchc-bot db upgrade
 
-chat: $(STAMP)
+chat: $(STAMP) catalogs
 	$(BIN)/cchc-bot chat
 
 bench: $(STAMP)

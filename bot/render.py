@@ -1,5 +1,11 @@
 """Render a Reply into text for one channel's format.
 
+Templates: one tree, ``templates/<family>/<name>.j2``, whose sentences are marked for translation
+(``{% trans %}`` blocks, Jinja2's i18n extension). Vietnamese is the source language: a template's own words
+are the Vietnamese text, and ``templates/locale/en/LC_MESSAGES/messages.po`` holds the English (see
+docs/CONTRIBUTING.md, "Sentences"). A template not converted yet still lives in ``templates/<lang>/`` once
+per language; the loader looks there first, so the two kinds live side by side while the move goes on.
+
 Formats: ``html`` (Telegram: everything from data escaped, <b> for emphasis) and ``text`` (console,
 Zalo: plain text; buttons become numbered lines "1. …" that a reply with the number presses).
 Numbers and dates are formatted with Babel for the reader's language: 85,94 · 1.800 · 30/09/2024.
@@ -7,6 +13,9 @@ Numbers and dates are formatted with Babel for the reader's language: 85,94 · 1
 
 from __future__ import annotations
 
+import gettext
+import io
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache
@@ -16,8 +25,10 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.numbers import parse_pattern
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup, escape
@@ -26,6 +37,8 @@ from handlers.base import Button, Reply
 from models.clock import DEFAULT_TZ
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+CATALOGS = "locale"  # under the templates: <lang>/LC_MESSAGES/messages.po (and .mo, compiled by make)
+DOMAIN = "messages"
 LANGUAGES = ("vi", "en")
 LOCALES = {"vi": "vi_VN", "en": "en_US"}
 FORMATS = ("html", "text")
@@ -57,14 +70,44 @@ class Renderer:
 
 class EscapeTemplateText(Extension):
     """In HTML, a template's own words are text too: "/start <mã mời>" must reach Telegram as
-    ``&lt;mã mời&gt;``, or Telegram refuses the message. Emphasis comes from the ``bold``/``italic`` filters."""
+    ``&lt;mã mời&gt;``, or Telegram refuses the message. Emphasis comes from the ``bold``/``italic`` filters.
+
+    The words of a ``{% trans %}`` block are left as written: they are the message id the catalog is looked
+    up by (the same in both formats), and their translation is escaped when it is looked up (``_gettext``)."""
 
     def filter_stream(self, stream: TokenStream) -> TokenStream:
-        return TokenStream(
-            (Token(t.lineno, t.type, str(escape(t.value))) if t.type == "data" else t for t in stream),
-            stream.name,
-            stream.filename,
-        )
+        return TokenStream(self._escaped(stream), stream.name, stream.filename)
+
+    @staticmethod
+    def _escaped(stream: TokenStream) -> Iterator[Token]:
+        in_trans, after_begin = False, False
+        for token in stream:
+            if after_begin and token.type == "name":
+                in_trans = token.value in ("trans", "pluralize") or (in_trans and token.value != "endtrans")
+            after_begin = token.type == "block_begin"
+            if token.type == "data" and not in_trans:
+                yield Token(token.lineno, token.type, str(escape(token.value)))
+            else:
+                yield token
+
+
+@cache
+def translations(templates: Path, lang: str) -> gettext.NullTranslations:
+    """The catalog of ``lang``: the compiled ``.mo`` when it is at least as new as the ``.po``, else the
+    ``.po`` compiled in memory (a checkout where ``make`` has not run yet). The source language has none."""
+    folder = templates / CATALOGS / lang / "LC_MESSAGES"
+    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    if not po.exists():
+        return gettext.NullTranslations()
+    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+        with mo.open("rb") as compiled:
+            return gettext.GNUTranslations(compiled)
+    with po.open("rb") as source:
+        catalog = read_po(source, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
 
 
 def _lang(lang: str) -> str:
@@ -76,15 +119,26 @@ def _environment(templates: Path, lang: str, fmt: str, tz: ZoneInfo = DEFAULT_TZ
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     env = Environment(
-        loader=FileSystemLoader(templates / lang),
+        loader=ChoiceLoader([FileSystemLoader(templates / lang), FileSystemLoader(templates)]),
         autoescape=fmt == "html",
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
         auto_reload=False,  # templates change with a release, not while the bot runs: no stat() per render
-        extensions=[EscapeTemplateText] if fmt == "html" else [],
+        extensions=["jinja2.ext.i18n", *([EscapeTemplateText] if fmt == "html" else [])],
     )
+    env.policies["ext.i18n.trimmed"] = False  # a sentence's line breaks are the message's
+    catalog = translations(templates, lang)
+    said = escape if fmt == "html" else str  # a translation is text: escaped in HTML like the template's
+
+    def _gettext(message: str) -> str:
+        return said(catalog.gettext(message))
+
+    def _ngettext(singular: str, plural: str, n: int) -> str:
+        return said(catalog.ngettext(singular, plural, n))
+
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     locale = LOCALES[lang]
     parsed_locale = Locale.parse(locale)
     patterns = {digits: parse_pattern("#,##0" + ("." + "0" * digits if digits else "")) for digits in range(5)}
