@@ -1,10 +1,11 @@
 """Record the golden corpus while the test suite runs (``make golden``; see README.md).
 
 Enabled by ``GOLDEN_RECORD=<corpus directory>`` (tests/conftest.py registers this plugin then). Every
-``Renderer.render`` and ``Renderer.label`` a test causes, and every macro of a template a test calls from
-Python, is rendered again here in every language and format. A capture whose four outputs are new for
-its template is kept as a candidate with its context (``corpus.dump``) and the template lines it ran. A
-candidate is kept only when its stored context, loaded back, renders exactly the same four outputs.
+``Renderer.render`` and ``Renderer.label`` a test causes, every reply ``Router.handle`` returns, and every
+macro of a template a test calls from Python, is rendered again here in every language and format. A
+capture whose four outputs are new for its template is kept as a candidate with its context
+(``corpus.dump``) and the template lines it ran. A candidate is kept only when its stored context, loaded
+back, renders exactly the same four outputs.
 
 At the end of the session each template keeps the candidates that together run every template line any
 candidate ran (greedy), then more up to ``KEEP`` chosen for spread of output length; the corpus directory
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -32,7 +34,8 @@ from jinja2 import Environment
 from jinja2.runtime import Macro
 
 from bot.render import TEMPLATES, Renderer
-from handlers.base import Button, Reply
+from handlers.base import Button, Incoming, Reply
+from handlers.router import Router
 from tests.golden import corpus
 
 KEEP = {"template": 20, "label": 6, "macro": 6}  # per template / label / macro, beyond those that add lines
@@ -40,6 +43,11 @@ MOST = 150  # at most this many entries per template / label / macro, however ma
 CANDIDATES = 400  # candidates kept per key while the suite runs (the first, and any that run new lines)
 NOT_RECORDED = ("tests/golden/test_golden.py",)  # it renders the corpus itself
 ROOT = str(TEMPLATES) + "/"
+TMP = re.compile(r"pytest-of-[^/\s\"]+/pytest-\d+")  # a test's tmp_path differs from run to run
+
+
+def steady(text: str) -> str:
+    return TMP.sub("pytest-of-golden/pytest-0", text)
 
 
 @dataclass
@@ -122,7 +130,7 @@ class Recorder:
 
     def _patch(self) -> None:
         recorder = self
-        render, label, call = Renderer.render, Renderer.label, Macro.__call__
+        render, label, call, handle = Renderer.render, Renderer.label, Macro.__call__, Router.handle
         getattr_, getitem = Environment.getattr, Environment.getitem
 
         def render_(self: Renderer, lang: str, reply: Reply, fmt: str = "text", **kw: Any) -> str:
@@ -159,6 +167,16 @@ class Recorder:
                 recorder._note(obj, argument)
             return getitem(self, obj, argument)
 
+        async def handle_(self: Router, incoming: Incoming, *, numbered_buttons: bool = False) -> Any:
+            """Every reply a message caused, rendered by its test or not (many check only the template)."""
+            lang, replies = await handle(self, incoming, numbered_buttons=numbered_buttons)
+            for reply in replies:
+                recorder.capture("template", reply.template, reply.context)
+                for button in (b for row in reply.buttons for b in row):
+                    recorder.capture("label", button.label, button.args)
+            return lang, replies
+
+        Router.handle = handle_  # type: ignore[method-assign]
         Renderer.render = render_  # type: ignore[method-assign]
         Renderer.label = label_  # type: ignore[method-assign]
         Macro.__call__ = call_  # type: ignore[method-assign]
@@ -208,7 +226,7 @@ class Recorder:
         key = self.keys.setdefault((kind, name), Key())
         self.local.accessed = {}
         try:
-            outputs = {combo: self._render(kind, name, context, combo) for combo in corpus.COMBOS}
+            outputs = {combo: steady(self._render(kind, name, context, combo)) for combo in corpus.COMBOS}
         finally:
             accessed, self.local.accessed = self.local.accessed, None
         digest = hashlib.sha256(json.dumps(outputs, sort_keys=True).encode()).hexdigest()
@@ -243,7 +261,7 @@ class Recorder:
         else:
             entry["args"] = corpus.dump(context[0], accessed)
             entry["kwargs"] = corpus.dump(context[1], accessed)
-        return json.loads(json.dumps(entry))  # exactly what the file will hold
+        return json.loads(steady(json.dumps(entry)))  # exactly what the file will hold
 
     def _lines(self, kind: str, name: str, context: Any) -> set[str]:
         """The template lines (of the compiled templates) rendering this capture runs, in every combo."""
