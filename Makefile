@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck unit install db demo chat bench clean catalogs messages
+.PHONY: run test lint typecheck unit install db demo chat bench clean catalogs messages golden
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ typecheck: $(STAMP)
 
 unit: $(STAMP) catalogs
 	$(BIN)/pytest -q
+
+## golden: record the golden corpus of every template again (tests/golden/README.md), then review its diff
+golden: $(STAMP) catalogs
+	GOLDEN_RECORD=tests/golden/corpus $(BIN)/pytest -q -p no:cacheprovider
 
 db: $(STAMP)
 	$(BIN)/cchc-bot db upgrade

@@ -29,6 +29,14 @@ BACKENDS = ["sqlite", "postgresql"]
 T = TypeVar("T")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """``GOLDEN_RECORD=<dir>`` records the golden corpus while the suite runs (``make golden``, tests/golden)."""
+    if target := os.environ.get("GOLDEN_RECORD"):
+        from tests.golden.record import Recorder
+
+        config.pluginmanager.register(Recorder(Path(target), bool(os.environ.get("GOLDEN_ADD"))), "golden-recorder")
+
+
 def _pg_async_url(database: str) -> str:
     base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
     return f"{base}/{database}"
