@@ -164,13 +164,14 @@ class Nodes:
         decided = {id(line) for line in self.lines if line.unit is not None}
         # a row with a stored code the row is not (a reused code, a clash) is not looked for by name
         waiting = [line for line in self.lines if line.unit is None and line.key not in self.stored_codes]
-        decided |= {id(line) for line in self.lines if line.unit is None and line not in waiting}
+        decided |= {id(line) for line in self.lines if line.unit is None and line.key in self.stored_codes}
         while waiting:
             ready = [line for line in waiting if self._parent_settled(line, in_file, decided)]
             if not ready:
                 break  # a cycle of parents in the file: reported as such later
+            settled = {id(line) for line in ready}
+            waiting = [line for line in waiting if id(line) not in settled]
             for line in ready:
-                waiting.remove(line)
                 decided.add(id(line))
                 unit = self._find(line, names, in_file, taken)
                 if unit is not None:
