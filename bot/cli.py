@@ -84,6 +84,10 @@ def parser() -> argparse.ArgumentParser:
 
     add_indices(sub)
 
+    from bot.units_cli import add_parser as add_units
+
+    add_units(sub)
+
     jobs = sub.add_parser("jobs", help="the push jobs: list them with their next run, or run one now")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
     jobs_sub.add_parser("list", help="each job, its schedule and its next run time")
@@ -227,6 +231,12 @@ async def cmd_indices(config: Config, args: argparse.Namespace) -> int:
     return await run_indices(config, args)
 
 
+async def cmd_units(config: Config, args: argparse.Namespace) -> int:
+    from bot.units_cli import run_units
+
+    return await run_units(config, args)
+
+
 async def cmd_jobs(config: Config, args: argparse.Namespace) -> int:
     from bot.jobs import run_jobs_command
 
@@ -257,6 +267,7 @@ COMMANDS: dict[str, Command] = {
     "import": cmd_import,
     "invite": cmd_invite,
     "indices": cmd_indices,
+    "units": cmd_units,
     "jobs": cmd_jobs,
     "backup": cmd_backup,
 }

@@ -13,6 +13,11 @@ What it accepts, best match first:
    province is meant (as the press writes "Lạng Sơn");
 4. a department followed by its province ("Sở Nội vụ tỉnh Lạng Sơn"): that department of that province.
 
+Aliases (``models.units.UnitAlias``: the codes and names a province's own files use, "SNV" for the unit
+stored as "LS.SNV") count as the unit's own: an alias code matches like a code (after the codes the units
+are stored under), an alias name like a name. Only the aliases of the units a resolver is built over are
+read, so an alias is looked for in the province in question (two provinces may both write "SNV").
+
 Dates are the callers' business: the resolver lists every unit a text may mean, they keep the ones valid
 on the day asked about (``models.lineage``). ``closest`` gives the names nearest to one that matches
 nothing ("Có phải: …?")."""
@@ -32,7 +37,7 @@ from models.enums import UnitKind
 from models.naming import GOVERNED, PROVINCE_LEVEL
 from models.provinces import find_province
 from models.text import fold
-from models.units import Unit
+from models.units import Unit, UnitAlias
 
 # the words a kind is written with before a name, folded ("thanh pho" for "Thành phố" and "TP.")
 KIND_WORDS: dict[UnitKind, tuple[str, ...]] = {
@@ -89,9 +94,12 @@ def _entry_keys(name: str) -> tuple[frozenset[str], frozenset[str]]:
 
 class Resolver:
     """The units of ``units`` by every key a text may name them with. ``known``: units by id for the
-    parents and provinces of ``units`` (their ancestors; ``units`` themselves are added)."""
+    parents and provinces of ``units`` (their ancestors; ``units`` themselves are added). ``aliases``:
+    other codes and names of the units (those of other units are left out)."""
 
-    def __init__(self, units: Iterable[Unit], known: Mapping[int, Unit] | None = None) -> None:
+    def __init__(
+        self, units: Iterable[Unit], known: Mapping[int, Unit] | None = None, aliases: Iterable[UnitAlias] = ()
+    ) -> None:
         self.units = list(units)
         self.known: dict[int, Unit] = {**(known or {}), **{u.id: u for u in self.units}}
         self.codes: dict[str, list[Unit]] = defaultdict(list)
@@ -108,21 +116,34 @@ class Resolver:
             if unit.kind in PROVINCE_LEVEL:
                 for code in _province_entry_keys(unit)[1]:
                     _add(self.aliases, code, unit)
+        mine = {u.id: u for u in self.units}
+        for alias in aliases:
+            if (owner := mine.get(alias.unit_id)) is None:
+                continue
+            if alias.kind == "code":
+                _add(self.codes, fold(alias.alias), owner)  # after the units stored under that code
+                continue
+            for key in self.full_keys(owner, alias.alias):
+                _add(self.full, key, owner)
+            for key in self.bare_keys(owner, alias.alias):
+                _add(self.bare, key, owner)
 
-    def full_keys(self, unit: Unit) -> set[str]:
-        own = spelled(unit.name)
+    def full_keys(self, unit: Unit, name: str | None = None) -> set[str]:
+        """The keys of the unit's name (or of ``name``, an alias), alone and followed by its parent's."""
+        own = spelled(unit.name if name is None else name)
         keys = {own}
         parent = self.known.get(unit.parent_id) if unit.parent_id else None
         if parent is not None:
             keys.add(f"{own}, {spelled(parent.name)}")
-        if unit.kind in PROVINCE_LEVEL:
+        if unit.kind in PROVINCE_LEVEL and name is None:
             keys |= _province_entry_keys(unit)[0]
         return keys
 
-    def bare_keys(self, unit: Unit) -> set[str]:
-        """The name without its kind ("hai phong"), for a unit a kind is written before; a department's
-        name without the province after it ("so noi vu" of "Sở Nội vụ tỉnh Lạng Sơn")."""
-        own = spelled(unit.name)
+    def bare_keys(self, unit: Unit, name: str | None = None) -> set[str]:
+        """The name (or ``name``, an alias) without its kind ("hai phong"), for a unit a kind is written
+        before; a department's name without the province after it ("so noi vu" of "Sở Nội vụ tỉnh Lạng
+        Sơn")."""
+        own = spelled(unit.name if name is None else name)
         if unit.kind in GOVERNED:
             kind, bare = without_kind(own)
             keys = {bare} if kind is not None else set()
@@ -190,16 +211,30 @@ def ancestor_ids(units: Iterable[Unit]) -> set[int]:
     return {int(part) for unit in units for part in unit.path.strip("/").split("/") if part}
 
 
+_FEW = 1000  # up to this many units, their aliases are asked for by id; beyond, all are read (one query)
+
+
+async def aliases_of(session: AsyncSession, units: Iterable[Unit] | None = None) -> list[UnitAlias]:
+    """The aliases of ``units`` (every alias when None), in one query."""
+    query = select(UnitAlias).order_by(UnitAlias.id)
+    ids = None if units is None else [u.id for u in units]
+    if ids is not None and len(ids) <= _FEW:
+        if not ids:
+            return []
+        query = query.where(UnitAlias.unit_id.in_(ids))
+    return list((await session.execute(query)).scalars())
+
+
 async def resolver_of(session: AsyncSession, units: Iterable[Unit]) -> Resolver:
     """A resolver over ``units`` (a query's candidates), with their ancestors read for parent names and
-    provinces."""
+    provinces, and their aliases."""
     chosen = list(units)
     have = {u.id for u in chosen}
     wanted = [i for i in ancestor_ids(chosen) if i not in have]
     known = {}
     if wanted:
         known = {u.id: u for u in (await session.execute(select(Unit).where(Unit.id.in_(wanted)))).scalars()}
-    return Resolver(chosen, known)
+    return Resolver(chosen, known, await aliases_of(session, chosen))
 
 
-__all__ = ["KIND_WORDS", "Resolver", "ancestor_ids", "resolver_of", "spelled", "without_kind"]
+__all__ = ["KIND_WORDS", "Resolver", "aliases_of", "ancestor_ids", "resolver_of", "spelled", "without_kind"]

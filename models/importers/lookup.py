@@ -1,6 +1,8 @@
 """Finding the units a file names: by code, or by exact name ignoring case, diacritics and a leading
-"UBND", or by "name, parent name" when a name alone is shared ("Xã Minh Sơn, huyện Hữu Lũng").
-All units are loaded once per import (a province has a few hundred) instead of one query per cell.
+"UBND", or by "name, parent name" when a name alone is shared ("Xã Minh Sơn, huyện Hữu Lũng"), or by an
+alias the province's own files use ("SNV" for the unit stored as "LS.SNV", recorded by a units import).
+All units (and aliases) are loaded once per import (a province has a few hundred) instead of one query per
+cell.
 
 Units are dated: a file about a period (a plan's year) finds the unit valid then, so a code reused by a
 new commune after 1/7/2025 means the old commune in a 2024 plan and the new one in a 2026 plan. A unit
@@ -21,7 +23,7 @@ from models.importers.cells import CellError, visible
 from models.importers.result import RowError
 from models.lineage import Period, ended_on
 from models.naming import PROVINCE_LEVEL, NamedUnit
-from models.resolver import Resolver, spelled
+from models.resolver import Resolver, aliases_of, spelled
 from models.text import fold
 from models.units import Unit, UnitLineage
 
@@ -68,7 +70,7 @@ class UnitLookup:
                 outside[fold(unit.code)] = unit
                 continue
             found.append(unit)
-        lookup = cls(Resolver(found, by_id), by_id, outside, scope, period)
+        lookup = cls(Resolver(found, by_id, await aliases_of(session)), by_id, outside, scope, period)
         links = await session.execute(select(UnitLineage.predecessor_id, UnitLineage.successor_id))
         for predecessor, successor in links.all():
             lookup.successors[predecessor].append(successor)

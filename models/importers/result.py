@@ -84,6 +84,7 @@ class Batch:
 
     kind: str
     scope: Scope | None = None  # the province every row must lie in (None: the demo loader, tests)
+    source: str = ""  # the file's name, as uploaded (what a recorded unit alias says it came from)
     result: ImportResult = field(init=False)
     steps: list[Step] = field(default_factory=list)
 

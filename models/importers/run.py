@@ -65,7 +65,7 @@ async def import_bytes(
     kind = ALIASES.get(kind, kind)
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
-    batch = Batch(kind, scope)
+    batch = Batch(kind, scope, source=name[:255])
     batch.result.dry_run = dry_run
     if len(data) > MAX_FILE_BYTES:  # refused before any parsing: a big workbook takes minutes and gigabytes
         megabytes = MAX_FILE_BYTES // (1024 * 1024)

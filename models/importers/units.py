@@ -8,7 +8,11 @@ Units are dated: a code names one unit on a day, so the reform's new commune may
 of a commune it was formed from, from the day after that one ended; two units with one code valid on the
 same day are a row error. "Hình thành từ" lists the units (codes or names, separated by ; or ,) a unit
 was formed from: they are recorded as its predecessors, and one still open is ended the day before.
-The matching of rows to stored units and the lineage are in ``models/importers/unit_rows.py``."""
+A row whose code is not stored may still be a stored unit: the one its code was recorded as an alias of,
+or the one unit of the province its name names (the province's own file, "SNV", for the unit stored as
+"LS.SNV"); the file's code is then recorded as an alias of that unit (``models.units.UnitAlias``), so the
+province's other files may name the unit by it. The matching of rows to stored units and the lineage are
+in ``models/importers/unit_rows.py``."""
 
 from __future__ import annotations
 
@@ -24,9 +28,10 @@ from models.importers.result import Batch, Note, Step
 from models.importers.sheet import Cells, Column, Table
 from models.importers.unit_rows import Line, Node, Nodes
 from models.lineage import link
+from models.resolver import Resolver, aliases_of
 from models.text import fold
 from models.tree import add_unit
-from models.units import Unit, UnitLineage
+from models.units import Unit, UnitAlias, UnitLineage
 
 COLUMNS = (
     Column("code", "Mã đơn vị", ("Mã", "Mã ĐV", "Mã số")),
@@ -93,6 +98,8 @@ def _parents(nodes: Nodes, table: Table, batch: Batch) -> dict[int, Node | None]
     for node in nodes.all():
         if isinstance(node, Unit):
             parent_of[id(node)] = nodes.stored_parent(node)
+        elif node.via and node.unit is not None and not node.parent:
+            parent_of[id(node)] = nodes.stored_parent(node.unit)  # found by alias or name: stays where it is
         elif node.parent:
             parent = nodes.parent_node(node.parent, node.period)
             if parent is None:
@@ -214,7 +221,13 @@ async def prepare(session: AsyncSession, table: Table, options: Mapping[str, obj
     by_id = {u.id: u for u in units}
     links = {(p, s) for p, s in (await session.execute(select(UnitLineage.predecessor_id, UnitLineage.successor_id)))}
     lines = [line for row in table.rows if (line := _read(Cells(table, row, batch))) is not None]
-    nodes = Nodes.build(units, lines)
+    scope = batch.scope
+    mine = [u for u in units if scope is None or scope.contains(u)]
+    aliases = await aliases_of(session)
+    nodes = Nodes.build(units, lines, Resolver(mine, by_id, aliases), aliases)
+    for problem in nodes.problems:
+        column = table.headers.get(problem.column, problem.column)
+        batch.error(problem.line.row, column, problem.code, problem.reason, problem.params)
     parent_of = _parents(nodes, table, batch)
     pairs = _lineage(nodes, links, table, batch)
     for line, other, shared in nodes.clashes():
@@ -255,7 +268,10 @@ async def prepare(session: AsyncSession, table: Table, options: Mapping[str, obj
         if differences:
             note = Note("unit.update", {"code": line.unit.code, "name": line.unit.name, "changes": differences})
             batch.update(note, _update(line, line.unit, parent, units, table))
-        else:
+        if line.via == "name":
+            note = Note("unit.alias", {"code": line.code, "name": line.unit.name, "unit_code": line.unit.code})
+            (batch.also if differences else batch.update)(note, _alias(session, line, line.unit, batch.source))
+        elif not differences:
             batch.same()
     for unit in units:
         if unit.id in nodes.closed:
@@ -322,6 +338,13 @@ def _update(line: Line, unit: Unit, parent: Node | None, units: list[Unit], tabl
             _move(unit, new_parent, units)
 
     return update
+
+
+def _alias(session: AsyncSession, line: Line, unit: Unit, source: str) -> Step:
+    async def record() -> None:
+        session.add(UnitAlias(unit_id=unit.id, alias=line.code, folded=fold(line.code), kind="code", source=source))
+
+    return record
 
 
 def _link(session: AsyncSession, successor: Line, predecessor: Node) -> Step:

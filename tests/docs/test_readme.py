@@ -1,6 +1,7 @@
 """The README's flows as written: its ``cchc-bot import|indices|invite`` lines run in the documented order
 against the databases their comment names (the demo; one made by ``cchc-bot init --province "Lạng Sơn"``
-with today's unit list; one made with ``--code LS`` for the 2023–2024 files), and every chat example of
+with today's unit list; the 2023–2024 files, which name units by the province's own codes, into the demo
+and into one made with ``--code LS``), and every chat example of
 README.md and of /help (``templates/*/help/list.j2``) answers a fitting demo account with something other
 than an error. The examples are read from the documents, so a new one is covered without editing this
 file."""
@@ -112,6 +113,9 @@ def test_the_readme_has_the_examples_this_test_reads() -> None:
     assert any(c.startswith("import units samples/don_vi.xlsx") for c in commands)
     assert any(c.startswith("import tasks samples/ke_hoach_2026.xlsx") for c in commands)
     assert {"demo", 'init --province "Lạng Sơn"'} <= {name for said, _ in flows for name, _ in databases(said)}
+    # the 2023–2024 samples, named by the province's own codes, go into the demo and into an --code LS database
+    old_files = [said for said, commands in flows if ["import", "units", "samples/don_vi.xlsx"] in commands]
+    assert {"demo", 'init --province "Lạng Sơn" --code LS'} <= {n for said in old_files for n, _ in databases(said)}
     texts = {text for _, text in chat_examples()}
     assert {"/diem par 2023", "/nhiemvu quahan", "/canbo 06457", "/moi Xã Tuấn Sơn chutich Nguyễn Văn An"} <= texts
 

@@ -130,3 +130,21 @@ async def test_a_result_imported_for_a_demo_unit_refuses_the_removal(session: As
     session.add(IndexResult(index_id=par.id, unit_id=(await _unit(session, "LS")).id, year=2024, rank=20))
     await session.commit()
     assert (await _refused(session, "result")).subject == "PAR 2024 LS"
+
+
+async def test_the_codes_a_units_file_recorded_for_demo_units_go_out_with_them(session: AsyncSession) -> None:
+    from models.importers import import_file
+    from models.scope import Scope
+    from models.units import UnitAlias
+    from tests.models.test_importers import SAMPLES, ok
+
+    await _loaded(session)
+    ok(await import_file(session, "units", SAMPLES / "don_vi.xlsx", scope=Scope(await _unit(session, "LS"))))
+    await session.commit()
+    assert await _count(session, UnitAlias) == 14  # SNV, HL, TPLS … of the province's own file
+
+    removed = await remove_demo(session, CLOCK)
+    await session.commit()
+
+    assert removed is not None
+    assert await _count(session, UnitAlias) == 0 and await _count(session, Unit) == 0

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Drive, Plan, Role, ScoreIndex, UnitKind
+from models import Drive, Plan, Role, ScoreIndex, Unit, UnitKind
 from models.drives import DriveCriterion
 from models.groups import WRITTEN
 from models.importers import book, drives, ensure_indices, import_bytes, import_file, limits, units, worker
@@ -30,6 +30,7 @@ from models.importers.result import FileProblem, Note, RowError
 from models.naming import NamedUnit
 from models.scope import Scope
 from models.tree import add_unit
+from models.units import UnitAlias
 from tests import factories as f
 from tests.models.test_importers import DRIVE, SAMPLES, TASK_HEADER, csv_bytes, ok, sample_units, xlsx
 from tests.models.test_lineage import reform
@@ -234,6 +235,11 @@ async def unit_errors(session: AsyncSession) -> list[RowError]:
         ),
         scope=Scope(ls),
     )
+    snv = await add_unit(session, code="LS.SNV", name="Sở Nội vụ", kind=UnitKind.DEPARTMENT, parent=ls)
+    session.add(UnitAlias(unit_id=snv.id, alias="SNV", folded="snv", kind="code", source="don_vi.xlsx"))
+    alias_taken = await import_bytes(
+        session, "units", "don_vi.xlsx", xlsx(UNIT_HEADER, ("SNV", "Xã Kim", "Xã", "LS", "", "", "")), scope=Scope(ls)
+    )
     drive = Drive(
         code="TN-2024", title="Thi đua của Thái Nguyên", starts_on=date(2024, 5, 1), ends_on=date(2024, 9, 30)
     )
@@ -249,7 +255,7 @@ async def unit_errors(session: AsyncSession) -> list[RowError]:
         scope=Scope(ls),
     )
     await session.rollback()
-    return first.errors + cycle.errors + clash.errors + outside.errors + other_drive.errors
+    return first.errors + cycle.errors + clash.errors + outside.errors + alias_taken.errors + other_drive.errors
 
 
 async def drive_errors(session: AsyncSession) -> list[RowError]:
@@ -626,3 +632,36 @@ async def test_an_english_upload_names_units_in_english(session: AsyncSession) -
     assert reason(tasks.errors[0], "vi").startswith("UBND huyện Hữu Lũng (HL) đã kết thúc hoạt động từ 01/07/2025")
     assert change_line(results.changes[0], "en").startswith("Add the result PAR 2026 – Lạng Sơn Province (20): ")
     assert change_line(results.changes[0], "vi").startswith("Thêm kết quả PAR 2026 – Tỉnh Lạng Sơn (20): ")
+
+
+async def unit_changes(session: AsyncSession) -> list[Note]:
+    """Every change line a units file can show: units added, changed, ended, linked to their predecessors,
+    and a stored unit found by its name under a code of the file's own (recorded as an alias)."""
+    first = xlsx(UNIT_HEADER, ("LS", "Tỉnh Lạng Sơn", "Tỉnh", "", "", "", ""), ("A", "Xã An", "Xã", "LS", "", "", ""))
+    found = ok(await import_bytes(session, "units", "don_vi.xlsx", first)).changes
+    ls = (await session.execute(select(Unit).where(Unit.code == "LS"))).scalar_one()
+    await add_unit(session, code="LS.B", name="Xã Bình", kind=UnitKind.COMMUNE, parent=ls)
+    await add_unit(session, code="LS.D", name="Xã Dũng", kind=UnitKind.COMMUNE, parent=ls)
+    again = xlsx(
+        UNIT_HEADER,
+        ("A", "Xã An Hòa", "Xã", "LS", "", "", ""),
+        ("B", "Xã Bình", "Xã", "LS", "", "", ""),
+        ("C", "Xã Cường", "Xã", "LS", "01/07/2025", "", "A; Xã Dũng"),
+    )
+    found += ok(await import_bytes(session, "units", "don_vi.xlsx", again, scope=Scope(ls))).changes
+    await session.rollback()
+    assert all(isinstance(change, Note) for change in found), found
+    return [change for change in found if isinstance(change, Note)]
+
+
+async def test_every_change_line_of_a_units_file_is_a_sentence_in_both_languages(session: AsyncSession) -> None:
+    notes = await unit_changes(session)
+
+    sources = "".join((IMPORTERS / f"{module}.py").read_text("utf-8") for module in ("units", "unit_rows"))
+    assert set(re.findall(r'Note\(\s*"([\w.]+)"', sources)) == {n.code for n in notes}
+    for note in notes:
+        for lang in ("vi", "en"):
+            assert change_line(note, lang) not in ("", note.code), (lang, note)
+        english = change_line(note, "en")
+        assert note_leftovers(english, note) == "", (note, english)
+    assert "Mã B trong tệp: là Xã Bình (LS.B) — ghi nhận mã này" in {change_line(n) for n in notes}

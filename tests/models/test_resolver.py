@@ -164,3 +164,48 @@ async def test_an_unknown_name_gets_the_closest_candidates(session: AsyncSession
         lookup.find("Minh Sơn")
     assert ambiguous.value.code == "ambiguous_unit"
     assert "06457, CL-MS" in ambiguous.value.reason
+
+
+async def _alias(session: AsyncSession, unit: Unit, alias: str, kind: str = "code") -> None:
+    from models.text import fold
+    from models.units import UnitAlias
+
+    session.add(UnitAlias(unit_id=unit.id, alias=alias, folded=fold(alias), kind=kind, source="don_vi.xlsx"))
+    await session.commit()
+
+
+async def test_an_alias_code_names_its_unit_in_its_own_province_only(session: AsyncSession) -> None:
+    from models.queries.in_operation import units_named as operating_named
+
+    u = await _tree(session)
+    await _alias(session, u["HL"], "HLG")
+    await _alias(session, u["QN.SNV"], "snv-qn")
+    await _alias(session, u["SNV"], "SNVLS")
+
+    assert await _named(session, "hlg", 2023) == ["HL"]
+    assert await _named(session, "HLG", 2026) == []  # the district ended with the reform
+    found = await find_unit(session, "SNVLS", within=u["LS"])
+    assert found is not None and found.code == "SNV"
+    assert await find_unit(session, "SNV-QN", within=u["LS"]) is None  # Quảng Ninh's own code
+    found = await find_unit(session, "SNV-QN", within=u["QN"])
+    assert found is not None and found.code == "QN.SNV"
+    named = await operating_named(session, "SNVLS", date(2026, 3, 10), u["LS"])  # as invites look units up
+    assert [unit.code for unit in named.operating] == ["SNV"]
+    ranked = await ranked_units(session, "HLG", u["LS"], year_period(2023))  # as /diem does
+    assert [unit.code for unit in ranked] == ["HL"]
+
+
+async def test_an_import_finds_units_by_their_alias_codes_and_names(session: AsyncSession) -> None:
+    from models.scope import Scope
+
+    u = await _tree(session)
+    await _alias(session, u["HL-MS"], "HL-MS")
+    await _alias(session, u["VP"], "Văn phòng Ủy ban", kind="name")
+    await _alias(session, u["QN.SNV"], "QNSNV")
+    lookup = await UnitLookup.load(session, Scope(u["LS"]), year_period(2023))
+
+    assert lookup.find("hl-ms").code == "06457"
+    assert lookup.find("UBND Văn phòng Uỷ ban").code == "VP"
+    with pytest.raises(CellError) as outside:
+        lookup.find("QNSNV")  # an alias of another province's unit means nothing here
+    assert outside.value.code == "unknown_unit"
