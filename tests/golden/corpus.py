@@ -49,6 +49,22 @@ def template_files(lang: str) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.j2"))
 
 
+def one_tree_files() -> list[str]:
+    """Every template of the one tree (issue 14: sentences in catalogs), as ``family/name.j2``."""
+    skip = {*LANGUAGES, "locale"}
+    return sorted(
+        p.relative_to(TEMPLATES).as_posix()
+        for p in TEMPLATES.rglob("*.j2")
+        if p.relative_to(TEMPLATES).parts[0] not in skip
+    )
+
+
+def all_template_files() -> list[str]:
+    """Every template file as the coverage tests name it: ``vi/tasks/list.j2`` for a per-language one not
+    moved yet, ``errors/not_allowed.j2`` for one of the one tree."""
+    return [f"{lang}/{name}" for lang in LANGUAGES for name in template_files(lang)] + one_tree_files()
+
+
 def source_file(entry: Mapping[str, Any]) -> str:
     """The template file an entry starts from: ``tasks/list.j2``, ``labels/tasks.j2``, ``uploads/_changes.j2``."""
     name = str(entry["name"])

@@ -84,23 +84,23 @@ def test_recorded_messages_read_the_same(rendered: Rendered, path: Path) -> None
 
 
 def test_every_message_template_is_in_the_corpus(rendered: Rendered) -> None:
-    pages = {name for lang in LANGUAGES for name in corpus.template_files(lang) if not corpus.is_partial(name)}
+    names = [name for lang in LANGUAGES for name in corpus.template_files(lang)] + corpus.one_tree_files()
+    pages = {name for name in names if not corpus.is_partial(name)}
     missing = sorted(pages - rendered.roots)
     assert not missing, f"templates no recorded test renders: {missing}; add a test causing them, `make golden`"
 
 
 def test_every_template_file_is_read_in_both_languages(rendered: Rendered) -> None:
-    files = {f"{lang}/{name}" for lang in LANGUAGES for name in corpus.template_files(lang)}
+    files = set(corpus.all_template_files())
     missing = sorted(files - rendered.loaded)
     assert not missing, f"template files the corpus never reads: {missing}"
 
 
 def test_every_macro_and_button_label_is_said(rendered: Rendered) -> None:
     macros = set()
-    for lang in LANGUAGES:
-        for name in corpus.template_files(lang):
-            tree = Environment().parse((TEMPLATES / lang / name).read_text(encoding="utf-8"))
-            macros.update(f"{lang}/{name}#{m.name}" for m in tree.find_all(nodes.Macro))
+    for path in corpus.all_template_files():
+        tree = Environment(extensions=["jinja2.ext.i18n"]).parse((TEMPLATES / path).read_text(encoding="utf-8"))
+        macros.update(f"{path}#{m.name}" for m in tree.find_all(nodes.Macro))
     missing = sorted(m for m in macros - rendered.called if m.split("/", 1)[1] not in UNCALLED)
     assert not missing, f"macros (button labels included) no recorded message calls: {missing}"
 
