@@ -145,6 +145,13 @@ class RowTuple(tuple[Any, ...]):
             raise AttributeError(name) from None
 
 
+class TextObj(str):
+    """A ``str`` that also carries fields (``models.naming.NamedUnit``: the text is the Vietnamese name, the
+    fields what the templates read to name it in English), rebuilt."""
+
+    _golden_kind: str
+
+
 class EnumValue(str):
     """An enum member (all of ours are ``StrEnum``): equal to its value, with ``.value`` and ``.name``."""
 
@@ -188,6 +195,15 @@ def dump(value: Any, accessed: Mapping[int, set[str]] | None = None, _path: tupl
         return {"$time": value.isoformat()}
     if isinstance(value, timedelta):
         return {"$timedelta": value.total_seconds()}
+    slots = [n for n in getattr(type(value), "__slots__", ()) if hasattr(value, n)]
+    if isinstance(value, TextObj) or (isinstance(value, str) and slots):  # a text with fields (NamedUnit)
+        attrs = (
+            {k: v for k, v in vars(value).items() if not k.startswith("_golden_")}
+            if isinstance(value, TextObj)
+            else {n: getattr(value, n) for n in slots}
+        )
+        kind = value._golden_kind if isinstance(value, TextObj) else type(value).__name__
+        return {"$text": kind, "str": str.__str__(value), "attrs": {k: again(v) for k, v in attrs.items()}}
     if isinstance(value, str | int | float):  # a subclass we do not know: keep the plain value
         return type(value).__mro__[-2](value)
     if isinstance(value, Mapping):
@@ -268,6 +284,11 @@ def load(data: Any) -> Any:
         return Obj(data["$obj"], {k: load(v) for k, v in data["attrs"].items()}, data.get("str"))
     if "$markup" in data:
         return Markup(data["$markup"])
+    if "$text" in data:
+        text = TextObj(data["str"])
+        text._golden_kind = data["$text"]
+        text.__dict__.update({k: load(v) for k, v in data["attrs"].items()})
+        return text
     if "$enum" in data:
         return EnumValue(data["value"], data["name"], data["$enum"])
     if "$decimal" in data:
