@@ -11,7 +11,8 @@
 - ``accounts``: the few database questions the channel asks itself.
 """
 
+from bot.problems import StartError  # the one start failure, every channel's
 from bot.telegram.limits import Limits
-from bot.telegram.runner import StartError, bot_username, build, running
+from bot.telegram.runner import bot_username, build, running
 
 __all__ = ["Limits", "StartError", "bot_username", "build", "running"]

@@ -23,7 +23,7 @@ from telegram.ext import filters as tg_filters
 
 from bot.app import App
 from bot.config import TelegramConfig
-from bot.problems import Problem, short
+from bot.problems import StartError, short
 from bot.telegram.channel import TelegramChannel
 from bot.telegram.limits import Limits, PacingLimiter
 from bot.webhooks import WebhookServer, server_for, telegram_route
@@ -36,12 +36,7 @@ MAX_CONCURRENT_UPDATES = 32  # more only adds task switching: the work is CPU an
 POLL_TIMEOUT = 10
 
 
-class StartError(Problem):
-    """The channel cannot start (a refused token, an unreachable server, a refused webhook): one line
-    from ``templates/<lang>/cli/failure.j2``."""
-
-    def __init__(self, kind: str, **context: object) -> None:
-        super().__init__("failure", kind=kind, channel="Telegram", section="telegram", **context)
+failed = StartError.of("Telegram", "telegram")  # the channel cannot start: a refused token, webhook, ...
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
@@ -157,9 +152,9 @@ async def running(
     try:
         await application.initialize()  # getMe: checks the token
     except InvalidToken as exc:
-        raise StartError("token_refused", code="Unauthorized") from exc
+        raise failed("token_refused", code="Unauthorized") from exc
     except NetworkError as exc:
-        raise StartError("api_unreachable", where=config.base_url or "api.telegram.org", reason=short(exc)) from exc
+        raise failed("api_unreachable", where=config.base_url or "api.telegram.org", reason=short(exc)) from exc
     try:
         if not channel.bot_username:
             channel.set_bot_username(application.bot.username)
@@ -176,7 +171,7 @@ async def running(
                     webhook_url(config), secret_token=config.webhook_secret, allowed_updates=ALLOWED_UPDATES
                 )
             except TelegramError as exc:  # e.g. BadRequest "bad webhook: An HTTPS URL must be provided"
-                raise StartError("webhook_refused", url=webhook_url(config), reason=short(exc.message)) from exc
+                raise failed("webhook_refused", url=webhook_url(config), reason=short(exc.message)) from exc
             log.info("Telegram @%s: webhook at %s", channel.bot_username, config.webhook_path)
         else:
             await updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES)

@@ -9,6 +9,7 @@
 - ``push``: the dispatcher's Zalo sender and the monthly message budget.
 """
 
-from bot.zalo.runner import StartError, run_zalo, running
+from bot.problems import StartError  # the one start failure, every channel's
+from bot.zalo.runner import run_zalo, running
 
 __all__ = ["StartError", "run_zalo", "running"]
