@@ -15,7 +15,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 async def ask_chart(tg: FakeTelegram, user: int, message: Sent) -> tuple[Sent, list[Sent]]:
     """Press the "📊" button of ``message``; the photo that comes and the chat actions shown before it."""
-    offer = [d for d in message.button_data() if d.startswith("#chart ")]
+    offer = [d for d in message.button_data() if d.startswith("/bieudo ")]
     assert len(offer) == 1, message.button_data()
     await tg.press(user, message.message_id, offer[0])
     return await photo_after(tg, user)
@@ -69,7 +69,7 @@ async def test_drive_standings_come_with_a_bar_chart(tg: FakeTelegram, bot: Tele
 
 async def test_a_stranger_cannot_get_a_chart_with_a_forged_button(tg: FakeTelegram, bot: TelegramChannel) -> None:
     prompt = await say(tg, STRANGER, "/diem")
-    await tg.press(STRANGER, prompt.message_id, "#chart drive_leaderboard 1")
+    await tg.press(STRANGER, prompt.message_id, "/bieudo drive_leaderboard 1")
     refusal = await tg.next_sent(STRANGER)
     assert "chưa đăng ký" in refusal.text
     await tg.no_more(STRANGER)
