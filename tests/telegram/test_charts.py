@@ -74,3 +74,14 @@ async def test_a_stranger_cannot_get_a_chart_with_a_forged_button(tg: FakeTelegr
     assert "chưa đăng ký" in refusal.text
     await tg.no_more(STRANGER)
     assert not tg.called("sendPhoto")
+
+
+async def test_a_chart_offered_in_a_group_is_drawn_there(tg: FakeTelegram, bot: TelegramChannel) -> None:
+    group = -1009876543
+    tg.group(group)
+    await tg.send_text(OFFICER, "/thidua@cchc_test_bot", chat_id=group)
+    standing = await tg.next_sent(group)
+    offer = [d for d in standing.button_data() if d.startswith("/bieudo ")]
+    await tg.press(OFFICER, standing.message_id, offer[0], chat_id=group)
+    chart, _ = await photo_after(tg, group)
+    assert_matplotlib_png(chart.content)
