@@ -105,16 +105,17 @@ async def _bot(kind: str, base_url: str, db_url: str, ready: Any, stop: Event) -
     from bot.app import build
     from bot.telegram import Limits, running
     from handlers.base import Incoming, Reply
+    from handlers.router import Answer
     from tests.telegram.support import demo_config
 
     unpaced = Limits(overall_per_second=1e6, overall_burst=10**6, chat_per_second=1e6, chat_burst=10**6)
     app = build(demo_config(db_url, base_url=base_url, bot_username="cchc_test_bot"))
     if kind == "channel":
 
-        async def fixed(incoming: Incoming, **_: Any) -> tuple[str, list[Reply]]:
-            return "vi", [Reply("telegram/button_expired")]
+        async def fixed(incoming: Incoming, **_: Any) -> Answer:
+            return Answer("vi", [Reply("telegram/button_expired")])
 
-        app.router.handle = fixed  # type: ignore[method-assign]
+        app.router.answer = fixed  # type: ignore[method-assign]
     try:
         async with running(app, limits=unpaced):
             ready.put(kind)

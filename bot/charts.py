@@ -2,7 +2,8 @@
 keeps answering other chats while a chart is drawn.
 
 A handler asks for a chart with ``Reply.chart``; a channel that can send images offers it (a button with
-``chart_line(spec)``) and calls ``Charts.draw`` when it is asked for:
+``handlers.charts.chart_line(spec)``, the command ``/bieudo``, which the router checks like any other)
+and calls ``Charts.draw`` when the answer is the chart itself (``Reply.chart_now``):
 
 - ``{"kind": "index_history", "index": "PAR", "unit_id": 1}``: the unit's score (top) and rank
   (bottom, 1 at the top) in one index over the years, each year's change labelled.
@@ -36,27 +37,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 log = logging.getLogger(__name__)
-CHART_PREFIX = "#chart "
-FIELDS = {"index_history": ("index", "unit_id"), "drive_leaderboard": ("drive_id",)}
 _DRAWING = threading.Lock()  # matplotlib's font cache and text layout are not thread-safe
 UP, DOWN, FLAT = "#1a7f37", "#cf222e", "#57606a"
-
-
-def chart_line(spec: Mapping[str, Any]) -> str | None:
-    """The button data that asks for a chart: ``#chart index_history PAR 12``; None for an unknown kind."""
-    fields = FIELDS.get(str(spec.get("kind")))
-    if fields is None or any(f not in spec for f in fields):
-        return None
-    return CHART_PREFIX + " ".join([str(spec["kind"]), *(str(spec[f]) for f in fields)])
-
-
-def chart_spec(line: str) -> dict[str, Any] | None:
-    """The chart a ``#chart …`` line asks for (checked like typed text: it comes from a button)."""
-    kind, *values = line.removeprefix(CHART_PREFIX).split()
-    fields = FIELDS.get(kind)
-    if fields is None or len(values) != len(fields) or not values[-1].isdigit():
-        return None
-    return {"kind": kind, **dict(zip(fields, values, strict=True))}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import errno
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 
@@ -31,6 +31,25 @@ class Problem(Exception):
 
     def __str__(self) -> str:
         return self.line("en")
+
+
+class StartError(Problem):
+    """A channel cannot start – a refused token, an unreachable Bot API, a refused webhook, two webhooks
+    that cannot share a port – told in one line from ``templates/<lang>/cli/failure.j2``. The one class
+    ``cchc-bot run`` (``bot/serve.py``) and both channels' ``running`` raise; ``channel`` and ``section``
+    name the channel at fault and its configuration section (``StartError.of``)."""
+
+    def __init__(self, kind: str, **context: Any) -> None:
+        super().__init__("failure", kind=kind, **context)
+
+    @classmethod
+    def of(cls, channel: str, section: str) -> Callable[..., StartError]:
+        """The failures of one channel: ``StartError.of("Zalo", "zalo")("token_refused", code=401)``."""
+
+        def failed(kind: str, **context: Any) -> StartError:
+            return cls(kind, channel=channel, section=section, **context)
+
+        return failed
 
 
 def short(text: object, limit: int = 200) -> str:

@@ -16,19 +16,13 @@ from typing import Any
 
 from bot.app import App
 from bot.config import Config
-from bot.problems import Problem, short
+from bot.problems import StartError, short
 from bot.push import PushSender, push_runtime
 from bot.webhooks import WebhookServer, server_for
 from jobs.sender import Sender
 
 log = logging.getLogger(__name__)
-
-
-class StartError(Problem):
-    """A channel cannot start: one line from ``templates/<lang>/cli/failure.j2``."""
-
-    def __init__(self, kind: str, **context: object) -> None:
-        super().__init__("failure", kind=kind, **context)
+__all__ = ["StartError", "serve", "shared_server"]  # StartError: bot/problems.py, raised by every channel
 
 
 def shared_server(config: Config) -> WebhookServer | None:
@@ -66,16 +60,10 @@ async def serve(app: App) -> int:
             senders: list[Sender] = []
             watched: list[asyncio.Future[Any]] = [asyncio.ensure_future(stop.wait())]
             if config.telegram.token:
-                try:
-                    channel = await stack.enter_async_context(telegram.running(app, server=server))
-                except telegram.StartError as exc:
-                    raise StartError(**exc.context) from exc
+                channel = await stack.enter_async_context(telegram.running(app, server=server))
                 senders.append(PushSender(app.renderer, telegram=channel.bot))
             if config.zalo.token:
-                try:
-                    on_zalo = await stack.enter_async_context(zalo.running(app, server=server))
-                except zalo.StartError as exc:
-                    raise StartError(**exc.context) from exc
+                on_zalo = await stack.enter_async_context(zalo.running(app, server=server))
                 assert on_zalo.budget is not None  # set by zalo.running
                 senders.append(ZaloPushSender(on_zalo.client, app.renderer, on_zalo.budget))
                 if on_zalo.poller is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,6 +44,7 @@ class Incoming:
     display_name: str = ""
     is_group: bool = False
     message_id: str | None = None  # the message a button was on (for edit-in-place)
+    addressed: bool = False  # delivered because it names the bot (Zalo's mention, stripped from ``text``)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class Reply:
     chart: dict[str, Any] | None = None  # a chart a channel may draw (see bot/charts)
     edit: bool = False  # replace the message whose button was pressed, where the channel can
     attachment: Attachment | None = None  # sent with the text as its caption, by channels that hold it
+    chart_now: bool = False  # ``chart`` is the answer itself (its button was pressed), not offered with a button
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,21 @@ Handler = Callable[[Request], Awaitable["Reply | list[Reply]"]]
 
 
 @dataclass(frozen=True)
+class Files:
+    """The files a ``takes_files`` command reads the bytes of. A channel downloads a file only when the
+    router says the command it goes to reads it and the sender may use that command
+    (``Router.may_download``); anything else reaches the handler without its content."""
+
+    suffixes: tuple[str, ...]  # ".xlsx", ... (lower case)
+    max_bytes: int
+    kinds: frozenset[str] = frozenset({"document"})
+
+    def admit(self, file: FileRef) -> bool:
+        suffix = PurePath(file.name).suffix.lower()
+        return file.kind in self.kinds and suffix in self.suffixes and file.size <= self.max_bytes
+
+
+@dataclass(frozen=True)
 class Command:
     name: str  # the ASCII command name, e.g. "nhiemvu"
     handler: Handler
@@ -130,6 +148,7 @@ class Command:
     listed: bool = True  # shown in /help
     in_groups: bool = False  # answered in group chats
     takes_files: bool = False  # a file sent without a command goes here
+    files: Files | None = None  # the files whose bytes it reads (downloaded by the channel first)
 
 
 @dataclass(frozen=True)
@@ -160,19 +179,21 @@ class Commands:
         listed: bool = True,
         in_groups: bool = False,
         takes_files: bool = False,
+        files: Files | None = None,
     ) -> Callable[[Handler], Handler]:
         """Register a handler for ``/name``, its aliases, and free-text intents.
 
         ``intents`` are phrases without diacritics that a message may start with; a mapping gives the
         arguments a phrase stands for: ``{"nhiem vu qua han": ["quahan"], "nhiem vu": []}``.
         ``in_groups``: answered in a group chat (answers everyone there may read). ``takes_files``: a file
-        sent without a command goes to this one.
+        sent without a command goes to this one; ``files``: which files it reads the bytes of.
         """
         phrases = intents.items() if isinstance(intents, Mapping) else ((p, ()) for p in intents)
         frozen = tuple((fold(p), tuple(a)) for p, a in phrases)
 
         def register(handler: Handler) -> Handler:
-            self._add(Command(name, handler, roles, tuple(aliases), frozen, public, listed, in_groups, takes_files))
+            entry = Command(name, handler, roles, tuple(aliases), frozen, public, listed, in_groups, takes_files, files)
+            self._add(entry)
             return handler
 
         return register

@@ -3,7 +3,7 @@ included here. /help lists commands in the order its template gives, whatever th
 
 from __future__ import annotations
 
-from handlers import account, admin, drives, progress, push, scores, summary, targets, tasks, uploads
+from handlers import account, admin, charts, drives, progress, push, scores, summary, targets, tasks, uploads
 from handlers.base import Commands
 
 
@@ -20,6 +20,7 @@ def app_commands() -> Commands:
         push.commands,
         admin.commands,
         uploads.commands,
+        charts.commands,
     )
 
 

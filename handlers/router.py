@@ -2,6 +2,12 @@
 permission check -> handler -> replies.
 
 One database session and one transaction per message: a handler that raises leaves nothing written.
+
+What a channel would otherwise decide for itself is asked here too, from the commands' registration:
+whether a group message is for the bot and may be answered there (``group_verdict``, from
+``in_groups=``; its ``Parsed`` goes on to ``answer``, so the line is read once), whether a file is worth
+downloading before the message is answered (``may_download``, from ``takes_files=``/``files=`` and the
+sender's role), and the sender's language for a channel's own messages (``language``).
 """
 
 from __future__ import annotations
@@ -13,12 +19,13 @@ import secrets
 import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
+from enum import Enum
 
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.base import Command, Commands, Incoming, Reply, Request, Settings, UserError, is_number
-from models import ChatAccount, Clock, ConversationState, Official, Unit
+from models import ChatAccount, Clock, ConversationState, Official, Role, Unit
 from models.db import reads_inline
 from models.queries.accounts import looks_like_code
 from models.queries.units import known_name, parent_of
@@ -34,6 +41,38 @@ SEEN_EVERY = timedelta(minutes=5)
 class Parsed:
     command: str
     args: list[str] = field(default_factory=list)
+
+
+class InGroup(Enum):
+    """What becomes of a message in a group chat."""
+
+    ANSWER = "answer"
+    IGNORE = "ignore"  # not for this bot: stay silent
+    REFUSE = "refuse"  # for this bot, but its answer is not for everyone there: point to the private chat
+
+
+@dataclass(frozen=True)
+class GroupVerdict:
+    group: InGroup
+    parsed: Parsed | None = None  # the command line as read for the verdict (passed on to ``Router.answer``)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The router's answer to one message: the replies and what a channel may want to know about it."""
+
+    lang: str  # to render the replies in (the sender's language, after a /ngonngu its new one)
+    replies: list[Reply]
+    command: str | None = None  # the registered name of the command that answered, if one did
+    group: InGroup = InGroup.ANSWER  # IGNORE, REFUSE: the message was not handled (no replies)
+
+
+@dataclass(frozen=True)
+class Who:
+    """The active official behind a chat account, as far as a channel needs to know."""
+
+    role: Role
+    language: str
 
 
 def parse_command(text: str, bot_username: str = "") -> Parsed | None:
@@ -93,23 +132,35 @@ class Router:
         self.commands = commands
 
     async def handle(self, incoming: Incoming, *, numbered_buttons: bool = False) -> tuple[str, list[Reply]]:
-        """Answer one message. Returns the language to render in and the replies.
+        """Answer one message. Returns the language to render in and the replies (``answer`` says more)."""
+        answer = await self.answer(incoming, numbered_buttons=numbered_buttons)
+        return answer.lang, answer.replies
+
+    async def answer(
+        self, incoming: Incoming, *, numbered_buttons: bool = False, parsed: Parsed | None = None
+    ) -> Answer:
+        """Answer one message.
 
         ``numbered_buttons``: the channel shows buttons as "1. …" lines, so a bare number in the next
-        message presses the button with that number.
+        message presses the button with that number. ``parsed``: the command line as ``group_verdict``
+        read it (not read again).
         """
         incoming = _cleaned(incoming)
         async with self.turns:
             with reads_inline():  # a message's reads are short: see models.db.reads_inline
-                return await self._handle(incoming, numbered_buttons)
+                return await self._answer(incoming, numbered_buttons, parsed)
 
-    async def _handle(self, incoming: Incoming, numbered_buttons: bool) -> tuple[str, list[Reply]]:
+    async def _answer(self, incoming: Incoming, numbered_buttons: bool, parsed: Parsed | None) -> Answer:
         async with self.sessions() as session:
             official, account, unit, state = await self._identify(session, incoming)
             lang = official.language if official else self.default_lang
             state = await self._unexpired(session, state)
+            request = Request(
+                incoming, session, self.clock, self.settings, official, lang, state=state, unit=unit,
+                commands=self.commands,
+            )  # fmt: skip
             try:
-                replies = await self._dispatch(session, incoming, official, unit, lang, state)
+                replies = await self._dispatch(request, parsed)
                 if numbered_buttons:
                     await self._remember_menu(session, incoming, replies)
                 if account is not None:
@@ -126,7 +177,48 @@ class Router:
                 log.exception("handler failed (ref %s) for %s chat %s", reference, incoming.channel, incoming.chat_id)
                 replies = [Reply("errors/internal", {"reference": reference})]
             # after a rollback the official is expired: reading it here would need a query
-            return lang, replies
+            return Answer(lang, replies, request.command or None)
+
+    def group_verdict(self, incoming: Incoming) -> GroupVerdict:
+        """Whether a message may be answered where it was written, from the commands' registration. In a
+        group, the bot answers a press of its button, a command written to it (``/diem@cchc_bot``) or
+        any message the chat application delivered for naming it (``Incoming.addressed``), and only
+        with a command registered ``in_groups``; other commands are refused there. Elsewhere: ANSWER."""
+        if not incoming.is_group:
+            return GroupVerdict(InGroup.ANSWER)
+        line = clean(incoming.callback if incoming.callback is not None else incoming.text).strip()
+        if incoming.callback is None and not incoming.addressed and not _names(line, self.settings.bot_username):
+            return GroupVerdict(InGroup.IGNORE)
+        parsed = parse_command(line, "" if incoming.addressed else self.settings.bot_username)
+        entry = self.commands.get(parsed.command) if parsed else None
+        return GroupVerdict(InGroup.ANSWER if entry is not None and entry.in_groups else InGroup.REFUSE, parsed)
+
+    async def who(self, channel: str, user_id: str) -> Who | None:
+        """The active official bound to this chat account (role and language), or None."""
+        async with self.sessions() as session:
+            row = (await session.execute(_WHO, {"channel": channel, "external_id": user_id})).first()
+        return Who(Role(row[0]), row[1]) if row else None
+
+    async def language(self, incoming: Incoming) -> str:
+        """The sender's language, for a message of the channel itself (the default when unregistered)."""
+        who = await self.who(incoming.channel, incoming.user_id)
+        return who.language if who else self.default_lang
+
+    async def may_download(self, incoming: Incoming) -> int | None:
+        """How many bytes of ``incoming.file`` the channel may fetch before the message is answered (None:
+        leave it): the file is one the command it goes to reads (``Command.files``: kind, name, size) and
+        the sender may use that command. Never in a group."""
+        file = incoming.file
+        if file is None or incoming.is_group:
+            return None
+        parsed = parse_command(clean(incoming.text), self.settings.bot_username)
+        entry = self.commands.get(parsed.command) if parsed else None
+        if entry is None or entry.files is None:
+            entry = self.commands.for_files()
+        if entry is None or entry.files is None or not entry.files.admit(file):
+            return None
+        who = await self.who(incoming.channel, incoming.user_id)
+        return entry.files.max_bytes if who is not None and who.role in entry.roles else None
 
     async def _identify(
         self, session: AsyncSession, incoming: Incoming
@@ -159,27 +251,18 @@ class Router:
             return None
         return state
 
-    async def _dispatch(
-        self,
-        session: AsyncSession,
-        incoming: Incoming,
-        official: Official | None,
-        unit: Unit | None,
-        lang: str,
-        state: ConversationState | None,
-    ) -> list[Reply]:
-        request = Request(
-            incoming, session, self.clock, self.settings, official, lang, state=state, unit=unit, commands=self.commands
-        )
+    async def _dispatch(self, request: Request, parsed: Parsed | None) -> list[Reply]:
+        incoming, session, official, state = request.incoming, request.session, request.official, request.state
         flows = self.commands.flows
         text = incoming.callback or incoming.text
         menu = (state.data.get("menu") if state else None) or []
         pressed = bool(incoming.callback)  # a numbered choice below is a button press too
-        if not pressed and is_number(text.strip()) and menu:
+        if parsed is None and not pressed and is_number(text.strip()) and menu:
             choice = int(text.strip())
             if 1 <= choice <= len(menu):
                 text, pressed = menu[choice - 1], True
-        parsed = parse_command(text, self.settings.bot_username)
+        if parsed is None:
+            parsed = parse_command(text, self.settings.bot_username)
         if parsed is None and incoming.is_group:
             return []  # in a group, the bot answers only commands addressed to it
         if parsed is None and official is None and looks_like_code(text):
@@ -254,6 +337,22 @@ _IDENTITY = (
     )
 )
 _STATE = select(ConversationState).where(_THIS_STATE)
+_WHO = (
+    select(Official.role, Official.language)
+    .join(ChatAccount, ChatAccount.official_id == Official.id)
+    .where(
+        ChatAccount.channel == bindparam("channel"),
+        ChatAccount.external_id == bindparam("external_id"),
+        Official.active.is_(True),
+    )
+)
+
+
+def _names(line: str, bot_username: str) -> bool:
+    """``/diem@cchc_bot …``: a command line written to this bot by name."""
+    head = line.split(maxsplit=1)[0] if line else ""
+    _, _, addressee = head.partition("@")
+    return line.startswith("/") and bool(bot_username) and addressee.lower() == bot_username.lower()
 
 
 def _keys(incoming: Incoming) -> dict[str, str]:

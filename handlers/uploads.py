@@ -16,8 +16,9 @@ unit, plan or drive of another province is an error of the file, listed with the
 The bytes are read once per step (guessing the kind and the dry run share one reading), in the
 importers' worker process, never on the event loop (``models.importers.worker``).
 
-The channel downloads an admin's spreadsheet and fills ``Incoming.file.content``; a file that was not
-downloaded (too big, not a spreadsheet) is refused here with the reason.
+The channel downloads the files ``SPREADSHEETS`` admits when the router says the sender may upload
+(``Router.may_download``) and fills ``Incoming.file.content``; a file that was not downloaded (too big,
+not a spreadsheet) is refused here with the reason.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pathlib import PurePath
 from typing import Any
 
 from handlers.access import province_scope
-from handlers.base import ADMINS, Button, Commands, FileRef, Reply, Request, UserError, is_number
+from handlers.base import ADMINS, Button, Commands, FileRef, Files, Reply, Request, UserError, is_number
 from handlers.conversation import end_flow, start_flow
 from models.importers.book import Book
 from models.importers.result import FileProblem, ImportResult
@@ -43,6 +44,7 @@ commands = Commands()
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 SUFFIXES = (".xlsx", ".xlsm", ".csv")
+SPREADSHEETS = Files(SUFFIXES, MAX_UPLOAD_BYTES)  # what a channel downloads for /tailen
 FLOW = "upload"
 SHOWN = 15  # changes or errors listed in one message; the rest are counted
 KIND_WORDS = {
@@ -67,7 +69,7 @@ def is_spreadsheet(name: str) -> bool:
     return PurePath(name).suffix.lower() in SUFFIXES
 
 
-@commands.command("tailen", takes_files=True, roles=ADMINS, aliases=("upload",))
+@commands.command("tailen", takes_files=True, files=SPREADSHEETS, roles=ADMINS, aliases=("upload",))
 async def upload(request: Request) -> Reply:
     """A file: its dry run. ``/tailen loai <kind>``: the dry run as that kind. ``/tailen xacnhan``: import
     the waiting file. ``/tailen huy``: forget it. Nothing else: how to upload."""

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
 from bot.render import Renderer
-from bot.telegram.accounts import chats_by_role, sender
+from bot.telegram.accounts import CHANNEL, chats_by_role
 from handlers.base import Commands, Reply
+from handlers.router import Router
 from models import Role
 
 log = logging.getLogger(__name__)
@@ -38,16 +38,9 @@ def bot_commands(renderer: Renderer, lang: str, names: list[str]) -> list[BotCom
 
 
 class Menus:
-    def __init__(
-        self,
-        bot: Bot,
-        renderer: Renderer,
-        sessions: async_sessionmaker[AsyncSession],
-        default_lang: str,
-        commands: Commands,
-    ) -> None:
-        self.bot, self.renderer, self.sessions, self.default_lang = bot, renderer, sessions, default_lang
-        self.commands = commands
+    def __init__(self, bot: Bot, renderer: Renderer, router: Router, default_lang: str) -> None:
+        self.bot, self.renderer, self.router, self.default_lang = bot, renderer, router, default_lang
+        self.sessions, self.commands = router.sessions, router.commands
 
     async def publish(self) -> None:
         """The default menus in both languages, then the menus of the chats whose role adds commands."""
@@ -63,7 +56,7 @@ class Menus:
 
     async def refresh(self, user_id: str, chat_id: str) -> None:
         """After /start or /ngonngu: this private chat's menu for the official's role and language."""
-        who = await sender(self.sessions, user_id)
+        who = await self.router.who(CHANNEL, user_id)
         if who is None:
             return
         try:

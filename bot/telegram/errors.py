@@ -24,10 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
-from bot.telegram.accounts import CHANNEL, chats_by_role, sender
+from bot.telegram.accounts import CHANNEL, chats_by_role
 from bot.telegram.limits import describe, may_have_arrived
 from bot.telegram.send import Sender
 from handlers.base import ADMINS, Reply
+from handlers.router import Router
 from jobs.claims import block_chat
 from models import Clock
 
@@ -38,10 +39,8 @@ WINDOW_SECONDS = 600.0
 
 
 class Alerts:
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, send: Sender, default_lang: str
-    ) -> None:
-        self.sessions, self.clock, self.sender, self.default_lang = sessions, clock, send, default_lang
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock, send: Sender, router: Router) -> None:
+        self.sessions, self.clock, self.sender, self.router = sessions, clock, send, router
         self._recent: deque[float] = deque()
 
     async def alert(self, reference: str, what: str) -> None:
@@ -78,9 +77,9 @@ class Alerts:
         reference = secrets.token_hex(4)
         log.error("Telegram update failed (ref %s): %s", reference, type(error).__name__, exc_info=error)
         if chat is not None:
-            lang = self.default_lang
-            with contextlib.suppress(Exception):
-                who = await sender(self.sessions, str(user.id)) if user else None
+            lang = self.router.default_lang
+            with contextlib.suppress(Exception):  # the database may be what failed
+                who = await self.router.who(CHANNEL, str(user.id)) if user else None
                 lang = who.language if who else lang
             try:
                 await self.sender.send(str(chat.id), lang, Reply("errors/internal", {"reference": reference}))

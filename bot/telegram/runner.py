@@ -1,6 +1,12 @@
 """Starting and stopping the Telegram channel: python-telegram-bot's Application in polling mode (the
-default) or webhook mode, our pacing limiter, updates of different chats handled concurrently and
-those of one chat in order.
+default) or webhook mode, our pacing limiter, and its update processor handing each update to the
+inbox's chat order (``bot/inbox.py``: chats concurrently, one chat's updates in order, at most
+``MAX_CONCURRENT_UPDATES`` working).
+
+python-telegram-bot keeps what it does well: fetching updates, the webhook's hand-over, handlers and
+the error handler. Its processor's own bound is only how many updates it holds at once
+(``MAX_HELD_UPDATES``): most of them wait for their chat's turn without a working slot, so one busy
+chat cannot hold up the others.
 
 ``running(app)`` is the async context manager that ``bot/serve.py`` (``cchc-bot run``), the tests and the
 benchmark use.
@@ -8,7 +14,6 @@ benchmark use.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import importlib.util
 import logging
@@ -23,8 +28,9 @@ from telegram.ext import filters as tg_filters
 
 from bot.app import App
 from bot.config import TelegramConfig
-from bot.problems import Problem, short
-from bot.telegram.channel import TelegramChannel
+from bot.inbox import MAX_CONCURRENT_UPDATES, Chats, Inbox, Seen
+from bot.problems import StartError, short
+from bot.telegram.channel import REMEMBERED_UPDATES, TelegramChannel
 from bot.telegram.limits import Limits, PacingLimiter
 from bot.webhooks import WebhookServer, server_for, telegram_route
 
@@ -32,42 +38,28 @@ log = logging.getLogger(__name__)
 
 TgApplication = Application[Any, Any, Any, Any, Any, Any]
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
-MAX_CONCURRENT_UPDATES = 32  # more only adds task switching: the work is CPU and SQLite, not waiting
+MAX_HELD_UPDATES = 8 * MAX_CONCURRENT_UPDATES  # updates python-telegram-bot holds: working or awaiting their turn
 POLL_TIMEOUT = 10
 
 
-class StartError(Problem):
-    """The channel cannot start (a refused token, an unreachable server, a refused webhook): one line
-    from ``templates/<lang>/cli/failure.j2``."""
-
-    def __init__(self, kind: str, **context: object) -> None:
-        super().__init__("failure", kind=kind, channel="Telegram", section="telegram", **context)
+failed = StartError.of("Telegram", "telegram")  # the channel cannot start: a refused token, webhook, ...
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
-    """Updates of different chats run concurrently; those of one chat run one after another, so a
-    guided form's answers are read in the order they were typed."""
+    """python-telegram-bot's update processor on the inbox's chat order: updates of different chats run
+    concurrently, those of one chat one after another, so a guided form's answers are read in the
+    order they were typed."""
 
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
-        super().__init__(max_concurrent_updates)
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # chat -> (lock, updates holding or awaiting it)
+    def __init__(self, chats: Chats, max_held_updates: int = MAX_HELD_UPDATES) -> None:
+        super().__init__(max_held_updates)
+        self.chats = chats  # the inbox's
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
             await coroutine
             return
-        lock, users = self._locks.get(chat.id, (asyncio.Lock(), 0))
-        self._locks[chat.id] = (lock, users + 1)
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            lock, users = self._locks[chat.id]
-            if users == 1:
-                del self._locks[chat.id]  # nobody else holds or awaits it
-            else:
-                self._locks[chat.id] = (lock, users - 1)
+        await self.chats.in_order(chat.id, coroutine)
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -126,18 +118,19 @@ def build(app: App, *, limits: Limits | None = None) -> tuple[TgApplication, Tel
     """python-telegram-bot's Application wired to our channel (not started)."""
     skip_missing_sniffio()
     config = app.config.telegram
+    inbox = Inbox(app.router, seen=Seen(ttl=None, size=REMEMBERED_UPDATES))
     builder = (
         ApplicationBuilder()
         .token(config.token)
         .rate_limiter(PacingLimiter(limits or telegram_limits(app.config.telegram)))
-        .concurrent_updates(ChatOrderedProcessor())
+        .concurrent_updates(ChatOrderedProcessor(inbox.chats))
         .job_queue(None)  # pushes are scheduled by jobs/, not by python-telegram-bot
         .connection_pool_size(64)
     )
     if config.base_url:
         builder = builder.base_url(config.base_url).base_file_url(file_url(config.base_url))
     application: TgApplication = builder.build()
-    channel = TelegramChannel(app, application.bot)
+    channel = TelegramChannel(app, application.bot, inbox)
     application.add_handler(MessageHandler(tg_filters.UpdateType.MESSAGE, channel.on_update))
     application.add_handler(CallbackQueryHandler(channel.on_update))
     application.add_error_handler(channel.alerts.on_error)
@@ -157,9 +150,9 @@ async def running(
     try:
         await application.initialize()  # getMe: checks the token
     except InvalidToken as exc:
-        raise StartError("token_refused", code="Unauthorized") from exc
+        raise failed("token_refused", code="Unauthorized") from exc
     except NetworkError as exc:
-        raise StartError("api_unreachable", where=config.base_url or "api.telegram.org", reason=short(exc)) from exc
+        raise failed("api_unreachable", where=config.base_url or "api.telegram.org", reason=short(exc)) from exc
     try:
         if not channel.bot_username:
             channel.set_bot_username(application.bot.username)
@@ -176,7 +169,7 @@ async def running(
                     webhook_url(config), secret_token=config.webhook_secret, allowed_updates=ALLOWED_UPDATES
                 )
             except TelegramError as exc:  # e.g. BadRequest "bad webhook: An HTTPS URL must be provided"
-                raise StartError("webhook_refused", url=webhook_url(config), reason=short(exc.message)) from exc
+                raise failed("webhook_refused", url=webhook_url(config), reason=short(exc.message)) from exc
             log.info("Telegram @%s: webhook at %s", channel.bot_username, config.webhook_path)
         else:
             await updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES)

@@ -1,7 +1,8 @@
 """From the core's Reply to Telegram calls: HTML text (the renderer escapes everything that came from
 data), the inline keyboard, an edit in place when a button asked for one, texts over 4,096 UTF-16 units
-split at line ends. A reply with a chart offers it with a "📊" button; pressing it draws the chart while
-the chat shows "typing" and sends it as a photo (the same chart asked again within ten minutes is
+split at line ends. A reply with a chart offers it with a "📊" button (``/bieudo …``, answered by the
+router with the chart itself, ``Reply.chart_now``), which is drawn while the chat shows "typing" and sent
+as a photo (the same chart asked again within ten minutes is
 re-sent by its Telegram file id, without drawing or uploading it)."""
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest
 
-from bot.charts import Charts, chart_line
+from bot.charts import Charts
 from bot.render import Renderer
 from bot.repeating import repeating
 from bot.split import split_text as split
 from bot.split import utf16_len
 from bot.telegram.buttons import Buttons
 from handlers.base import Attachment, Button, Reply
+from handlers.charts import chart_line
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,9 @@ class Sender:
 
     async def send(self, chat_id: str, lang: str, reply: Reply, *, edit_message_id: str | None = None) -> None:
         """Send one Reply to ``chat_id``; with ``edit_message_id``, replace that message where possible."""
+        if reply.chart_now and reply.chart:
+            await self.send_chart(chat_id, lang, reply.chart)
+            return
         text = self.renderer.render(lang, reply, "html")
         offer = chart_line(reply.chart) if reply.chart else None
         if offer is not None:  # the chart is drawn when asked for: most readers want the numbers only

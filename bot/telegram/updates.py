@@ -1,29 +1,18 @@
-"""From a Telegram update to the core's ``Incoming``, and what the bot may answer in a group.
+"""From a Telegram update to the core's ``Incoming``, and the shape of a webhook body.
 
-Private chats: every text, command, button press, document and photo is passed on. Groups: only
-commands written to this bot (``/diem@cchc_bot``) and presses of its buttons, and only the commands
-whose answers every member may see (rankings and the command list); other commands get a pointer to
-the private chat instead of an answer.
+Every text, command, button press, document and photo is passed on. In a group the router answers
+only commands written to this bot (``/diem@cchc_bot``) and presses of its buttons, and of those only
+the commands registered ``in_groups`` (``Router.group_verdict``).
 """
 
 from __future__ import annotations
 
-from enum import Enum
-
 from telegram import Message, Update
 from telegram.constants import ChatType
 
-from handlers.base import Commands, FileRef, Incoming
-from handlers.router import parse_command
+from handlers.base import FileRef, Incoming
 
 CHANNEL = "telegram"
-# Rankings are visible to every registered official (handlers/access.py); nothing here shows a task.
-
-
-class InGroup(Enum):
-    ANSWER = "answer"
-    IGNORE = "ignore"  # not for this bot: stay silent
-    REFUSE = "refuse"  # for this bot, but not for a group: point to the private chat
 
 
 def file_ref(message: Message) -> FileRef | None:
@@ -70,22 +59,6 @@ def to_incoming(update: Update) -> Incoming | None:
         is_group=message.chat.type != ChatType.PRIVATE,
         message_id=str(message.message_id),
     )
-
-
-def in_group(incoming: Incoming, bot_username: str, commands: Commands) -> InGroup:
-    """Whether to answer ``incoming`` in its group chat: only commands addressed to the bot, and of
-    those only the ones registered ``in_groups``."""
-    if incoming.callback is not None:
-        line = incoming.callback
-    else:
-        line = incoming.text.strip()
-        head = line.split(maxsplit=1)[0] if line else ""
-        _, _, addressee = head.partition("@")
-        if not line.startswith("/") or not bot_username or addressee.lower() != bot_username.lower():
-            return InGroup.IGNORE
-    parsed = parse_command(line, bot_username)
-    entry = commands.get(parsed.command) if parsed else None
-    return InGroup.ANSWER if entry is not None and entry.in_groups else InGroup.REFUSE
 
 
 # ---- the shape of a webhook body ------------------------------------------------------------------

@@ -1,7 +1,7 @@
-"""The Zalo channel: each update (polled or posted to the webhook) is deduplicated, translated to the
-core's Incoming, answered by the router with buttons as numbered options, and the replies are sent back
-as plain text. Updates of different chats are handled concurrently, those of one chat in order (a guided
-form reads its answers in the order they were typed); the receiver never waits for an answer.
+"""The Zalo channel: each update (polled or posted to the webhook) is translated to the core's Incoming
+and put into the inbox (``bot/inbox.py``: duplicates dropped, one chat's updates in order, chats
+concurrently, the router's answer with buttons as numbered options, what a group may be answered); the
+replies are sent back as plain text. The receiver never waits for an answer.
 
 The bot never answers itself: an update carrying the id of a message the bot sent (``ZaloClient.sent_by_me``;
 Zalo echoes the bot's messages, not always with the bot's id or ``is_bot``) is dropped, and a chat gets at
@@ -15,27 +15,22 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import select
 
 from bot.app import App
 from bot.charts import Charts
+from bot.inbox import Inbox
 from bot.zalo.client import ZaloClient, ZaloError
 from bot.zalo.send import ZaloSender
 from jobs.claims import block_chat
 
 if TYPE_CHECKING:
     from bot.zalo.push import Budget
-from bot.zalo.updates import CHANNEL, Me, Seen, Translated, Verdict, translate
+from bot.zalo.updates import CHANNEL, Me, Translated, Verdict, translate
 from handlers.base import Incoming, Reply
-from handlers.router import parse_command
-from models import ChatAccount, Official
+from handlers.router import InGroup
 
 log = logging.getLogger(__name__)
-# What every member of a group may see (as on Telegram: rankings and the command list, never a task).
-MAX_CONCURRENT_UPDATES = 32  # as on Telegram: more only adds task switching (the work is CPU and SQLite)
 PROMPT = "account/register_prompt"
 PROMPTS_PER_HOUR = 5  # as many as the wrong invite codes a chat may try in an hour
 REMEMBERED_CHATS = 10_000
@@ -65,14 +60,10 @@ class ZaloChannel:
     def __init__(self, app: App, client: ZaloClient, me: Me) -> None:
         self.app, self.client, self.me = app, client, me
         self.sender = ZaloSender(client, app.renderer, Charts(app.sessions, app.clock, app.renderer), app.config.zalo)
-        self.seen = Seen()
+        self.inbox = Inbox(app.router)  # Zalo has no update id: the key is (event_name, message_id)
         self.handled = 0  # updates answered or deliberately ignored (tests, the benchmark)
         self.duplicates = 0
-        self._chats: dict[str, asyncio.Lock] = {}
-        self._waiting: dict[str, int] = {}
-        self._background: set[asyncio.Task[None]] = set()
         self.poller: asyncio.Task[None] | None = None  # set by the runner in polling mode
-        self._slots = asyncio.Semaphore(MAX_CONCURRENT_UPDATES)
         self.budget: Budget | None = None  # the monthly message budget, set by the runner
         self.prompts = Prompts()
         self.echoes = 0  # the bot's own messages that came back, dropped
@@ -80,26 +71,15 @@ class ZaloChannel:
     def accept(self, update: dict[str, Any]) -> bool:
         """Take one update for handling in the background; False when it was seen already."""
         translated = translate(update, self.me)
-        if not self.seen.first_time(translated.key):
+        if not self.inbox.first_time(translated.key):
             self.duplicates += 1
             log.debug("Zalo update %s seen already: skipped", translated.key)
             return False
         if translated.verdict is Verdict.IGNORE or translated.incoming is None:
             self.handled += 1
             return True
-        self._later(self._in_order(translated.incoming.chat_id, self._handle(translated)))
+        self.inbox.post(translated.incoming.chat_id, self._handle(translated))
         return True
-
-    async def _in_order(self, chat_id: str, work: Coroutine[Any, Any, None]) -> None:
-        lock = self._chats.setdefault(chat_id, asyncio.Lock())
-        self._waiting[chat_id] = self._waiting.get(chat_id, 0) + 1
-        try:
-            async with lock, self._slots:
-                await work
-        finally:
-            self._waiting[chat_id] -= 1
-            if not self._waiting[chat_id]:
-                del self._waiting[chat_id], self._chats[chat_id]
 
     async def _handle(self, translated: Translated) -> None:
         incoming = translated.incoming
@@ -112,17 +92,17 @@ class ZaloChannel:
         try:
             if translated.verdict is Verdict.UNSUPPORTED:
                 await self._say(incoming, Reply("zalo/unsupported"))
-            elif incoming.is_group and not self._for_group(incoming):
-                await self._say(incoming, Reply("zalo/group_private"))
-            else:
-                async with self.sender.typing(incoming.chat_id):
-                    lang, replies = await self.app.router.handle(incoming, numbered_buttons=True)
-                for reply in replies:
-                    if reply.template == PROMPT and not self.prompts.allow(incoming.chat_id):
-                        log.info("Zalo: chat %s had %d registration prompts this hour: not answered",
-                                 incoming.chat_id, PROMPTS_PER_HOUR)  # fmt: skip
-                        continue
-                    await self.sender.send(incoming.chat_id, lang, reply)
+                return
+            async with self.sender.typing(incoming.chat_id):
+                answer = await self.inbox.answer(incoming, numbered_buttons=True)
+            if answer.group is InGroup.REFUSE:
+                await self.sender.send(incoming.chat_id, answer.lang, Reply("zalo/group_private"))
+            for reply in answer.replies:
+                if reply.template == PROMPT and not self.prompts.allow(incoming.chat_id):
+                    log.info("Zalo: chat %s had %d registration prompts this hour: not answered",
+                             incoming.chat_id, PROMPTS_PER_HOUR)  # fmt: skip
+                    continue
+                await self.sender.send(incoming.chat_id, answer.lang, reply)
         except ZaloError as exc:
             if exc.code == 403:
                 await self._blocked(incoming.chat_id, exc)
@@ -142,31 +122,9 @@ class ZaloChannel:
             return
         log.info("Zalo: chat %s refused a reply (%s): %d account(s) marked blocked", chat_id, exc, marked)
 
-    def _for_group(self, incoming: Incoming) -> bool:
-        parsed = parse_command(incoming.text)
-        entry = self.app.router.commands.get(parsed.command) if parsed else None
-        return entry is not None and entry.in_groups
-
     async def _say(self, incoming: Incoming, reply: Reply) -> None:
         """A reply of the channel itself, in the sender's language."""
-        await self.sender.send(incoming.chat_id, await self.language(incoming.user_id), reply)
-
-    async def language(self, user_id: str) -> str:
-        async with self.app.sessions() as session:
-            lang = (
-                await session.execute(
-                    select(Official.language)
-                    .join(ChatAccount, ChatAccount.official_id == Official.id)
-                    .where(ChatAccount.channel == CHANNEL, ChatAccount.external_id == user_id)
-                )
-            ).scalar()
-        return lang or self.app.config.bot.default_language
-
-    def _later(self, work: Coroutine[Any, Any, None]) -> None:
-        task: asyncio.Task[None] = asyncio.create_task(work)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        await self.sender.send(incoming.chat_id, await self.inbox.language(incoming), reply)
 
     async def wait_background(self) -> None:
-        while self._background:
-            await asyncio.gather(*self._background, return_exceptions=True)
+        await self.inbox.drain()

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator
 
 from bot.app import App
 from bot.config import ZaloConfig
-from bot.problems import Problem, short
+from bot.problems import StartError, short
 from bot.webhooks import WebhookServer, server_for
 from bot.zalo.channel import ZaloChannel
 from bot.zalo.client import Kind, ZaloClient, ZaloError
@@ -29,11 +29,7 @@ from bot.zalo.updates import Me
 log = logging.getLogger(__name__)
 
 
-class StartError(Problem):
-    """The Zalo channel cannot start: one line from ``templates/<lang>/cli/failure.j2``."""
-
-    def __init__(self, kind: str, **context: object) -> None:
-        super().__init__("failure", kind=kind, channel="Zalo", section="zalo", **context)
+failed = StartError.of("Zalo", "zalo")  # the channel cannot start: a refused token, a webhook set, ...
 
 
 def webhook_url(config: ZaloConfig) -> str:
@@ -52,8 +48,8 @@ async def identify(client: ZaloClient, config: ZaloConfig) -> Me:
         me = await client.get_me()
     except ZaloError as exc:
         if exc.kind is Kind.FATAL:
-            raise StartError("token_refused", code=exc.code) from None
-        raise StartError("api_unreachable", where=config.base_url, reason=short(exc)) from None
+            raise failed("token_refused", code=exc.code) from None
+        raise failed("api_unreachable", where=config.base_url, reason=short(exc)) from None
     names = tuple(str(me[k]) for k in ("display_name", "account_name", "name") if me.get(k))
     return Me(str(me.get("id", "")), names, config.groups, frozenset(config.group_allow))
 
@@ -90,7 +86,7 @@ async def running(
         else:
             hook = await client.get_webhook_info()
             if hook is not None:
-                raise StartError("zalo_webhook_set", url=str(hook.get("url")))
+                raise failed("zalo_webhook_set", url=str(hook.get("url")))
             options = {"backoff": backoff} if backoff else {}
             interval = config.min_poll_interval_ms / 1000
             channel.poller = asyncio.create_task(poll(client, channel, stop, min_interval=interval, **options))

@@ -4,8 +4,9 @@ An update is ``{event_name, message}``, flat or wrapped in ``{ok, result}`` (web
 ways). Ids stay strings, as Zalo sends them; dates are epoch milliseconds. Text is passed on; an image
 becomes a photo ``FileRef`` whose ``file_id`` is the image's URL (so it can be kept as evidence);
 stickers, voice and ``message.unsupported.received`` get a short answer; unknown events are ignored.
-There is no update id: ``Seen`` remembers ``(event_name, message_id)`` for a while, because polling may
-replay updates and webhook deliveries may be retried. The bot's own messages come back as updates too.
+There is no update id: the inbox remembers ``(event_name, message_id)`` for a while (``bot.inbox.Seen``),
+because polling may replay updates and webhook deliveries may be retried. The bot's own messages come
+back as updates too.
 
 Groups (off by default): only allowed groups, only messages that mention the bot (Zalo delivers nothing
 else there), the mention stripped before the command is read.
@@ -15,8 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -117,6 +116,7 @@ def translate(update: dict[str, Any], me: Me) -> Translated:
         display_name=str(name),
         is_group=is_group,
         message_id=message_id or None,
+        addressed=is_group,  # Zalo delivers a group message only when it mentions the bot (stripped above)
     )
     if event == IMAGE:
         url = message.get("photo_url") or message.get("photo") or message.get("url")
@@ -129,23 +129,3 @@ def translate(update: dict[str, Any], me: Me) -> Translated:
     if text:
         return Translated(Verdict.ANSWER, base, key, date_ms)
     return Translated(Verdict.IGNORE, key=key, date_ms=date_ms)
-
-
-class Seen:
-    """The dedup keys of the last ``ttl`` seconds (at most ``size`` of them)."""
-
-    def __init__(self, ttl: float = 600.0, size: int = 20_000) -> None:
-        self.ttl, self.size = ttl, size
-        self._keys: OrderedDict[tuple[str, str], float] = OrderedDict()
-
-    def first_time(self, key: tuple[str, str] | None) -> bool:
-        """True the first time ``key`` is seen within the window (and remember it); a None key is new."""
-        if key is None:
-            return True
-        now = time.monotonic()
-        while self._keys and (len(self._keys) >= self.size or next(iter(self._keys.values())) <= now):
-            self._keys.popitem(last=False)
-        if key in self._keys:
-            return False
-        self._keys[key] = now + self.ttl
-        return True

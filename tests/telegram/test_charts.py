@@ -15,7 +15,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 async def ask_chart(tg: FakeTelegram, user: int, message: Sent) -> tuple[Sent, list[Sent]]:
     """Press the "📊" button of ``message``; the photo that comes and the chat actions shown before it."""
-    offer = [d for d in message.button_data() if d.startswith("#chart ")]
+    offer = [d for d in message.button_data() if d.startswith("/bieudo ")]
     assert len(offer) == 1, message.button_data()
     await tg.press(user, message.message_id, offer[0])
     return await photo_after(tg, user)
@@ -69,8 +69,19 @@ async def test_drive_standings_come_with_a_bar_chart(tg: FakeTelegram, bot: Tele
 
 async def test_a_stranger_cannot_get_a_chart_with_a_forged_button(tg: FakeTelegram, bot: TelegramChannel) -> None:
     prompt = await say(tg, STRANGER, "/diem")
-    await tg.press(STRANGER, prompt.message_id, "#chart drive_leaderboard 1")
+    await tg.press(STRANGER, prompt.message_id, "/bieudo drive_leaderboard 1")
     refusal = await tg.next_sent(STRANGER)
     assert "chưa đăng ký" in refusal.text
     await tg.no_more(STRANGER)
     assert not tg.called("sendPhoto")
+
+
+async def test_a_chart_offered_in_a_group_is_drawn_there(tg: FakeTelegram, bot: TelegramChannel) -> None:
+    group = -1009876543
+    tg.group(group)
+    await tg.send_text(OFFICER, "/thidua@cchc_test_bot", chat_id=group)
+    standing = await tg.next_sent(group)
+    offer = [d for d in standing.button_data() if d.startswith("/bieudo ")]
+    await tg.press(OFFICER, standing.message_id, offer[0], chat_id=group)
+    chart, _ = await photo_after(tg, group)
+    assert_matplotlib_png(chart.content)

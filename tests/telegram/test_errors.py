@@ -50,7 +50,7 @@ async def test_a_failure_in_the_channel_is_answered_in_the_users_language(
         officer = select(ChatAccount.official_id).where(ChatAccount.external_id == str(OFFICER))
         await session.execute(update(Official).where(Official.id.in_(officer)).values(language="en"))
         await session.commit()
-    real = app.router.handle
+    real = app.router.answer
     calls = 0
 
     async def flaky(*args: Any, **kwargs: Any) -> Any:
@@ -60,7 +60,7 @@ async def test_a_failure_in_the_channel_is_answered_in_the_users_language(
             raise ConnectionError("lost the database connection")
         return await real(*args, **kwargs)
 
-    monkeypatch.setattr(app.router, "handle", flaky)
+    monkeypatch.setattr(app.router, "answer", flaky)
     answer = await say(tg, OFFICER, "/help")
     assert answer.text.startswith("Sorry")
     alert = await tg.next_sent(ADMIN)

@@ -9,6 +9,7 @@ import pytest
 from telegram import Chat, Message, Update
 
 from bot.config import TelegramConfig
+from bot.inbox import Chats
 from bot.telegram.limits import Limits, PacingLimiter
 from bot.telegram.runner import ChatOrderedProcessor, file_url, webhook_url
 from jobs.pacing import Bucket
@@ -58,7 +59,7 @@ async def test_one_chat_waits_while_others_go_on() -> None:
 
 
 async def test_updates_of_one_chat_run_in_order() -> None:
-    processor = ChatOrderedProcessor(8)
+    processor = ChatOrderedProcessor(Chats(8))
     order: list[int] = []
 
     async def work(number: int, pause: float) -> None:

@@ -76,7 +76,7 @@ async def test_a_reply_refused_for_quota_is_sent_again(zalo: FakeZalo, bot: Zalo
 async def test_typing_is_shown_while_a_slow_answer_is_prepared(
     zalo: FakeZalo, bot: ZaloChannel, app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    handle = app.router.handle
+    handle = app.router.answer
 
     async def slow(*args: object, **kwargs: object) -> object:
         import asyncio
@@ -84,7 +84,7 @@ async def test_typing_is_shown_while_a_slow_answer_is_prepared(
         await asyncio.sleep(1.2)
         return await handle(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(app.router, "handle", slow)
+    monkeypatch.setattr(app.router, "answer", slow)
     await zalo.send_text(OFFICER, "/help")
     first = await zalo.next_sent(OFFICER, actions=True)
     assert (first.kind, first.action) == ("action", "typing")

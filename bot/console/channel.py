@@ -1,7 +1,11 @@
 """The console channel: chat with the bot in a terminal, as one of the officials bound to a console
 account (the demo creates chair, officer, ward, head, leader, admin), or as a new account that
 registers with an invite code (``cchc-bot chat --as moi``, then ``/start CODE``). Works interactively and
-with piped input (reads lines, prints the replies, stops at the end of input)."""
+with piped input (reads lines, prints the replies, stops at the end of input).
+
+Like every channel, it only converts: a typed line becomes an ``Incoming`` for the inbox
+(``bot/inbox.py``), and the answer is printed as text with buttons as numbered options. One person at
+one terminal writes one line after another, so each line is answered before the next is read."""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from typing import TextIO
 from sqlalchemy import select
 
 from bot.app import App
+from bot.inbox import Inbox
 from handlers.base import Incoming, Reply
 from models import ChatAccount, Official
 
@@ -53,6 +58,7 @@ async def chat(app: App, account: str, stdin: TextIO = sys.stdin, stdout: TextIO
     else:
         banner = Reply("console/banner", {"name": match[1], "title": match[2]})
     display_name = match[1] if match is not None else account
+    inbox = Inbox(app.router)
     interactive = stdin.isatty()
     stdout.write(app.renderer.render(lang, banner) + "\n")
     while True:
@@ -70,7 +76,7 @@ async def chat(app: App, account: str, stdin: TextIO = sys.stdin, stdout: TextIO
         if not interactive:
             stdout.write(f"\n> {text}\n")
         incoming = Incoming(channel=CHANNEL, chat_id=account, user_id=account, text=text, display_name=display_name)
-        reply_lang, replies = await app.router.handle(incoming, numbered_buttons=True)
-        stdout.write(render(app, reply_lang, replies) + "\n")
+        answer = await inbox.answer(incoming, numbered_buttons=True)
+        stdout.write(render(app, answer.lang, answer.replies) + "\n")
         stdout.flush()
     return 0

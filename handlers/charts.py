@@ -1,0 +1,50 @@
+"""/bieudo: the chart a reply offered, drawn and sent when its "📊" button is pressed.
+
+A handler asks for a chart with ``Reply.chart`` (a spec such as ``{"kind": "index_history", "index":
+"PAR", "unit_id": 12}``); a channel that can send images offers it with a button whose data is
+``chart_line(spec)`` (``/bieudo index_history PAR 12``). Pressing it comes back here like any command:
+the router checks the sender (rankings, and so their charts, are for every registered official, in
+a group too: ``handlers/access.py``), and the answer is the chart itself (``Reply.chart_now``), drawn
+by the channel (``bot/charts.py``). A forged or stale button naming no chart gets the expired-button
+answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from handlers.base import Commands, Reply, Request, UserError, is_number
+
+commands = Commands()
+
+COMMAND = "bieudo"
+FIELDS = {"index_history": ("index", "unit_id"), "drive_leaderboard": ("drive_id",)}  # the last is an id
+
+
+def chart_line(spec: Mapping[str, Any]) -> str | None:
+    """The command line that asks for a chart: ``/bieudo index_history PAR 12``; None for an unknown kind."""
+    fields = FIELDS.get(str(spec.get("kind")))
+    if fields is None or any(f not in spec for f in fields):
+        return None
+    return f"/{COMMAND} " + " ".join([str(spec["kind"]), *(str(spec[f]) for f in fields)])
+
+
+def chart_spec(args: list[str]) -> dict[str, Any] | None:
+    """The chart ``/bieudo``'s arguments ask for (checked like typed text: they come from a button)."""
+    kind, *values = args or [""]
+    fields = FIELDS.get(kind)
+    if fields is None or len(values) != len(fields) or not is_number(values[-1]):
+        return None
+    return {"kind": kind, **dict(zip(fields, values, strict=True))}
+
+
+@commands.command(COMMAND, listed=False, in_groups=True)
+async def chart(request: Request) -> Reply:
+    spec = chart_spec(request.args)
+    if spec is None:
+        raise UserError("telegram/button_expired")
+    return Reply("charts/chart", chart=spec, chart_now=True)
+
+
+__all__ = ["COMMAND", "chart_line", "chart_spec", "commands"]
