@@ -1,7 +1,7 @@
 """Record the golden corpus while the test suite runs (``make golden``; see README.md).
 
 Enabled by ``GOLDEN_RECORD=<corpus directory>`` (tests/conftest.py registers this plugin then). Every
-``Renderer.render`` and ``Renderer.label`` a test causes, every reply ``Router.handle`` returns, and every
+``Renderer.render`` and ``Renderer.label`` a test causes, every reply ``Router.answer`` returns, and every
 macro of a template a test calls from Python, is rendered again here in every language and format. A
 capture whose four outputs are new for its template is kept as a candidate with its context
 (``corpus.dump``) and the template lines it ran. A candidate is kept only when its stored context, loaded
@@ -130,7 +130,7 @@ class Recorder:
 
     def _patch(self) -> None:
         recorder = self
-        render, label, call, handle = Renderer.render, Renderer.label, Macro.__call__, Router.handle
+        render, label, call, answer = Renderer.render, Renderer.label, Macro.__call__, Router.answer
         getattr_, getitem = Environment.getattr, Environment.getitem
 
         def render_(self: Renderer, lang: str, reply: Reply, fmt: str = "text", **kw: Any) -> str:
@@ -167,16 +167,17 @@ class Recorder:
                 recorder._note(obj, argument)
             return getitem(self, obj, argument)
 
-        async def handle_(self: Router, incoming: Incoming, *, numbered_buttons: bool = False) -> Any:
-            """Every reply a message caused, rendered by its test or not (many check only the template)."""
-            lang, replies = await handle(self, incoming, numbered_buttons=numbered_buttons)
-            for reply in replies:
+        async def answer_(self: Router, incoming: Incoming, **options: Any) -> Any:
+            """Every reply a message caused, rendered by its test or not (many check only the template);
+            ``Router.handle`` and every channel's inbox come through ``answer``."""
+            answered = await answer(self, incoming, **options)
+            for reply in answered.replies:
                 recorder.capture("template", reply.template, reply.context)
                 for button in (b for row in reply.buttons for b in row):
                     recorder.capture("label", button.label, button.args)
-            return lang, replies
+            return answered
 
-        Router.handle = handle_  # type: ignore[method-assign]
+        Router.answer = answer_  # type: ignore[method-assign]
         Renderer.render = render_  # type: ignore[method-assign]
         Renderer.label = label_  # type: ignore[method-assign]
         Macro.__call__ = call_  # type: ignore[method-assign]
