@@ -25,14 +25,14 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import ZaloConfig
-from bot.push import PushSender
+from bot.push_path import PushSender
 from bot.render import Renderer
 from bot.zalo.client import Kind, ZaloClient, ZaloError
 from bot.zalo.send import split_text
 from jobs.outbox import Push, enqueue
 from jobs.sender import Outcome, Outgoing, Sender
 from models import Clock
-from models.queries.push import admins_of_channel
+from models.queries.due import admins_of_channel
 
 log = logging.getLogger(__name__)
 
