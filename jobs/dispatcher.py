@@ -83,13 +83,6 @@ def maybe_sent(row: Claimed) -> bool:
     return row.last_error.startswith(MAYBE_SENT)
 
 
-def remembering(row: Claimed, reason: str) -> str:
-    """``reason`` as the row's last error, still marked when an earlier send of the row may have arrived."""
-    if maybe_sent(row) and not reason.startswith(MAYBE_SENT):
-        return (MAYBE_SENT + reason)[:1000]
-    return reason
-
-
 def worker_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
 
