@@ -145,7 +145,7 @@ class Dispatcher:
         self._wake.set()
 
     async def drain_all(self, stop: asyncio.Event | None = None) -> Drained:
-        """Drain until nothing is due now (tests, the benchmark, a one-off run)."""
+        """Drain until nothing is due now (a one-off run; tests)."""
         total = Drained()
         while True:
             done = await self.drain(stop)
