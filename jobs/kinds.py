@@ -39,8 +39,6 @@ KINDS = (
 )
 MANDATORY = frozenset({DEADLINE, OVERDUE, ESCALATION, QUARTERLY})
 CONTENT_CHARS = 160  # a task's content in a push: enough to recognise it on a small screen
-
-
 LISTED_TASKS = 3  # tasks named in an overdue notice or a digest ("and N more")
 
 
