@@ -71,7 +71,7 @@ async def _dispatch(url: str, base_url: str, per_second: int, in_flight: int) ->
 
     from bot import config as configuration
     from bot.app import build
-    from bot.push import PushSender, dispatcher
+    from bot.push_path import PushSender, dispatcher
     from bot.telegram.limits import PacingLimiter
     from bot.telegram.runner import telegram_limits
     from tests.fakes.telegram_server import TOKEN

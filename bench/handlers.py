@@ -27,7 +27,7 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.render import Renderer
-from handlers.base import Incoming, Reply, Settings
+from handlers.base import HandlerConfig, Incoming, Reply
 from handlers.router import Router
 from models import Assignment, ChatAccount, Clock, Official, Role, Task, Unit, UnitKind
 from models.db import create_engine, session_factory
@@ -184,7 +184,7 @@ async def _open(url: str) -> _Target:
     if missing:
         await engine.dispose()
         raise RuntimeError(f"no officials for {', '.join(missing)} in {url}")
-    router = Router(sessions, clock=Clock(), settings=Settings())
+    router = Router(sessions, clock=Clock(), settings=HandlerConfig())
     return _Target(engine, sessions, router, _SqlClock(engine), people)
 
 

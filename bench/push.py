@@ -67,13 +67,13 @@ def job_days(today: date) -> dict[str, date]:
 
 async def _measure(url: str, job: str, day: date, write: bool) -> Measure:
     from jobs.due import due_pushes
+    from jobs.kinds import PushRules
     from jobs.outbox import enqueue
-    from jobs.settings import PushSettings
 
     engine = create_engine(url)
     sessions = session_factory(engine)
     now = datetime.combine(day, clock_time(8), DEFAULT_TZ)
-    settings = PushSettings()
+    settings = PushRules()
     try:
         async with sessions() as session:
             await session.execute(select(func.count()).select_from(Official))  # connect, warm the pool

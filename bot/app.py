@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Config
 from bot.render import Renderer
-from handlers.base import Settings
+from handlers.base import HandlerConfig
 from handlers.registry import app_commands
 from handlers.router import Router
 from models import Clock
@@ -37,16 +37,10 @@ def build(config: Config, clock: Clock | None = None) -> App:
     database = config.database
     engine = create_engine(database.url, echo=database.echo, lock_timeout=database.lock_timeout_seconds)
     sessions = session_factory(engine)
-    settings = Settings(
-        due_soon_days=config.bot.due_soon_days,
-        invite_ttl_hours=config.bot.invite_ttl_hours,
-        page_size=config.bot.page_size,
-        bot_username=config.telegram.bot_username,
-    )
     router = Router(
         sessions,
         clock=clock,
-        settings=settings,
+        settings=HandlerConfig(config.bot, config.telegram.bot_username),
         default_lang=config.bot.default_language,
         at_once=config.database.messages_at_once,
         commands=app_commands(),

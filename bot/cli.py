@@ -163,7 +163,7 @@ async def cmd_run(config: Config, args: argparse.Namespace) -> int:
             except StartError as exc:
                 raise CliError(exc.template, **exc.context) from exc
         log.info("No Telegram or Zalo token configured: starting the console chat.")
-        from bot.push import PushSender, push_runtime
+        from bot.push_path import PushSender, push_runtime
 
         async with push_runtime(app, PushSender(app.renderer, console=sys.stdout)):
             return await chat(app, config.console.account)

@@ -1,23 +1,20 @@
 """From a pydantic ValidationError to ONE line naming the key and what it may be.
 
 The sentence comes from the declaration of the field that failed (its type and range, in
-``bot/config.py``), or from the kind of a check's own error (``_bad`` there): the line says what the key
-may be, never pydantic's dump. A secret's value (a token, a webhook secret, the database URL with its
-password) is never repeated.
+``models/settings.py``), or from the kind of a check's own error (``_bad`` there): the line says what the
+key may be, never pydantic's dump. A secret's value (a token, a webhook secret, the database URL with its
+password: the keys the environment may set, ``bot.config.ENVIRONMENT``) is never repeated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from bot.problems import Problem, short
-
-SECRET_KEYS = {("database", "url"), ("telegram", "token"), ("telegram", "webhook_secret")}
-SECRET_KEYS |= {("zalo", "token"), ("zalo", "webhook_secret")}
 
 
 class ConfigError(Problem):
@@ -29,8 +26,15 @@ class ConfigError(Problem):
 
 
 def from_validation(
-    exc: ValidationError, model: type[BaseModel], source: str, lang: str, raw: Mapping[str, Any]
+    exc: ValidationError,
+    model: type[BaseModel],
+    source: str,
+    lang: str,
+    raw: Mapping[str, Any],
+    secrets: Collection[tuple[str, str]],
 ) -> ConfigError:
+    """The line for the first error of ``exc``; the value given is repeated unless its (section, key) is
+    one of ``secrets``."""
     error = exc.errors()[0]
     loc, kind, ctx = error["loc"], error["type"], dict(error.get("ctx") or {})
     section = str(loc[0])
@@ -47,8 +51,8 @@ def from_validation(
     if kind == "extra_forbidden":
         return ConfigError("unknown_key", source, lang, key=key, known=", ".join(sorted(section_model.model_fields)))
     given = raw.get(section, {}).get(name) if isinstance(raw.get(section), dict) else None
-    got = None if (section, name) in SECRET_KEYS else short(repr(given), 60)
-    if kind not in PYDANTIC_KINDS:  # one of our checks (bot/config.py's _bad)
+    got = None if (section, name) in secrets else short(repr(given), 60)
+    if kind not in PYDANTIC_KINDS:  # one of our checks (models/settings.py's _bad)
         return ConfigError(kind, source, lang, key=key, got=got, **ctx)
     return ConfigError(**describe(section_model.model_fields[name]), source=source, lang=lang, key=key, got=got)
 

@@ -17,7 +17,7 @@ from typing import Any
 from bot.app import App
 from bot.config import Config
 from bot.problems import StartError, short
-from bot.push import PushSender, push_runtime
+from bot.push_path import PushSender, push_runtime
 from bot.webhooks import WebhookServer, server_for
 from jobs.sender import Sender
 

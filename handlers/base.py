@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Clock, ConversationState, Official, Role, Unit
+from models.settings import BotConfig
 from models.text import fold
 
 ALL_ROLES: frozenset[Role] = frozenset(Role)
@@ -79,13 +80,25 @@ class Reply:
 
 
 @dataclass(frozen=True)
-class Settings:
-    """The part of the configuration handlers may read."""
+class HandlerConfig:
+    """What handlers read of the configuration: the [bot] section as validated (``models/settings.py``),
+    and the bot's Telegram username for deep links (``[telegram].bot_username``, or learnt from the Bot API
+    at start; empty elsewhere). The keys handlers read most are named here too."""
 
-    due_soon_days: int = 30
-    invite_ttl_hours: int = 72
-    page_size: int = 10
-    bot_username: str = ""  # for Telegram deep links; empty elsewhere
+    bot: BotConfig = field(default_factory=BotConfig)
+    bot_username: str = ""
+
+    @property
+    def due_soon_days(self) -> int:
+        return self.bot.due_soon_days
+
+    @property
+    def invite_ttl_hours(self) -> int:
+        return self.bot.invite_ttl_hours
+
+    @property
+    def page_size(self) -> int:
+        return self.bot.page_size
 
 
 @dataclass
@@ -95,7 +108,7 @@ class Request:
     incoming: Incoming
     session: AsyncSession
     clock: Clock
-    settings: Settings
+    settings: HandlerConfig
     official: Official | None
     lang: str
     command: str = ""

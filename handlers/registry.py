@@ -3,7 +3,19 @@ included here. /help lists commands in the order its template gives, whatever th
 
 from __future__ import annotations
 
-from handlers import account, admin, charts, drives, progress, push, scores, summary, targets, tasks, uploads
+from handlers import (
+    account,
+    admin,
+    charts,
+    drives,
+    notifications,
+    progress,
+    scores,
+    summary,
+    targets,
+    tasks,
+    uploads,
+)
 from handlers.base import Commands
 
 
@@ -17,7 +29,7 @@ def app_commands() -> Commands:
         summary.commands,
         targets.commands,
         drives.commands,
-        push.commands,
+        notifications.commands,
         admin.commands,
         uploads.commands,
         charts.commands,

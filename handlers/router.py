@@ -24,7 +24,7 @@ from enum import Enum
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.base import Command, Commands, Incoming, Reply, Request, Settings, UserError, is_number
+from handlers.base import Command, Commands, HandlerConfig, Incoming, Reply, Request, UserError, is_number
 from models import ChatAccount, Clock, ConversationState, Official, Role, Unit
 from models.db import reads_inline
 from models.queries.accounts import looks_like_code
@@ -110,7 +110,7 @@ class Router:
         sessions: async_sessionmaker[AsyncSession],
         *,
         clock: Clock,
-        settings: Settings,
+        settings: HandlerConfig,
         default_lang: str = "vi",
         at_once: int = 0,
         commands: Commands | None = None,

@@ -29,7 +29,7 @@ from sqlalchemy import Table, and_, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import OutboxStatus
-from models.queries.push import admins_of_officials
+from models.queries.due import admins_of_officials
 from models.system import OutboxMessage
 from models.units import ChatAccount, Official
 

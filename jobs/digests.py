@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from jobs.kinds import DIGEST_LEADER, DIGEST_UNIT, LISTED_TASKS, PushRules, iso, task_ctx, unit_ctx
 from jobs.outbox import Push
-from jobs.settings import DIGEST_LEADER, DIGEST_UNIT, PushSettings, iso, task_ctx, unit_ctx
 from models.enums import Role
 from models.plans import Plan
-from models.queries.push import (
+from models.queries.due import (
     WeekChanges,
     current_plan_ids,
     due_within,
@@ -38,14 +38,14 @@ def week_of(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-async def unit_digest_pushes(session: AsyncSession, now: datetime, s: PushSettings) -> Iterator[Push]:
+async def unit_digest_pushes(session: AsyncSession, now: datetime, s: PushRules) -> Iterator[Push]:
     """To each active unit head of a unit with open assignments in the current plans: how many, how many
     of them overdue, and the next few due within the reporting window (``due_soon_days``)."""
     today = now.date()
     plans = await current_plan_ids(session, today)
     counts = await open_counts_by_unit(session, plans, today)
     heads = await recipients(session, counts, optional=True, roles=[Role.UNIT_HEAD])
-    upcoming = await first_open_tasks(session, plans, due_within(today, s.due_soon_days), s.listed_tasks)
+    upcoming = await first_open_tasks(session, plans, due_within(today, s.bot.due_soon_days), LISTED_TASKS)
     week = week_of(today)
 
     def generate() -> Iterator[Push]:
@@ -54,7 +54,7 @@ async def unit_digest_pushes(session: AsyncSession, now: datetime, s: PushSettin
             nxt = upcoming.get(unit_id)
             ctx = {"week": week, "open": c.open, "overdue": c.overdue, "today": today.isoformat()}
             ctx |= {"next": [task_ctx(*t) for t in nxt.tasks] if nxt else [], "next_count": nxt.count if nxt else 0}
-            ctx["window"] = s.due_soon_days
+            ctx["window"] = s.bot.due_soon_days
             for official_id in officials:
                 key = f"digest:unit {unit_id}:{week}:official {official_id}"
                 yield Push(DIGEST_UNIT, key, official_id, ctx, now)
@@ -78,12 +78,12 @@ def _counts(c: StatusCounts) -> dict[str, Any]:
 
 
 async def _province_ctx(
-    session: AsyncSession, root: Unit, plan: Plan | None, moved: WeekChanges | None, today: date, s: PushSettings
+    session: AsyncSession, root: Unit, plan: Plan | None, moved: WeekChanges | None, today: date, s: PushRules
 ) -> dict[str, Any]:
     ctx: dict[str, Any] = {"week": week_of(today), "today": today.isoformat(), "plan": None, "overdue_units": []}
     overdue: list[UnitTally] = []
     if plan is not None:
-        report, overdue = await plan_numbers(session, plan, today, s.due_soon_days)
+        report, overdue = await plan_numbers(session, plan, today, s.bot.due_soon_days)
         ctx["plan"] = {"year": plan.year, "tasks": report.tasks, "counts": _counts(report.counts)}
         moved = moved or WeekChanges(0, 0, 0)
         ctx["moved"] = {"since": iso(today - timedelta(days=7)), "completed": moved.completed}
@@ -96,7 +96,7 @@ async def _province_ctx(
     return ctx
 
 
-async def leader_digest_pushes(session: AsyncSession, now: datetime, s: PushSettings) -> Iterator[Push]:
+async def leader_digest_pushes(session: AsyncSession, now: datetime, s: PushRules) -> Iterator[Push]:
     """To each active provincial leader: the province's reporting sentence, the week's changes and the
     units with most overdue assignments (a few queries per province that has leaders)."""
     today = now.date()

@@ -29,7 +29,7 @@ import secrets
 import socket
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -37,32 +37,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from jobs import claims
 from jobs.claims import Chat, Claimed
 from jobs.outbox import Push, enqueue
-from jobs.pacing import Pace, Rates
-from jobs.quiet import QuietHours
+from jobs.pacing import Pace
 from jobs.sender import Item, Outcome, Outgoing, Result, Sender
 from models.clock import Clock
 from models.enums import OutboxStatus
+from models.quiet import QuietHours
+from models.settings import DispatchConfig, Rates
 
 log = logging.getLogger(__name__)
 DEAD_LETTER = "dead_letter"
 MAYBE_SENT = "may have arrived: "  # the last_error of a row whose last send may have been delivered
-
-
-@dataclass(frozen=True)
-class Settings:
-    max_attempts: int = 8
-    batch_size: int = 200
-    poll_seconds: float = 5.0
-    claim_seconds: float = 300.0
-    backoff_seconds: float = 60.0
-    max_backoff_seconds: float = 3600.0
-    in_flight: int = 1
-    default_language: str = "vi"
-    rates: Mapping[str, Rates] = field(default_factory=dict)  # per channel; a channel not listed is not paced
-    failures_in_a_row: int = 5  # then the drain stops sending: the channel is likely down
-
-    def backoff(self, attempts: int) -> float:
-        return float(min(self.max_backoff_seconds, self.backoff_seconds * 2 ** max(0, attempts - 1)))
+FAILURES_IN_A_ROW = 5  # then the drain stops sending: the channel is likely down
 
 
 @dataclass
@@ -98,35 +83,37 @@ def maybe_sent(row: Claimed) -> bool:
     return row.last_error.startswith(MAYBE_SENT)
 
 
-def remembering(row: Claimed, reason: str) -> str:
-    """``reason`` as the row's last error, still marked when an earlier send of the row may have arrived."""
-    if maybe_sent(row) and not reason.startswith(MAYBE_SENT):
-        return (MAYBE_SENT + reason)[:1000]
-    return reason
-
-
 def worker_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 class Dispatcher:
+    """Drains the outbox as ``dispatch`` ([dispatch]) says, each channel within its ``rates`` (from the
+    [telegram] and [zalo] sections; a channel not listed is not paced), non-urgent rows outside ``quiet``
+    ([reminders] in [bot].timezone); a chat of an official with no language speaks ``default_language``."""
+
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
         sender: Sender,
         *,
         clock: Clock,
-        settings: Settings | None = None,
+        dispatch: DispatchConfig | None = None,
+        rates: Mapping[str, Rates] | None = None,
         quiet: QuietHours | None = None,
+        default_language: str = "vi",
+        failures_in_a_row: int = FAILURES_IN_A_ROW,
         worker: str | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.sessions, self.sender, self.clock = sessions, sender, clock
-        self.settings = settings or Settings()
+        self.dispatch = dispatch or DispatchConfig()
         self.quiet, self.worker = quiet, worker or worker_name()
+        self.default_language, self.failures_in_a_row = default_language, failures_in_a_row
         self.monotonic, self.sleep = monotonic, sleep
-        self.paces = {name: Pace(rates, monotonic=monotonic) for name, rates in self.settings.rates.items()}
+        # a channel not in ``rates`` is not paced
+        self.paces = {name: Pace(each, monotonic=monotonic) for name, each in (rates or {}).items()}
         self._engine: AsyncEngine = sessions.kw["bind"]
         self._wake = asyncio.Event()
 
@@ -138,9 +125,9 @@ class Dispatcher:
             full = False
             try:
                 done = await self.drain(stop)
-                full = done.claimed >= self.settings.batch_size
+                full = done.claimed >= self.dispatch.batch_size
             except Exception:
-                log.exception("dispatcher: drain failed; trying again in %.0f s", self.settings.poll_seconds)
+                log.exception("dispatcher: drain failed; trying again in %.0f s", self.dispatch.poll_seconds)
             if not full:
                 await self._idle(stop)
 
@@ -148,7 +135,7 @@ class Dispatcher:
         self._wake.clear()
         waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
         try:
-            await asyncio.wait(waiters, timeout=self.settings.poll_seconds, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(waiters, timeout=self.dispatch.poll_seconds, return_when=asyncio.FIRST_COMPLETED)
         finally:
             for waiter in waiters:
                 waiter.cancel()
@@ -158,7 +145,7 @@ class Dispatcher:
         self._wake.set()
 
     async def drain_all(self, stop: asyncio.Event | None = None) -> Drained:
-        """Drain until nothing is due now (tests, the benchmark, a one-off run)."""
+        """Drain until nothing is due now (a one-off run; tests)."""
         total = Drained()
         while True:
             done = await self.drain(stop)
@@ -179,15 +166,15 @@ class Dispatcher:
                 session,
                 self.worker,
                 now,
-                self.settings.claim_seconds,
-                self.settings.batch_size,
+                self.dispatch.claim_seconds,
+                self.dispatch.batch_size,
                 urgent_only=quiet,
             )
         done.claimed = len(rows)
         if not rows:
             return done
         # stop using the claim well before it expires, so that no other process can claim a row we send
-        deadline = self.monotonic() + self.settings.claim_seconds * 0.8
+        deadline = self.monotonic() + self.dispatch.claim_seconds * 0.8
         messages = await self._plan(rows, done)
         queue: asyncio.Queue[Message] = asyncio.Queue()
         for message in messages:
@@ -202,8 +189,8 @@ class Dispatcher:
                 while not queue.empty():
                     message = queue.get_nowait()
                     stopping = stop is not None and stop.is_set()
-                    if stopping or self.monotonic() > deadline or failures[0] >= self.settings.failures_in_a_row:
-                        wait = self.settings.backoff_seconds if failures[0] >= self.settings.failures_in_a_row else 0.0
+                    if stopping or self.monotonic() > deadline or failures[0] >= self.failures_in_a_row:
+                        wait = self.dispatch.backoff_seconds if failures[0] >= self.failures_in_a_row else 0.0
                         await self._release(marks, message.rows, done, wait)
                         continue
                     result = await self._deliver(marks, message, done)
@@ -211,7 +198,7 @@ class Dispatcher:
                     failures[0] = failures[0] + 1 if result in failing else 0
                 await marks.close()
 
-        ended = await asyncio.gather(*(work() for _ in range(max(1, self.settings.in_flight))), return_exceptions=True)
+        ended = await asyncio.gather(*(work() for _ in range(max(1, self.dispatch.in_flight))), return_exceptions=True)
         for outcome in ended:  # rows left claimed by a failed sender are sent again once the claim expires
             if isinstance(outcome, BaseException):
                 raise outcome
@@ -247,7 +234,7 @@ class Dispatcher:
             messages.append(self._message(chat, official_id, group))
         for (channel, chat_id), group in by_chat.items():
             whose = group[0].official_id
-            lang = languages.get(whose or 0, self.settings.default_language)
+            lang = languages.get(whose or 0, self.default_language)
             messages.append(self._message(Chat(None, channel, chat_id, lang), whose, group))
         if skipped:
             async with self.sessions() as session, session.begin():
@@ -326,11 +313,11 @@ class Dispatcher:
                     fatal = any(maybe_sent(row) for row in rows)
                     if not fatal:
                         done.uncertain += len(rows)
-                dead = [row for row in rows if fatal or row.attempts + 1 >= self.settings.max_attempts]
+                dead = [row for row in rows if fatal or row.attempts + 1 >= self.dispatch.max_attempts]
                 dead_ids = {row.id for row in dead}
                 for row in rows:
                     if row.id not in dead_ids:
-                        until = now + timedelta(seconds=self.settings.backoff(row.attempts + 1))
+                        until = now + timedelta(seconds=self.dispatch.backoff(row.attempts + 1))
                         kept = (
                             (MAYBE_SENT + reason)[:1000] if maybe_sent(row) and reason[:1] != MAYBE_SENT[:1] else reason
                         )

@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from jobs.kinds import DRIVE_FINAL, DRIVE_MILESTONE, DRIVE_START, DRIVE_WEEK, PushRules, unit_ctx
 from jobs.outbox import Push
-from jobs.settings import DRIVE_FINAL, DRIVE_MILESTONE, DRIVE_START, DRIVE_WEEK, PushSettings, unit_ctx
 from models.drives import Drive
 from models.queries.drives import Board, DriveInfo, drive_board
-from models.queries.push import recipients
+from models.queries.due import recipients
 from models.queries.units import UnitName, unit_names
 from models.rules import Standing
 
@@ -30,9 +30,9 @@ class Event:
     extra: dict[str, Any]
 
 
-def drive_events(d: DriveInfo, today: date, s: PushSettings) -> list[Event]:
+def drive_events(d: DriveInfo, today: date, s: PushRules) -> list[Event]:
     """The events of drive ``d`` due today (each still due ``catch_up_days`` after its day)."""
-    c = s.catch_up_days
+    c = s.schedule.catch_up_days
 
     def on(day: date) -> bool:
         return 0 <= (today - day).days <= c
@@ -47,7 +47,7 @@ def drive_events(d: DriveInfo, today: date, s: PushSettings) -> list[Event]:
     halfway = d.starts_on + timedelta(days=(d.ends_on - d.starts_on).days // 2)
     if running and halfway > d.starts_on and on(halfway):
         events.append(Event(DRIVE_MILESTONE, "half-way", today, {"milestone": "half-way"}))
-    for left in sorted(set(s.drive_days_left), reverse=True):
+    for left in sorted(set(s.schedule.drive_days_left), reverse=True):
         day = d.ends_on - timedelta(days=left)
         if running and day > d.starts_on and on(day):
             events.append(Event(DRIVE_MILESTONE, f"days-left {left}", today, {"milestone": "days-left"}))
@@ -92,12 +92,12 @@ def _own_ctx(own: Standing) -> dict[str, Any]:
     return {"rank": own.rank, "points": str(own.points), "gap": str(own.gap_to_leader)}
 
 
-async def drive_pushes(session: AsyncSession, now: datetime, s: PushSettings) -> Iterator[Push]:
+async def drive_pushes(session: AsyncSession, now: datetime, s: PushRules) -> Iterator[Push]:
     """The drive events due today, each to the officials of every participant unit: two queries per drive
     with an event (its board), then the officials and unit names of all of them at once."""
     today = now.date()
     due: list[tuple[DriveInfo, list[Event], dict[date, Board]]] = []
-    for d in await _around(session, today, 1 + s.catch_up_days):
+    for d in await _around(session, today, 1 + s.schedule.catch_up_days):
         events = drive_events(d, today, s)
         if events:
             boards = {day: await drive_board(session, d, day) for day in {e.board_day for e in events}}

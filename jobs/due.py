@@ -17,9 +17,9 @@ escalation, drive events, the quarterly reminder) are still due ``catch_up_days`
 bot that was down on the day sends them late rather than never.
 
 Deadline reminders, overdue notices, escalations and the quarterly reminder are mandatory: they reach
-officials who turned optional pushes off (``jobs.settings.MANDATORY``); inactive officials get nothing.
+officials who turned optional pushes off (``jobs.kinds.MANDATORY``); inactive officials get nothing.
 
-Each function runs a few set-based queries (``models/queries/push.py``) and returns a lazy iterator, so
+Each function runs a few set-based queries (``models/queries/due.py``) and returns a lazy iterator, so
 ``enqueue`` holds one batch of rows in memory at a time.
 """
 
@@ -34,10 +34,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs import digests, drives
+from jobs.kinds import DEADLINE, ESCALATION, LISTED_TASKS, OVERDUE, QUARTERLY, PushRules, task_ctx, unit_ctx
 from jobs.outbox import Push
-from jobs.settings import DEADLINE, ESCALATION, OVERDUE, QUARTERLY, PushSettings, task_ctx, unit_ctx
 from models.enums import Role
-from models.queries.push import (
+from models.queries.due import (
     current_plan_ids,
     escalated_assignments,
     first_open_tasks,
@@ -51,7 +51,7 @@ from models.queries.push import (
 )
 from models.queries.units import unit_names
 
-Compute = Callable[[AsyncSession, datetime, PushSettings], Awaitable[Iterable[Push]]]
+Compute = Callable[[AsyncSession, datetime, PushRules], Awaitable[Iterable[Push]]]
 
 
 def reminder_dates(today: date, offsets: Iterable[int], catch_up: int) -> dict[date, int]:
@@ -67,11 +67,11 @@ def reminder_dates(today: date, offsets: Iterable[int], catch_up: int) -> dict[d
     return found
 
 
-async def deadline_pushes(session: AsyncSession, now: datetime, s: PushSettings) -> Iterator[Push]:
+async def deadline_pushes(session: AsyncSession, now: datetime, s: PushRules) -> Iterator[Push]:
     """A reminder to every active official of each unit with a not-done assignment of a task due in
     7, 3, 1 or 0 days (the offsets); mandatory, urgent on the day itself."""
     today = now.date()
-    offsets = reminder_dates(today, s.offsets_days, s.catch_up_days)
+    offsets = reminder_dates(today, s.reminders.offsets_days, s.schedule.catch_up_days)
     rows = await open_assignments_due(session, list(offsets))
     people = await recipients(session, {row.unit_id for row in rows}, optional=False)
     texts = await task_lines(session, {row.id for row in rows})
@@ -93,14 +93,14 @@ async def deadline_pushes(session: AsyncSession, now: datetime, s: PushSettings)
     return generate()
 
 
-async def overdue_pushes(session: AsyncSession, now: datetime, s: PushSettings) -> Iterator[Push]:
+async def overdue_pushes(session: AsyncSession, now: datetime, s: PushRules) -> Iterator[Push]:
     """Once a day, to every active official of each unit with overdue assignments in the current plans:
     how many, and the most overdue few. One push per unit and day, not per task: a unit with ten
     overdue tasks gets one message. Mandatory."""
-    if not s.overdue_daily:
+    if not s.reminders.overdue_daily:
         return iter(())
     today = now.date()
-    late = await first_open_tasks(session, await current_plan_ids(session, today), overdue_on(today), s.listed_tasks)
+    late = await first_open_tasks(session, await current_plan_ids(session, today), overdue_on(today), LISTED_TASKS)
     people = await recipients(session, late, optional=False)
 
     def generate() -> Iterator[Push]:
@@ -114,12 +114,12 @@ async def overdue_pushes(session: AsyncSession, now: datetime, s: PushSettings) 
     return generate()
 
 
-async def escalation_pushes(session: AsyncSession, now: datetime, s: PushSettings) -> Iterator[Push]:
+async def escalation_pushes(session: AsyncSession, now: datetime, s: PushRules) -> Iterator[Push]:
     """When an assignment has been overdue ``escalate_after_days`` days: to the heads of the unit's parent
     unit and to the secretariat (the admins of the province). Once per assignment and deadline; mandatory."""
     today = now.date()
-    first = s.escalate_after_days
-    due_dates = [today - timedelta(days=first + late) for late in range(s.catch_up_days + 1)]
+    first = s.reminders.escalate_after_days
+    due_dates = [today - timedelta(days=first + late) for late in range(s.schedule.catch_up_days + 1)]
     rows = await escalated_assignments(session, due_dates)
     if not rows:
         return iter(())
@@ -151,11 +151,11 @@ def review_due(today: date, days_before: int, catch_up: int) -> tuple[int, date]
     return None
 
 
-async def quarterly_pushes(session: AsyncSession, now: datetime, s: PushSettings) -> Iterator[Push]:
+async def quarterly_pushes(session: AsyncSession, now: datetime, s: PushRules) -> Iterator[Push]:
     """``quarterly_days_before`` days before a quarter ends (sơ kết quý): to every active official of each
     unit with open assignments in the current plans, asking for progress reports. Mandatory."""
     today = now.date()
-    due = review_due(today, s.quarterly_days_before, s.catch_up_days)
+    due = review_due(today, s.schedule.quarterly_days_before, s.schedule.catch_up_days)
     if due is None:
         return iter(())
     quarter, ends = due
@@ -183,12 +183,12 @@ JOBS: dict[str, tuple[Compute, ...]] = {
 
 
 async def due_pushes(
-    session: AsyncSession, now: datetime, settings: PushSettings, jobs: Iterable[str] | None = None
+    session: AsyncSession, now: datetime, rules: PushRules, jobs: Iterable[str] | None = None
 ) -> Iterator[Push]:
     """The pushes due at ``now`` for the named jobs (every job when None), lazily."""
-    now = now.astimezone(settings.tz)  # the day of a deadline is the day in the province
+    now = now.astimezone(rules.bot.tz)  # the day of a deadline is the day in the province
     parts: list[Iterable[Push]] = []
     for name in JOBS if jobs is None else jobs:
         for compute in JOBS[name]:
-            parts.append(await compute(session, now, settings))
+            parts.append(await compute(session, now, rules))
     return chain.from_iterable(parts)

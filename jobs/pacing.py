@@ -15,20 +15,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from models.settings import Rates
+
+__all__ = ["HEADROOM", "Bucket", "Pace", "Rates", "is_group"]
 HEADROOM = 0.1  # the part of the channel's burst left unused, for jitter
-
-
-@dataclass(frozen=True)
-class Rates:
-    """A channel's limits: messages a second overall, a minute per private chat and per group."""
-
-    per_second: float
-    chat_per_minute: float
-    group_per_minute: float
-    burst: int = 0  # overall burst; 0: a second's worth less the headroom
-    chat_burst: int = 2  # Telegram allows about 3
 
 
 class Bucket:

@@ -5,20 +5,19 @@ outbox in one transaction (``run_job``); the unique dedupe keys make a second ru
 in another process — insert nothing new. Only one process should run the scheduler (``jobs/lease.py``
 decides which); this module only builds it:
 
-    scheduler = build_scheduler(sessions, clock, settings, {"reminders": "0 8 * * *", ...}, tz)
+    scheduler = build_scheduler(sessions, clock, rules)   # cron lines from rules.schedule, in rules.bot.tz
     scheduler.start()        # inside a running event loop
     ...
     scheduler.shutdown(wait=False)
 
-A job whose time passed less than ``catch_up`` before the scheduler was built (the process restarted, or
-took over the lease, just after 08:00) is also run once at start.
+A job whose time passed less than [schedule].catch_up_minutes before the scheduler was built (the process
+restarted, or took over the lease, just after 08:00) is also run once at start.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -28,9 +27,12 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.due import JOBS, due_pushes
+from jobs.kinds import PushRules
 from jobs.outbox import enqueue
-from jobs.settings import PushSettings
 from models.clock import Clock
+from models.settings import SCHEDULE_JOBS
+
+assert tuple(JOBS) == SCHEDULE_JOBS, "[schedule] has one cron line per job of jobs.due.JOBS, in the same order"
 
 log = logging.getLogger("cchc-bot.jobs")
 
@@ -41,7 +43,7 @@ def cron_trigger(expression: str, tz: ZoneInfo) -> CronTrigger:
     return CronTrigger.from_crontab(expression, timezone=tz)
 
 
-async def run_job(name: str, sessions: async_sessionmaker[AsyncSession], clock: Clock, settings: PushSettings) -> int:
+async def run_job(name: str, sessions: async_sessionmaker[AsyncSession], clock: Clock, rules: PushRules) -> int:
     """Compute the pushes job ``name`` finds due now and queue them, in one transaction; return how many
     were queued (0 when everything due was already queued)."""
     if name not in JOBS:
@@ -49,7 +51,7 @@ async def run_job(name: str, sessions: async_sessionmaker[AsyncSession], clock: 
     now = clock.now()
     try:
         async with sessions() as session, session.begin():
-            queued = await enqueue(session, await due_pushes(session, now, settings, [name]))
+            queued = await enqueue(session, await due_pushes(session, now, rules, [name]))
     except asyncio.CancelledError:
         # the process is stopping (the scheduler cancels a job still running at shutdown): the
         # transaction was rolled back, so nothing of this run was queued; it is not an error
@@ -66,39 +68,29 @@ class PlannedJob:
     next_run: datetime | None
 
 
-def planned(crons: Mapping[str, str], tz: ZoneInfo, now: datetime) -> list[PlannedJob]:
+def planned(rules: PushRules, now: datetime) -> list[PlannedJob]:
     """Every job with its cron line and next run after ``now`` (for ``cchc-bot jobs list``)."""
     found = []
-    for name in JOBS:
-        cron = crons.get(name, "")
-        next_run = cron_trigger(cron, tz).get_next_fire_time(None, now) if cron else None
+    for name, cron in rules.schedule.crons().items():
+        next_run = cron_trigger(cron, rules.bot.tz).get_next_fire_time(None, now) if cron else None
         found.append(PlannedJob(name, cron, next_run))
     return found
 
 
-def build_scheduler(
-    sessions: async_sessionmaker[AsyncSession],
-    clock: Clock,
-    settings: PushSettings,
-    crons: Mapping[str, str],
-    tz: ZoneInfo,
-    *,
-    catch_up: timedelta = timedelta(hours=2),
-) -> AsyncIOScheduler:
-    """A scheduler (not started) with one job per non-empty cron line of ``crons`` (job name -> cron)."""
-    unknown = set(crons) - set(JOBS)
-    if unknown:
-        raise KeyError(f"no job named {', '.join(sorted(unknown))} (jobs: {', '.join(JOBS)})")
+def build_scheduler(sessions: async_sessionmaker[AsyncSession], clock: Clock, rules: PushRules) -> AsyncIOScheduler:
+    """A scheduler (not started) with one job per non-empty cron line of ``rules.schedule``, in
+    ``rules.bot.tz``."""
+    tz, catch_up = rules.bot.tz, timedelta(minutes=rules.schedule.catch_up_minutes)
     scheduler = AsyncIOScheduler(
         timezone=tz,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": int(catch_up.total_seconds())},
     )
     now = clock.now()
-    for name, cron in crons.items():
+    for name, cron in rules.schedule.crons().items():
         if not cron:
             continue
         trigger = cron_trigger(cron, tz)
-        args = (name, sessions, clock, settings)
+        args = (name, sessions, clock, rules)
         scheduler.add_job(run_job, trigger, args=args, id=name, name=name, replace_existing=True)
         last = trigger.get_next_fire_time(None, now - catch_up)
         if last is not None and last <= now:  # its time passed while no scheduler ran: run it once now

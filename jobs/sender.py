@@ -1,5 +1,5 @@
 """What the dispatcher hands to a channel, and what the channel answers. Channel-neutral: the bot's side
-(``bot/push.py``) renders the items and talks to Telegram or the console; ``jobs/`` never imports it.
+(``bot/push_path.py``) renders the items and talks to Telegram or the console; ``jobs/`` never imports it.
 
 One ``Outgoing`` is one message to one chat: every due push of one official merged (Zalo's free plan
 allows about 3,000 messages a month), each item a template name and its JSON context.

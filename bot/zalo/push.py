@@ -1,6 +1,6 @@
 """Pushes on Zalo: a ``jobs.sender.Sender`` for the dispatcher, and the monthly message budget.
 
-``ZaloPushSender.send`` renders the merged items as plain text (``bot.push.PushSender.render``), splits
+``ZaloPushSender.send`` renders the merged items as plain text (``bot.push_path.PushSender.render``), splits
 them into ≤ 2,000-unit pieces and sends them. Zalo answers become outcomes: 429 "Quota exceeded" → retry
 later (the dispatcher pauses Zalo), 401 → fatal (the token is refused), a failure after the request left
 (a read timeout, a 5xx: Zalo may have delivered it) → uncertain (tried once more at most), anything else →
@@ -25,14 +25,14 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import ZaloConfig
-from bot.push import PushSender
+from bot.push_path import PushSender
 from bot.render import Renderer
 from bot.zalo.client import Kind, ZaloClient, ZaloError
 from bot.zalo.send import split_text
 from jobs.outbox import Push, enqueue
 from jobs.sender import Outcome, Outgoing, Sender
 from models import Clock
-from models.queries.push import admins_of_channel
+from models.queries.due import admins_of_channel
 
 log = logging.getLogger(__name__)
 

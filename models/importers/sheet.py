@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TypeVar
 
-from models.importers.book import Book, Grid, Sheet, parse
+from models.importers.book import Book, Grid, Sheet
 from models.importers.cells import CellError, computed, text
 from models.importers.result import Batch, FileProblem, RowError
 from models.text import fold
@@ -107,11 +107,6 @@ def _table(grid: Grid, header_index: int, found: dict[str, int]) -> Table:
         others = {h: cells[p] for p, h in extra.items() if p < len(cells) and text(cells[p]) != ""}
         table.rows.append(Row(index + 1, values, others))
     return table
-
-
-def read_table(name: str, data: bytes, columns: Sequence[Column]) -> Table:
-    """The table of the file, or FileProblem with one error saying what is wrong with the file."""
-    return table_of(parse(name, data), columns)
 
 
 def table_of(book: Book, columns: Sequence[Column]) -> Table:

@@ -79,10 +79,6 @@ def node_period(node: Node) -> Period:
     return (node.valid_from, node.valid_to)
 
 
-def node_code(node: Node) -> str:
-    return node.code
-
-
 def day_text(day: date | None) -> str:
     return f"{day:%d/%m/%Y}" if day else ""
 

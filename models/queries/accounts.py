@@ -137,11 +137,6 @@ async def code_wait(session: AsyncSession, channel: str, external_id: str, now: 
     return timedelta(0)
 
 
-async def may_try_a_code(session: AsyncSession, channel: str, external_id: str, now: datetime) -> bool:
-    """True when a code this chat account types is looked at now (see ``code_wait``)."""
-    return await code_wait(session, channel, external_id, now) == timedelta(0)
-
-
 def record_wrong_code(
     session: AsyncSession, channel: str, external_id: str, problem: InviteProblem, now: datetime
 ) -> None:

@@ -147,12 +147,6 @@ async def closest_units(session: AsyncSession, text: str, period: Period) -> lis
     return [names[u.id] for u in near]
 
 
-async def find_ranked_unit(session: AsyncSession, text: str, province: Unit) -> Unit | None:
-    """A unit named in a request, whatever the date: the one still in existence, else the one that ended
-    last (``ranked_units`` for a date)."""
-    return pick_dated(await ranked_units(session, text, province, (None, None)))
-
-
 async def _results(session: AsyncSession, unit_id: int, index_id: int | None = None) -> list[IndexResult]:
     query = select(IndexResult).where(IndexResult.unit_id == unit_id)
     if index_id is not None:

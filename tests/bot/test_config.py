@@ -69,3 +69,13 @@ def test_environment_overrides_secrets(tmp_path: Path) -> None:
 def test_missing_file_is_reported(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="file not found"):
         load(tmp_path / "nope.toml", environ={})
+
+
+def test_a_bad_database_url_is_named_without_its_password(tmp_path: Path) -> None:
+    for text in ('url = "mysql://cchc:hunter2@db/cchc"', 'url = ["postgresql+asyncpg://cchc:hunter2@db/cchc"]'):
+        with pytest.raises(ConfigError, match=r"\[database\]\.url must") as caught:
+            load(write(tmp_path, f"[database]\n{text}\n"), environ={})
+        assert "hunter2" not in str(caught.value)
+    with pytest.raises(ConfigError, match=r"\[bot\]\.page_size") as caught:
+        load(write(tmp_path, "[bot]\npage_size = 51\n"), environ={})
+    assert "51" in str(caught.value)  # a value that is no secret is repeated

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.inbox import Chats, Inbox, Seen
-from handlers.base import FileRef, Incoming, Settings
+from handlers.base import FileRef, HandlerConfig, Incoming
 from handlers.router import InGroup, Parsed, Router
 from handlers.uploads import MAX_UPLOAD_BYTES
 from models import DEFAULT_TZ, FrozenClock, Role, UnitKind
@@ -30,7 +30,7 @@ async def inbox(sessions: async_sessionmaker[AsyncSession]) -> Inbox:
         await f.official(session, province, Role.ADMIN, name="Trần Thị Hoa", external_id="admin", language="en")
         await f.official(session, province, Role.OFFICER, name="Nguyễn Văn An", external_id="ms")
         await session.commit()
-    settings = Settings(bot_username="cchc_bot")
+    settings = HandlerConfig(bot_username="cchc_bot")
     return Inbox(Router(sessions, clock=FrozenClock(at=NOW), settings=settings))
 
 

@@ -20,7 +20,7 @@ from bot import cli
 from bot import config as configuration
 from bot.app import build, prepare
 from bot.render import Renderer
-from handlers.base import Incoming, Settings
+from handlers.base import HandlerConfig, Incoming
 from handlers.registry import app_commands
 from handlers.router import Router
 from models import DEFAULT_TZ, FrozenClock
@@ -162,7 +162,7 @@ async def test_every_chat_example_answers(sessions: async_sessionmaker[AsyncSess
     async with sessions() as session:
         await load_demo(session, FrozenClock(at=NOW))
         await session.commit()
-    router = Router(sessions, clock=FrozenClock(at=NOW), settings=Settings())
+    router = Router(sessions, clock=FrozenClock(at=NOW), settings=HandlerConfig())
     failed = []
     for who, text in chat_examples():
         lang, replies = await router.handle(Incoming("console", who, who, text))

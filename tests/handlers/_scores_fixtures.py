@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.render import Renderer
-from handlers.base import Incoming, Reply, Settings
+from handlers.base import HandlerConfig, Incoming, Reply
 from handlers.router import Router
 from models import DEFAULT_TZ, FrozenClock, Official, Role, ScoreKind, Unit, UnitKind
 from models.importers.indices import PAR_FIELDS
@@ -183,7 +183,7 @@ async def _targets(session: AsyncSession, root: Unit, tn: Unit) -> None:
 
 def router(sessions: async_sessionmaker[AsyncSession], today: date = TODAY) -> Router:
     clock = FrozenClock(at=datetime(today.year, today.month, today.day, 9, 0, tzinfo=DEFAULT_TZ))
-    return Router(sessions, clock=clock, settings=Settings())
+    return Router(sessions, clock=clock, settings=HandlerConfig())
 
 
 async def replies(bot: Router, who: Official, text: str) -> tuple[str, list[Reply]]:

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.render import Renderer
-from handlers.base import FileRef, Incoming, Reply, Settings
+from handlers.base import FileRef, HandlerConfig, Incoming, Reply
 from handlers.router import Router
 from models import DEFAULT_TZ, FrozenClock, Role, UnitKind
 from tests import factories as f
@@ -101,8 +101,8 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-def settings() -> Settings:
-    return Settings(due_soon_days=30, invite_ttl_hours=72, page_size=10, bot_username="cchc_bot")
+def settings() -> HandlerConfig:
+    return HandlerConfig(bot_username="cchc_bot")
 
 
 @pytest.fixture
@@ -113,7 +113,7 @@ async def province(sessions: async_sessionmaker[AsyncSession]) -> dict[str, int]
 
 @pytest.fixture
 def bot(
-    sessions: async_sessionmaker[AsyncSession], clock: FrozenClock, settings: Settings, province: dict[str, int]
+    sessions: async_sessionmaker[AsyncSession], clock: FrozenClock, settings: HandlerConfig, province: dict[str, int]
 ) -> Bot:
     return Bot(Router(sessions, clock=clock, settings=settings))
 

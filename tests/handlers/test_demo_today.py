@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.render import Renderer
-from handlers.base import Incoming, Settings
+from handlers.base import HandlerConfig, Incoming
 from handlers.router import Router
 from models import DEFAULT_TZ, FrozenClock
 from models.demo import load_demo
@@ -28,7 +28,7 @@ async def demo(sessions: async_sessionmaker[AsyncSession]) -> Router:
     async with sessions() as session:
         await load_demo(session, FrozenClock(at=NOW))
         await session.commit()
-    return Router(sessions, clock=FrozenClock(at=NOW), settings=Settings())
+    return Router(sessions, clock=FrozenClock(at=NOW), settings=HandlerConfig())
 
 
 async def ask(router: Router, account: str, text: str) -> str:

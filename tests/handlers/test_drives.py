@@ -7,9 +7,10 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import handlers.drives  # noqa: F401  (registers /thidua)
-from handlers.base import Settings
+from handlers.base import HandlerConfig
 from handlers.router import Router
 from models import Official, Role, UnitKind
+from models.settings import BotConfig
 from tests import factories as f
 from tests.handlers._scores_fixtures import Province, ask, replies, router
 
@@ -41,7 +42,7 @@ async def test_leaderboard_ties_share_a_rank(sessions: async_sessionmaker[AsyncS
 async def test_leaderboard_pages_turn_in_place_and_keep_own_place(
     sessions: async_sessionmaker[AsyncSession], ls: Province
 ) -> None:
-    bot = Router(sessions, clock=router(sessions).clock, settings=Settings(page_size=2))
+    bot = Router(sessions, clock=router(sessions).clock, settings=HandlerConfig(BotConfig(page_size=2)))
     _, first = await replies(bot, ls.chair, "/thidua bxh")
     assert not first[0].edit
     assert [[b.data for b in row] for row in first[0].buttons] == [["/thidua bxh 2"]]

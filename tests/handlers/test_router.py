@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.base import Handler, Reply, Request, Settings, UserError
+from handlers.base import Handler, HandlerConfig, Reply, Request, UserError
 from handlers.registry import app_commands
 from handlers.router import MENU_TTL, Parsed, Router, match_intent, parse_command
 from models import AuditEntry, ChatAccount, FrozenClock
@@ -157,7 +157,7 @@ async def test_messages_take_turns_at_most_at_once_at_a_time(
     at_once: int,
     sessions: async_sessionmaker[AsyncSession],
     clock: FrozenClock,
-    settings: Settings,
+    settings: HandlerConfig,
     province: dict[str, int],
     bot: Bot,
     temporary_command: Callable[..., None],

@@ -7,10 +7,11 @@ from datetime import date
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from handlers.base import Settings
+from handlers.base import HandlerConfig
 from handlers.router import Router
 from handlers.tasks import parse
 from models import FrozenClock, Plan, Unit, UnitKind
+from models.settings import BotConfig
 from tests import factories as f
 from tests.handlers.conftest import Ask, Bot
 
@@ -136,7 +137,7 @@ async def test_long_lists_are_paged_and_page_buttons_edit_in_place(
         for n in range(1, 8):
             await f.task(session, plan, n, date(2025, 3, 1), ms, content=f"Việc {n}")
         await session.commit()
-    bot.router = Router(sessions, clock=clock, settings=Settings(page_size=3))
+    bot.router = Router(sessions, clock=clock, settings=HandlerConfig(BotConfig(page_size=3)))
     first = await bot.ask("/nhiemvu")
     assert "Trang 1/3" in first and "Việc 1 " in first and "Việc 4 " not in first
     nxt = next(b for b in bot.buttons() if b.label == "common.next_page")

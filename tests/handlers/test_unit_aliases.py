@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import handlers.registry  # noqa: F401  (registers every command)
 from bot.render import Renderer
-from handlers.base import Incoming, Settings
+from handlers.base import HandlerConfig, Incoming
 from handlers.router import Router
 from models import DEFAULT_TZ, FrozenClock, Unit
 from models.demo import load_demo
@@ -30,7 +30,7 @@ async def demo(sessions: async_sessionmaker[AsyncSession]) -> Router:
         ls = (await session.execute(select(Unit).where(Unit.code == "LS"))).scalar_one()
         ok(await import_file(session, "units", SAMPLES / "don_vi.xlsx", scope=Scope(ls)))
         await session.commit()
-    return Router(sessions, clock=FrozenClock(at=NOW), settings=Settings())
+    return Router(sessions, clock=FrozenClock(at=NOW), settings=HandlerConfig())
 
 
 async def ask(router: Router, account: str, text: str) -> str:

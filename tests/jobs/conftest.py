@@ -17,12 +17,13 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from jobs.settings import PushSettings
+from jobs.kinds import PushRules
 from models import DEFAULT_TZ, Role, UnitKind
+from models.settings import ScheduleConfig
 from tests import factories as f
 
 NOW = datetime(2024, 6, 1, 8, 0, tzinfo=DEFAULT_TZ)
-SETTINGS = PushSettings(catch_up_days=0)
+SETTINGS = PushRules(schedule=ScheduleConfig(catch_up_days=0))
 
 
 @dataclass

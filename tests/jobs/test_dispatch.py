@@ -8,20 +8,21 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from jobs.dispatcher import Dispatcher, Settings
+from jobs.dispatcher import Dispatcher
 from jobs.pacing import Rates
-from jobs.quiet import QuietHours
 from jobs.sender import Outcome
 from models import ChatAccount, FrozenClock, Official, OutboxMessage, Role
+from models.quiet import QuietHours
+from models.settings import DispatchConfig
 from tests.jobs.support import T0, Recorder, people, queue, row, statuses
 
-FAST = Settings(backoff_seconds=60, max_backoff_seconds=600, max_attempts=3)
+FAST = DispatchConfig(backoff_seconds=60, max_backoff_seconds=600, max_attempts=3)
 
 
 def dispatcher(
     sessions: async_sessionmaker[AsyncSession], sender: Recorder, clock: FrozenClock, **options: object
 ) -> Dispatcher:
-    return Dispatcher(sessions, sender, clock=clock, settings=options.pop("settings", FAST), **options)  # type: ignore[arg-type]
+    return Dispatcher(sessions, sender, clock=clock, dispatch=options.pop("dispatch", FAST), **options)  # type: ignore[arg-type]
 
 
 async def test_pushes_of_one_official_are_merged_into_one_message(
@@ -197,7 +198,7 @@ async def test_several_failures_in_a_row_stop_the_drain_without_spending_attempt
     await queue(session, ids)
     await session.commit()
     sender = Recorder(script=[Outcome.failed("down")] * 8)
-    d = dispatcher(sessions, sender, FrozenClock(at=T0), settings=Settings(failures_in_a_row=3))
+    d = dispatcher(sessions, sender, FrozenClock(at=T0), failures_in_a_row=3)
     done = await d.drain()
     assert (done.failed, done.deferred) == (3, 5)
     rows = (await session.execute(select(OutboxMessage.attempts).order_by(OutboxMessage.id))).scalars().all()
@@ -212,7 +213,7 @@ async def test_a_chat_that_had_its_share_waits_while_the_others_go_on(
     ticks = [100.0]
     rates = {"telegram": Rates(per_second=30, chat_per_minute=60, group_per_minute=20)}
     sender, clock = Recorder(), FrozenClock(at=T0)
-    d = Dispatcher(sessions, sender, clock=clock, settings=Settings(rates=rates), monotonic=lambda: ticks[0])
+    d = Dispatcher(sessions, sender, clock=clock, rates=rates, monotonic=lambda: ticks[0])
     for tag in ("x", "y", "z"):  # three drains within the same instant: a's chat allows a burst of two
         await queue(session, [a], tag=tag)
         await session.commit()
@@ -232,7 +233,7 @@ async def test_several_sends_under_way_at_once_send_each_row_once(
     await session.commit()
     sender = Recorder()
     done = await dispatcher(
-        sessions, sender, FrozenClock(at=T0), settings=Settings(in_flight=4, batch_size=25)
+        sessions, sender, FrozenClock(at=T0), dispatch=DispatchConfig(in_flight=4, batch_size=25)
     ).drain_all()
     assert done.sent == 60 and sorted(out.official_id for out in sender.sent) == sorted(ids)
     assert await statuses(sessions) == {"sent": 60}

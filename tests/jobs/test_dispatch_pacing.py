@@ -8,8 +8,8 @@ from datetime import datetime, time, timedelta
 import pytest
 
 from jobs.pacing import Pace, Rates
-from jobs.quiet import QuietHours
 from models import DEFAULT_TZ
+from models.quiet import QuietHours
 
 TELEGRAM = Rates(per_second=30, chat_per_minute=60, group_per_minute=20)
 

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.drives import drive_events, drive_pushes
-from jobs.settings import PushSettings
+from jobs.kinds import PushRules
 from models import DEFAULT_TZ, Unit
 from models.queries.drives import DriveInfo
+from models.settings import ScheduleConfig
 from tests import factories as f
 from tests.jobs.conftest import SETTINGS, World
 
@@ -42,8 +43,12 @@ def test_drive_events_fall_on_their_days(day: date, events: list[str]) -> None:
 
 
 def test_a_missed_drive_event_is_still_sent_the_day_after_with_catch_up() -> None:
-    assert [e.key for e in drive_events(DRIVE, date(2024, 5, 2), PushSettings(catch_up_days=1))] == ["start"]
-    assert [e.key for e in drive_events(DRIVE, date(2024, 8, 1), PushSettings(catch_up_days=1))] == ["final"]
+    assert [
+        e.key for e in drive_events(DRIVE, date(2024, 5, 2), PushRules(schedule=ScheduleConfig(catch_up_days=1)))
+    ] == ["start"]
+    assert [
+        e.key for e in drive_events(DRIVE, date(2024, 8, 1), PushRules(schedule=ScheduleConfig(catch_up_days=1)))
+    ] == ["final"]
 
 
 async def make_drive(session: AsyncSession) -> None:

@@ -16,9 +16,10 @@ from jobs.due import (
     reminder_dates,
     review_due,
 )
+from jobs.kinds import MANDATORY, PushRules
 from jobs.outbox import Push
-from jobs.settings import MANDATORY, PushSettings
 from models import DEFAULT_TZ
+from models.settings import RemindersConfig, ScheduleConfig
 from tests.jobs.conftest import NOW, SETTINGS, World
 
 
@@ -104,7 +105,7 @@ async def test_overdue_notice_comes_again_the_next_day_and_can_be_switched_off(
 ) -> None:
     tomorrow = list(await overdue_pushes(session, NOW + timedelta(days=1), SETTINGS))
     assert all(":2024-06-02:" in p.dedupe_key for p in tomorrow) and tomorrow
-    assert list(await overdue_pushes(session, NOW, PushSettings(overdue_daily=False))) == []
+    assert list(await overdue_pushes(session, NOW, PushRules(RemindersConfig(overdue_daily=False)))) == []
 
 
 async def test_escalation_after_n_days_goes_to_the_parent_unit_head_and_the_admins(
@@ -115,7 +116,14 @@ async def test_escalation_after_n_days_goes_to_the_parent_unit_head_and_the_admi
     push = pushes[0]
     assert push.context["unit"]["code"] == "MS" and push.context["days_late"] == 7 and push.urgent
     assert push.dedupe_key.startswith(f"escalation:task {world.tasks[5]}:unit {world.units['MS']}:2024-05-25:")
-    assert list(await escalation_pushes(session, NOW, PushSettings(escalate_after_days=3, catch_up_days=0))) == []
+    assert (
+        list(
+            await escalation_pushes(
+                session, NOW, PushRules(RemindersConfig(escalate_after_days=3), ScheduleConfig(catch_up_days=0))
+            )
+        )
+        == []
+    )
 
 
 async def test_quarterly_review_reminder_comes_days_before_the_quarter_ends(

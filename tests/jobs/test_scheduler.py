@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from jobs.kinds import PushRules
 from jobs.scheduler import build_scheduler, planned, run_job
 from models import DEFAULT_TZ, Clock, FrozenClock
+from models.settings import SCHEDULE_JOBS, BotConfig
 from tests.jobs.conftest import NOW, SETTINGS, build_world
 
-CRONS = {"reminders": "0 8 * * *", "digests": "30 7 * * mon", "drives": "0 9 * * *", "quarterly": ""}
+
+def scheduled(catch_up_minutes: int = 120, **crons: str) -> PushRules:
+    """SETTINGS with these [schedule] cron lines, every other job switched off."""
+    lines = {**dict.fromkeys(SCHEDULE_JOBS, ""), **crons, "catch_up_minutes": catch_up_minutes}
+    return dataclasses.replace(SETTINGS, schedule=SETTINGS.schedule.model_copy(update=lines))
+
+
+RULES = scheduled(reminders="0 8 * * *", digests="30 7 * * mon", drives="0 9 * * *")
 
 
 def test_planned_jobs_show_their_next_run_in_the_time_zone() -> None:
-    jobs = {j.name: j for j in planned(CRONS, DEFAULT_TZ, datetime(2024, 6, 1, 8, 30, tzinfo=DEFAULT_TZ))}
+    jobs = {j.name: j for j in planned(RULES, datetime(2024, 6, 1, 8, 30, tzinfo=DEFAULT_TZ))}
     assert jobs["reminders"].next_run == datetime(2024, 6, 2, 8, 0, tzinfo=DEFAULT_TZ)
     assert jobs["digests"].next_run == datetime(2024, 6, 3, 7, 30, tzinfo=DEFAULT_TZ)  # a Monday
     assert jobs["quarterly"].next_run is None and jobs["quarterly"].cron == ""
@@ -25,23 +35,28 @@ def test_planned_jobs_show_their_next_run_in_the_time_zone() -> None:
 
 async def test_scheduler_has_one_job_per_cron_line_and_catches_up_a_run_just_missed() -> None:
     clock = FrozenClock(at=datetime(2024, 6, 1, 8, 30, tzinfo=DEFAULT_TZ))
-    scheduler = build_scheduler(None, clock, SETTINGS, CRONS, ZoneInfo("Asia/Ho_Chi_Minh"))  # type: ignore[arg-type]
+    scheduler = build_scheduler(None, clock, RULES)  # type: ignore[arg-type]
     ids = sorted(job.id for job in scheduler.get_jobs())
     assert ids == ["digests", "drives", "reminders", "reminders:catch-up"]  # 08:00 passed half an hour ago
-    late = build_scheduler(None, clock, SETTINGS, CRONS, DEFAULT_TZ, catch_up=timedelta(minutes=10))  # type: ignore[arg-type]
+    late = build_scheduler(
+        None, clock, dataclasses.replace(RULES, schedule=scheduled(10, reminders="0 8 * * *").schedule)
+    )  # type: ignore[arg-type]
     assert "reminders:catch-up" not in {job.id for job in late.get_jobs()}
 
 
 async def test_scheduler_starts_and_shuts_down_in_a_running_loop() -> None:
-    scheduler = build_scheduler(None, FrozenClock(at=NOW), SETTINGS, CRONS, DEFAULT_TZ)  # type: ignore[arg-type]
+    scheduler = build_scheduler(None, FrozenClock(at=NOW), RULES)  # type: ignore[arg-type]
     scheduler.start(paused=True)
     assert scheduler.running
     scheduler.shutdown(wait=False)
 
 
-def test_unknown_jobs_are_refused() -> None:
-    with pytest.raises(KeyError, match="nightly"):
-        build_scheduler(None, FrozenClock(), SETTINGS, {"nightly": "0 1 * * *"}, DEFAULT_TZ)  # type: ignore[arg-type]
+def test_cron_lines_are_read_in_the_configured_time_zone() -> None:
+    utc = dataclasses.replace(RULES, bot=BotConfig(timezone="UTC"))
+    jobs = {j.name: j for j in planned(utc, datetime(2024, 6, 1, 8, 30, tzinfo=DEFAULT_TZ))}  # 01:30 UTC
+    assert jobs["reminders"].next_run == datetime(2024, 6, 1, 8, 0, tzinfo=ZoneInfo("UTC"))
+    scheduler = build_scheduler(None, FrozenClock(at=NOW), utc)  # type: ignore[arg-type]
+    assert str(scheduler.timezone) == "UTC"
 
 
 async def test_running_a_job_queues_its_pushes_once(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -59,7 +74,7 @@ async def test_a_started_scheduler_runs_the_job_it_just_missed(sessions: async_s
     from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecutionEvent
 
     done: asyncio.Queue[JobExecutionEvent] = asyncio.Queue()
-    scheduler = build_scheduler(sessions, Clock(DEFAULT_TZ), SETTINGS, {"reminders": "* * * * *"}, DEFAULT_TZ)
+    scheduler = build_scheduler(sessions, Clock(DEFAULT_TZ), scheduled(reminders="* * * * *"))
     scheduler.add_listener(done.put_nowait, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     scheduler.start()
     try:
@@ -105,8 +120,7 @@ async def test_a_job_cut_short_by_shutdown_queues_nothing_and_is_no_error(
             await self.real.__aexit__(*exc)
 
     events: list[JobExecutionEvent] = []
-    crons = {"reminders": "* * * * *"}
-    scheduler = build_scheduler(StuckSessions(), Clock(DEFAULT_TZ), SETTINGS, crons, DEFAULT_TZ)  # type: ignore[arg-type]
+    scheduler = build_scheduler(StuckSessions(), Clock(DEFAULT_TZ), scheduled(reminders="* * * * *"))  # type: ignore[arg-type]
     scheduler.add_listener(events.append, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     caplog.set_level("INFO")
     scheduler.start()

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.render import TEMPLATES, Renderer
 from handlers.base import Reply
 from jobs.due import due_pushes
-from jobs.settings import KINDS
+from jobs.kinds import KINDS
 from models import DEFAULT_TZ
 from tests.jobs.conftest import NOW, SETTINGS, World
 from tests.jobs.test_drives import make_drive

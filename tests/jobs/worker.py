@@ -33,13 +33,13 @@ TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"  # tests.fakes.telegram_
 async def dispatch(args: argparse.Namespace) -> None:
     from telegram.ext import ExtBot
 
-    from bot.push import PushSender
+    from bot.push_path import PushSender
     from bot.render import Renderer
     from bot.telegram import Limits
     from bot.telegram.limits import PacingLimiter
-    from jobs.dispatcher import Dispatcher, Settings
-    from jobs.pacing import Rates
+    from jobs.dispatcher import Dispatcher
     from jobs.sender import Outcome, Outgoing
+    from models.settings import DispatchConfig, Rates
 
     class Counting(PushSender):
         sent = 0
@@ -54,18 +54,13 @@ async def dispatch(args: argparse.Namespace) -> None:
     sessions = session_factory(engine)
     limits = Limits(overall_per_second=args.rate, overall_burst=args.rate, chat_per_second=100, chat_burst=100)
     rates = Rates(per_second=args.rate, chat_per_minute=6000, group_per_minute=6000)
-    settings = Settings(
-        claim_seconds=args.claim_seconds,
-        poll_seconds=0.1,
-        batch_size=20,
-        backoff_seconds=0.5,
-        in_flight=args.in_flight,
-        rates={"telegram": rates},
+    dispatch = DispatchConfig.model_construct(  # not validated: sub-second waits keep the test short
+        claim_seconds=args.claim_seconds, poll_seconds=0.1, batch_size=20, backoff_seconds=0.5, in_flight=args.in_flight
     )
     async with ExtBot(TOKEN, base_url=args.base_url, rate_limiter=PacingLimiter(limits)) as bot:
         sender = Counting(Renderer(Path(args.templates)), telegram=bot)
         clock = Ahead(seconds=args.clock_ahead) if args.clock_ahead else Clock()
-        dispatcher = Dispatcher(sessions, sender, clock=clock, settings=settings)
+        dispatcher = Dispatcher(sessions, sender, clock=clock, dispatch=dispatch, rates={"telegram": rates})
         print("ready", flush=True)
         while args.go and not Path(args.go).exists():  # start together with the other process
             await asyncio.sleep(0.02)

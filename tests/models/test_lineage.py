@@ -214,7 +214,6 @@ async def test_a_result_row_takes_the_unit_valid_in_its_year(session: AsyncSessi
 async def test_a_reused_code_names_the_unit_of_the_date_asked_and_otherwise_the_one_in_existence(
     session: AsyncSession,
 ) -> None:
-    from models.queries.scores import find_ranked_unit
     from models.queries.units import find_unit
 
     units = await reform(session)
@@ -225,7 +224,6 @@ async def test_a_reused_code_names_the_unit_of_the_date_asked_and_otherwise_the_
     assert (await find_unit(session, "06457", on=date(2026, 3, 1))) == new
     assert await find_unit(session, "Xã Minh Sơn", on=date(2026, 3, 1)) is None
     assert (await find_unit(session, "Xã Minh Sơn")) == old  # no date: the only unit of that name
-    assert (await find_ranked_unit(session, "06457", province)) == new
 
 
 async def test_in_the_reform_year_a_reused_code_names_the_unit_of_the_tasks_deadline(session: AsyncSession) -> None:

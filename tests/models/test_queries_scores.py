@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,10 +12,10 @@ from models.queries.scores import (
     component_lines,
     fell_most_components,
     find_index,
-    find_ranked_unit,
     index_detail,
     latest_results,
     province_of,
+    ranked_units,
     result_years,
 )
 from models.rules import Change
@@ -96,7 +97,8 @@ async def test_province_of_any_unit_below_it(session: AsyncSession) -> None:
 
 async def test_units_named_by_code_or_name_without_diacritics(session: AsyncSession) -> None:
     ls = await build(session)
-    by_code = await find_ranked_unit(session, "LS.HL.MS", ls.root)
-    by_name = await find_ranked_unit(session, "xa minh son", ls.root)
-    assert by_code is not None and by_name is not None and by_code.id == by_name.id == ls.commune.id
-    assert await find_ranked_unit(session, "không có", ls.root) is None
+    year = (date(2024, 1, 1), date(2024, 12, 31))
+    by_code = await ranked_units(session, "LS.HL.MS", ls.root, year)
+    by_name = await ranked_units(session, "xa minh son", ls.root, year)
+    assert [u.id for u in by_code] == [u.id for u in by_name] == [ls.commune.id]
+    assert await ranked_units(session, "không có", ls.root, year) == []

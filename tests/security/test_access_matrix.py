@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.base import Incoming, Reply, Settings
+from handlers.base import HandlerConfig, Incoming, Reply
 from handlers.router import Router
 from models import DEFAULT_TZ, FrozenClock, Invite, ProgressReport, Role, Unit, UnitKind
 from models.queries.tasks import record_progress
@@ -156,7 +156,7 @@ async def build(sessions: async_sessionmaker[AsyncSession]) -> World:
         other = await f.drive(session, "TD-Q", date(2024, 3, 1), date(2024, 7, 28), [u["QA"]], criteria, u["Q"])
         await f.measurement(session, other, u["QA"], 1, date(2024, 5, 1), "80")
         await session.commit()
-    router = Router(sessions, clock=FrozenClock(at=NOW), settings=Settings(bot_username="cchc_bot"))
+    router = Router(sessions, clock=FrozenClock(at=NOW), settings=HandlerConfig(bot_username="cchc_bot"))
     return World(router, u, reports)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import handlers.uploads
 import models.importers.run
 from bot.render import Renderer
-from handlers.base import FileRef, Reply, Settings
+from handlers.base import FileRef, HandlerConfig, Reply
 from handlers.router import Router
 from models import FrozenClock
 from models.importers import units, worker
@@ -101,7 +101,7 @@ def big_file(rows: int = 600, columns: int = 150) -> bytes:
 async def router(sessions: async_sessionmaker[AsyncSession]) -> Router:
     async with sessions() as session:
         await build_province(session)
-    settings = Settings(due_soon_days=30, invite_ttl_hours=72, page_size=10, bot_username="cchc_bot")
+    settings = HandlerConfig(bot_username="cchc_bot")
     return Router(sessions, clock=FrozenClock(at=NOW), settings=settings)
 
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.render import Renderer
-from handlers.base import Incoming, Reply, Settings
+from handlers.base import HandlerConfig, Incoming, Reply
 from handlers.registry import app_commands
 from handlers.router import Router
 from models import Assignment, FrozenClock, Invite, Plan, ProgressReport, Task, Unit
@@ -161,7 +161,7 @@ class Fuzz:
     async def batch(self, messages: list[tuple[str, str, bool]]) -> None:
         engine = create_engine(self.url)
         sessions = session_factory(engine)
-        router = Router(sessions, clock=FrozenClock(at=NOW), settings=Settings(bot_username="cchc_bot"))
+        router = Router(sessions, clock=FrozenClock(at=NOW), settings=HandlerConfig(bot_username="cchc_bot"))
         try:
             for actor, text, pressed in messages:
                 async with sessions() as session:

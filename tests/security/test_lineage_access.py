@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.base import Settings
+from handlers.base import HandlerConfig
 from handlers.router import Router
 from models import FrozenClock, ProgressReport, Role, UnitKind
 from tests import factories as f
@@ -33,7 +33,7 @@ async def _bot(sessions: async_sessionmaker[AsyncSession]) -> Bot:
         elsewhere = await f.unit(session, "19", UnitKind.PROVINCE, name="Tỉnh Thái Nguyên")
         await f.official(session, elsewhere, Role.LEADER, name="Lãnh đạo Thái Nguyên", external_id="tn")
         await session.commit()
-    return Bot(Router(sessions, clock=FrozenClock(at=NOW), settings=Settings()))
+    return Bot(Router(sessions, clock=FrozenClock(at=NOW), settings=HandlerConfig()))
 
 
 async def test_each_commune_opens_its_own_predecessors_tasks_and_no_others(

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.base import Settings
+from handlers.base import HandlerConfig
 from handlers.roles import ROLE_WORDS
 from handlers.router import Router
 from models import DEFAULT_TZ, AuditEntry, FrozenClock, Invite, Role, Unit, UnitKind
@@ -32,7 +32,7 @@ AFTER_REFORM = datetime(2026, 1, 5, 9, 0, tzinfo=DEFAULT_TZ)
 async def _bot(sessions: async_sessionmaker[AsyncSession], clock: FrozenClock) -> tuple[Bot, dict[str, int]]:
     async with sessions() as session:
         units = await build_province(session)
-    settings = Settings(bot_username="cchc_bot")
+    settings = HandlerConfig(bot_username="cchc_bot")
     return Bot(Router(sessions, clock=clock, settings=settings)), units
 
 

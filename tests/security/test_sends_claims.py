@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from jobs.dispatcher import Dispatcher, Settings
+from jobs.dispatcher import Dispatcher
 from jobs.lease import Lease
 from jobs.sender import Outcome, Outgoing
 from models import Clock, FrozenClock
+from models.settings import DispatchConfig
 from tests.fakes.telegram_server import FakeTelegram
 from tests.jobs.support import FIRST_CHAT, Recorder, people, queue, statuses, templates
 from tests.jobs.test_crash import finish, spawn
@@ -42,10 +43,10 @@ async def test_a_dispatcher_ten_minutes_ahead_takes_no_row_of_a_live_claim(
     ids = await people(session, 20)
     await queue(session, ids, at=real - timedelta(minutes=1))
     await session.commit()
-    settings = Settings(claim_seconds=30, batch_size=100)
+    dispatch = DispatchConfig(claim_seconds=30, batch_size=100)
     slow, fast = Stalled(), Recorder()
-    behind = Dispatcher(sessions, slow, clock=FrozenClock(at=real), settings=settings, worker="behind")
-    ahead = Dispatcher(sessions, fast, clock=FrozenClock(at=real + SKEW), settings=settings, worker="ahead")
+    behind = Dispatcher(sessions, slow, clock=FrozenClock(at=real), dispatch=dispatch, worker="behind")
+    ahead = Dispatcher(sessions, fast, clock=FrozenClock(at=real + SKEW), dispatch=dispatch, worker="ahead")
     first = asyncio.create_task(behind.drain())
     await asyncio.wait_for(slow.entered.wait(), 10)
     done = await ahead.drain_all()  # its clock says the other's 30-second claim ran out 9.5 minutes ago

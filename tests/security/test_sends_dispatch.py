@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from jobs.dispatcher import MAYBE_SENT, Dispatcher, Settings
+from jobs.dispatcher import MAYBE_SENT, Dispatcher
 from jobs.sender import Outcome
 from models import Clock, FrozenClock
+from models.settings import DispatchConfig
 from tests.jobs.support import T0, Recorder, people, queue, row, statuses
 
 
@@ -21,7 +22,7 @@ async def test_an_uncertain_push_is_retried_once_and_counted_as_a_possible_dupli
     await session.commit()
     clock = FrozenClock(at=T0)
     sender = Recorder(script=[Outcome.uncertain("TimedOut"), Outcome.sent(), Outcome.uncertain("TimedOut")])
-    dispatcher = Dispatcher(sessions, sender, clock=clock, settings=Settings(backoff_seconds=60))
+    dispatcher = Dispatcher(sessions, sender, clock=clock, dispatch=DispatchConfig(backoff_seconds=60))
     first = await dispatcher.drain_all()  # a: uncertain, b: sent
     assert (first.uncertain, first.sent) == (1, 1)
     assert (await row(sessions, f"note:a:{a}")).last_error.startswith(MAYBE_SENT)
@@ -41,7 +42,7 @@ async def test_a_retry_of_an_uncertain_push_that_goes_through_is_sent(
     await session.commit()
     clock = FrozenClock(at=Clock().now())
     sender = Recorder(script=[Outcome.uncertain("TimedOut")])
-    dispatcher = Dispatcher(sessions, sender, clock=clock, settings=Settings(backoff_seconds=60))
+    dispatcher = Dispatcher(sessions, sender, clock=clock, dispatch=DispatchConfig(backoff_seconds=60))
     assert (await dispatcher.drain_all()).uncertain == 1
     clock.advance(timedelta(minutes=5))
     assert (await dispatcher.drain_all()).sent == 1
@@ -57,7 +58,7 @@ async def test_a_429_or_a_failure_in_between_does_not_allow_a_third_send(
     clock = FrozenClock(at=T0)
     script = [Outcome.uncertain("TimedOut"), Outcome.retry(1), Outcome.failed("502"), Outcome.uncertain("TimedOut")]
     sender = Recorder(script=script)
-    dispatcher = Dispatcher(sessions, sender, clock=clock, settings=Settings(backoff_seconds=60))
+    dispatcher = Dispatcher(sessions, sender, clock=clock, dispatch=DispatchConfig(backoff_seconds=60))
     for _ in range(len(script)):  # the sender takes its answers from ``script``
         await dispatcher.drain_all()
         clock.advance(timedelta(hours=1))

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from telegram.ext import ExtBot
 
-from bot.push import PushSender
+from bot.push_path import PushSender
 from bot.render import Renderer
 from bot.split import split_text, utf16_len
 from bot.telegram.limits import PacingLimiter

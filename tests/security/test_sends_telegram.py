@@ -15,7 +15,7 @@ from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.app import App
-from bot.push import PushSender
+from bot.push_path import PushSender
 from bot.render import Renderer
 from bot.telegram.channel import TelegramChannel
 from bot.telegram.limits import PacingLimiter

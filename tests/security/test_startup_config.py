@@ -1,7 +1,7 @@
 """Every configuration value is range-checked when the file is loaded, and a bad one stops ``cchc-bot``
 with ONE line on stderr naming the key and what it may be, exit status 2, never a traceback.
 
-The bad values are generated from the declarations in ``bot/config.py`` (each number one under its
+The bad values are generated from the declarations in ``models/settings.py`` (each number one under its
 lowest and one over its highest value, each list one entry too many), so a key added later with a range
 is tested too; the hand-written cases are the string checks and the values of issue 11.
 """

@@ -1,4 +1,4 @@
-"""Pushes end to end: the dispatcher drains the outbox through ``bot/push.py`` and python-telegram-bot
+"""Pushes end to end: the dispatcher drains the outbox through ``bot/push_path.py`` and python-telegram-bot
 to the fake Bot API server, which misbehaves: bursts of 5xx, 429 with retry_after, dropped connections,
 answers slower than the client waits, a user who blocked the bot, Telegram's flood limits. After
 recovery every push has arrived once (a send that timed out after the server took it may arrive twice:
@@ -25,13 +25,14 @@ from telegram.request import HTTPXRequest
 from bot import config as configuration
 from bot.app import App
 from bot.cli import cmd_run
-from bot.push import PushSender
+from bot.push_path import PushSender
 from bot.render import Renderer
 from bot.telegram import Limits
 from bot.telegram.limits import PacingLimiter
-from jobs.dispatcher import Dispatcher, Settings
+from jobs.dispatcher import Dispatcher
 from jobs.pacing import Rates
 from models import ChatAccount, FrozenClock, OutboxMessage
+from models.settings import DispatchConfig
 from tests.fakes.telegram_server import TOKEN, FakeTelegram
 from tests.jobs.support import FIRST_CHAT, T0, people, queue, statuses, templates
 from tests.telegram.support import ADMIN, demo_config
@@ -66,8 +67,14 @@ async def officials(app: App, tg: FakeTelegram) -> list[int]:
 async def deliver(app: App, bot: Bot, renderer: Renderer, *, rates: Rates | None = None) -> float:
     """Drain until every row is settled, moving a frozen clock past each backoff; seconds it took."""
     clock = FrozenClock(at=T0)
-    settings = Settings(backoff_seconds=60, rates={"telegram": rates} if rates else {}, failures_in_a_row=100)
-    dispatcher = Dispatcher(app.sessions, PushSender(renderer, telegram=bot), clock=clock, settings=settings)
+    dispatcher = Dispatcher(
+        app.sessions,
+        PushSender(renderer, telegram=bot),
+        clock=clock,
+        dispatch=DispatchConfig(backoff_seconds=60),
+        rates={"telegram": rates} if rates else {},
+        failures_in_a_row=100,
+    )
     started = time.monotonic()
     for _ in range(20):
         await dispatcher.drain_all()

@@ -118,7 +118,7 @@ async def test_budget_warning_is_a_push_to_every_admin_once_a_month(app: App) ->
 
 
 async def test_a_push_is_delivered_through_the_dispatcher(zalo: FakeZalo, bot: ZaloChannel, app: App) -> None:
-    from bot.push import dispatcher
+    from bot.push_path import dispatcher
     from bot.zalo.push import budget_for
     from jobs.outbox import Push, enqueue
     from models import ChatAccount
@@ -142,7 +142,7 @@ async def test_a_push_is_delivered_through_the_dispatcher(zalo: FakeZalo, bot: Z
 async def test_senders_route_each_message_to_its_channel(zalo: FakeZalo, client: ZaloClient, app: App) -> None:
     import io
 
-    from bot.push import PushSender
+    from bot.push_path import PushSender
     from bot.zalo.push import Senders
 
     console = io.StringIO()

@@ -1,5 +1,6 @@
 """Quiet hours: when a non-urgent push may not go out (at night, and on weekends unless allowed), and the
-next moment it may. Read in the configured time zone (Asia/Ho_Chi_Minh by default)."""
+next moment it may. Read in the configured time zone (Asia/Ho_Chi_Minh by default). Built from [reminders]
+by ``models.settings.RemindersConfig.quiet_hours``; the dispatcher (``jobs/dispatcher.py``) asks it."""
 
 from __future__ import annotations
 
@@ -21,10 +22,6 @@ class QuietHours:
     end: time = time(7, 0)
     weekends: bool = False
     tz: ZoneInfo = DEFAULT_TZ
-
-    @classmethod
-    def parse(cls, start: str, end: str, weekends: bool, tz: ZoneInfo = DEFAULT_TZ) -> QuietHours:
-        return cls(time.fromisoformat(start), time.fromisoformat(end), weekends, tz)
 
     def _quiet_time(self, moment: time) -> bool:
         if self.start == self.end:

@@ -22,16 +22,14 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.app import App
-from bot.config import Config
 from bot.logs import RedactSecrets
 from bot.render import Renderer
 from bot.telegram.limits import may_have_arrived, retry_after_seconds
 from bot.telegram.send import NO_PREVIEW, split_text
 from handlers.base import Reply
-from jobs.dispatcher import Dispatcher, Settings, worker_name
+from jobs.dispatcher import Dispatcher, worker_name
+from jobs.kinds import PushRules
 from jobs.lease import Lease
-from jobs.pacing import Rates
-from jobs.quiet import QuietHours
 from jobs.runtime import Runtime, Scheduler
 from jobs.sender import Outcome, Outgoing, Sender
 
@@ -113,33 +111,18 @@ class Scheduled:
         self.scheduler.shutdown(wait=False)
 
 
-def dispatch_settings(config: Config) -> Settings:
-    d, telegram, zalo = config.dispatch, config.telegram, config.zalo
-    rates = {
-        "telegram": Rates(telegram.per_second, telegram.chat_per_second * 60, telegram.group_per_minute),
-        "zalo": Rates(zalo.per_second, zalo.chat_per_minute, zalo.chat_per_minute),
-    }
-    return Settings(
-        max_attempts=d.max_attempts,
-        batch_size=d.batch_size,
-        poll_seconds=d.poll_seconds,
-        claim_seconds=d.claim_seconds,
-        backoff_seconds=d.backoff_seconds,
-        max_backoff_seconds=d.max_backoff_seconds,
-        in_flight=d.in_flight,
-        default_language=config.bot.default_language,
-        rates=rates,
-    )
-
-
-def quiet_hours(config: Config) -> QuietHours:
-    r = config.reminders
-    return QuietHours.parse(r.quiet_start, r.quiet_end, r.weekends, config.bot.tz)
-
-
 def dispatcher(app: App, sender: Sender) -> Dispatcher:
+    """The dispatcher of ``cchc-bot run``: the [dispatch] section, the channels' rates, the quiet hours of
+    [reminders] in [bot].timezone."""
+    config = app.config
     return Dispatcher(
-        app.sessions, sender, clock=app.clock, settings=dispatch_settings(app.config), quiet=quiet_hours(app.config)
+        app.sessions,
+        sender,
+        clock=app.clock,
+        dispatch=config.dispatch,
+        rates={"telegram": config.telegram.rates, "zalo": config.zalo.rates},
+        quiet=config.reminders.quiet_hours(config.bot.tz),
+        default_language=config.bot.default_language,
     )
 
 
@@ -155,9 +138,9 @@ def push_runtime(app: App, sender: Sender) -> Runtime:
     def scheduler() -> Scheduler:
         from apscheduler.events import EVENT_JOB_EXECUTED
 
-        from bot.jobs import scheduler_for
+        from jobs.scheduler import build_scheduler
 
-        built = scheduler_for(config, app.sessions, app.clock)
+        built = build_scheduler(app.sessions, app.clock, PushRules.of(config))
         if sending is not None:  # what a job has just queued goes out now, not at the next poll
             built.add_listener(lambda _event: sending.wake(), EVENT_JOB_EXECUTED)
         return Scheduled(built)

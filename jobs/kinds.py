@@ -1,15 +1,15 @@
-"""What the push jobs need to know from the configuration, and how they write dates, tasks and units into
-a push's JSON context. ``bot/`` builds ``PushSettings`` from the TOML; ``jobs/`` never reads the file."""
+"""The kinds of push, what the push jobs read of the configuration (``PushRules``: the sections as
+validated, ``models/settings.py``), and how they write dates, tasks and units into a push's JSON context.
+``jobs/`` never reads the file."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from models.clock import DEFAULT_TZ
 from models.queries.units import UnitName
+from models.settings import BotConfig, Config, RemindersConfig, ScheduleConfig
 
 # Kinds of push (``outbox.kind``; the template is ``push/<kind>``). Mandatory ones reach officials who
 # turned optional pushes off (/tatnhac): they are about the official's own duties — a deadline, a task
@@ -39,19 +39,22 @@ KINDS = (
 )
 MANDATORY = frozenset({DEADLINE, OVERDUE, ESCALATION, QUARTERLY})
 CONTENT_CHARS = 160  # a task's content in a push: enough to recognise it on a small screen
+LISTED_TASKS = 3  # tasks named in an overdue notice or a digest ("and N more")
 
 
 @dataclass(frozen=True)
-class PushSettings:
-    offsets_days: tuple[int, ...] = (7, 3, 1, 0)  # deadline reminders, days before the deadline
-    overdue_daily: bool = True  # a daily notice while a unit has overdue tasks
-    escalate_after_days: int = 7  # days overdue before the superior and the secretariat are told
-    catch_up_days: int = 1  # a one-off push missed while the bot was down is still sent this many days late
-    due_soon_days: int = 30  # the reporting window of the task statuses (the leader digest's sentence)
-    drive_days_left: tuple[int, ...] = (30, 7, 1)  # drive milestones, besides half-way
-    quarterly_days_before: int = 7  # the quarterly review reminder, days before the quarter ends
-    listed_tasks: int = 3  # tasks named in an overdue notice or a digest ("and N more")
-    tz: ZoneInfo = DEFAULT_TZ  # "today" is the day in this zone
+class PushRules:
+    """The sections the push jobs read: ``reminders`` (deadline offsets, overdue notices, escalation),
+    ``schedule`` (catch-up, drive milestones, the quarterly reminder) and ``bot`` (the time zone "today" is
+    read in, and the reporting window of the leader digest)."""
+
+    reminders: RemindersConfig = field(default_factory=RemindersConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    bot: BotConfig = field(default_factory=BotConfig)
+
+    @classmethod
+    def of(cls, config: Config) -> PushRules:
+        return cls(config.reminders, config.schedule, config.bot)
 
 
 def iso(day: date | None) -> str | None:

@@ -1,17 +1,19 @@
 """The bot's push sender: merged pushes under one header, plain text on the console, a broken template
-is fatal (never retried), a channel this process does not run is refused; and the [dispatch] settings
-as the dispatcher and python-telegram-bot's limiter receive them."""
+is fatal (never retried), a channel this process does not run is refused; and the [dispatch], [telegram],
+[zalo], [reminders] and [bot] sections as the dispatcher and python-telegram-bot's limiter receive them."""
 
 from __future__ import annotations
 
 import io
+from datetime import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot import config as configuration
 from bot.config import ConfigError
-from bot.push import PushSender, dispatch_settings, quiet_hours
+from bot.push_path import PushSender, dispatcher
 from bot.render import Renderer
 from bot.telegram.runner import telegram_limits
 from jobs.sender import Item, Outgoing, Result
@@ -47,16 +49,28 @@ async def test_a_broken_template_is_fatal_and_an_absent_channel_refused() -> Non
     assert (await sender.send(outgoing(Item("push/dead_letter", ALERT), channel="zalo"))).result is Result.FATAL
 
 
-def test_dispatch_settings_feed_the_dispatcher_and_the_telegram_limiter() -> None:
+async def test_the_sections_feed_the_dispatcher_and_the_telegram_limiter() -> None:
+    from bot.app import build
+
     config = configuration.load(None, environ={})
+    config = configuration.replace(config, "database", url="sqlite+aiosqlite://")
     config = configuration.replace(config, "dispatch", in_flight=3)
     config = configuration.replace(config, "telegram", per_second=60)
-    settings = dispatch_settings(config)
-    assert settings.rates["telegram"].per_second == 60 and settings.rates["telegram"].chat_per_minute == 60
-    assert settings.rates["telegram"].group_per_minute == 20 and settings.in_flight == 3
+    config = configuration.replace(config, "reminders", quiet_start="22:30", weekends=True)
+    config = configuration.replace(config, "bot", timezone="Asia/Bangkok", default_language="en")
+    app = build(config)
+    try:
+        sending = dispatcher(app, PushSender(Renderer(), console=io.StringIO()))
+    finally:
+        await app.close()
+    telegram, zalo = sending.paces["telegram"].rates, sending.paces["zalo"].rates
+    assert (telegram.per_second, telegram.chat_per_minute, telegram.group_per_minute) == (60, 60, 20)
+    assert (zalo.per_second, zalo.chat_per_minute, zalo.group_per_minute) == (5, 30, 30)
+    assert sending.dispatch.in_flight == 3 and sending.default_language == "en"
+    assert sending.quiet is not None and sending.quiet.weekends and sending.quiet.start == time(22, 30)
+    assert sending.quiet.tz == ZoneInfo("Asia/Bangkok")
     limits = telegram_limits(config.telegram)
     assert (limits.overall_per_second, limits.overall_burst, limits.chat_per_second) == (60, 60, 1)
-    assert not quiet_hours(config).weekends
 
 
 def test_a_file_written_for_the_earlier_release_still_starts_with_its_rates_moved(
@@ -93,7 +107,7 @@ def test_bad_dispatch_settings_stop_with_one_line(tmp_path: Path, text: str, mes
 def test_a_failure_reason_never_carries_the_token() -> None:
     from telegram.error import NetworkError
 
-    from bot.push import why
+    from bot.push_path import why
 
     reason = why(
         NetworkError("httpx.ConnectError: https://api.telegram.org/bot123456789:AAFakeTokenForTestsOnly_abc/x")

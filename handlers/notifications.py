@@ -2,7 +2,7 @@
 (anyone: turn the optional pushes — weekly digests, drive standings — off and on again).
 
 Deadline reminders, overdue notices, escalations and the quarterly review reminder are about the
-official's own duties and keep coming (``jobs.settings.MANDATORY``).
+official's own duties and keep coming (``jobs.kinds.MANDATORY``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from handlers.access import province_scope
 from handlers.base import ADMINS, Button, Commands, Reply, Request, UserError
-from models.queries.push import pending_pushes
+from models.queries.due import pending_pushes
 from models.text import fold
 from models.units import ChatAccount
 

@@ -6,15 +6,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.due import due_pushes
+from jobs.kinds import PushRules
 from jobs.outbox import enqueue
-from jobs.settings import PushSettings
 from models import Official
+from models.settings import ScheduleConfig
 from tests.handlers.conftest import NOW, Ask, Bot
 
 
 async def queue_reminders(sessions: async_sessionmaker[AsyncSession]) -> int:
     async with sessions() as session, session.begin():
-        return await enqueue(session, await due_pushes(session, NOW, PushSettings(catch_up_days=0), ["reminders"]))
+        return await enqueue(
+            session, await due_pushes(session, NOW, PushRules(schedule=ScheduleConfig(catch_up_days=0)), ["reminders"])
+        )
 
 
 async def opted_out(sessions: async_sessionmaker[AsyncSession], key: str) -> bool:
