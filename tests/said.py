@@ -1,6 +1,6 @@
 """What a reader sees of an import's changes and errors: each change line and each error reason rendered
-by the templates a chat upload and ``cchc-bot import`` use (templates/<lang>/uploads/_changes.j2 and
-templates/<lang>/imports/_problems.j2)."""
+by the templates a chat upload and ``cchc-bot import`` use (templates/uploads/_changes.j2 and
+templates/imports/_problems.j2)."""
 
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ Kinds (``KINDS``) and their options:
 
 ``import_file`` / ``import_bytes`` check every row first and write nothing unless the whole file is
 good; ``dry_run`` only reports. They flush; the caller commits (or rolls back). Errors (``RowError``) and
-changes (``Note``) are codes with parameters; templates/<lang>/imports/_problems.j2 and
-templates/<lang>/uploads/_changes.j2 say them."""
+changes (``Note``) are codes with parameters; templates/imports/_problems.j2 and
+templates/uploads/_changes.j2 say them."""
 
 from models.importers.indices import STANDARD_INDICES, ensure_indices
 from models.importers.result import ImportResult, Note, RowError

@@ -1,7 +1,7 @@
 """Reading one cell: text, whole numbers, exact decimals ("85,94"), dates, ranks ("47/63") and
 published changes ("+3,31", "giảm 8 bậc"). Failures raise CellError with a code, parameters (``why``
 names the case of a code that has several, ``value`` the cell as written) and a Vietnamese reason; the
-sentences users read are in templates/<lang>/imports/_problems.j2.
+sentences users read are in templates/imports/_problems.j2.
 
 A formula Excel never computed is ``Uncomputed`` (never a blank): ``computed`` refuses it with its cell.
 Codes and names (``name``) refuse invisible and bidirectional control characters, which would make a

@@ -1,8 +1,8 @@
 """What an import reports back: the counts, every row error, and the changes it made or would make.
 
 Both are codes with parameters, never sentences: a ``RowError`` is said by the macro ``reason`` of
-templates/<lang>/imports/_problems.j2 and a ``Note`` (one change line) by the macro ``change`` of
-templates/<lang>/uploads/_changes.j2, so each reader gets their own language. ``RowError.reason`` is
+templates/imports/_problems.j2 and a ``Note`` (one change line) by the macro ``change`` of
+templates/uploads/_changes.j2, so each reader gets their own language. ``RowError.reason`` is
 Vietnamese, for the logs and as the fallback of a case without a sentence; every importer reports notes,
 and a change given as a plain ``str`` (still accepted) is said as it is."""
 
@@ -43,7 +43,7 @@ class RowError:
     column: str
     code: str  # missing_column, bad_file, empty, bad_date, bad_number, bad_value, unknown_unit, duplicate, ...
     reason: str  # short, Vietnamese: logs, and the fallback of a code or case without a sentence yet
-    # what the template of ``code`` (templates/*/imports/_problems.j2) needs to say it in either language;
+    # what the template of ``code`` (templates/imports/_problems.j2) needs to say it in either language;
     # ``why`` names the case of a code that has several ("bad_date": not_date, no_such_day, ...)
     params: Mapping[str, object] = field(default_factory=dict, compare=False, hash=False)
 
