@@ -2,7 +2,7 @@
 against the databases their comment names (the demo; one made by ``cchc-bot init --province "Lạng Sơn"``
 with today's unit list; the 2023–2024 files, which name units by the province's own codes, into the demo
 and into one made with ``--code LS``), and every chat example of
-README.md and of /help (``templates/*/help/list.j2``) answers a fitting demo account with something other
+README.md and of /help (``templates/help/list.j2``) answers a fitting demo account with something other
 than an error. The examples are read from the documents, so a new one is covered without editing this
 file."""
 
@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import cli
 from bot import config as configuration
 from bot.app import build, prepare
-from bot.render import Renderer
+from bot.render import TEMPLATES, Renderer, translations
 from handlers.base import HandlerConfig, Incoming
 from handlers.registry import app_commands
 from handlers.router import Router
@@ -95,9 +95,11 @@ def chat_examples() -> list[tuple[str, str]]:
         for text in re.findall(r"`(/[a-z]+(?: [^`<]*)?)`", line.rstrip(" |").rpartition("|")[2]):
             if app_commands().get(text.split()[0][1:]) is not None:
                 examples.append((who, text))
+    help_list = (TEMPLATES / "help" / "list.j2").read_text("utf-8")
     for lang in ("vi", "en"):
-        help_list = (ROOT / "templates" / lang / "help" / "list.j2").read_text("utf-8")
-        for name, shown in re.findall(r'"(\w+)": \("[^"]*", "([^"]*)"\)', help_list):
+        said = translations(TEMPLATES, lang).gettext  # an example worded per language is a catalog entry: _("…")
+        for name, example in re.findall(r'"(\w+)": \(_\("[^"]*"\), (?:_\()?"([^"]*)"\)?\)', help_list):
+            shown = said(example)
             admin = name in {"moi", "canbo", "thuhoi", "nhatky", "tailen", "nhacnho"}
             if name not in LINKED_CHATS:
                 examples += [("admin" if admin else "chair", text.strip()) for text in shown.split("·")]
