@@ -10,7 +10,7 @@ and calls ``Charts.draw`` when the answer is the chart itself (``Reply.chart_now
 - ``{"kind": "drive_leaderboard", "drive_id": 3}``: the drive's standings as horizontal bars.
 
 Numbers come from ``models.queries.charts``; every word on a chart from
-``templates/<lang>/labels/charts.j2``. matplotlib is imported when the first chart is drawn.
+``templates/labels/charts.j2``. matplotlib is imported when the first chart is drawn.
 """
 
 from __future__ import annotations

@@ -145,7 +145,7 @@ def failure(exc: Exception, config: Config, secrets: list[str]) -> Problem:
 
 
 class CliError(Problem):
-    """A failure to report in one line (``templates/<lang>/cli/failure.j2``)."""
+    """A failure to report in one line (``templates/cli/failure.j2``)."""
 
 
 async def cmd_run(config: Config, args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ reads the file, moves the keys of an earlier release (``MOVED``) and applies the
 (``ENVIRONMENT``): secrets (tokens, webhook secrets, the database URL) can come from the environment
 instead of the file, and are validated like the file's values. A bad file stops start-up with ONE line
 naming the key and what it may be (``bot/config_errors.py`` turns pydantic's errors into that line, from
-``templates/<lang>/cli/config_error.j2``).
+``templates/cli/config_error.j2``).
 
 Why not pydantic-settings: the environment overrides are five named variables (``ENVIRONMENT``), read
 from a mapping the tests pass in; mapping them onto sections would need a custom settings source, more

@@ -1,5 +1,5 @@
 """``cchc-bot indices list|add|component``: the secretariat keeps the indices the province is ranked on
-(``models.index_catalog``). Output comes from ``templates/<lang>/cli/indices_*.j2`` in the configured
+(``models.index_catalog``). Output comes from ``templates/cli/indices_*.j2`` in the configured
 default language; a refusal is one line (``CliError``), never a traceback."""
 
 from __future__ import annotations

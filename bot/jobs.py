@@ -1,5 +1,5 @@
 """The ``cchc-bot jobs list`` / ``cchc-bot jobs run NAME`` commands (printed with the templates of
-``templates/<lang>/jobs/``, in the configured default language)."""
+``templates/jobs/``, in the configured default language)."""
 
 from __future__ import annotations
 

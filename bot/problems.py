@@ -1,7 +1,7 @@
 """Failures a user can cause and fix – a bad configuration, an unreachable or broken database, a full
 disk, a lock held too long, a webhook Telegram refuses – each told in ONE line, never a traceback.
 
-A ``Problem`` names a template of ``templates/<lang>/cli/`` and its context; ``line(lang)`` renders it (the
+A ``Problem`` names a template of ``templates/cli/`` and its context; ``line(lang)`` renders it (the
 CLI uses the configuration's language, ``str()`` gives English for logs and tests). ``explain`` turns an
 exception from the database layer or the operating system into the Problem that says what to do.
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 
 class Problem(Exception):
-    """A failure told in one line from ``templates/<lang>/cli/<template>.j2`` with ``context``."""
+    """A failure told in one line from ``templates/cli/<template>.j2`` with ``context``."""
 
     def __init__(self, template: str, **context: Any) -> None:
         super().__init__(template)
@@ -35,7 +35,7 @@ class Problem(Exception):
 
 class StartError(Problem):
     """A channel cannot start – a refused token, an unreachable Bot API, a refused webhook, two webhooks
-    that cannot share a port – told in one line from ``templates/<lang>/cli/failure.j2``. The one class
+    that cannot share a port – told in one line from ``templates/cli/failure.j2``. The one class
     ``cchc-bot run`` (``bot/serve.py``) and both channels' ``running`` raise; ``channel`` and ``section``
     name the channel at fault and its configuration section (``StartError.of``)."""
 

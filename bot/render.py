@@ -3,8 +3,7 @@
 Templates: one tree, ``templates/<family>/<name>.j2``, whose sentences are marked for translation
 (``{% trans %}`` blocks, Jinja2's i18n extension). Vietnamese is the source language: a template's own words
 are the Vietnamese text, and ``templates/locale/en/LC_MESSAGES/messages.po`` holds the English (see
-docs/CONTRIBUTING.md, "Sentences"). A template not converted yet still lives in ``templates/<lang>/`` once
-per language; the loader looks there first, so the two kinds live side by side while the move goes on.
+docs/CONTRIBUTING.md, "Sentences").
 
 Formats: ``html`` (Telegram: everything from data escaped, <b> for emphasis) and ``text`` (console,
 Zalo: plain text; buttons become numbered lines "1. …" that a reply with the number presses).
@@ -28,7 +27,7 @@ from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import parse_pattern
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup, escape
@@ -59,12 +58,12 @@ class Renderer:
         return body
 
     def label(self, lang: str, button: Button, fmt: str = "text") -> str:
-        """``Button(label="tasks.detail")`` is the macro ``detail`` of ``templates/<lang>/labels/tasks.j2``."""
+        """``Button(label="tasks.detail")`` is the macro ``detail`` of ``templates/labels/tasks.j2``."""
         family, _, name = button.label.partition(".")
         env = _environment(self.templates, _lang(lang), fmt, self.tz)
         macro = getattr(env.get_template(f"labels/{family}.j2").module, name, None)
         if macro is None:
-            raise KeyError(f"no label macro {name!r} in templates/{lang}/labels/{family}.j2")
+            raise KeyError(f"no label macro {name!r} in templates/labels/{family}.j2")
         return str(macro(**button.args)).strip()
 
 
@@ -119,7 +118,7 @@ def _environment(templates: Path, lang: str, fmt: str, tz: ZoneInfo = DEFAULT_TZ
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(templates / lang), FileSystemLoader(templates)]),
+        loader=FileSystemLoader(templates),
         autoescape=fmt == "html",
         undefined=StrictUndefined,
         trim_blocks=True,

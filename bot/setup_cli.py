@@ -1,6 +1,6 @@
 """``cchc-bot init`` (a real province's database without the demo) and ``cchc-bot demo remove``.
 
-Both print one line from ``templates/<lang>/cli/`` in the configured default language; a refusal is a
+Both print one line from ``templates/cli/`` in the configured default language; a refusal is a
 ``CliError`` (one line on stderr, exit status 1), never a traceback."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``cchc-bot units alias UNIT ALIAS``: record another code (or, with ``--name``, another name) a unit is
 known by in the province's own files, for a file that names a unit no units file of the province listed
-(``models.aliases``). Output comes from ``templates/<lang>/cli/units_alias_*.j2`` in the configured default
+(``models.aliases``). Output comes from ``templates/cli/units_alias_*.j2`` in the configured default
 language; a refusal is one line (``CliError``), never a traceback."""
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ class Attachment:
 
 @dataclass(frozen=True)
 class Button:
-    """``label`` names a macro: "tasks.detail" is ``detail`` in ``templates/<lang>/labels/tasks.j2``.
+    """``label`` names a macro: "tasks.detail" is ``detail`` in ``templates/labels/tasks.j2``.
     ``args`` are passed to the macro. ``data`` is what pressing the button sends,
     written as a command line (``/nhiemvu 12``) so that a forged button is checked like typed text."""
 
@@ -70,7 +70,7 @@ class Button:
 
 @dataclass
 class Reply:
-    template: str  # e.g. "tasks/list" -> templates/<lang>/tasks/list.j2
+    template: str  # e.g. "tasks/list" -> templates/tasks/list.j2
     context: dict[str, Any] = field(default_factory=dict)
     buttons: list[list[Button]] = field(default_factory=list)
     chart: dict[str, Any] | None = None  # a chart a channel may draw (see bot/charts)

@@ -40,7 +40,7 @@ def seat_of(unit: Unit) -> Seat:
 @dataclass(frozen=True)
 class RoleWord:
     """What a word means at each seat (None: the word does not fit a unit there). ``group`` names the line
-    of the help text (``templates/<lang>/labels/roles.j2``) the word is listed on."""
+    of the help text (``templates/labels/roles.j2``) the word is listed on."""
 
     group: str
     at_province: Role | None

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True)
 class Item:
-    """One push: ``templates/<lang>/<template>.j2`` rendered with ``context``."""
+    """One push: ``templates/<template>.j2`` rendered with ``context``."""
 
     template: str
     context: dict[str, Any]

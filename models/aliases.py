@@ -21,7 +21,7 @@ LONGEST = {"code": 64, "name": 255}  # as long as a unit's code or name may be
 
 class AliasRefused(Exception):
     """Why an alias cannot be recorded: ``kind`` (unknown_unit, ambiguous_unit, empty, too_long, own,
-    taken) and what the sentence of ``templates/<lang>/cli/units_alias_refused.j2`` needs."""
+    taken) and what the sentence of ``templates/cli/units_alias_refused.j2`` needs."""
 
     def __init__(self, kind: str, **context: object) -> None:
         super().__init__(kind)

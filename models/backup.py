@@ -21,7 +21,7 @@ PAGES_PER_STEP = 1024  # copy in steps, letting writers in between (a step is 4 
 
 class BackupError(Exception):
     """The backup could not be made; the message says why, in one line. ``kind`` and ``context`` let the
-    CLI say it in the operator's language (``templates/<lang>/cli/failure.j2``, ``backup_<kind>``)."""
+    CLI say it in the operator's language (``templates/cli/failure.j2``, ``backup_<kind>``)."""
 
     def __init__(self, kind: str, message: str, **context: str) -> None:
         super().__init__(message)

@@ -3,7 +3,7 @@ with their scales and components, add an index of its own (a new national index,
 ranking), add or rename a component. The standard ones are made by ``models.standard_indices``.
 
 A refusal is an ``IndexRefused`` with the reason as data (``kind`` and context), which the CLI says in
-one line from ``templates/<lang>/cli/indices_refused.j2``."""
+one line from ``templates/cli/indices_refused.j2``."""
 
 from __future__ import annotations
 

@@ -67,7 +67,7 @@ _USERNAME = re.compile(r"@?[A-Za-z0-9_]{0,64}")
 
 
 def _bad(kind: str, **context: Any) -> PydanticCustomError:
-    """An error whose ``kind`` names the sentence of ``templates/<lang>/cli/config_error.j2``."""
+    """An error whose ``kind`` names the sentence of ``templates/cli/config_error.j2``."""
     return PydanticCustomError(kind, kind, context)
 
 

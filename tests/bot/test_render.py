@@ -30,13 +30,20 @@ VALUES = {
 
 @pytest.fixture
 def renderer(tmp_path: Path) -> Renderer:
-    for lang, unknown in (("vi", "chưa có số liệu"), ("en", "not available")):
-        (tmp_path / lang / "labels").mkdir(parents=True)
-        macros = f"{{% macro unknown() %}}{unknown}{{% endmacro %}}\n"
-        macros += "{% macro pick(n) %}Chọn <{{ n }}>{% endmacro %}\n"
-        (tmp_path / lang / "labels" / "common.j2").write_text(macros)
-        (tmp_path / lang / "probe.j2").write_text(PROBE)
-        (tmp_path / lang / "note.j2").write_text("{{ title|bold }}: {{ note }} {{ note|italic }}")
+    """One template tree and an English catalog, as in templates/."""
+    (tmp_path / "labels").mkdir()
+    macros = "{% macro unknown() %}{% trans %}chưa có số liệu{% endtrans %}{% endmacro %}\n"
+    macros += "{% macro pick(n) %}Chọn <{{ n }}>{% endmacro %}\n"
+    (tmp_path / "labels" / "common.j2").write_text(macros)
+    (tmp_path / "probe.j2").write_text(PROBE)
+    (tmp_path / "note.j2").write_text("{{ title|bold }}: {{ note }} {{ note|italic }}")
+    folder = tmp_path / "locale" / "en" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "messages.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        'msgid "chưa có số liệu"\nmsgstr "not available"\n',
+        encoding="utf-8",
+    )
     return Renderer(tmp_path)
 
 
@@ -63,8 +70,7 @@ def test_a_time_is_written_in_the_configured_zone(tmp_path: Path) -> None:
     from bot import config as configuration
     from bot.app import build
 
-    (tmp_path / "vi").mkdir()
-    (tmp_path / "vi" / "at.j2").write_text("{{ at|day }}")
+    (tmp_path / "at.j2").write_text("{{ at|day }}")
     at = {"at": datetime(2024, 9, 30, 1, 5, tzinfo=UTC)}
     assert Renderer(tmp_path, tz=ZoneInfo("Asia/Tokyo")).render("vi", Reply("at", at)) == "10:05 30/09/2024"
     config = configuration.replace(configuration.load(None, environ={}), "bot", timezone="Asia/Bangkok")
@@ -73,7 +79,7 @@ def test_a_time_is_written_in_the_configured_zone(tmp_path: Path) -> None:
 
 
 def test_a_template_that_shortens_a_published_figure_rounds_half_up(renderer: Renderer, tmp_path: Path) -> None:
-    (tmp_path / "vi" / "short.j2").write_text("{{ v|num(2) }}|{{ v|num(3) }}|{{ w|num(1) }}|{{ w|signed(4) }}")
+    (tmp_path / "short.j2").write_text("{{ v|num(2) }}|{{ v|num(3) }}|{{ w|num(1) }}|{{ w|signed(4) }}")
 
     text = renderer.render("vi", Reply("short", {"v": Decimal("47.345"), "w": Decimal("0.25")}))
 

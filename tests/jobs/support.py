@@ -24,9 +24,11 @@ FIRST_CHAT = 100_000
 def templates(folder: Path) -> Path:
     """A template folder: the product's own (for ``push/batch``) and ``push/note`` for the tests."""
     shutil.copytree(TEMPLATES, folder, dirs_exist_ok=True)
-    for lang, words in (("vi", "Tin số"), ("en", "Notice no.")):  # per language: no catalog entry to add
-        (folder / lang / "push").mkdir(parents=True, exist_ok=True)  # the product's push/ is in the one tree
-        (folder / lang / "push" / "note.j2").write_text(f"{words} {{{{ n }}}}\n", encoding="utf-8")
+    (folder / "push" / "note.j2").write_text("{% trans %}Tin số {{ n }}{% endtrans %}\n", encoding="utf-8")
+    catalog = folder / "locale" / "en" / "LC_MESSAGES"
+    (catalog / "messages.mo").unlink(missing_ok=True)  # the .po below is read as it is
+    with (catalog / "messages.po").open("a", encoding="utf-8") as po:
+        po.write('\nmsgid "Tin số %(n)s"\nmsgstr "Notice no. %(n)s"\n')
     return folder
 
 
