@@ -131,9 +131,11 @@ def _environment(templates: Path, lang: str, fmt: str, tz: ZoneInfo = DEFAULT_TZ
     catalog = translations(templates, lang)
     said = escape if fmt == "html" else str  # a translation is text: escaped in HTML like the template's
 
+    @lru_cache(maxsize=8192)  # the same sentences come back message after message; escaping each once
     def _gettext(message: str) -> str:
         return said(catalog.gettext(message))
 
+    @lru_cache(maxsize=8192)
     def _ngettext(singular: str, plural: str, n: int) -> str:
         return said(catalog.ngettext(singular, plural, n))
 
