@@ -29,7 +29,7 @@ from bot.telegram.send import NO_PREVIEW, split_text
 from handlers.base import Reply
 from jobs.dispatcher import Dispatcher, worker_name
 from jobs.kinds import PushRules
-from jobs.lease import Lease
+from jobs.lease import SchedulerLease
 from jobs.runtime import Runtime, Scheduler
 from jobs.sender import Outcome, Outgoing, Sender
 
@@ -133,7 +133,7 @@ def push_runtime(app: App, sender: Sender) -> Runtime:
     sending = dispatcher(app, sender) if config.dispatch.enabled else None
     lease = None
     if config.schedule.enabled:
-        lease = Lease(app.sessions, worker_name(), seconds=config.dispatch.lease_seconds, clock=app.clock)
+        lease = SchedulerLease(app.sessions, worker_name(), seconds=config.dispatch.lease_seconds, clock=app.clock)
 
     def scheduler() -> Scheduler:
         from apscheduler.events import EVENT_JOB_EXECUTED

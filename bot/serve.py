@@ -42,7 +42,7 @@ def shared_server(config: Config) -> WebhookServer | None:
 async def serve(app: App) -> int:
     """Run until SIGINT/SIGTERM (or until Zalo refuses the token); returns the exit code."""
     from bot import telegram, zalo
-    from bot.zalo.push import Senders, ZaloPushSender
+    from bot.zalo.push_sender import Senders, ZaloPushSender
 
     config = app.config
     stop = asyncio.Event()

@@ -34,7 +34,7 @@ class BadRequest(Exception):
 
 
 class Headers(Mapping[str, str]):
-    """Request headers, looked up without regard to case."""
+    """HttpRequest headers, looked up without regard to case."""
 
     def __init__(self, items: dict[str, str]) -> None:
         self._items = items  # lower-case name -> value
@@ -50,7 +50,7 @@ class Headers(Mapping[str, str]):
 
 
 @dataclass(frozen=True)
-class Request:
+class HttpRequest:
     method: str
     path: str
     headers: Headers
@@ -59,7 +59,7 @@ class Request:
     expects_continue: bool
 
 
-async def read_request(reader: asyncio.StreamReader) -> Request | None:
+async def read_request(reader: asyncio.StreamReader) -> HttpRequest | None:
     """The request line and headers; None when the client closed the connection before a request."""
     try:
         head = await reader.readuntil(b"\r\n\r\n")
@@ -88,7 +88,7 @@ async def read_request(reader: asyncio.StreamReader) -> Request | None:
     connection = headers.get("connection", "").lower()
     keep_alive = version == "HTTP/1.1" and "close" not in connection
     expects = headers.get("expect", "").lower() == "100-continue"
-    return Request(method, _path(target), headers, _length(headers), keep_alive, expects)
+    return HttpRequest(method, _path(target), headers, _length(headers), keep_alive, expects)
 
 
 def _request_line(line: str) -> tuple[str, str, str]:
@@ -120,7 +120,7 @@ def _length(headers: Headers) -> int | None:
     return int(length)
 
 
-async def read_body(reader: asyncio.StreamReader, request: Request, limit: int) -> bytes:
+async def read_body(reader: asyncio.StreamReader, request: HttpRequest, limit: int) -> bytes:
     """The whole body; ``BadRequest(413)`` as soon as it is known to pass ``limit`` bytes."""
     if request.length is not None:
         if request.length > limit:

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.config import TelegramConfig, ZaloConfig
-from bot.webhook_http import MAX_HEADER_BYTES, BadRequest, Request, read_body, read_request, refuse, respond
+from bot.webhook_http import MAX_HEADER_BYTES, BadRequest, HttpRequest, read_body, read_request, refuse, respond
 
 log = logging.getLogger(__name__)
 
@@ -303,7 +303,7 @@ class WebhookServer:
         await respond(writer, reader, status, close=not request.keep_alive)
         return request.keep_alive
 
-    def _refusal(self, request: Request, route: Route | None) -> int | None:
+    def _refusal(self, request: HttpRequest, route: Route | None) -> int | None:
         """The status refusing ``request`` before its body is read; None to read it."""
         if request.method != "POST":
             return 405  # a health check finds the server up; nothing is read
@@ -320,7 +320,7 @@ class WebhookServer:
             return 413
         return None
 
-    async def _handle(self, request: Request, route: Route, body: bytes) -> int:
+    async def _handle(self, request: HttpRequest, route: Route, body: bytes) -> int:
         try:
             return await route.handle(request.headers, body)
         except BadBody as bad:

@@ -29,7 +29,7 @@ SCHEDULER = "scheduler"
 LEASES: Table = LeaseRow.__table__  # type: ignore[assignment]
 
 
-class Lease:
+class SchedulerLease:
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], holder: str, *, seconds: float,
         clock: Clock | None = None, name: str = SCHEDULER,

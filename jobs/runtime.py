@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from jobs.dispatcher import Dispatcher
-from jobs.lease import Lease
+from jobs.lease import SchedulerLease
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class Runtime:
         self,
         *,
         dispatcher: Dispatcher | None = None,
-        lease: Lease | None = None,
+        lease: SchedulerLease | None = None,
         scheduler: Callable[[], Scheduler] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -71,7 +71,7 @@ class Runtime:
             with contextlib.suppress(Exception):  # it expires anyway
                 await self.lease.release()
 
-    async def _hold(self, lease: Lease) -> None:
+    async def _hold(self, lease: SchedulerLease) -> None:
         every = lease.seconds / 3
         valid_until = 0.0  # monotonic time until which our lease surely holds
         while not self.stop.is_set():

@@ -23,7 +23,7 @@ from bot.inbox import Inbox, Seen
 from bot.telegram.buttons import Buttons
 from bot.telegram.commands import Menus
 from bot.telegram.errors import Alerts
-from bot.telegram.send import Sender
+from bot.telegram.send import ReplySender
 from bot.telegram.updates import to_incoming
 from handlers.base import FileRef, Incoming, Reply
 from handlers.router import InGroup
@@ -38,7 +38,7 @@ class TelegramChannel:
         self.app, self.bot = app, bot
         self.inbox = inbox or Inbox(app.router, seen=Seen(ttl=None, size=REMEMBERED_UPDATES))
         self.buttons = Buttons(app.sessions, app.clock, app.renderer)
-        self.sender = Sender(bot, app.renderer, self.buttons, Charts(app.sessions, app.clock, app.renderer))
+        self.sender = ReplySender(bot, app.renderer, self.buttons, Charts(app.sessions, app.clock, app.renderer))
         self.menus = Menus(bot, app.renderer, app.router, app.config.bot.default_language)
         self.alerts = Alerts(app.sessions, app.clock, self.sender, app.router)
 

@@ -26,7 +26,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.telegram.accounts import CHANNEL, chats_by_role
 from bot.telegram.limits import describe, may_have_arrived
-from bot.telegram.send import Sender
+from bot.telegram.send import ReplySender
 from handlers.base import ADMINS, Reply
 from handlers.router import Router
 from jobs.claims import block_chat
@@ -39,7 +39,9 @@ WINDOW_SECONDS = 600.0
 
 
 class Alerts:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock, send: Sender, router: Router) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, send: ReplySender, router: Router
+    ) -> None:
         self.sessions, self.clock, self.sender, self.router = sessions, clock, send, router
         self._recent: deque[float] = deque()
 

@@ -45,7 +45,7 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     return split(text, limit, html=True)
 
 
-class Sender:
+class ReplySender:
     def __init__(self, bot: Bot, renderer: Renderer, buttons: Buttons, charts: Charts) -> None:
         self.bot, self.renderer, self.buttons, self.charts = bot, renderer, buttons, charts
         self._photos: dict[str, tuple[str, float]] = {}  # chart -> (Telegram file id, valid until)

@@ -25,7 +25,7 @@ from bot.zalo.send import ZaloSender
 from jobs.claims import block_chat
 
 if TYPE_CHECKING:
-    from bot.zalo.push import Budget
+    from bot.zalo.push_sender import Budget
 from bot.zalo.updates import CHANNEL, Me, Translated, Verdict, translate
 from handlers.base import Incoming, Reply
 from handlers.router import InGroup

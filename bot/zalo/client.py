@@ -41,7 +41,7 @@ NOT_SENT = frozenset({400, 401, 404, 429})  # Zalo's answer says the message was
 REMEMBERED_SENDS = 10_000
 
 
-class Kind(Enum):
+class FailureKind(Enum):
     """What a failed call calls for."""
 
     RETRY = "retry"  # transient: try again after a short pause
@@ -50,14 +50,14 @@ class Kind(Enum):
     FATAL = "fatal"  # the token is refused: nothing will work until an operator fixes it
 
 
-def classify(code: int) -> Kind:
+def classify(code: int) -> FailureKind:
     if code == 401:
-        return Kind.FATAL
+        return FailureKind.FATAL
     if code == 429:
-        return Kind.QUOTA
+        return FailureKind.QUOTA
     if code in (0, 403, 408) or code >= 500:  # 0: no HTTP answer at all (network, timeout)
-        return Kind.RETRY
-    return Kind.GIVE_UP
+        return FailureKind.RETRY
+    return FailureKind.GIVE_UP
 
 
 class ZaloError(Exception):
@@ -74,7 +74,7 @@ class ZaloError(Exception):
         return self.left and self.code not in NOT_SENT
 
     @property
-    def kind(self) -> Kind:
+    def kind(self) -> FailureKind:
         return classify(self.code)
 
 
@@ -161,7 +161,7 @@ class ZaloClient:
             try:
                 return await self.call(method, params, timeout=timeout)
             except ZaloError as exc:
-                if exc.kind is not Kind.RETRY or attempt == self.retries:
+                if exc.kind is not FailureKind.RETRY or attempt == self.retries:
                     raise
                 if method in SENDS and exc.left:  # it may have arrived: a retry could deliver it twice
                     raise

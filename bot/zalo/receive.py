@@ -22,7 +22,7 @@ from typing import Any
 
 from bot.webhooks import BadBody, Route, read_json
 from bot.zalo.channel import ZaloChannel
-from bot.zalo.client import Kind, ZaloClient, ZaloError
+from bot.zalo.client import FailureKind, ZaloClient, ZaloError
 from bot.zalo.updates import unwrap
 
 log = logging.getLogger(__name__)
@@ -58,12 +58,12 @@ async def poll(
         try:
             updates = await client.get_update()
         except ZaloError as exc:
-            if exc.kind is Kind.FATAL:
+            if exc.kind is FailureKind.FATAL:
                 log.error("Zalo refused the bot token while polling (%s): check [zalo].token", exc.code)
                 raise
             failures += 1
             pause = min(backoff[1], backoff[0] * 2 ** (failures - 1))
-            if exc.kind is Kind.QUOTA:
+            if exc.kind is FailureKind.QUOTA:
                 pause = max(pause, min(QUOTA_PAUSE, backoff[1]))
             if "webhook" in exc.description.lower():
                 log.error("Zalo: getUpdates refused because a webhook is set (%s); call deleteWebhook", exc)

@@ -21,8 +21,8 @@ from bot.config import ZaloConfig
 from bot.problems import StartError, short
 from bot.webhooks import WebhookServer, server_for
 from bot.zalo.channel import ZaloChannel
-from bot.zalo.client import Kind, ZaloClient, ZaloError
-from bot.zalo.push import budget_for
+from bot.zalo.client import FailureKind, ZaloClient, ZaloError
+from bot.zalo.push_sender import budget_for
 from bot.zalo.receive import ZaloWebhook, poll
 from bot.zalo.updates import Me
 
@@ -47,7 +47,7 @@ async def identify(client: ZaloClient, config: ZaloConfig) -> Me:
     try:
         me = await client.get_me()
     except ZaloError as exc:
-        if exc.kind is Kind.FATAL:
+        if exc.kind is FailureKind.FATAL:
             raise failed("token_refused", code=exc.code) from None
         raise failed("api_unreachable", where=config.base_url, reason=short(exc)) from None
     names = tuple(str(me[k]) for k in ("display_name", "account_name", "name") if me.get(k))

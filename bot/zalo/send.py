@@ -26,7 +26,7 @@ from bot.render import Renderer
 from bot.repeating import repeating
 from bot.split import split_text as split
 from bot.split import utf16_len as utf16_len  # re-exported: the Zalo tests and callers count with it
-from bot.zalo.client import Kind, ZaloClient, ZaloError
+from bot.zalo.client import FailureKind, ZaloClient, ZaloError
 from handlers.base import Reply
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ class ZaloSender:
                 await make()
                 return
             except ZaloError as exc:
-                if exc.kind is not Kind.QUOTA or pause is None:
+                if exc.kind is not FailureKind.QUOTA or pause is None:
                     raise
                 log.warning("Zalo quota exceeded; the reply waits %.1f s", pause)
                 await asyncio.sleep(pause)

@@ -67,7 +67,7 @@ Node = Line | Unit
 
 
 @dataclass(frozen=True)
-class Problem:
+class LinkProblem:
     """Why a row's "Hình thành từ" cannot be recorded: the Vietnamese fallback and the parameters of the
     sentence (``why`` names it in templates/*/imports/_problems.j2, code ``unknown_unit``)."""
 
@@ -276,13 +276,15 @@ class Nodes:
     def stored_parent(self, unit: Unit) -> Node | None:
         return self.of_unit.get(unit.parent_id) if unit.parent_id else None
 
-    def predecessors(self, line: Line) -> tuple[list[Node], list[Problem]]:
+    def predecessors(self, line: Line) -> tuple[list[Node], list[LinkProblem]]:
         """The units ``line`` was formed from (each valid on the day before it began), and a problem for
         each one that cannot be found or is ambiguous."""
         found: list[Node] = []
-        problems: list[Problem] = []
+        problems: list[LinkProblem] = []
         if line.valid_from is None:
-            return [], [Problem("Cần ghi 'Hiệu lực từ' của đơn vị hình thành từ đơn vị khác", {"why": "needs_start"})]
+            return [], [
+                LinkProblem("Cần ghi 'Hiệu lực từ' của đơn vị hình thành từ đơn vị khác", {"why": "needs_start"})
+            ]
         before = line.valid_from - timedelta(days=1)
         for piece in (p.strip() for p in _SEPARATORS.split(line.formed_from)):
             if not piece:
@@ -295,13 +297,13 @@ class Nodes:
             elif named:
                 codes = ", ".join(n.code for n in named)
                 reason = f"'{piece}' trùng tên nhiều đơn vị ({codes}): hãy ghi mã"
-                problems.append(Problem(reason, {"why": "ambiguous_predecessor", "name": piece, "codes": codes}))
+                problems.append(LinkProblem(reason, {"why": "ambiguous_predecessor", "name": piece, "codes": codes}))
             else:
                 reason = f"Không tìm thấy đơn vị '{piece}' còn hoạt động ngày {day_text(before)}"
-                problems.append(Problem(reason, {"why": "unknown_predecessor", "name": piece, "day": before}))
+                problems.append(LinkProblem(reason, {"why": "unknown_predecessor", "name": piece, "day": before}))
         return found, problems
 
-    def end(self, node: Node, last_day: date, successor: Line) -> Problem | None:
+    def end(self, node: Node, last_day: date, successor: Line) -> LinkProblem | None:
         """End a predecessor still open on ``successor``'s first day; a problem when the file itself says it
         goes on."""
         if node.valid_to is not None and node.valid_to <= last_day:
@@ -310,7 +312,7 @@ class Nodes:
             if node.valid_to is not None and not node.ended_by:
                 reason = f"{node.name} (dòng {node.row}) còn hiệu lực đến {day_text(node.valid_to)}"
                 params: dict[str, object] = {"why": "predecessor_goes_on", "name": node.name, "row": node.row}
-                return Problem(reason, {**params, "until": node.valid_to, "starts": successor.valid_from})
+                return LinkProblem(reason, {**params, "until": node.valid_to, "starts": successor.valid_from})
             node.valid_to, node.ended_by = last_day, successor.code
         else:
             self.closed[node.id] = last_day

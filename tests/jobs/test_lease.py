@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from jobs.lease import Lease
+from jobs.lease import SchedulerLease
 from jobs.runtime import Runtime
 from models import Clock, FrozenClock
 from models import Lease as LeaseRow
@@ -21,8 +21,8 @@ from tests.jobs.support import T0
 from tests.jobs.test_crash import spawn
 
 
-def lease(sessions: async_sessionmaker[AsyncSession], holder: str, clock: Clock, seconds: float = 30) -> Lease:
-    return Lease(sessions, holder, seconds=seconds, clock=clock)
+def lease(sessions: async_sessionmaker[AsyncSession], holder: str, clock: Clock, seconds: float = 30) -> SchedulerLease:
+    return SchedulerLease(sessions, holder, seconds=seconds, clock=clock)
 
 
 async def age(sessions: async_sessionmaker[AsyncSession], seconds: float) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from jobs.lease import Lease
+from jobs.lease import SchedulerLease
 from jobs.runtime import Runtime
 from models import Clock, OutboxMessage
 from models.db import create_engine, session_factory
@@ -108,7 +108,7 @@ async def lease(args: argparse.Namespace) -> None:
     engine = create_engine(args.db)
     sessions = session_factory(engine)
     name = f"p{os.getpid()}"
-    holder = Lease(sessions, name, seconds=args.seconds, clock=Clock())
+    holder = SchedulerLease(sessions, name, seconds=args.seconds, clock=Clock())
     async with Runtime(lease=holder, scheduler=lambda: Marker(Path(args.out), name)):
         print("ready", flush=True)
         await asyncio.Event().wait()

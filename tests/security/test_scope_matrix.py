@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.zalo.push import BudgetState, budget_warning
+from bot.zalo.push_sender import BudgetState, budget_warning
 from handlers.base import FileRef, Incoming, Reply
 from jobs.claims import admins_and_names
 from models import ChatAccount, FrozenClock, OutboxMessage, Role

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.dispatcher import Dispatcher
-from jobs.lease import Lease
+from jobs.lease import SchedulerLease
 from jobs.sender import Outcome, Outgoing
 from models import Clock, FrozenClock
 from models.settings import DispatchConfig
@@ -61,8 +61,8 @@ async def test_a_lease_is_not_taken_by_a_process_whose_clock_is_ahead(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     real = Clock().now()
-    holder = Lease(sessions, "a", seconds=30, clock=FrozenClock(at=real))
-    ahead = Lease(sessions, "b", seconds=30, clock=FrozenClock(at=real + SKEW))
+    holder = SchedulerLease(sessions, "a", seconds=30, clock=FrozenClock(at=real))
+    ahead = SchedulerLease(sessions, "b", seconds=30, clock=FrozenClock(at=real + SKEW))
     assert await holder.acquire()
     assert not await ahead.acquire()
     assert await holder.acquire()  # still the holder's to renew

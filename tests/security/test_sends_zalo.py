@@ -19,7 +19,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.zalo.channel import PROMPTS_PER_HOUR, ZaloChannel
 from bot.zalo.client import ZaloClient, ZaloError
-from bot.zalo.push import Budget, ZaloPushSender
+from bot.zalo.push_sender import Budget, ZaloPushSender
 from jobs.sender import Item, Outgoing, Result
 from models import ChatAccount
 from tests.fakes.zalo_server import TOKEN, FakeZalo

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from bot.zalo.client import Kind, ZaloClient, ZaloError, classify
+from bot.zalo.client import FailureKind, ZaloClient, ZaloError, classify
 from tests.fakes.zalo_server import TOKEN, FakeZalo
 
 
@@ -20,10 +20,10 @@ async def client(zalo: FakeZalo) -> AsyncIterator[ZaloClient]:
 
 
 def test_error_codes_are_sorted() -> None:
-    assert classify(401) is Kind.FATAL
-    assert classify(429) is Kind.QUOTA
-    assert {classify(c) for c in (0, 403, 408, 500, 502)} == {Kind.RETRY}
-    assert {classify(c) for c in (400, 404, 426)} == {Kind.GIVE_UP}
+    assert classify(401) is FailureKind.FATAL
+    assert classify(429) is FailureKind.QUOTA
+    assert {classify(c) for c in (0, 403, 408, 500, 502)} == {FailureKind.RETRY}
+    assert {classify(c) for c in (400, 404, 426)} == {FailureKind.GIVE_UP}
 
 
 async def test_calls_use_json_posts_and_return_the_result(zalo: FakeZalo, client: ZaloClient) -> None:
@@ -44,7 +44,7 @@ async def test_transient_errors_are_retried_and_fatal_ones_are_not(zalo: FakeZal
     zalo.faults.add("sendMessage", 401)
     with pytest.raises(ZaloError) as refused:
         await client.send_message("u1", "xin chào")
-    assert refused.value.kind is Kind.FATAL and len(zalo.calls_of("sendMessage")) == 2
+    assert refused.value.kind is FailureKind.FATAL and len(zalo.calls_of("sendMessage")) == 2
     with pytest.raises(ZaloError) as too_long:
         await client.send_message("u1", "a" * 2001)
     assert too_long.value.code == 400
@@ -57,7 +57,7 @@ async def test_ok_false_in_an_http_200_is_an_error() -> None:
     client = ZaloClient(TOKEN, "https://bot-api.zaloplatforms.com", transport=httpx.MockTransport(answer))
     with pytest.raises(ZaloError) as quota:
         await client.send_message("u1", "x")
-    assert quota.value.kind is Kind.QUOTA
+    assert quota.value.kind is FailureKind.QUOTA
     await client.aclose()
 
 
@@ -68,6 +68,6 @@ async def test_network_errors_never_show_the_token() -> None:
     client = ZaloClient(TOKEN, "https://bot-api.zaloplatforms.com", retries=0, transport=httpx.MockTransport(fail))
     with pytest.raises(ZaloError) as failed:
         await client.get_me()
-    assert failed.value.code == 0 and failed.value.kind is Kind.RETRY
+    assert failed.value.code == 0 and failed.value.kind is FailureKind.RETRY
     assert TOKEN not in str(failed.value) and failed.value.__cause__ is None
     await client.aclose()

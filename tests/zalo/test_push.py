@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.zalo.channel import ZaloChannel
 from bot.zalo.client import ZaloClient
-from bot.zalo.push import HOLD_WHEN_LOW, Budget, BudgetState, ZaloPushSender, budget_warning
+from bot.zalo.push_sender import HOLD_WHEN_LOW, Budget, BudgetState, ZaloPushSender, budget_warning
 from handlers.base import Reply
 from jobs.sender import Item, Outgoing, Result
 from models import Clock, OutboxMessage
@@ -119,7 +119,7 @@ async def test_budget_warning_is_a_push_to_every_admin_once_a_month(app: App) ->
 
 async def test_a_push_is_delivered_through_the_dispatcher(zalo: FakeZalo, bot: ZaloChannel, app: App) -> None:
     from bot.push_path import dispatcher
-    from bot.zalo.push import budget_for
+    from bot.zalo.push_sender import budget_for
     from jobs.outbox import Push, enqueue
     from models import ChatAccount
 
@@ -143,7 +143,7 @@ async def test_senders_route_each_message_to_its_channel(zalo: FakeZalo, client:
     import io
 
     from bot.push_path import PushSender
-    from bot.zalo.push import Senders
+    from bot.zalo.push_sender import Senders
 
     console = io.StringIO()
     both = Senders(PushSender(app.renderer, console=console), ZaloPushSender(client, app.renderer, budget(app.clock)))

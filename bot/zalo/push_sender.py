@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import ZaloConfig
 from bot.push_path import PushSender
 from bot.render import Renderer
-from bot.zalo.client import Kind, ZaloClient, ZaloError
+from bot.zalo.client import FailureKind, ZaloClient, ZaloError
 from bot.zalo.send import split_text
 from jobs.outbox import Push, enqueue
 from jobs.sender import Outcome, Outgoing, Sender
@@ -199,9 +199,9 @@ class ZaloPushSender:
             for piece in pieces:  # each piece sent is counted by the budget (the client's on_sent)
                 await self.client.send_message(out.chat_id, piece)
         except ZaloError as exc:
-            if exc.kind is Kind.QUOTA:
+            if exc.kind is FailureKind.QUOTA:
                 return Outcome.retry(QUOTA_RETRY_SECONDS, f"Zalo 429: {exc.description}")
-            if exc.kind is Kind.FATAL:
+            if exc.kind is FailureKind.FATAL:
                 return Outcome.fatal(f"Zalo 401: {exc.description}")
             if exc.may_have_arrived:  # the dispatcher tries it once more at most
                 return Outcome.uncertain(f"Zalo {exc.code or 'network'}: {exc.description}")
