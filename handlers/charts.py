@@ -4,7 +4,8 @@ A handler asks for a chart with ``Reply.chart`` (a spec such as ``{"kind": "inde
 "PAR", "unit_id": 12}``); a channel that can send images offers it with a button whose data is
 ``chart_line(spec)`` (``/bieudo index_history PAR 12``). Pressing it comes back here like any command:
 the router checks the sender (rankings, and so their charts, are for every registered official, in
-a group too: ``handlers/access.py``), and the answer is the chart itself (``Reply.chart_now``), drawn
+a group too; a drive's standings only for the officials of a province that organised or joins it),
+and the answer is the chart itself (``Reply.chart_now``), drawn
 by the channel (``bot/charts.py``). A forged or stale button naming no chart gets the expired-button
 answer.
 """
@@ -14,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from handlers.access import province_scope
 from handlers.base import Commands, Reply, Request, UserError, is_number
+from models.queries.drives import drive_seen_from
 
 commands = Commands()
 
@@ -44,6 +47,10 @@ async def chart(request: Request) -> Reply:
     spec = chart_spec(request.args)
     if spec is None:
         raise UserError("telegram/button_expired")
+    if spec["kind"] == "drive_leaderboard":  # a drive's standings are its province's (index results are public)
+        province = (await province_scope(request)).province
+        if not await drive_seen_from(request.session, int(spec["drive_id"]), province):
+            raise UserError("telegram/button_expired")  # as a forged button: says nothing of that drive
     return Reply("charts/chart", chart=spec, chart_now=True)
 
 

@@ -105,6 +105,13 @@ _INFO = (Drive.id, Drive.code, Drive.title, Drive.starts_on, Drive.ends_on)
 _DRIVES_JOINED, _DRIVES_ORGANISED = select(*_INFO).where(_JOINED_BY), select(*_INFO).where(_ORGANISED_IN)
 
 
+async def drive_seen_from(session: AsyncSession, drive_id: int, scope: Unit) -> bool:
+    """True when ``scope``'s subtree (a province) organised the drive or takes part in it: the drives
+    whose standings its officials may see."""
+    seen = select(Drive.id).where(Drive.id == bindparam("drive_id"), _JOINED_BY | _ORGANISED_IN)
+    return (await session.execute(seen, {"drive_id": drive_id, **subtree_bounds(scope)})).first() is not None
+
+
 async def _current_info(session: AsyncSession, scope: Unit, today: date, organised: bool) -> DriveInfo | None:
     """The drive ``current_drive`` picks, read as plain columns."""
     found: list[DriveInfo] = []

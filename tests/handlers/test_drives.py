@@ -106,3 +106,25 @@ async def test_in_english(sessions: async_sessionmaker[AsyncSession], ls: Provin
         "People's Committee of Minh Sơn Commune, Hữu Lũng District: ranked 2/5, 85.00 points, 15.00 points behind"
         in text
     )
+
+
+async def test_a_chart_button_draws_only_a_drive_of_the_askers_province(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    bot = router(sessions)
+    _, got = await replies(bot, ls.chair, "/thidua")
+    own = got[0].context["drive"].id
+    async with sessions() as session:
+        other = await f.unit(session, "QN", UnitKind.PROVINCE, name="Tỉnh Quảng Ninh")
+        commune = await f.unit(session, "QN.A", UnitKind.COMMUNE, other, name="Xã An")
+        theirs = await f.drive(
+            session, "TD-QN", date(2024, 5, 1), date(2024, 9, 30), [commune], [("A", "100", "100")], other
+        )
+        await session.commit()
+        theirs_id = theirs.id
+
+    _, drawn = await replies(bot, ls.chair, f"/bieudo drive_leaderboard {own}")
+    _, forged = await replies(bot, ls.chair, f"/bieudo drive_leaderboard {theirs_id}")
+
+    assert drawn[0].chart == {"kind": "drive_leaderboard", "drive_id": str(own)} and drawn[0].chart_now
+    assert forged[0].template == "telegram/button_expired" and forged[0].chart is None
