@@ -32,6 +32,7 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup, escape
 
+from bot.translating import TranslatingEnvironment
 from handlers.base import Button, Reply
 from models.clock import DEFAULT_TZ
 
@@ -117,7 +118,7 @@ def _lang(lang: str) -> str:
 def _environment(templates: Path, lang: str, fmt: str, tz: ZoneInfo = DEFAULT_TZ) -> Environment:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    env = Environment(
+    env = TranslatingEnvironment(
         loader=FileSystemLoader(templates),
         autoescape=fmt == "html",
         undefined=StrictUndefined,
@@ -129,9 +130,11 @@ def _environment(templates: Path, lang: str, fmt: str, tz: ZoneInfo = DEFAULT_TZ
     )
     env.policies["ext.i18n.trimmed"] = False  # a sentence's line breaks are the message's
     catalog = translations(templates, lang)
+    env.translate_with(catalog)  # sentences translated when a template is compiled (bot/translating.py)
     said = escape if fmt == "html" else str  # a translation is text: escaped in HTML like the template's
 
-    @lru_cache(maxsize=8192)  # the same sentences come back message after message; escaping each once
+    # Only a message that is not a literal (none so far) is translated at render time.
+    @lru_cache(maxsize=8192)
     def _gettext(message: str) -> str:
         return said(catalog.gettext(message))
 

@@ -38,6 +38,7 @@ REFUSALS = {
     "errors/unknown_task",
     "errors/unknown_unit",
     "errors/no_evidence",
+    "telegram/button_expired",  # a chart button naming what the sender may not see: as a forged button
 }
 
 # actor -> (role, unit, {relation: target unit}); a relation an actor does not have is left out
@@ -55,8 +56,8 @@ EVERYONE = (*OFFICIALS, Role.LEADER, Role.ADMIN)
 
 @dataclass(frozen=True)
 class Rule:
-    """One command of the table: what is typed (``{task}``, ``{report}``, ``{code}`` filled from the
-    target unit), who may, and for which relations."""
+    """One command of the table: what is typed (``{task}``, ``{report}``, ``{code}``, ``{unit}`` (its id),
+    ``{drive}`` (its province's drive) filled from the target unit), who may, and for which relations."""
 
     text: str
     roles: tuple[Role, ...]  # roles allowed at all
@@ -100,6 +101,9 @@ POLICY: dict[str, Rule] = {
     "tasks": Rule("/nhiemvu", EVERYONE),
     "province_tasks": Rule("/nhiemvu tatca", (Role.LEADER, Role.ADMIN)),
     "upload": Rule("/tailen", (Role.ADMIN,)),
+    # the 📊 button: an index's history is as public as the rankings; a drive's standings are its province's
+    "chart_index": Rule("/bieudo index_history PAR {unit}", EVERYONE),
+    "chart_drive": Rule("/bieudo drive_leaderboard {drive}", EVERYONE, dict.fromkeys(EVERYONE, SEE_PROVINCE)),
     "language": Rule("/ngonngu vi", EVERYONE),
 }
 
@@ -109,6 +113,7 @@ class World:
     router: Router
     units: dict[str, Unit]
     reports: dict[str, int]  # unit code -> id of the report on its task
+    drives: dict[str, int]  # province code -> id of its drive
 
 
 async def build(sessions: async_sessionmaker[AsyncSession]) -> World:
@@ -152,12 +157,14 @@ async def build(sessions: async_sessionmaker[AsyncSession]) -> World:
             await session.flush()
             reports[code] = report.id
         criteria = [("Số hoá hồ sơ", "50", "100"), ("Hài lòng", "50", "90")]
-        await f.drive(session, "TD-P", date(2024, 3, 1), date(2024, 7, 28), [u["A"], u["B"], u["C"]], criteria, u["P"])
+        ours = await f.drive(
+            session, "TD-P", date(2024, 3, 1), date(2024, 7, 28), [u["A"], u["B"], u["C"]], criteria, u["P"]
+        )
         other = await f.drive(session, "TD-Q", date(2024, 3, 1), date(2024, 7, 28), [u["QA"]], criteria, u["Q"])
         await f.measurement(session, other, u["QA"], 1, date(2024, 5, 1), "80")
         await session.commit()
     router = Router(sessions, clock=FrozenClock(at=NOW), settings=HandlerConfig(bot_username="cchc_bot"))
-    return World(router, u, reports)
+    return World(router, u, reports, {"P": ours.id, "Q": other.id})
 
 
 def expected(rule: Rule, role: Role | None, relation: str | None) -> bool:
@@ -184,7 +191,10 @@ CELLS = cells()
 
 def _fill(world: World, rule: Rule, relation_target: str | None) -> str:
     code = relation_target or "A"
-    return rule.text.format(task=TASK_OF[code], report=world.reports[code], code=code)
+    drive = world.drives["Q" if code == "QA" else "P"]  # the drive of the target's province
+    return rule.text.format(
+        task=TASK_OF[code], report=world.reports[code], code=code, unit=world.units[code].id, drive=drive
+    )
 
 
 async def _counts(sessions: async_sessionmaker[AsyncSession]) -> tuple[int, int]:
