@@ -1,7 +1,9 @@
 """Competition drive pushes to the officials of every participant unit: the start, weekly standings (every
 7 days from the start: own rank, gap to the leader, days left), milestones (half-way and 30, 7, 1 days
-left) and the final result the day after the end. Optional (officials who turned pushes off do not get
-them). Only drives with an event today are looked at, and each board is computed once."""
+left) and the final result the day after the end: it congratulates the leading units by name and thanks
+every unit; only a leading unit's own line celebrates (``leading_places``), never the lower half's.
+Optional (officials who turned pushes off do not get them). Only drives with an event today are looked
+at, and each board is computed once."""
 
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ from models.queries.drives import Board, DriveInfo, drive_board
 from models.queries.due import recipients
 from models.queries.units import UnitName, unit_names
 from models.rules import Standing
+
+PODIUM = 3  # the units a drive's pushes name: the top 3
 
 
 @dataclass(frozen=True)
@@ -75,21 +79,43 @@ async def _around(session: AsyncSession, today: date, back: int) -> list[DriveIn
     return [DriveInfo(d.id, d.code, d.title, d.starts_on, d.ends_on) for d in rows.scalars()]
 
 
-def _shared_ctx(board: Board, names: dict[int, UnitName]) -> dict[str, Any]:
-    """What every participant's push of one board says alike: the number of units, the leader, the top 3."""
+def leading_places(total: int) -> int:
+    """How many places the final result congratulates: the podium (3), but never the lower half of the
+    board, so the unit placed 2/2 or 57/57 is thanked, not celebrated (ties share a place)."""
+    return max(1, min(PODIUM, total // 2))
+
+
+def _leaders(board: Board) -> list[Standing]:
+    places = leading_places(len(board.standings))
+    return [st for st in board.standings if st.rank <= places]
+
+
+def _shared_ctx(board: Board, names: dict[int, UnitName], final: bool) -> dict[str, Any]:
+    """What every participant's push of one board says alike: the number of units, the leader, the top 3;
+    for the final result, the leading units congratulated by name."""
     leader = board.standings[0] if board.standings else None
-    return {
+    shared: dict[str, Any] = {
         "total": len(board.standings),
         "leader": {"unit": unit_ctx(names[leader.unit_id]), "points": str(leader.points)} if leader else None,
         "top": [
             {"rank": st.rank, "unit": unit_ctx(names[st.unit_id]), "points": str(st.points)}
-            for st in board.standings[:3]
+            for st in board.standings[:PODIUM]
         ],
     }
+    if final:
+        shared["leaders"] = [
+            {"rank": st.rank, "unit": unit_ctx(names[st.unit_id]), "points": str(st.points)} for st in _leaders(board)
+        ]
+    return shared
 
 
-def _own_ctx(own: Standing) -> dict[str, Any]:
-    return {"rank": own.rank, "points": str(own.points), "gap": str(own.gap_to_leader)}
+def _own_ctx(own: Standing, total: int) -> dict[str, Any]:
+    return {
+        "rank": own.rank,
+        "points": str(own.points),
+        "gap": str(own.gap_to_leader),
+        "leading": own.rank <= leading_places(total),
+    }
 
 
 async def drive_pushes(session: AsyncSession, now: datetime, s: PushRules) -> Iterator[Push]:
@@ -104,16 +130,17 @@ async def drive_pushes(session: AsyncSession, now: datetime, s: PushRules) -> It
             due.append((d, events, boards))
     units = {st.unit_id for _, _, boards in due for b in boards.values() for st in b.standings}
     people = await recipients(session, units, optional=True)
-    names = await unit_names(session, {st.unit_id for _, _, bs in due for b in bs.values() for st in b.standings[:3]})
+    named = {st.unit_id for _, _, bs in due for b in bs.values() for st in [*b.standings[:PODIUM], *_leaders(b)]}
+    names = await unit_names(session, named)
 
     def generate() -> Iterator[Push]:
         for d, events, boards in due:
             drive = _drive_ctx(d, today)
             for event in events:
                 board = boards[event.board_day]
-                shared = {"drive": drive, **event.extra, **_shared_ctx(board, names)}
+                shared = {"drive": drive, **event.extra, **_shared_ctx(board, names, event.kind == DRIVE_FINAL)}
                 for st in board.standings:
-                    ctx = shared | _own_ctx(st)
+                    ctx = shared | _own_ctx(st, len(board.standings))
                     for official_id in people.get(st.unit_id, ()):
                         key = f"drive:drive {d.id}:{event.key}:official {official_id}"
                         yield Push(event.kind, key, official_id, ctx, now)

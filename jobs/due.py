@@ -3,7 +3,8 @@ time zone), as outbox rows (``jobs.outbox.Push``) with a unique dedupe key.
 
 Jobs, their kinds and dedupe keys:
 - reminders: ``deadline`` (T-7, T-3, T-1, on the day): ``deadline:task 17:unit 204:T-3:2024-06-12:official 9``;
-  ``overdue`` (daily, one per unit and day): ``overdue:unit 204:2024-06-20:official 9``;
+  ``overdue`` (days 1, 3, 7, then weekly overdue, to the unit's heads):
+  ``overdue:task 17:unit 204:2024-06-12:day 3:official 9``;
   ``escalation`` (N days overdue): ``escalation:task 17:unit 204:2024-06-12:official 3``.
 - digests (``jobs/digests.py``): ``digest_unit`` to unit heads: ``digest:unit 204:2024-W24:official 9``.
 - leader_digests (``jobs/digests.py``): ``digest_leader``: ``digest:province 1:2024-W24:official 2``.
@@ -13,8 +14,8 @@ Jobs, their kinds and dedupe keys:
 
 A deadline in the key means a moved deadline is reminded again; a day, week or quarter in the key makes the
 push once per that period. Re-running a job inserts nothing new. One-off pushes (a reminder offset, an
-escalation, drive events, the quarterly reminder) are still due ``catch_up_days`` after their day, so a
-bot that was down on the day sends them late rather than never.
+escalation, an overdue notice day, drive events, the quarterly reminder) are still due ``catch_up_days``
+after their day, so a bot that was down on the day sends them late rather than never.
 
 Deadline reminders, overdue notices, escalations and the quarterly reminder are mandatory: they reach
 officials who turned optional pushes off (``jobs.kinds.MANDATORY``); inactive officials get nothing.
@@ -26,7 +27,7 @@ Each function runs a few set-based queries (``models/queries/due.py``) and retur
 from __future__ import annotations
 
 import calendar
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from itertools import chain
 from typing import Any
@@ -34,17 +35,16 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs import digests, drives
-from jobs.kinds import DEADLINE, ESCALATION, LISTED_TASKS, OVERDUE, QUARTERLY, PushRules, task_ctx, unit_ctx
+from jobs.kinds import DEADLINE, ESCALATION, OVERDUE, QUARTERLY, PushRules, task_ctx, unit_ctx
 from jobs.outbox import Push
 from models.enums import Role
 from models.queries.due import (
     current_plan_ids,
     escalated_assignments,
-    first_open_tasks,
     officials_by_province,
     open_assignments_due,
     open_counts_by_unit,
-    overdue_on,
+    overdue_assignments,
     recipients,
     root_of,
     task_lines,
@@ -93,23 +93,48 @@ async def deadline_pushes(session: AsyncSession, now: datetime, s: PushRules) ->
     return generate()
 
 
+def overdue_step(days_late: int, days: Sequence[int], repeat: int, catch_up: int) -> int | None:
+    """The notice day an assignment ``days_late`` days overdue is at today, or None: the latest notice day
+    not after ``days_late`` (``days``, then every ``repeat`` days after the last: 1, 3, 7, 14, 21, …),
+    provided it was reached at most ``catch_up`` days ago. A notice day missed while the bot was down
+    (day 3) is sent up to ``catch_up`` days late under the same key; later than that it is skipped, and
+    the next notice day (7) comes as usual: never two notices about one task to make up for a gap."""
+    listed = sorted(set(days))
+    reached = [n for n in listed if n <= days_late]
+    if repeat and listed and days_late > listed[-1]:
+        reached.append(listed[-1] + (days_late - listed[-1]) // repeat * repeat)
+    if not reached:
+        return None
+    step = max(reached)
+    return step if days_late - step <= catch_up else None
+
+
 async def overdue_pushes(session: AsyncSession, now: datetime, s: PushRules) -> Iterator[Push]:
-    """Once a day, to every active official of each unit with overdue assignments in the current plans:
-    how many, and the most overdue few. One push per unit and day, not per task: a unit with ten
-    overdue tasks gets one message. Mandatory."""
+    """An overdue notice per overdue assignment of the current plans, on days 1, 3 and 7 overdue and then
+    weekly (``overdue_step``), to the heads of the unit (role unit_head; a unit with no active head: its
+    active officials, so no unit is left untold). It names the unit's role (chủ trì / phối hợp) and asks
+    for the progress and the reason of the delay. Mandatory; the dispatcher joins one official's pushes
+    into one message. Key: ``overdue:task 17:unit 204:2024-06-12:day 3:official 9``."""
     if not s.reminders.overdue_daily:
         return iter(())
-    today = now.date()
-    late = await first_open_tasks(session, await current_plan_ids(session, today), overdue_on(today), LISTED_TASKS)
-    people = await recipients(session, late, optional=False)
+    today, r = now.date(), s.reminders
+    rows = await overdue_assignments(session, await current_plan_ids(session, today), today)
+    told = []
+    for row in rows:
+        step = overdue_step((today - row[3]).days, r.overdue_days, r.overdue_repeat_days, s.schedule.catch_up_days)
+        if step is not None:
+            told.append((row, step))
+    units = {row.unit_id for row, _ in told}
+    people = await recipients(session, units, optional=False, roles=[Role.UNIT_HEAD])
+    people |= await recipients(session, units - set(people), optional=False)
 
     def generate() -> Iterator[Push]:
-        for unit_id, found in late.items():
-            tasks = [task_ctx(*t) | {"days_late": (today - t[3]).days} for t in found.tasks]
-            ctx = {"count": found.count, "tasks": tasks, "today": today.isoformat()}
+        for (task_id, number, content, due, unit_id, role, progress, _, _), step in told:
+            ctx: dict[str, Any] = {"task": task_ctx(task_id, number, content, due), "role": str(role)}
+            ctx |= {"progress": progress, "days_late": (today - due).days}
+            key = f"overdue:task {task_id}:unit {unit_id}:{due.isoformat()}:day {step}"
             for official_id in people.get(unit_id, ()):
-                key = f"overdue:unit {unit_id}:{today.isoformat()}:official {official_id}"
-                yield Push(OVERDUE, key, official_id, ctx, now)
+                yield Push(OVERDUE, f"{key}:official {official_id}", official_id, ctx, now)
 
     return generate()
 

@@ -13,7 +13,7 @@ from models.settings import BotConfig, Config, RemindersConfig, ScheduleConfig
 
 # Kinds of push (``outbox.kind``; the template is ``push/<kind>``). Mandatory ones reach officials who
 # turned optional pushes off (/tatnhac): they are about the official's own duties — a deadline, a task
-# overdue, an escalation to a superior, the quarterly progress report. Digests and drive standings are
+# overdue, an escalation to a superior, the quarterly (and year-end) progress report. Digests and drive standings are
 # information, and optional.
 DEADLINE = "deadline"
 OVERDUE = "overdue"
@@ -39,7 +39,7 @@ KINDS = (
 )
 MANDATORY = frozenset({DEADLINE, OVERDUE, ESCALATION, QUARTERLY})
 CONTENT_CHARS = 160  # a task's content in a push: enough to recognise it on a small screen
-LISTED_TASKS = 3  # tasks named in an overdue notice or a digest ("and N more")
+LISTED_TASKS = 3  # tasks named in a digest ("and N more")
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ Connections = Annotated[int, Field(ge=1, le=10_000)]  # webhook connections open
 Deadline = Annotated[int, Field(ge=1, le=300)]  # seconds a webhook request's headers or body may take
 OffsetDays = Annotated[list[Days], Field(max_length=10)]
 DaysLeft = Annotated[list[Annotated[int, Field(ge=1, le=366)]], Field(max_length=10)]
+OverdueDays = Annotated[list[Annotated[int, Field(ge=1, le=366)]], Field(min_length=1, max_length=10)]
 GroupIds = Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=1000)]
 
 _TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook's secret_token accepts
@@ -271,7 +272,9 @@ class ZaloConfig(WebhookSection):
 
 class RemindersConfig(Section):
     offsets_days: OffsetDays = Field(default_factory=lambda: [7, 3, 1, 0])
-    overdue_daily: bool = True
+    overdue_daily: bool = True  # the overdue notice on or off (on its days, no longer every day)
+    overdue_days: OverdueDays = Field(default_factory=lambda: [1, 3, 7])  # days overdue a notice goes on ...
+    overdue_repeat_days: Days = 7  # ... then every this many days after the last (0: no more)
     escalate_after_days: Days = 7
     quiet_start: str = "21:00"
     quiet_end: str = "07:00"

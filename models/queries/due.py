@@ -145,6 +145,32 @@ async def escalated_assignments(session: AsyncSession, due_dates: Sequence[date]
     return list((await session.execute(stmt)).all())
 
 
+async def overdue_assignments(session: AsyncSession, plan_ids: Sequence[int], today: date) -> list[Escalated]:
+    """Not-done assignments of ``plan_ids`` whose deadline is before ``today``, each with its unit's parent
+    and path (the rows of ``escalated_assignments``): the overdue notices pick the ones on a notice day.
+    Bounded by the current plans' overdue assignments, a few hundred in a province."""
+    if not plan_ids:
+        return []
+    stmt = (
+        select(
+            Task.id,
+            Task.number,
+            Task.content,
+            assignment_due,
+            Assignment.unit_id,
+            Assignment.role,
+            Assignment.progress,
+            Unit.parent_id,
+            Unit.path,
+        )
+        .join(Assignment, Assignment.task_id == Task.id)
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .where(Task.plan_id.in_(plan_ids), Assignment.progress < 100, assignment_due < today)
+        .order_by(Assignment.unit_id, assignment_due, Task.number, Task.id)
+    )
+    return list((await session.execute(stmt)).all())
+
+
 @dataclass(frozen=True)
 class UnitTasks:
     """A unit's open tasks of one kind (overdue, due next): how many, and the first few."""
@@ -184,10 +210,6 @@ async def first_open_tasks(
     for unit_id, n, task_id, number, content, due in rows:
         found.setdefault(unit_id, UnitTasks(int(n), [])).tasks.append((task_id, number, content, due))
     return found
-
-
-def overdue_on(today: date) -> list[ColumnElement[bool]]:
-    return [assignment_due < today]
 
 
 def due_within(today: date, days: int) -> list[ColumnElement[bool]]:

@@ -9,15 +9,16 @@ from jobs.due import due_pushes
 from jobs.kinds import PushRules
 from jobs.outbox import enqueue
 from models import Official
-from models.settings import ScheduleConfig
+from models.settings import RemindersConfig, ScheduleConfig
 from tests.handlers.conftest import NOW, Ask, Bot
 
 
 async def queue_reminders(sessions: async_sessionmaker[AsyncSession]) -> int:
+    """Today's reminders, with overdue notices every day after the 7th (the tasks here are 32 and 62 days
+    overdue: no weekly notice day falls today)."""
+    rules = PushRules(RemindersConfig(overdue_repeat_days=1), ScheduleConfig(catch_up_days=0))
     async with sessions() as session, session.begin():
-        return await enqueue(
-            session, await due_pushes(session, NOW, PushRules(schedule=ScheduleConfig(catch_up_days=0)), ["reminders"])
-        )
+        return await enqueue(session, await due_pushes(session, NOW, rules, ["reminders"]))
 
 
 async def opted_out(sessions: async_sessionmaker[AsyncSession], key: str) -> bool:
@@ -34,7 +35,7 @@ async def test_admin_sees_pending_pushes_by_kind_and_the_next_few(
     assert queued > 0
     text = await bot.ask("/nhacnho", as_="admin")
     assert f"Tin nhắn chủ động chờ gửi: {queued}" in text
-    assert "Quá hạn (hằng ngày)" in text and "Sắp gửi" in text and "09:00 01/06/2024" in text
+    assert "Nhiệm vụ quá hạn" in text and "Sắp gửi" in text and "09:00 01/06/2024" in text
 
 
 async def test_an_empty_outbox_says_nothing_is_waiting(bot: Bot) -> None:

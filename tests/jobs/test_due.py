@@ -89,22 +89,25 @@ async def test_done_tasks_and_tasks_between_offsets_get_no_reminder(session: Asy
     assert 8 not in numbers  # 4 days left: between T-7 and T-3
 
 
-async def test_overdue_notice_is_one_push_per_unit_and_day(session: AsyncSession, world: World) -> None:
-    pushes = list(await overdue_pushes(session, NOW, SETTINGS))
-    assert by_official(pushes) == {world.people[k]: 1 for k in ("ms", "msh", "quiet", "yt")}
-    ms = next(p for p in pushes if p.official_id == world.people["ms"])
-    assert ms.dedupe_key == f"overdue:unit {world.units['MS']}:2024-06-01:official {world.people['ms']}"
-    assert ms.context["count"] == 1  # the 2023 plan's task is not nagged about
-    assert ms.context["tasks"] == [
-        {"id": world.tasks[5], "number": 5, "content": "Nhiệm vụ 5", "due": "2024-05-25", "days_late": 7}
-    ]
-
-
-async def test_overdue_notice_comes_again_the_next_day_and_can_be_switched_off(
+async def test_overdue_notice_goes_to_the_units_head_one_push_per_task_on_its_notice_day(
     session: AsyncSession, world: World
 ) -> None:
-    tomorrow = list(await overdue_pushes(session, NOW + timedelta(days=1), SETTINGS))
-    assert all(":2024-06-02:" in p.dedupe_key for p in tomorrow) and tomorrow
+    pushes = list(await overdue_pushes(session, NOW, SETTINGS))
+    # task 5 of Minh Sơn is 7 days overdue, task 6 of Yên Thịnh 1 day: both notice days
+    assert by_official(pushes) == {world.people["msh"]: 1, world.people["yt"]: 1}  # YT has no head: its officer
+    msh = next(p for p in pushes if p.official_id == world.people["msh"])
+    assert msh.dedupe_key == (
+        f"overdue:task {world.tasks[5]}:unit {world.units['MS']}:2024-05-25:day 7:official {world.people['msh']}"
+    )
+    assert msh.context == {
+        "task": {"id": world.tasks[5], "number": 5, "content": "Nhiệm vụ 5", "due": "2024-05-25"},
+        "role": "lead",
+        "progress": 40,
+        "days_late": 7,
+    }  # the 2023 plan's task is not nagged about
+
+
+async def test_overdue_notices_can_be_switched_off(session: AsyncSession, world: World) -> None:
     assert list(await overdue_pushes(session, NOW, PushRules(RemindersConfig(overdue_daily=False)))) == []
 
 

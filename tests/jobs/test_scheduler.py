@@ -64,10 +64,10 @@ async def test_running_a_job_queues_its_pushes_once(sessions: async_sessionmaker
         await build_world(session)
     clock = FrozenClock(at=NOW)
     first = await run_job("reminders", sessions, clock, SETTINGS)
-    assert first == 11 + 4 + 2  # deadline reminders, overdue notices, escalations
+    assert first == 11 + 2 + 2  # deadline reminders, overdue notices (to a unit's head), escalations
     assert await run_job("reminders", sessions, clock, SETTINGS) == 0
     clock.advance(timedelta(days=1))
-    assert await run_job("reminders", sessions, clock, SETTINGS) > 0  # a new day: the overdue notice again
+    assert await run_job("reminders", sessions, clock, SETTINGS) > 0  # a new day: its reminders
 
 
 async def test_a_started_scheduler_runs_the_job_it_just_missed(sessions: async_sessionmaker[AsyncSession]) -> None:

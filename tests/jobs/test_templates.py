@@ -46,4 +46,4 @@ async def test_every_push_renders_from_its_stored_context(session: AsyncSession,
     deadline = renderer.render("vi", Reply("push/deadline", seen["deadline"]))
     assert "/capnhat" in deadline and "/2024" in deadline
     overdue = renderer.render("en", Reply("push/overdue", seen["overdue"]))
-    assert "25/05/2024" in overdue and "7 days late" in overdue
+    assert "25/05/2024" in overdue and "7 days overdue" in overdue
