@@ -68,4 +68,4 @@ async def test_the_digests_say_the_reporting_sentence_as_nhiemvu_says_it(session
     text = rendered("digest_unit", unit.context)
     progress = unit.context["progress"]
     assert f"{progress['done']}/{progress['came_due']} nhiệm vụ đến hạn đã hoàn thành" in text
-    assert "Nhiệm vụ của đơn vị: " in text
+    assert f"Tổng số {progress['total']} nhiệm vụ. " in text
