@@ -20,11 +20,12 @@ commands = Commands()
 @commands.command("tomtat", aliases=("summary",), intents=("tom tat", "bao cao nhanh"))
 async def summary(request: Request) -> Reply:
     """The province's indices (latest year of each: score, rank x/N, change), the PAR INDEX fields that
-    fell most, the plan's reporting sentence ("Kế hoạch CCHC năm 2023: 48 nhiệm vụ. Đã hoàn thành: …"),
-    the units with most overdue assignments, and the current drive's top three and bottom three.
+    fell most, the plan's reporting sentence ("Kế hoạch CCHC năm 2023: 48 nhiệm vụ. 45/48 nhiệm vụ đến hạn
+    đã hoàn thành, đạt 93,75% …", models/progress.py), the units with most overdue assignments, and the
+    current drive's top three and bottom three.
 
     The reporting sentence counts TASKS, each once, by the status of its lead (chủ trì) assignment; the
-    overdue list counts ASSIGNMENTS (lead or cooperating) per unit."""
+    overdue list counts ASSIGNMENTS ("lượt", lead and cooperating apart) per unit."""
     year = next((y for y in map(as_year, request.args) if y is not None), None)
     today = request.clock.today()
     assert request.official is not None

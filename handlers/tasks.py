@@ -17,7 +17,9 @@ from handlers.access import history_of, own_unit, province_scope, require_visibl
 from handlers.base import Attachment, Button, Commands, Reply, Request, UserError, is_number
 from handlers.pages import page_buttons, page_of
 from models import AssignmentRole, Plan, TaskStatus, Unit
+from models.progress import Progress
 from models.queries.periods import closed_periods
+from models.queries.summary import plan_progress
 from models.queries.tasks import (
     TaskLine,
     counts_by_unit_and_role,
@@ -121,9 +123,12 @@ async def tasks(request: Request) -> Reply:
 
 
 async def _unit_list(request: Request, unit: Unit, plan: Plan, query: Query) -> Reply:
+    """The unit's own tasks; a leader or admin whose unit has none of its own (the province itself is
+    rarely assigned any) lands on the province's view instead of "no tasks"."""
     today, soon = request.clock.today(), request.settings.due_soon_days
-    lines = _in_field(await query_unit_tasks(request.session, plan.id, unit.id, today, soon), query.field)
-    counts = StatusCounts.of(line.status for line in lines)
+    own = await query_unit_tasks(request.session, plan.id, unit.id, today, soon)
+    lines = _in_field(own, query.field)
+    counts = Progress.of(StatusCounts.of(line.status for line in lines))
     done = sorted((ln for ln in lines if ln.done), key=lambda ln: ln.completed_on or date.min, reverse=True)
     shown = _shown(lines, query.status)
     earlier: list[tuple[int, list[TaskLine]]] = []
@@ -131,6 +136,9 @@ async def _unit_list(request: Request, unit: Unit, plan: Plan, query: Query) -> 
         theirs = _in_field(await query_unit_tasks(request.session, plan.id, predecessor.id, today, soon), query.field)
         if theirs:
             earlier.append((predecessor.id, theirs))
+    if not own and not earlier and request.official is not None and sees_everything(request.official):
+        query.everyone = True  # its page buttons then say "tatca"
+        return await _by_unit(request, plan, query)
     # one sequence to page through: the unit's own tasks first, then each predecessor's
     sequence = [(unit.id, ln) for ln in shown] + [
         (i, ln) for i, theirs in earlier for ln in _shown(theirs, query.status, history=True)
@@ -141,7 +149,7 @@ async def _unit_list(request: Request, unit: Unit, plan: Plan, query: Query) -> 
     buttons += page_buttons(page, pages, query.command_line)
     names = await unit_names(request.session, [i for i, _ in earlier]) if earlier else {}
     history = [
-        (names[i], StatusCounts.of(ln.status for ln in theirs), _groups([ln for k, ln in items if k == i]))
+        (names[i], Progress.of(StatusCounts.of(ln.status for ln in theirs)), _groups([ln for k, ln in items if k == i]))
         for i, theirs in earlier
     ]
     return Reply(
@@ -196,7 +204,8 @@ def _rows(buttons: list[Button], width: int = 3) -> list[list[Button]]:
 
 
 async def _by_unit(request: Request, plan: Plan, query: Query) -> Reply:
-    """Leaders and admins: every unit with assignments in the plan, the most overdue first."""
+    """Leaders and admins: the plan's reporting sentence (each task once, as /tomtat says it), then every
+    unit with assignments in the plan, the most overdue first (per unit: its assignments, "lượt")."""
     if request.official is None or not sees_everything(request.official):
         raise UserError("errors/not_allowed", command="nhiemvu tatca")
     province = (await province_scope(request)).province
@@ -213,6 +222,7 @@ async def _by_unit(request: Request, plan: Plan, query: Query) -> Reply:
         "tasks/by_unit",
         {
             "plan": plan,
+            "report": await plan_progress(request.session, plan, today, soon),  # each task once
             "rows": [(names[unit_id], c, helped) for unit_id, (c, helped) in items],
             "total": sum((a + b for a, b in both.values()), StatusCounts()),
             "unit_count": len(both),

@@ -1,7 +1,7 @@
-"""The weekly digests: to each unit head (job ``digests``, at the start of the week), the unit's open tasks
-and what is due next; to the province's leaders (job ``leader_digests``, at the end of the week), the
-plan's reporting sentence, what moved this week and the units with most overdue tasks. Both optional
-(officials who turned pushes off do not get them); once per ISO week."""
+"""The weekly digests: to each unit head (job ``digests``, at the start of the week), the reporting
+sentence of the unit's tasks and what is due next; to the province's leaders (job ``leader_digests``, at the
+end of the week), the plan's reporting sentence, what moved this week and the units with most overdue
+assignments. Both optional (officials who turned pushes off do not get them); once per ISO week."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from jobs.kinds import DIGEST_LEADER, DIGEST_UNIT, LISTED_TASKS, PushRules, iso,
 from jobs.outbox import Push
 from models.enums import Role
 from models.plans import Plan
+from models.progress import Progress
 from models.queries.due import (
     WeekChanges,
     current_plan_ids,
@@ -27,7 +28,7 @@ from models.queries.due import (
     week_changes,
 )
 from models.queries.summary import UnitTally, plan_numbers
-from models.queries.tasks import plan_for
+from models.queries.tasks import counts_by_unit, plan_for
 from models.queries.units import unit_names
 from models.rules import StatusCounts
 from models.units import Unit
@@ -39,11 +40,16 @@ def week_of(day: date) -> str:
 
 
 async def unit_digest_pushes(session: AsyncSession, now: datetime, s: PushRules) -> Iterator[Push]:
-    """To each active unit head of a unit with open assignments in the current plans: how many, how many
-    of them overdue, and the next few due within the reporting window (``due_soon_days``)."""
+    """To each active unit head of a unit with open assignments in the current plans: the reporting
+    sentence of its tasks there (``models.progress``, as /nhiemvu says it), and the next few due within the
+    reporting window (``due_soon_days``)."""
     today = now.date()
     plans = await current_plan_ids(session, today)
     counts = await open_counts_by_unit(session, plans, today)
+    statuses: dict[int, StatusCounts] = {}
+    for plan_id in plans:  # one GROUP BY a plan; a unit has assignments in its own province's plan only
+        for unit_id, tally in (await counts_by_unit(session, plan_id, today, s.bot.due_soon_days)).items():
+            statuses[unit_id] = statuses.get(unit_id, StatusCounts()) + tally
     heads = await recipients(session, counts, optional=True, roles=[Role.UNIT_HEAD])
     upcoming = await first_open_tasks(session, plans, due_within(today, s.bot.due_soon_days), LISTED_TASKS)
     week = week_of(today)
@@ -53,6 +59,7 @@ async def unit_digest_pushes(session: AsyncSession, now: datetime, s: PushRules)
             c = counts[unit_id]
             nxt = upcoming.get(unit_id)
             ctx = {"week": week, "open": c.open, "overdue": c.overdue, "today": today.isoformat()}
+            ctx["progress"] = progress_ctx(Progress.of(statuses.get(unit_id, StatusCounts())))
             ctx |= {"next": [task_ctx(*t) for t in nxt.tasks] if nxt else [], "next_count": nxt.count if nxt else 0}
             ctx["window"] = s.bot.due_soon_days
             for official_id in officials:
@@ -62,18 +69,19 @@ async def unit_digest_pushes(session: AsyncSession, now: datetime, s: PushRules)
     return generate()
 
 
-def _counts(c: StatusCounts) -> dict[str, Any]:
-    percent = c.done_percent
+def progress_ctx(p: Progress) -> dict[str, Any]:
+    """A reporting sentence's numbers as a push's (JSON) context: what ``macros/progress.j2`` reads."""
     return {
-        "done_on_time": c.done_on_time,
-        "done_late": c.done_late,
-        "in_time": c.in_time,
-        "overdue": c.overdue,
-        "not_yet_due": c.not_yet_due,
-        "done": c.done,
-        "not_done": c.not_done,
-        "total": c.total,
-        "done_percent": str(percent) if percent is not None else None,
+        "done_on_time": p.done_on_time,
+        "done_late": p.done_late,
+        "in_time": p.in_time,
+        "overdue": p.overdue,
+        "not_yet_due": p.not_yet_due,
+        "done": p.done,
+        "not_done": p.not_done,
+        "came_due": p.came_due,
+        "total": p.total,
+        "rate": str(p.rate) if p.rate is not None else None,
     }
 
 
@@ -84,7 +92,7 @@ async def _province_ctx(
     overdue: list[UnitTally] = []
     if plan is not None:
         report, overdue = await plan_numbers(session, plan, today, s.bot.due_soon_days)
-        ctx["plan"] = {"year": plan.year, "tasks": report.tasks, "counts": _counts(report.counts)}
+        ctx["plan"] = {"year": plan.year, "tasks": report.tasks, "progress": progress_ctx(report.progress)}
         moved = moved or WeekChanges(0, 0, 0)
         ctx["moved"] = {"since": iso(today - timedelta(days=7)), "completed": moved.completed}
         ctx["moved"] |= {"newly_overdue": moved.newly_overdue, "reports": moved.reports}

@@ -6,7 +6,7 @@ Status of an assignment on a given day (the four official categories plus "not y
 - not done, the due date passed: OVERDUE;
 - not done, due within ``due_soon_days`` (the reporting window): IN_TIME ("trong hạn");
 - not done, due later than that: NOT_YET_DUE ("chưa đến hạn").
-The completion rate of the reporting sentence is done / (done + not done), not-yet-due excluded.
+The completion rate of the reporting sentence (done ÷ what came due, truncated) is models/progress.py's.
 """
 
 from __future__ import annotations
@@ -90,10 +90,6 @@ class StatusCounts:
     @property
     def total(self) -> int:
         return self.done + self.not_done + self.not_yet_due
-
-    @property
-    def done_percent(self) -> Decimal | None:
-        return percent(self.done, self.done + self.not_done)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import AssignmentRole, TaskStatus
 from models.plans import Assignment, Plan, Task, assignment_due
+from models.progress import Progress
 from models.queries.drives import Ranking, current_ranking
 from models.queries.scores import ComponentLine, ResultLine, component_lines, fell_most_components, latest_results
 from models.queries.tasks import STATUS_SOON, STATUS_TODAY, plan_for, status_between, status_params
@@ -43,12 +44,13 @@ PAR = "PAR"
 
 @dataclass(frozen=True)
 class PlanReport:
-    """The reporting sentence of one plan: its number of tasks and how many are in each status."""
+    """The reporting sentence of one plan: its number of tasks and how many are in each status, each
+    task counted once (``models.progress.Progress`` computes the rate)."""
 
     plan_id: int
     year: int
     tasks: int
-    counts: StatusCounts
+    progress: Progress
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,16 @@ def _overdue() -> Select[tuple[str, str, int, int, int]]:
 
 # Both in one round trip, built once (building and keying a statement this size costs about a millisecond).
 _PLAN_NUMBERS = union_all(_by_task(), _overdue())
+_PLAN_PROGRESS = _by_task()  # the sentence alone (/nhiemvu tatca)
+
+
+async def plan_progress(session: AsyncSession, plan: Plan, today: date, due_soon_days: int) -> PlanReport:
+    """The plan's reporting sentence alone, each TASK once (as ``plan_numbers``)."""
+    params = {"plan_id": plan.id, **status_params(today, due_soon_days)}
+    rows: list[Any] = list(await session.execute(_PLAN_PROGRESS, params))
+    tally = {TaskStatus(status).value: int(n) for _, status, _, n, _ in rows}
+    counts = StatusCounts(**tally)
+    return PlanReport(plan.id, plan.year, counts.total, Progress.of(counts))
 
 
 async def plan_numbers(
@@ -141,7 +153,7 @@ async def plan_numbers(
             units.append(UnitTally(int(unit_id), int(n), int(cooperating)))
     counts = StatusCounts(**tally)
     units.sort(key=lambda u: (-u.count, -u.cooperating, u.unit_id))
-    return PlanReport(plan.id, plan.year, counts.total, counts), units
+    return PlanReport(plan.id, plan.year, counts.total, Progress.of(counts)), units
 
 
 async def leader_summary(

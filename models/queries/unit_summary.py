@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import TaskStatus
 from models.plans import Assignment, Plan, Task
+from models.progress import Progress
 from models.queries.drives import Ranking, current_ranking
 from models.queries.scores import ResultLine, latest_results, province_of
 from models.queries.tasks import plan_for, status_case
@@ -33,8 +34,8 @@ class UnitSummary:
     results_unit_id: int  # whose scores are shown: the unit's own, else its province's
     indices: list[ResultLine]
     plan: Plan | None
-    counts: StatusCounts
-    overdue_units: list[tuple[int, int]]  # (unit id, overdue assignments), only when the unit has units below
+    counts: Progress  # the assignments of the unit and of the units below it
+    overdue_units: list[tuple[int, int]]  # (unit id, overdue assignments) of the units below, never the unit itself
     board: Ranking | None
     standing: Standing | None
     leader: Standing | None
@@ -54,7 +55,7 @@ async def unit_summary(
         results_unit = await province_of(session, unit)
         indices = await latest_results(session, results_unit.id)
     ids = await subtree_ids(session, unit)
-    counts, overdue = StatusCounts(), []
+    counts, overdue = Progress(), []
     if plan is not None:
         status = status_case(today, due_soon_days).label("status")
         rows = await session.execute(
@@ -69,9 +70,9 @@ async def unit_summary(
             tally[TaskStatus(state)] += n
             if state == TaskStatus.OVERDUE.value:
                 late[unit_id] = late.get(unit_id, 0) + n
-        counts = StatusCounts(**{s.value: n for s, n in tally.items()})
-        if len(ids) > 1:
-            overdue = sorted(late.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+        counts = Progress.of(StatusCounts(**{s.value: n for s, n in tally.items()}))
+        below = [(unit_id, n) for unit_id, n in late.items() if unit_id != unit.id]  # its own are in its sentence
+        overdue = sorted(below, key=lambda kv: (-kv[1], kv[0]))[:5]
     board = await current_ranking(session, unit, today)
     standing = board.standing_of(unit.id) if board else None
     leader = board.standings[0] if board and board.standings else None

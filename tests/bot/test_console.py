@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -105,11 +106,14 @@ async def reporting_sentence(db: Path) -> str:
             c = StatusCounts.of(task_status(due, progress, done, today) for due, progress, done in rows)
     finally:
         await engine.dispose()
-    rate = format_decimal(c.done_percent, format="#,##0.00", locale="vi_VN")
+    came_due = c.done + c.overdue  # what came due: tasks still in time are not in the rate
+    hundredths = Decimal(c.done * 10_000 // came_due).scaleb(-2)  # two decimals, cut, never rounded up
+    rate = format_decimal(hundredths, format="#,##0.00", locale="vi_VN")
+    later = f"; chưa đến hạn: {c.not_yet_due}" if c.not_yet_due else ""
     return (
-        f"{c.total} nhiệm vụ. Đã hoàn thành: {c.done}, đạt {rate}% (đúng hạn: {c.done_on_time}, "
-        f"quá hạn: {c.done_late}); chưa hoàn thành: {c.not_done} (trong hạn: {c.in_time}, quá hạn: {c.overdue}); "
-        f"chưa đến hạn: {c.not_yet_due}."
+        f"{c.total} nhiệm vụ. {c.done}/{came_due} nhiệm vụ đến hạn đã hoàn thành, đạt {rate}% (đúng hạn: "
+        f"{c.done_on_time}, quá hạn: {c.done_late}); chưa hoàn thành: {c.not_done} (trong hạn: {c.in_time}, "
+        f"quá hạn: {c.overdue}){later}."
     )
 
 

@@ -46,7 +46,7 @@ async def test_leaders_summary_names_todays_communes_not_districts(demo: Router)
     text = await ask(demo, "leader", "/tomtat")
     assert "Kế hoạch CCHC năm 2026" in text
     overdue = text.split("quá hạn nhất")[1].split("Thi đua")[0]
-    assert "UBND xã Tuấn Sơn: 1 (phối hợp: 1)" in overdue  # lead first, cooperating apart (issue 13)
+    assert "UBND xã Tuấn Sơn: 1 lượt chủ trì, 1 lượt phối hợp" in overdue  # lead first, cooperating apart
     leaders = text.split("Dẫn đầu")[1]
     assert re.search(r"1\. UBND (xã|phường) ", leaders)
     assert_today_only(text)

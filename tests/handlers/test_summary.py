@@ -3,11 +3,14 @@ same screen for their own unit."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import handlers.summary  # noqa: F401  (registers /tomtat)
-from models import Official
+from models import Official, Role
+from tests import factories as f
 from tests.handlers._scores_fixtures import Province, ask, replies, router
 
 
@@ -20,13 +23,15 @@ async def test_leader_reads_indices_fields_plan_overdue_units_and_drive(
     fell = text.split("giảm nhiều nhất")[1]
     assert "Công tác chỉ đạo, điều hành cải cách hành chính: giảm 33 bậc" in fell
     assert fell.index("giảm 33 bậc") < fell.index("giảm 20 bậc") < fell.index("giảm 18 bậc")
+    # only what came due counts: 4 done ÷ (4 done + 2 overdue), cut to 66,66% (rounding would say 66,67%)
     assert (
-        "Kế hoạch CCHC năm 2024: 10 nhiệm vụ. Đã hoàn thành: 4, đạt 57,14% (đúng hạn: 3, quá hạn: 1); "
-        "chưa hoàn thành: 3 (trong hạn: 1, quá hạn: 2); chưa đến hạn: 3." in text
+        "Kế hoạch CCHC năm 2024: 10 nhiệm vụ. 4/6 nhiệm vụ đến hạn đã hoàn thành, đạt 66,66% (đúng hạn: 3, "
+        "quá hạn: 1); chưa hoàn thành: 3 (trong hạn: 1, quá hạn: 2); chưa đến hạn: 3." in text
     )
     overdue = text.split("quá hạn nhất")[1]
-    # lead and cooperating apart: Minh Sơn leads 1 overdue task and cooperates on 1 (it was "2")
-    assert overdue.index("UBND xã Minh Sơn, huyện Hữu Lũng: 1 (phối hợp: 1)") < overdue.index("UBND huyện Hữu Lũng: 1")
+    # lead and cooperating apart, as assignments: Minh Sơn leads 1 overdue task and cooperates on 1
+    minh_son = "UBND xã Minh Sơn, huyện Hữu Lũng: 1 lượt chủ trì, 1 lượt phối hợp"
+    assert overdue.index(minh_son) < overdue.index("UBND huyện Hữu Lũng: 1 lượt chủ trì")
     assert "còn 121 ngày" in text
     assert "1. UBND huyện Hữu Lũng: 100,00 điểm" in text
     assert "5. UBND thị trấn Đồng Đăng, huyện Cao Lộc: 0,00 điểm" in text
@@ -37,12 +42,13 @@ async def test_plan_sentence_counts_each_task_once_by_its_lead(
 ) -> None:
     text = await ask(router(sessions), ls.admin, "bao cao nhanh 2023")
     assert (
-        "Kế hoạch CCHC năm 2023: 48 nhiệm vụ. Đã hoàn thành: 45, đạt 93,75% (đúng hạn: 40, quá hạn: 5); "
-        "chưa hoàn thành: 3 (trong hạn: 0, quá hạn: 3); chưa đến hạn: 0." in text
+        "Kế hoạch CCHC năm 2023: 48 nhiệm vụ. 45/48 nhiệm vụ đến hạn đã hoàn thành, đạt 93,75% (đúng hạn: 40, "
+        "quá hạn: 5); chưa hoàn thành: 3 (trong hạn: 0, quá hạn: 3)." in text
     )
-    assert "UBND huyện Hữu Lũng: 0 (phối hợp: 48)" in text  # only cooperating assignments, all overdue
-    assert "Sở Nội vụ: 3" in text
-    assert text.index("Sở Nội vụ: 3") < text.index("UBND huyện Hữu Lũng: 0 (phối hợp: 48)")  # lead counts first
+    helping = "UBND huyện Hữu Lũng: 48 lượt phối hợp"  # only cooperating assignments, all overdue
+    assert helping in text
+    assert "Sở Nội vụ: 3 lượt chủ trì" in text
+    assert text.index("Sở Nội vụ: 3 lượt chủ trì") < text.index(helping)  # lead counts first
 
 
 async def test_a_department_officer_gets_the_summary_of_their_department(
@@ -65,6 +71,29 @@ async def test_a_commune_chair_gets_the_summary_of_their_own_commune(
     assert "đơn vị được giao" in text
     for other in ("Sở Nội vụ", "UBND huyện Hữu Lũng:", "Đồng Đăng, huyện Cao Lộc:"):
         assert other not in text  # no other unit's task numbers
+
+
+async def test_a_district_is_not_listed_among_its_own_subordinates(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    async with sessions() as session:
+        head = await f.official(session, ls.district, Role.UNIT_HEAD, name="Chủ tịch huyện")
+        await session.commit()
+    text = await ask(router(sessions), head, "/tomtat")
+    # Hữu Lũng leads task 6 (overdue) and Minh Sơn cooperates on it and leads task 5 (overdue): 3 assignments
+    assert "Kế hoạch CCHC năm 2024: đơn vị và 2 đơn vị trực thuộc được giao 3 lượt nhiệm vụ." in text
+    assert "0/3 lượt nhiệm vụ đến hạn đã hoàn thành, đạt 0,00%" in text
+    below = text.split("Đơn vị trực thuộc có nhiều lượt nhiệm vụ quá hạn nhất")[1]
+    assert "UBND xã Minh Sơn, huyện Hữu Lũng: 2 lượt" in below
+    assert "UBND huyện Hữu Lũng:" not in below  # its own are in its sentence, not among its subordinates
+
+
+async def test_a_commune_with_nothing_come_due_reads_that_there_is_no_rate_yet(
+    sessions: async_sessionmaker[AsyncSession], ls: Province
+) -> None:
+    text = await ask(router(sessions, date(2024, 1, 2)), ls.chair, "/tomtat")
+    assert "Kế hoạch CCHC năm 2024: đơn vị được giao 2 nhiệm vụ. Chưa có nhiệm vụ nào đến hạn" in text
+    assert "chưa tính tỷ lệ hoàn thành; chưa đến hạn: 2." in text
 
 
 async def test_another_provinces_leader_sees_only_their_province(
@@ -94,7 +123,11 @@ async def test_in_english(sessions: async_sessionmaker[AsyncSession], ls: Provin
     text = await ask(router(sessions), ls.leader, "/summary")
     assert "PAR INDEX 2023: 85.94 points, ranked 47/63, up 7 places" in text
     assert "Direction and management of administrative reform: down 33 places" in text
-    assert "CCHC plan 2024: 10 tasks. Done: 4, 57.14% (on time: 3, late: 1); not done: 3" in text
+    assert (
+        "Administrative reform plan 2024: 10 tasks. 4/6 tasks that came due are done, 66.66% (on time: 3, late: 1); "
+        "not done: 3 (in time: 1, overdue: 2); not yet due: 3." in text
+    )
+    assert "Minh Sơn Commune, Hữu Lũng District: 1 as lead unit, 1 as cooperating unit" in text
 
 
 async def test_a_handful_of_queries(

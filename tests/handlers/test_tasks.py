@@ -28,8 +28,11 @@ async def test_list_groups_tasks_in_status_order(ask: Ask) -> None:
     positions = [text.index(h) for h in headings]
     assert positions == sorted(positions)
     assert "còn 14 ngày" in text
-    assert "Tổng số 4 nhiệm vụ: quá hạn 1, trong hạn 1, chưa đến hạn 1, hoàn thành 1" in text
-    assert "Tỷ lệ hoàn thành nhiệm vụ đến hạn: 33,33%" in text
+    # the task still in time and the one not yet due are not in the rate: 1 done ÷ (1 done + 1 overdue)
+    assert (
+        "Tổng số 4 nhiệm vụ. 1/2 nhiệm vụ đến hạn đã hoàn thành, đạt 50,00% (đúng hạn: 1, quá hạn: 0); "
+        "chưa hoàn thành: 2 (trong hạn: 1, quá hạn: 1); chưa đến hạn: 1." in text
+    )
     assert "UBND xã Minh Sơn, huyện Hữu Lũng" in text
 
 
@@ -101,9 +104,46 @@ async def test_district_head_sees_communes_below(ask: Ask) -> None:
 async def test_leader_sees_any_task_and_province_by_unit(ask: Ask) -> None:
     assert "Xây dựng văn bản quy phạm" in await ask("/nhiemvu 6", as_="leader")
     text = await ask("/nhiemvu tatca", as_="leader")
-    assert "4 đơn vị, 8 lượt giao nhiệm vụ: quá hạn 2" in text
+    # the sentence counts each task once; the units' numbers are assignments, and say so
+    assert "Kế hoạch có 6 nhiệm vụ. 1/3 nhiệm vụ đến hạn đã hoàn thành, đạt 33,33%" in text
+    assert "Giao cho 4 đơn vị, tổng cộng 8 lượt nhiệm vụ" in text
     first = text.index("UBND xã Minh Sơn")
     assert first < text.index("Sở Nội vụ")
+
+
+async def test_leader_whose_province_has_no_tasks_of_its_own_lands_on_the_province_view(ask: Ask) -> None:
+    text = await ask("/nhiemvu", as_="leader")
+    assert "chưa được giao nhiệm vụ nào" not in text
+    assert text == await ask("/nhiemvu tatca", as_="leader")
+    assert "Nhiệm vụ CCHC năm 2024 – toàn tỉnh" in text and "Giao cho 4 đơn vị" in text
+
+
+async def test_the_reporting_sentence_is_the_same_in_nhiemvu_and_tomtat(ask: Ask) -> None:
+    import handlers.summary  # noqa: F401  (registers /tomtat)
+
+    tasks = await ask("/nhiemvu tatca", as_="leader")
+    sentence = "6 nhiệm vụ. 1/3 nhiệm vụ đến hạn đã hoàn thành, đạt 33,33% (đúng hạn: 1, quá hạn: 0); "
+    sentence += "chưa hoàn thành: 3 (trong hạn: 1, quá hạn: 2); chưa đến hạn: 2."
+    assert sentence in tasks
+    assert sentence in await ask("/tomtat", as_="leader")
+
+
+async def test_nothing_come_due_gives_no_rate_and_says_so(ask: Ask) -> None:
+    text = await ask("/nhiemvu", as_="admin")  # Sở Nội vụ: one task, due 30/09
+    assert "Tổng số 1 nhiệm vụ. Chưa có nhiệm vụ nào đến hạn nên chưa tính tỷ lệ hoàn thành; chưa đến hạn: 1." in text
+    assert "%" not in text.split("\n")[1]
+
+
+async def test_the_reporting_sentence_in_english(ask: Ask) -> None:
+    await ask("/ngonngu en")
+    await ask("/ngonngu en", as_="admin")
+    text = await ask("/tasks")
+    assert (
+        "4 tasks in all. 1/2 tasks that came due are done, 50.00% (on time: 1, late: 0); "
+        "not done: 2 (in time: 1, overdue: 1); not yet due: 1." in text
+    )
+    admin = await ask("/tasks", as_="admin")
+    assert "1 task in all. No task has come due yet, so there is no completion rate; not yet due: 1." in admin
 
 
 async def test_officer_may_not_ask_for_the_whole_province(ask: Ask) -> None:
@@ -178,7 +218,7 @@ async def test_task_of_many_units_names_the_first_few_and_counts_the_rest(
     text = await ask("/nhiemvu 8", as_="leader")
     assert "Cơ quan phối hợp: UBND xã Số 00, huyện Hữu Lũng;" in text
     assert "; và 4 đơn vị khác" in text
-    assert "… và 5 đơn vị khác. Tổng cộng: quá hạn 0, trong hạn 0, chưa đến hạn 15, hoàn thành 0." in text
+    assert "… và 5 đơn vị khác. Tổng cộng 15 lượt: quá hạn 0, trong hạn 0, chưa đến hạn 15, hoàn thành 0." in text
     assert text.count("• ") == 10
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.render import Renderer
+from handlers.base import Reply
 from jobs.digests import leader_digest_pushes, unit_digest_pushes, week_of
 from models import Official
 from tests.jobs.conftest import NOW, SETTINGS, World
@@ -28,8 +32,9 @@ async def test_leaders_get_the_provinces_sentence_and_most_overdue_units(session
     assert pushes[0].dedupe_key == f"digest:province {world.units['LS']}:2024-W22:official {world.people['leader']}"
     assert ctx["province"]["name"] == "Tỉnh Lạng Sơn"
     assert ctx["plan"]["year"] == 2024 and ctx["plan"]["tasks"] == 9
-    counts = ctx["plan"]["counts"]
-    assert (counts["overdue"], counts["done_on_time"]) == (2, 1)
+    progress = ctx["plan"]["progress"]
+    assert (progress["overdue"], progress["done_on_time"], progress["came_due"]) == (2, 1, 3)
+    assert progress["rate"] == "33.33"  # 1 done ÷ (1 done + 2 overdue), cut to two decimals
     assert ctx["moved"] == {"since": "2024-05-25", "completed": 0, "newly_overdue": 2, "reports": 0}
     assert {u["unit"]["code"]: u["count"] for u in ctx["overdue_units"]} == {"MS": 1, "YT": 1}
 
@@ -46,3 +51,21 @@ async def test_digests_are_optional(session: AsyncSession, world: World) -> None
 
 def test_weeks_are_iso_weeks() -> None:
     assert week_of(NOW.date()) == "2024-W22"
+
+
+def rendered(kind: str, context: dict[str, object], lang: str = "vi") -> str:
+    """The push as its official reads it, from the JSON the outbox keeps."""
+    return Renderer().render(lang, Reply(f"push/{kind}", json.loads(json.dumps(context))), "text")
+
+
+async def test_the_digests_say_the_reporting_sentence_as_nhiemvu_says_it(session: AsyncSession, world: World) -> None:
+    leader = rendered("digest_leader", next(iter(await leader_digest_pushes(session, NOW, SETTINGS))).context)
+    assert "Kế hoạch CCHC năm 2024: 9 nhiệm vụ. 1/3 nhiệm vụ đến hạn đã hoàn thành, đạt 33,33% (đúng hạn: 1," in leader
+    assert "UBND xã Minh Sơn, huyện Hữu Lũng: 1 lượt chủ trì" in leader
+    english = rendered("digest_leader", next(iter(await leader_digest_pushes(session, NOW, SETTINGS))).context, "en")
+    assert "9 tasks. 1/3 tasks that came due are done, 33.33% (on time: 1," in english
+    unit = {p.official_id: p for p in await unit_digest_pushes(session, NOW, SETTINGS)}[world.people["msh"]]
+    text = rendered("digest_unit", unit.context)
+    progress = unit.context["progress"]
+    assert f"{progress['done']}/{progress['came_due']} nhiệm vụ đến hạn đã hoàn thành" in text
+    assert f"Tổng số {progress['total']} nhiệm vụ. " in text

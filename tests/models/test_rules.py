@@ -69,19 +69,16 @@ def test_percent_has_two_decimals_and_is_unknown_for_nothing() -> None:
     assert percent(0, 0) is None
 
 
-def test_status_counts_tally_and_completion_rate_excludes_not_yet_due() -> None:
+def test_status_counts_tally() -> None:
     counts = StatusCounts.of(
         [TaskStatus.DONE_ON_TIME] * 3 + [TaskStatus.DONE_LATE, TaskStatus.OVERDUE] + [TaskStatus.NOT_YET_DUE] * 5
     )
     assert (counts.done, counts.not_done, counts.total) == (4, 1, 10)
-    assert counts.done_percent == Decimal("80.00")
-    assert StatusCounts(not_yet_due=4).done_percent is None
 
 
 def test_status_counts_add_up() -> None:
     total = StatusCounts(done_on_time=14_068, done_late=1_983) + StatusCounts(in_time=5_640, overdue=223)
     assert (total.done, total.not_done) == (16_051, 5_863)
-    assert total.done_percent == Decimal("73.25")
 
 
 def test_change_from_two_published_years() -> None:
