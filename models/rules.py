@@ -48,13 +48,6 @@ def days_left(due_date: date, today: date) -> int:
     return (due_date - today).days
 
 
-def percent(part: int, whole: int) -> Decimal | None:
-    """``part / whole`` as a percentage with two decimals, or None when there is nothing to count."""
-    if whole == 0:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-
-
 @dataclass(frozen=True)
 class StatusCounts:
     done_on_time: int = 0

@@ -19,7 +19,6 @@ from models.rules import (
     days_left,
     fell_most,
     leaderboard,
-    percent,
     recurrence,
     resolve_deadline,
     task_status,
@@ -61,12 +60,6 @@ def test_reporting_window_is_configurable() -> None:
 def test_days_left_is_negative_when_overdue() -> None:
     assert days_left(DUE, TODAY) == 14
     assert days_left(date(2024, 3, 31), TODAY) == -62
-
-
-def test_percent_has_two_decimals_and_is_unknown_for_nothing() -> None:
-    assert percent(1, 3) == Decimal("33.33")
-    assert percent(2, 3) == Decimal("66.67")
-    assert percent(0, 0) is None
 
 
 def test_status_counts_tally() -> None:
