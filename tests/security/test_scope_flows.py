@@ -210,7 +210,7 @@ async def test_an_account_that_typed_too_many_wrong_codes_is_told_how_long_to_wa
     world = await _world(sessions)
     clock = FrozenClock(at=NOW)
     router = Router(sessions, clock=clock, settings=world.router.settings)
-    world = World(router, world.units, world.reports)
+    world = World(router, world.units, world.reports, world.drives)
     code = await _code(await _say(world, "admin_d", "/moi A canbo"))
     for n in range(WRONG_CODES_PER_ACCOUNT):
         await _say(world, "guesser", f"/start WRONG{n}")
