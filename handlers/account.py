@@ -99,7 +99,7 @@ async def invite(request: Request) -> Reply:
     in operation today; two units in operation with that name: a choice between them."""
     split = role_position(request.args)
     if split is None:
-        raise UserError("errors/bad_role", groups=listed_words())
+        raise UserError("errors/bad_role", groups=listed_words(), typed=" ".join(request.args))
     at, width, word = split
     assert request.official is not None
     province = await province_of(request.session, await own_unit(request))

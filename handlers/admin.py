@@ -38,7 +38,7 @@ async def officials(request: Request) -> Reply:
     if not found:
         near = await closest_named(request.session, text, today, await _province(request))
         names = await unit_names(request.session, [unit.id for unit in near])
-        raise UserError("errors/unknown_unit", text=text, near=[names[unit.id] for unit in near])
+        raise UserError("errors/unknown_unit", text=text, near=[names[unit.id] for unit in near], command="canbo")
     unit = found[0]
     people = await officials_of(request.session, unit)
     ended = ended_on(unit)

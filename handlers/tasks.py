@@ -33,6 +33,7 @@ from models.queries.tasks import (
 from models.queries.tasks import unit_tasks as query_unit_tasks
 from models.queries.units import unit_name, unit_names
 from models.rules import StatusCounts
+from models.standard_indices import PAR_FIELDS
 from models.text import fold
 
 commands = Commands()
@@ -85,13 +86,12 @@ def parse(args: list[str]) -> Query:
             query.status = FILTERS[word]
         elif word in ("tatca", "all"):
             query.everyone = True
-        elif word in ("trang", "page", "linhvuc", "field"):
+        elif word in ("linhvuc", "field"):
+            query.field = _field(following)
+        elif word in ("trang", "page"):
             if not is_number(following):
-                raise UserError("errors/bad_number", text=word, command="nhiemvu")
-            if word in ("trang", "page"):
-                query.page, query.paging = max(1, int(following)), True
-            else:
-                query.field = int(following)
+                raise UserError("errors/bad_number", text=following or word, command="nhiemvu")
+            query.page, query.paging = max(1, int(following)), True
         elif is_number(word) and words[i - 1 : i] not in (["trang"], ["page"], ["linhvuc"], ["field"]):
             number = int(word)
             if 1 <= number <= 999:
@@ -101,6 +101,15 @@ def parse(args: list[str]) -> Query:
             else:
                 raise UserError("errors/bad_number", text=word, command="nhiemvu")
     return query
+
+
+def _field(typed: str) -> int:
+    """The PAR INDEX field number typed after "linhvuc" (1 to 8); anything else is refused quoting it."""
+    if not is_number(typed):
+        raise UserError("errors/bad_field", text=typed, last=len(PAR_FIELDS))
+    if not 1 <= int(typed) <= len(PAR_FIELDS):
+        raise UserError("errors/bad_field", number=int(typed), last=len(PAR_FIELDS))
+    return int(typed)
 
 
 @commands.command(

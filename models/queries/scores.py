@@ -7,9 +7,10 @@ is the one the report published with the result (``score_delta``/``rank_delta``)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +26,39 @@ from models.text import fold
 from models.units import Unit
 
 REPORT_ORDER = ("PAR", "SIPAS", "PAPI", "PCI", "DTI", "CCHC")
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A value published only as a bound ("trên 79%": the report said no more): the side (above, below,
+    at_least, at_most), the number and the decimals it was written with."""
+
+    side: str
+    value: Decimal
+    digits: int
+
+
+# "trên 79%", "dưới 50 điểm", "từ 85% trở lên", "không quá 30", folded (no diacritics, lower case)
+_BOUND = re.compile(
+    r"(?P<side>tren|hon|duoi|tu|it nhat|toi thieu|khong qua|toi da)\s*(?P<value>\d+(?:[.,]\d+)?)\s*(?:%|diem)?"
+    r"(?P<up>\s*tro len)?"
+)
+_SIDES = {"tren": "above", "hon": "above", "duoi": "below", "tu": "at_least", "it nhat": "at_least"}
+_SIDES |= {"toi thieu": "at_least", "khong qua": "at_most", "toi da": "at_most"}
+
+
+def published_bound(text: str) -> Bound | None:
+    """The bound ``text`` states when it says nothing else ("trên 79%", "từ 85% trở lên"), else None."""
+    found = _BOUND.fullmatch(fold(text).strip())
+    if found is None:
+        return None
+    written = found["value"].replace(",", ".")
+    try:
+        value = Decimal(written)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        return None
+    digits = len(written.partition(".")[2])
+    return Bound(_SIDES[found["side"]], value, digits)
 
 
 @dataclass(frozen=True)
@@ -53,6 +87,7 @@ class ResultLine:
     note: str
     change: Change
     previous_result_id: int | None
+    bound: Bound | None = None  # the score published only as a bound ("trên 79%"), when it is unknown
 
 
 @dataclass(frozen=True)
@@ -65,6 +100,7 @@ class ComponentLine:
     rank_total: int | None
     change: Change
     digits: int | None = None  # the decimals the score was published with
+    bound: Bound | None = None  # components carry no published bound; here so one macro says both
 
 
 @dataclass(frozen=True)
@@ -155,6 +191,8 @@ async def _results(session: AsyncSession, unit_id: int, index_id: int | None = N
 
 
 def _line(info: IndexInfo, result: IndexResult, previous: IndexResult | None) -> ResultLine:
+    note = result.note or ""
+    bound = published_bound(note) if result.score is None else None
     return ResultLine(
         index=info,
         result_id=result.id,
@@ -166,7 +204,7 @@ def _line(info: IndexInfo, result: IndexResult, previous: IndexResult | None) ->
         group_label=result.group_label,
         previous_group_label=previous.group_label if previous else None,
         digits=result.score_places,
-        note=result.note or "",
+        note="" if bound is not None else note,  # a note that is the bound is said as the value
         change=change(
             result.score,
             result.rank,
@@ -177,6 +215,7 @@ def _line(info: IndexInfo, result: IndexResult, previous: IndexResult | None) ->
             digits=(result.score_places, previous.score_places if previous else None, result.delta_places),
         ),
         previous_result_id=previous.id if previous else None,
+        bound=bound,
     )
 
 

@@ -81,7 +81,7 @@ async def test_leader_summary_through_the_installed_command(tmp_path: Path) -> N
     result = cli(tmp_path, "chat", "--as", "leader", stdin="/tomtat\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "PAR INDEX 2023: 85,94 điểm, xếp 47/63, tăng 7 bậc" in out
+    assert "PAR INDEX 2023: 85,94 điểm, xếp thứ 47/63, tăng 7 bậc" in out
     assert await reporting_sentence(tmp_path / "cchc.db") in out
 
 

@@ -45,10 +45,19 @@ async def test_invite_accepts_unit_names_and_two_word_roles(ask: Ask) -> None:
 
 async def test_invite_with_unknown_role_or_unit_explains(ask: Ask) -> None:
     text = await ask("/moi MS bithu", as_="admin")
-    assert "Không rõ vai trò của người được mời" in text
+    assert "Trong “MS bithu” không có từ chỉ vai trò của người được mời." in text
+    assert "Cách dùng: /moi <mã hoặc tên đơn vị> <vai trò> [họ và tên]" in text
     assert "- chutich, phochutich: chủ tịch, phó chủ tịch UBND" in text
     assert "- canbo, congchuc, chuyenvien, truongphong:" in text and "- quantri, thuky:" in text
-    assert "Không tìm thấy đơn vị «XYZ»" in await ask("/moi XYZ canbo", as_="admin")
+    assert "Không tìm thấy đơn vị “XYZ”" in await ask("/moi XYZ canbo", as_="admin")
+
+
+async def test_invite_without_arguments_explains_the_usage(ask: Ask) -> None:
+    text = await ask("/moi", as_="admin")
+    assert text.startswith("Cách dùng: /moi <mã hoặc tên đơn vị> <vai trò> [họ và tên]")
+    assert "Không rõ vai trò" not in text and "Trong “" not in text
+    await ask("/ngonngu en", as_="admin")
+    assert (await ask("/moi", as_="admin")).startswith("Usage: /moi <unit code or name> <role> [full name]")
 
 
 async def test_only_admins_may_invite(ask: Ask) -> None:

@@ -52,7 +52,7 @@ async def test_a_code_two_units_held_in_the_year_asked_is_a_numbered_choice(ask:
     # both carry the code: each button asks about the last day of 2025 its unit held it
     assert [b.data for b in bot.buttons()] == ["/diem cchc 30/06/2025 06457", "/diem cchc 31/12/2025 06457"]
     chosen = await bot.ask("2", as_="leader", numbered=True)
-    assert "Chỉ số CCHC 2025 — UBND xã Tuấn Sơn" in chosen and "Kết quả: 86,20 điểm\nXếp hạng: 12/65" in chosen
+    assert "Chỉ số CCHC 2025 — UBND xã Tuấn Sơn" in chosen and "Kết quả: 86,20 điểm\nXếp thứ 12/65" in chosen
 
 
 async def test_a_commune_that_kept_its_name_and_code_is_chosen_by_day(bot: Bot) -> None:
@@ -68,7 +68,7 @@ async def test_a_commune_that_kept_its_name_and_code_is_chosen_by_day(bot: Bot) 
 async def test_a_name_valid_in_another_year_only_still_answers_with_that_unit(ask: Ask) -> None:
     text = await ask("/diem Xã Minh Sơn", as_="leader")  # abolished: its history is still asked for
     assert "Kết quả chỉ số — UBND xã Minh Sơn, huyện Hữu Lũng" in text
-    assert "Chỉ số CCHC 2024: 82,50 điểm, xếp 60/200, tăng 30 bậc, +2,40 điểm" in text
+    assert "Chỉ số CCHC 2024: 82,50 điểm, xếp thứ 60/200, tăng 30 bậc, tăng 2,40 điểm" in text
 
 
 # --- /diem of a successor: its predecessors' results, marked -----------------------------------------------
@@ -79,9 +79,9 @@ async def test_a_successors_diem_for_a_year_before_it_existed_shows_its_predeces
     assert "Chưa có kết quả chỉ số nào năm 2024 của UBND xã Tuấn Sơn." in text
     assert MARK in text
     after = text.split(MARK)[1]
-    assert "UBND xã Minh Sơn, huyện Hữu Lũng:\n• Chỉ số CCHC 2024: 82,50 điểm, xếp 60/200" in after
-    assert "UBND xã Minh Hòa, huyện Hữu Lũng:\n• Chỉ số CCHC 2024: 78,25 điểm, xếp 120/200" in after
-    assert "UBND xã Hòa Thắng, huyện Hữu Lũng:\n• Chỉ số CCHC 2024: 85,00 điểm, xếp 30/200" in after
+    assert "UBND xã Minh Sơn, huyện Hữu Lũng:\n• Chỉ số CCHC 2024: 82,50 điểm, xếp thứ 60/200" in after
+    assert "UBND xã Minh Hòa, huyện Hữu Lũng:\n• Chỉ số CCHC 2024: 78,25 điểm, xếp thứ 120/200" in after
+    assert "UBND xã Hòa Thắng, huyện Hữu Lũng:\n• Chỉ số CCHC 2024: 85,00 điểm, xếp thứ 30/200" in after
     assert "Yên Thịnh" not in text and "Khánh Khê" not in text
     assert "chưa có kết quả chỉ số riêng" not in text  # the predecessors', not the province's
 
@@ -89,19 +89,19 @@ async def test_a_successors_diem_for_a_year_before_it_existed_shows_its_predeces
 async def test_a_successors_diem_without_a_year_shows_its_own_then_its_predecessors_latest(ask: Ask) -> None:
     text = await ask("/diem", as_="ts")
     own, after = text.split(MARK)
-    assert "Chỉ số CCHC 2025: 86,20 điểm, xếp 12/65" in own and "Minh Sơn" not in own
+    assert "Chỉ số CCHC 2025: 86,20 điểm, xếp thứ 12/65" in own and "Minh Sơn" not in own
     assert "UBND xã Minh Sơn, huyện Hữu Lũng:\n• Chỉ số CCHC 2024" in after
     assert "2023" not in after  # each predecessor's latest year
 
     detail = await ask("/diem cchc", as_="ts")
     assert "Chỉ số CCHC 2025 — UBND xã Tuấn Sơn" in detail and MARK in detail
-    assert "Chỉ số CCHC 2024: 85,00 điểm, xếp 30/200" in detail.split(MARK)[1]
+    assert "Chỉ số CCHC 2024: 85,00 điểm, xếp thứ 30/200" in detail.split(MARK)[1]
 
 
 async def test_an_index_asked_for_a_year_before_the_unit_existed_shows_the_predecessors(ask: Ask) -> None:
     text = await ask("/diem cchc 2023", as_="ts")
     assert MARK in text
-    assert "UBND xã Minh Sơn, huyện Hữu Lũng:\n• Chỉ số CCHC 2023: 80,10 điểm, xếp 90/200" in text
+    assert "UBND xã Minh Sơn, huyện Hữu Lũng:\n• Chỉ số CCHC 2023: 80,10 điểm, xếp thứ 90/200" in text
     assert "Hòa Thắng" not in text  # no 2023 result
 
 
@@ -109,14 +109,14 @@ async def test_lineage_is_walked_back_through_every_generation(ask: Ask) -> None
     text = await ask("/diem", as_="kk")
     after = text.split(MARK)[1]
     assert after.index("UBND xã Khánh Khê, huyện Văn Quan:") < after.index("UBND xã Tràng Các, huyện Văn Quan:")
-    assert "Chỉ số CCHC 2019: 70,00 điểm, xếp 150/220" in after
+    assert "Chỉ số CCHC 2019: 70,00 điểm, xếp thứ 150/220" in after
 
 
 async def test_a_department_formed_by_a_merger_marks_the_units_before_it(ask: Ask, bot: Bot) -> None:
     text = await ask("/diem 2024", as_="snv")
     own, after = text.split("Số liệu của các đơn vị trước hợp nhất")
-    assert "Chỉ số CCHC 2024: 88,50 điểm, xếp 3/20" in own
-    assert "Sở Lao động - Thương binh và Xã hội:\n• Chỉ số CCHC 2024: 84,40 điểm, xếp 9/20" in after
+    assert "Chỉ số CCHC 2024: 88,50 điểm, xếp thứ 3/20" in own
+    assert "Sở Lao động - Thương binh và Xã hội:\n• Chỉ số CCHC 2024: 84,40 điểm, xếp thứ 9/20" in after
     await ask("/ngonngu en", as_="snv")
     assert "Data of the units before the merger" in await ask("/diem 2024", as_="snv")
     await ask("/ngonngu en", as_="ts")
@@ -227,6 +227,6 @@ async def test_names_as_people_write_them_find_the_unit_for_canbo_and_moi(ask: A
     for written in ("Tuấn Sơn", "UBND xã Tuấn Sơn", "xa tuan son", "  XÃ   TUẤN SƠN "):
         assert "Cán bộ đăng ký tại UBND xã Tuấn Sơn" in await ask(f"/canbo {written}", as_="admin"), written
     near = await ask("/canbo Tuan Sonn", as_="admin")
-    assert "Không tìm thấy đơn vị «Tuan Sonn». Có phải: UBND xã Tuấn Sơn (06457)?" in near
+    assert "Không tìm thấy đơn vị “Tuan Sonn”. Có phải: UBND xã Tuấn Sơn (06457)?" in near
     invite = await ask("/moi Khanh Khe canbo Nguyễn Văn Bình", as_="admin")
     assert "UBND xã Khánh Khê" in invite and "Không tìm thấy" not in invite

@@ -18,8 +18,8 @@ async def test_leader_reads_indices_fields_plan_overdue_units_and_drive(
     sessions: async_sessionmaker[AsyncSession], ls: Province
 ) -> None:
     text = await ask(router(sessions), ls.leader, "/tomtat")
-    assert "PAR INDEX 2023: 85,94 điểm, xếp 47/63, tăng 7 bậc" in text
-    assert "SIPAS 2023: chưa có số liệu (trên 79%), xếp 55/63, tăng 4 bậc" in text
+    assert "PAR INDEX 2023: 85,94 điểm, xếp thứ 47/63, tăng 7 bậc" in text
+    assert "SIPAS 2023: trên 79%, xếp thứ 55/63, tăng 4 bậc" in text
     fell = text.split("giảm nhiều nhất")[1]
     assert "Công tác chỉ đạo, điều hành cải cách hành chính: giảm 33 bậc" in fell
     assert fell.index("giảm 33 bậc") < fell.index("giảm 20 bậc") < fell.index("giảm 18 bậc")
@@ -58,7 +58,7 @@ async def test_a_department_officer_gets_the_summary_of_their_department(
     assert [r.template for r in got] == ["summary/unit"]
     text = await ask(router(sessions), ls.officer, "/tomtat")
     assert "Tóm tắt CCHC — Sở Nội vụ" in text
-    assert "Chỉ số CCHC 2023: 88,50 điểm, xếp 3/20" in text  # its own internal index
+    assert "Chỉ số CCHC 2023: 88,50 điểm, xếp thứ 3/20" in text  # its own internal index
     assert "Minh Sơn" not in text
 
 
@@ -101,7 +101,7 @@ async def test_another_provinces_leader_sees_only_their_province(
 ) -> None:
     text = await ask(router(sessions), ls.elsewhere, "/tomtat")
     assert "UBND tỉnh Thái Nguyên" in text
-    assert "PAR INDEX 2023: 91,50 điểm, xếp 2/63" in text
+    assert "PAR INDEX 2023: 91,50 điểm, xếp thứ 2/63" in text
     assert "Kế hoạch CCHC năm 2024: 5 nhiệm vụ." in text
     for leak in ("85,94", "Lạng Sơn", "Minh Sơn", "Hữu Lũng"):
         assert leak not in text

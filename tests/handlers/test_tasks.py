@@ -158,8 +158,19 @@ async def test_unknown_task_number_says_the_range(ask: Ask) -> None:
 
 async def test_bad_numbers_and_missing_plans(ask: Ask) -> None:
     assert "không phải là số hợp lệ" in await ask("/nhiemvu 5000")
-    assert "không phải là số hợp lệ" in await ask("/nhiemvu trang x")
+    assert "“x” không phải là số hợp lệ" in await ask("/nhiemvu trang x")
     assert "Chưa có Kế hoạch CCHC năm 2019" in await ask("/nhiemvu 2019")
+
+
+async def test_a_field_that_is_not_one_quotes_what_was_typed_and_says_the_valid_ones(ask: Ask) -> None:
+    said = await ask("/nhiemvu linhvuc abc")
+    assert said.startswith("“abc” không phải số lĩnh vực (các lĩnh vực 1–8).") and "linhvuc»" not in said
+    assert (await ask("/nhiemvu linhvuc 9")).startswith("Không có lĩnh vực 9 (các lĩnh vực 1–8).")
+    assert (await ask("/nhiemvu lĩnh vực 0")).startswith("Không có lĩnh vực 0 (các lĩnh vực 1–8).")
+    assert "Sau “linhvuc” cần số lĩnh vực" in await ask("/nhiemvu linhvuc")
+    await ask("/ngonngu en")
+    assert (await ask("/nhiemvu linhvuc abc")).startswith("“abc” is not a field number (fields 1–8).")
+    assert (await ask("/nhiemvu linhvuc 9")).startswith("There is no field 9 (fields 1–8).")
 
 
 def test_parse_reads_vietnamese_words_and_numbers() -> None:

@@ -9,12 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ScoreKind, UnitKind
 from models.queries.scores import (
+    Bound,
     component_lines,
     fell_most_components,
     find_index,
     index_detail,
     latest_results,
     province_of,
+    published_bound,
     ranked_units,
     result_years,
 )
@@ -30,7 +32,7 @@ async def test_latest_year_of_each_index_in_report_order_with_change(session: As
     par, sipas, papi = lines
     assert (par.score, par.rank, par.rank_total) == (Decimal("85.94"), 47, 63)
     assert par.change == Change(None, 7)  # computed from 2022's 54th place
-    assert sipas.score is None and sipas.note == "trên 79%"
+    assert sipas.score is None and sipas.bound == Bound("above", Decimal("79"), 0) and sipas.note == ""
     assert sipas.change == Change(None, 4)  # no 2022 row: the published change
     assert papi.change == Change(Decimal("-0.37"), -8)  # places computed, points published
     assert (papi.group_label, papi.previous_group_label) == ("trung bình cao", "cao")
@@ -102,3 +104,11 @@ async def test_units_named_by_code_or_name_without_diacritics(session: AsyncSess
     by_name = await ranked_units(session, "xa minh son", ls.root, year)
     assert [u.id for u in by_code] == [u.id for u in by_name] == [ls.commune.id]
     assert await ranked_units(session, "không có", ls.root, year) == []
+
+
+def test_a_note_that_is_only_a_bound_is_read_as_the_bound() -> None:
+    assert published_bound("trên 79%") == Bound("above", Decimal("79"), 0)
+    assert published_bound("Từ 85,5% trở lên") == Bound("at_least", Decimal("85.5"), 1)
+    assert published_bound("dưới 50 điểm") == Bound("below", Decimal("50"), 0)
+    assert published_bound("SIPAS 2023: trên 79%, xếp thứ 55/63") is None  # says more than a bound
+    assert published_bound("") is None

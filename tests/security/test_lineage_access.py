@@ -76,6 +76,6 @@ async def test_another_provinces_leader_gets_the_public_ranking_without_the_line
 ) -> None:
     bot = await _bot(sessions)
     text = await bot.ask("/diem 2025 Xã Tuấn Sơn", as_="tn")
-    assert "Chỉ số CCHC 2025: 86,20 điểm, xếp 12/65" in text
+    assert "Chỉ số CCHC 2025: 86,20 điểm, xếp thứ 12/65" in text
     assert MARK not in text and "Minh Sơn" not in text
     assert MARK in await bot.ask("/diem 2024 Xã Tuấn Sơn", as_="leader")  # the province's own leader

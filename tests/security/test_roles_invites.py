@@ -132,6 +132,6 @@ async def test_a_forged_choice_naming_another_provinces_unit_is_refused(
     text = await bot.ask("/moi Xã Minh Sơn canbo", as_="admin", numbered=True)
     assert "Mã mời:" in text and "Hữu Lũng" in text  # the other province's namesake is no choice at all
     forged = await bot.ask("", as_="admin", callback="/moi TN.MS canbo")
-    assert "Không tìm thấy đơn vị «TN.MS»" in forged
+    assert "Không tìm thấy đơn vị “TN.MS”" in forged
     async with sessions() as session:
         assert (await session.execute(select(func.count()).select_from(Invite))).scalar_one() == 1
