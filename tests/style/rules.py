@@ -27,10 +27,9 @@ def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return re.compile(pattern, flags)
 
 
-# Old-style tone placement: a tone on the second vowel of an open "oa", "oe", "uy" (hoà, hoá, khoẻ, thuỷ,
-# huỷ, uỷ). Administrative documents write hòa, hóa, khỏe, thủy, hủy, ủy (Nghị định 30/2020/NĐ-CP keeps
-# the spelling of the official dictionary; the Government's documents write "Ủy ban", "hủy"). "quý", "quỹ":
-# "qu" is a consonant there, so their tone is right.
+# A tone on the second vowel of an open "oa", "oe", "uy" (hoà, hoá, khoẻ, thuỷ, huỷ, uỷ): the Government's
+# documents write hòa, hóa, khỏe, thủy, hủy, "Ủy ban" (docs/STYLE_VI.md). "quý", "quỹ": "qu" is a
+# consonant there, so their tone is right.
 WORDS = _rx(rf"{WORD}+")
 OLD_TONE_END = _rx(r"(?:[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])$")
 TI_LE = _rx(r"\b[Tt]ỉ\s+lệ\b")
@@ -128,7 +127,7 @@ def problems(line: str, lang: str, *, button: bool = False, technical: bool = Fa
     add("number without thousands separator", _long_numbers(line))
     add("glued words", _glued(line))
     if lang == "vi":
-        add("old-style spelling (hoà/hoá/huỷ…)", _old_tone(line))
+        add("spelling hoà/hoá/huỷ (write hòa/hóa/hủy)", _old_tone(line))
         add("Tỉ lệ (write Tỷ lệ)", (m.group(0) for m in TI_LE.finditer(line)))
         add("raw id", (m.group(0) for m in RAW_TASK_VI.finditer(line)))
         add("raw kind or code", (m.group(0) for m in RAW_KIND.finditer(line)))

@@ -152,7 +152,7 @@ def test_every_recorded_message_follows_the_style_sheet() -> None:
     ("line", "lang", "rule"),
     [
         ("Gõ «huỷ» để thôi.", "vi", "quote marks « »"),
-        ("Gõ «huỷ» để thôi.", "vi", "old-style spelling (hoà/hoá/huỷ…)"),
+        ("Gõ «huỷ» để thôi.", "vi", "spelling hoà/hoá/huỷ (write hòa/hóa/hủy)"),
         ("Gõ «huỷ» để thôi.", "vi", "để thôi (write để dừng)"),
         ("Tỉ lệ số hoá hồ sơ", "vi", "Tỉ lệ (write Tỷ lệ)"),
         ("Hãy cập nhật tiến độ", "vi", "Hãy (write Đề nghị đồng chí …)"),
