@@ -146,7 +146,7 @@ def problems(line: str, lang: str, *, button: bool = False, technical: bool = Fa
     else:
         unquoted = QUOTED.sub(MASK * 3, line)  # a column, a group, a word the user wrote: quoted as it is
         add("Vietnamese word in English", (m.group(0) for m in EN_VIETNAMESE_WORD.finditer(unquoted)))
-        add("Vietnamese unit word in English", (m.group(0) for m in EN_UNIT_WORDS.finditer(line)))
+        add("Vietnamese unit word in English", (m.group(0) for m in EN_UNIT_WORDS.finditer(unquoted)))
         add("decimal comma in English", (m.group(0) for m in EN_DECIMAL_COMMA.finditer(line)))
         add("no data beside a number", _no_data_beside_a_number(line, EN_NO_DATA_NEAR_NUMBER))
         add("plural after 1", (m.group(0) for m in EN_PLURAL_AFTER_ONE.finditer(line)))
@@ -156,17 +156,23 @@ def problems(line: str, lang: str, *, button: bool = False, technical: bool = Fa
 
 PREFIX = 30  # a long data text is recognised by its first PREFIX characters
 QUOTED = _rx(r"«[^»\n]*»|“[^”\n]*”|\"[^\"\n]*\"")
-COMMAND_EXAMPLE = _rx(r"(?<![\w/])/[a-z]+(?: (?![–—·])[^\s,;()]+){0,8}")
+COMMAND_EXAMPLE = _rx(
+    r"(?<![\w/])/[a-z]+(?: (?![–—·])[^\s,;()]+){0,8}"  # a chat command: /moi Xã Tuấn Sơn chutich …
+    r"|cchc-bot(?: [^\s,;]+)*"  # a shell command: cchc-bot indices add MÃ "Tên chỉ số" --max 100
+    r"|= \"[^\"\n]*\""  # a setting as written in the TOML file: mode = "webhook"
+)
 
 
 def mask(text: str, data: Iterable[str]) -> str:
     """``text`` with every occurrence of each data string (longest first, as a whole word), and each
     command line a user would type ("/moi Xã Tuấn Sơn chutich Nguyễn Văn An"), replaced by MASK."""
     text = COMMAND_EXAMPLE.sub(MASK * 3, text)
-    for value in sorted({d for d in data if len(d) >= 3}, key=len, reverse=True):
+    values = sorted({d for d in data if len(d) >= 3}, key=len, reverse=True)
+    for value in values:
         if value in text:
             text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", MASK * 3, text)
-        elif len(value) > PREFIX and value[:PREFIX] in text:  # shortened by the template ("…", "...")
+    for value in values:  # then the ones a template shortened ("…", "...")
+        if len(value) > PREFIX and value[:PREFIX] in text:
             start = text.index(value[:PREFIX])
             end = start + PREFIX
             while end < len(text) and end - start < len(value) and text[end] == value[end - start]:

@@ -25,6 +25,8 @@ from tests.style import transcripts as t
 
 DEMO = Path(__file__).resolve().parents[2] / "models" / "demo"
 NOT_DATA = {"units.csv"}  # unit names are the bot's to write ("UBND xã …", "… Commune People's Committee")
+# ... but departments and agencies keep their Vietnamese names in English (templates/macros/units.j2)
+KEEP_NAME_KINDS = {"department", "agency", "center"}
 TEXT = ("vi/text", "en/text")
 
 
@@ -66,6 +68,8 @@ def demo_data() -> set[str]:
         lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
         for row in csv.reader(lines):
             found.update(cell.strip() for cell in row if _multiword(cell))
+    units = [line for line in (DEMO / "units.csv").read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    found.update(row["name"] for row in csv.DictReader(units) if row["kind"] in KEEP_NAME_KINDS)
     for path in DEMO.glob("*.toml"):
         found.update(_strings(tomllib.loads(path.read_text(encoding="utf-8"))))
     found = {value.replace("{year}", str(t.NOW.year)) for value in found if _multiword(value)}
