@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck unit install db demo chat bench clean catalogs messages golden
+.PHONY: run test lint typecheck unit install db demo chat bench clean catalogs messages golden transcripts
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,7 +50,11 @@ unit: $(STAMP) catalogs
 
 ## golden: record the golden corpus of every template again (tests/golden/README.md), then review its diff
 golden: $(STAMP) catalogs
-	GOLDEN_RECORD=tests/golden/corpus $(BIN)/pytest -q -p no:cacheprovider
+	GOLDEN_RECORD=tests/golden/corpus TRANSCRIPTS_RECORD=1 $(BIN)/pytest -q -p no:cacheprovider
+
+## transcripts: record the golden transcripts (every command, every role, both languages) again, then review their diff
+transcripts: $(STAMP) catalogs
+	TRANSCRIPTS_RECORD=1 $(BIN)/pytest -q -p no:cacheprovider tests/style/test_transcripts.py
 
 db: $(STAMP)
 	$(BIN)/cchc-bot db upgrade
