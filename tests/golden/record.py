@@ -41,7 +41,7 @@ from tests.golden import corpus
 KEEP = {"template": 20, "label": 6, "macro": 6}  # per template / label / macro, beyond those that add lines
 MOST = 150  # at most this many entries per template / label / macro, however many new lines they run
 CANDIDATES = 400  # candidates kept per key while the suite runs (the first, and any that run new lines)
-NOT_RECORDED = ("tests/golden/test_golden.py",)  # it renders the corpus itself
+NOT_RECORDED = ("tests/golden/test_golden.py", "tests/style/")  # the corpus itself; the transcripts are golden already
 ROOT = str(TEMPLATES) + "/"
 TMP = re.compile(r"pytest-of-[^/\s\"]+/pytest-\d+")  # a test's tmp_path differs from run to run
 
