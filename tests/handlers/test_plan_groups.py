@@ -39,8 +39,8 @@ async def plan_as_written(sessions: async_sessionmaker[AsyncSession], province: 
 async def test_a_group_led_task_names_the_group_once(ask: Ask, plan_as_written: dict[str, int]) -> None:
     text = await ask("/nhiemvu 7", as_="leader")
 
-    assert "Cơ quan chủ trì: UBND các xã, phường (2 đơn vị)" in text
-    assert "Cơ quan phối hợp: Sở Nội vụ" in text
+    assert "Đơn vị chủ trì: UBND các xã, phường (2 đơn vị)" in text
+    assert "Đơn vị phối hợp: Sở Nội vụ" in text
     assert text.count("UBND các xã, phường") == 1
 
 

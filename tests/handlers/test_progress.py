@@ -66,7 +66,7 @@ async def test_free_text_update_keeps_the_diacritics_of_the_note(
 
 async def test_task_of_another_unit_is_refused(ask: Ask, sessions: async_sessionmaker[AsyncSession]) -> None:
     text = await ask("/capnhat 5 50")
-    assert "Nhiệm vụ 5 không giao cho UBND xã Minh Sơn, huyện Hữu Lũng" in text
+    assert "Nhiệm vụ số 5 không giao cho UBND xã Minh Sơn, huyện Hữu Lũng" in text
     assert await _reports(sessions) == []
 
 

@@ -77,15 +77,15 @@ async def test_detail_shows_units_deadline_progress_and_reports(ask: Ask) -> Non
     assert "Nhiệm vụ số 2 – Kế hoạch CCHC năm 2024" in text
     assert "Lĩnh vực: 1. Công tác chỉ đạo, điều hành cải cách hành chính" in text
     assert "Thời hạn: 15/06/2024" in text
-    assert "Cơ quan chủ trì: UBND xã Minh Sơn, huyện Hữu Lũng" in text
-    assert "Cơ quan phối hợp: UBND xã Yên Thịnh, huyện Hữu Lũng" in text
+    assert "Đơn vị chủ trì: UBND xã Minh Sơn, huyện Hữu Lũng" in text
+    assert "Đơn vị phối hợp: UBND xã Yên Thịnh, huyện Hữu Lũng" in text
     assert "Nguyễn Văn An (Xã Minh Sơn): 60% – đã số hoá 300 hồ sơ" in text
     assert "Minh chứng: https://example.vn/bc" in text
 
 
 async def test_commune_official_cannot_see_another_communes_task(ask: Ask) -> None:
     text = await ask("/nhiemvu 5", as_="ms")
-    assert "Nhiệm vụ 5 không giao cho đơn vị của đồng chí" in text
+    assert "Nhiệm vụ số 5 không giao cho đơn vị của đồng chí" in text
     assert "Niêm yết" not in text
 
 
@@ -227,7 +227,7 @@ async def test_task_of_many_units_names_the_first_few_and_counts_the_rest(
         await f.task(session, plan, 8, date(2024, 9, 30), hl, cooperating=communes, content="Một cửa hiện đại")
         await session.commit()
     text = await ask("/nhiemvu 8", as_="leader")
-    assert "Cơ quan phối hợp: UBND xã Số 00, huyện Hữu Lũng;" in text
+    assert "Đơn vị phối hợp: UBND xã Số 00, huyện Hữu Lũng;" in text
     assert "; và 4 đơn vị khác" in text
     assert "… và 5 đơn vị khác. Tổng cộng 15 lượt: quá hạn 0, trong hạn 0, chưa đến hạn 15, hoàn thành 0." in text
     assert text.count("• ") == 10
