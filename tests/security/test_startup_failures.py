@@ -114,7 +114,7 @@ def test_a_write_lock_held_too_long_is_one_line(tmp_path: Path, sqlite_template:
         holder.close()
     assert line == (
         "cchc-bot: cơ sở dữ liệu c.db bị một tiến trình khác khóa quá 1 giây ([database].lock_timeout_seconds):"
-        " chưa ghi gì; hãy thử lại"
+        " chưa ghi gì; cần thử lại"
     )
     assert scalar(tmp_path / "c.db", "SELECT count(*) FROM units") == 0
 
