@@ -150,10 +150,10 @@ async def test_the_marked_history_reads_in_english_and_in_telegrams_html(ask: As
     text = await ask("/nhiemvu 2023", as_="ts")
     assert "Your unit has no tasks in Kế hoạch CCHC năm 2023." in text
     assert "Data of the communes before the merger" in text
-    assert "People's Committee of Minh Sơn Commune, Hữu Lũng District: 2 tasks, 1 overdue" in text
+    assert "Minh Sơn Commune People's Committee, Hữu Lũng District: 2 tasks, 1 overdue" in text
     detail = await ask("/nhiemvu 2023 4", as_="ts")
     assert (
-        "Data of the communes before the merger\n• People's Committee of Hòa Thắng Commune, Hữu Lũng District (lead)"
+        "Data of the communes before the merger\n• Hòa Thắng Commune People's Committee, Hữu Lũng District (lead)"
         in detail
     )
 

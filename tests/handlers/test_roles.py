@@ -184,7 +184,7 @@ async def test_a_word_that_does_not_fit_the_unit_is_refused_with_the_words_that_
     async with sessions() as session:
         assert (await session.execute(select(Invite.id))).first() is None
     await ask("/ngonngu en", as_="admin")
-    assert "The role “giamdoc” does not fit People's Committee of Minh Sơn Commune" in await ask(
+    assert "The role “giamdoc” does not fit Minh Sơn Commune People's Committee" in await ask(
         "/moi MS giamdoc", as_="admin"
     )
 

@@ -624,10 +624,10 @@ async def test_an_english_upload_names_units_in_english(session: AsyncSession) -
     results = ok(await import_bytes(session, "results", "kq.xlsx", xlsx(RESULT_CHANGE_HEADER, result)))
 
     assert [reason(e, "en") for e in tasks.errors] == [
-        "People's Committee of Hữu Lũng District (HL) ceased to exist on 01/07/2025; carried on by: People's "
-        "Committee of Hữu Lũng Commune (06457). Please write the unit that carries it on.",
-        "“Xã Trùng” is the name of several units: People's Committee of Trùng Commune (TRUNG1), People's "
-        "Committee of Trùng Commune (TRUNG2). Please write the unit's code.",
+        "Hữu Lũng District People's Committee (HL) ceased to exist on 01/07/2025; carried on by: Hữu Lũng "
+        "Commune People's Committee (06457). Please write the unit that carries it on.",
+        "“Xã Trùng” is the name of several units: Trùng Commune People's Committee (TRUNG1), Trùng Commune "
+        "People's Committee (TRUNG2). Please write the unit's code.",
     ]
     assert reason(tasks.errors[0], "vi").startswith("UBND huyện Hữu Lũng (HL) đã kết thúc hoạt động từ 01/07/2025")
     assert change_line(results.changes[0], "en").startswith("Add the result PAR 2026 – Lạng Sơn Province (20): ")
