@@ -40,7 +40,7 @@ async def test_admin_invite_prints_code_expiry_and_deep_link(ask: Ask) -> None:
 async def test_invite_accepts_unit_names_and_two_word_roles(ask: Ask) -> None:
     text = await ask("/moi Xã Yên Thịnh thủ trưởng", as_="admin")
     assert "Đơn vị: UBND xã Yên Thịnh, huyện Hữu Lũng" in text
-    assert "Vai trò: thủ trưởng đơn vị" in text
+    assert "Vai trò: lãnh đạo UBND xã" in text
     assert "Vai trò: lãnh đạo tỉnh" in await ask("/moi LS leader", as_="admin")
 
 
@@ -350,7 +350,7 @@ async def test_two_units_in_operation_with_one_name_are_a_numbered_choice(
         other = await add_unit(session, code="MS2", name="Xã Minh Sơn", kind=UnitKind.COMMUNE, parent=ls)
         await session.commit()
     text = await bot.ask("/moi Xã Minh Sơn chủ tịch Hoàng Văn Minh", as_="admin", numbered=True)
-    assert "Có 2 đơn vị đang hoạt động mang tên «Xã Minh Sơn»" in text
+    assert "Có 2 đơn vị đang hoạt động mang tên “Xã Minh Sơn”" in text
     assert re.search(r"\n1\. UBND xã Minh Sơn, huyện Hữu Lũng \(mã MS\)\n2\. UBND xã Minh Sơn[^\n]* \(mã MS2\)$", text)
     assert [b.data for b in bot.buttons()] == [
         "/moi MS chủ tịch Hoàng Văn Minh",
@@ -359,7 +359,7 @@ async def test_two_units_in_operation_with_one_name_are_a_numbered_choice(
     assert await _invites(sessions) == []
     chosen = await bot.ask("2", as_="admin", numbered=True)
     assert "Đơn vị: UBND xã Minh Sơn" in chosen and "Hữu Lũng" not in chosen
-    assert "Vai trò: thủ trưởng đơn vị" in chosen and "Người được mời: Hoàng Văn Minh" in chosen
+    assert "Vai trò: lãnh đạo UBND xã" in chosen and "Người được mời: Hoàng Văn Minh" in chosen
     assert await _invites(sessions) == [(other.id, Role.UNIT_HEAD)]
 
 
