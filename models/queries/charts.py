@@ -66,9 +66,7 @@ async def index_history(session: AsyncSession, code: str, unit_id: int) -> Index
         return None
     name = await unit_name(session, unit_id)
     points = [YearPoint(year, score, rank, total) for year, score, rank, total in rows]
-    return IndexHistory(
-        index.code, index.name_vi, index.name_en, str(index.score_kind), index.max_score, name, points
-    )
+    return IndexHistory(index.code, index.name_vi, index.name_en, str(index.score_kind), index.max_score, name, points)
 
 
 async def drive_bars(session: AsyncSession, drive_id: int, today: date, limit: int = 30) -> DriveBars | None:

@@ -103,8 +103,7 @@ async def test_in_english(sessions: async_sessionmaker[AsyncSession], ls: Provin
     text = await ask(router(sessions), ls.chair, "/drive")
     assert "121 days left" in text
     assert (
-        "Minh Sơn Commune People's Committee, Hữu Lũng District: ranked 2/5, 85.00 points, 15.00 points behind"
-        in text
+        "Minh Sơn Commune People's Committee, Hữu Lũng District: ranked 2/5, 85.00 points, 15.00 points behind" in text
     )
 
 

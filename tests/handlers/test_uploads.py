@@ -42,9 +42,9 @@ async def test_an_english_admin_reads_the_problems_of_a_bad_file_in_english(ask:
     text = await ask("/tailen donvi", as_="admin", file=upload(BAD))
 
     assert "don_vi.xlsx was not imported" in text and "Checking unit list: 5 problems. Nothing was written." in text
-    assert 'Row 2, column “Loại”: “Hạng I” is not a kind of unit' in text
+    assert "Row 2, column “Loại”: “Hạng I” is not a kind of unit" in text
     assert "there is no unit with the code “KHONGCO”" in text
-    assert 'Row 4, column “Loại”: the kind of unit is missing' in text
+    assert "Row 4, column “Loại”: the kind of unit is missing" in text
     assert "cannot read the date “31/13/2025”: there is no such day" in text
     assert "the last day of validity, 01/01/2025, is before the first, 01/07/2025" in text
     assert VIETNAMESE.findall(without_the_files_words(text, BAD)) == [], text
