@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.access import own_unit
 from handlers.base import ADMINS, Button, Commands, Reply, Request, UserError
 from handlers.roles import RoleWord, listed_words, role_position, words_fitting
-from models import Unit
+from models import Role, Unit
 from models.queries import successors
 from models.queries.accounts import (
     ChatIdentity,
@@ -31,12 +31,12 @@ LANGUAGES = {"vi": "vi", "tiengviet": "vi", "vietnamese": "vi", "en": "en", "eng
 
 
 @commands.command("start", public=True)
-async def start(request: Request) -> Reply | list[Reply]:
+async def start(request: Request) -> Reply:
     """Unregistered: ``/start CODE`` redeems an invite and welcomes the new official; without a valid
-    code, only the registration prompt. Registered: a greeting by name and unit, then the command list."""
+    code, only the registration prompt. Registered: a greeting by name and unit. Either way a few lines: who they
+    are registered as and the 4–7 commands of their role (``FIRST_COMMANDS``), then /help for the rest."""
     if request.official is not None:
-        template = "account/already_registered" if request.args else "account/greeting"
-        return [await _greeting(request, template), help_list(request)]
+        return await _greeting(request, "account/already_registered" if request.args else "account/greeting")
     if not request.args:
         return Reply("account/register_prompt")
     incoming = request.incoming
@@ -56,13 +56,39 @@ async def start(request: Request) -> Reply | list[Reply]:
     except InviteRefused as refused:
         record_wrong_code(request.session, incoming.channel, incoming.user_id, refused.problem, now)
         return Reply("account/register_prompt", {"reason": refused.problem.value})
-    return [await _greeting(request, "account/welcome"), help_list(request)]
+    return await _greeting(request, "account/welcome")
+
+
+# The first contact names the few commands of a role's daily work (the rest: /help), in this order; a word after
+# the name is typed with it ("/nhiemvu tatca": a leader's tasks are every unit's).
+FIRST_COMMANDS: dict[Role, tuple[str, ...]] = {
+    Role.LEADER: ("tomtat", "diem", "nhiemvu tatca", "thidua", "chitieu"),
+    Role.UNIT_HEAD: ("nhiemvu", "capnhat", "diem", "thidua"),
+    Role.OFFICER: ("nhiemvu", "capnhat", "diem", "thidua"),
+    Role.ADMIN: ("tomtat", "diem", "nhiemvu tatca", "thidua", "chitieu", "tailen", "moi"),
+}
+
+
+def first_commands(request: Request) -> list[str]:
+    """What the welcome lists for this official's role: FIRST_COMMANDS, less any the role may not use."""
+    role = request.role
+    if role is None:
+        return []
+    allowed = {c.name for c in request.commands.unique() if role in c.roles}
+    return [line for line in FIRST_COMMANDS[role] if line.split()[0] in allowed]
 
 
 async def _greeting(request: Request, template: str) -> Reply:
+    """Who the official is registered as (name, unit, role), the commands of that role, and /help."""
     assert request.official is not None
     unit = await own_unit(request)
-    return Reply(template, {"name": request.official.full_name, "unit": await unit_name(request.session, unit.id)})
+    context = {
+        "name": request.official.full_name,
+        "unit": await unit_name(request.session, unit.id),
+        "role": request.official.role,
+        "commands": first_commands(request),
+    }
+    return Reply(template, context)
 
 
 @commands.command("help", in_groups=True, aliases=("trogiup", "huongdan"))

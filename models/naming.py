@@ -64,7 +64,7 @@ class NamedUnit(str):
     """A unit a message names (an importer's row error or change line). Its text is the Vietnamese
     ``display_name`` ("UBND xã Minh Sơn, huyện Hữu Lũng"), for the logs and a reason's Vietnamese fallback;
     its fields are what templates/macros/units.j2 need to name it in the reader's language
-    ("People's Committee of Minh Sơn Commune, Hữu Lũng District")."""
+    ("Minh Sơn Commune People's Committee, Hữu Lũng District")."""
 
     __slots__ = ("code", "kind", "name", "parent_kind", "parent_name")
     name: str  # as stored: "Xã Minh Sơn"

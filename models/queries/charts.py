@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.drives import Drive
 from models.indices import IndexResult, ScoreIndex
 from models.queries.drives import DriveInfo, drive_board
-from models.queries.units import unit_name, unit_names
+from models.queries.units import UnitName, unit_name, unit_names
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class IndexHistory:
     name_en: str
     score_kind: str
     max_score: Decimal | None
-    unit: str
+    unit: UnitName  # the chart's title names it in the reader's language (labels/charts.j2)
     points: list[YearPoint]  # oldest first
 
 
@@ -66,9 +66,7 @@ async def index_history(session: AsyncSession, code: str, unit_id: int) -> Index
         return None
     name = await unit_name(session, unit_id)
     points = [YearPoint(year, score, rank, total) for year, score, rank, total in rows]
-    return IndexHistory(
-        index.code, index.name_vi, index.name_en, str(index.score_kind), index.max_score, name.name, points
-    )
+    return IndexHistory(index.code, index.name_vi, index.name_en, str(index.score_kind), index.max_score, name, points)
 
 
 async def drive_bars(session: AsyncSession, drive_id: int, today: date, limit: int = 30) -> DriveBars | None:

@@ -68,7 +68,7 @@ async def test_a_new_console_account_registers_with_start_code_and_keeps_its_nam
     assert "tài khoản «moi» (chưa đăng ký)" in text
     before, _, after = text.partition(f"> /start {code}")
     assert "Đồng chí chưa đăng ký sử dụng" in before  # nothing but the prompt before the code
-    assert "Chào mừng đồng chí Hoàng Văn Minh (UBND xã Tuấn Sơn" in after
+    assert "Chào mừng đồng chí Hoàng Văn Minh đã đăng ký sử dụng Trợ lý CCHC.\nĐơn vị: UBND xã Tuấn Sơn" in after
     assert "/nhiemvu" in after.partition("> /help")[2]
     exit_code, text = await _chat(db, "moi", "/start\n")  # the next session speaks as the official
     assert "với tư cách Hoàng Văn Minh (Chủ tịch" not in text  # (no title was given with the invite)
@@ -101,11 +101,12 @@ async def test_invite_printed_by_the_cli_is_redeemed_by_piping_start_into_the_ch
     assert unfit.returncode == 1 and "Vai trò «giám đốc» không dùng cho UBND xã Tuấn Sơn" in unfit.stderr
     made = cli(tmp_path, "invite", "xa tuan son", "chủ tịch", "--name", "Hoàng Văn Minh")
     assert made.returncode == 0, made.stderr
-    assert "Vai trò: thủ trưởng đơn vị" in made.stdout
+    assert "Vai trò: lãnh đạo UBND xã" in made.stdout
     found = CODE.search(made.stdout)
     assert found, made.stdout
     chatted = cli(tmp_path, "chat", "--as", "moi", stdin=f"/start {found.group(1)}\n/nhiemvu\n")
     assert chatted.returncode == 0, chatted.stderr
-    assert "Chào mừng đồng chí Hoàng Văn Minh (UBND xã Tuấn Sơn" in chatted.stdout
+    assert "Chào mừng đồng chí Hoàng Văn Minh đã đăng ký" in chatted.stdout
+    assert "Đơn vị: UBND xã Tuấn Sơn" in chatted.stdout
     again = cli(tmp_path, "chat", "--as", "moi", stdin="/start\n")
     assert "Xin chào đồng chí Hoàng Văn Minh" in again.stdout

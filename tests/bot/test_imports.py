@@ -56,10 +56,10 @@ async def test_an_english_cli_says_the_problems_of_a_bad_file_in_english(
     assert await import_units(english(db_url), file) == 1
 
     err = capsys.readouterr().err
-    assert "don_vi.xlsx was not imported: 4 problem(s) checking unit list. Nothing was written." in err
-    assert "- Row 3, column «Loại»: «Hạng I» is not a kind of unit." in err
-    assert "- Row 5, column «Hiệu lực đến»: cannot read the date «31/13/2025»: there is no such day." in err
-    assert "- Row 7, column «Mã đơn vị»: the unit code «X5» is also on row 6, both valid at the same time." in err
+    assert "don_vi.xlsx was not imported: 4 problems found checking unit list. Nothing was written." in err
+    assert "- Row 3, column “Loại”: “Hạng I” is not a kind of unit." in err
+    assert "- Row 5, column “Hiệu lực đến”: cannot read the date “31/13/2025”: there is no such day." in err
+    assert "- Row 7, column “Mã đơn vị”: the unit code “X5” is also on row 6, both valid at the same time." in err
     assert VIETNAMESE.findall(without_the_files_words(err, BAD)) == [], err
 
 
@@ -125,8 +125,8 @@ async def test_an_english_cli_says_the_problems_of_a_bad_task_file_in_english(
     err = capsys.readouterr().err
     assert "ke_hoach.xlsx was not imported" in err
     assert "no unit “Sở Không Có” was found (by code or name)" in err
-    assert "cannot read the deadline «sớm nhất có thể»" in err
-    assert "the field «Lĩnh vực lạ» is unclear" in err
+    assert "cannot read the deadline “sớm nhất có thể”" in err
+    assert "the field “Lĩnh vực lạ” is unclear" in err
     assert "the deadline 30/06/2030 is not in the plan's year 2026" in err
     assert VIETNAMESE.findall(without_words(err, TASK_HEADER, BAD_TASKS)) == [], err
 
@@ -144,7 +144,7 @@ async def test_an_english_cli_says_the_problems_of_a_bad_results_file_in_english
 
     err = capsys.readouterr().err
     assert "ket_qua.xlsx was not imported" in err
-    assert "there is no index «XYZ»" in err
+    assert "there is no index “XYZ”" in err
     assert "the total 62 differs from the rank 47/63" in err
     assert "the year 1800 is not valid (1990 to 2100)" in err
     assert VIETNAMESE.findall(without_words(err, RESULT_HEADER, BAD_RESULTS)) == [], err

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -39,7 +40,7 @@ async def test_admin_invite_prints_code_expiry_and_deep_link(ask: Ask) -> None:
 async def test_invite_accepts_unit_names_and_two_word_roles(ask: Ask) -> None:
     text = await ask("/moi Xã Yên Thịnh thủ trưởng", as_="admin")
     assert "Đơn vị: UBND xã Yên Thịnh, huyện Hữu Lũng" in text
-    assert "Vai trò: thủ trưởng đơn vị" in text
+    assert "Vai trò: lãnh đạo UBND xã" in text
     assert "Vai trò: lãnh đạo tỉnh" in await ask("/moi LS leader", as_="admin")
 
 
@@ -69,7 +70,8 @@ async def test_redeemed_invite_registers_the_official(
 ) -> None:
     code = await _invite(ask)
     text = await ask(f"/start {code}", as_="new1")
-    assert "Chào mừng đồng chí Phạm Văn Cường (UBND xã Minh Sơn, huyện Hữu Lũng)" in text
+    assert "Chào mừng đồng chí Phạm Văn Cường đã đăng ký" in text
+    assert "Đơn vị: UBND xã Minh Sơn, huyện Hữu Lũng; vai trò: cán bộ, công chức." in text
     assert "/nhiemvu" in text
     async with sessions() as session:
         official = (await session.execute(select(Official).where(Official.full_name == "Phạm Văn Cường"))).scalar_one()
@@ -114,13 +116,61 @@ async def test_name_falls_back_to_chat_display_name(ask: Ask) -> None:
 
 async def test_registered_start_greets_by_name_and_unit(ask: Ask) -> None:
     text = await ask("/start")
-    assert "Xin chào đồng chí Nguyễn Văn An (UBND xã Minh Sơn, huyện Hữu Lũng)" in text
-    assert "/help" in text
+    assert "Xin chào đồng chí Nguyễn Văn An." in text
+    assert "Đơn vị: UBND xã Minh Sơn, huyện Hữu Lũng; vai trò: cán bộ, công chức." in text
+    assert "Gửi /help để xem tất cả lệnh." in text
 
 
 async def test_start_with_a_code_when_already_bound_says_so(ask: Ask, bot: Bot) -> None:
     code = await _invite(ask)
     assert "Tài khoản này đã được đăng ký cho đồng chí Nguyễn Văn An" in await ask(f"/start {code}")
+
+
+# The first contact: who the official is registered as, the commands of that role (in this order), /help.
+FIRST = {
+    "leader": ["/tomtat", "/diem", "/nhiemvu tatca", "/thidua", "/chitieu"],
+    "head": ["/nhiemvu", "/capnhat", "/diem", "/thidua"],
+    "ms": ["/nhiemvu", "/capnhat", "/diem", "/thidua"],
+    "admin": ["/tomtat", "/diem", "/nhiemvu tatca", "/thidua", "/chitieu", "/tailen", "/moi"],
+}
+ROLE_LINES = {
+    "vi": {
+        "leader": "Đơn vị: UBND tỉnh Lạng Sơn; vai trò: lãnh đạo tỉnh.",
+        "head": "Đơn vị: UBND huyện Hữu Lũng; vai trò: lãnh đạo UBND huyện.",
+        "ms": "Đơn vị: UBND xã Minh Sơn, huyện Hữu Lũng; vai trò: cán bộ, công chức.",
+        "admin": "Đơn vị: Sở Nội vụ; vai trò: quản trị (Tổ thư ký CCHC).",
+    },
+    "en": {
+        "leader": "Unit: Lạng Sơn Provincial People's Committee; role: provincial leader.",
+        "head": "Unit: Hữu Lũng District People's Committee; role: leader of the district People's Committee.",
+        "ms": "Unit: Minh Sơn Commune People's Committee, Hữu Lũng District; role: officer.",
+        "admin": "Unit: Sở Nội vụ; role: administrator (reform secretariat).",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("who", list(FIRST))
+async def test_the_first_contact_is_a_few_lines_with_the_commands_of_the_role(ask: Ask, who: str, lang: str) -> None:
+    if lang == "en":
+        await ask("/ngonngu en", as_=who)
+    text = await ask("/start", as_=who)
+    lines = text.splitlines()
+    assert len(lines) <= 12, text
+    assert ROLE_LINES[lang][who] in lines
+    listed = [line.split(" – ")[0] for line in lines if line.startswith("/") and " – " in line]
+    assert listed == FIRST[who]
+    assert lines[-1] == ("Gửi /help để xem tất cả lệnh." if lang == "vi" else "Send /help to see all commands.")
+    assert "thủ trưởng" not in text and "head of unit" not in text
+
+
+async def test_a_commune_chair_is_a_leader_of_the_commune_people_s_committee(ask: Ask) -> None:
+    code = CODE.search(await ask("/moi MS chutich Hoàng Văn Minh", as_="admin"))
+    assert code
+    text = await ask(f"/start {code.group(1)}", as_="new1")
+    assert "Đơn vị: UBND xã Minh Sơn, huyện Hữu Lũng; vai trò: lãnh đạo UBND xã." in text
+    assert "/capnhat – Báo cáo tiến độ một nhiệm vụ, ví dụ /capnhat 12 80" in text
+    assert len(text.splitlines()) <= 12
 
 
 async def test_help_for_an_officer_lists_only_their_commands(ask: Ask) -> None:
@@ -309,7 +359,7 @@ async def test_two_units_in_operation_with_one_name_are_a_numbered_choice(
         other = await add_unit(session, code="MS2", name="Xã Minh Sơn", kind=UnitKind.COMMUNE, parent=ls)
         await session.commit()
     text = await bot.ask("/moi Xã Minh Sơn chủ tịch Hoàng Văn Minh", as_="admin", numbered=True)
-    assert "Có 2 đơn vị đang hoạt động mang tên «Xã Minh Sơn»" in text
+    assert "Có 2 đơn vị đang hoạt động mang tên “Xã Minh Sơn”" in text
     assert re.search(r"\n1\. UBND xã Minh Sơn, huyện Hữu Lũng \(mã MS\)\n2\. UBND xã Minh Sơn[^\n]* \(mã MS2\)$", text)
     assert [b.data for b in bot.buttons()] == [
         "/moi MS chủ tịch Hoàng Văn Minh",
@@ -318,7 +368,7 @@ async def test_two_units_in_operation_with_one_name_are_a_numbered_choice(
     assert await _invites(sessions) == []
     chosen = await bot.ask("2", as_="admin", numbered=True)
     assert "Đơn vị: UBND xã Minh Sơn" in chosen and "Hữu Lũng" not in chosen
-    assert "Vai trò: thủ trưởng đơn vị" in chosen and "Người được mời: Hoàng Văn Minh" in chosen
+    assert "Vai trò: lãnh đạo UBND xã" in chosen and "Người được mời: Hoàng Văn Minh" in chosen
     assert await _invites(sessions) == [(other.id, Role.UNIT_HEAD)]
 
 
@@ -326,5 +376,5 @@ async def test_a_code_typed_on_its_own_after_the_prompt_registers(ask: Ask) -> N
     code = await _invite(ask)
     assert "gửi: /start <mã mời> (hoặc chỉ gửi mã mời)" in await ask("/start", as_="new1")
     text = await ask(f" {code.lower()} ", as_="new1")
-    assert "Chào mừng đồng chí Phạm Văn Cường (UBND xã Minh Sơn, huyện Hữu Lũng)" in text
+    assert "Chào mừng đồng chí Phạm Văn Cường đã đăng ký" in text
     assert "Đồng chí chưa đăng ký" in await ask("xin chào", as_="new2")  # other text: only the prompt

@@ -55,7 +55,7 @@ async def test_leaders_summary_names_todays_communes_not_districts(demo: Router)
 async def test_current_drive_ranks_65_communes_and_wards(demo: Router) -> None:
     text = await ask(demo, "chair", "/thidua")
     assert "65 đơn vị tham gia" in text
-    assert re.search(r"UBND xã Tuấn Sơn: xếp \d+/65", text)
+    assert re.search(r"UBND xã Tuấn Sơn: xếp thứ \d+/65", text)
     board = await ask(demo, "chair", "/thidua bxh")
     assert "trang 1/7" in board  # 65 places, ten a page
     assert_today_only(text + board)

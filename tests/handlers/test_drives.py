@@ -22,7 +22,7 @@ async def test_commune_sees_its_rank_points_gap_and_days_left(
     text = await ask(bot, ls.chair, "/thidua")
     assert "Đẩy mạnh hiện đại hoá bộ phận một cửa cấp huyện, cấp xã trên địa bàn tỉnh Lạng Sơn" in text
     assert "01/05/2024 – 30/09/2024, còn 121 ngày" in text
-    assert "UBND xã Minh Sơn, huyện Hữu Lũng: xếp 2/5, 85,00 điểm, kém đơn vị dẫn đầu 15,00 điểm." in text
+    assert "UBND xã Minh Sơn, huyện Hữu Lũng: xếp thứ 2/5, 85,00 điểm, kém đơn vị dẫn đầu 15,00 điểm." in text
     # the latest figure as of today: not the older 20%, not the 100% dated after today
     assert "3. Tỷ lệ hồ sơ được số hoá (trọng số 30): 50% / mục tiêu 100% → 15,00 điểm" in text
     _, got = await replies(bot, ls.chair, "thi dua")
@@ -62,7 +62,7 @@ async def test_district_sees_its_communes_in_the_drive(
         head = await f.official(session, ls.district, Role.UNIT_HEAD)
         await session.commit()
     text = await ask(router(sessions), head, "/thidua")
-    assert "UBND huyện Hữu Lũng: xếp 1/5, 100,00 điểm, đang dẫn đầu." in text
+    assert "UBND huyện Hữu Lũng: xếp thứ 1/5, 100,00 điểm, đang dẫn đầu." in text
     below = text.split("Đơn vị trực thuộc tham gia")[1]
     assert "2. UBND xã Minh Sơn, huyện Hữu Lũng: 85,00 điểm" in below
     assert "4. UBND xã Hòa Lạc, huyện Hữu Lũng: 25,00 điểm" in below
@@ -71,7 +71,7 @@ async def test_district_sees_its_communes_in_the_drive(
 async def test_after_the_end_the_drive_says_so(sessions: async_sessionmaker[AsyncSession], ls: Province) -> None:
     text = await ask(router(sessions, date(2024, 10, 5)), ls.chair, "/thidua")
     assert "01/05/2024 – 30/09/2024, đã kết thúc" in text
-    assert "xếp 1/5, 100,00 điểm, đang dẫn đầu" in text  # the 100% of 15/06 now counts
+    assert "xếp thứ 1/5, 100,00 điểm, đang dẫn đầu" in text  # the 100% of 15/06 now counts
 
 
 async def test_leader_sees_their_provinces_running_drive(
@@ -103,8 +103,7 @@ async def test_in_english(sessions: async_sessionmaker[AsyncSession], ls: Provin
     text = await ask(router(sessions), ls.chair, "/drive")
     assert "121 days left" in text
     assert (
-        "People's Committee of Minh Sơn Commune, Hữu Lũng District: ranked 2/5, 85.00 points, 15.00 points behind"
-        in text
+        "Minh Sơn Commune People's Committee, Hữu Lũng District: ranked 2/5, 85.00 points, 15.00 points behind" in text
     )
 
 

@@ -47,7 +47,7 @@ async def test_a_question_about_2024_names_the_old_commune_and_about_2026_the_ne
 
 async def test_a_code_two_units_held_in_the_year_asked_is_a_numbered_choice(ask: Ask, bot: Bot) -> None:
     text = await bot.ask("/diem cchc 2025 06457", as_="leader", numbered=True)
-    assert "Năm 2025, «06457» là mã hoặc tên của 2 đơn vị" in text
+    assert "Năm 2025, “06457” là mã hoặc tên của 2 đơn vị" in text
     assert re.search(r"\n1\. UBND xã Minh Sơn, huyện Hữu Lũng \(mã 06457\)\n2\. UBND xã Tuấn Sơn \(mã 06457\)", text)
     # both carry the code: each button asks about the last day of 2025 its unit held it
     assert [b.data for b in bot.buttons()] == ["/diem cchc 30/06/2025 06457", "/diem cchc 31/12/2025 06457"]
@@ -57,7 +57,7 @@ async def test_a_code_two_units_held_in_the_year_asked_is_a_numbered_choice(ask:
 
 async def test_a_commune_that_kept_its_name_and_code_is_chosen_by_day(bot: Bot) -> None:
     text = await bot.ask("/diem 2025 Xã Khánh Khê", as_="leader", numbered=True)
-    assert "Năm 2025, «Xã Khánh Khê» là mã hoặc tên của 2 đơn vị" in text
+    assert "Năm 2025, “Xã Khánh Khê” là mã hoặc tên của 2 đơn vị" in text
     assert [b.data for b in bot.buttons()] == ["/diem 30/06/2025 06703", "/diem 31/12/2025 06703"]
     old = await bot.ask("1", as_="leader", numbered=True)
     assert "Chưa có kết quả chỉ số nào năm 2025 của UBND xã Khánh Khê, huyện Văn Quan." in old
@@ -134,7 +134,7 @@ async def test_a_successors_task_history_shows_its_predecessors_assignments(ask:
     assert "UBND xã Minh Sơn, huyện Hữu Lũng: 2 nhiệm vụ. 1/2 nhiệm vụ đến hạn đã hoàn thành, đạt 50,00%" in after
     assert "• 1. Niêm yết TTHC (hoàn thành 20/06/2023)" in after
     assert "UBND xã Minh Hòa, huyện Hữu Lũng: 1 nhiệm vụ. 0/1 nhiệm vụ đến hạn đã hoàn thành" in after
-    assert "• 2. Số hóa hồ sơ một cửa xã Minh Hòa (hạn 30/09/2023, quá hạn 838 ngày, đạt 60%)" in after
+    assert "• 2. Số hóa hồ sơ một cửa xã Minh Hòa (hạn 30/09/2023, quá hạn 838 ngày, tiến độ 60%)" in after
     assert "UBND xã Hòa Thắng, huyện Hữu Lũng: 1 nhiệm vụ" in after
     assert "Yên Thịnh" not in text
     assert {b.data for b in bot.buttons()} == {"/nhiemvu 2023 1", "/nhiemvu 2023 2", "/nhiemvu 2023 4"}
@@ -150,12 +150,10 @@ async def test_the_marked_history_reads_in_english_and_in_telegrams_html(ask: As
     text = await ask("/nhiemvu 2023", as_="ts")
     assert "Your unit has no tasks in Kế hoạch CCHC năm 2023." in text
     assert "Data of the communes before the merger" in text
-    assert (
-        "People's Committee of Minh Sơn Commune, Hữu Lũng District: 2 tasks. 1/2 tasks that came due are done" in text
-    )
+    assert "Minh Sơn Commune People's Committee, Hữu Lũng District: 2 tasks. 1/2 tasks that came due are done" in text
     detail = await ask("/nhiemvu 2023 4", as_="ts")
     assert (
-        "Data of the communes before the merger\n• People's Committee of Hòa Thắng Commune, Hữu Lũng District (lead)"
+        "Data of the communes before the merger\n• Hòa Thắng Commune People's Committee, Hữu Lũng District (lead)"
         in detail
     )
 
@@ -218,7 +216,7 @@ async def test_two_units_in_operation_with_one_name_are_a_numbered_choice_for_ca
         await add_unit(session, code="06999", name="Xã Vân Nham", kind=UnitKind.COMMUNE, parent=ls)
         await session.commit()
     text = await bot.ask("/canbo xa van nham", as_="admin", numbered=True)
-    assert "Có 2 đơn vị đang hoạt động mang tên «xa van nham»" in text
+    assert "Có 2 đơn vị đang hoạt động mang tên “xa van nham”" in text
     assert [b.data for b in bot.buttons()] == ["/canbo 06466", "/canbo 06999"]
     assert "Nông Thị Vân" in await bot.ask("1", as_="admin", numbered=True)
 

@@ -48,7 +48,7 @@ async def test_each_unit_of_the_group_sees_the_task_as_its_own(ask: Ask, plan_as
     mine = await ask("/nhiemvu quahan")
     theirs = await ask("/nhiemvu quahan", as_="yt")
 
-    assert "7. Niêm yết thủ tục hành chính mới (hạn 30/04/2024, quá hạn 32 ngày, đạt 0%)" in mine
+    assert "7. Niêm yết thủ tục hành chính mới (hạn 30/04/2024, quá hạn 32 ngày, tiến độ 0%)" in mine
     assert "7. Niêm yết thủ tục hành chính mới" in theirs
 
 

@@ -121,7 +121,7 @@ async def test_cancel_writes_nothing(ask: Ask, sessions: async_sessionmaker[Asyn
     await ask("/capnhat 2")
     await ask(callback="/capnhat tiendo 50")
     await ask(callback="/capnhat boqua")
-    assert "Đã huỷ, chưa có gì được ghi nhận" in await ask("huỷ")
+    assert "Đã hủy, chưa có gì được ghi nhận" in await ask("hủy")
     assert await _reports(sessions) == []
     assert "đã kết thúc hoặc hết hạn" in await ask(callback="/capnhat dongy")
 

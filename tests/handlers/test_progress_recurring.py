@@ -56,7 +56,7 @@ async def test_a_report_below_100_is_progress_within_the_period_the_unit_owes(
     assert "Tình trạng kỳ Quý I/2024: chưa hoàn thành, quá hạn (hạn 31/03/2024, quá hạn 62 ngày)." in text
     mine = await _mine(sessions, quarterly["MS"])
     assert (mine.progress, mine.due_on, mine.completed_on) == (50, date(2024, 3, 31), None)
-    assert "8. Báo cáo CCHC hằng quý (hạn 31/03/2024, quá hạn 62 ngày, đạt 50%)" in await ask("/nhiemvu quahan")
+    assert "8. Báo cáo CCHC hằng quý (hạn 31/03/2024, quá hạn 62 ngày, tiến độ 50%)" in await ask("/nhiemvu quahan")
 
 
 async def test_100_closes_the_overdue_period_not_the_task(
@@ -69,7 +69,7 @@ async def test_100_closes_the_overdue_period_not_the_task(
     assert "Tình trạng kỳ Quý II/2024: chưa hoàn thành, trong hạn (hạn 30/06/2024, còn 29 ngày)." in text
     mine = await _mine(sessions, quarterly["MS"])
     assert (mine.progress, mine.due_on, mine.completed_on) == (0, date(2024, 6, 30), None)
-    assert "8. Báo cáo CCHC hằng quý (hạn 30/06/2024, còn 29 ngày, đạt 0%)" in await ask("/nhiemvu tronghan")
+    assert "8. Báo cáo CCHC hằng quý (hạn 30/06/2024, còn 29 ngày, tiến độ 0%)" in await ask("/nhiemvu tronghan")
     assert "Báo cáo CCHC hằng quý" not in await ask("/nhiemvu hoanthanh")
     await ask("/capnhat")
     assert "/capnhat 8" in [b.data for b in bot.buttons()]  # still open: offered to report on
@@ -99,10 +99,10 @@ async def test_the_detail_counts_the_periods_each_unit_closed(ask: Ask, quarterl
     mine = await ask("/nhiemvu 8")
     leader = await ask("/nhiemvu 8", as_="leader")
 
-    assert "đạt 0%; đã hoàn thành 1/4 kỳ" in mine
+    assert "tiến độ 0%; đã hoàn thành 1/4 kỳ" in mine
     assert "Các kỳ đơn vị đồng chí đã hoàn thành: Quý I/2024 (báo cáo 01/06/2024)." in mine
     assert "UBND xã Yên Thịnh, huyện Hữu Lũng (phối hợp): chưa hoàn thành, quá hạn" in leader
-    assert "quá hạn 62 ngày, đạt 0%; đã hoàn thành 0/4 kỳ" in leader  # Yên Thịnh still owes the first quarter
+    assert "quá hạn 62 ngày, tiến độ 0%; đã hoàn thành 0/4 kỳ" in leader  # Yên Thịnh still owes the first quarter
     assert "Các kỳ đơn vị đồng chí" not in leader  # the province is not assigned the task
     assert "đã hoàn thành" not in (await ask("/nhiemvu 1")).split("Báo cáo tiến độ")[0].split("Tiến độ")[1]
 

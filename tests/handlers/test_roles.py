@@ -169,7 +169,7 @@ async def test_moi_maps_the_words_officials_use_to_roles(
     assert await _role_of_invite(ask, sessions, "SNV chuyên viên") == ("SNV", Role.OFFICER)
     assert await _role_of_invite(ask, sessions, "SNV thư ký CCHC Đinh Thị Thu") == ("SNV", Role.ADMIN)
     text = await ask("/moi MS chủ tịch xã Hoàng Văn Minh", as_="admin")
-    assert "Vai trò: thủ trưởng đơn vị" in text and "Người được mời: Hoàng Văn Minh" in text
+    assert "Vai trò: lãnh đạo UBND xã" in text and "Người được mời: Hoàng Văn Minh" in text
 
 
 async def test_a_word_that_does_not_fit_the_unit_is_refused_with_the_words_that_do(
@@ -184,7 +184,7 @@ async def test_a_word_that_does_not_fit_the_unit_is_refused_with_the_words_that_
     async with sessions() as session:
         assert (await session.execute(select(Invite.id))).first() is None
     await ask("/ngonngu en", as_="admin")
-    assert "The role “giamdoc” does not fit People's Committee of Minh Sơn Commune" in await ask(
+    assert "The role “giamdoc” does not fit Minh Sơn Commune People's Committee" in await ask(
         "/moi MS giamdoc", as_="admin"
     )
 

@@ -19,7 +19,7 @@ from tests.handlers.conftest import Ask, Bot
 async def test_overdue_task_shows_days_late(ask: Ask) -> None:
     text = await ask("/nhiemvu")
     assert "Quá hạn" in text
-    assert "1. Rà soát thủ tục hành chính (hạn 31/03/2024, quá hạn 62 ngày, đạt 40%)" in text
+    assert "1. Rà soát thủ tục hành chính (hạn 31/03/2024, quá hạn 62 ngày, tiến độ 40%)" in text
 
 
 async def test_list_groups_tasks_in_status_order(ask: Ask) -> None:

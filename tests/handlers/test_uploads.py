@@ -41,11 +41,11 @@ async def test_an_english_admin_reads_the_problems_of_a_bad_file_in_english(ask:
 
     text = await ask("/tailen donvi", as_="admin", file=upload(BAD))
 
-    assert "don_vi.xlsx was not imported" in text and "5 problem(s)" in text
-    assert 'Row 2, column "Loại": «Hạng I» is not a kind of unit' in text
-    assert "there is no unit with the code «KHONGCO»" in text
-    assert 'Row 4, column "Loại": the kind of unit is missing' in text
-    assert "cannot read the date «31/13/2025»: there is no such day" in text
+    assert "don_vi.xlsx was not imported" in text and "Checking unit list: 5 problems. Nothing was written." in text
+    assert "Row 2, column “Loại”: “Hạng I” is not a kind of unit" in text
+    assert "there is no unit with the code “KHONGCO”" in text
+    assert "Row 4, column “Loại”: the kind of unit is missing" in text
+    assert "cannot read the date “31/13/2025”: there is no such day" in text
     assert "the last day of validity, 01/01/2025, is before the first, 01/07/2025" in text
     assert VIETNAMESE.findall(without_the_files_words(text, BAD)) == [], text
 
@@ -53,8 +53,8 @@ async def test_an_english_admin_reads_the_problems_of_a_bad_file_in_english(ask:
 async def test_a_vietnamese_admin_reads_them_as_a_secretary_writes(ask: Ask) -> None:
     text = await ask("/tailen donvi", as_="admin", file=upload(BAD))
 
-    assert "Dòng 5, cột «Hiệu lực đến»: không đọc được ngày «31/13/2025»: lịch không có ngày này." in text
-    assert "Dòng 3, cột «Đơn vị cấp trên»: không có đơn vị nào mã «KHONGCO»" in text
+    assert "Dòng 5, cột “Hiệu lực đến”: không đọc được ngày “31/13/2025”: lịch không có ngày này." in text
+    assert "Dòng 3, cột “Đơn vị cấp trên”: không có đơn vị nào mã “KHONGCO”" in text
     assert "ngày hết hiệu lực 01/01/2025 lại trước ngày bắt đầu hiệu lực 01/07/2025" in text
 
 
@@ -105,8 +105,8 @@ async def test_an_english_admin_reads_a_bad_task_file_in_english(ask: Ask) -> No
 
     assert "ke_hoach.xlsx was not imported" in text
     assert "no unit “Sở Không Có” was found" in text
-    assert "cannot read the deadline «sớm nhất có thể»" in text
-    assert "the field «Lĩnh vực lạ» is unclear" in text
+    assert "cannot read the deadline “sớm nhất có thể”" in text
+    assert "the field “Lĩnh vực lạ” is unclear" in text
     assert "the deadline 30/06/2030 is not in the plan's year 2024" in text
     assert "does not say who leads" in text
     leftover = without(
@@ -126,7 +126,7 @@ async def test_an_english_admin_reads_a_bad_results_file_in_english(
     text = await ask("/tailen ketqua", as_="admin", file=sheet("ket_qua.xlsx", RESULT_HEADER, BAD_RESULTS))
 
     assert "ket_qua.xlsx was not imported" in text
-    assert "there is no index «XYZ»" in text
+    assert "there is no index “XYZ”" in text
     assert "the score 85.3 is outside the scale of PAPI (10–80 points)" in text
     assert "the total 62 differs from the rank 47/63" in text
     assert "the year 1800 is not valid" in text

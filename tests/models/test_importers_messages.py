@@ -43,7 +43,7 @@ CODE_ARGUMENT = {"CellError": 0, "refuse": 0, "_bad_file": 1, "RowError": 2, "er
 VIETNAMESE = re.compile(r"[ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ]", re.IGNORECASE)
 UNIT_HEADER = ("Mã đơn vị", "Tên đơn vị", "Loại", "Đơn vị cấp trên", "Hiệu lực từ", "Hiệu lực đến", "Hình thành từ")
 # the words of a plan a sentence quotes as the file writes them
-QUOTED = ("các cơ quan, đơn vị liên quan",)
+QUOTED = ("Các cơ quan, đơn vị liên quan", "các cơ quan, đơn vị liên quan")
 MEASUREMENT_HEADER = ("Đơn vị", "Tiêu chí", "Ngày", "Giá trị")
 
 
@@ -498,8 +498,8 @@ def test_the_sentence_of_a_bad_date_reads_naturally() -> None:
         day("31/13/2026")
     error = RowError(7, "Thời hạn", caught.value.code, caught.value.reason, caught.value.params)
 
-    assert reason(error, "vi") == "không đọc được ngày «31/13/2026»: lịch không có ngày này."
-    assert reason(error, "en") == "cannot read the date «31/13/2026»: there is no such day."
+    assert reason(error, "vi") == "không đọc được ngày “31/13/2026”: lịch không có ngày này."
+    assert reason(error, "en") == "cannot read the date “31/13/2026”: there is no such day."
 
 
 CHANGE_HEADER = (*TASK_HEADER, "Sản phẩm", "Ghi chú")
@@ -606,7 +606,7 @@ async def test_a_defaulted_plan_title_is_said_in_the_readers_language_and_stored
     assert change_line(created.changes[0], "vi") == "Tạo kế hoạch KH-M – Kế hoạch cải cách hành chính năm 2026"
     assert change_line(created.changes[0], "en") == "Create the plan KH-M – Administrative reform plan 2026"
     rename = next(c for c in renamed.changes if isinstance(c, Note) and c.code == "plan.rename")
-    assert change_line(rename, "en") == "Rename the plan KH-M: «Administrative reform plan 2026» → «Kế hoạch CCHC 2026»"
+    assert change_line(rename, "en") == "Rename the plan KH-M: “Administrative reform plan 2026” → “Kế hoạch CCHC 2026”"
     assert reason(outside.errors[0], "en").startswith("The plan KH-TN belongs to another province")
 
 
@@ -624,10 +624,10 @@ async def test_an_english_upload_names_units_in_english(session: AsyncSession) -
     results = ok(await import_bytes(session, "results", "kq.xlsx", xlsx(RESULT_CHANGE_HEADER, result)))
 
     assert [reason(e, "en") for e in tasks.errors] == [
-        "People's Committee of Hữu Lũng District (HL) ceased to exist on 01/07/2025; carried on by: People's "
-        "Committee of Hữu Lũng Commune (06457). Please write the unit that carries it on.",
-        "“Xã Trùng” is the name of several units: People's Committee of Trùng Commune (TRUNG1), People's "
-        "Committee of Trùng Commune (TRUNG2). Please write the unit's code.",
+        "Hữu Lũng District People's Committee (HL) ceased to exist on 01/07/2025; carried on by: Hữu Lũng "
+        "Commune People's Committee (06457). Please write the unit that carries it on.",
+        "“Xã Trùng” is the name of several units: Trùng Commune People's Committee (TRUNG1), Trùng Commune "
+        "People's Committee (TRUNG2). Please write the unit's code.",
     ]
     assert reason(tasks.errors[0], "vi").startswith("UBND huyện Hữu Lũng (HL) đã kết thúc hoạt động từ 01/07/2025")
     assert change_line(results.changes[0], "en").startswith("Add the result PAR 2026 – Lạng Sơn Province (20): ")

@@ -95,9 +95,9 @@ async def test_a_group_with_no_unit_that_year_is_one_row_error_in_both_languages
     context = {"name": "kh.xlsx", "kind": "tasks", "options": PLAN, "result": result}
     vi = Renderer().render("vi", Reply("imports/cli_errors", context))
     en = Renderer().render("en", Reply("imports/cli_errors", context))
-    assert "«UBND các huyện, thành phố»: năm 2026 không có đơn vị nào như vậy" in vi
+    assert "“UBND các huyện, thành phố”: năm 2026 không có đơn vị nào như vậy" in vi
     assert "từ 1/7/2025 không còn cấp huyện" in vi
-    assert '"UBND các huyện, thành phố": there is no such unit in 2026' in en
+    assert "“UBND các huyện, thành phố”: there is no such unit in 2026" in en
 
 
 @pytest.mark.parametrize(
@@ -148,8 +148,8 @@ async def test_a_missing_column_names_the_headers_it_may_be_written_as(session: 
     context = {"name": "kh.xlsx", "kind": "tasks", "options": PLAN, "result": result}
     vi = Renderer().render("vi", Reply("imports/cli_errors", context))
     en = Renderer().render("en", Reply("imports/cli_errors", context))
-    assert "Thiếu cột «Thời gian hoàn thành» (ghi một trong: Thời gian hoàn thành, Thời hạn," in vi
-    assert 'Missing column "Thời gian hoàn thành" (written as any of: Thời gian hoàn thành, Thời hạn,' in en
+    assert "Thiếu cột “Thời gian hoàn thành” (ghi một trong: Thời gian hoàn thành, Thời hạn," in vi
+    assert "Missing column “Thời gian hoàn thành” (written as any of: Thời gian hoàn thành, Thời hạn," in en
 
 
 async def test_a_recurring_deadline_opens_its_first_period_and_a_report_moves_it_on(session: AsyncSession) -> None:

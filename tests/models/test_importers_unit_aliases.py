@@ -120,7 +120,7 @@ async def test_a_row_of_a_recorded_code_updates_its_unit_as_a_known_code_does(se
     await session.commit()
 
     assert (result.created, result.updated) == (0, 1)
-    assert change_line(result.changes[0]).startswith("Sửa Sở Nội vụ (mã LS.SNV): tên «Sở Nội vụ» → «Sở Nội vụ và")
+    assert change_line(result.changes[0]).startswith("Sửa Sở Nội vụ (mã LS.SNV): tên “Sở Nội vụ” → “Sở Nội vụ và")
     session.expunge_all()
     assert (await session.get(Unit, u["LS.SNV"].id)).name == "Sở Nội vụ và Lao động"  # type: ignore[union-attr]
 
@@ -146,10 +146,10 @@ async def test_a_name_of_two_stored_units_and_a_code_recorded_for_another_unit_a
     said = reason(result.errors[0])
     assert "LS.HL.MS" in said and "LS.CL.MS" in said, said
     assert reason(result.errors[1]) == (
-        "mã «SNV» đã được ghi nhận là mã của Sở Nội vụ (LS.SNV), còn tên của dòng này là UBND huyện Chi Lăng (LS.CL)."
+        "mã “SNV” đã được ghi nhận là mã của Sở Nội vụ (LS.SNV), còn tên của dòng này là UBND huyện Chi Lăng (LS.CL)."
         " Đồng chí kiểm tra lại mã hoặc tên của dòng."
     )
-    assert reason(result.errors[1], "en").startswith("the code «SNV» is already recorded as the code of Sở Nội vụ")
+    assert reason(result.errors[1], "en").startswith("the code “SNV” is already recorded as the code of Sở Nội vụ")
     assert await _count(session, UnitAlias) == 1
 
 

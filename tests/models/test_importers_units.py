@@ -78,10 +78,10 @@ async def test_reimport_updates_name_kind_and_validity_of_known_codes(session: A
 
     assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
     line = change_line(result.changes[0])
-    assert line.startswith("Sửa Thị trấn Hữu Lũng (mã HL-TTHL): tên «Thị trấn Hữu Lũng» → «Xã Hữu Lũng»"), line
+    assert line.startswith("Sửa Thị trấn Hữu Lũng (mã HL-TTHL): tên “Thị trấn Hữu Lũng” → “Xã Hữu Lũng”"), line
     assert "loại thị trấn → xã; hiệu lực đến 30/06/2025 → 01/07/2025" in line
     english = change_line(result.changes[0], "en")
-    assert "name «Thị trấn Hữu Lũng» → «Xã Hữu Lũng»; kind township → commune" in english, english
+    assert "name “Thị trấn Hữu Lũng” → “Xã Hữu Lũng”; kind township → commune" in english, english
     changed = (await units(session))["HL-TTHL"]
     assert (changed.name, changed.kind, changed.valid_to) == ("Xã Hữu Lũng", UnitKind.COMMUNE, date(2025, 7, 1))
 

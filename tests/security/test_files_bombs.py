@@ -144,7 +144,7 @@ async def test_a_chat_upload_is_read_once_to_guess_and_preview(router: Router, m
     answer = await Bot(router).ask("", as_="admin", file=FileRef("f2", "don_vi.xlsx", size=len(data), content=data))
 
     assert "không có lỗi" in answer and "Thêm đơn vị Xã Mới (mã MS2)" in answer
-    assert "trang tính «Sheet»" in answer  # the sheet the rows come from is named
+    assert "trang tính “Sheet”" in answer  # the sheet the rows come from is named
     assert readings == ["don_vi.xlsx"]
 
 
