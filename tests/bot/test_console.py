@@ -72,7 +72,7 @@ async def test_piped_chat_answers_each_line_from_the_demo(tmp_path: Path) -> Non
 async def test_unknown_console_account_starts_unregistered_and_lists_the_choices(tmp_path: Path) -> None:
     code, text = await console(tmp_path, "mayor", "/diem\n")
     assert code == 0
-    assert "tài khoản «mayor» (chưa đăng ký)" in text and "Gõ /start <mã mời>" in text
+    assert "tài khoản “mayor” (chưa đăng ký)" in text and "Gõ /start <mã mời>" in text
     assert "- leader: " in text  # the demo's accounts, for a mistyped name
     assert "85,94" not in text and "Đồng chí chưa đăng ký sử dụng" in text
 

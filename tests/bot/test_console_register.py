@@ -65,7 +65,7 @@ async def test_a_new_console_account_registers_with_start_code_and_keeps_its_nam
     code = await _province(db, invite=True)
     exit_code, text = await _chat(db, "moi", f"/nhiemvu\n/start {code}\n/help\n")
     assert exit_code == 0
-    assert "tài khoản «moi» (chưa đăng ký)" in text
+    assert "tài khoản “moi” (chưa đăng ký)" in text
     before, _, after = text.partition(f"> /start {code}")
     assert "Đồng chí chưa đăng ký sử dụng" in before  # nothing but the prompt before the code
     assert "Chào mừng đồng chí Hoàng Văn Minh đã đăng ký sử dụng Trợ lý CCHC.\nĐơn vị: UBND xã Tuấn Sơn" in after
@@ -98,7 +98,7 @@ async def test_invite_printed_by_the_cli_is_redeemed_by_piping_start_into_the_ch
     assert gone.returncode == 1
     assert gone.stderr.strip() == "Huyện Hữu Lũng đã kết thúc hoạt động từ 01/07/2025: không tạo mã mời cho đơn vị này."
     unfit = cli(tmp_path, "invite", "TS", "giám đốc")
-    assert unfit.returncode == 1 and "Vai trò «giám đốc» không dùng cho UBND xã Tuấn Sơn" in unfit.stderr
+    assert unfit.returncode == 1 and "Vai trò “giám đốc” không dùng cho UBND xã Tuấn Sơn" in unfit.stderr
     made = cli(tmp_path, "invite", "xa tuan son", "chủ tịch", "--name", "Hoàng Văn Minh")
     assert made.returncode == 0, made.stderr
     assert "Vai trò: lãnh đạo UBND xã" in made.stdout

@@ -107,7 +107,7 @@ async def test_todays_real_unit_list_a_plan_on_it_and_an_invite_by_official_code
     plan.write_text(
         "STT;Nội dung nhiệm vụ;Cơ quan chủ trì;Cơ quan phối hợp;Thời hạn\n"
         "1;Rà soát thủ tục hành chính sau sắp xếp;Sở Nội vụ;Phường Kỳ Lừa;30/06/2026\n"
-        "2;Số hoá hồ sơ một cửa;UBND xã Tuấn Sơn;Trung tâm Phục vụ hành chính công tỉnh Lạng Sơn;Quý III\n",
+        "2;Số hóa hồ sơ một cửa;UBND xã Tuấn Sơn;Trung tâm Phục vụ hành chính công tỉnh Lạng Sơn;Quý III\n",
         "utf-8-sig",
     )
     assert await import_file(config, "tasks", plan, plan="KH-CCHC-2026", year=2026) == 0

@@ -50,8 +50,8 @@ async def test_a_code_of_another_unit_and_an_unknown_unit_are_refused_in_one_lin
 
     with pytest.raises(cli.CliError) as taken:
         await units(db_url, "alias", "Sở Nội vụ", "STP")
-    assert taken.value.line("vi") == "«STP» đã dùng cho Sở Tư pháp (mã STP) cùng thời gian: một mã chỉ gọi một đơn vị"
+    assert taken.value.line("vi") == "“STP” đã dùng cho Sở Tư pháp (mã STP) cùng thời gian: một mã chỉ gọi một đơn vị"
     assert taken.value.line("en").startswith("“STP” is already used for Sở Tư pháp (code STP)")
     with pytest.raises(cli.CliError) as unknown:
         await units(db_url, "alias", "Sở Du lịch", "SDL")
-    assert unknown.value.line("vi") == "không tìm thấy đơn vị «Sở Du lịch» (theo mã hoặc tên) trong tỉnh"
+    assert unknown.value.line("vi") == "không tìm thấy đơn vị “Sở Du lịch” (theo mã hoặc tên) trong tỉnh"

@@ -25,7 +25,7 @@ DRIVE_TITLE = "Đẩy mạnh hiện đại hoá bộ phận một cửa cấp hu
 CRITERIA = [
     ("Trang thiết bị tại bộ phận một cửa", "20", "100"),
     ("Tỷ lệ hồ sơ trực tuyến", "30", "80"),
-    ("Tỷ lệ hồ sơ được số hoá", "30", "100"),
+    ("Tỷ lệ hồ sơ được số hóa", "30", "100"),
     ("Tỷ lệ hồ sơ giải quyết đúng hạn", "20", "98"),
 ]
 
@@ -173,7 +173,7 @@ async def _targets(session: AsyncSession, root: Unit, tn: Unit) -> None:
     for n in range(1, 19):
         if n == 5:
             history = [(date(2023, 1, 1), "5.6", None), (date(2023, 12, 31), "86", None), (end_q1, "86", True)]
-            await f.target(session, 5, title="Tỷ lệ hồ sơ TTHC được số hoá", value="80", at=root, measured=history)
+            await f.target(session, 5, title="Tỷ lệ hồ sơ TTHC được số hóa", value="80", at=root, measured=history)
         elif n <= 16:
             await f.target(session, n, value="100", at=root, measured=[(end_q1, "90", n <= 10)])
         else:

@@ -51,7 +51,7 @@ async def build_province(session: AsyncSession) -> dict[str, int]:
     await f.task(session, old, 1, date(2023, 6, 30), ms, progress=100, completed_on=date(2023, 6, 1))
     plan = await f.plan(session, 2024)
     await f.task(session, plan, 1, date(2024, 3, 31), ms, progress=40, content="Rà soát thủ tục hành chính")
-    await f.task(session, plan, 2, date(2024, 6, 15), ms, cooperating=[yt], content="Số hoá hồ sơ một cửa")
+    await f.task(session, plan, 2, date(2024, 6, 15), ms, cooperating=[yt], content="Số hóa hồ sơ một cửa")
     await f.task(session, plan, 3, date(2024, 12, 31), hl, cooperating=[ms], content="Kiểm tra công vụ")
     await f.task(
         session, plan, 4, date(2024, 5, 15), ms, progress=100, completed_on=date(2024, 5, 10), content="Tuyên truyền"

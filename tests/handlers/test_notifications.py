@@ -80,5 +80,5 @@ async def test_choosing_the_channel_for_pushes(ask: Ask, sessions: async_session
     assert "Đã lưu. Tin nhắn nhắc việc được gửi qua Zalo" in await ask("/kenh Zalo", as_="ms")
     async with sessions() as session:
         assert (await session.get(Official, official)).push_channel == "zalo"  # type: ignore[union-attr]
-    assert "Không có kênh «viber»" in await ask("/kenh viber", as_="ms")
+    assert "Không có kênh “viber”" in await ask("/kenh viber", as_="ms")
     assert "kênh đồng chí nhắn gần nhất" in await ask("/kenh tự động", as_="ms")

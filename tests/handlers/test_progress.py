@@ -59,9 +59,9 @@ async def test_reaching_100_completes_today_and_lowering_clears_it(
 async def test_free_text_update_keeps_the_diacritics_of_the_note(
     ask: Ask, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    await ask("Cập nhật 2 50 Đã số hoá 300 hồ sơ")
+    await ask("Cập nhật 2 50 Đã số hóa 300 hồ sơ")
     [report] = await _reports(sessions)
-    assert (report.percent, report.note) == (50, "Đã số hoá 300 hồ sơ")
+    assert (report.percent, report.note) == (50, "Đã số hóa 300 hồ sơ")
 
 
 async def test_task_of_another_unit_is_refused(ask: Ask, sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -72,7 +72,7 @@ async def test_task_of_another_unit_is_refused(ask: Ask, sessions: async_session
 
 async def test_bad_percent_in_one_line_form_explains(ask: Ask) -> None:
     text = await ask("/capnhat 2 120")
-    assert "«120» không phải tiến độ hợp lệ" in text
+    assert "“120” không phải tiến độ hợp lệ" in text
     assert "Ví dụ: /capnhat 2 80" in text
     assert "không có nhiệm vụ số 77" in await ask("/capnhat 77 10")
 
@@ -84,11 +84,11 @@ async def test_guided_flow_with_bad_then_good_percent_then_confirm(
     assert "Đồng chí chọn nhiệm vụ cần báo cáo" in start
     assert [b.data for b in bot.buttons()][:3] == ["/capnhat 1", "/capnhat 2", "/capnhat 3"]
     assert "Tiến độ hiện tại: 0%" in await ask(callback="/capnhat 2")
-    assert "«120» không phải tiến độ hợp lệ" in await ask("120")
-    assert "«abc» không phải tiến độ hợp lệ" in await ask("abc")
+    assert "“120” không phải tiến độ hợp lệ" in await ask("120")
+    assert "“abc” không phải tiến độ hợp lệ" in await ask("abc")
     assert "Nhiệm vụ 2: tiến độ 75%" in await ask("75")
-    confirm = await ask("Đã số hoá 300/400 hồ sơ")
-    assert "Tiến độ: 0% → 75%" in confirm and "Ghi chú: Đã số hoá 300/400 hồ sơ" in confirm
+    confirm = await ask("Đã số hóa 300/400 hồ sơ")
+    assert "Tiến độ: 0% → 75%" in confirm and "Ghi chú: Đã số hóa 300/400 hồ sơ" in confirm
     assert await _reports(sessions) == []  # nothing written before confirming
     assert "Đã ghi nhận tiến độ 75% của nhiệm vụ 2" in await ask(callback="/capnhat dongy")
     assert (await _assignment(sessions, 2, province["MS"])).progress == 75
@@ -129,7 +129,7 @@ async def test_cancel_writes_nothing(ask: Ask, sessions: async_sessionmaker[Asyn
 async def test_another_command_abandons_the_flow(ask: Ask, sessions: async_sessionmaker[AsyncSession]) -> None:
     await ask("/capnhat 2")
     assert "Nhiệm vụ CCHC năm 2024" in await ask("/nhiemvu")
-    assert "chưa hiểu yêu cầu «80»" in await ask("80")
+    assert "chưa hiểu yêu cầu “80”" in await ask("80")
     assert await _reports(sessions) == []
 
 

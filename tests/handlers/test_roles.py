@@ -176,10 +176,10 @@ async def test_a_word_that_does_not_fit_the_unit_is_refused_with_the_words_that_
     ask: Ask, sessions: async_sessionmaker[AsyncSession], province: dict[str, int]
 ) -> None:
     text = await ask("/moi MS giamdoc Nguyễn Văn An", as_="admin")
-    assert "Vai trò «giamdoc» không dùng cho UBND xã Minh Sơn" in text
+    assert "Vai trò “giamdoc” không dùng cho UBND xã Minh Sơn" in text
     assert "Với đơn vị này, dùng: chutich, phochutich, thutruong, lanhdao, canbo," in text
     text = await ask("/moi SNV chủ tịch", as_="admin")
-    assert "Vai trò «chủ tịch» không dùng cho Sở Nội vụ" in text and "giamdoc, phogiamdoc" in text
+    assert "Vai trò “chủ tịch” không dùng cho Sở Nội vụ" in text and "giamdoc, phogiamdoc" in text
     assert "lãnh đạo tỉnh" not in await ask("/moi MS lanhdaotinh", as_="admin")
     async with sessions() as session:
         assert (await session.execute(select(Invite.id))).first() is None

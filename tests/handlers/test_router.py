@@ -91,7 +91,7 @@ async def test_role_without_permission_is_refused(ask: Ask) -> None:
 
 async def test_unknown_command_and_text_suggest_help(ask: Ask) -> None:
     assert "gõ /help để xem các lệnh" in await ask("/khongco")
-    assert "chưa hiểu yêu cầu «thời tiết hôm nay»" in await ask("thời tiết hôm nay")
+    assert "chưa hiểu yêu cầu “thời tiết hôm nay”" in await ask("thời tiết hôm nay")
 
 
 async def test_failure_rolls_back_and_gives_a_reference(
@@ -132,14 +132,14 @@ async def test_group_chat_ignores_plain_text_but_answers_commands(ask: Ask, bot:
 
 async def test_numbered_reply_beyond_the_menu_is_plain_text(ask: Ask) -> None:
     await ask("/ngonngu", numbered=True)
-    assert "chưa hiểu yêu cầu «7»" in await ask("7", numbered=True)
+    assert "chưa hiểu yêu cầu “7”" in await ask("7", numbered=True)
     assert "bằng tiếng Việt" in await ask("1", numbered=True)
 
 
 async def test_numbered_menu_expires(ask: Ask, clock: FrozenClock) -> None:
     await ask("/ngonngu", numbered=True)
     clock.advance(MENU_TTL + timedelta(minutes=1))
-    assert "chưa hiểu yêu cầu «2»" in await ask("2", numbered=True)
+    assert "chưa hiểu yêu cầu “2”" in await ask("2", numbered=True)
 
 
 async def test_identity_marks_the_account_seen(
@@ -174,5 +174,5 @@ async def test_messages_take_turns_at_most_at_once_at_a_time(
     temporary_command("cham", slow)
     bot = Bot(Router(sessions, clock=clock, settings=settings, at_once=at_once, commands=bot.router.commands))
     answers = await asyncio.gather(*(Bot(bot.router).ask("/cham", as_=who) for who in ("ms", "yt", "head", "leader")))
-    assert all("«chậm»" in answer for answer in answers)  # every message answered, none lost while waiting
+    assert all("“chậm”" in answer for answer in answers)  # every message answered, none lost while waiting
     assert most[0] == at_once

@@ -14,7 +14,7 @@ async def test_programme_counts_targets_met_as_of_the_latest_measurement(
 ) -> None:
     text = await ask(router(sessions), ls.chair, "chỉ tiêu")
     assert "Nghị quyết 60-NQ/TU: 10/18 chỉ tiêu đạt và vượt (31/03/2024)" in text
-    assert "5. Tỷ lệ hồ sơ TTHC được số hoá: 86% — đạt mục tiêu: từ 80% trở lên" in text
+    assert "5. Tỷ lệ hồ sơ TTHC được số hóa: 86% — đạt mục tiêu: từ 80% trở lên" in text
     assert "11. Chỉ tiêu 11: 90% — chưa đạt mục tiêu: 100%" in text
     assert "17. Chỉ tiêu 17: chưa có kết quả để so với mục tiêu: 100%" in text
     assert "chưa có số liệu" not in text
@@ -44,5 +44,5 @@ async def test_in_english(sessions: async_sessionmaker[AsyncSession], ls: Provin
         await session.commit()
     text = await ask(router(sessions), ls.chair, "/targets")
     assert "Nghị quyết 60-NQ/TU: 10/18 targets met or exceeded (31/03/2024)" in text
-    assert "5. Tỷ lệ hồ sơ TTHC được số hoá: 86% — target met: at least 80%" in text
+    assert "5. Tỷ lệ hồ sơ TTHC được số hóa: 86% — target met: at least 80%" in text
     assert "17. Chỉ tiêu 17: no result yet to compare with the target: 100%" in text

@@ -46,11 +46,11 @@ async def test_free_text_overdue_filter_without_diacritics(ask: Ask) -> None:
     for phrase in ("nhiem vu qua han", "Nhiệm vụ quá hạn", "việc quá hạn"):
         text = await ask(phrase)
         assert "quá hạn 62 ngày" in text
-        assert "Số hoá hồ sơ một cửa" not in text
+        assert "Số hóa hồ sơ một cửa" not in text
 
 
 async def test_filters_by_status_and_field(ask: Ask) -> None:
-    assert "Số hoá hồ sơ một cửa" in await ask("/nhiemvu tronghan")
+    assert "Số hóa hồ sơ một cửa" in await ask("/nhiemvu tronghan")
     done = await ask("/nhiemvu hoanthanh")
     assert "4. Tuyên truyền (hoàn thành 10/05/2024)" in done
     assert "Rà soát" not in done
@@ -72,14 +72,14 @@ async def test_each_listed_task_has_a_detail_button(ask: Ask, bot: Bot) -> None:
 
 
 async def test_detail_shows_units_deadline_progress_and_reports(ask: Ask) -> None:
-    await ask("/capnhat 2 60 đã số hoá 300 hồ sơ https://example.vn/bc")
+    await ask("/capnhat 2 60 đã số hóa 300 hồ sơ https://example.vn/bc")
     text = await ask("/nhiemvu 2")
     assert "Nhiệm vụ số 2 – Kế hoạch CCHC năm 2024" in text
     assert "Lĩnh vực: 1. Công tác chỉ đạo, điều hành cải cách hành chính" in text
     assert "Thời hạn: 15/06/2024" in text
     assert "Đơn vị chủ trì: UBND xã Minh Sơn, huyện Hữu Lũng" in text
     assert "Đơn vị phối hợp: UBND xã Yên Thịnh, huyện Hữu Lũng" in text
-    assert "Nguyễn Văn An (Xã Minh Sơn): 60% – đã số hoá 300 hồ sơ" in text
+    assert "Nguyễn Văn An (Xã Minh Sơn): 60% – đã số hóa 300 hồ sơ" in text
     assert "Minh chứng: https://example.vn/bc" in text
 
 
@@ -91,7 +91,7 @@ async def test_commune_official_cannot_see_another_communes_task(ask: Ask) -> No
 
 async def test_cooperating_unit_sees_task_but_only_its_own_progress(ask: Ask) -> None:
     text = await ask("/nhiemvu 2", as_="yt")
-    assert "Số hoá hồ sơ một cửa" in text
+    assert "Số hóa hồ sơ một cửa" in text
     assert "UBND xã Yên Thịnh, huyện Hữu Lũng (phối hợp)" in text
     assert "Xã Minh Sơn, huyện Hữu Lũng (chủ trì): chưa" not in text
 

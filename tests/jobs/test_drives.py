@@ -16,7 +16,7 @@ from models.settings import ScheduleConfig
 from tests import factories as f
 from tests.jobs.conftest import SETTINGS, World
 
-DRIVE = DriveInfo(1, "MC-90", "Hiện đại hoá một cửa", date(2024, 5, 1), date(2024, 7, 30))
+DRIVE = DriveInfo(1, "MC-90", "Hiện đại hóa một cửa", date(2024, 5, 1), date(2024, 7, 30))
 
 
 def at(day: date) -> datetime:

@@ -21,7 +21,7 @@ SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 PLAN = {"plan": "KH-CCHC-2023", "year": 2023}
 DRIVE = {
     "drive": "TD-MOTCUA-2024",
-    "title": "Hiện đại hoá bộ phận một cửa",
+    "title": "Hiện đại hóa bộ phận một cửa",
     "starts_on": "01/05/2024",
     "ends_on": "30/09/2024",
 }

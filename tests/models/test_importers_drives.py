@@ -46,10 +46,10 @@ async def test_the_dry_run_of_new_criteria_says_the_drive_and_each_weight_and_ta
     )
 
     said = changes(result.changes)
-    assert said[0] == "Tạo đợt thi đua “Hiện đại hoá bộ phận một cửa” (mã TD-MOTCUA-2024)"
+    assert said[0] == "Tạo đợt thi đua “Hiện đại hóa bộ phận một cửa” (mã TD-MOTCUA-2024)"
     assert all(line.startswith("Thêm tiêu chí ") and " điểm khi đạt " in line for line in said[1:]), said
     english = changes(result.changes, "en")
-    assert english[0] == "Create the drive “Hiện đại hoá bộ phận một cửa” (code TD-MOTCUA-2024)"
+    assert english[0] == "Create the drive “Hiện đại hóa bộ phận một cửa” (code TD-MOTCUA-2024)"
     assert all(" points for reaching " in line for line in english[1:]), english
 
 

@@ -205,7 +205,7 @@ async def test_an_import_finds_units_by_their_alias_codes_and_names(session: Asy
     lookup = await UnitLookup.load(session, Scope(u["LS"]), year_period(2023))
 
     assert lookup.find("hl-ms").code == "06457"
-    assert lookup.find("UBND Văn phòng Uỷ ban").code == "VP"
+    assert lookup.find("UBND Văn phòng Ủy ban").code == "VP"
     with pytest.raises(CellError) as outside:
         lookup.find("QNSNV")  # an alias of another province's unit means nothing here
     assert outside.value.code == "unknown_unit"

@@ -54,7 +54,7 @@ def test_init_of_a_merged_province_is_refused_naming_its_successor(tmp_path: Pat
 
 
 def test_init_of_an_unknown_province_is_one_line(tmp_path: Path) -> None:
-    assert "«Lạng Giang»" in one_line(run_cli(tmp_path, "init", "--province", "Lạng Giang"))
+    assert "“Lạng Giang”" in one_line(run_cli(tmp_path, "init", "--province", "Lạng Giang"))
 
 
 def test_init_with_a_code_another_unit_holds_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -62,7 +62,7 @@ def test_init_with_a_code_another_unit_holds_is_refused(tmp_path: Path, capsys: 
     config.write_text(f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path / "cchc.db"}"\n', encoding="utf-8")
     assert main(["--config", str(config), "init", "--province", "Cao Bằng"]) == 0
     assert main(["--config", str(config), "init", "--province", "Lạng Sơn", "--code", "04"]) == 1
-    assert "mã đơn vị 04 đã là của đơn vị «Tỉnh Cao Bằng»" in capsys.readouterr().err
+    assert "mã đơn vị 04 đã là của đơn vị “Tỉnh Cao Bằng”" in capsys.readouterr().err
     assert count(tmp_path / "cchc.db", "units") == 1
 
 
@@ -86,7 +86,7 @@ async def test_demo_remove_is_refused_while_a_real_official_uses_a_demo_unit(tmp
     await _register_real_official(database)
     before = {table: count(database, table) for table in ("units", "officials", "chat_accounts", "plans", "outbox")}
     line = one_line(run_cli(tmp_path, "demo", "remove"))
-    assert "Nguyễn Văn An (06457)" in line and "chưa xoá gì" in line
+    assert "Nguyễn Văn An (06457)" in line and "chưa xóa gì" in line
     assert {table: count(database, table) for table in before} == before
 
 
@@ -97,5 +97,5 @@ def test_indices_refusals_are_one_line_and_change_nothing(tmp_path: Path) -> Non
     unknown = one_line(run_cli(tmp_path, "indices", "component", "XYZ", "1", "Lĩnh vực"))
 
     assert taken == "cchc-bot: đã có chỉ số mã PAPI: xem bằng cchc-bot indices list"
-    assert unknown.startswith("cchc-bot: không có chỉ số mã «XYZ»")
+    assert unknown.startswith("cchc-bot: không có chỉ số mã “XYZ”")
     assert count(tmp_path / "cchc.db", "indices") == 6

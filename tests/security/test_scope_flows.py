@@ -171,7 +171,7 @@ async def test_revoking_an_admin_cancels_the_invites_they_created(sessions: asyn
     kept = await _code(await _say(world, "admin_d", "/moi A canbo"))
     [revoked] = await _say(world, "admin_d", f"/thuhoi {rogue.id}")
     assert revoked.template == "admin/revoked"
-    assert "Đã huỷ 2 mã mời" in Renderer().render("vi", revoked)
+    assert "Đã hủy 2 mã mời" in Renderer().render("vi", revoked)
     assert "2 unused invite codes they created were cancelled" in Renderer().render("en", revoked)
     [refused] = await _say(world, "rogue-2", f"/start {comeback}")
     assert refused.template == "account/register_prompt" and refused.context["reason"] == "expired"

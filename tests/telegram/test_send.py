@@ -33,7 +33,7 @@ def test_a_single_huge_line_is_cut_outside_tags_and_entities() -> None:
 
 
 async def test_long_reply_arrives_as_several_valid_messages(tg: FakeTelegram, bot: TelegramChannel) -> None:
-    text = "\n".join(f"<b>Nhiệm vụ {i}</b>: " + "Rà soát &amp; đơn giản hoá thủ tục. " * 6 for i in range(60))
+    text = "\n".join(f"<b>Nhiệm vụ {i}</b>: " + "Rà soát &amp; đơn giản hóa thủ tục. " * 6 for i in range(60))
     await bot.sender.send_text(str(ADMIN), text)
     pieces = [await tg.next_sent(ADMIN) for _ in range(4)]  # 14,000 characters
     await tg.no_more(ADMIN)

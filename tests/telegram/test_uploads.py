@@ -18,7 +18,7 @@ HEADER = ("STT", "Nội dung nhiệm vụ", "Lĩnh vực", "Cơ quan chủ trì"
 GOOD = [
     (1, "Ban hành kế hoạch kiểm tra CCHC", 1, "LS.SNV", "LS.STP", "Quý II"),
     (2, "Rà soát thủ tục hành chính", 2, "LS.STP", "", "30/9/2026"),
-    (3, "Số hoá hồ sơ một cửa cấp xã", 7, "06457", "", "thường xuyên"),
+    (3, "Số hóa hồ sơ một cửa cấp xã", 7, "06457", "", "thường xuyên"),
 ]
 BAD = [
     (1, "Ban hành kế hoạch kiểm tra CCHC", 1, "LS.SNV", "", "Quý II"),
