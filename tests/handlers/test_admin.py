@@ -14,7 +14,7 @@ from tests.handlers.conftest import Ask, Bot
 
 async def test_list_revoke_and_the_revoked_chat_gets_nothing(ask: Ask, bot: Bot) -> None:
     listed = await ask("/canbo MS", as_="admin")
-    assert "Cán bộ đăng ký tại UBND xã Minh Sơn" in listed and "Nguyễn Văn An – cán bộ, công chức (console)" in listed
+    assert "Cán bộ đăng ký tại UBND xã Minh Sơn" in listed and "Nguyễn Văn An – cán bộ, công chức – console" in listed
     number = re.search(r"(\d+)\. Nguyễn Văn An", listed)
     assert number is not None
     assert "Nhiệm vụ" in await ask("/nhiemvu", as_="ms")  # before: the officer sees their tasks

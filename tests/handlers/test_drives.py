@@ -24,7 +24,7 @@ async def test_commune_sees_its_rank_points_gap_and_days_left(
     assert "01/05/2024 – 30/09/2024, còn 121 ngày" in text
     assert "UBND xã Minh Sơn, huyện Hữu Lũng: xếp thứ 2/5, 85,00 điểm, kém đơn vị dẫn đầu 15,00 điểm." in text
     # the latest figure as of today: not the older 20%, not the 100% dated after today
-    assert "3. Tỷ lệ hồ sơ được số hóa (trọng số 30): 50% / mục tiêu 100% → 15,00 điểm" in text
+    assert "3. Tỷ lệ hồ sơ được số hóa (trọng số 30): 50%; mục tiêu 100% → 15,00 điểm" in text
     _, got = await replies(bot, ls.chair, "thi dua")
     assert got[0].chart == {"kind": "drive_leaderboard", "drive_id": got[0].context["drive"].id}
 

@@ -35,7 +35,7 @@ async def test_one_line_update_records_progress_and_evidence(
     ask: Ask, sessions: async_sessionmaker[AsyncSession], province: dict[str, int]
 ) -> None:
     text = await ask("/capnhat 1 80 đã trình UBND tỉnh https://vb.example.vn/qd-12")
-    assert "Đã ghi nhận tiến độ 80% của nhiệm vụ 1 cho UBND xã Minh Sơn, huyện Hữu Lũng" in text
+    assert "Đã ghi nhận tiến độ 80% của nhiệm vụ số 1 cho UBND xã Minh Sơn, huyện Hữu Lũng" in text
     assert "quá hạn 62 ngày" in text
     assignment = await _assignment(sessions, 1, province["MS"])
     assert (assignment.progress, assignment.completed_on) == (80, None)
@@ -90,7 +90,7 @@ async def test_guided_flow_with_bad_then_good_percent_then_confirm(
     confirm = await ask("Đã số hóa 300/400 hồ sơ")
     assert "Tiến độ: 0% → 75%" in confirm and "Ghi chú: Đã số hóa 300/400 hồ sơ" in confirm
     assert await _reports(sessions) == []  # nothing written before confirming
-    assert "Đã ghi nhận tiến độ 75% của nhiệm vụ 2" in await ask(callback="/capnhat dongy")
+    assert "Đã ghi nhận tiến độ 75% của nhiệm vụ số 2" in await ask(callback="/capnhat dongy")
     assert (await _assignment(sessions, 2, province["MS"])).progress == 75
     async with sessions() as session:
         assert (await session.execute(select(ConversationState))).first() is None
@@ -114,7 +114,7 @@ async def test_guided_flow_survives_a_restart(ask: Ask, bot: Bot, sessions: asyn
     bot.router = Router(sessions, clock=bot.router.clock, settings=bot.router.settings)
     assert "tiến độ 50%" in await ask("50")
     await ask("-")
-    assert "Đã ghi nhận tiến độ 50% của nhiệm vụ 3" in await ask("đồng ý")
+    assert "Đã ghi nhận tiến độ 50% của nhiệm vụ số 3" in await ask("đồng ý")
 
 
 async def test_cancel_writes_nothing(ask: Ask, sessions: async_sessionmaker[AsyncSession]) -> None:

@@ -214,7 +214,7 @@ async def test_dry_run_lists_the_changes_and_writes_nothing(session: AsyncSessio
     assert result.dry_run
     assert result.created == 12
     assert change_line(result.changes[0]) == "Tạo kế hoạch KH-CCHC-2023 – Kế hoạch cải cách hành chính năm 2023"
-    assert change_line(result.changes[1]).startswith("Thêm nhiệm vụ 1: ")
+    assert change_line(result.changes[1]).startswith("Thêm nhiệm vụ số 1: ")
     assert "hạn Quý I (31/03/2023)" in change_line(result.changes[1])
     assert await counts(session) == before
 

@@ -209,7 +209,7 @@ async def test_naming_units_through_a_group_instead_of_one_by_one_is_a_change(se
     result = ok(await import_bytes(session, "tasks", "kh.xlsx", grouped, options=PLAN))
     await session.commit()
 
-    assert changes(result.changes) == ["Sửa nhiệm vụ 1: chủ trì ghi theo nhóm UBND các xã, phường: 3 đơn vị"]
+    assert changes(result.changes) == ["Sửa nhiệm vụ số 1: chủ trì ghi theo nhóm UBND các xã, phường: 3 đơn vị"]
     assert {via for _, via in (await assignments(session, 1)).values()} == {"communes"}
 
 
