@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from bot.render import CATALOGS, DOMAIN, TEMPLATES
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
-QUOTED = re.compile(r"“[^”]*”|“[^”]*”|\"[^\"]*\"")  # the quote marks themselves are the style sheet's test
+QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")  # the quote marks themselves are the style sheet's test
 VIETNAMESE = re.compile("[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]", re.IGNORECASE)
 # Proper names an English sentence says as they are written: the example unit and department of the command
 # examples ("/moi Xã Tuấn Sơn chutich …", "/diem cchc 2023 Sở Nội vụ": a user types a name the way the

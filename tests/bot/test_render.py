@@ -41,7 +41,7 @@ def renderer(tmp_path: Path) -> Renderer:
     folder.mkdir(parents=True)
     (folder / "messages.po").write_text(
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
-        'msgid “chưa có số liệu”\nmsgstr “not available”\n',
+        'msgid "chưa có số liệu"\nmsgstr "not available"\n',
         encoding="utf-8",
     )
     return Renderer(tmp_path)

@@ -60,7 +60,7 @@ async def test_the_audit_log_shows_progress_reports_and_invites(ask: Ask) -> Non
     english = await ask("/nhatky", as_="admin")
     assert (
         "Nguyễn Văn An: progress report on task no. 1 (2024 plan), "
-        "People's Committee of Minh Sơn Commune, Hữu Lũng District: 40% → 80%"
+        "Minh Sơn Commune People's Committee, Hữu Lũng District: 40% → 80%"
     ) in english
 
 

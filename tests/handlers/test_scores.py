@@ -80,7 +80,7 @@ async def test_year_without_data_lists_years_available(
     sessions: async_sessionmaker[AsyncSession], ls: Province
 ) -> None:
     text = await ask(router(sessions), ls.leader, "/diem par 2019")
-    assert "Chưa có số liệu PAR INDEX năm 2019 của UBND tỉnh Lạng Sơn" in text
+    assert "Chưa có kết quả PAR INDEX năm 2019 của UBND tỉnh Lạng Sơn" in text
     assert "2023, 2022, 2021" in text
 
 

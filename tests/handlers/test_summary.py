@@ -127,7 +127,10 @@ async def test_in_english(sessions: async_sessionmaker[AsyncSession], ls: Provin
         "Administrative reform plan 2024: 10 tasks. 4/6 tasks that came due are done, 66.66% (on time: 3, late: 1); "
         "not done: 3 (in time: 1, overdue: 2); not yet due: 3." in text
     )
-    assert "Minh Sơn Commune, Hữu Lũng District: 1 as lead unit, 1 as cooperating unit" in text
+    assert (
+        "Minh Sơn Commune People's Committee, Hữu Lũng District: "
+        "1 assignment as lead unit, 1 assignment as cooperating unit" in text
+    )
 
 
 async def test_a_handful_of_queries(

@@ -28,7 +28,7 @@ def templates(folder: Path) -> Path:
     catalog = folder / "locale" / "en" / "LC_MESSAGES"
     (catalog / "messages.mo").unlink(missing_ok=True)  # the .po below is read as it is
     with (catalog / "messages.po").open("a", encoding="utf-8") as po:
-        po.write('\nmsgid “Tin số %(n)s”\nmsgstr “Notice no. %(n)s”\n')
+        po.write('\nmsgid "Tin số %(n)s"\nmsgstr "Notice no. %(n)s"\n')
     return folder
 
 

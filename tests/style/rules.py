@@ -36,7 +36,7 @@ TI_LE = _rx(r"\b[Tt]ỉ\s+lệ\b")
 GUILLEMETS = _rx(r"[«»]")
 STRAIGHT_DOUBLE = _rx(r'"[^"\n]+"')
 STRAIGHT_SINGLE = _rx(rf"(?<!{WORD})'[^'\s][^'\n]*'(?!{WORD})")
-RAW_ID = _rx(r"\b(?:assignment|task|unit|official|plan|drive|province)\s?[:#]\s?\d+")
+RAW_ID = _rx(r"\b(?:assignment|task|unit|official|plan|drive|province)\s?[:#]\d+")  # "task: 2" is a label and its count
 RAW_TASK_VI = _rx(r"\b(?:task|unit|assignment|official)\s\d+\b")
 RAW_KIND = _rx(r"\b(?:" + "|".join(sorted(KINDS, key=len, reverse=True)) + r")\b")
 SNAKE = _rx(r"\b[a-z]+_[a-z_]+\b")
@@ -58,7 +58,7 @@ TASK_WITHOUT_SO = _rx(r"\b[Nn]hiệm vụ (\d+)\b(?!/)")
 CAPITAL_DONG_CHI = _rx(r"(?<=[^\s.!?:•(\[“\"'–-])\s+Đồng chí\b")
 GLUED = _rx(rf"[a-z{VI_LETTERS}]+[A-ZĐ{VI_LETTERS.upper()}][a-z{VI_LETTERS}]*")
 VI_MARKED = _rx(rf"[{VI_LETTERS}{VI_LETTERS.upper()}]")
-YEARISH = _rx(r"(?:năm|year|từ|đến|from|to|–)\s*$", re.IGNORECASE)
+YEARISH = _rx(r"(?:năm|year|từ|đến|from|to|for|–|▒)\s*$", re.IGNORECASE)  # ▒: a masked word ("the ▒▒▒ 1800")
 URL_OR_FILE = _rx(r"https?://\S+|\S+\.(?:xlsx|xls|csv|pdf|db|toml|po|j2)\b|\[\w+\]\.\w+")
 EN_VIETNAMESE_WORD = _rx(rf"(?<!{WORD})[a-z{VI_LETTERS}]*[{VI_LETTERS}][a-z{VI_LETTERS}]*(?!{WORD})")
 EN_UNIT_WORDS = _rx(r"\b(?:UBND|Tỉnh|Xã|Phường|Huyện|Thành phố|Thị xã|Đặc khu)\b")
@@ -92,6 +92,11 @@ def _long_numbers(line: str) -> Iterator[str]:
         if len(number) == 4 and (number.startswith(("19", "20")) or YEARISH.search(line[: match.start()])):
             continue  # a year
         yield number
+
+
+def _unquoted(line: str) -> str:
+    """``line`` without what it quotes (a column header or a number as the file wrote it)."""
+    return QUOTED.sub(MASK * 3, line)
 
 
 def _glued(line: str) -> Iterator[str]:
@@ -130,8 +135,8 @@ def problems(line: str, lang: str, *, button: bool = False, technical: bool = Fa
         add("spelling hoà/hoá/huỷ (write hòa/hóa/hủy)", _old_tone(line))
         add("Tỉ lệ (write Tỷ lệ)", (m.group(0) for m in TI_LE.finditer(line)))
         add("raw id", (m.group(0) for m in RAW_TASK_VI.finditer(line)))
-        add("raw kind or code", (m.group(0) for m in RAW_KIND.finditer(line)))
-        if not technical:
+        if not technical:  # the command line names its jobs and settings as they are typed
+            add("raw kind or code", (m.group(0) for m in RAW_KIND.finditer(line)))
             add("raw kind or code", (m.group(0) for m in SNAKE.finditer(line) if not RAW_KIND.fullmatch(m.group(0))))
         add("decimal point (write a decimal comma)", (m.group(0) for m in VI_DECIMAL_POINT.finditer(line)))
         add("Hãy (write Đề nghị đồng chí …)", (m.group(0) for m in HAY.finditer(line)))
@@ -139,7 +144,10 @@ def problems(line: str, lang: str, *, button: bool = False, technical: bool = Fa
         add("chưa có số liệu beside a number", _no_data_beside_a_number(line, (NO_DATA_VI,)))
         add("xếp x/N (write xếp thứ x/N)", (m.group(0) for m in XEP_WITHOUT_THU.finditer(line)))
         add("sign in a change (write tăng/giảm)", (m.group(0) for m in SIGNED_CHANGE.finditer(line)))
-        add("cơ quan chủ trì (write đơn vị chủ trì / phối hợp)", (m.group(0) for m in LEAD_AGENCY.finditer(line)))
+        add(
+            "cơ quan chủ trì (write đơn vị chủ trì / phối hợp)",
+            (m.group(0) for m in LEAD_AGENCY.finditer(_unquoted(line))),
+        )
         if not button:
             add("nhiệm vụ N (write Nhiệm vụ số N)", (m.group(0) for m in TASK_WITHOUT_SO.finditer(line)))
         add("Đồng chí capitalised inside a sentence", _capital_dong_chi(line))
@@ -147,7 +155,7 @@ def problems(line: str, lang: str, *, button: bool = False, technical: bool = Fa
         unquoted = QUOTED.sub(MASK * 3, line)  # a column, a group, a word the user wrote: quoted as it is
         add("Vietnamese word in English", (m.group(0) for m in EN_VIETNAMESE_WORD.finditer(unquoted)))
         add("Vietnamese unit word in English", (m.group(0) for m in EN_UNIT_WORDS.finditer(unquoted)))
-        add("decimal comma in English", (m.group(0) for m in EN_DECIMAL_COMMA.finditer(line)))
+        add("decimal comma in English", (m.group(0) for m in EN_DECIMAL_COMMA.finditer(_unquoted(line))))
         add("no data beside a number", _no_data_beside_a_number(line, EN_NO_DATA_NEAR_NUMBER))
         add("plural after 1", (m.group(0) for m in EN_PLURAL_AFTER_ONE.finditer(line)))
         add("singular after a number", (m.group(0) for m in EN_SINGULAR_AFTER_MANY.finditer(line)))
