@@ -154,7 +154,7 @@ class Recorder:
                 out = call(self, *args, **kwargs)
             filename = self._func.__code__.co_filename
             if filename.startswith(ROOT):
-                template = filename[len(ROOT) :].partition("/")[2].removesuffix(".j2")
+                template = filename[len(ROOT) :].removesuffix(".j2")  # templates/<family>/<name>.j2
                 recorder.capture("macro", f"{template}#{self.name}", (list(args), kwargs))
             return out
 

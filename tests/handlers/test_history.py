@@ -192,7 +192,7 @@ async def test_a_predecessors_evidence_opens_to_its_successor_only(
     async with sessions() as session:
         report = (await session.execute(select(ProgressReport.id))).scalar_one()
     mine = await ask(f"/minhchung {report}", as_="ts")
-    assert "Minh chứng nhiệm vụ 4 – Kế hoạch năm 2023\nUBND xã Minh Sơn, huyện Hữu Lũng" in mine
+    assert "Minh chứng nhiệm vụ số 4 – Kế hoạch năm 2023\nUBND xã Minh Sơn, huyện Hữu Lũng" in mine
     refused = await ask(f"/minhchung {report}", as_="vn")
     assert "thuộc đơn vị khác" in refused and "Minh Sơn" not in refused
 

@@ -86,7 +86,7 @@ async def test_guided_flow_with_bad_then_good_percent_then_confirm(
     assert "Tiến độ hiện tại: 0%" in await ask(callback="/capnhat 2")
     assert "“120” không phải tiến độ hợp lệ" in await ask("120")
     assert "“abc” không phải tiến độ hợp lệ" in await ask("abc")
-    assert "Nhiệm vụ 2: tiến độ 75%" in await ask("75")
+    assert "Nhiệm vụ số 2: tiến độ 75%" in await ask("75")
     confirm = await ask("Đã số hóa 300/400 hồ sơ")
     assert "Tiến độ: 0% → 75%" in confirm and "Ghi chú: Đã số hóa 300/400 hồ sơ" in confirm
     assert await _reports(sessions) == []  # nothing written before confirming
@@ -156,7 +156,7 @@ async def test_evidence_photo_is_offered_on_the_task_detail_and_sent_back(
     [reply] = bot.last
     assert reply.attachment is not None
     assert (reply.attachment.file_id, reply.attachment.kind) == ("AgAD-photo-7", "photo")
-    assert "Minh chứng nhiệm vụ 1 – Kế hoạch năm 2024" in caption and "UBND xã Minh Sơn" in caption
+    assert "Minh chứng nhiệm vụ số 1 – Kế hoạch năm 2024" in caption and "UBND xã Minh Sơn" in caption
 
     # the district head above Minh Sơn may open it; the neighbouring commune may not, even by typing the id
     await ask(f"/minhchung {report.id}", as_="head")

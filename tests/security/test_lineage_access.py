@@ -68,7 +68,7 @@ async def test_a_predecessors_evidence_opens_to_its_successors_officials_only(
         report = (await session.execute(select(ProgressReport.id))).scalar_one()
     for who in ("ts", "vn", "kk", "tn"):
         text = await bot.ask(f"/minhchung {report}", as_=who)
-        assert ("Minh chứng nhiệm vụ 4" in text) == (who == "ts"), (who, text)
+        assert ("Minh chứng nhiệm vụ số 4" in text) == (who == "ts"), (who, text)
 
 
 async def test_another_provinces_leader_gets_the_public_ranking_without_the_lineage(

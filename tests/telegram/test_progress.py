@@ -40,7 +40,7 @@ async def test_guided_progress_report_keeps_the_photo_as_evidence(
     assert "(nút 📎 1)" in detail.text
     shown = await press(tg, OFFICER, detail, f"/minhchung {report.id}")
     assert shown.kind == "photo" and shown.content == PHOTO
-    assert f"Minh chứng nhiệm vụ {number}" in shown.text
+    assert f"Minh chứng nhiệm vụ số {number}" in shown.text
     [resend] = [c for c in tg.called("sendPhoto") if c.params.get("photo") == report.evidence]
     assert resend.params.get("parse_mode") == "HTML"
 
