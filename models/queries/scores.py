@@ -16,16 +16,17 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.db import read_cache
-from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
+from models.indices import YEARLY, ComponentResult, IndexComponent, IndexResult, ScoreIndex
 from models.lineage import Period, units_named
 from models.naming import PROVINCE_LEVEL
 from models.queries.units import UnitName, pick_dated, unit_names
 from models.resolver import resolver_of
 from models.rules import Change, change, fell_most
+from models.standard_indices import STANDARD_INDICES
 from models.text import fold
 from models.units import Unit
 
-REPORT_ORDER = ("PAR", "SIPAS", "PAPI", "PCI", "DTI", "CCHC")
+REPORT_ORDER = ("PAR", "SIPAS", "PAPI", "PCI", "DTI", "CCHC", "766")
 
 
 @dataclass(frozen=True)
@@ -134,11 +135,17 @@ async def list_indices(session: AsyncSession) -> list[IndexInfo]:
     return list(known)
 
 
+# the names users type for a standard index besides its code ("dvc", "chisodvc": 766), folded
+_TYPED = {re.sub(r"[^a-z0-9]", "", fold(alias)): s.code for s in STANDARD_INDICES for alias in s.aliases}
+
+
 async def find_index(session: AsyncSession, text: str) -> IndexInfo | None:
-    """An index by code, ignoring case and diacritics ("par", "Sipas", "par index")."""
+    """An index by code, ignoring case and diacritics ("par", "Sipas", "par index"), or by a name users
+    type for a standard one ("dvc", "chisodvc": the 766 index)."""
     wanted = fold(text).replace(" ", "").removesuffix("index")
+    known = _TYPED.get(re.sub(r"[^a-z0-9]", "", fold(text)))
     for info in await list_indices(session):
-        if fold(info.code).replace(" ", "") in (wanted, f"{wanted}index"):
+        if fold(info.code).replace(" ", "") in (wanted, f"{wanted}index") or info.code == known:
             return info
     return None
 
@@ -184,7 +191,7 @@ async def closest_units(session: AsyncSession, text: str, period: Period) -> lis
 
 
 async def _results(session: AsyncSession, unit_id: int, index_id: int | None = None) -> list[IndexResult]:
-    query = select(IndexResult).where(IndexResult.unit_id == unit_id)
+    query = select(IndexResult).where(IndexResult.unit_id == unit_id, YEARLY)
     if index_id is not None:
         query = query.where(IndexResult.index_id == index_id)
     return list((await session.execute(query)).scalars())
@@ -222,7 +229,7 @@ def _line(info: IndexInfo, result: IndexResult, previous: IndexResult | None) ->
 _UNIT_RESULTS = (
     select(IndexResult, ScoreIndex)
     .join(ScoreIndex, ScoreIndex.id == IndexResult.index_id)
-    .where(IndexResult.unit_id == bindparam("unit_id"))
+    .where(IndexResult.unit_id == bindparam("unit_id"), YEARLY)
 )
 
 
@@ -245,7 +252,7 @@ async def latest_results(session: AsyncSession, unit_id: int, year: int | None =
 async def result_years(session: AsyncSession, unit_id: int, index_id: int) -> list[int]:
     """Years with a result of this index for this unit, newest first."""
     rows = await session.execute(
-        select(IndexResult.year).where(IndexResult.unit_id == unit_id, IndexResult.index_id == index_id)
+        select(IndexResult.year).where(IndexResult.unit_id == unit_id, IndexResult.index_id == index_id, YEARLY)
     )
     return sorted(rows.scalars(), reverse=True)
 
