@@ -58,8 +58,8 @@ PERIOD_NUMBERS = {PERIOD_YEAR: 0, PERIOD_HALF: 2, PERIOD_QUARTER: 4, PERIOD_MONT
 class IndexResult(Base):
     """One published result of a unit in an index for a period: a year (``period`` "year", number 0), a
     half (1-2), a quarter (1-4) or a month (1-12) of ``year``. The year's number is 0, not NULL, so the
-    unique constraint holds for yearly rows too (NULLs never collide in a unique constraint). Reading "the result of year Y" reads only the
-    yearly row (``YEARLY``): a monthly result never stands for the year's."""
+    unique constraint holds for yearly rows too (NULLs never collide in a unique constraint). Reading "the
+    result of year Y" reads only the yearly row (``YEARLY``): a monthly result never stands for the year's."""
 
     __tablename__ = "index_results"
     __table_args__ = (UniqueConstraint("index_id", "unit_id", "year", "period", "period_number"),)

@@ -199,7 +199,9 @@ async def add_missing_indices(session: AsyncSession) -> Ensured:
                         name_vi=name_vi,
                         name_en=name_en,
                         max_score=(
-                            standard.component_maxima[number - 1] if standard.component_maxima else standard.component_max
+                            standard.component_maxima[number - 1]
+                            if standard.component_maxima
+                            else standard.component_max
                         ),
                         min_score=standard.component_min,
                     )
