@@ -113,4 +113,4 @@ def period_key(year: int, period: str, number: int) -> tuple[int, int, int]:
     last_month = {PERIOD_YEAR: 12, PERIOD_HALF: 6 * (number or 2), PERIOD_QUARTER: 3 * (number or 4)}.get(
         period, number or 12
     )
-    return year, last_month, PERIODS.index(period) if period in PERIODS else 0
+    return year, last_month, -PERIODS.index(period) if period in PERIODS else 0  # the year last

@@ -12,11 +12,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.charts import Charts
 from bot.render import Renderer
 from handlers.base import HandlerConfig, Incoming, Reply
 from handlers.router import Router
 from models import DEFAULT_TZ, FrozenClock, IndexResult, ScoreIndex, Unit
 from models.demo import load_demo
+from models.queries.charts import index_history
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=DEFAULT_TZ)
 
@@ -116,3 +118,25 @@ async def test_a_leader_reads_a_communes_766_month_by_naming_it(demo: Router) ->
 async def test_the_766_reply_offers_its_line_chart(demo: Router) -> None:
     (reply,) = await replies(demo, "chair", "/diem 766")
     assert reply.chart is not None and reply.chart["kind"] == "index_history" and reply.chart["index"] == "766"
+
+
+async def test_the_766_chart_is_a_line_over_the_months(
+    demo: Router, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessions() as session:
+        unit_id = await session.scalar(select(Unit.id).where(Unit.code == "06457"))
+        assert unit_id is not None
+        history = await index_history(session, "766", unit_id)
+    charts = Charts(sessions, FrozenClock(at=NOW), Renderer())
+
+    png = await charts.draw("vi", {"kind": "index_history", "index": "766", "unit_id": unit_id})
+
+    assert history is not None
+    assert [(p.year, p.period, p.period_number) for p in history.points][:2] == [
+        (2025, "month", 9),
+        (2025, "month", 10),
+    ]
+    assert len(history.points) == 6
+    assert charts._history_words("vi", history).ticks[-1] == "tháng 2/2026"
+    assert charts._history_words("en", history).ticks[-1] == "February 2026"
+    assert png is not None and png.startswith(b"\x89PNG")
