@@ -91,7 +91,9 @@ class Charts:
                 )
             )
         return Words(
-            self._word(lang, "index_title", code=history.code, name=history.name_vi, unit=history.unit),
+            self._word(
+                lang, "index_title", code=history.code, name=history.name_vi, unit=history.unit, periods=not yearly
+            ),
             (
                 self._word(lang, "score_axis", kind=history.score_kind),
                 self._word(lang, "rank_axis"),
