@@ -18,6 +18,7 @@ from models.rules import Change, change
 from models.units import Unit
 
 SERVICE_INDEX = "766"
+SERIES_SHOWN = 12  # the periods a reply lists (the chart draws them all)
 
 # units ranked together: communes with wards and special zones, departments with agencies and centres
 _PEERS = (LOCAL | {UnitKind.SPECIAL_ZONE}, PROVINCIAL_BODIES, DISTRICT_LEVEL, PROVINCE_LEVEL)
@@ -38,7 +39,7 @@ class PeriodDetail:
     previous: tuple[int, str, int] | None  # the previous period of the same kind: year, period, number
     change: Change  # from the previous period: points and places
     components: list[ComponentLine]  # the groups with their maxima
-    series: list[SeriesPoint]  # every period of the same kind, oldest first
+    series: list[SeriesPoint]  # the last ``SERIES_SHOWN`` periods of the same kind, oldest first
     weakest: ComponentLine | None  # the group furthest below its maximum, in points (what pulls the unit down)
     peers: str  # who it is ranked among: "local" (communes, wards), "bodies" (departments), "districts", "provinces"
 
@@ -155,7 +156,7 @@ async def latest_period(
         previous=(before.year, before.period, before.period_number) if before else None,
         change=moved,
         components=components,
-        series=series_of(same),
+        series=series_of(same)[-SERIES_SHOWN:],  # a phone screen: the last year of months
         weakest=_weakest(components),
         peers=_peer_name(str(unit.kind)),
     )

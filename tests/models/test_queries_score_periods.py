@@ -76,3 +76,19 @@ async def test_the_years_result_comes_after_its_months(session: AsyncSession) ->
 
     assert detail is not None and (detail.year, detail.period) == (2025, "year")
     assert detail.previous == (2024, "year", 0) and detail.change.points == Decimal(4)
+
+
+async def test_the_series_lists_the_last_twelve_months_with_each_change(session: AsyncSession) -> None:
+    ls, (x1, *_), _, _, service = await _province(session)
+    for n in range(18):
+        year, month = 2025 + (n + 6) // 12, (n + 6) % 12 + 1  # 07/2025 .. 12/2026
+        await f.index_result(session, service, x1, year, str(60 + n), period=PERIOD_MONTH, period_number=month)
+    info = await find_index(session, "766")
+    assert info is not None
+
+    detail = await latest_period(session, info, x1, ls)
+
+    assert detail is not None
+    assert (detail.series[0].year, detail.series[0].period_number) == (2026, 1)
+    assert len(detail.series) == 12 and detail.series[-1].period_number == 12
+    assert all(p.change.points == 1 for p in detail.series)  # January's change is from December 2025
