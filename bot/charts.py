@@ -6,7 +6,8 @@ A handler asks for a chart with ``Reply.chart``; a channel that can send images 
 and calls ``Charts.draw`` when the answer is the chart itself (``Reply.chart_now``):
 
 - ``{"kind": "index_history", "index": "PAR", "unit_id": 1}``: the unit's score (top) and rank
-  (bottom, 1 at the top) in one index over the years, each year's change labelled.
+  (bottom, 1 at the top) in one index as lines over the years (the 766 index: over its months, quarters
+  or years, the kind of its latest result), each step's change labelled.
 - ``{"kind": "drive_leaderboard", "drive_id": 3}``: the drive's standings as horizontal bars.
 
 Numbers come from ``models.queries.charts``; every word on a chart from
@@ -47,6 +48,7 @@ class Words:
     axes: tuple[str, ...]
     values: list[str]  # one label per data point (or bar)
     changes: list[tuple[str, str]]  # per step between two years: (points, places)
+    ticks: tuple[str, ...] = ()  # the x axis' labels where they are not the years ("T10/2026", "Q3 2026")
 
 
 class Charts:
@@ -77,6 +79,7 @@ class Charts:
 
     def _history_words(self, lang: str, history: IndexHistory) -> Words:
         points = history.points
+        yearly = all(p.period == "year" for p in points)
         changes = []
         for before, after in pairwise(points):
             moved = after.score - before.score if after.score is not None and before.score is not None else None
@@ -88,16 +91,22 @@ class Charts:
                 )
             )
         return Words(
-            self._word(lang, "index_title", code=history.code, name=history.name_vi, unit=history.unit),
+            self._word(
+                lang, "index_title", code=history.code, name=history.name_vi, unit=history.unit, periods=not yearly
+            ),
             (
                 self._word(lang, "score_axis", kind=history.score_kind),
                 self._word(lang, "rank_axis"),
-                self._word(lang, "year_axis"),
+                self._word(lang, "year_axis") if yearly else self._word(lang, "period_axis"),
             ),
             [self._word(lang, "value", v=p.score) if p.score is not None else "" for p in points]
             + [self._word(lang, "rank_of", rank=p.rank, total=p.rank_total) if p.rank else "" for p in points],
             changes,
+            () if yearly else tuple(self._tick(lang, p.year, p.period, p.period_number) for p in points),
         )
+
+    def _tick(self, lang: str, year: int, kind: str, number: int) -> str:
+        return self.renderer.label(lang, Button("periods.period", "", {"year": year, "kind": kind, "number": number}))
 
     def _board_words(self, lang: str, board: DriveBars) -> Words:
         return Words(
@@ -131,19 +140,21 @@ def _colour(text: str) -> str:
 
 
 def _index_png(figure_class: type[Figure], history: IndexHistory, words: Words) -> Figure:
-    years = [p.year for p in history.points]
+    """Score (top) and rank (bottom) as lines over the years, or over the periods in order (the months of
+    the 766 index: one step each, labelled as officials write them)."""
+    years = [p.year for p in history.points] if not words.ticks else list(range(len(history.points)))
     figure = figure_class(figsize=(8, 6.2))
     top, bottom = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 2]})
     figure.suptitle(textwrap.fill(words.title, 70), fontsize=12, fontweight="bold")
     count = len(years)
     score_labels, rank_labels = words.values[:count], words.values[count:]
     scored = [
-        (p.year, float(p.score), label)
-        for p, label in zip(history.points, score_labels, strict=True)
+        (x, float(p.score), label)
+        for x, p, label in zip(years, history.points, score_labels, strict=True)
         if p.score is not None
     ]
     ranked = [
-        (p.year, p.rank, label) for p, label in zip(history.points, rank_labels, strict=True) if p.rank is not None
+        (x, p.rank, label) for x, p, label in zip(years, history.points, rank_labels, strict=True) if p.rank is not None
     ]
     if scored:
         # NaN for a year without a score breaks the line: nothing is drawn where nothing was published
@@ -173,7 +184,7 @@ def _index_png(figure_class: type[Figure], history: IndexHistory, words: Words) 
     bottom.set_ylabel(words.axes[1])
     bottom.set_xlabel(words.axes[2])
     bottom.set_xticks(years)
-    bottom.set_xticklabels([str(y) for y in years])
+    bottom.set_xticklabels(list(words.ticks) or [str(y) for y in years], rotation=30 if words.ticks else 0)
     if count == 1:
         bottom.set_xlim(years[0] - 1, years[0] + 1)
     for axis in (top, bottom):

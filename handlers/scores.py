@@ -2,8 +2,11 @@
 
 Argument forms: ``/diem`` (the latest year of each index), ``/diem 2023`` (each index in 2023),
 ``/diem par [năm] [đơn vị]`` (one index's year with its fields and the fields that fell most),
-``/diem <đơn vị>``. Rankings are public to every registered official, so any unit may be named; a unit
-named is the one its code or name means in the year asked (today without one).
+``/diem <đơn vị>``, ``/diem 766`` (the 766 service index's latest month, quarter or year: its five groups
+against their maxima, rank among the province's units of its kind, change from the previous period, the
+series; a commune's ``/diem`` once it has 766 results). Rankings are public to every registered official,
+so any unit may be named; a unit named is the one its code or name means in the year asked (today
+without one).
 """
 
 from __future__ import annotations
@@ -15,8 +18,11 @@ from datetime import date
 from handlers.access import history_of, own_unit, sees_everything
 from handlers.base import Button, Commands, Reply, Request, UserError, is_number
 from models import Unit
+from models.enums import UnitKind
 from models.lineage import Period, year_period
+from models.naming import LOCAL
 from models.provinces import find_province
+from models.queries.score_periods import SERVICE_INDEX, has_period_results, latest_period
 from models.queries.scores import (
     IndexInfo,
     ResultLine,
@@ -35,6 +41,7 @@ from models.text import fold
 commands = Commands()
 
 DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+COMMUNE_LEVEL = LOCAL | {UnitKind.SPECIAL_ZONE}  # whose /diem opens on the 766 index once it has results
 History = list[tuple[UnitName, list[ResultLine]]]  # each predecessor, as it was named then, with its results
 
 
@@ -140,6 +147,12 @@ async def scores(request: Request) -> Reply:
         return choose.reply
     default = province if sees_everything(request.official) or own.id == province.id else own
     subject = ask.unit or default
+    if ask == Ask() and subject.kind in COMMUNE_LEVEL and await has_period_results(request.session, subject.id):
+        ask = Ask(await find_index(request.session, SERVICE_INDEX))  # a commune's default view: its 766 month
+    if ask.index is not None and ask.index.code == SERVICE_INDEX:
+        reply = await _period(request, ask.index, subject, province, ask.year)
+        if reply is not None:
+            return reply
     history = await _history(request, subject, ask.year, ask.index)
     if ask.index is None:
         fallback = province if ask.unit is None and subject.id != province.id else None
@@ -160,6 +173,20 @@ async def scores(request: Request) -> Reply:
         "scores/detail",
         {"detail": detail, "unit": name, "history": history},
         chart={"kind": "index_history", "index": ask.index.code, "unit_id": subject.id},
+    )
+
+
+async def _period(request: Request, index: IndexInfo, subject: Unit, province: Unit, year: int | None) -> Reply | None:
+    """An index published by period (766): the latest period of ``subject`` (in ``year``), its groups, rank
+    among the province's units of its kind, change and series; None when the unit has no result of it."""
+    detail = await latest_period(request.session, index, subject, province, year)
+    if detail is None:
+        return None
+    codes = [i.code for i in await list_indices(request.session) if i.code != index.code]
+    return Reply(
+        "scores/period",
+        {"detail": detail, "unit": await unit_name(request.session, subject.id), "codes": codes},
+        chart={"kind": "index_history", "index": index.code, "unit_id": subject.id},
     )
 
 

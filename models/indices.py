@@ -1,5 +1,5 @@
-"""Indices the province and its units are ranked on (PAR INDEX, SIPAS, PAPI, PCI, DTI, internal),
-their components, and published results.
+"""Indices the province and its units are ranked on (PAR INDEX, SIPAS, PAPI, PCI, DTI, internal, the 766
+service index), their components, and published results by period (year, half, quarter, month).
 
 A value that was not published stays NULL and is shown as "chưa có số liệu". Where a report gives only
 the change (PAPI 2023: "giảm 0,37 điểm"), the change is stored in ``score_delta``/``rank_delta`` and is
@@ -47,14 +47,29 @@ class IndexComponent(Base):
     min_score: Mapped[Decimal | None] = mapped_column(Exact)  # the scale's bottom (PAPI's dimensions: 1); None: 0
 
 
+PERIOD_YEAR = "year"
+PERIOD_HALF = "half"
+PERIOD_QUARTER = "quarter"
+PERIOD_MONTH = "month"
+PERIODS = (PERIOD_YEAR, PERIOD_HALF, PERIOD_QUARTER, PERIOD_MONTH)
+PERIOD_NUMBERS = {PERIOD_YEAR: 0, PERIOD_HALF: 2, PERIOD_QUARTER: 4, PERIOD_MONTH: 12}  # how many in a year
+
+
 class IndexResult(Base):
+    """One published result of a unit in an index for a period: a year (``period`` "year", number 0), a
+    half (1-2), a quarter (1-4) or a month (1-12) of ``year``. The year's number is 0, not NULL, so the
+    unique constraint holds for yearly rows too (NULLs never collide in a unique constraint). Reading "the
+    result of year Y" reads only the yearly row (``YEARLY``): a monthly result never stands for the year's."""
+
     __tablename__ = "index_results"
-    __table_args__ = (UniqueConstraint("index_id", "unit_id", "year"),)
+    __table_args__ = (UniqueConstraint("index_id", "unit_id", "year", "period", "period_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     index_id: Mapped[int] = mapped_column(ForeignKey("indices.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
+    period: Mapped[str] = mapped_column(String(8), default=PERIOD_YEAR, server_default=PERIOD_YEAR)
+    period_number: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 1-2, 1-4, 1-12; 0: year
     score: Mapped[Decimal | None] = mapped_column(Exact)
     rank: Mapped[int | None] = mapped_column(Integer)
     rank_total: Mapped[int | None] = mapped_column(Integer)  # the denominator of "47/63"
@@ -87,3 +102,15 @@ class ComponentResult(Base):
     delta_places: Mapped[int | None] = mapped_column(Integer)
 
     component: Mapped[IndexComponent] = relationship(lazy="raise")
+
+
+YEARLY = IndexResult.period == PERIOD_YEAR  # the filter of every question about "the result of year Y"
+
+
+def period_key(year: int, period: str, number: int) -> tuple[int, int, int]:
+    """An order of periods in time, for series: a month before the quarter it closes, a quarter before the
+    half, the half before the year (a period sorts at its last month)."""
+    last_month = {PERIOD_YEAR: 12, PERIOD_HALF: 6 * (number or 2), PERIOD_QUARTER: 3 * (number or 4)}.get(
+        period, number or 12
+    )
+    return year, last_month, -PERIODS.index(period) if period in PERIODS else 0  # the year last

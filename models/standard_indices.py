@@ -1,6 +1,7 @@
 """The standard indices a province is ranked on, defined once for the demo, ``cchc-bot init`` and the
 importers: PAR INDEX with its 8 fields, SIPAS with its 5 components, PAPI with its 8 dimensions on the 10-80
-scale, PCI, DTI and the province's internal CCHC index; and ``ensure_indices``, which creates the missing ones.
+scale, PCI, DTI, the province's internal CCHC index and the 766 service index (Quyết định 766/QĐ-TTg,
+23/6/2022: five groups, 100 points, by month, quarter and year); and ``ensure_indices``, which creates the missing ones.
 
 PAPI's dimensions are those published since 2018 (papi.org.vn, "PAPI đo lường nội dung gì?")."""
 
@@ -47,6 +48,15 @@ PAPI_DIMENSIONS: tuple[tuple[str, str], ...] = (
     ("Quản trị điện tử", "E-governance"),
 )
 
+# Quyết định 766/QĐ-TTg (23/6/2022): the five groups of the service index and their maxima (100 in all)
+SERVICE_766_GROUPS: tuple[tuple[str, str, Decimal], ...] = (
+    ("Công khai, minh bạch", "Openness and transparency", Decimal(18)),
+    ("Tiến độ giải quyết", "Timeliness of resolution", Decimal(20)),
+    ("Dịch vụ trực tuyến", "Online services", Decimal(22)),
+    ("Mức độ hài lòng", "Satisfaction", Decimal(18)),
+    ("Số hóa hồ sơ", "Digitisation of dossiers", Decimal(22)),
+)
+
 
 @dataclass(frozen=True)
 class StandardIndex:
@@ -61,6 +71,7 @@ class StandardIndex:
     aliases: tuple[str, ...] = ()
     min_score: Decimal | None = None  # the bottom of the scale where it is not 0 (PAPI: 10)
     component_min: Decimal | None = None  # the bottom of each component's scale where not 0 (PAPI: 1)
+    component_maxima: tuple[Decimal, ...] = ()  # each component's own maximum, where they differ (766)
 
 
 _BNV = "Ban Chỉ đạo cải cách hành chính của Chính phủ, Bộ Nội vụ"
@@ -125,6 +136,17 @@ STANDARD_INDICES: tuple[StandardIndex, ...] = (
         max_score=Decimal(100),
         aliases=("Chỉ số CCHC", "Chỉ số CCHC nội bộ"),
     ),
+    StandardIndex(
+        code="766",
+        name_vi="Bộ chỉ số phục vụ người dân, doanh nghiệp (QĐ 766)",
+        name_en="Index of service to citizens and businesses (Decision 766)",
+        publisher="Cổng Dịch vụ công quốc gia (Văn phòng Chính phủ)",
+        score_kind=ScoreKind.POINTS,
+        max_score=Decimal(100),
+        components=tuple((vi, en) for vi, en, _ in SERVICE_766_GROUPS),
+        component_maxima=tuple(top for _, _, top in SERVICE_766_GROUPS),
+        aliases=("dvc", "chisodvc", "chỉ số dvc", "QĐ 766", "Bộ chỉ số phục vụ người dân, doanh nghiệp"),
+    ),
 )
 
 
@@ -176,7 +198,11 @@ async def add_missing_indices(session: AsyncSession) -> Ensured:
                         number=number,
                         name_vi=name_vi,
                         name_en=name_en,
-                        max_score=standard.component_max,
+                        max_score=(
+                            standard.component_maxima[number - 1]
+                            if standard.component_maxima
+                            else standard.component_max
+                        ),
                         min_score=standard.component_min,
                     )
                 )

@@ -23,9 +23,9 @@ from models.base import Base
 from models.clock import Clock
 from models.demo._files import read_rows, read_toml
 from models.demo._people import CONSOLE
-from models.demo._scores import RESULT_FILES
+from models.demo._scores import RESULT_FILES, SERVICE_FILE, SERVICE_INDEX
 from models.drives import Drive, DriveCriterion, DriveMeasurement, DriveParticipant
-from models.indices import ComponentResult, IndexResult, ScoreIndex
+from models.indices import PERIOD_MONTH, ComponentResult, IndexResult, ScoreIndex
 from models.plans import Assignment, Plan, ProgressReport, Task
 from models.system import AuditEntry, ConversationState, OutboxMessage
 from models.targets import Target, TargetMeasurement
@@ -146,17 +146,18 @@ async def _check_drives(session: AsyncSession, units: set[int]) -> set[int]:
 async def _demo_results(session: AsyncSession, units: dict[int, Unit]) -> set[int]:
     """The demo's published results; a result of a demo unit the demo did not load is real."""
     keys = {(row["index"], row["unit"], int(row["year"])) for name in RESULT_FILES for row in read_rows(name)}
+    monthly = {row["unit"] for row in read_rows(SERVICE_FILE)}  # the 766 months, counted back from the day loaded
     query = (
-        select(IndexResult.id, ScoreIndex.code, IndexResult.unit_id, IndexResult.year)
+        select(IndexResult.id, ScoreIndex.code, IndexResult.unit_id, IndexResult.year, IndexResult.period)
         .join(ScoreIndex, ScoreIndex.id == IndexResult.index_id)
         .where(IndexResult.unit_id.in_(units))
         .order_by(IndexResult.year, ScoreIndex.code)
     )
     demo: set[int] = set()
     real: list[str] = []
-    for result_id, index, unit_id, year in await session.execute(query):
+    for result_id, index, unit_id, year, period in await session.execute(query):
         code = units[unit_id].code
-        if (index, code, year) in keys:
+        if (index, code, year) in keys or (index == SERVICE_INDEX and period == PERIOD_MONTH and code in monthly):
             demo.add(result_id)
         else:
             real.append(f"{index} {year} {code}")

@@ -31,7 +31,7 @@ from models.importers.lookup import UnitLookup
 from models.importers.national import catalogued, entry_period, guarded, named, reference_unit, titled
 from models.importers.result import Batch, Note, RowError, Step
 from models.importers.sheet import Cells, Column, Table
-from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
+from models.indices import YEARLY, ComponentResult, IndexComponent, IndexResult, ScoreIndex
 from models.lineage import code_clash, year_period
 from models.naming import PROVINCE_LEVEL
 from models.provinces import ProvinceEntry
@@ -218,7 +218,7 @@ def _defaults(
 async def _stored(
     session: AsyncSession, years: set[int]
 ) -> tuple[dict[tuple[int, int, int], IndexResult], dict[tuple[int, int], ComponentResult]]:
-    query = select(IndexResult).where(IndexResult.year.in_(years))
+    query = select(IndexResult).where(IndexResult.year.in_(years), YEARLY)  # this file holds yearly results
     results = {(r.index_id, r.unit_id, r.year): r for r in (await session.execute(query)).scalars()}
     ids = [r.id for r in results.values()]
     parts: dict[tuple[int, int], ComponentResult] = {}

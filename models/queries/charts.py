@@ -1,4 +1,4 @@
-"""The numbers behind the charts: an index's results for one unit over the years, and a drive's
+"""The numbers behind the charts: an index's results for one unit over the years (or periods), and a drive's
 leaderboard with unit names."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.drives import Drive
-from models.indices import IndexResult, ScoreIndex
+from models.indices import PERIOD_YEAR, IndexResult, ScoreIndex, period_key
 from models.queries.drives import DriveInfo, drive_board
 from models.queries.units import UnitName, unit_name, unit_names
 
@@ -22,6 +22,8 @@ class YearPoint:
     score: Decimal | None
     rank: int | None
     rank_total: int | None
+    period: str = PERIOD_YEAR  # a point of an index published by period: month, quarter, half
+    period_number: int = 0
 
 
 @dataclass(frozen=True)
@@ -50,22 +52,30 @@ class DriveBars:
 
 
 async def index_history(session: AsyncSession, code: str, unit_id: int) -> IndexHistory | None:
-    """Every published year of index ``code`` for ``unit_id``; None when the index is unknown or the
-    unit has no result in it."""
+    """Every published year of index ``code`` for ``unit_id`` (for an index published by period, every
+    period of the kind of its latest one: the months when the latest is a month); None when the index is
+    unknown or the unit has no result in it."""
     index = (await session.execute(select(ScoreIndex).where(ScoreIndex.code == code.upper()))).scalar_one_or_none()
     if index is None:
         return None
     rows = (
         await session.execute(
-            select(IndexResult.year, IndexResult.score, IndexResult.rank, IndexResult.rank_total)
-            .where(IndexResult.index_id == index.id, IndexResult.unit_id == unit_id)
-            .order_by(IndexResult.year)
+            select(
+                IndexResult.year,
+                IndexResult.score,
+                IndexResult.rank,
+                IndexResult.rank_total,
+                IndexResult.period,
+                IndexResult.period_number,
+            ).where(IndexResult.index_id == index.id, IndexResult.unit_id == unit_id)
         )
     ).all()
     if not rows:
         return None
+    ordered = sorted(rows, key=lambda row: period_key(row.year, row.period, row.period_number))
+    kind = ordered[-1].period
     name = await unit_name(session, unit_id)
-    points = [YearPoint(year, score, rank, total) for year, score, rank, total in rows]
+    points = [YearPoint(*row) for row in ordered if row.period == kind]
     return IndexHistory(index.code, index.name_vi, index.name_en, str(index.score_kind), index.max_score, name, points)
 
 

@@ -8,7 +8,7 @@ is the one the report published with the result (``score_delta``/``rank_delta``)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -16,16 +16,17 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.db import read_cache
-from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
+from models.indices import YEARLY, ComponentResult, IndexComponent, IndexResult, ScoreIndex, period_key
 from models.lineage import Period, units_named
 from models.naming import PROVINCE_LEVEL
 from models.queries.units import UnitName, pick_dated, unit_names
 from models.resolver import resolver_of
 from models.rules import Change, change, fell_most
+from models.standard_indices import STANDARD_INDICES
 from models.text import fold
 from models.units import Unit
 
-REPORT_ORDER = ("PAR", "SIPAS", "PAPI", "PCI", "DTI", "CCHC")
+REPORT_ORDER = ("PAR", "SIPAS", "PAPI", "PCI", "DTI", "CCHC", "766")
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,19 @@ class ComponentLine:
     change: Change
     digits: int | None = None  # the decimals the score was published with
     bound: Bound | None = None  # components carry no published bound; here so one macro says both
+    max_score: Decimal | None = None  # the component's own maximum (the 766 groups: 18, 20, 22, 18, 22)
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One period of an index's series for a unit, with the change in points from the point before."""
+
+    year: int
+    period: str  # models.indices: year, half, quarter, month
+    period_number: int  # 0 for a year
+    score: Decimal | None
+    digits: int | None
+    change: Change
 
 
 @dataclass(frozen=True)
@@ -109,6 +123,26 @@ class IndexDetail:
     components: list[ComponentLine]
     fell_most: list[ComponentLine]
     years: list[int]  # every year with a result of this index for this unit, newest first
+    series: list[SeriesPoint] = field(default_factory=list)  # every year, oldest first (the trend)
+
+
+def series_of(results: list[IndexResult]) -> list[SeriesPoint]:
+    """``results`` (of one index, one unit, one kind of period) as a series, oldest first, each point with
+    its change in points from the one before (none for the first, nor where either score is unknown)."""
+    ordered = sorted(results, key=lambda r: period_key(r.year, r.period, r.period_number))
+    points = []
+    for before, result in zip([None, *ordered], ordered, strict=False):
+        moved = change(
+            result.score,
+            None,
+            before.score if before else None,
+            None,
+            digits=(result.score_places, before.score_places if before else None, None),
+        )
+        points.append(
+            SeriesPoint(result.year, result.period, result.period_number, result.score, result.score_places, moved)
+        )
+    return points
 
 
 def _order(code: str) -> tuple[int, str]:
@@ -134,11 +168,17 @@ async def list_indices(session: AsyncSession) -> list[IndexInfo]:
     return list(known)
 
 
+# the names users type for a standard index besides its code ("dvc", "chisodvc": 766), folded
+_TYPED = {re.sub(r"[^a-z0-9]", "", fold(alias)): s.code for s in STANDARD_INDICES for alias in s.aliases}
+
+
 async def find_index(session: AsyncSession, text: str) -> IndexInfo | None:
-    """An index by code, ignoring case and diacritics ("par", "Sipas", "par index")."""
+    """An index by code, ignoring case and diacritics ("par", "Sipas", "par index"), or by a name users
+    type for a standard one ("dvc", "chisodvc": the 766 index)."""
     wanted = fold(text).replace(" ", "").removesuffix("index")
+    known = _TYPED.get(re.sub(r"[^a-z0-9]", "", fold(text)))
     for info in await list_indices(session):
-        if fold(info.code).replace(" ", "") in (wanted, f"{wanted}index"):
+        if fold(info.code).replace(" ", "") in (wanted, f"{wanted}index") or info.code == known:
             return info
     return None
 
@@ -184,7 +224,7 @@ async def closest_units(session: AsyncSession, text: str, period: Period) -> lis
 
 
 async def _results(session: AsyncSession, unit_id: int, index_id: int | None = None) -> list[IndexResult]:
-    query = select(IndexResult).where(IndexResult.unit_id == unit_id)
+    query = select(IndexResult).where(IndexResult.unit_id == unit_id, YEARLY)
     if index_id is not None:
         query = query.where(IndexResult.index_id == index_id)
     return list((await session.execute(query)).scalars())
@@ -222,7 +262,7 @@ def _line(info: IndexInfo, result: IndexResult, previous: IndexResult | None) ->
 _UNIT_RESULTS = (
     select(IndexResult, ScoreIndex)
     .join(ScoreIndex, ScoreIndex.id == IndexResult.index_id)
-    .where(IndexResult.unit_id == bindparam("unit_id"))
+    .where(IndexResult.unit_id == bindparam("unit_id"), YEARLY)
 )
 
 
@@ -245,7 +285,7 @@ async def latest_results(session: AsyncSession, unit_id: int, year: int | None =
 async def result_years(session: AsyncSession, unit_id: int, index_id: int) -> list[int]:
     """Years with a result of this index for this unit, newest first."""
     rows = await session.execute(
-        select(IndexResult.year).where(IndexResult.unit_id == unit_id, IndexResult.index_id == index_id)
+        select(IndexResult.year).where(IndexResult.unit_id == unit_id, IndexResult.index_id == index_id, YEARLY)
     )
     return sorted(rows.scalars(), reverse=True)
 
@@ -287,6 +327,7 @@ async def component_lines(session: AsyncSession, result_id: int, previous_result
                 part.rank_total,
                 moved,
                 part.score_places,
+                max_score=component.max_score,
             )
         )
     return lines
@@ -305,4 +346,5 @@ async def index_detail(session: AsyncSession, index: IndexInfo, unit_id: int, ye
         return None
     line = _line(index, by_year[chosen], by_year.get(chosen - 1))
     components = await component_lines(session, line.result_id, line.previous_result_id)
-    return IndexDetail(line, components, fell_most_components(components), sorted(by_year, reverse=True))
+    years = sorted(by_year, reverse=True)
+    return IndexDetail(line, components, fell_most_components(components), years, series_of(list(by_year.values())))

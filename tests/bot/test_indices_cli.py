@@ -77,7 +77,10 @@ async def test_an_index_added_has_its_scale_checked_on_import(
         (("add", "NEW", " "), "cần có tên tiếng Việt"),
         (("add", "NEW", "Tên", "--kind", "stars"), "loại điểm “stars” không hợp lệ"),
         (("add", "NEW", "Tên", "--min", "80", "--max", "10"), "thang điểm không hợp lệ"),
-        (("component", "XYZ", "1", "Tên"), "không có chỉ số mã “XYZ” (các chỉ số: CCHC, DTI, PAPI, PAR, PCI, SIPAS)"),
+        (
+            ("component", "XYZ", "1", "Tên"),
+            "không có chỉ số mã “XYZ” (các chỉ số: 766, CCHC, DTI, PAPI, PAR, PCI, SIPAS)",
+        ),
         (("component", "PAR", "0", "Tên"), "số thứ tự thành phần 0 không hợp lệ"),
         (("component", "PAPI", "1", "Tên", "--min", "12"), "thang điểm không hợp lệ (12–10)"),
     ],

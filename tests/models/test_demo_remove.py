@@ -58,7 +58,7 @@ async def test_removing_the_demo_leaves_only_the_standard_indices(session: Async
     assert removed is not None and removed.units > 50 and removed.officials == 6 and removed.plans == 2
     for model in (Unit, Official, ChatAccount, Plan, Task, Drive, IndexResult, Target):
         assert await _count(session, model) == 0, model.__name__
-    assert await _count(session, ScoreIndex) == 6 and await _count(session, IndexComponent) == 21
+    assert await _count(session, ScoreIndex) == 7 and await _count(session, IndexComponent) == 26
     assert [a.action for a in (await session.execute(select(AuditEntry))).scalars()] == ["demo.remove"]
     assert await demo_removed(session)
     assert await remove_demo(session, CLOCK) is None  # nothing left to remove

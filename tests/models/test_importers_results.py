@@ -176,7 +176,7 @@ async def test_standard_indices_are_created_once_with_their_components(session: 
     second = await ensure_indices(session)
     await session.commit()
 
-    assert sorted(first) == sorted(second) == ["CCHC", "DTI", "PAPI", "PAR", "PCI", "SIPAS"]
+    assert sorted(first) == sorted(second) == ["766", "CCHC", "DTI", "PAPI", "PAR", "PCI", "SIPAS"]
     assert first["SIPAS"].score_kind == ScoreKind.PERCENT
     assert first["PAR"].max_score == Decimal(100)
     query = select(ScoreIndex.code, IndexComponent.number).join(ScoreIndex, ScoreIndex.id == IndexComponent.index_id)

@@ -46,11 +46,20 @@ async def test_init_on_a_fresh_database_makes_the_province_and_the_standard_indi
         None,
     )
     indices = {i.code: i for i in (await session.execute(select(ScoreIndex))).scalars()}
-    assert set(indices) == {"PAR", "SIPAS", "PAPI", "PCI", "DTI", "CCHC"}
+    assert set(indices) == {"PAR", "SIPAS", "PAPI", "PCI", "DTI", "CCHC", "766"}
     assert indices["PAR"].max_score == Decimal(100) and indices["PAPI"].max_score == Decimal(80)
     par = await _components(session, "PAR")
     assert par[0].name_vi == "Công tác chỉ đạo, điều hành cải cách hành chính" and len(par) == 8
     assert len(await _components(session, "SIPAS")) == 5
+    service = await _components(session, "766")
+    assert [(c.name_vi, c.max_score) for c in service] == [
+        ("Công khai, minh bạch", Decimal(18)),
+        ("Tiến độ giải quyết", Decimal(20)),
+        ("Dịch vụ trực tuyến", Decimal(22)),
+        ("Mức độ hài lòng", Decimal(18)),
+        ("Số hóa hồ sơ", Decimal(22)),
+    ]
+    assert indices["766"].name_vi == "Bộ chỉ số phục vụ người dân, doanh nghiệp (QĐ 766)"
     papi = await _components(session, "PAPI")
     assert [c.name_vi for c in papi] == [
         "Tham gia của người dân ở cấp cơ sở",
@@ -72,7 +81,7 @@ async def test_init_twice_changes_nothing_and_says_so(session: AsyncSession) -> 
     await session.commit()
     assert not again.created and not again.changed and again.added_indices == () and again.added_components == 0
     assert await session.scalar(select(func.count()).select_from(Unit)) == 1
-    assert await session.scalar(select(func.count()).select_from(IndexComponent)) == 21
+    assert await session.scalar(select(func.count()).select_from(IndexComponent)) == 26
     assert await session.scalar(select(func.count()).where(AuditEntry.action == "province.init")) == 1
 
 
