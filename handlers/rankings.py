@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.access import own_unit
+from handlers.access import history_of, own_unit
 from handlers.base import Button, Commands, Reply, Request, UserError, is_number
 from handlers.pages import page_buttons, page_of
 from models import Unit
 from models.naming import DISTRICT_LEVEL, LOCAL, PROVINCIAL_BODIES
-from models.queries.rankings import Level, Table, ranking_levels, ranking_table, ranking_years
+from models.queries.rankings import Level, Row, Table, ranking_levels, ranking_table, ranking_years
 from models.queries.scores import IndexInfo, find_index, list_indices, province_of
 from models.queries.units import unit_names
 from models.text import fold
@@ -48,10 +48,23 @@ class Ask:
     page: int = 1
     paging: bool = False
 
-    def command_line(self, year: int, level: str, page: int | None = None) -> str:
-        """The command that shows this table (on ``page``): what a button sends."""
-        words = ["/xephang", self.index.code.lower(), str(year), SHORT[level]]
-        return " ".join(words + ([f"trang {page}"] if page is not None else []))
+    def command_line(self, year: int | None, level: str, page: int | None = None) -> str:
+        """The command that shows this table (on ``page``): what a button sends; without a year, the
+        level's latest."""
+        words = ["/xephang", self.index.code.lower(), str(year or ""), SHORT[level]]
+        words += [f"trang {page}"] if page is not None else []
+        return " ".join(word for word in words if word)
+
+
+@dataclass(frozen=True)
+class Head:
+    """A marked unit's place: its row, the units just above and below it, and whether it is one of the
+    units the asker's was formed from (a commune of 2024 in the table of a commune of 2026)."""
+
+    row: Row
+    above: list[Row]
+    below: list[Row]
+    earlier: bool = False
 
 
 async def parse(request: Request) -> Ask:
@@ -122,17 +135,14 @@ async def rankings(request: Request) -> Reply:
     if year not in years:
         raise UserError("errors/rankings_no_year", index=ask.index, year=year, years=years, level=level)
     table = await ranking_table(request.session, ask.index, year, where)
-    mine = province if level == "provinces" else own
+    heads = await _heads(request, table, province if level == "provinces" else own)
     page, pages, rows = page_of(table.rows, ask.page, ROWS_PER_PAGE)
     start = (page - 1) * ROWS_PER_PAGE
-    above, below = table.above(mine.id), table.below(mine.id)
-    at = table.position(mine.id)
-    me = table.rows[at] if at is not None else None
-    wanted = {row.unit_id for row in [*rows, *above, *below]} | {mine.id}
-    names = await unit_names(request.session, wanted)
+    wanted = {row.unit_id for head in heads for row in [head.row, *head.above, *head.below]}
+    names = await unit_names(request.session, wanted | {row.unit_id for row in rows})
     buttons = page_buttons(page, pages, lambda p: ask.command_line(year, level, p))
     others = [
-        Button("rankings.level", ask.command_line(year, other), {"level": other}) for other in levels if other != level
+        Button("rankings.level", ask.command_line(None, other), {"level": other}) for other in levels if other != level
     ]
     return Reply(
         "rankings/table",
@@ -140,10 +150,9 @@ async def rankings(request: Request) -> Reply:
             "table": table,
             "rows": list(enumerate(rows, start=start + 1)),
             "names": names,
-            "mine": mine.id,
-            "me": me,
-            "above": above,
-            "below": below,
+            "heads": heads,
+            "marked": [head.row.unit_id for head in heads],
+            "ranked": sum(1 for row in table.rows if row.rank is not None),
             "page": page,
             "pages": pages,
             "years": years,
@@ -153,4 +162,19 @@ async def rankings(request: Request) -> Reply:
     )
 
 
-__all__ = ["Table", "commands"]
+async def _heads(request: Request, table: Table, mine: Unit) -> list[Head]:
+    """The asker's unit in the table; when it is not there, the units it was formed from that are (the
+    communes merged on 1/7/2025 in a table of 2024), as many as there are."""
+    found = [(mine.id, False)] if table.position(mine.id) is not None else []
+    if not found:
+        earlier = await history_of(request, mine)
+        found = [(unit.id, True) for unit in earlier if table.position(unit.id) is not None]
+    heads = []
+    for unit_id, earlier_one in found:
+        at = table.position(unit_id)
+        assert at is not None
+        heads.append(Head(table.rows[at], table.above(unit_id), table.below(unit_id), earlier_one))
+    return heads
+
+
+__all__ = ["commands"]

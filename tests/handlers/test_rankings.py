@@ -11,7 +11,7 @@ Lạng Sơn's internal CCHC index 2023: communes Hòa Lạc 1, Tuấn Sơn and Y
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.render import Renderer
 from handlers.base import HandlerConfig, Incoming, Reply
 from handlers.router import Router
-from models import DEFAULT_TZ, FrozenClock, Official, Role, Unit, UnitKind
+from models import DEFAULT_TZ, FrozenClock, LineageKind, Official, Role, ScoreKind, Unit, UnitKind
+from models.lineage import link
 from tests import factories as f
 
 
@@ -31,6 +32,7 @@ class World:
     officer: Official  # Sở Nội vụ
     elsewhere: Official  # a leader of Thái Nguyên
     elsewhere_chair: Official  # Xã Phúc Xuân, Thái Nguyên
+    merged_chair: Official  # Xã Tân Thành, formed from Minh Sơn and Hòa Lạc on 1/7/2025
     ls: Unit
 
 
@@ -44,6 +46,7 @@ def _par_score(rank: int) -> Decimal:
 async def world(sessions: async_sessionmaker[AsyncSession]) -> World:
     async with sessions() as session:
         par = await f.score_index(session, "PAR", names=("Chỉ số CCHC", "PAR INDEX"))
+        await f.score_index(session, "SIPAS", ScoreKind.PERCENT)  # not published yet: no result stored
         cchc = await f.score_index(session, "CCHC", names=("Chỉ số CCHC của các sở, ngành", "Internal CCHC index"))
         ls = await f.unit(session, "LS", UnitKind.PROVINCE, name="Tỉnh Lạng Sơn")
         tn = await f.unit(session, "TN", UnitKind.PROVINCE, name="Tỉnh Thái Nguyên")
@@ -79,12 +82,22 @@ async def world(sessions: async_sessionmaker[AsyncSession]) -> World:
         ]
         for unit, score, rank, total in internal:
             await f.index_result(session, cchc, unit, 2023, score, rank, total, score_places=2)
+        pci = await f.score_index(session, "PCI")  # only two provinces' results entered so far
+        await f.index_result(session, pci, ls, 2023, "68.50", 12, score_places=2)
+        await f.index_result(session, pci, tn, 2023, "66.10", 30, score_places=2)
+        dti = await f.score_index(session, "DTI")  # published as scores, without ranks
+        await f.index_result(session, dti, ls, 2023, "0.5100", None, score_places=4)
+        await f.index_result(session, dti, tn, 2023, "0.6200", None, score_places=4)
+        tan_thanh = await f.unit(session, "LS.TT", UnitKind.COMMUNE, ls, "Xã Tân Thành")  # formed 1/7/2025
+        for old in (communes["MS"], communes["HL"]):
+            await link(session, old, tan_thanh, LineageKind.FORMED_FROM, date(2025, 7, 1))
         found = World(
             await f.official(session, ls, Role.LEADER, name="Hồ Tiến Thiệu"),
             await f.official(session, communes["MS"], Role.UNIT_HEAD, name="Chủ tịch xã"),
             await f.official(session, snv, Role.OFFICER, name="Chuyên viên"),
             await f.official(session, tn, Role.LEADER, name="Lãnh đạo Thái Nguyên"),
             await f.official(session, px, Role.UNIT_HEAD, name="Chủ tịch xã Phúc Xuân"),
+            await f.official(session, tan_thanh, Role.UNIT_HEAD, name="Chủ tịch xã Tân Thành"),
             ls,
         )
         await session.commit()
@@ -187,7 +200,7 @@ async def test_department_sees_departments_and_a_leader_chooses(
     assert "Sở Nội vụ xếp thứ 2/2; trên: Sở Tư pháp (xếp thứ 1, hơn 2,50 điểm)." in text
     _, got = await replies(bot, world.leader, "/xephang cchc")
     assert "Xã Minh Sơn" in Renderer().render("vi", got[0], "text")  # communes by default
-    assert [b.data for b in got[0].buttons[-1]] == ["/xephang cchc 2023 so"]
+    assert [b.data for b in got[0].buttons[-1]] == ["/xephang cchc so"]  # that level's latest year
     text = await ask(bot, world.leader, "/xephang cchc 2023 so")
     assert "1. Sở Tư pháp: 91,00 điểm" in text and "Xã Minh Sơn" not in text
     assert "UBND tỉnh" not in text  # a leader's province is not in the table: no head line
@@ -211,16 +224,19 @@ async def test_unknown_index_or_year_answers_one_line_naming_what_exists(
 ) -> None:
     bot = router(sessions)
     assert await ask(bot, world.chair, "/xephang abc") == (
-        "Không có chỉ số nào mã “abc”. Các mã chỉ số: par, cchc; ví dụ /xephang par."
+        "Không có chỉ số nào mã “abc”. Các mã chỉ số: par, sipas, pci, dti, cchc; ví dụ /xephang par."
     )
     assert await ask(bot, world.chair, "/xephang") == (
-        "Đề nghị đồng chí ghi mã chỉ số cần xem bảng xếp hạng: par, cchc; ví dụ /xephang par."
+        "Đề nghị đồng chí ghi mã chỉ số cần xem bảng xếp hạng: par, sipas, pci, dti, cchc; ví dụ /xephang par."
     )
     assert await ask(bot, world.chair, "/xephang par 2019") == (
         "Chưa có bảng xếp hạng PAR INDEX năm 2019 của các tỉnh, thành phố. "
         "Các năm có số liệu: 2023, 2022; ví dụ /xephang par 2023."
     )
-    assert "“xyz”" in await ask(bot, world.chair, "/xephang par xyz")
+    assert await ask(bot, world.chair, "/xephang par xyz") == (
+        "Không hiểu “xyz”: /xephang par [năm] [tinh, so, xa, huyen] [trang N], ví dụ /xephang par 2023."
+    )
+    assert await ask(bot, world.chair, "/xephang Sipas") == "Chưa có bảng xếp hạng SIPAS nào trong hệ thống."
 
 
 async def test_english(sessions: async_sessionmaker[AsyncSession], world: World) -> None:
@@ -245,3 +261,38 @@ async def test_group_chats_get_the_table(sessions: async_sessionmaker[AsyncSessi
     chat = f"u{world.leader.id}"
     _, got = await bot.handle(Incoming("console", "group1", chat, "/xephang par", is_group=True))
     assert got and got[0].template == "rankings/table"
+
+
+async def test_a_merged_commune_finds_the_communes_it_was_formed_from(
+    sessions: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    text = await ask(router(sessions), world.merged_chair, "/xephang cchc")
+    lines = text.splitlines()
+    assert "Số liệu của các xã trước hợp nhất:" in lines
+    assert (
+        "UBND xã Hòa Lạc xếp thứ 1/4; đứng đầu bảng; dưới: Xã Tuấn Sơn, Xã Yên Thịnh (đồng hạng 2, kém 1,75 điểm)."
+        in lines
+    )
+    assert "UBND xã Minh Sơn xếp thứ 4/4; trên: Xã Tuấn Sơn, Xã Yên Thịnh (đồng hạng 2, hơn 1,25 điểm)." in lines
+    assert "▶ 1. Xã Hòa Lạc: 92,00 điểm" in lines and "▶ 4. Xã Minh Sơn: 89,00 điểm" in lines
+
+
+async def test_a_table_partly_entered_says_so_and_never_calls_the_unit_first(
+    sessions: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    text = await ask(router(sessions), world.leader, "/xephang pci")
+    lines = text.splitlines()
+    assert "UBND tỉnh Lạng Sơn xếp thứ 12/63; dưới: Tỉnh Thái Nguyên (xếp thứ 30, kém 2,40 điểm)." in lines
+    assert "Hệ thống mới có kết quả của 2/63 đơn vị của bảng này." in lines
+    assert "đứng đầu" not in text
+
+
+async def test_a_table_without_ranks_is_ordered_by_score_and_says_so(
+    sessions: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    text = await ask(router(sessions), world.leader, "/xephang dti")
+    lines = text.splitlines()
+    assert "UBND tỉnh Lạng Sơn: 0,5100 điểm." in lines
+    assert lines.index("– Tỉnh Thái Nguyên: 0,6200 điểm") < lines.index("▶ – Tỉnh Lạng Sơn: 0,5100 điểm")
+    assert "không xếp hạng" not in text
+    assert "Kết quả năm 2023 chưa có thứ hạng; danh sách theo điểm số từ cao xuống thấp." in lines
