@@ -121,7 +121,8 @@ def _level(ask: Ask, own: Unit, levels: list[str]) -> str:
 async def rankings(request: Request) -> Reply:
     """The table a ranking review meeting reads: every unit with its score and published rank ("đồng
     hạng" for ties, "không xếp hạng" last), the asker's unit in bold with the units just above and below
-    and the gaps in points, ◀/▶ pages (edited in place on Telegram), the other levels as buttons."""
+    and the gaps in points, ◀/▶ pages (edited in place on Telegram), the other levels as buttons, and
+    the "📊" chart of the whole table (bars, the unit's own coloured)."""
     ask = await parse(request)
     own = await own_unit(request)
     province = await province_of(request.session, own)
@@ -135,7 +136,8 @@ async def rankings(request: Request) -> Reply:
     if year not in years:
         raise UserError("errors/rankings_no_year", index=ask.index, year=year, years=years, level=level)
     table = await ranking_table(request.session, ask.index, year, where)
-    heads = await _heads(request, table, province if level == "provinces" else own)
+    mine = province if level == "provinces" else own
+    heads = await _heads(request, table, mine)
     page, pages, rows = page_of(table.rows, ask.page, ROWS_PER_PAGE)
     start = (page - 1) * ROWS_PER_PAGE
     wanted = {row.unit_id for head in heads for row in [head.row, *head.above, *head.below]}
@@ -159,6 +161,13 @@ async def rankings(request: Request) -> Reply:
         },
         buttons=buttons + ([others] if others else []),
         edit=ask.paging,
+        chart={
+            "kind": "ranking_table",
+            "index": ask.index.code,
+            "year": year,
+            "level": level,
+            "unit_id": heads[0].row.unit_id if heads else mine.id,
+        },
     )
 
 

@@ -17,11 +17,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.charts import Charts
 from bot.render import Renderer
 from handlers.base import HandlerConfig, Incoming, Reply
+from handlers.charts import chart_line
 from handlers.router import Router
 from models import DEFAULT_TZ, FrozenClock, LineageKind, Official, Role, ScoreKind, Unit, UnitKind
 from models.lineage import link
+from models.queries.charts import ranking_bars
 from tests import factories as f
 
 
@@ -296,3 +299,39 @@ async def test_a_table_without_ranks_is_ordered_by_score_and_says_so(
     assert lines.index("– Tỉnh Thái Nguyên: 0,6200 điểm") < lines.index("▶ – Tỉnh Lạng Sơn: 0,5100 điểm")
     assert "không xếp hạng" not in text
     assert "Kết quả năm 2023 chưa có thứ hạng; danh sách theo điểm số từ cao xuống thấp." in lines
+
+
+async def test_the_chart_draws_the_table_with_the_own_unit_marked(
+    sessions: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    bot = router(sessions)
+    _, got = await replies(bot, world.chair, "/xephang par")
+    spec = got[0].chart
+    assert spec == {"kind": "ranking_table", "index": "PAR", "year": 2023, "level": "provinces", "unit_id": world.ls.id}
+    async with sessions() as session:
+        bars = await ranking_bars(session, "PAR", 2023, "provinces", world.ls.id)
+    assert bars is not None and len(bars.bars) == 62  # every province with a score; the unranked one has none
+    assert [bar.unit.name for bar in bars.bars if bar.mine] == ["Tỉnh Lạng Sơn"]
+    charts = Charts(sessions, FrozenClock(at=datetime(2024, 6, 1, 9, 0, tzinfo=DEFAULT_TZ)), Renderer())
+    for lang in ("vi", "en"):
+        png = await charts.draw(lang, spec)
+        assert png is not None and png.startswith(b"\x89PNG")
+
+
+async def test_a_chart_button_of_another_provinces_internal_table_is_refused(
+    sessions: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    bot = router(sessions)
+    _, own = await replies(bot, world.chair, "/xephang cchc")
+    line = chart_line(own[0].chart or {})
+    assert line is not None
+    _, drawn = await replies(bot, world.chair, callback=line)
+    assert drawn[0].chart_now
+    _, forged = await replies(bot, world.elsewhere_chair, callback=line)  # Thái Nguyên pressing Lạng Sơn's
+    assert forged[0].template == "telegram/button_expired"
+    line = f"/bieudo ranking_table PAR 2023 tinh {world.ls.id}"
+    _, wrong = await replies(bot, world.elsewhere_chair, callback=line)
+    assert wrong[0].template == "telegram/button_expired"  # not a level
+    line = f"/bieudo ranking_table PAR 2023 provinces {world.ls.id}"
+    _, national = await replies(bot, world.elsewhere_chair, callback=line)
+    assert national[0].chart_now  # a national table's chart is everyone's
