@@ -9,6 +9,8 @@ and calls ``Charts.draw`` when the answer is the chart itself (``Reply.chart_now
   (bottom, 1 at the top) in one index as lines over the years (the 766 index: over its months, quarters
   or years, the kind of its latest result), each step's change labelled.
 - ``{"kind": "drive_leaderboard", "drive_id": 3}``: the drive's standings as horizontal bars.
+- ``{"kind": "ranking_table", "index": "PAR", "year": 2023, "level": "provinces", "unit_id": 1}``: an
+  index's table of a year as horizontal bars, the unit's own bar coloured (/xephang).
 
 Numbers come from ``models.queries.charts``; every word on a chart from
 ``templates/labels/charts.j2``. matplotlib is imported when the first chart is drawn.
@@ -32,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.render import Renderer
 from handlers.base import Button
 from models import Clock
-from models.queries.charts import DriveBars, IndexHistory, drive_bars, index_history
+from models.queries.charts import DriveBars, IndexHistory, RankingBars, drive_bars, index_history, ranking_bars
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -71,6 +73,14 @@ class Charts:
                     return None
                 words = self._board_words(lang, board)
                 return await asyncio.to_thread(_locked, _board_png, board, words)
+            if kind == "ranking_table":
+                table = await ranking_bars(
+                    session, str(spec["index"]), int(spec["year"]), str(spec["level"]), int(spec["unit_id"])
+                )
+                if table is None:
+                    return None
+                words = self._ranking_words(lang, table)
+                return await asyncio.to_thread(_locked, _ranking_png, table, words)
         log.warning("unknown chart kind %r", kind)
         return None
 
@@ -113,6 +123,15 @@ class Charts:
             self._word(lang, "leaderboard_title", title=board.title, day=board.as_of),
             (self._word(lang, "points_axis"),),
             [self._word(lang, "value", v=bar.points) for bar in board.bars],
+            [],
+        )
+
+    def _ranking_words(self, lang: str, table: RankingBars) -> Words:
+        return Words(
+            self._word(lang, "ranking_title", code=table.code, year=table.year, level=table.level),
+            (self._word(lang, "score_axis", kind=table.score_kind),),
+            [self._word(lang, "bar_name", rank=bar.rank, unit=bar.unit) for bar in table.bars]
+            + [self._word(lang, "value", v=bar.score) for bar in table.bars],
             [],
         )
 
@@ -208,6 +227,33 @@ def _board_png(figure_class: type[Figure], board: DriveBars, words: Words) -> Fi
         axis.text(value, position, f" {label}", va="center", fontsize=8)
     axis.set_xlim(0, max(max(values, default=0) * 1.15, 1))
     axis.set_xlabel(words.axes[0])
+    axis.set_title(textwrap.fill(words.title, 80), fontsize=11, fontweight="bold", loc="left")
+    axis.spines[["top", "right"]].set_visible(False)
+    return figure
+
+
+def _ranking_png(figure_class: type[Figure], table: RankingBars, words: Words) -> Figure:
+    bars = table.bars
+    count = len(bars)
+    names, values = words.values[:count], words.values[count:]
+    figure = figure_class(figsize=(8, 1.2 + 0.3 * count))
+    axis = figure.subplots()
+    scores = [float(bar.score) for bar in bars]
+    colours = ["#cf222e" if bar.mine else "#8c959f" for bar in bars]  # own unit coloured, the rest grey
+    axis.barh(range(count), scores, color=colours)
+    axis.set_yticks(range(count))
+    axis.set_yticklabels([name[:40] for name in names], fontsize=8)
+    for tick, bar in zip(axis.get_yticklabels(), bars, strict=True):
+        if bar.mine:
+            tick.set_fontweight("bold")
+    axis.invert_yaxis()
+    for position, (score, label) in enumerate(zip(scores, values, strict=True)):
+        axis.text(score, position, f" {label}", va="center", fontsize=7)
+    low, high = min(scores), max(scores)
+    pad = max((high - low) * 0.1, 1.0)
+    axis.set_xlim(max(0.0, low - pad * 3), high + pad * 1.5)  # the differences, not the zero, are the story
+    axis.set_xlabel(words.axes[0])
+    axis.set_ylim(count - 0.5, -0.5)
     axis.set_title(textwrap.fill(words.title, 80), fontsize=11, fontweight="bold", loc="left")
     axis.spines[["top", "right"]].set_visible(False)
     return figure

@@ -17,12 +17,18 @@ from typing import Any
 
 from handlers.access import province_scope
 from handlers.base import Commands, Reply, Request, UserError, is_number
+from models import Unit
 from models.queries.drives import drive_seen_from
+from models.queries.rankings import LEVELS
 
 commands = Commands()
 
 COMMAND = "bieudo"
-FIELDS = {"index_history": ("index", "unit_id"), "drive_leaderboard": ("drive_id",)}  # the last is an id
+FIELDS = {  # the last is an id
+    "index_history": ("index", "unit_id"),
+    "drive_leaderboard": ("drive_id",),
+    "ranking_table": ("index", "year", "level", "unit_id"),
+}
 
 
 def chart_line(spec: Mapping[str, Any]) -> str | None:
@@ -51,7 +57,20 @@ async def chart(request: Request) -> Reply:
         province = (await province_scope(request)).province
         if not await drive_seen_from(request.session, int(spec["drive_id"]), province):
             raise UserError("telegram/button_expired")  # as a forged button: says nothing of that drive
+    if spec["kind"] == "ranking_table" and not await _table_seen(request, spec):
+        raise UserError("telegram/button_expired")  # another province's internal table: as a forged button
     return Reply("charts/chart", chart=spec, chart_now=True)
+
+
+async def _table_seen(request: Request, spec: Mapping[str, Any]) -> bool:
+    """A national table is everyone's; a table of a province's units only its own officials'."""
+    if not is_number(str(spec["year"])) or spec["level"] not in LEVELS:
+        return False
+    if spec["level"] == "provinces":
+        return True
+    unit = await request.session.get(Unit, int(spec["unit_id"]))
+    province = (await province_scope(request)).province
+    return unit is not None and unit.path.startswith(province.path)
 
 
 __all__ = ["COMMAND", "chart_line", "chart_spec", "commands"]

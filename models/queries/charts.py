@@ -1,5 +1,5 @@
-"""The numbers behind the charts: an index's results for one unit over the years (or periods), and a drive's
-leaderboard with unit names."""
+"""The numbers behind the charts: an index's results for one unit over the years (or periods), an index's
+ranking table for a year, and a drive's leaderboard with unit names."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.drives import Drive
 from models.indices import PERIOD_YEAR, IndexResult, ScoreIndex, period_key
 from models.queries.drives import DriveInfo, drive_board
+from models.queries.rankings import LEVELS, Level, ranking_table
+from models.queries.scores import find_index, province_of
 from models.queries.units import UnitName, unit_name, unit_names
+from models.units import Unit
 
 
 @dataclass(frozen=True)
@@ -91,3 +94,45 @@ async def drive_bars(session: AsyncSession, drive_id: int, today: date, limit: i
     names = await unit_names(session, [s.unit_id for s in shown])
     bars = [BoardBar(names[s.unit_id].name, s.points, s.rank) for s in shown]
     return DriveBars(drive.title, min(today, drive.ends_on), bars)
+
+
+@dataclass(frozen=True)
+class RankBar:
+    unit: UnitName
+    score: Decimal
+    rank: int | None
+    mine: bool  # the unit the chart was asked for: coloured
+
+
+@dataclass(frozen=True)
+class RankingBars:
+    code: str
+    year: int
+    level: str
+    score_kind: str
+    bars: list[RankBar]  # as the table lists them: by rank, then the unranked
+
+
+async def ranking_bars(
+    session: AsyncSession, code: str, year: int, level: str, unit_id: int, limit: int = 100
+) -> RankingBars | None:
+    """``code``'s table of ``year`` at ``level`` as bars (units with a score), ``unit_id`` marked; a
+    table of a province's units is the table of ``unit_id``'s province. The first ``limit`` bars, and
+    the marked unit's after them when it lies further down. None: nothing to draw."""
+    index = await find_index(session, code)
+    unit = await session.get(Unit, unit_id)
+    if index is None or unit is None or level not in LEVELS:
+        return None
+    within = None if level == "provinces" else await province_of(session, unit)
+    table = await ranking_table(session, index, year, Level(level, within))
+    rows = [row for row in table.rows if row.score is not None]
+    shown = rows[:limit] + [row for row in rows[limit:] if row.unit_id == unit_id]
+    if not shown:
+        return None
+    names = await unit_names(session, [row.unit_id for row in shown])
+    bars = [
+        RankBar(names[row.unit_id], row.score, row.rank, row.unit_id == unit_id)
+        for row in shown
+        if row.score is not None
+    ]
+    return RankingBars(index.code, year, level, index.score_kind, bars)

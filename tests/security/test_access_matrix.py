@@ -94,6 +94,8 @@ POLICY: dict[str, Rule] = {
     "help": Rule("/help", EVERYONE),
     "scores": Rule("/diem", EVERYONE),
     "scores_of": Rule("/diem {code}", EVERYONE),  # published rankings are public
+    "rankings": Rule("/xephang par", EVERYONE),  # a national table: every province stored
+    "rankings_internal": Rule("/xephang cchc", EVERYONE),  # the asker's own province's communes only
     "drive": Rule("/thidua", EVERYONE),
     "leaderboard": Rule("/thidua bxh", EVERYONE),
     "targets": Rule("/chitieu", EVERYONE),
@@ -162,6 +164,12 @@ async def build(sessions: async_sessionmaker[AsyncSession]) -> World:
         )
         other = await f.drive(session, "TD-Q", date(2024, 3, 1), date(2024, 7, 28), [u["QA"]], criteria, u["Q"])
         await f.measurement(session, other, u["QA"], 1, date(2024, 5, 1), "80")
+        par = await f.score_index(session, "PAR")
+        cchc = await f.score_index(session, "CCHC")
+        for rank, code in enumerate(("P", "Q"), start=1):
+            await f.index_result(session, par, u[code], 2023, "80", rank, 2)
+        for rank, code in enumerate(("A", "B", "C", "QA"), start=1):
+            await f.index_result(session, cchc, u[code], 2023, "80", rank, 4)
         await session.commit()
     router = Router(sessions, clock=FrozenClock(at=NOW), settings=HandlerConfig(bot_username="cchc_bot"))
     return World(router, u, reports, {"P": ours.id, "Q": other.id})
@@ -234,6 +242,9 @@ async def test_every_cell_of_the_access_matrix(sessions: async_sessionmaker[Asyn
             wrong.append(f"{name} as {actor}: another province's task leaked")
         if target == "QA" and SECRET in rendered:
             wrong.append(f"{name} as {actor}: province Q's task shown to province P")
+        shown = {unit_id for r in replies for unit_id in r.context.get("names", {})}
+        if name == "rankings_internal" and world.units["QA"].id in shown and actor not in ("nobody",):
+            wrong.append(f"{name} as {actor}: province Q's commune in province P's internal table")
         if name == "evidence" and got != (replies[0].attachment is not None):
             wrong.append(f"evidence as {actor} on {relation}: attachment does not match the answer")
         if not (want and rule.writes) and after != before:
