@@ -51,7 +51,14 @@ def test_longest_intent_wins_and_keeps_the_rest_as_arguments() -> None:
 
 def test_every_command_is_included_once_and_group_and_file_commands_come_from_their_registration() -> None:
     commands = app_commands()
-    assert sorted(c.name for c in commands.unique() if c.in_groups) == ["bieudo", "chitieu", "diem", "help", "thidua", "xephang"]
+    assert sorted(c.name for c in commands.unique() if c.in_groups) == [
+        "bieudo",
+        "chitieu",
+        "diem",
+        "help",
+        "thidua",
+        "xephang",
+    ]
     assert commands.for_files() is not None and commands.for_files() is commands.get("tailen")
     with pytest.raises(ValueError, match="registered twice"):
         app_commands().include(app_commands())
