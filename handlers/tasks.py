@@ -137,7 +137,7 @@ async def _unit_list(request: Request, unit: Unit, plan: Plan, query: Query) -> 
     today, soon = request.clock.today(), request.settings.due_soon_days
     own = await query_unit_tasks(request.session, plan.id, unit.id, today, soon)
     lines = _in_field(own, query.field)
-    counts = Progress.of(StatusCounts.of(line.status for line in lines))
+    counts = Progress.of(line.status for line in lines)
     done = sorted((ln for ln in lines if ln.done), key=lambda ln: ln.completed_on or date.min, reverse=True)
     shown = _shown(lines, query.status)
     earlier: list[tuple[int, list[TaskLine]]] = []
@@ -158,7 +158,11 @@ async def _unit_list(request: Request, unit: Unit, plan: Plan, query: Query) -> 
     buttons += page_buttons(page, pages, query.command_line)
     names = await unit_names(request.session, [i for i, _ in earlier]) if earlier else {}
     history = [
-        (names[i], Progress.of(StatusCounts.of(ln.status for ln in theirs)), _groups([ln for k, ln in items if k == i]))
+        (
+            names[i],
+            Progress.of(ln.status for ln in theirs),
+            _groups([ln for k, ln in items if k == i]),
+        )
         for i, theirs in earlier
     ]
     return Reply(

@@ -59,7 +59,7 @@ async def unit_digest_pushes(session: AsyncSession, now: datetime, s: PushRules)
             c = counts[unit_id]
             nxt = upcoming.get(unit_id)
             ctx = {"week": week, "open": c.open, "overdue": c.overdue, "today": today.isoformat()}
-            ctx["progress"] = progress_ctx(Progress.of(statuses.get(unit_id, StatusCounts())))
+            ctx["progress"] = progress_ctx(Progress.from_counts(statuses.get(unit_id, StatusCounts())))
             ctx |= {"next": [task_ctx(*t) for t in nxt.tasks] if nxt else [], "next_count": nxt.count if nxt else 0}
             ctx["window"] = s.bot.due_soon_days
             for official_id in officials:

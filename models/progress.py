@@ -23,36 +23,18 @@ def truncated_percent(part: int, whole: int) -> Decimal | None:
 
 
 @dataclass(frozen=True)
-class Progress:
-    """How many tasks (or assignments) are in each status, and the reporting sentence's rate."""
-
-    done_on_time: int = 0
-    done_late: int = 0
-    in_time: int = 0  # not done, deadline not passed (within the reporting window)
-    overdue: int = 0  # not done, deadline passed
-    not_yet_due: int = 0  # not done, deadline further than the reporting window
+class Progress(StatusCounts):
+    """How many tasks (or assignments) are in each status (``StatusCounts``), and the reporting sentence's
+    rate."""
 
     @classmethod
-    def of(cls, counts: StatusCounts) -> Progress:
+    def from_counts(cls, counts: StatusCounts) -> Progress:
         return cls(counts.done_on_time, counts.done_late, counts.in_time, counts.overdue, counts.not_yet_due)
-
-    @property
-    def done(self) -> int:
-        return self.done_on_time + self.done_late
-
-    @property
-    def not_done(self) -> int:
-        """Not done and in time or overdue ("chưa hoàn thành"); the not-yet-due are counted apart."""
-        return self.in_time + self.overdue
 
     @property
     def came_due(self) -> int:
         """The denominator: what is done plus what is overdue."""
         return self.done + self.overdue
-
-    @property
-    def total(self) -> int:
-        return self.done + self.not_done + self.not_yet_due
 
     @property
     def rate(self) -> Decimal | None:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypeVar
+from typing import Self, TypeVar
 
 from models.enums import DeadlineKind, TaskStatus
 from models.text import fold
@@ -57,7 +57,7 @@ class StatusCounts:
     not_yet_due: int = 0
 
     @classmethod
-    def of(cls, statuses: Iterable[TaskStatus]) -> StatusCounts:
+    def of(cls, statuses: Iterable[TaskStatus]) -> Self:
         tally = dict.fromkeys(TaskStatus, 0)
         for status in statuses:
             tally[status] += 1

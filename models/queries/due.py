@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, case, func, select
+from sqlalchemy import ColumnElement, Row, Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import AssignmentRole, OutboxStatus, Role
@@ -121,11 +121,9 @@ async def task_lines(session: AsyncSession, task_ids: Iterable[int]) -> dict[int
     return found
 
 
-async def escalated_assignments(session: AsyncSession, due_dates: Sequence[date]) -> list[Escalated]:
-    """``open_assignments_due`` with each unit's parent id and path (to find whom to tell)."""
-    if not due_dates:
-        return []
-    stmt = (
+def _assignment_rows() -> Select[int, int, str, date, int, AssignmentRole, int, int | None, str]:
+    """An assignment's task, deadline, role and progress with its unit's parent and path (``Escalated``)."""
+    return (
         select(
             Task.id,
             Task.number,
@@ -139,9 +137,14 @@ async def escalated_assignments(session: AsyncSession, due_dates: Sequence[date]
         )
         .join(Assignment, Assignment.task_id == Task.id)
         .join(Unit, Unit.id == Assignment.unit_id)
-        .where(*_due_on(due_dates))
-        .order_by(assignment_due, Task.id, Assignment.unit_id)
     )
+
+
+async def escalated_assignments(session: AsyncSession, due_dates: Sequence[date]) -> list[Escalated]:
+    """``open_assignments_due`` with each unit's parent id and path (to find whom to tell)."""
+    if not due_dates:
+        return []
+    stmt = _assignment_rows().where(*_due_on(due_dates)).order_by(assignment_due, Task.id, Assignment.unit_id)
     return list((await session.execute(stmt)).all())
 
 
@@ -152,19 +155,7 @@ async def overdue_assignments(session: AsyncSession, plan_ids: Sequence[int], to
     if not plan_ids:
         return []
     stmt = (
-        select(
-            Task.id,
-            Task.number,
-            Task.content,
-            assignment_due,
-            Assignment.unit_id,
-            Assignment.role,
-            Assignment.progress,
-            Unit.parent_id,
-            Unit.path,
-        )
-        .join(Assignment, Assignment.task_id == Task.id)
-        .join(Unit, Unit.id == Assignment.unit_id)
+        _assignment_rows()
         .where(Task.plan_id.in_(plan_ids), Assignment.progress < 100, assignment_due < today)
         .order_by(Assignment.unit_id, assignment_due, Task.number, Task.id)
     )

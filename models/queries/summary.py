@@ -133,7 +133,7 @@ async def plan_progress(session: AsyncSession, plan: Plan, today: date, due_soon
     rows: list[Any] = list(await session.execute(_PLAN_PROGRESS, params))
     tally = {TaskStatus(status).value: int(n) for _, status, _, n, _ in rows}
     counts = StatusCounts(**tally)
-    return PlanReport(plan.id, plan.year, counts.total, Progress.of(counts))
+    return PlanReport(plan.id, plan.year, counts.total, Progress.from_counts(counts))
 
 
 async def plan_numbers(
@@ -153,7 +153,7 @@ async def plan_numbers(
             units.append(UnitTally(int(unit_id), int(n), int(cooperating)))
     counts = StatusCounts(**tally)
     units.sort(key=lambda u: (-u.count, -u.cooperating, u.unit_id))
-    return PlanReport(plan.id, plan.year, counts.total, Progress.of(counts)), units
+    return PlanReport(plan.id, plan.year, counts.total, Progress.from_counts(counts)), units
 
 
 async def leader_summary(

@@ -70,7 +70,7 @@ async def unit_summary(
             tally[TaskStatus(state)] += n
             if state == TaskStatus.OVERDUE.value:
                 late[unit_id] = late.get(unit_id, 0) + n
-        counts = Progress.of(StatusCounts(**{s.value: n for s, n in tally.items()}))
+        counts = Progress.from_counts(StatusCounts(**{s.value: n for s, n in tally.items()}))
         below = [(unit_id, n) for unit_id, n in late.items() if unit_id != unit.id]  # its own are in its sentence
         overdue = sorted(below, key=lambda kv: (-kv[1], kv[0]))[:5]
     board = await current_ranking(session, unit, today)

@@ -11,7 +11,7 @@ from models.rules import StatusCounts
 
 
 def test_tasks_still_in_time_are_not_in_the_rate() -> None:
-    p = Progress.of(
+    p = Progress.from_counts(
         StatusCounts.of([TaskStatus.DONE_ON_TIME] * 2 + [TaskStatus.OVERDUE] * 2 + [TaskStatus.IN_TIME] * 2)
     )
     assert (p.done, p.came_due, p.not_done, p.total) == (2, 4, 4, 6)
