@@ -57,7 +57,7 @@ async def console(tmp_path: Path, account: str, lines: str) -> tuple[int, str]:
 
 
 async def test_piped_chat_answers_each_line_from_the_demo(tmp_path: Path) -> None:
-    code, text = await console(tmp_path, "chair", "/diem\n/nhiemvu\n2\n")
+    code, text = await console(tmp_path, "chair", "/diem par\n/diem 2024\n/nhiemvu\n2\n")
     assert code == 0
     assert "> /diem" in text and "85,94" in text and "47/63" in text
     assert "> /nhiemvu" in text and "UBND xã Tuấn Sơn" in text
@@ -118,7 +118,7 @@ async def reporting_sentence(db: Path) -> str:
 
 
 def test_first_run_creates_and_fills_the_database_and_reruns_do_not_reload(tmp_path: Path) -> None:
-    first = cli(tmp_path, "run", stdin="/diem\n")
+    first = cli(tmp_path, "run", stdin="/diem par\n")
     assert first.returncode == 0, first.stderr
     assert "85,94" in first.stdout
     second = cli(tmp_path, "demo", "load")

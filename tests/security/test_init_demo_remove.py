@@ -98,4 +98,4 @@ def test_indices_refusals_are_one_line_and_change_nothing(tmp_path: Path) -> Non
 
     assert taken == "cchc-bot: đã có chỉ số mã PAPI: xem bằng cchc-bot indices list"
     assert unknown.startswith("cchc-bot: không có chỉ số mã “XYZ”")
-    assert count(tmp_path / "cchc.db", "indices") == 6
+    assert count(tmp_path / "cchc.db", "indices") == 7  # the six standard indices and the 766 service index
