@@ -23,7 +23,9 @@ from bot.render import Renderer
 from handlers.base import FileRef, HandlerConfig, Incoming, Reply
 from handlers.router import Router
 from models import DEFAULT_TZ, FrozenClock, Role, UnitKind
+from models.demo import load_demo
 from tests import factories as f
+from tests.handlers._demo_support import NOW as DEMO_DAY
 from tests.handlers._scores_fixtures import Province, build
 
 NOW = datetime(2024, 6, 1, 9, 0, tzinfo=DEFAULT_TZ)
@@ -128,3 +130,12 @@ async def ls(sessions: async_sessionmaker[AsyncSession]) -> Province:
     """Lạng Sơn with the published figures of DOMAIN.md, and Thái Nguyên beside it (see _scores_fixtures)."""
     async with sessions() as session:
         return await build(session)
+
+
+@pytest.fixture
+async def demo(sessions: async_sessionmaker[AsyncSession]) -> Router:
+    """The demo loaded on 10/03/2026, and a router whose clock reads that day."""
+    async with sessions() as session:
+        await load_demo(session, FrozenClock(at=DEMO_DAY))
+        await session.commit()
+    return Router(sessions, clock=FrozenClock(at=DEMO_DAY), settings=HandlerConfig())

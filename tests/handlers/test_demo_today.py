@@ -5,36 +5,13 @@ today's offices."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
-import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from bot.render import Renderer
-from handlers.base import HandlerConfig, Incoming
 from handlers.router import Router
-from models import DEFAULT_TZ, FrozenClock
-from models.demo import load_demo
+from tests.handlers._demo_support import ask
 
-NOW = datetime(2026, 3, 10, 9, 0, tzinfo=DEFAULT_TZ)
 # names a 2026 screen must not show: a district, or a unit that ended in 2025
 GONE = ("Minh Sơn", "Đồng Đăng, huyện", "Thị trấn", "thị trấn", "Thông tin và Truyền thông", "Kế hoạch và Đầu tư")
 DISTRICT = re.compile(r"\bhuyện\b", re.IGNORECASE)  # a word: "trò chuyện" is no district
-
-
-@pytest.fixture
-async def demo(sessions: async_sessionmaker[AsyncSession]) -> Router:
-    """The demo loaded on 10/03/2026, and a router whose clock reads that day."""
-    async with sessions() as session:
-        await load_demo(session, FrozenClock(at=NOW))
-        await session.commit()
-    return Router(sessions, clock=FrozenClock(at=NOW), settings=HandlerConfig())
-
-
-async def ask(router: Router, account: str, text: str) -> str:
-    """What the demo account ``account`` (a console key: leader, chair, ward ...) reads after ``text``."""
-    lang, replies = await router.handle(Incoming("console", account, account, text))
-    return "\n\n".join(Renderer().render(lang, reply, "text") for reply in replies)
 
 
 def assert_today_only(text: str) -> None:

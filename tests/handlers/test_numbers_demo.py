@@ -6,36 +6,17 @@ languages."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.render import Renderer
-from handlers.base import HandlerConfig, Incoming
 from handlers.router import Router
-from models import DEFAULT_TZ, FrozenClock
-from models.demo import load_demo
 from models.queries.scores import Bound
 from models.queries.targets import assess
 from models.targets import Target, TargetMeasurement
-
-NOW = datetime(2026, 3, 10, 9, 0, tzinfo=DEFAULT_TZ)
-
-
-@pytest.fixture
-async def demo(sessions: async_sessionmaker[AsyncSession]) -> Router:
-    async with sessions() as session:
-        await load_demo(session, FrozenClock(at=NOW))
-        await session.commit()
-    return Router(sessions, clock=FrozenClock(at=NOW), settings=HandlerConfig())
-
-
-async def ask(router: Router, account: str, text: str) -> str:
-    lang, replies = await router.handle(Incoming("console", account, account, text))
-    return "\n\n".join(Renderer().render(lang, reply, "text") for reply in replies)
+from tests.handlers._demo_support import ask
 
 
 async def test_scores_say_what_is_known_and_what_is_not_never_both(demo: Router) -> None:
