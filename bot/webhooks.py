@@ -129,12 +129,24 @@ def read_json(body: bytes) -> Any:
 
 
 class _Connection:
-    """One open connection: its task, and whether it waits for the client (evictable) or is answered."""
+    """One open connection: its socket, its task, and whether it waits for the client (evictable) or is
+    answered."""
 
-    def __init__(self, number: int) -> None:
+    def __init__(self, number: int, conn: socket.socket) -> None:
         self.number = number
+        self.conn = conn
         self.task: asyncio.Task[None] | None = None
+        self.writer: asyncio.StreamWriter | None = None
         self.waiting = True
+
+    def close(self) -> None:
+        """Close the socket now. Not left to the task's ``finally``: a task cancelled before its first
+        step never runs it, and its socket would stay open until the garbage collector breaks the
+        cancelled task's reference cycle (minutes on an idle bot; stalled clients held open meanwhile)."""
+        if self.writer is not None:
+            self.writer.transport.abort()
+        else:
+            self.conn.close()
 
 
 class WebhookServer:
@@ -195,8 +207,10 @@ class WebhookServer:
             self._socket.close()
             self._socket = None
         tasks = [c.task for c in self._connections.values() if c.task is not None]
-        for task in tasks:
-            task.cancel()
+        for connection in self._connections.values():
+            if connection.task is not None:
+                connection.task.cancel()
+            connection.close()
         await asyncio.gather(*tasks, return_exceptions=True)
 
     # ---- accepting ----------------------------------------------------------------------------------
@@ -219,6 +233,8 @@ class WebhookServer:
                 continue
             pause = ACCEPT_PAUSE[0]
             self._open(conn)
+            await asyncio.sleep(0)  # sock_accept() returns without yielding while the backlog is full:
+            # let the new connection's task start before the next one is accepted
 
     def _open(self, conn: socket.socket) -> None:
         if len(self._connections) >= self.max_connections and not self._evict():
@@ -226,7 +242,7 @@ class WebhookServer:
             refuse(conn, 503)
             return
         self._numbers += 1
-        connection = _Connection(self._numbers)
+        connection = _Connection(self._numbers, conn)
         self._connections[connection.number] = connection
         connection.task = asyncio.create_task(self._serve(conn, connection))
 
@@ -238,14 +254,15 @@ class WebhookServer:
         self.notes.warn("evict", f"webhooks: {self.max_connections} connections open: the slowest client cut off")
         del self._connections[oldest.number]
         oldest.task.cancel()
+        oldest.close()
         return True
 
     # ---- one connection ---------------------------------------------------------------------------
     async def _serve(self, conn: socket.socket, connection: _Connection) -> None:
-        writer: asyncio.StreamWriter | None = None
         try:
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             reader, writer = await asyncio.open_connection(sock=conn, limit=MAX_HEADER_BYTES)
+            connection.writer = writer
             keep_alive, first = True, True
             while keep_alive:
                 connection.waiting = True
@@ -259,10 +276,7 @@ class WebhookServer:
             self.notes.warn("crash", "webhooks: a connection failed", level=logging.ERROR, exc_info=True)
         finally:
             self._connections.pop(connection.number, None)
-            if writer is not None:
-                writer.transport.abort()
-            else:
-                conn.close()
+            connection.close()
 
     async def _one_request(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, connection: _Connection, *, first: bool

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import gc
 import logging
 import socket
 import time
@@ -102,6 +103,43 @@ async def test_the_slowest_connection_is_cut_off_when_all_are_taken(recorder: Re
         for c in stalled:
             c.close()
     finally:
+        await server.stop()
+
+
+async def test_a_burst_of_stalled_connections_is_closed_even_before_their_tasks_start(recorder: Recorder) -> None:
+    """A loaded bot finds many connections waiting in the kernel's backlog and accepts them in one go:
+    the ones cut off to make room are closed at once, not when the garbage collector gets round to
+    them (it is off here, as good as on an idle bot)."""
+    server = await serving(recorder, max_connections=4, header_seconds=60, body_seconds=60)
+    clients: list[socket.socket] = []
+    gc.disable()
+    try:
+        for _ in range(40):  # connected by the kernel while the server's loop is not running
+            client = socket.create_connection(("127.0.0.1", server.port))
+            client.sendall(b"POST /hook HTTP/1.1\r\n")
+            clients.append(client)
+        for client in clients:
+            client.setblocking(False)
+        loop = asyncio.get_running_loop()
+
+        async def closed(client: socket.socket) -> bool:
+            try:
+                async with asyncio.timeout(5):
+                    while await loop.sock_recv(client, 4096):
+                        pass
+            except TimeoutError:
+                return False
+            except ConnectionError:
+                pass
+            return True
+
+        outcome = await asyncio.gather(*(closed(c) for c in clients[:-4]))
+        assert all(outcome), f"{outcome.count(False)} of 36 cut-off connections still open"
+        assert server.open_connections == 4
+    finally:
+        gc.enable()
+        for client in clients:
+            client.close()
         await server.stop()
 
 
