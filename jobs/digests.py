@@ -1,7 +1,8 @@
 """The weekly digests: to each unit head (job ``digests``, at the start of the week), the reporting
 sentence of the unit's tasks and what is due next; to the province's leaders (job ``leader_digests``, at the
-end of the week), the plan's reporting sentence, what moved this week and the units with most overdue
-assignments. Both optional (officials who turned pushes off do not get them); once per ISO week."""
+end of the week), the plan's reporting sentence, what moved this week, the units with most overdue
+assignments and, when a month of the 766 index is new since the previous digest, its movers. Both optional
+(officials who turned pushes off do not get them); once per ISO week."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from jobs.index_news import movers_ctx
 from jobs.kinds import DIGEST_LEADER, DIGEST_UNIT, LISTED_TASKS, PushRules, iso, task_ctx, unit_ctx
 from jobs.outbox import Push
 from models.enums import Role
@@ -116,6 +118,7 @@ async def leader_digest_pushes(session: AsyncSession, now: datetime, s: PushRule
     pushes: list[Push] = []  # a few per province: no need to be lazy
     for root, plan in provinces:
         ctx = await _province_ctx(session, root, plan, moved.get(plan.id) if plan else None, today, s)
+        ctx |= await movers_ctx(session, root, today, week)
         for official_id in leaders[root.id]:
             key = f"digest:province {root.id}:{week}:official {official_id}"
             pushes.append(Push(DIGEST_LEADER, key, official_id, ctx, now))

@@ -11,6 +11,8 @@ Jobs, their kinds and dedupe keys:
 - drives (``jobs/drives.py``): ``drive_start``, ``drive_week``, ``drive_milestone``, ``drive_final``:
   ``drive:drive 3:start:official 9``, ``…:week 2:…``, ``…:half-way:…``, ``…:days-left 7:…``, ``…:final:…``.
 - quarterly: ``quarterly`` (before the quarterly review): ``quarterly:2024-Q2:unit 204:official 9``.
+- index_news (``jobs/index_news.py``): ``index_month`` (a month of the 766 index, to units that fell or are in
+  the bottom five): ``index_month:766:2026-10:province 1:unit 204:official 9``.
 
 A deadline in the key means a moved deadline is reminded again; a day, week or quarter in the key makes the
 push once per that period. Re-running a job inserts nothing new. One-off pushes (a reminder offset, an
@@ -34,7 +36,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from jobs import digests, drives
+from jobs import digests, drives, index_news
 from jobs.kinds import DEADLINE, ESCALATION, OVERDUE, QUARTERLY, PushRules, task_ctx, unit_ctx
 from jobs.outbox import Push
 from models.enums import Role
@@ -204,6 +206,7 @@ JOBS: dict[str, tuple[Compute, ...]] = {
     "leader_digests": (digests.leader_digest_pushes,),
     "drives": (drives.drive_pushes,),
     "quarterly": (quarterly_pushes,),
+    "index_news": (index_news.index_month_pushes,),
 }
 
 

@@ -13,8 +13,8 @@ from models.settings import BotConfig, Config, RemindersConfig, ScheduleConfig
 
 # Kinds of push (``outbox.kind``; the template is ``push/<kind>``). Mandatory ones reach officials who
 # turned optional pushes off (/tatnhac): they are about the official's own duties — a deadline, a task
-# overdue, an escalation to a superior, the quarterly (and year-end) progress report. Digests and drive standings are
-# information, and optional.
+# overdue, an escalation to a superior, the quarterly (and year-end) progress report. Digests, drive standings and
+# a month's index result are information, and optional.
 DEADLINE = "deadline"
 OVERDUE = "overdue"
 ESCALATION = "escalation"
@@ -25,6 +25,7 @@ DRIVE_START = "drive_start"
 DRIVE_WEEK = "drive_week"
 DRIVE_MILESTONE = "drive_milestone"
 DRIVE_FINAL = "drive_final"
+INDEX_MONTH = "index_month"  # a monthly index result (766) that fell or is in the province's bottom five
 KINDS = (
     DEADLINE,
     OVERDUE,
@@ -36,6 +37,7 @@ KINDS = (
     DRIVE_WEEK,
     DRIVE_MILESTONE,
     DRIVE_FINAL,
+    INDEX_MONTH,
 )
 MANDATORY = frozenset({DEADLINE, OVERDUE, ESCALATION, QUARTERLY})
 CONTENT_CHARS = 160  # a task's content in a push: enough to recognise it on a small screen

@@ -44,7 +44,7 @@ __all__ = [
     "ZaloConfig",
 ]
 
-SCHEDULE_JOBS = ("reminders", "digests", "leader_digests", "drives", "quarterly")
+SCHEDULE_JOBS = ("reminders", "digests", "leader_digests", "drives", "quarterly", "index_news")
 
 # Ranges used by several keys. Every number has an upper bound: a value past it is a typo, and would
 # fail much later (an OverflowError in a date, a reminder job looping for minutes).
@@ -305,6 +305,7 @@ class ScheduleConfig(Section):
     leader_digests: str = "0 16 * * fri"  # weekly digest to provincial leaders: the week's changes
     drives: str = "0 9 * * *"  # drive start, weekly standings, milestones, final result
     quarterly: str = "15 8 * * *"  # the reminder before each quarterly review
+    index_news: str = "0 9,14 * * mon-fri"  # a new month of the 766 index: units that fell or are in the bottom five
     quarterly_days_before: Annotated[int, Field(ge=0, le=92)] = 7  # remind this many days before the quarter ends
     drive_days_left: DaysLeft = Field(default_factory=lambda: [30, 7, 1])  # drive milestones besides half-way
     catch_up_days: Annotated[int, Field(ge=0, le=31)] = 1  # a missed one-off push is still sent this many days late

@@ -57,6 +57,15 @@ SERVICE_766_GROUPS: tuple[tuple[str, str, Decimal], ...] = (
     ("Số hóa hồ sơ", "Digitisation of dossiers", Decimal(22)),
 )
 
+# The fields of the plan's tasks (PAR_FIELDS, numbered from 1) that work on each 766 group: a unit pushed
+# about a group that fell is shown its own open tasks in these fields (jobs/index_news.py). Công khai, minh
+# bạch and tiến độ giải quyết are the procedures' own field (3: cải cách TTHC); dịch vụ trực tuyến and số hóa
+# hồ sơ are digital government (7); mức độ hài lòng is measured at the one-stop desk (3, which holds the
+# cơ chế một cửa, một cửa liên thông) and is the reform's impact on people (8).
+GROUP_FIELDS: dict[str, dict[int, tuple[int, ...]]] = {
+    "766": {1: (3,), 2: (3,), 3: (7,), 4: (3, 8), 5: (7,)},
+}
+
 
 @dataclass(frozen=True)
 class StandardIndex:
