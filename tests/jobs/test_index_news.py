@@ -59,30 +59,35 @@ class Province:
         return self.units[key].id
 
 
-async def add_month(session: AsyncSession, p: Province, month: tuple[int, int], groups: dict[str, list[str]]) -> None:
-    """The month's result of each unit named, with its five groups (two decimals, as the portal publishes)."""
+async def month_result(
+    session: AsyncSession, index: ScoreIndex, unit_id: int, month: tuple[int, int], groups: list[str]
+) -> None:
+    """A unit's result for a month with its five groups (two decimals, as the portal publishes); the total
+    is their sum."""
     components = {
         c.number: c.id
-        for c in (await session.execute(select(IndexComponent).where(IndexComponent.index_id == p.index.id))).scalars()
+        for c in (await session.execute(select(IndexComponent).where(IndexComponent.index_id == index.id))).scalars()
     }
-    for code, scores in groups.items():
-        values = [Decimal(s) for s in scores]
-        result = IndexResult(
-            index_id=p.index.id,
-            unit_id=p.unit(code),
-            year=month[0],
-            period=PERIOD_MONTH,
-            period_number=month[1],
-            score=sum(values, Decimal(0)),
-            score_places=2,
-        )
-        session.add(result)
-        await session.flush()
-        for number, value in enumerate(values, start=1):
-            session.add(
-                ComponentResult(result_id=result.id, component_id=components[number], score=value, score_places=2)
-            )
+    values = [Decimal(s) for s in groups]
+    result = IndexResult(
+        index_id=index.id,
+        unit_id=unit_id,
+        year=month[0],
+        period=PERIOD_MONTH,
+        period_number=month[1],
+        score=sum(values, Decimal(0)),
+        score_places=2,
+    )
+    session.add(result)
     await session.flush()
+    for number, value in enumerate(values, start=1):
+        session.add(ComponentResult(result_id=result.id, component_id=components[number], score=value, score_places=2))
+    await session.flush()
+
+
+async def add_month(session: AsyncSession, p: Province, month: tuple[int, int], groups: dict[str, list[str]]) -> None:
+    for code, scores in groups.items():
+        await month_result(session, p.index, p.unit(code), month, scores)
 
 
 async def remove_month(session: AsyncSession, p: Province, month: tuple[int, int]) -> None:

@@ -13,8 +13,10 @@ from handlers.base import Reply
 from jobs.due import due_pushes
 from jobs.kinds import KINDS
 from models import DEFAULT_TZ
+from models.standard_indices import ensure_indices
 from tests.jobs.conftest import NOW, SETTINGS, World
 from tests.jobs.test_drives import make_drive
+from tests.jobs.test_index_news import month_result
 
 DAYS = [NOW, datetime(2024, 6, 23, 8, tzinfo=DEFAULT_TZ)] + [
     datetime(d.year, d.month, d.day, 9, tzinfo=DEFAULT_TZ)
@@ -30,6 +32,10 @@ def test_every_kind_has_a_template() -> None:
 
 async def test_every_push_renders_from_its_stored_context(session: AsyncSession, world: World) -> None:
     await make_drive(session)
+    index = (await ensure_indices(session))["766"]  # May's 766 results: MS fell, YT is the lower of the two
+    for unit, april, may in (("MS", "16", "14"), ("YT", "13", "13.5")):
+        await month_result(session, index, world.units[unit], (2024, 4), [april] * 5)
+        await month_result(session, index, world.units[unit], (2024, 5), [may] * 5)
     seen: dict[str, dict[str, object]] = {}
     for when in DAYS:
         for push in await due_pushes(session, when, SETTINGS):
