@@ -129,6 +129,14 @@ def _unit_ctx(board: MonthBoard, u: UnitMonth, max_score: Decimal | None) -> dic
     return ctx
 
 
+async def _whom(session: AsyncSession, units: set[int]) -> dict[int, list[int]]:
+    """The unit's heads who take optional pushes; a unit with no active head at all: its officials who take
+    them (a head who turned pushes off is not replaced by the unit's officers)."""
+    headed = await recipients(session, units, optional=False, roles=[Role.UNIT_HEAD])
+    people = await recipients(session, units, optional=True, roles=[Role.UNIT_HEAD])
+    return people | await recipients(session, units - set(headed), optional=True)
+
+
 async def _province_pushes(session: AsyncSession, index: tuple[int, str], root: Unit, now: datetime) -> list[Push]:
     """The pushes of the province's latest month of ``index``, or none when it is announced or stale."""
     months = await latest_months(session, index[0], root)
@@ -144,9 +152,7 @@ async def _province_pushes(session: AsyncSession, index: tuple[int, str], root: 
     mapping = GROUP_FIELDS.get(index[1], {})
     wanted = {u.unit_id: mapping.get(g.number, ()) if (g := focus_group(u)[0]) else () for u in told}
     tasks = await _tasks(session, await current_plan_ids(session, now.date()), wanted)
-    units = {u.unit_id for u in told}
-    people = await recipients(session, units, optional=True, roles=[Role.UNIT_HEAD])
-    people |= await recipients(session, units - set(people), optional=True)
+    people = await _whom(session, {u.unit_id for u in told})
     row = await session.get(ScoreIndex, index[0])
     pushes = []
     for u in told:

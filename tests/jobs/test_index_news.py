@@ -21,7 +21,17 @@ from jobs.index_news import index_month_pushes
 from jobs.kinds import PushRules
 from jobs.outbox import Push, enqueue
 from jobs.scheduler import run_job
-from models import DEFAULT_TZ, ComponentResult, FrozenClock, IndexResult, OutboxMessage, Role, Unit, UnitKind
+from models import (
+    DEFAULT_TZ,
+    ComponentResult,
+    FrozenClock,
+    IndexResult,
+    Official,
+    OutboxMessage,
+    Role,
+    Unit,
+    UnitKind,
+)
 from models.demo import load_demo
 from models.indices import PERIOD_MONTH, IndexComponent, ScoreIndex
 from models.quiet import QuietHours
@@ -100,7 +110,8 @@ async def remove_month(session: AsyncSession, p: Province, month: tuple[int, int
 
 async def build(session: AsyncSession) -> Province:
     """Tỉnh Thái Nguyên with ten communes (C1-C10) and three departments (D1-D3); a head in each, except C9
-    (an officer only) and C10 (nobody); C2 also has an officer and a head who turned pushes off; a leader."""
+    (an officer only) and C10 (nobody); C2 also has an officer and a head who turned pushes off, C6 an officer;
+    a leader."""
     index = (await ensure_indices(session))["766"]
     tn = await f.unit(session, "TN", UnitKind.PROVINCE, name="Tỉnh Thái Nguyên")
     units = {"TN": tn}
@@ -115,6 +126,7 @@ async def build(session: AsyncSession) -> Province:
     quiet = await f.official(session, units["C2"], Role.UNIT_HEAD, name="Phó chủ tịch C2")
     quiet.push_opt_out = True
     people["quiet"] = quiet.id
+    people["o:C6"] = (await f.official(session, units["C6"], name="Cán bộ C6")).id
     people["o:C9"] = (await f.official(session, units["C9"], name="Cán bộ C9", language="en")).id
     plan = await f.plan(session, 2026)
     c2, c6, c7, d2 = units["C2"], units["C6"], units["C7"], units["D2"]
@@ -182,6 +194,16 @@ async def test_units_that_fell_or_are_among_the_lowest_are_told_and_those_that_r
     assert (c6["rank"], c6["fell"], c6["bottom"], c6["bottom_of"]) == (6, False, True, 5)
     d3 = by_unit(found)[tn.unit("D3")].context  # of three departments only the last is "at the bottom"
     assert (d3["rank"], d3["total"], d3["bottom"], d3["bottom_of"], d3["peers"]) == (3, 3, True, 1, "bodies")
+
+
+async def test_a_head_who_turned_pushes_off_is_not_replaced_by_the_units_officers(
+    session: AsyncSession, tn: Province
+) -> None:
+    head = await session.get(Official, tn.people["h:C6"])
+    assert head is not None
+    head.push_opt_out = True
+    await session.flush()
+    assert tn.unit("C6") not in by_unit(await pushes(session))  # neither the head nor the officer o:C6
 
 
 async def test_the_group_that_fell_most_and_the_units_open_tasks_on_it(session: AsyncSession, tn: Province) -> None:
