@@ -12,7 +12,7 @@ Jobs, their kinds and dedupe keys:
   ``drive:drive 3:start:official 9``, ``…:week 2:…``, ``…:half-way:…``, ``…:days-left 7:…``, ``…:final:…``.
 - quarterly: ``quarterly`` (before the quarterly review): ``quarterly:2024-Q2:unit 204:official 9``.
 - index_news (``jobs/index_news.py``): ``index_month`` (a month of the 766 index, to units that fell or are in
-  the bottom five): ``index_month:766:2026-10:province 1:unit 204:official 9``.
+  the bottom five): ``index_month:766:2026-10:province 1:local:unit 204:official 9``.
 
 A deadline in the key means a moved deadline is reminded again; a day, week or quarter in the key makes the
 push once per that period. Re-running a job inserts nothing new. One-off pushes (a reminder offset, an

@@ -6,11 +6,12 @@ that work on that group (``models.standard_indices.GROUP_FIELDS``; else its open
 that rose and are not in the bottom five get nothing. To the unit's heads (a unit with no active head: its
 officials); optional, and never urgent, so quiet hours and weekends hold it.
 
-Only a province's latest month is announced, once: when any push of that month was ever queued for the
-province, the month is announced, so a re-run, a second process, a re-import of the same month or a
-correction (other numbers for the same month) queue nothing new. A month that ended more than
+Only a province's latest month is announced, once for its communes and once for its departments (provinces
+often publish the two tables apart): when any push of that month was ever queued for the province's units of
+that kind, the month is announced for them, so a re-run, a second process, a re-import of the same month or
+a correction (other numbers for the same month) queue nothing new. A month that ended more than
 ``STALE_DAYS`` ago is history (a database loaded with past months tells nobody).
-Key: ``index_month:766:2026-10:province 1:unit 204:official 9``.
+Key: ``index_month:766:2026-10:province 1:local:unit 204:official 9`` ("bodies" for departments).
 
 The leaders' Friday digest (``jobs/digests.py``) takes ``movers_ctx``: the units that rose and fell most in
 the latest month, and how many are below ``LOW_SCORE``, when that month is new since the previous digest."""
@@ -32,6 +33,7 @@ from models.indices import ScoreIndex
 from models.plans import Assignment, Task
 from models.queries.due import UnitTasks, current_plan_ids, first_open_tasks, recipients
 from models.queries.month_results import (
+    PEER_GROUPS,
     GroupLine,
     Month,
     MonthBoard,
@@ -143,10 +145,11 @@ async def _province_pushes(session: AsyncSession, index: tuple[int, str], root: 
     if not months or stale(months[0], now.date()):
         return []
     head = prefix(index[1], months[0], root.id)
-    if await announced(session, INDEX_MONTH, head):
+    fresh = [peers for peers in PEER_GROUPS if not await announced(session, INDEX_MONTH, f"{head}{peers}:")]
+    if not fresh:
         return []
     board = await month_board(session, index, root, months[0], months[1] if len(months) > 1 else None)
-    told = [u for u in board.units if u.fell or u.bottom]
+    told = [u for u in board.units if u.peers in fresh and (u.fell or u.bottom)]
     if not told:
         return []
     mapping = GROUP_FIELDS.get(index[1], {})
@@ -160,7 +163,7 @@ async def _province_pushes(session: AsyncSession, index: tuple[int, str], root: 
         listed, in_area = tasks.get(u.unit_id, (UnitTasks(0, []), False))
         ctx |= {"tasks": [task_ctx(*t) for t in listed.tasks], "task_count": listed.count, "in_area": in_area}
         for official_id in people.get(u.unit_id, ()):
-            key = f"{head}unit {u.unit_id}:official {official_id}"
+            key = f"{head}{u.peers}:unit {u.unit_id}:official {official_id}"
             pushes.append(Push(INDEX_MONTH, key, official_id, ctx, now))
     return pushes
 

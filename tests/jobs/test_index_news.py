@@ -185,7 +185,7 @@ async def test_units_that_fell_or_are_among_the_lowest_are_told_and_those_that_r
     c2 = by_unit(found)[tn.unit("C2")]
     assert (
         c2.dedupe_key
-        == f"index_month:766:2026-10:province {tn.unit('TN')}:unit {tn.unit('C2')}:official {tn.people['h:C2']}"
+        == f"index_month:766:2026-10:province {tn.unit('TN')}:local:unit {tn.unit('C2')}:official {tn.people['h:C2']}"
     )
     ctx = c2.context
     assert (ctx["score"], ctx["rank"], ctx["total"], ctx["fell"], ctx["bottom"]) == ("87.00", 3, 10, True, False)
@@ -266,6 +266,21 @@ async def test_a_month_is_told_once_whatever_is_run_or_imported_again(session: A
     told = by_unit(await pushes(session, later))
     assert tn.unit("C3") in told and told[tn.unit("C3")].context["month"] == 11
     assert tn.unit("C1") not in told and tn.unit("C2") not in told  # unchanged and not low: nothing
+
+
+async def test_the_departments_table_arriving_after_the_communes_is_told_too(
+    session: AsyncSession, tn: Province
+) -> None:
+    departments = [tn.unit(code) for code in ("D1", "D2", "D3")]
+    october = (IndexResult.year == 2026) & (IndexResult.period_number == 10) & IndexResult.unit_id.in_(departments)
+    await session.execute(
+        delete(ComponentResult).where(ComponentResult.result_id.in_(select(IndexResult.id).where(october)))
+    )
+    await session.execute(delete(IndexResult).where(october))
+    assert await enqueue(session, await pushes(session)) == 5  # the communes' table alone
+    await add_month(session, tn, OCT, {code: GROUPS[code][1] for code in ("D1", "D2", "D3")})
+    told = by_unit(await pushes(session))
+    assert set(told) == {tn.unit("D2"), tn.unit("D3")}  # the departments' month is news for them
 
 
 async def test_only_the_latest_month_and_not_an_old_one(session: AsyncSession, tn: Province) -> None:
