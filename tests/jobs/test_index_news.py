@@ -242,7 +242,7 @@ async def test_the_push_reads_as_an_official_writes_in_both_languages(session: A
     )
     c8 = rendered(found[tn.unit("C8")])
     assert "điểm số giữ nguyên" in c8 and c8.endswith("Đề nghị đồng chí xem chi tiết các nhóm chỉ số: /diem 766")
-    assert "Đơn vị có điểm thấp nhất trong các cơ quan, đơn vị cùng loại của tỉnh." in rendered(found[tn.unit("D3")])
+    assert "Đơn vị có điểm thấp nhất trong các sở, ban, ngành của tỉnh." in rendered(found[tn.unit("D3")])
     english = rendered(found[tn.unit("C7")], "en")
     assert "Your unit's result: 78.00/100 points, ranked 7/10 among the province's communes and wards." in english
     assert "Compared with September 2026: down 1 place, down 1.00 points." in english
