@@ -43,7 +43,7 @@ REFUSALS = ("errors/not_allowed", "account/register_prompt")
 class Case:
     persona: str
     text: str  # "{n}" becomes the number of a random task of the official's own unit
-    note: str = ""  # "extra: …" for cases beyond the issue's three commands
+    note: str = ""  # "extra: …" for cases beyond the issue's three commands, "issue 16: …" for rankings
     may_refuse: bool = False  # a refusal is an acceptable answer (timed all the same)
 
     @property
@@ -51,8 +51,9 @@ class Case:
         return self.text.replace("{n}", "N")
 
     @property
-    def extra(self) -> bool:
-        return self.note.startswith("extra")
+    def group(self) -> str:
+        """The target it counts towards: "" (the three commands), "extra" or "issue 16"."""
+        return self.note.split(":")[0] if ":" in self.note else ""
 
 
 MAIN = ("/nhiemvu", "/diem", "/tomtat")  # the commands of the issue, for both personas
@@ -61,7 +62,14 @@ CASES = (
     *(Case(p, c, may_refuse=(p, c) == (COMMUNE, "/tomtat")) for c in MAIN for p in (COMMUNE, LEADER)),
     Case(COMMUNE, "/nhiemvu {n}", "extra: one task's detail"),
     Case(LEADER, "/nhiemvu tatca", "extra: the province by unit"),
+    # issue 16: rankings and the 766 index at national scale (24 months of every commune and department)
+    Case(COMMUNE, "/xephang 766", "issue 16: the province's communes, latest"),
+    Case(COMMUNE, "/xephang 766 trang 3", "issue 16: a later page"),
+    Case(LEADER, "/xephang par", "issue 16: the provinces"),
+    Case(LEADER, "/xephang cchc", "issue 16: internal index, the communes"),
+    Case(COMMUNE, "/diem 766", "issue 16: the commune's latest month"),
 )
+GROUPS = {"": " ".join(MAIN), "issue 16": "issue 16 (/xephang, /diem 766)", "extra": "extras"}
 
 
 @dataclass
@@ -194,7 +202,14 @@ async def run(url: str, *, calls: int, warmup: int, seed: int = 2026, explain_ca
 
 
 async def run_many(
-    urls: list[str], *, calls: int, warmup: int, seed: int = 2026, explain_calls: int = 20, profile: bool = False
+    urls: list[str],
+    *,
+    calls: int,
+    warmup: int,
+    seed: int = 2026,
+    explain_calls: int = 20,
+    profile: bool = False,
+    cases: tuple[Case, ...] = CASES,
 ) -> list[list[Timing]]:
     """Time every case over each database. With several databases the calls alternate between them,
     so a burst of load from another process slows them alike and their ratio stays fair."""
@@ -208,7 +223,7 @@ async def run_many(
             targets.append(await _open(url))
         renderer = Renderer()
         results: list[list[Timing]] = [[] for _ in targets]
-        for case in CASES:
+        for case in cases:
             rng = Random(f"{seed}:{case.persona}:{case.text}")
             timings = [Timing(case) for _ in targets]
             total = warmup + calls + explain_calls

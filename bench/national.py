@@ -1,9 +1,11 @@
 """The national-scale benchmark database: reuse it when it matches, else build it.
 
 34 provinces on the post-2025 two-level tree (province → departments, communes and wards), ≈4,100 units,
-one plan per province of 120 tasks given to ≈100 units each (≈408,000 assignments), PAR INDEX / SIPAS /
-PAPI results with components, the internal CCHC index of every department and commune, a competition drive
-per province, and ≈20,500 officials each with a console chat account. ``bench.province`` makes the rows.
+one plan per province of 120 tasks given to ≈100 units each (≈408,000 assignments), five years of PAR INDEX /
+SIPAS / PAPI / PCI / DTI tables with components, the internal CCHC index of every department and commune, 24
+months of the 766 service index of every department and commune (≈98,000 results, five groups each), a
+competition drive per province, and ≈20,500 officials each with a console chat account. ``bench.province``
+makes the rows.
 
 The schema comes from the migrations; the rows go in with SQLAlchemy Core ``insert()`` executemany batches
 inside one transaction. Ids are assigned here, so the materialised ``Unit.path`` needs no round trip. A
@@ -34,7 +36,7 @@ from models import AuditEntry, TaskStatus
 from models.base import Base
 from models.db import MIGRATIONS, create_engine, upgrade
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: national tables 2021-2025 of five indices, 24 months of the 766 index
 BATCH = 5_000
 MARKER = "bench.build"
 # Columns of the rows bench.province makes, id first; tables in insert order (parents first).
@@ -55,10 +57,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "tasks": ("id", "plan_id", "number", "content", "field", "deadline_text", "deadline_kind", "due_date"),
     "assignments": ("id", "task_id", "unit_id", "role", "progress", "completed_on", "updated_at"),
     "index_results": (
-        *("id", "index_id", "unit_id", "year", "score", "rank", "rank_total"),
-        *("group_label", "note", "published_on", "source"),
+        *("id", "index_id", "unit_id", "year", "period", "period_number", "score", "score_places", "rank"),
+        *("rank_total", "group_label", "note", "published_on", "source"),
     ),
-    "component_results": ("id", "result_id", "component_id", "score", "rank", "rank_total"),
+    "component_results": ("id", "result_id", "component_id", "score", "rank", "rank_total", "score_places"),
     "drives": ("id", "code", "title", "organiser_unit_id", "starts_on", "ends_on"),
     "drive_participants": ("id", "drive_id", "unit_id"),
     "drive_criteria": ("id", "drive_id", "number", "name", "weight", "target_value", "measure"),
@@ -79,6 +81,7 @@ class Params:
     tasks: int = 120  # per province plan
     units_per_task: int = 100  # lead + cooperating units of each task
     officials_per_unit: int = 5  # a unit head and officers (provinces: a leader, an admin, officers)
+    service_months: int = 24  # months of the 766 index of every department and commune, up to last month
     year: int = 2026
     seed: int = 342025
     version: int = GENERATOR_VERSION
