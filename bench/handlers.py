@@ -314,7 +314,7 @@ def _render(renderer: Renderer, lang: str, reply: Reply) -> str:
 
 def table(timings: list[Timing]) -> list[str]:
     """Wall-clock median, p95 and p99 of each step; the handle step also shows its CPU median and SQL count."""
-    head = f"{'handler':<15} {'persona':<17} {'step':<7} {'median ms':>9} {'p95 ms':>8} {'p99 ms':>8} {'CPU ms':>7} "
+    head = f"{'handler':<20} {'persona':<17} {'step':<7} {'median ms':>9} {'p95 ms':>8} {'p99 ms':>8} {'CPU ms':>7} "
     head += f"{'calls':>6} {'SQL/call':>8}"
     lines = [head, "-" * len(head)]
     for t in timings:
@@ -322,12 +322,12 @@ def table(timings: list[Timing]) -> list[str]:
             median, p95, p99 = statistics.median(values), percentile(values, 95), percentile(values, 99)
             cpu = f"{statistics.median(t.cpu_ms):7.2f}" if step == "handle" else ""
             queries = f"{t.queries:8.1f}" if step == "handle" else ""
-            row = f"{t.case.label:<15} {t.case.persona:<17} {step:<7} {median:9.2f} {p95:8.2f} {p99:8.2f} {cpu:>7} "
+            row = f"{t.case.label:<20} {t.case.persona:<17} {step:<7} {median:9.2f} {p95:8.2f} {p99:8.2f} {cpu:>7} "
             lines.append(row + f"{len(values):6d} {queries:>8}")
         replies = ", ".join(f"{name} ×{n}" for name, n in t.templates.most_common())
         refused = t.templates and all(name in REFUSALS for name in t.templates)
         note = " [refused]" if refused else (f" [{t.case.note}]" if t.case.note else "")
-        lines.append(f"{'':<15} replies: {replies}{note}")
+        lines.append(f"{'':<20} replies: {replies}{note}")
     return lines
 
 
@@ -376,12 +376,12 @@ def _profile_text(profiler: cProfile.Profile, calls: int) -> str:
 
 def compare(small: list[Timing], large: list[Timing], small_n: int, large_n: int) -> list[str]:
     """Median, p99 and CPU median of each handle step on both databases, and the ratio large / small."""
-    head = f"{'handler':<15} {'persona':<17}"
+    head = f"{'handler':<20} {'persona':<17}"
     for what in ("median", "p99", "CPU"):
         head += f" {f'{what} {small_n}p':>10} {f'{what} {large_n}p':>11} {'ratio':>5}"
     lines = [head, "-" * len(head)]
     for a, b in zip(small, large, strict=True):
-        row = f"{a.case.label:<15} {a.case.persona:<17}"
+        row = f"{a.case.label:<20} {a.case.persona:<17}"
         pairs = (
             (statistics.median(a.handle_ms), statistics.median(b.handle_ms)),
             (percentile(a.handle_ms, 99), percentile(b.handle_ms, 99)),
