@@ -43,7 +43,7 @@ REFUSALS = ("errors/not_allowed", "account/register_prompt")
 class Case:
     persona: str
     text: str  # "{n}" becomes the number of a random task of the official's own unit
-    note: str = ""  # "extra: …" for cases beyond the issue's three commands
+    note: str = ""  # "extra: …" for cases beyond the issue's three commands, "issue 16: …" for rankings
     may_refuse: bool = False  # a refusal is an acceptable answer (timed all the same)
 
     @property
@@ -51,8 +51,9 @@ class Case:
         return self.text.replace("{n}", "N")
 
     @property
-    def extra(self) -> bool:
-        return self.note.startswith("extra")
+    def group(self) -> str:
+        """The target it counts towards: "" (the three commands), "extra" or "issue 16"."""
+        return self.note.split(":")[0] if ":" in self.note else ""
 
 
 MAIN = ("/nhiemvu", "/diem", "/tomtat")  # the commands of the issue, for both personas
@@ -61,7 +62,14 @@ CASES = (
     *(Case(p, c, may_refuse=(p, c) == (COMMUNE, "/tomtat")) for c in MAIN for p in (COMMUNE, LEADER)),
     Case(COMMUNE, "/nhiemvu {n}", "extra: one task's detail"),
     Case(LEADER, "/nhiemvu tatca", "extra: the province by unit"),
+    # issue 16: rankings and the 766 index at national scale (24 months of every commune and department)
+    Case(COMMUNE, "/xephang 766", "issue 16: the province's communes, latest"),
+    Case(COMMUNE, "/xephang 766 trang 3", "issue 16: a later page"),
+    Case(LEADER, "/xephang par", "issue 16: the provinces"),
+    Case(LEADER, "/xephang cchc", "issue 16: internal index, the communes"),
+    Case(COMMUNE, "/diem 766", "issue 16: the commune's latest month"),
 )
+GROUPS = {"": " ".join(MAIN), "issue 16": "issue 16 (/xephang, /diem 766)", "extra": "extras"}
 
 
 @dataclass
@@ -194,7 +202,14 @@ async def run(url: str, *, calls: int, warmup: int, seed: int = 2026, explain_ca
 
 
 async def run_many(
-    urls: list[str], *, calls: int, warmup: int, seed: int = 2026, explain_calls: int = 20, profile: bool = False
+    urls: list[str],
+    *,
+    calls: int,
+    warmup: int,
+    seed: int = 2026,
+    explain_calls: int = 20,
+    profile: bool = False,
+    cases: tuple[Case, ...] = CASES,
 ) -> list[list[Timing]]:
     """Time every case over each database. With several databases the calls alternate between them,
     so a burst of load from another process slows them alike and their ratio stays fair."""
@@ -208,7 +223,7 @@ async def run_many(
             targets.append(await _open(url))
         renderer = Renderer()
         results: list[list[Timing]] = [[] for _ in targets]
-        for case in CASES:
+        for case in cases:
             rng = Random(f"{seed}:{case.persona}:{case.text}")
             timings = [Timing(case) for _ in targets]
             total = warmup + calls + explain_calls
@@ -298,21 +313,24 @@ def _render(renderer: Renderer, lang: str, reply: Reply) -> str:
 
 
 def table(timings: list[Timing]) -> list[str]:
-    """Wall-clock median and p99 of each step; the handle step also shows its CPU median and SQL count."""
-    head = f"{'handler':<15} {'persona':<17} {'step':<7} {'median ms':>9} {'p99 ms':>8} {'CPU ms':>7} "
-    head += f"{'calls':>6} {'SQL/call':>8}"
+    """Wall-clock median, p95 and p99 of each step; the handle step also shows its CPU time (median and p99:
+    on a shared machine the wall-clock tail is mostly waiting for a CPU, the CPU tail is the work) and SQL
+    count."""
+    head = f"{'handler':<20} {'persona':<17} {'step':<7} {'median ms':>9} {'p95 ms':>8} {'p99 ms':>8} {'CPU ms':>7} "
+    head += f"{'CPU p99':>7} {'calls':>6} {'SQL/call':>8}"
     lines = [head, "-" * len(head)]
     for t in timings:
         for step, values in (("handle", t.handle_ms), ("render", t.render_ms)):
-            median, p99 = statistics.median(values), percentile(values, 99)
-            cpu = f"{statistics.median(t.cpu_ms):7.2f}" if step == "handle" else ""
-            queries = f"{t.queries:8.1f}" if step == "handle" else ""
-            row = f"{t.case.label:<15} {t.case.persona:<17} {step:<7} {median:9.2f} {p99:8.2f} {cpu:>7} "
+            median, p95, p99 = statistics.median(values), percentile(values, 95), percentile(values, 99)
+            handle = step == "handle"
+            cpu = f"{statistics.median(t.cpu_ms):7.2f} {percentile(t.cpu_ms, 99):7.2f}" if handle else " " * 15
+            queries = f"{t.queries:8.1f}" if handle else ""
+            row = f"{t.case.label:<20} {t.case.persona:<17} {step:<7} {median:9.2f} {p95:8.2f} {p99:8.2f} {cpu} "
             lines.append(row + f"{len(values):6d} {queries:>8}")
         replies = ", ".join(f"{name} ×{n}" for name, n in t.templates.most_common())
         refused = t.templates and all(name in REFUSALS for name in t.templates)
         note = " [refused]" if refused else (f" [{t.case.note}]" if t.case.note else "")
-        lines.append(f"{'':<15} replies: {replies}{note}")
+        lines.append(f"{'':<20} replies: {replies}{note}")
     return lines
 
 
@@ -361,12 +379,12 @@ def _profile_text(profiler: cProfile.Profile, calls: int) -> str:
 
 def compare(small: list[Timing], large: list[Timing], small_n: int, large_n: int) -> list[str]:
     """Median, p99 and CPU median of each handle step on both databases, and the ratio large / small."""
-    head = f"{'handler':<15} {'persona':<17}"
+    head = f"{'handler':<20} {'persona':<17}"
     for what in ("median", "p99", "CPU"):
         head += f" {f'{what} {small_n}p':>10} {f'{what} {large_n}p':>11} {'ratio':>5}"
     lines = [head, "-" * len(head)]
     for a, b in zip(small, large, strict=True):
-        row = f"{a.case.label:<15} {a.case.persona:<17}"
+        row = f"{a.case.label:<20} {a.case.persona:<17}"
         pairs = (
             (statistics.median(a.handle_ms), statistics.median(b.handle_ms)),
             (percentile(a.handle_ms, 99), percentile(b.handle_ms, 99)),

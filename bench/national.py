@@ -1,9 +1,11 @@
 """The national-scale benchmark database: reuse it when it matches, else build it.
 
 34 provinces on the post-2025 two-level tree (province → departments, communes and wards), ≈4,100 units,
-one plan per province of 120 tasks given to ≈100 units each (≈408,000 assignments), PAR INDEX / SIPAS /
-PAPI results with components, the internal CCHC index of every department and commune, a competition drive
-per province, and ≈20,500 officials each with a console chat account. ``bench.province`` makes the rows.
+one plan per province of 120 tasks given to ≈100 units each (≈408,000 assignments), five years of PAR INDEX /
+SIPAS / PAPI / PCI / DTI tables with components, the internal CCHC index of every department and commune, 24
+months of the 766 service index of every department and commune (≈98,000 results, five groups each), a
+competition drive per province, and ≈20,500 officials each with a console chat account. ``bench.province``
+makes the rows.
 
 The schema comes from the migrations; the rows go in with SQLAlchemy Core ``insert()`` executemany batches
 inside one transaction. Ids are assigned here, so the materialised ``Unit.path`` needs no round trip. A
@@ -24,7 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import ColumnDefault, Table, func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -34,7 +36,7 @@ from models import AuditEntry, TaskStatus
 from models.base import Base
 from models.db import MIGRATIONS, create_engine, upgrade
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: national tables 2021-2025 of five indices, 24 months of the 766 index
 BATCH = 5_000
 MARKER = "bench.build"
 # Columns of the rows bench.province makes, id first; tables in insert order (parents first).
@@ -55,10 +57,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "tasks": ("id", "plan_id", "number", "content", "field", "deadline_text", "deadline_kind", "due_date"),
     "assignments": ("id", "task_id", "unit_id", "role", "progress", "completed_on", "updated_at"),
     "index_results": (
-        *("id", "index_id", "unit_id", "year", "score", "rank", "rank_total"),
-        *("group_label", "note", "published_on", "source"),
+        *("id", "index_id", "unit_id", "year", "period", "period_number", "score", "score_places", "rank"),
+        *("rank_total", "group_label", "note", "published_on", "source"),
     ),
-    "component_results": ("id", "result_id", "component_id", "score", "rank", "rank_total"),
+    "component_results": ("id", "result_id", "component_id", "score", "rank", "rank_total", "score_places"),
     "drives": ("id", "code", "title", "organiser_unit_id", "starts_on", "ends_on"),
     "drive_participants": ("id", "drive_id", "unit_id"),
     "drive_criteria": ("id", "drive_id", "number", "name", "weight", "target_value", "measure"),
@@ -79,6 +81,7 @@ class Params:
     tasks: int = 120  # per province plan
     units_per_task: int = 100  # lead + cooperating units of each task
     officials_per_unit: int = 5  # a unit head and officers (provinces: a leader, an admin, officers)
+    service_months: int = 24  # months of the 766 index of every department and commune, up to last month
     year: int = 2026
     seed: int = 342025
     version: int = GENERATOR_VERSION
@@ -231,18 +234,24 @@ async def build(url: str, params: Params, *, today: date | None = None) -> Build
                 for table in TABLES:  # explicit ids leave the sequences behind
                     sequence = f"pg_get_serial_sequence('{table}', 'id')"
                     await conn.execute(text(f"SELECT setval({sequence}, (SELECT MAX(id) FROM {table}))"))
+                # a server gathers statistics by itself (autovacuum) some time after a load, or never when
+                # it is off: gathered now, the timings see the plans a running server has. SQLite is left
+                # without (the bot never runs ANALYZE there), so its plans are the bot's.
+                await conn.execute(text("ANALYZE"))
     finally:
         await engine.dispose()
     return BuildReport(url, params, False, time.perf_counter() - started, counts, statuses, peak_memory_mb())
 
 
 class Writer:
-    """Buffers rows per table and writes them with executemany, parents first."""
+    """Buffers rows per table and writes them with executemany, parents first. On SQLite the rows go to
+    the driver's own executemany with each column's conversion applied here (SQLAlchemy's per-row
+    parameter handling was half of the build's time); elsewhere through Core ``insert()``."""
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
         self.tables: dict[str, Table] = {t: Base.metadata.tables[t] for t in TABLES}
-        self.pending: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
+        self.pending: dict[str, list[tuple[Any, ...]]] = {t: [] for t in TABLES}
         self.last_id: dict[str, int] = {}
         self.counts: Counter[str] = Counter()
 
@@ -258,7 +267,7 @@ class Writer:
     def add(self, table: str, *values: Any, row_id: int | None = None) -> int:
         """Queue a row given in ``COLUMNS`` order without its id; returns the id."""
         row_id = row_id or self.new_id(table)
-        self.pending[table].append(dict(zip(COLUMNS[table], (row_id, *values), strict=True)))
+        self.pending[table].append((row_id, *values))
         return row_id
 
     async def flush(self, *, full_only: bool = False) -> None:
@@ -267,9 +276,33 @@ class Writer:
         for name in TABLES:
             rows = self.pending[name]
             for start in range(0, len(rows), BATCH):
-                await self.conn.execute(insert(self.tables[name]), rows[start : start + BATCH])
+                await self._insert(name, rows[start : start + BATCH])
             self.counts[name] += len(rows)
             self.pending[name] = []
+
+    async def _insert(self, name: str, rows: list[tuple[Any, ...]]) -> None:
+        columns, dialect = COLUMNS[name], self.conn.dialect
+        if dialect.name != "sqlite":
+            await self.conn.execute(insert(self.tables[name]), [dict(zip(columns, row, strict=True)) for row in rows])
+            return
+        table = self.tables[name]
+        # the columns left out take their scalar defaults, as Core's insert() would give them
+        left_out = [c for c in table.c if c.name not in columns and c.default is not None]
+        if not all(isinstance(c.default, ColumnDefault) and c.default.is_scalar for c in left_out):
+            raise BenchError(f"{name}: a column with a computed default must be given in COLUMNS")
+        defaults = {c.name: c.default.arg for c in left_out if isinstance(c.default, ColumnDefault)}
+        names = [*columns, *defaults]
+        processors = [table.c[column].type.dialect_impl(dialect).bind_processor(dialect) for column in names]
+        convert = [(i, f) for i, f in enumerate(processors) if f is not None]
+        rest = tuple(defaults.values())
+        values = []
+        for row in rows:
+            value = [*row, *rest]
+            for i, f in convert:
+                value[i] = f(value[i])
+            values.append(tuple(value))
+        sql = f"INSERT INTO {name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        await self.conn.exec_driver_sql(sql, values)
 
 
 def main(argv: list[str] | None = None) -> int:

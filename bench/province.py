@@ -7,29 +7,47 @@ occurs: done on time, done late, overdue, due within 30 days ("trong hạn"), no
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from decimal import Decimal
 from random import Random
-from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bench import names
 from bench.national import BenchError, Params, Writer
-from models import DEFAULT_TZ, AssignmentRole, DeadlineKind, Role, ScoreKind, TaskStatus, UnitKind
+from models import DEFAULT_TZ, AssignmentRole, DeadlineKind, Role, TaskStatus, UnitKind
 from models.base import Base
-from models.importers.indices import PAR_FIELDS, SIPAS_COMPONENTS
+from models.indices import PERIOD_MONTH, PERIOD_YEAR
 from models.rules import task_status
+from models.standard_indices import ensure_indices
 
-PAR_MAX = (9, 9, 11, 8, 12, 9, 12, 30)  # nominal field maxima (sum 100) when the importer gives none
+PAR_MAX = (9, 9, 11, 8, 12, 9, 12, 30)  # nominal field maxima (sum 100) when the index gives none
 CENTS = Decimal("0.01")
-NATIONAL = ("PAR", "SIPAS", "PAPI")
-HISTORIC_YEARS = (2022, 2023)  # ranked among the 63 provinces of the time
+NATIONAL = ("PAR", "SIPAS", "PAPI", "PCI", "DTI")
+NATIONAL_YEARS = 5  # the years before the plan's: 2021-2025 for a 2026 database
+MERGED = 2025  # from this year on the provinces are ranked among the 34 (before: among the 63 of the time)
+SERVICE = "766"
+# score of the best province, points lost per place, and the decimals published
+SCALE = {
+    "PAR": (Decimal("93.00"), Decimal("0.17"), 2),
+    "SIPAS": (Decimal("92.00"), Decimal("0.20"), 2),
+    "PAPI": (Decimal("47.00"), Decimal("0.10"), 2),
+    "PCI": (Decimal("73.00"), Decimal("0.25"), 2),
+    "DTI": (Decimal("0.800"), Decimal("0.006"), 3),
+}
+
+
+@dataclass(frozen=True)
+class Published:
+    """One province's line of a national table: its rank (None: "không xếp hạng") and score."""
+
+    rank: int | None
+    score: Decimal
+    total: int
 
 
 @dataclass
@@ -47,23 +65,18 @@ class Generator:
         self.index: dict[str, _Index] = {}
         self.created = datetime(params.year, 1, 5, 8, 0, tzinfo=DEFAULT_TZ)
         rng = Random(f"{params.seed}:national")
-        self.rank_total = max(63, params.provinces)
-        self.ranks = {
-            (code, year): rng.sample(range(1, self.rank_total + 1), params.provinces)
-            for code in NATIONAL
-            for year in HISTORIC_YEARS
+        self.years = range(params.year - NATIONAL_YEARS, params.year)
+        self.tables = {
+            (code, year): _national_table(rng, code, year, params.provinces) for code in NATIONAL for year in self.years
         }
+        self.months = [_month_back(today, back) for back in range(params.service_months, 0, -1)]
 
     async def indices(self, conn: AsyncConnection) -> None:
-        """The standard indices, from ``models.importers.ensure_indices`` when it exists."""
-        ensure = _ensure_indices()
-        if ensure is not None:
-            session = AsyncSession(bind=conn)  # joins the build's transaction
-            await ensure(session)
-            await session.flush()
-            await session.close()
-        else:
-            await _insert_indices(conn)
+        """The standard indices (``models.standard_indices.ensure_indices``) and their components."""
+        session = AsyncSession(bind=conn)  # joins the build's transaction
+        await ensure_indices(session)
+        await session.flush()
+        await session.close()
         idx, comp = Base.metadata.tables["indices"], Base.metadata.tables["index_components"]
         for row in await conn.execute(select(idx.c.id, idx.c.code)):
             self.index[row.code] = _Index(row.id)
@@ -71,7 +84,7 @@ class Generator:
         query = select(comp.c.id, comp.c.index_id, comp.c.number, comp.c.max_score).order_by(comp.c.number)
         for part in await conn.execute(query):
             by_id[part.index_id].components.append((part.id, part.number, part.max_score))
-        missing = [code for code in (*NATIONAL, "CCHC") if code not in self.index]
+        missing = [code for code in (*NATIONAL, "CCHC", SERVICE) if code not in self.index]
         if missing:
             raise BenchError(f"standard indices missing: {', '.join(missing)}")
 
@@ -91,6 +104,7 @@ class Generator:
         self._national_results(rng, number, root)
         self._internal_results(rng, departments)
         self._internal_results(rng, communes)
+        self._service_results(rng, [*departments, *communes])
         self._drive(rng, code, name, root, communes)
 
     # --- units and people ---------------------------------------------------------------------------
@@ -179,24 +193,23 @@ class Generator:
     # --- published results --------------------------------------------------------------------------
 
     def _national_results(self, rng: Random, number: int, root: int) -> None:
-        top = {"PAR": Decimal("93.00"), "SIPAS": Decimal("92.00"), "PAPI": Decimal("47.00")}
-        step = {"PAR": Decimal("0.17"), "SIPAS": Decimal("0.20"), "PAPI": Decimal("0.10")}
-        total = self.rank_total
-        for code in NATIONAL:
-            for year in HISTORIC_YEARS:
-                rank = self.ranks[code, year][number - 1]
-                score: Decimal | None = (
-                    top[code] - step[code] * rank + Decimal(rng.randrange(int(step[code] * 100))) / 100
-                )
-                note = ""
-                if code == "SIPAS" and year == 2023 and number % 12 == 6:
-                    score, note = None, "trên 79%"  # published as a bound only: stays unknown
-                group = names.PAPI_GROUPS[min(3, (rank - 1) * 4 // total)] if code == "PAPI" else None
-                result = self._result(code, root, year, score, rank, total, group, note)
-                for component, part, maximum in self.index[code].components:
-                    ceiling = maximum or Decimal(PAR_MAX[part - 1] if code == "PAR" else 100)
-                    value = (ceiling * Decimal(rng.randint(70, 98)) / 100).quantize(CENTS)
-                    self.w.add("component_results", result, component, value, rng.randint(1, total), total)
+        """The province's line in each national table, with the index's fields or components."""
+        for (code, year), table in self.tables.items():
+            line = table[number - 1]
+            score: Decimal | None = line.score
+            note = ""
+            if code == "SIPAS" and year == self.p.year - 3 and number % 12 == 6:
+                score, note = None, "trên 79%"  # published as a bound only: stays unknown
+            group = None
+            if code == "PAPI" and line.rank is not None:
+                group = names.PAPI_GROUPS[min(3, (line.rank - 1) * 4 // line.total)]
+            places = SCALE[code][2]
+            result = self._result(code, root, (year, PERIOD_YEAR, 0), score, places, line.rank, line.total, group, note)
+            for component, part, maximum in self.index[code].components:
+                ceiling = maximum or Decimal(PAR_MAX[part - 1] if code == "PAR" else 100)
+                value = (ceiling * Decimal(rng.randint(70, 98)) / 100).quantize(CENTS)
+                rank = rng.randint(1, line.total)
+                self.w.add("component_results", result, component, value, rank, line.total, 2)
 
     def _internal_results(self, rng: Random, units: list[int]) -> None:
         """The province's own CCHC index: departments ranked among departments, communes among communes."""
@@ -204,23 +217,43 @@ class Generator:
             scores = sorted((Decimal(rng.randint(6500, 9800)) / 100 for _ in units), reverse=True)
             order = rng.sample(units, len(units))
             for rank, (unit, score) in enumerate(zip(order, scores, strict=True), start=1):
-                self._result("CCHC", unit, year, score, rank, len(units), None, "")
+                self._result("CCHC", unit, (year, PERIOD_YEAR, 0), score, 2, rank, len(units), None, "")
+
+    def _service_results(self, rng: Random, units: list[int]) -> None:
+        """The 766 index of every department and commune for each month: the five groups and their sum,
+        without ranks (the portal publishes scores; a unit's place is counted among its peers). Each unit
+        has a level that drifts from month to month, and each group scatters around it."""
+        index = self.index[SERVICE]
+        for unit in units:
+            level = rng.randint(550, 950)  # per mille of each group's maximum
+            for year, month in self.months:
+                level = min(1000, max(300, level + rng.randint(-40, 45)))
+                cents = [
+                    int(maximum or 0) * min(1000, max(0, level + rng.randint(-120, 120))) // 10
+                    for _, _, maximum in index.components
+                ]
+                total = Decimal(sum(cents)) / 100
+                result = self._result(SERVICE, unit, (year, PERIOD_MONTH, month), total, 2, None, None, None, "")
+                for (component, _, _), part in zip(index.components, cents, strict=True):
+                    self.w.add("component_results", result, component, Decimal(part) / 100, None, None, 2)
 
     def _result(
         self,
         code: str,
         unit: int,
-        year: int,
+        period: tuple[int, str, int],
         score: Decimal | None,
-        rank: int,
-        total: int,
+        places: int,
+        rank: int | None,
+        total: int | None,
         group: str | None,
         note: str,
     ) -> int:
-        published, source = date(year + 1, 5, 15), "bench: synthetic"
-        return self.w.add(
-            "index_results", self.index[code].id, unit, year, score, rank, total, group, note, published, source
-        )
+        year, kind, number = period
+        # a year's table comes out in May of the next year, a month's on the 10th of the next month
+        published = date(year + 1, 5, 15) if kind == PERIOD_YEAR else date(year + number // 12, number % 12 + 1, 10)
+        values = (score, places, rank, total, group, note, published, "bench: synthetic")
+        return self.w.add("index_results", self.index[code].id, unit, year, kind, number, *values)
 
     # --- a competition drive ------------------------------------------------------------------------
 
@@ -241,40 +274,27 @@ class Generator:
                     value = min(Decimal(100), value + Decimal(rng.randint(0, 1500)) / 100)
 
 
-def _ensure_indices() -> Any:
-    """``ensure_indices`` of the importers (being written alongside), or None when it is not there yet."""
-    for module in ("models.importers", "models.importers.indices"):
-        try:
-            found = getattr(importlib.import_module(module), "ensure_indices", None)
-        except ImportError:
-            continue
-        if found is not None:
-            return found
-    return None
+def _national_table(rng: Random, code: str, year: int, provinces: int) -> list[Published]:
+    """A national table as published, by province number: ranks among the 63 provinces of the time (the
+    34 from ``MERGED`` on), scores falling with the rank, one tie ("đồng hạng": the province just below
+    another takes its rank and score) and, in one table of four, a province left unranked."""
+    total = max(63 if year < MERGED else 34, provinces)
+    ranks = rng.sample(range(1, total + 1), provinces)
+    top, step, places = SCALE[code]
+    unit = Decimal(1).scaleb(-places)
+    noise = int(step / unit)  # less than a place's worth: scores keep the order of the ranks
+    scores = {r: top - step * r + unit * rng.randrange(noise) for r in range(1, total + 1)}
+    if provinces > 1:
+        better = rng.choice(sorted(ranks)[:-1])
+        ranks[ranks.index(min(r for r in ranks if r > better))] = better
+    table = [Published(r, scores[r], total) for r in ranks]
+    if provinces > 2 and rng.random() < 0.25:
+        at = rng.randrange(provinces)
+        table[at] = Published(None, table[at].score, total)
+    return table
 
 
-async def _insert_indices(conn: AsyncConnection) -> None:
-    """PAR INDEX (8 fields), SIPAS (5 components), PAPI, PCI, DTI and the internal CCHC index."""
-    idx, comp = Base.metadata.tables["indices"], Base.metadata.tables["index_components"]
-    rows = [
-        ("PAR", "Chỉ số cải cách hành chính", "PAR INDEX", "Bộ Nội vụ", ScoreKind.POINTS, 100),
-        ("SIPAS", "Chỉ số hài lòng về sự phục vụ hành chính", "SIPAS", "Bộ Nội vụ", ScoreKind.PERCENT, 100),
-        ("PAPI", "Chỉ số hiệu quả quản trị và hành chính công cấp tỉnh", "PAPI", "UNDP", ScoreKind.POINTS, 80),
-        ("PCI", "Chỉ số năng lực cạnh tranh cấp tỉnh", "PCI", "VCCI", ScoreKind.POINTS, 100),
-        ("DTI", "Chỉ số chuyển đổi số", "DTI", "Bộ TT&TT", ScoreKind.POINTS, None),
-        ("CCHC", "Chỉ số cải cách hành chính nội bộ", "Internal CCHC index", "UBND tỉnh", ScoreKind.POINTS, 100),
-    ]
-    for code, vi, en, publisher, kind, top in rows:
-        values = {"code": code, "name_vi": vi, "name_en": en, "publisher": publisher, "score_kind": kind}
-        key = (await conn.execute(insert(idx).values(**values, max_score=top))).inserted_primary_key
-        assert key is not None
-        parts = {"PAR": PAR_FIELDS, "SIPAS": SIPAS_COMPONENTS}.get(code, ())
-        maxima: tuple[int | None, ...] = PAR_MAX if code == "PAR" else (None,) * len(parts)
-        if parts:
-            await conn.execute(
-                insert(comp),
-                [
-                    {"index_id": key[0], "number": n, "name_vi": vi_name, "name_en": en_name, "max_score": top_n}
-                    for n, ((vi_name, en_name), top_n) in enumerate(zip(parts, maxima, strict=True), start=1)
-                ],
-            )
+def _month_back(today: date, months: int) -> tuple[int, int]:
+    """The (year, month) ``months`` months before ``today``'s month."""
+    count = today.year * 12 + today.month - 1 - months
+    return count // 12, count % 12 + 1

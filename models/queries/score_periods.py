@@ -15,6 +15,7 @@ from models.indices import IndexResult, ScoreIndex, period_key
 from models.naming import DISTRICT_LEVEL, LOCAL, PROVINCE_LEVEL, PROVINCIAL_BODIES
 from models.queries.scores import ComponentLine, IndexInfo, SeriesPoint, component_lines, series_of
 from models.rules import Change, change
+from models.tree import subtree_clause
 from models.units import Unit
 
 SERVICE_INDEX = "766"
@@ -86,17 +87,18 @@ async def _rank(
         return result.rank, result.rank_total
     if result.score is None:
         return None, None
+    # the province's peers first (a range of the path index), then their results by the unique index:
+    # joined the other way, SQLite walks every result of the index in the country
+    units = select(Unit.id).where(subtree_clause(province), Unit.kind.in_(peers_of(str(unit.kind))))
     peers = (
         select(IndexResult.score)
-        .join(Unit, Unit.id == IndexResult.unit_id)
         .where(
             IndexResult.index_id == result.index_id,
+            IndexResult.unit_id.in_(units),
             IndexResult.year == result.year,
             IndexResult.period == result.period,
             IndexResult.period_number == result.period_number,
             IndexResult.score.is_not(None),
-            Unit.path.startswith(province.path),
-            Unit.kind.in_(peers_of(str(unit.kind))),
         )
         .subquery()
     )
