@@ -113,10 +113,11 @@ def _total(index: ScoreIndex) -> Callable[[object], Decimal]:
 
 
 def tolerance(written: list[int | None]) -> Decimal:
-    """How far a published total may be from the sum of its published groups: each figure rounded to the
-    fewest decimals written is off by half a unit of that place at most."""
-    fewest = min((p for p in written if p is not None), default=2)
-    return Decimal(len(written)) / 2 * Decimal(10) ** -fewest
+    """How far a published total may be from the sum of its published groups: each figure (``written``:
+    the decimals of each) is off by half a unit of its last place at most. The most decimals any figure
+    shows is the table's precision: Excel drops trailing zeros of a number (12,0 reads as 12)."""
+    most = max((p for p in written if p is not None), default=2)
+    return Decimal(len(written)) / 2 * Decimal(10) ** -most
 
 
 def _checked_total(cells: Cells, total: Decimal | None, groups: list[Decimal], written: list[int | None]) -> None:
