@@ -22,7 +22,8 @@ from models.importers.result import Note
 from models.importers.service_766 import tolerance
 from models.indices import ComponentResult
 from models.provinces import find_province
-from models.scope import Scope, find_province as stored_province
+from models.scope import Scope
+from models.scope import find_province as stored_province
 from models.setup import init_province
 from models.tree import add_unit
 from tests.models.test_importers import SAMPLES, counts, ok, xlsx
