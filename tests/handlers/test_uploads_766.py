@@ -42,6 +42,14 @@ async def test_the_caption_gives_the_period_of_a_table_that_does_not_say_it(demo
     await ask(demo, "admin", "/tailen xacnhan")
     assert "Chỉ số 766, tháng 3/2026 — UBND xã Tuấn Sơn" in await ask(demo, "chair", "/diem 766")
 
+    corrected = xlsx(HEADER, (1, "UBND xã Tuấn Sơn", "16,5", "19", "20,25", "15", "19,75", "90,50"))
+    again = await send(demo, "/tailen 766 3/2026", "bang.xlsx", corrected)
+    assert "0 mục mới, 1 mục cập nhật" in again
+    assert (
+        "Sửa kết quả 766 tháng 3/2026 – Xã Tuấn Sơn (06457): Điểm 89,5 → 90,5; nhóm “Tiến độ giải quyết” 18 → 19"
+        in again
+    )
+
 
 async def test_hostile_files_are_refused_with_what_is_wrong(demo: Router) -> None:
     units = xlsx(("Mã đơn vị", "Tên đơn vị", "Loại"), ("X1", "Xã An", "Xã"))
