@@ -24,7 +24,7 @@ async def send(router: Router, text: str, name: str, data: bytes, *, account: st
 
 async def test_the_secretariat_imports_the_monthly_table_and_the_chair_sees_the_month(demo: Router) -> None:
     preview = await send(demo, "/tailen", MONTHLY.name, MONTHLY.read_bytes())
-    assert "Nhập kết quả Bộ chỉ số phục vụ người dân, doanh nghiệp (766) sẽ có: 65 mục mới" in preview, preview
+    assert "Nhập kết quả chỉ số 766 sẽ có: 65 mục mới" in preview, preview
     assert "• Thêm kết quả 766 tháng 10/2026 – Phường Đông Kinh (05977): tổng 80,54 điểm" in preview
 
     done = await ask(demo, "admin", "/tailen xacnhan")
