@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import cli, fetch
 from bot import config as configuration
-from bot import fetch
 from bot.imports import run_import
-from tests.models.test_importers import SAMPLES
-from tests.models.test_importers_service_766 import init_scope
+from tests.models.test_importers import SAMPLES, xlsx
+from tests.models.test_importers_service_766 import HEADER, init_scope
 
 MONTHLY = SAMPLES / "chi_so_766_xa_thang_10_2026.xlsx"
 SECRET = "token=S3CRET"
@@ -142,3 +142,17 @@ async def test_a_file_that_cannot_be_fetched_is_one_line_without_the_query(
 async def test_a_url_that_is_not_http_is_refused(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert await import_766(db_url, url="file:///etc/passwd") == 1
     assert "không phải địa chỉ http:// hoặc https://" in capsys.readouterr().err
+
+
+async def test_the_period_option_dates_a_table_that_does_not_say_it(
+    db_url: str, province: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = tmp_path / "bang.xlsx"
+    table.write_bytes(xlsx(HEADER, (1, "UBND xã Văn Quan", "16,5", "18", "20,25", "15", "19,75", "89,50")))
+    untitled = cli.parser().parse_args(["import", "dvc", str(table), "--dry-run"])
+    dated = cli.parser().parse_args(["import", "766", str(table), "--period", "2026-Q3", "--dry-run"])
+
+    assert await run_import(config(db_url), untitled) == 1
+    assert "không biết bảng là kết quả của kỳ nào" in capsys.readouterr().err
+    assert await run_import(config(db_url), dated) == 0
+    assert "Thêm kết quả 766 quý III/2026 – Xã Văn Quan (06253): tổng 89,50 điểm" in capsys.readouterr().out
