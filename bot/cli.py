@@ -53,8 +53,12 @@ def parser() -> argparse.ArgumentParser:
     init.add_argument("--code", help="the province's unit code in this database (default: its official code)")
 
     imp = sub.add_parser("import", help="import an .xlsx or .csv file (all or nothing)")
-    imp.add_argument("kind", choices=["units", "tasks", "results", "criteria", "measurements"])
-    imp.add_argument("file", type=Path)
+    imp.add_argument("kind", choices=["units", "tasks", "results", "criteria", "measurements", "766", "dvc"])
+    imp.add_argument("file", type=Path, nargs="?", help="the file (or --from URL)")
+    imp.add_argument("--from", dest="from_url", metavar="URL", help="fetch the file over HTTP(S) instead")
+    imp.add_argument(
+        "--period", help="766: the table's period when it does not say it: 2026-10, 2026-Q3, 2026-H1, 2026"
+    )
     imp.add_argument("--dry-run", action="store_true", help="show what would change and write nothing")
     imp.add_argument("--plan", help="tasks: the plan's code, e.g. KH-CCHC-2024")
     imp.add_argument("--year", type=int, help="tasks: the plan's year")

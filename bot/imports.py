@@ -14,12 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import build
 from bot.config import Config
+from bot.fetch import FetchError, fetch
 from handlers.base import Reply
 from models.db import upgrade
-from models.importers import import_file
+from models.importers import import_bytes, import_file
 from models.scope import Scope, find_province, own_provinces, provinces
 
-KIND_NAMES = {"criteria": "drive_criteria", "measurements": "drive_measurements"}
+KIND_NAMES = {"criteria": "drive_criteria", "measurements": "drive_measurements", "dvc": "766"}
 
 
 async def cli_scope(session: AsyncSession, code: str | None, kind: str = "") -> Scope | Reply | None:
@@ -48,29 +49,47 @@ async def cli_scope(session: AsyncSession, code: str | None, kind: str = "") -> 
     return Reply("imports/province_needed", {"known": known, "provinces": named})
 
 
+async def _fetched(args: argparse.Namespace) -> tuple[str, bytes] | Reply | None:
+    """With ``--from``: the name and bytes fetched, or a Reply saying why not; None for a file's path."""
+    url = getattr(args, "from_url", None)
+    if not url:
+        return None
+    try:
+        return await fetch(url)
+    except FetchError as failure:
+        return Reply("imports/fetch_failed", {"code": failure.code, "url": failure.url, **failure.params})
+
+
 async def run_import(config: Config, args: argparse.Namespace) -> int:
     kind = KIND_NAMES.get(args.kind, args.kind)
     options: dict[str, Any] = {
         key: value
-        for key in ("plan", "year", "title", "drive", "starts_on", "ends_on")
+        for key in ("plan", "year", "title", "drive", "starts_on", "ends_on", "period")
         if (value := getattr(args, key, None)) is not None
     }
     await upgrade(config.database.url, lock_timeout=config.database.lock_timeout_seconds)
     app = build(config)
     lang = config.bot.default_language
     try:
+        fetched = await _fetched(args)
+        if isinstance(fetched, Reply) or (fetched is None and (args.file is None or not args.file.is_file())):
+            refusal = (
+                fetched if isinstance(fetched, Reply) else Reply("imports/no_file", {"name": str(args.file or "")})
+            )
+            print(app.renderer.render(lang, refusal), file=sys.stderr)
+            return 1
+        name = fetched[0] if fetched else args.file.name
         async with app.sessions() as session:
-            if not args.file.is_file():
-                print(app.renderer.render(lang, Reply("imports/no_file", {"name": str(args.file)})), file=sys.stderr)
-                return 1
             scope = await cli_scope(session, getattr(args, "province", None), kind)
             if isinstance(scope, Reply):
                 print(app.renderer.render(lang, scope), file=sys.stderr)
                 return 1
-            result = await import_file(
-                session, kind, args.file, dry_run=args.dry_run, options=options, clock=app.clock, scope=scope
-            )
-            context = {"name": args.file.name, "kind": kind, "options": options, "result": result}
+            run = {"dry_run": args.dry_run, "options": options, "clock": app.clock, "scope": scope}
+            if fetched:
+                result = await import_bytes(session, kind, name, fetched[1], **run)
+            else:
+                result = await import_file(session, kind, args.file, **run)
+            context = {"name": name, "kind": kind, "options": options, "result": result}
             if not result.ok:
                 await session.rollback()
                 print(app.renderer.render(lang, Reply("imports/cli_errors", context)), file=sys.stderr)

@@ -62,6 +62,9 @@ KIND_WORDS = {
     "chamdiem": "drive_measurements",
     "solieu": "drive_measurements",
     "measurements": "drive_measurements",
+    "766": "766",
+    "dvc": "766",
+    "chisodvc": "766",
 }
 
 
@@ -126,8 +129,8 @@ async def _received(request: Request, file: FileRef, words: list[str], raw: list
 
 
 async def _options(request: Request, scope: Scope, kind: str, args: list[str]) -> dict[str, object]:
-    """The plan, drive or index and the year named in the caption; the province's latest plan or drive
-    otherwise."""
+    """The plan, drive or index and the year named in the caption (a 766 table: its period); the
+    province's latest plan or drive otherwise."""
     year = next((a for a in args if is_number(a) and len(a) == 4), None)
     code = next((a for a in args if a != year), None)
     options: dict[str, object] = {"year": int(year)} if year else {}
@@ -137,6 +140,8 @@ async def _options(request: Request, scope: Scope, kind: str, args: list[str]) -
         options["drive"] = code or await latest_drive_code(request.session, scope) or ""
     elif kind == "results" and code:
         options["index"] = code
+    elif kind == "766" and args:  # "/tailen 766 10/2026", "/tailen 766 Quý III/2026": the table's period
+        return {"period": " ".join(args)}
     return options
 
 

@@ -10,6 +10,7 @@
 - ket_qua_quoc_gia.xlsx  PAR INDEX 2023 of every province as published: names as printed (national_results.py)
 - thi_dua_tieu_chi.xlsx  criteria of the one-stop-desk drive of 2024
 - thi_dua_so_lieu.csv    measurements of that drive (UTF-8, ',' delimited, decimal commas)
+- chi_so_766_*           the 766 service index in three published layouts, invented figures (service_766.py)
 
 Scores and ranks are the published figures of docs (DOMAIN.md); unknown values stay empty. The drive's
 weights, targets and measurements are illustrative.
@@ -23,6 +24,7 @@ from datetime import date
 from pathlib import Path
 
 import national_results  # type: ignore[import-not-found]  # beside this script
+import service_766  # type: ignore[import-not-found]  # beside this script
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from plan_2026 import HEADER as PLAN_2026_HEADER
@@ -165,6 +167,15 @@ def main() -> None:
     _sheet(HERE / "thi_dua_tieu_chi.xlsx", [], criteria_header, DRIVE_CRITERIA)
     measurements_header = ("Đơn vị", "Tiêu chí", "Ngày", "Giá trị")
     _csv(HERE / "thi_dua_so_lieu.csv", measurements_header, MEASUREMENTS, delimiter=",", bom=False)
+    _service_766()
+
+
+def _service_766() -> None:
+    """The 766 tables: a province's communes by month, its departments by quarter, the portal's CSV."""
+    s = service_766
+    _sheet(HERE / "chi_so_766_xa_thang_10_2026.xlsx", s.COMMUNE_TITLE, s.COMMUNE_HEADER, s.commune_rows())
+    _sheet(HERE / "chi_so_766_so_nganh_quy_III_2026.xlsx", s.DEPARTMENT_TITLE, s.DEPARTMENT_HEADER, s.department_rows())
+    _csv(HERE / "chi_so_766_cong_dvc.csv", s.PORTAL_HEADER, s.portal_rows(), delimiter=";", bom=True)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.clock import Clock
-from models.importers import drives, results, tasks, units
+from models.importers import drives, results, service_766, tasks, units
 from models.importers.book import Book
 from models.importers.result import Batch, FileProblem, ImportResult, RowError
 from models.importers.sheet import Column, Table, table_of
@@ -37,8 +37,9 @@ KINDS: dict[str, Kind] = {
     "results": Kind(results.COLUMNS, results.prepare),
     "drive_criteria": Kind(drives.CRITERIA_COLUMNS, drives.prepare_criteria),
     "drive_measurements": Kind(drives.MEASUREMENT_COLUMNS, drives.prepare_measurements),
+    "766": Kind(service_766.COLUMNS, service_766.prepare),
 }
-ALIASES = {"criteria": "drive_criteria", "measurements": "drive_measurements"}
+ALIASES = {"criteria": "drive_criteria", "measurements": "drive_measurements", "dvc": "766", "service": "766"}
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a province's largest file (its units, a plan) is well under 1 MB
 
 

@@ -391,6 +391,63 @@ async def result_errors(session: AsyncSession) -> list[RowError]:
     return found
 
 
+SERVICE_HEADER = (
+    "Đơn vị", "Công khai, minh bạch", "Tiến độ giải quyết", "Dịch vụ trực tuyến", "Mức độ hài lòng", "Số hóa hồ sơ",
+    "Tổng điểm",
+)  # fmt: skip
+SERVICE_TITLE = ("KẾT QUẢ BỘ CHỈ SỐ 766 THÁNG 10/2026",)
+
+
+async def service_units(session: AsyncSession) -> Scope:
+    """A province (P766) with one commune (C766, Xã Văn Quan), beside what the database holds."""
+    await ensure_indices(session)
+    province = await add_unit(session, code="P766", name="Tỉnh Lạng Sơn", kind=UnitKind.PROVINCE)
+    await add_unit(session, code="C766", name="Xã Văn Quan", kind=UnitKind.COMMUNE, parent=province)
+    return Scope(province)
+
+
+async def service_errors(session: AsyncSession) -> list[RowError]:
+    """A 766 table wrong in every way one can be: a group above its maximum, a total above 100 or not the
+    sum of the groups, the same unit twice in a month, no period, a period that cannot be read."""
+    scope = await service_units(session)
+    rows = [
+        ("C766", "19", "18", "20", "15", "19", "91"),
+        ("C766", "16", "18", "20", "15", "19", "95"),
+        ("C766", "16", "18", "20", "15", "19", "120"),
+        ("C766", "16", "18", "20", "15", "19", "88"),
+        ("C766", "16", "18", "20", "15", "19", "88"),
+    ]
+    table = xlsx(SERVICE_TITLE, SERVICE_HEADER, *rows)
+    found = list((await import_bytes(session, "766", "t.xlsx", table, scope=scope)).errors)
+    untitled = xlsx(SERVICE_HEADER, rows[-1])
+    found += (await import_bytes(session, "766", "t.xlsx", untitled, scope=scope)).errors
+    found += (await import_bytes(session, "766", "t.xlsx", untitled, scope=scope, options={"period": "mùa thu"})).errors
+    await session.rollback()
+    return found
+
+
+async def test_every_change_line_of_a_766_table_is_a_sentence_in_both_languages(session: AsyncSession) -> None:
+    scope = await service_units(session)
+    first = ("Xã Văn Quan", "16,5", "18", "20,25", "15", "19,75", "89,50")
+    second = ("Xã Văn Quan", "16,5", "19", "20,25", "15", "19,75", "90,50")
+    notes = ok(await import_bytes(session, "766", "t.xlsx", xlsx(SERVICE_TITLE, SERVICE_HEADER, first), scope=scope))
+    again = ok(await import_bytes(session, "766", "t.xlsx", xlsx(SERVICE_TITLE, SERVICE_HEADER, second), scope=scope))
+    said = []
+    for note in [*notes.changes, *again.changes]:
+        assert isinstance(note, Note)
+        english = change_line(note, "en")
+        assert note_leftovers(english, note) == "", (note, english)
+        said += [change_line(note, "vi"), english]
+    assert said == [
+        "Thêm kết quả 766 tháng 10/2026 – Xã Văn Quan (C766): tổng 89,50 điểm (16,50; 18,00; 20,25; 15,00; 19,75)",
+        "Add the result 766 October 2026 – Văn Quan Commune (C766): total 89.50 points (16.50; 18.00; 20.25; 15.00;"
+        " 19.75)",
+        "Sửa kết quả 766 tháng 10/2026 – Xã Văn Quan (C766): Điểm 89,5 → 90,5; nhóm “Tiến độ giải quyết” 18 → 19",
+        "Change the result 766 October 2026 – Văn Quan Commune (C766): score 89.5 → 90.5; group “Timeliness of"
+        " resolution” 18 → 19",
+    ]
+
+
 # the kind words a unit's stored name begins with, which an English sentence says in English
 KIND_WORDS = re.compile(r"^(?:xã|phường|thị trấn|huyện|thị xã|thành phố|tp\.?|tỉnh|đặc khu)\s+", re.IGNORECASE)
 # a kind of unit English names by its proper name and an English kind word; the others (a department, an
@@ -476,6 +533,7 @@ async def test_every_problem_of_the_readers_is_a_sentence_in_both_languages(
         *await run_errors(tmp_path, session),
         *await task_errors(session),
         *await result_errors(session),
+        *await service_errors(session),
     ]
 
     codes, whys, subjects = raised_in_source()

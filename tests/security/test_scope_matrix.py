@@ -76,6 +76,21 @@ UPLOADS: dict[str, Upload] = {
         lambda t: f"/tailen solieu TD-{t}",
         lambda t, own: (("Đơn vị", "Tiêu chí", "Ngày", "Giá trị"), (COMMUNE[t], "1", "01/05/2024", "33")),
     ),
+    # give the target's commune a 766 result for May 2024
+    "766": Upload(
+        lambda t: "/tailen 766 2024-05",
+        lambda t, own: (
+            (
+                "Đơn vị",
+                "Công khai, minh bạch",
+                "Tiến độ giải quyết",
+                "Dịch vụ trực tuyến",
+                "Mức độ hài lòng",
+                "Số hóa hồ sơ",
+            ),
+            (COMMUNE[t], "1", "1", "1", "1", "1"),
+        ),
+    ),
 }
 UPLOADERS = ("admin_d", "admin_q", "leader_p")
 
