@@ -143,10 +143,7 @@ async def _index(request: Request, ask: Ask, sides: list[Side]) -> IndexInfo:
     if ask.index is not None:
         return ask.index
     known = await list_indices(request.session)
-    if all(side.unit.kind in PROVINCE_LEVEL for side in sides):
-        wanted = ["PAR"]
-    else:
-        wanted = [SERVICE_INDEX, "CCHC"]
+    wanted = ["PAR"] if all(side.unit.kind in PROVINCE_LEVEL for side in sides) else [SERVICE_INDEX, "CCHC"]
     ordered = [i for code in wanted for i in known if i.code == code] + [i for i in known if i.code not in wanted]
     for info in ordered:
         if await periods_of(request.session, info, sides):

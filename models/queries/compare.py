@@ -18,8 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.indices import ComponentResult, IndexComponent, IndexResult, period_key
 from models.enums import UnitKind
+from models.indices import ComponentResult, IndexComponent, IndexResult, period_key
 from models.naming import DISTRICT_LEVEL, LOCAL, PROVINCE_LEVEL, PROVINCIAL_BODIES
 from models.queries.score_periods import peers_of
 from models.queries.scores import Bound, IndexInfo, published_bound
@@ -274,9 +274,7 @@ async def _fields(
         if all(mark is None or mark.score is None for mark in mine):
             continue
         spread = _spread([mark for mark in scores[number] if mark.unit_id in peers])
-        fields.append(
-            FieldLine(number, component.name_vi, component.name_en, component.max_score, mine, spread)
-        )
+        fields.append(FieldLine(number, component.name_vi, component.name_en, component.max_score, mine, spread))
     return fields
 
 

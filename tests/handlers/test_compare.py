@@ -25,7 +25,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.render import Renderer
 from handlers.base import HandlerConfig, Incoming, Reply
 from handlers.router import Router
-from models import DEFAULT_TZ, FrozenClock, IndexResult, LineageKind, Official, Role, ScoreKind, Unit, UnitKind
+from models import (
+    DEFAULT_TZ,
+    FrozenClock,
+    IndexResult,
+    LineageKind,
+    Official,
+    Role,
+    ScoreIndex,
+    ScoreKind,
+    Unit,
+    UnitKind,
+)
 from models.lineage import link
 from models.provinces import catalogue
 from tests import factories as f
@@ -97,10 +108,10 @@ async def _provinces(session: AsyncSession) -> dict[str, Unit]:
     return found
 
 
-async def _month(session: AsyncSession, index: object, unit: Unit, month: int, score: str) -> IndexResult:
+async def _month(session: AsyncSession, index: ScoreIndex, unit: Unit, month: int, score: str) -> IndexResult:
     return await f.index_result(
         session, index, unit, 2026, score, None, period="month", period_number=month, score_places=2
-    )  # type: ignore[arg-type]
+    )
 
 
 @pytest.fixture
@@ -213,8 +224,7 @@ async def test_a_commune_chair_sees_its_766_months_against_the_provinces_commune
     assert "So sánh Chỉ số 766: UBND xã Tân Thành" in text
     assert "Với trung bình, cao nhất và thấp nhất của các xã, phường của tỉnh." in text
     assert (
-        "Tháng 10/2026: 72,50 điểm, xếp thứ 4/4, thấp hơn trung bình 9,50 điểm, kém đơn vị cao nhất 18,00 điểm."
-        in text
+        "Tháng 10/2026: 72,50 điểm, xếp thứ 4/4, thấp hơn trung bình 9,50 điểm, kém đơn vị cao nhất 18,00 điểm." in text
     )
     assert (
         "Trung bình của các xã, phường (4 đơn vị): 82,00 điểm; cao nhất: Phường Kỳ Lừa (90,50 điểm); "
@@ -284,7 +294,9 @@ async def test_a_leader_compares_two_units_of_the_province(
 async def test_english(sessions: async_sessionmaker[AsyncSession], world: World) -> None:
     text = await ask(sessions, world.chair, "/sosanh", lang="en")
     assert "Index 766 compared: Tân Thành Commune People's Committee" in text
-    assert "October 2026: 72.50 points, ranked 4/4, 9.50 points below the average, 18.00 points behind the best." in text
+    assert (
+        "October 2026: 72.50 points, ranked 4/4, 9.50 points below the average, 18.00 points behind the best." in text
+    )
     assert "Average of the communes and wards (4 units): 82.00 points; best: Kỳ Lừa Ward (90.50 points)" in text
     assert "Group furthest below the average: Online services (3.50 points below)." in text
     two = await ask(sessions, world.yt, "/sosanh par Lạng Sơn với Cao Bằng", lang="en")
