@@ -61,6 +61,8 @@ CASES = (
     *(Case(p, c, may_refuse=(p, c) == (COMMUNE, "/tomtat")) for c in MAIN for p in (COMMUNE, LEADER)),
     Case(COMMUNE, "/nhiemvu {n}", "extra: one task's detail"),
     Case(LEADER, "/nhiemvu tatca", "extra: the province by unit"),
+    Case(COMMUNE, "/sosanh", "extra: the unit against its peers (issue 16)"),
+    Case(LEADER, "/sosanh", "extra: the province against the provinces stored (issue 16)"),
 )
 
 
