@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import UnitKind
@@ -25,7 +25,9 @@ from models.queries.score_periods import peers_of
 from models.queries.scores import Bound, IndexInfo, published_bound
 from models.units import Unit
 
-PERIODS_SHOWN = 12  # a phone screen: a year of months, or twelve years
+# the periods a reply lists, two lines each: a phone screen (and a hundred peers' results per period read)
+PERIODS_SHOWN = {"month": 6, "quarter": 4, "half": 4}
+YEARS_SHOWN = 10
 CENT = Decimal("0.01")
 
 PeriodKey = tuple[int, str, int]  # year, period (models.indices), number (0 for a year)
@@ -123,13 +125,23 @@ _COLUMNS = (
     IndexResult.rank,
     IndexResult.rank_total,
     IndexResult.note,
-    Unit.kind,
 )
 
 
-async def _results(session: AsyncSession, *conditions: ColumnElement[bool]) -> list[_Result]:
-    rows = await session.execute(select(*_COLUMNS).join(Unit, Unit.id == IndexResult.unit_id).where(*conditions))
-    return [_Result(r[0], r[1], (r[2], r[3], r[4]), r[5], r[6], r[7], r[8], r[9] or "", str(r[10])) for r in rows]
+async def _peer_kinds(session: AsyncSession, kinds: frozenset[str], within: Unit | None) -> dict[int, str]:
+    """The units that may be peers, with their kinds: of ``kinds``, below ``within`` (None: anywhere)."""
+    query = select(Unit.id, Unit.kind).where(Unit.kind.in_(kinds))
+    if within is not None:
+        query = query.where(Unit.path.startswith(within.path), Unit.id != within.id)
+    return {unit_id: str(kind) for unit_id, kind in await session.execute(query)}
+
+
+async def _results(session: AsyncSession, kinds: dict[int, str], *conditions: ColumnElement[bool]) -> list[_Result]:
+    """The results of the units of ``kinds`` (looked up by unit through the results' unique index: a
+    province's hundred units, not the country's results of the index)."""
+    query = select(*_COLUMNS).where(IndexResult.unit_id.in_(list(kinds)), *conditions)
+    rows = await session.execute(query)
+    return [_Result(r[0], r[1], (r[2], r[3], r[4]), r[5], r[6], r[7], r[8], r[9] or "", kinds[r[1]]) for r in rows]
 
 
 def _sort_key(key: PeriodKey) -> tuple[int, int, int]:
@@ -165,20 +177,17 @@ async def compare(
     session: AsyncSession, index: IndexInfo, sides: list[Side], province: Unit, chosen: PeriodKey
 ) -> Comparison:
     """``sides`` (one unit, or two) in ``index`` over the periods of ``chosen``'s kind up to ``chosen``
-    (the last ``PERIODS_SHOWN``), against their peers; the components of ``chosen``."""
+    (the last ``PERIODS_SHOWN`` or ``YEARS_SHOWN``), against their peers; the components of ``chosen``."""
     kinds, within = _peer_scope(sides, province)
     shown = [key for key in await periods_of(session, index, sides) if key[1] == chosen[1]]
-    shown = [key for key in shown if _sort_key(key) <= _sort_key(chosen)][:PERIODS_SHOWN]
+    shown = [key for key in shown if _sort_key(key) <= _sort_key(chosen)][: PERIODS_SHOWN.get(chosen[1], YEARS_SHOWN)]
     conditions = [
         IndexResult.index_id == index.id,
         IndexResult.period == chosen[1],
-        IndexResult.year.in_({key[0] for key in shown}),
-        Unit.kind.in_(kinds),
+        tuple_(IndexResult.year, IndexResult.period_number).in_([(key[0], key[2]) for key in shown]),
     ]
-    if within is not None:
-        conditions += [Unit.path.startswith(within.path), Unit.id != within.id]
     by_period: dict[PeriodKey, list[_Result]] = defaultdict(list)
-    for result in await _results(session, *conditions):
+    for result in await _results(session, await _peer_kinds(session, kinds, within), *conditions):
         by_period[result.key].append(result)
     lines = [_period_line(key, by_period[key], sides) for key in shown]
     peer_ids = {result.unit_id for result in _group(by_period[chosen], str(sides[0].unit.kind))}
@@ -244,7 +253,7 @@ def _period_line(key: PeriodKey, results: list[_Result], sides: list[Side]) -> P
         own = own or [r for r in results if r.unit_id in side.ids[1:]]
         marks.append([_mark(result, peers, earlier) for result in own])
     first_peers = _group(results, str(sides[0].unit.kind))
-    spread = _spread([_mark(result, first_peers, False) for result in first_peers])
+    spread = _spread([Mark(r.unit_id, r.score, r.digits, r.rank, r.rank_total) for r in first_peers])
     return PeriodLine(key[0], key[1], key[2], marks, spread)
 
 
@@ -255,25 +264,27 @@ async def _fields(
     if line is None:
         return []
     rows = await session.execute(
-        select(ComponentResult.result_id, ComponentResult.score, ComponentResult.score_places, IndexComponent)
-        .join(IndexComponent, IndexComponent.id == ComponentResult.component_id)
-        .where(ComponentResult.result_id.in_([result.id for result in results]))
+        select(
+            ComponentResult.result_id, ComponentResult.component_id, ComponentResult.score, ComponentResult.score_places
+        ).where(ComponentResult.result_id.in_([result.id for result in results]))
     )
     unit_of = {result.id: result.unit_id for result in results}
-    components: dict[int, IndexComponent] = {}
     scores: dict[int, list[Mark]] = defaultdict(list)
-    for result_id, score, digits, component in rows:
-        components[component.number] = component
-        scores[component.number].append(Mark(unit_of[result_id], score, digits, None, None))
+    for result_id, component_id, score, digits in rows:
+        scores[component_id].append(Mark(unit_of[result_id], score, digits, None, None))
+    if not scores:
+        return []
+    found = await session.execute(select(IndexComponent).where(IndexComponent.id.in_(list(scores))))
+    components = {component.number: component for component in found.scalars()}
     chosen = [marks[0].unit_id if len(marks) == 1 else None for marks in line.marks]
     fields = []
     for number in sorted(components):
         component = components[number]
-        by_unit = {mark.unit_id: mark for mark in scores[number]}
+        by_unit = {mark.unit_id: mark for mark in scores[component.id]}
         mine = [by_unit.get(unit_id) if unit_id is not None else None for unit_id in chosen]
         if all(mark is None or mark.score is None for mark in mine):
             continue
-        spread = _spread([mark for mark in scores[number] if mark.unit_id in peers])
+        spread = _spread([mark for mark in scores[component.id] if mark.unit_id in peers])
         fields.append(FieldLine(number, component.name_vi, component.name_en, component.max_score, mine, spread))
     return fields
 
