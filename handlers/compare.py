@@ -101,16 +101,19 @@ async def _named(request: Request, text: str, province: Unit, ask: Ask) -> Unit:
     raise UserError("errors/compare_unknown_unit", text=text, near=near)
 
 
-async def _visible(request: Request, unit: Unit, text: str) -> None:
+async def may_compare(request: Request, unit: Unit) -> bool:
     """A province is anyone's to compare (national indices are public); any other unit only the asker's
-    own subtree and its predecessors, or a leader's or admin's province."""
+    own subtree and its predecessors, or a leader's or admin's province (``access``)."""
     assert request.official is not None
     own = await own_unit(request)
     if unit.kind in PROVINCE_LEVEL or may_see(request.official, own, unit):
-        return
-    if unit.id in {earlier.id for earlier in await history_of(request, own)}:
-        return
-    raise UserError("errors/compare_not_yours", text=text)
+        return True
+    return unit.id in {earlier.id for earlier in await history_of(request, own)}
+
+
+async def _visible(request: Request, unit: Unit, text: str) -> None:
+    if not await may_compare(request, unit):
+        raise UserError("errors/compare_not_yours", text=text)
 
 
 async def _side(request: Request, unit: Unit) -> Side:
@@ -181,8 +184,12 @@ async def compare_units(request: Request) -> Reply:
     shown |= {m.unit_id for line in found.lines for m in [*line.spread.best, *line.spread.worst]}
     shown |= {m.unit_id for f in found.fields for m in [*f.spread.best]}
     names |= await unit_names(request.session, shown)
-    template = "compare/one" if len(sides) == 1 else "compare/two"
-    return Reply(template, {"found": found, "names": names, "sides": [names[s.unit.id] for s in sides]})
+    context = {"found": found, "names": names, "sides": [names[s.unit.id] for s in sides]}
+    if len(sides) > 1:
+        return Reply("compare/two", context)
+    year, period, number = chosen
+    chart = {"kind": "compare", "index": index.code, "year": year, "period": period, "number": number}
+    return Reply("compare/one", context, chart=chart | {"unit_id": sides[0].unit.id})
 
 
-__all__ = ["commands"]
+__all__ = ["commands", "may_compare"]

@@ -22,8 +22,10 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.charts import Charts
 from bot.render import Renderer
 from handlers.base import HandlerConfig, Incoming, Reply
+from handlers.charts import chart_line
 from handlers.router import Router
 from models import (
     DEFAULT_TZ,
@@ -39,6 +41,7 @@ from models import (
 )
 from models.lineage import link
 from models.provinces import catalogue
+from models.queries.charts import compare_bars
 from tests import factories as f
 from tests.handlers._demo_support import ask as demo_ask
 
@@ -359,3 +362,48 @@ async def test_on_the_demo(demo: Router) -> None:
     assert leader.startswith("Chưa có kết quả PAR INDEX của các tỉnh, thành phố khác")
     two = await demo_ask(demo, "leader", "/sosanh Sở Tư pháp với Sở Nội vụ 2022")
     assert "Sở Tư pháp cao hơn 3,04 điểm." in two
+
+
+async def test_the_chart_draws_the_groups_or_the_periods(
+    sessions: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    _, got = await replies(sessions, world.chair, "/sosanh")
+    spec = got[0].chart
+    assert spec is not None and spec["kind"] == "compare" and spec["index"] == "766"
+    assert (spec["year"], spec["period"], spec["number"]) == (2026, "month", 10)
+    async with sessions() as session:
+        bars = await compare_bars(session, "766", 2026, "month", 10, int(spec["unit_id"]))
+        lines = await compare_bars(session, "766", 2026, "month", 9, int(spec["unit_id"]))
+    assert bars is not None and bars.fields
+    group = bars.points[2]  # Dịch vụ trực tuyến: 12,50 against 16,00 and the best 18,50
+    assert (group.mine, group.average, group.best) == (Decimal("12.50"), Decimal("16.00"), Decimal("18.50"))
+    assert lines is not None and not lines.fields  # September has no groups: the month as a line point
+    assert [(p.mine, p.average) for p in lines.points] == [(Decimal("70.00"), Decimal("81.00"))]
+    charts = Charts(sessions, FrozenClock(at=NOW), Renderer())
+    _, par = await replies(sessions, world.leader, "/sosanh par 2023")  # no fields in 2023: lines
+    for lang in ("vi", "en"):
+        for drawn in (spec, par[0].chart or {}):
+            png = await charts.draw(lang, drawn)
+            assert png is not None and png.startswith(b"\x89PNG")
+
+
+async def test_a_chart_button_of_a_unit_the_sender_may_not_compare_is_refused(
+    sessions: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    _, own = await replies(sessions, world.chair, "/sosanh")
+    line = chart_line(own[0].chart or {})
+    assert line is not None
+    chat = f"u{world.chair.id}"
+    _, drawn = await router(sessions).handle(Incoming("console", chat, chat, callback=line))
+    assert drawn[0].chart_now
+    chat = f"u{world.yt.id}"  # another commune's officer pressing Tân Thành's
+    _, forged = await router(sessions).handle(Incoming("console", chat, chat, callback=line))
+    assert forged[0].template == "telegram/button_expired"
+    chat = f"u{world.cb_leader.id}"  # another province's leader: not a unit of theirs either
+    _, elsewhere = await router(sessions).handle(Incoming("console", chat, chat, callback=line))
+    assert elsewhere[0].template == "telegram/button_expired"
+    _, province = await replies(sessions, world.leader, "/sosanh")
+    _, national = await router(sessions).handle(
+        Incoming("console", chat, chat, callback=chart_line(province[0].chart or {}))
+    )
+    assert national[0].chart_now  # a province's chart is anyone's, as its comparison is

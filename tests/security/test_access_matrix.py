@@ -112,6 +112,11 @@ POLICY: dict[str, Rule] = {
     "upload": Rule("/tailen", (Role.ADMIN,)),
     # the 📊 button: an index's history is as public as the rankings; a drive's standings are its province's
     "chart_index": Rule("/bieudo index_history PAR {unit}", EVERYONE),
+    "chart_compare": Rule(  # /sosanh's chart: the unit as /sosanh would compare it for the sender
+        "/bieudo compare CCHC 2023 year 0 {unit}",
+        EVERYONE,
+        {Role.OFFICER: SEE_BELOW, Role.UNIT_HEAD: SEE_BELOW, Role.LEADER: SEE_PROVINCE, Role.ADMIN: SEE_PROVINCE},
+    ),
     "chart_drive": Rule("/bieudo drive_leaderboard {drive}", EVERYONE, dict.fromkeys(EVERYONE, SEE_PROVINCE)),
     "language": Rule("/ngonngu vi", EVERYONE),
 }
