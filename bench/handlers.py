@@ -68,8 +68,10 @@ CASES = (
     Case(LEADER, "/xephang par", "issue 16: the provinces"),
     Case(LEADER, "/xephang cchc", "issue 16: internal index, the communes"),
     Case(COMMUNE, "/diem 766", "issue 16: the commune's latest month"),
+    Case(COMMUNE, "/sosanh", "issue 16: the commune against the province's communes"),
+    Case(LEADER, "/sosanh", "issue 16: the province against the provinces stored"),
 )
-GROUPS = {"": " ".join(MAIN), "issue 16": "issue 16 (/xephang, /diem 766)", "extra": "extras"}
+GROUPS = {"": " ".join(MAIN), "issue 16": "issue 16 (/xephang, /sosanh, /diem 766)", "extra": "extras"}
 
 
 @dataclass

@@ -11,6 +11,9 @@ and calls ``Charts.draw`` when the answer is the chart itself (``Reply.chart_now
 - ``{"kind": "drive_leaderboard", "drive_id": 3}``: the drive's standings as horizontal bars.
 - ``{"kind": "ranking_table", "index": "PAR", "year": 2023, "level": "provinces", "unit_id": 1}``: an
   index's table of a year as horizontal bars, the unit's own bar coloured (/xephang).
+- ``{"kind": "compare", "index": "766", "year": 2026, "period": "month", "number": 10, "unit_id": 1}``:
+  the unit against its peers (/sosanh): the components of the period as grouped bars (unit · average ·
+  best), or, where no component was published, the periods up to it as lines (unit, average, best, worst).
 
 Numbers come from ``models.queries.charts``; every word on a chart from
 ``templates/labels/charts.j2``. matplotlib is imported when the first chart is drawn.
@@ -34,7 +37,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.render import Renderer
 from handlers.base import Button
 from models import Clock
-from models.queries.charts import DriveBars, IndexHistory, RankingBars, drive_bars, index_history, ranking_bars
+from models.queries.charts import (
+    CompareBars,
+    DriveBars,
+    IndexHistory,
+    RankingBars,
+    compare_bars,
+    drive_bars,
+    index_history,
+    ranking_bars,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -81,6 +93,19 @@ class Charts:
                     return None
                 words = self._ranking_words(lang, table)
                 return await asyncio.to_thread(_locked, _ranking_png, table, words)
+            if kind == "compare":
+                found = await compare_bars(
+                    session,
+                    str(spec["index"]),
+                    int(spec["year"]),
+                    str(spec["period"]),
+                    int(spec["number"]),
+                    int(spec["unit_id"]),
+                )
+                if found is None:
+                    return None
+                words = self._compare_words(lang, found, spec)
+                return await asyncio.to_thread(_locked, _compare_png, found, words)
         log.warning("unknown chart kind %r", kind)
         return None
 
@@ -134,6 +159,23 @@ class Charts:
             + [self._word(lang, "value", v=bar.score) for bar in table.bars],
             [],
         )
+
+    def _compare_words(self, lang: str, found: CompareBars, spec: Mapping[str, Any]) -> Words:
+        """Title, score axis, the legend (unit, average, best, worst) and each group's label."""
+        when = {"year": int(spec["year"]), "kind": str(spec["period"]), "number": int(spec["number"])}
+        title = self._word(lang, "compare_title", code=found.code, unit=found.unit, peers=found.peers, **when)
+        legend = [
+            self._word(lang, "unit_label", unit=found.unit),
+            self._word(lang, "average_label"),
+            self._word(lang, "best_label"),
+            self._word(lang, "worst_label"),
+        ]
+        if found.fields:
+            names = [en if lang == "en" else vi for vi, en in found.names]
+            ticks = [f"{p.label[0]}. {name}" for p, name in zip(found.points, names, strict=True)]
+        else:
+            ticks = [self._tick(lang, *p.label) for p in found.points]
+        return Words(title, (self._word(lang, "score_axis", kind=found.score_kind),), legend, [], tuple(ticks))
 
 
 def _locked(draw: Any, data: Any, words: Words) -> bytes:
@@ -254,6 +296,39 @@ def _ranking_png(figure_class: type[Figure], table: RankingBars, words: Words) -
     axis.set_xlim(max(0.0, low - pad * 3), high + pad * 1.5)  # the differences, not the zero, are the story
     axis.set_xlabel(words.axes[0])
     axis.set_ylim(count - 0.5, -0.5)
+    axis.set_title(textwrap.fill(words.title, 80), fontsize=11, fontweight="bold", loc="left")
+    axis.spines[["top", "right"]].set_visible(False)
+    return figure
+
+
+def _compare_png(figure_class: type[Figure], found: CompareBars, words: Words) -> Figure:
+    """The unit beside its peers: per component three bars (the unit's coloured, the average grey, the best
+    green); over periods four lines (the unit's bold). Nothing is drawn where nothing was published."""
+    figure = figure_class(figsize=(8, 5))
+    axis = figure.subplots()
+    xs = list(range(len(found.points)))
+    series = [
+        ([p.mine for p in found.points], "#cf222e"),
+        ([p.average for p in found.points], "#8c959f"),
+        ([p.best for p in found.points], UP),
+        ([p.worst for p in found.points], "#bf8700"),
+    ]
+    if found.fields:
+        width = 0.27
+        for shift, ((values, colour), label) in enumerate(zip(series[:3], words.values, strict=False)):
+            heights = [float(v) if v is not None else 0.0 for v in values]
+            axis.bar([x + (shift - 1) * width for x in xs], heights, width, color=colour, label=label)
+        axis.set_xticks(xs)
+        axis.set_xticklabels([textwrap.fill(t, 16) for t in words.ticks], fontsize=8)
+    else:
+        for (values, colour), label in zip(series, words.values, strict=True):
+            ys = [float(v) if v is not None else math.nan for v in values]
+            axis.plot(xs, ys, marker="o", color=colour, label=label, linewidth=2.5 if colour == "#cf222e" else 1.5)
+        axis.set_xticks(xs)
+        axis.set_xticklabels(list(words.ticks), rotation=30, fontsize=9)
+    axis.set_ylabel(words.axes[0])
+    axis.legend(fontsize=9)
+    axis.grid(True, axis="y", alpha=0.3)
     axis.set_title(textwrap.fill(words.title, 80), fontsize=11, fontweight="bold", loc="left")
     axis.spines[["top", "right"]].set_visible(False)
     return figure

@@ -17,7 +17,9 @@ from typing import Any
 
 from handlers.access import province_scope
 from handlers.base import Commands, Reply, Request, UserError, is_number
+from handlers.compare import may_compare
 from models import Unit
+from models.indices import PERIODS
 from models.queries.drives import drive_seen_from
 from models.queries.rankings import LEVELS
 
@@ -28,6 +30,7 @@ FIELDS = {  # the last is an id
     "index_history": ("index", "unit_id"),
     "drive_leaderboard": ("drive_id",),
     "ranking_table": ("index", "year", "level", "unit_id"),
+    "compare": ("index", "year", "period", "number", "unit_id"),
 }
 
 
@@ -59,6 +62,8 @@ async def chart(request: Request) -> Reply:
             raise UserError("telegram/button_expired")  # as a forged button: says nothing of that drive
     if spec["kind"] == "ranking_table" and not await _table_seen(request, spec):
         raise UserError("telegram/button_expired")  # another province's internal table: as a forged button
+    if spec["kind"] == "compare" and not await _compared_seen(request, spec):
+        raise UserError("telegram/button_expired")  # a unit /sosanh would not compare for the sender
     return Reply("charts/chart", chart=spec, chart_now=True)
 
 
@@ -71,6 +76,14 @@ async def _table_seen(request: Request, spec: Mapping[str, Any]) -> bool:
     unit = await request.session.get(Unit, int(spec["unit_id"]))
     province = (await province_scope(request)).province
     return unit is not None and unit.path.startswith(province.path)
+
+
+async def _compared_seen(request: Request, spec: Mapping[str, Any]) -> bool:
+    """/sosanh's rule: a province is anyone's, another unit only who may read it (``compare.may_compare``)."""
+    if not is_number(str(spec["year"])) or not is_number(str(spec["number"])) or spec["period"] not in PERIODS:
+        return False
+    unit = await request.session.get(Unit, int(spec["unit_id"]))
+    return unit is not None and await may_compare(request, unit)
 
 
 __all__ = ["COMMAND", "chart_line", "chart_spec", "commands"]

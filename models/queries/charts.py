@@ -1,5 +1,5 @@
 """The numbers behind the charts: an index's results for one unit over the years (or periods), an index's
-ranking table for a year, and a drive's leaderboard with unit names."""
+ranking table for a year, a unit against its peers (/sosanh), and a drive's leaderboard with unit names."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.drives import Drive
 from models.indices import PERIOD_YEAR, IndexResult, ScoreIndex, period_key
+from models.queries.compare import Mark, Side, Spread, compare, periods_of
 from models.queries.drives import DriveInfo, drive_board
 from models.queries.rankings import LEVELS, Level, ranking_table
 from models.queries.scores import find_index, province_of
@@ -136,3 +137,59 @@ async def ranking_bars(
         if row.score is not None
     ]
     return RankingBars(index.code, year, level, index.score_kind, bars)
+
+
+@dataclass(frozen=True)
+class ComparePoint:
+    """One group of a comparison chart: a component (its number) or a period, the unit's score beside
+    its peers' average, best and worst."""
+
+    label: tuple[int, str, int]  # a component: (number, "", 0); a period: (year, period, number)
+    mine: Decimal | None
+    average: Decimal | None
+    best: Decimal | None
+    worst: Decimal | None
+
+
+@dataclass(frozen=True)
+class CompareBars:
+    code: str
+    score_kind: str
+    unit: UnitName
+    peers: str  # models.queries.compare's names: "local", "bodies", "districts", "provinces"
+    fields: bool  # the points are the components of one period (grouped bars), else periods (lines)
+    points: list[ComparePoint]  # components in order, or periods oldest first
+    names: list[tuple[str, str]]  # the components' names (vi, en), as many as points when ``fields``
+
+
+async def compare_bars(
+    session: AsyncSession, code: str, year: int, period: str, number: int, unit_id: int
+) -> CompareBars | None:
+    """/sosanh's chart of ``unit_id`` in ``code``: the components of the period (unit · average · best)
+    where they were published, else the periods up to it as lines; None: nothing to draw."""
+    index = await find_index(session, code)
+    unit = await session.get(Unit, unit_id)
+    if index is None or unit is None:
+        return None
+    side = Side(unit, (unit.id,))
+    if (year, period, number) not in await periods_of(session, index, [side]):
+        return None
+    found = await compare(session, index, [side], await province_of(session, unit), (year, period, number))
+    name = await unit_name(session, unit.id)
+    if found.fields:
+        points = [_point((f.number, "", 0), f.marks[0], f.spread) for f in found.fields]
+        names = [(f.name_vi, f.name_en) for f in found.fields]
+        return CompareBars(index.code, index.score_kind, name, found.peers, True, points, names)
+    lines = [line for line in reversed(found.lines) if line.spread.count]
+    points = [_point((ln.year, ln.period, ln.period_number), _own(ln.marks[0]), ln.spread) for ln in lines]
+    return CompareBars(index.code, index.score_kind, name, found.peers, False, points, []) if points else None
+
+
+def _own(marks: list[Mark]) -> Mark | None:
+    return marks[0] if len(marks) == 1 else None
+
+
+def _point(label: tuple[int, str, int], mark: Mark | None, spread: Spread) -> ComparePoint:
+    best = spread.best[0].score if spread.best else None
+    worst = spread.worst[0].score if spread.worst else None
+    return ComparePoint(label, mark.score if mark else None, spread.average, best, worst)

@@ -56,6 +56,7 @@ def test_every_command_is_included_once_and_group_and_file_commands_come_from_th
         "chitieu",
         "diem",
         "help",
+        "sosanh",
         "thidua",
         "xephang",
     ]

@@ -96,6 +96,13 @@ POLICY: dict[str, Rule] = {
     "scores_of": Rule("/diem {code}", EVERYONE),  # published rankings are public
     "rankings": Rule("/xephang par", EVERYONE),  # a national table: every province stored
     "rankings_internal": Rule("/xephang cchc", EVERYONE),  # the asker's own province's communes only
+    # a unit against its peers: what the asker may read (a province: anyone, the national indices are public)
+    "compare": Rule(
+        "/sosanh {code}",
+        EVERYONE,
+        {Role.OFFICER: SEE_BELOW, Role.UNIT_HEAD: SEE_BELOW, Role.LEADER: SEE_PROVINCE, Role.ADMIN: SEE_PROVINCE},
+    ),
+    "compare_provinces": Rule("/sosanh par P voi Q", EVERYONE),
     "drive": Rule("/thidua", EVERYONE),
     "leaderboard": Rule("/thidua bxh", EVERYONE),
     "targets": Rule("/chitieu", EVERYONE),
@@ -105,6 +112,11 @@ POLICY: dict[str, Rule] = {
     "upload": Rule("/tailen", (Role.ADMIN,)),
     # the 📊 button: an index's history is as public as the rankings; a drive's standings are its province's
     "chart_index": Rule("/bieudo index_history PAR {unit}", EVERYONE),
+    "chart_compare": Rule(  # /sosanh's chart: the unit as /sosanh would compare it for the sender
+        "/bieudo compare CCHC 2023 year 0 {unit}",
+        EVERYONE,
+        {Role.OFFICER: SEE_BELOW, Role.UNIT_HEAD: SEE_BELOW, Role.LEADER: SEE_PROVINCE, Role.ADMIN: SEE_PROVINCE},
+    ),
     "chart_drive": Rule("/bieudo drive_leaderboard {drive}", EVERYONE, dict.fromkeys(EVERYONE, SEE_PROVINCE)),
     "language": Rule("/ngonngu vi", EVERYONE),
 }
@@ -170,6 +182,9 @@ async def build(sessions: async_sessionmaker[AsyncSession]) -> World:
             await f.index_result(session, par, u[code], 2023, "80", rank, 2)
         for rank, code in enumerate(("A", "B", "C", "QA"), start=1):
             await f.index_result(session, cchc, u[code], 2023, "80", rank, 4)
+        u["D2"] = await f.unit(session, "D2", UnitKind.DEPARTMENT, u["P"], name="Sở Tư pháp P")
+        for rank, code in enumerate(("D", "D2", "H", "H2"), start=1):  # every unit /sosanh is asked about has peers
+            await f.index_result(session, cchc, u[code], 2023, "80", 1 + rank % 2, 2)
         await session.commit()
     router = Router(sessions, clock=FrozenClock(at=NOW), settings=HandlerConfig(bot_username="cchc_bot"))
     return World(router, u, reports, {"P": ours.id, "Q": other.id})
@@ -243,7 +258,7 @@ async def test_every_cell_of_the_access_matrix(sessions: async_sessionmaker[Asyn
         if target == "QA" and SECRET in rendered:
             wrong.append(f"{name} as {actor}: province Q's task shown to province P")
         shown = {unit_id for r in replies for unit_id in r.context.get("names", {})}
-        if name == "rankings_internal" and world.units["QA"].id in shown and actor not in ("nobody",):
+        if name in ("rankings_internal", "compare") and world.units["QA"].id in shown and actor not in ("nobody",):
             wrong.append(f"{name} as {actor}: province Q's commune in province P's internal table")
         if name == "evidence" and got != (replies[0].attachment is not None):
             wrong.append(f"evidence as {actor} on {relation}: attachment does not match the answer")

@@ -1,0 +1,299 @@
+"""/sosanh: a unit's published results against its peers, or two units side by side.
+
+Peers are the units ranked together with it (``score_periods.peers_of``: communes with wards, departments
+with agencies, provinces with provinces) in the same province, or every province stored for a province.
+For each period shown: the unit's score and rank, the peers' average (two decimals, over the units with
+a score), the best and the worst; for the latest period the components side by side. A period before the
+unit existed shows the units it was formed from (``ids`` of a ``Side``: the unit first, then them).
+Nothing is re-published: scores keep their decimals, ranks are the published ones, else counted by score
+among the peers of the same period (ties share a place). Regions are not stored, so nothing is said of them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import ColumnElement, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.enums import UnitKind
+from models.indices import ComponentResult, IndexComponent, IndexResult, period_key
+from models.naming import DISTRICT_LEVEL, LOCAL, PROVINCE_LEVEL, PROVINCIAL_BODIES
+from models.queries.score_periods import peers_of
+from models.queries.scores import Bound, IndexInfo, published_bound
+from models.units import Unit
+
+# the periods a reply lists, two lines each: a phone screen (and a hundred peers' results per period read)
+PERIODS_SHOWN = {"month": 6, "quarter": 4, "half": 4}
+YEARS_SHOWN = 10
+CENT = Decimal("0.01")
+
+PeriodKey = tuple[int, str, int]  # year, period (models.indices), number (0 for a year)
+
+
+@dataclass(frozen=True)
+class Side:
+    """One unit compared: the unit, and the ids whose results are its own (itself, then the units it was
+    formed from that the asker may read)."""
+
+    unit: Unit
+    ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One unit's result in one period."""
+
+    unit_id: int
+    score: Decimal | None
+    digits: int | None
+    rank: int | None
+    rank_total: int | None
+    bound: Bound | None = None
+    earlier: bool = False  # a result of a unit this one was formed from
+
+
+@dataclass(frozen=True)
+class Spread:
+    """The peers' results in one period: how many have a score, their average, the best and the worst."""
+
+    count: int
+    average: Decimal | None  # two decimals, half up
+    best: list[Mark]  # several when tied
+    worst: list[Mark]
+
+    def gap(self, mark: Mark) -> Decimal | None:
+        """``mark``'s score minus the average as shown (so the sentence agrees with its numbers)."""
+        return None if mark.score is None or self.average is None else mark.score - self.average
+
+
+@dataclass(frozen=True)
+class PeriodLine:
+    year: int
+    period: str
+    period_number: int
+    marks: list[list[Mark]]  # per side: its own result, else its predecessors'; [] when none
+    spread: Spread
+
+
+@dataclass(frozen=True)
+class FieldLine:
+    """One component of the latest period: each side's score, the peers' average and best."""
+
+    number: int
+    name_vi: str
+    name_en: str
+    max_score: Decimal | None
+    marks: list[Mark | None]  # per side
+    spread: Spread
+
+
+@dataclass(frozen=True)
+class Comparison:
+    index: IndexInfo
+    sides: list[Side]
+    peers: str  # "local", "bodies", "districts", "provinces", "units" (score_periods' names)
+    national: bool  # the peers are every province stored
+    lines: list[PeriodLine]  # newest first
+    fields: list[FieldLine]  # of ``lines[0]``
+    weakest: FieldLine | None  # the field furthest below the peers' average (one side only)
+
+
+@dataclass(frozen=True)
+class _Result:
+    id: int
+    unit_id: int
+    key: PeriodKey
+    score: Decimal | None
+    digits: int | None
+    rank: int | None
+    rank_total: int | None
+    note: str
+    kind: str  # the unit's
+
+
+_COLUMNS = (
+    IndexResult.id,
+    IndexResult.unit_id,
+    IndexResult.year,
+    IndexResult.period,
+    IndexResult.period_number,
+    IndexResult.score,
+    IndexResult.score_places,
+    IndexResult.rank,
+    IndexResult.rank_total,
+    IndexResult.note,
+)
+
+
+async def _peer_kinds(session: AsyncSession, kinds: frozenset[str], within: Unit | None) -> dict[int, str]:
+    """The units that may be peers, with their kinds: of ``kinds``, below ``within`` (None: anywhere)."""
+    query = select(Unit.id, Unit.kind).where(Unit.kind.in_(kinds))
+    if within is not None:
+        query = query.where(Unit.path.startswith(within.path), Unit.id != within.id)
+    return {unit_id: str(kind) for unit_id, kind in await session.execute(query)}
+
+
+async def _results(session: AsyncSession, kinds: dict[int, str], *conditions: ColumnElement[bool]) -> list[_Result]:
+    """The results of the units of ``kinds`` (looked up by unit through the results' unique index: a
+    province's hundred units, not the country's results of the index)."""
+    query = select(*_COLUMNS).where(IndexResult.unit_id.in_(list(kinds)), *conditions)
+    rows = await session.execute(query)
+    return [_Result(r[0], r[1], (r[2], r[3], r[4]), r[5], r[6], r[7], r[8], r[9] or "", kinds[r[1]]) for r in rows]
+
+
+def _sort_key(key: PeriodKey) -> tuple[int, int, int]:
+    return period_key(*key)
+
+
+async def periods_of(session: AsyncSession, index: IndexInfo, sides: list[Side]) -> list[PeriodKey]:
+    """Every period any side (or a unit it was formed from) has a result of ``index`` in, newest first."""
+    ids = [unit_id for side in sides for unit_id in side.ids]
+    rows = await session.execute(
+        select(IndexResult.year, IndexResult.period, IndexResult.period_number)
+        .where(IndexResult.index_id == index.id, IndexResult.unit_id.in_(ids))
+        .distinct()
+    )
+    return sorted({(y, p, n) for y, p, n in rows}, key=_sort_key, reverse=True)
+
+
+def pick_period(periods: list[PeriodKey], year: int | None, wanted: PeriodKey | None) -> PeriodKey | None:
+    """The period compared in detail: the one asked, else the latest of ``year``, else the latest; a
+    year's result before its months (the year closes them)."""
+    if wanted is not None:
+        return wanted if wanted in periods else None
+    return next((key for key in periods if year is None or key[0] == year), None)
+
+
+def _peer_scope(sides: list[Side], province: Unit) -> tuple[frozenset[str], Unit | None]:
+    kinds = frozenset().union(*(peers_of(str(side.unit.kind)) for side in sides))
+    national = all(side.unit.kind in PROVINCE_LEVEL for side in sides)
+    return kinds, None if national else province
+
+
+async def compare(
+    session: AsyncSession, index: IndexInfo, sides: list[Side], province: Unit, chosen: PeriodKey
+) -> Comparison:
+    """``sides`` (one unit, or two) in ``index`` over the periods of ``chosen``'s kind up to ``chosen``
+    (the last ``PERIODS_SHOWN`` or ``YEARS_SHOWN``), against their peers; the components of ``chosen``."""
+    kinds, within = _peer_scope(sides, province)
+    shown = [key for key in await periods_of(session, index, sides) if key[1] == chosen[1]]
+    shown = [key for key in shown if _sort_key(key) <= _sort_key(chosen)][: PERIODS_SHOWN.get(chosen[1], YEARS_SHOWN)]
+    conditions = [
+        IndexResult.index_id == index.id,
+        IndexResult.period == chosen[1],
+        tuple_(IndexResult.year, IndexResult.period_number).in_([(key[0], key[2]) for key in shown]),
+    ]
+    by_period: dict[PeriodKey, list[_Result]] = defaultdict(list)
+    for result in await _results(session, await _peer_kinds(session, kinds, within), *conditions):
+        by_period[result.key].append(result)
+    lines = [_period_line(key, by_period[key], sides) for key in shown]
+    peer_ids = {result.unit_id for result in _group(by_period[chosen], str(sides[0].unit.kind))}
+    fields = await _fields(session, by_period[chosen], peer_ids, lines[0] if lines else None)
+    first = sides[0].unit
+    return Comparison(
+        index,
+        sides,
+        _peer_name(str(first.kind)),
+        within is None,
+        lines,
+        fields,
+        _weakest(fields) if len(sides) == 1 else None,
+    )
+
+
+def _peer_name(kind: str) -> str:
+    """Who a unit of ``kind`` is compared with, in score_periods' words."""
+    groups = {"local": LOCAL | {UnitKind.SPECIAL_ZONE}, "bodies": PROVINCIAL_BODIES}
+    groups |= {"districts": DISTRICT_LEVEL, "provinces": PROVINCE_LEVEL}
+    return next((name for name, group in groups.items() if kind in group), "units")
+
+
+def _mark(result: _Result, peers: list[_Result], earlier: bool) -> Mark:
+    rank, total = result.rank, result.rank_total
+    scored = [peer for peer in peers if peer.score is not None]
+    if rank is None and result.score is not None:
+        rank = 1 + sum(1 for peer in scored if peer.score is not None and peer.score > result.score)
+    if rank is not None and total is None:
+        total = max(len(scored), sum(1 for peer in peers if peer.rank is not None), rank)
+    bound = published_bound(result.note) if result.score is None else None
+    return Mark(result.unit_id, result.score, result.digits, rank, total, bound, earlier)
+
+
+def _spread(marks: list[Mark]) -> Spread:
+    scored = [mark for mark in marks if mark.score is not None]
+    if not scored:
+        return Spread(0, None, [], [])
+    total = sum((mark.score for mark in scored if mark.score is not None), Decimal(0))
+    average = (total / len(scored)).quantize(CENT, rounding=ROUND_HALF_UP)
+    top = max(mark.score for mark in scored if mark.score is not None)
+    bottom = min(mark.score for mark in scored if mark.score is not None)
+    return Spread(
+        len(scored),
+        average,
+        [mark for mark in scored if mark.score == top],
+        [mark for mark in scored if mark.score == bottom],
+    )
+
+
+def _group(results: list[_Result], unit_kind: str) -> list[_Result]:
+    """The results of the units ranked together with a unit of ``unit_kind``."""
+    group = peers_of(unit_kind)
+    return [result for result in results if result.kind in group]
+
+
+def _period_line(key: PeriodKey, results: list[_Result], sides: list[Side]) -> PeriodLine:
+    marks = []
+    for side in sides:
+        peers = _group(results, str(side.unit.kind))
+        own = [r for r in results if r.unit_id == side.unit.id]
+        earlier = not own
+        own = own or [r for r in results if r.unit_id in side.ids[1:]]
+        marks.append([_mark(result, peers, earlier) for result in own])
+    first_peers = _group(results, str(sides[0].unit.kind))
+    spread = _spread([Mark(r.unit_id, r.score, r.digits, r.rank, r.rank_total) for r in first_peers])
+    return PeriodLine(key[0], key[1], key[2], marks, spread)
+
+
+async def _fields(
+    session: AsyncSession, results: list[_Result], peers: set[int], line: PeriodLine | None
+) -> list[FieldLine]:
+    """The components of the latest period: each side's (its single result's), the peers' average and best."""
+    if line is None:
+        return []
+    rows = await session.execute(
+        select(
+            ComponentResult.result_id, ComponentResult.component_id, ComponentResult.score, ComponentResult.score_places
+        ).where(ComponentResult.result_id.in_([result.id for result in results]))
+    )
+    unit_of = {result.id: result.unit_id for result in results}
+    scores: dict[int, list[Mark]] = defaultdict(list)
+    for result_id, component_id, score, digits in rows:
+        scores[component_id].append(Mark(unit_of[result_id], score, digits, None, None))
+    if not scores:
+        return []
+    found = await session.execute(select(IndexComponent).where(IndexComponent.id.in_(list(scores))))
+    components = {component.number: component for component in found.scalars()}
+    chosen = [marks[0].unit_id if len(marks) == 1 else None for marks in line.marks]
+    fields = []
+    for number in sorted(components):
+        component = components[number]
+        by_unit = {mark.unit_id: mark for mark in scores[component.id]}
+        mine = [by_unit.get(unit_id) if unit_id is not None else None for unit_id in chosen]
+        if all(mark is None or mark.score is None for mark in mine):
+            continue
+        spread = _spread([mark for mark in scores[component.id] if mark.unit_id in peers])
+        fields.append(FieldLine(number, component.name_vi, component.name_en, component.max_score, mine, spread))
+    return fields
+
+
+def _weakest(fields: list[FieldLine]) -> FieldLine | None:
+    """The field whose score is furthest below the peers' average; None when none is below it."""
+    below = [
+        (gap, field)
+        for field in fields
+        if (mark := field.marks[0]) is not None and (gap := field.spread.gap(mark)) is not None and gap < 0
+    ]
+    return min(below, key=lambda pair: pair[0])[1] if below else None
