@@ -77,6 +77,7 @@ class Reply:
     edit: bool = False  # replace the message whose button was pressed, where the channel can
     attachment: Attachment | None = None  # sent with the text as its caption, by channels that hold it
     chart_now: bool = False  # ``chart`` is the answer itself (its button was pressed), not offered with a button
+    document: dict[str, Any] | None = None  # a file a channel builds and sends with the text (see bot/exports)
 
 
 @dataclass(frozen=True)
