@@ -4,9 +4,9 @@ the units just above and below it and the gaps; ``… xlsx`` sends the same tabl
 Argument forms: ``/xephang par`` (the latest year), ``/xephang par 2023``, ``/xephang cchc 2023 so``
 (a level: ``tinh``, ``so``, ``xa``, ``huyen``), ``… trang 2``; an index published by period: ``/xephang
 766`` (its latest month), ``/xephang 766 t10/2026``, ``quy III 2026``, ``6 thang 2026``, ``2026`` (the
-year's table; handlers/periods.py reads the forms); ``/xephang 766 xlsx`` (or ``excel``). National indices rank the provinces stored;
-the province's internal index ranks its communes or departments (a commune sees communes, a department
-departments; a leader chooses, communes by default). Rankings are public like /diem; an internal table
+year's table; handlers/periods.py reads the forms); ``/xephang 766 xlsx`` (or ``excel``). National indices
+rank the provinces stored; the province's internal index ranks its communes or departments (a commune
+sees communes, a department departments; a leader chooses, communes by default). Rankings are public like /diem; an internal table
 is only ever the asker's own province's (``Level.within``).
 """
 

@@ -116,9 +116,10 @@ class RankingBars:
 async def ranking_bars(
     session: AsyncSession, code: str, year: int | str, level: str, unit_id: int, limit: int = 100
 ) -> RankingBars | None:
-    """``code``'s table of ``year`` (a year, or a period's token: "2026-10") at ``level`` as bars (units with a score), ``unit_id`` marked; a
-    table of a province's units is the table of ``unit_id``'s province. The first ``limit`` bars, and
-    the marked unit's after them when it lies further down. None: nothing to draw."""
+    """``code``'s table of ``year`` (a year, or a period's token: "2026-10") at ``level`` as bars (units
+    with a score), ``unit_id`` marked; a table of a province's units is the table of ``unit_id``'s
+    province. The first ``limit`` bars, and the marked unit's after them when it lies further down.
+    None: nothing to draw."""
     index = await find_index(session, code)
     unit = await session.get(Unit, unit_id)
     period = Period.from_token(str(year))

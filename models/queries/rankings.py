@@ -187,7 +187,7 @@ async def ranking_table(session: AsyncSession, index: IndexInfo, period: Period 
 def _counted_ranks(scores: list[tuple[int, Decimal | None]]) -> dict[int, int]:
     """Places by score, best first; equal scores share a place and the next place skips (1, 2, 2, 4)."""
     scored = sorted((score for _, score in scores if score is not None), reverse=True)
-    first = {}
+    first: dict[Decimal, int] = {}
     for place, score in enumerate(scored, start=1):
         first.setdefault(score, place)
     return {unit_id: first[score] for unit_id, score in scores if score is not None}
