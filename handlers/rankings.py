@@ -6,8 +6,8 @@ Argument forms: ``/xephang par`` (the latest year), ``/xephang par 2023``, ``/xe
 766`` (its latest month), ``/xephang 766 t10/2026``, ``quy III 2026``, ``6 thang 2026``, ``2026`` (the
 year's table; handlers/periods.py reads the forms); ``/xephang 766 xlsx`` (or ``excel``). National indices
 rank the provinces stored; the province's internal index ranks its communes or departments (a commune
-sees communes, a department departments; a leader chooses, communes by default). Rankings are public like /diem; an internal table
-is only ever the asker's own province's (``Level.within``).
+sees communes, a department departments; a leader chooses, communes by default). Rankings are public
+like /diem; an internal table is only ever the asker's own province's (``Level.within``).
 """
 
 from __future__ import annotations
