@@ -198,7 +198,8 @@ class Commands:
         """Register a handler for ``/name``, its aliases, and free-text intents.
 
         ``intents`` are phrases without diacritics that a message may start with; a mapping gives the
-        arguments a phrase stands for: ``{"nhiem vu qua han": ["quahan"], "nhiem vu": []}``.
+        arguments a phrase stands for: ``{"nhiem vu qua han": ["quahan"], "nhiem vu": []}``; a phrase ending
+        in "$" matches only a message that is the phrase alone (``router.match_intent``).
         ``in_groups``: answered in a group chat (answers everyone there may read). ``takes_files``: a file
         sent without a command goes to this one; ``files``: which files it reads the bytes of.
         """

@@ -170,7 +170,7 @@ def _level(ask: Ask, own: Unit, levels: list[str]) -> str:
     return levels[0]
 
 
-@commands.command("xephang", in_groups=True, aliases=("rankings", "ranking"), intents=("xep hang",))
+@commands.command("xephang", in_groups=True, aliases=("rankings", "ranking"), intents=("xep hang", "bang xep hang"))
 async def rankings(request: Request) -> Reply:
     """The table a ranking review meeting reads: every unit with its score and published rank ("đồng
     hạng" for ties, "không xếp hạng" last), the asker's unit in bold with the units just above and below
