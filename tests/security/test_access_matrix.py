@@ -96,6 +96,8 @@ POLICY: dict[str, Rule] = {
     "scores_of": Rule("/diem {code}", EVERYONE),  # published rankings are public
     "rankings": Rule("/xephang par", EVERYONE),  # a national table: every province stored
     "rankings_internal": Rule("/xephang cchc", EVERYONE),  # the asker's own province's communes only
+    "rankings_file": Rule("/xephang par xlsx", EVERYONE),  # the same tables as Excel files
+    "rankings_internal_file": Rule("/xephang cchc xlsx", EVERYONE),
     "drive": Rule("/thidua", EVERYONE),
     "leaderboard": Rule("/thidua bxh", EVERYONE),
     "targets": Rule("/chitieu", EVERYONE),
@@ -245,6 +247,10 @@ async def test_every_cell_of_the_access_matrix(sessions: async_sessionmaker[Asyn
         shown = {unit_id for r in replies for unit_id in r.context.get("names", {})}
         if name == "rankings_internal" and world.units["QA"].id in shown and actor not in ("nobody",):
             wrong.append(f"{name} as {actor}: province Q's commune in province P's internal table")
+        if name.endswith("_file") and got and (replies[0].document or {}).get("unit_id") == world.units["QA"].id:
+            wrong.append(f"{name} as {actor}: province Q's unit's table as a file")
+        if name.endswith("_file") and got != (replies[0].document is not None):
+            wrong.append(f"{name} as {actor}: a file that does not match the answer")
         if name == "evidence" and got != (replies[0].attachment is not None):
             wrong.append(f"evidence as {actor} on {relation}: attachment does not match the answer")
         if not (want and rule.writes) and after != before:
