@@ -208,3 +208,18 @@ async def test_excel_of_a_yearly_index_keeps_published_ranks(
 async def test_ranking_words_reach_the_table_of_an_index_or_the_drive(demo: Router, typed: str, command: str) -> None:
     reply = (await replies(demo, "chair", typed))[0]
     assert reply.template.startswith("rankings/" if command == "xephang" else "drives/"), reply.template
+
+
+async def test_excel_lists_a_unit_without_a_score_last_as_not_ranked(
+    demo: Router, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await _drop_score(sessions, "Bằng Mạc", 2, 2026)
+    reply = (await replies(demo, "chair", "/xephang 766 t2/2026 xlsx"))[0]
+    assert reply.document is not None
+    built = await Exports(sessions, Renderer()).build("vi", reply.document)
+    assert built is not None
+    sheet = load_workbook(io.BytesIO(built.content)).active
+    assert sheet is not None
+    rows = [row for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int)]
+    assert rows[0][1:3] == ("Xã Kháng Chiến", 93.75) and rows[0][8] == 1
+    assert rows[-1][1:3] == ("Xã Bằng Mạc", None) and rows[-1][8:] == (None, "không xếp hạng")
