@@ -87,14 +87,15 @@ async def parse(request: Request) -> Ask:
     try:
         ask.period, ask.typed, rest = take_period(words[1:])
     except BadPeriod as bad:
-        raise UserError("errors/rankings_bad_period", text=str(bad), index=index) from None
+        raise UserError("errors/rankings_bad_period", text=_as_typed(request.args, str(bad)), index=index) from None
+    ask.typed = _as_typed(request.args, ask.typed)
     for i, word in enumerate(rest):
         before = rest[i - 1] if i else ""
         if word in ("trang", "page", "index"):
             continue
         if before in ("trang", "page"):
             if not is_number(word):
-                raise UserError("errors/bad_number", text=word, command="xephang")
+                raise UserError("errors/bad_number", text=_typed(request.args, word), command="xephang")
             ask.page, ask.paging = max(1, int(word)), True
         elif is_number(word) and 1900 <= int(word) <= 2999:
             ask.year, ask.typed = int(word), word
@@ -105,6 +106,14 @@ async def parse(request: Request) -> Ask:
         else:
             raise UserError("errors/rankings_bad_word", text=_typed(request.args, word), index=index)
     return ask
+
+
+def _as_typed(args: list[str], folded: str) -> str:
+    """The words after the index code that read as ``folded``, as the user typed them ("quý III/2026"); a
+    word folded to another length (rare) leaves the folded text."""
+    typed = " ".join(args[1:])
+    at = fold(typed).find(folded) if folded else -1
+    return typed[at : at + len(folded)] if at >= 0 and len(fold(typed)) == len(typed) else folded
 
 
 def _typed(args: list[str], folded: str) -> str:

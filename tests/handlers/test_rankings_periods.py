@@ -84,11 +84,11 @@ async def test_a_unit_without_a_score_is_not_ranked_and_comes_last(
 
 async def test_quarter_half_and_year_without_a_table_name_the_periods_there_are(demo: Router) -> None:
     assert await ask(demo, "chair", "/xephang 766 quý III/2025") == (
-        "Chưa có bảng xếp hạng Chỉ số 766 kỳ “quy iii/2025” của các xã, phường. Các kỳ có số liệu: tháng 12/2025,"
+        "Chưa có bảng xếp hạng Chỉ số 766 kỳ “quý III/2025” của các xã, phường. Các kỳ có số liệu: tháng 12/2025,"
         " tháng 11/2025, tháng 10/2025, tháng 9/2025; ví dụ /xephang 766 t12/2025."
     )
     assert "Các kỳ có số liệu: tháng 2/2026, tháng 1/2026;" in await ask(demo, "chair", "/xephang 766 2026")
-    assert "kỳ “6 thang dau nam 2026”" in await ask(demo, "chair", "/xephang 766 6 tháng đầu năm 2026")
+    assert "kỳ “6 tháng đầu năm 2026”" in await ask(demo, "chair", "/xephang 766 6 tháng đầu năm 2026")
 
 
 @pytest.mark.parametrize("typed", ["tháng 13/2026", "quý 5/2026"])
