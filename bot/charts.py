@@ -10,7 +10,8 @@ and calls ``Charts.draw`` when the answer is the chart itself (``Reply.chart_now
   or years, the kind of its latest result), each step's change labelled.
 - ``{"kind": "drive_leaderboard", "drive_id": 3}``: the drive's standings as horizontal bars.
 - ``{"kind": "ranking_table", "index": "PAR", "year": 2023, "level": "provinces", "unit_id": 1}``: an
-  index's table of a year as horizontal bars, the unit's own bar coloured (/xephang).
+  index's table of a year (or a period: ``"year": "2026-10"``) as horizontal bars, the unit's own bar
+  coloured (/xephang).
 - ``{"kind": "compare", "index": "766", "year": 2026, "period": "month", "number": 10, "unit_id": 1}``:
   the unit against its peers (/sosanh): the components of the period as grouped bars (unit · average ·
   best), or, where no component was published, the periods up to it as lines (unit, average, best, worst).
@@ -87,7 +88,7 @@ class Charts:
                 return await asyncio.to_thread(_locked, _board_png, board, words)
             if kind == "ranking_table":
                 table = await ranking_bars(
-                    session, str(spec["index"]), int(spec["year"]), str(spec["level"]), int(spec["unit_id"])
+                    session, str(spec["index"]), str(spec["year"]), str(spec["level"]), int(spec["unit_id"])
                 )
                 if table is None:
                     return None
@@ -153,7 +154,7 @@ class Charts:
 
     def _ranking_words(self, lang: str, table: RankingBars) -> Words:
         return Words(
-            self._word(lang, "ranking_title", code=table.code, year=table.year, level=table.level),
+            self._word(lang, "ranking_title", code=table.code, period=table.period, level=table.level),
             (self._word(lang, "score_axis", kind=table.score_kind),),
             [self._word(lang, "bar_name", rank=bar.rank, unit=bar.unit) for bar in table.bars]
             + [self._word(lang, "value", v=bar.score) for bar in table.bars],

@@ -77,6 +77,7 @@ class Reply:
     edit: bool = False  # replace the message whose button was pressed, where the channel can
     attachment: Attachment | None = None  # sent with the text as its caption, by channels that hold it
     chart_now: bool = False  # ``chart`` is the answer itself (its button was pressed), not offered with a button
+    document: dict[str, Any] | None = None  # a file a channel builds and sends with the text (see bot/exports)
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,8 @@ class Commands:
         """Register a handler for ``/name``, its aliases, and free-text intents.
 
         ``intents`` are phrases without diacritics that a message may start with; a mapping gives the
-        arguments a phrase stands for: ``{"nhiem vu qua han": ["quahan"], "nhiem vu": []}``.
+        arguments a phrase stands for: ``{"nhiem vu qua han": ["quahan"], "nhiem vu": []}``; a phrase ending
+        in "$" matches only a message that is the phrase alone (``router.match_intent``).
         ``in_groups``: answered in a group chat (answers everyone there may read). ``takes_files``: a file
         sent without a command goes to this one; ``files``: which files it reads the bytes of.
         """

@@ -19,7 +19,7 @@ from handlers.access import province_scope
 from handlers.base import Commands, Reply, Request, UserError, is_number
 from handlers.compare import may_compare
 from models import Unit
-from models.indices import PERIODS
+from models.indices import PERIODS, Period
 from models.queries.drives import drive_seen_from
 from models.queries.rankings import LEVELS
 
@@ -69,7 +69,7 @@ async def chart(request: Request) -> Reply:
 
 async def _table_seen(request: Request, spec: Mapping[str, Any]) -> bool:
     """A national table is everyone's; a table of a province's units only its own officials'."""
-    if not is_number(str(spec["year"])) or spec["level"] not in LEVELS:
+    if Period.from_token(str(spec["year"])) is None or spec["level"] not in LEVELS:
         return False
     if spec["level"] == "provinces":
         return True

@@ -23,7 +23,10 @@ SHOWN_WITHIN = 10
 
 
 @commands.command(
-    "thidua", in_groups=True, aliases=("drive", "thiduadua"), intents={"bang xep hang": ["bxh"], "thi dua": []}
+    "thidua",
+    in_groups=True,
+    aliases=("drive", "thiduadua"),
+    intents={"bang xep hang$": ["bxh"], "bang xep hang thi dua": ["bxh"], "thi dua": []},
 )
 async def drive(request: Request) -> Reply:
     """The current drive: title, dates and "còn N ngày" (or "đã kết thúc"), the unit's rank x/N, points

@@ -1,11 +1,13 @@
-"""/xephang: an index's whole published table for a year, the asker's unit highlighted with the units
-just above and below it and the gaps.
+"""/xephang: an index's whole published table for a year or a period, the asker's unit highlighted with
+the units just above and below it and the gaps; ``… xlsx`` sends the same table as an Excel file.
 
 Argument forms: ``/xephang par`` (the latest year), ``/xephang par 2023``, ``/xephang cchc 2023 so``
-(a level: ``tinh``, ``so``, ``xa``, ``huyen``), ``… trang 2``. National indices rank the provinces stored;
-the province's internal index ranks its communes or departments (a commune sees communes, a department
-departments; a leader chooses, communes by default). Rankings are public like /diem; an internal table
-is only ever the asker's own province's (``Level.within``).
+(a level: ``tinh``, ``so``, ``xa``, ``huyen``), ``… trang 2``; an index published by period: ``/xephang
+766`` (its latest month), ``/xephang 766 t10/2026``, ``quy III 2026``, ``6 thang 2026``, ``2026`` (the
+year's table; handlers/periods.py reads the forms); ``/xephang 766 xlsx`` (or ``excel``). National indices
+rank the provinces stored; the province's internal index ranks its communes or departments (a commune
+sees communes, a department departments; a leader chooses, communes by default). Rankings are public
+like /diem; an internal table is only ever the asker's own province's (``Level.within``).
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from dataclasses import dataclass
 from handlers.access import history_of, own_unit
 from handlers.base import Button, Commands, Reply, Request, UserError, is_number
 from handlers.pages import page_buttons, page_of
+from handlers.periods import BadPeriod, take_period
 from models import Unit
+from models.indices import PERIOD_YEAR, PERIODS, Period
 from models.naming import DISTRICT_LEVEL, LOCAL, PROVINCIAL_BODIES
-from models.queries.rankings import Level, Row, Table, ranking_levels, ranking_table, ranking_years
+from models.queries.rankings import Level, Row, Table, latest_period, ranking_levels, ranking_periods, ranking_table
 from models.queries.scores import IndexInfo, find_index, list_indices, province_of
 from models.queries.units import unit_names
 from models.text import fold
@@ -38,6 +42,7 @@ LEVEL_WORDS = {
     "districts": "districts",
 }
 SHORT = {"provinces": "tinh", "communes": "xa", "departments": "so", "districts": "huyen"}
+FILE_WORDS = ("xlsx", "excel")
 
 
 @dataclass
@@ -47,11 +52,14 @@ class Ask:
     level: str | None = None  # a key of models.queries.rankings.LEVELS, typed
     page: int = 1
     paging: bool = False
+    period: Period | None = None  # a month, quarter or half typed ("t10/2026")
+    typed: str = ""  # how it was typed, for a refusal
+    file: bool = False  # "xlsx": the table as an Excel file
 
-    def command_line(self, year: int | None, level: str, page: int | None = None) -> str:
-        """The command that shows this table (on ``page``): what a button sends; without a year, the
+    def command_line(self, period: Period | None, level: str, page: int | None = None) -> str:
+        """The command that shows this table (on ``page``): what a button sends; without a period, the
         level's latest."""
-        words = ["/xephang", self.index.code.lower(), str(year or ""), SHORT[level]]
+        words = ["/xephang", self.index.code.lower(), period.token if period else "", SHORT[level]]
         words += [f"trang {page}"] if page is not None else []
         return " ".join(word for word in words if word)
 
@@ -76,22 +84,76 @@ async def parse(request: Request) -> Ask:
     if index is None:
         raise UserError("errors/rankings_unknown_index", text=request.args[0], codes=codes)
     ask = Ask(index)
-    rest = words[1:]
+    try:
+        ask.period, ask.typed, rest = take_period(words[1:])
+    except BadPeriod as bad:
+        raise UserError("errors/rankings_bad_period", text=_as_typed(request.args, str(bad)), index=index) from None
+    ask.typed = _as_typed(request.args, ask.typed)
     for i, word in enumerate(rest):
         before = rest[i - 1] if i else ""
         if word in ("trang", "page", "index"):
             continue
         if before in ("trang", "page"):
             if not is_number(word):
-                raise UserError("errors/bad_number", text=request.args[i + 1], command="xephang")
+                raise UserError("errors/bad_number", text=_typed(request.args, word), command="xephang")
             ask.page, ask.paging = max(1, int(word)), True
         elif is_number(word) and 1900 <= int(word) <= 2999:
-            ask.year = int(word)
+            ask.year, ask.typed = int(word), word
         elif word in LEVEL_WORDS:
             ask.level = LEVEL_WORDS[word]
+        elif word in FILE_WORDS:
+            ask.file = True
         else:
-            raise UserError("errors/rankings_bad_word", text=request.args[i + 1], index=index)
+            raise UserError("errors/rankings_bad_word", text=_typed(request.args, word), index=index)
     return ask
+
+
+def _as_typed(args: list[str], folded: str) -> str:
+    """The words after the index code that read as ``folded``, as the user typed them ("quý III/2026"); a
+    word folded to another length (rare) leaves the folded text."""
+    typed = " ".join(args[1:])
+    at = fold(typed).find(folded) if folded else -1
+    return typed[at : at + len(folded)] if at >= 0 and len(fold(typed)) == len(typed) else folded
+
+
+def _typed(args: list[str], folded: str) -> str:
+    """The word as the user typed it (with its diacritics), for quoting back."""
+    return next((arg for arg in args if fold(arg) == folded), folded)
+
+
+def _period(ask: Ask, periods: list[Period], level: str) -> Period:
+    """The period asked for (a year typed: that year's table), else the latest; a period without a table
+    is refused with the periods there are (a yearly index: the years, as before)."""
+    if ask.period is None and ask.year is None:
+        return latest_period(periods)
+    wanted = ask.period or Period(ask.year or 0)
+    if wanted in periods:
+        return wanted
+    if all(p.kind == PERIOD_YEAR for p in periods):
+        years = [p.year for p in periods]
+        raise UserError("errors/rankings_no_year", index=ask.index, year=wanted.year, years=years, level=level)
+    near = [p for p in periods if p.year == wanted.year] or periods
+    raise UserError("errors/rankings_no_period", index=ask.index, typed=ask.typed, periods=near[:12], level=level)
+
+
+def _examples(period: Period, periods: list[Period]) -> list[Period]:
+    """Other tables to type: the one before of the same kind, and the latest of each other kind."""
+    shown = [p for p in periods if p.kind == period.kind and p.key < period.key][:1]
+    for kind in PERIODS:
+        shown += [p for p in periods if p.kind == kind and kind != period.kind][:1]
+    return shown
+
+
+def _by_period(periods: list[Period]) -> bool:
+    """An index published by period (its tables turn ◀/▶ through the periods; a yearly one's do not)."""
+    return any(p.kind != PERIOD_YEAR for p in periods)
+
+
+def _neighbour_periods(period: Period, periods: list[Period]) -> tuple[Period | None, Period | None]:
+    """The periods of the same kind just before and just after ``period`` (``periods`` newest first)."""
+    same = [p for p in periods if p.kind == period.kind]
+    at = same.index(period)
+    return (same[at + 1] if at + 1 < len(same) else None), (same[at - 1] if at > 0 else None)
 
 
 def _own_level(unit: Unit) -> str:
@@ -117,7 +179,7 @@ def _level(ask: Ask, own: Unit, levels: list[str]) -> str:
     return levels[0]
 
 
-@commands.command("xephang", in_groups=True, aliases=("rankings", "ranking"), intents=("xep hang",))
+@commands.command("xephang", in_groups=True, aliases=("rankings", "ranking"), intents=("xep hang", "bang xep hang"))
 async def rankings(request: Request) -> Reply:
     """The table a ranking review meeting reads: every unit with its score and published rank ("đồng
     hạng" for ties, "không xếp hạng" last), the asker's unit in bold with the units just above and below
@@ -131,18 +193,24 @@ async def rankings(request: Request) -> Reply:
         raise UserError("errors/rankings_no_data", index=ask.index)
     level = _level(ask, own, levels)
     where = Level(level, None if level == "provinces" else province)
-    years = await ranking_years(request.session, ask.index, where)
-    year = ask.year if ask.year is not None else years[0]
-    if year not in years:
-        raise UserError("errors/rankings_no_year", index=ask.index, year=year, years=years, level=level)
-    table = await ranking_table(request.session, ask.index, year, where)
+    periods = await ranking_periods(request.session, ask.index, where)
+    period = _period(ask, periods, level)
     mine = province if level == "provinces" else own
+    when: int | str = period.year if period.kind == PERIOD_YEAR else period.token  # a year stays a number
+    spec = {"index": ask.index.code, "year": when, "level": level}
+    if ask.file:
+        document = {"kind": "ranking_xlsx", **spec, "unit_id": mine.id}
+        return Reply("rankings/file", {"index": ask.index, "period": period, "level": level}, document=document)
+    table = await ranking_table(request.session, ask.index, period, where)
     heads = await _heads(request, table, mine)
     page, pages, rows = page_of(table.rows, ask.page, ROWS_PER_PAGE)
     start = (page - 1) * ROWS_PER_PAGE
     wanted = {row.unit_id for head in heads for row in [head.row, *head.above, *head.below]}
     names = await unit_names(request.session, wanted | {row.unit_id for row in rows})
-    buttons = page_buttons(page, pages, lambda p: ask.command_line(year, level, p))
+    buttons = page_buttons(page, pages, lambda p: ask.command_line(period, level, p))
+    earlier, later = _neighbour_periods(period, periods) if _by_period(periods) else (None, None)
+    turns = [Button("rankings.earlier", ask.command_line(earlier, level), {"period": earlier})] if earlier else []
+    turns += [Button("rankings.later", ask.command_line(later, level), {"period": later})] if later else []
     others = [
         Button("rankings.level", ask.command_line(None, other), {"level": other}) for other in levels if other != level
     ]
@@ -157,17 +225,13 @@ async def rankings(request: Request) -> Reply:
             "ranked": sum(1 for row in table.rows if row.rank is not None),
             "page": page,
             "pages": pages,
-            "years": years,
+            "years": [p.year for p in periods if p.kind == PERIOD_YEAR],
+            "periods": periods,
+            "examples": _examples(period, periods) if _by_period(periods) else [],
         },
-        buttons=buttons + ([others] if others else []),
-        edit=ask.paging,
-        chart={
-            "kind": "ranking_table",
-            "index": ask.index.code,
-            "year": year,
-            "level": level,
-            "unit_id": heads[0].row.unit_id if heads else mine.id,
-        },
+        buttons=buttons + ([turns] if turns else []) + ([others] if others else []),
+        edit=ask.paging or (ask.period is not None and ask.typed == ask.period.token),  # a ◀/▶ button
+        chart={"kind": "ranking_table", **spec, "unit_id": heads[0].row.unit_id if heads else mine.id},
     )
 
 

@@ -91,16 +91,21 @@ def parse_command(text: str, bot_username: str = "") -> Parsed | None:
 
 
 def match_intent(text: str, commands: Commands) -> Parsed | None:
-    """Free text such as "nhiem vu qua han" or "Nhiệm vụ quá hạn": the longest registered phrase wins."""
+    """Free text such as "nhiem vu qua han" or "Nhiệm vụ quá hạn": the longest registered phrase wins; a
+    phrase ending in "$" only when it is the whole message ("bảng xếp hạng" alone is /thidua's board,
+    "bảng xếp hạng par" /xephang's table)."""
     folded = fold(text)
-    best: tuple[int, Command, tuple[str, ...]] | None = None
+    best: tuple[tuple[int, bool], Command, tuple[str, ...]] | None = None
     for entry in commands.by_key.values():
         for phrase, args in entry.intents:
-            if (folded == phrase or folded.startswith(phrase + " ")) and (best is None or len(phrase) > best[0]):
-                best = (len(phrase), entry, args)
+            words = phrase.removesuffix("$")
+            fits = folded == words or (words == phrase and folded.startswith(phrase + " "))
+            rank = (len(words), words != phrase)  # the same words: the whole-message phrase first
+            if fits and (best is None or rank > best[0]):
+                best = (rank, entry, args)
     if best is None:
         return None
-    length, entry, args = best
+    (length, _), entry, args = best
     return Parsed(entry.name, [*args, *folded[length:].split()])
 
 

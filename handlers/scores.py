@@ -151,6 +151,8 @@ async def scores(request: Request) -> Reply:
         ask = Ask(await find_index(request.session, SERVICE_INDEX))  # a commune's default view: its 766 month
     if ask.index is not None and ask.index.code == SERVICE_INDEX:
         reply = await _period(request, ask.index, subject, province, ask.year)
+        if reply is None and ask.unit is None and subject.id == province.id:
+            reply = _units_scored(ask.index)
         if reply is not None:
             return reply
     history = await _history(request, subject, ask.year, ask.index)
@@ -188,6 +190,13 @@ async def _period(request: Request, index: IndexInfo, subject: Unit, province: U
         {"detail": detail, "unit": await unit_name(request.session, subject.id), "codes": codes},
         chart={"kind": "index_history", "index": index.code, "unit_id": subject.id},
     )
+
+
+def _units_scored(index: IndexInfo) -> Reply:
+    """A leader's ``/diem 766``: the index scores the province's communes and departments, not the
+    province; their table is /xephang's."""
+    line = f"/xephang {index.code.lower()}"
+    return Reply("scores/units_scored", {"index": index}, buttons=[[Button("scores.rankings", line)]])
 
 
 async def _history(request: Request, subject: Unit, year: int | None, index: IndexInfo | None) -> History:

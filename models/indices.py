@@ -8,6 +8,8 @@ used when the previous year's value is unknown.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -114,3 +116,39 @@ def period_key(year: int, period: str, number: int) -> tuple[int, int, int]:
         period, number or 12
     )
     return year, last_month, -PERIODS.index(period) if period in PERIODS else 0  # the year last
+
+
+@dataclass(frozen=True)
+class Period:
+    """One period of a published table: a year (``kind`` "year", number 0), a half, a quarter or a month
+    of ``year``. Its ``token`` names it in a button, a chart's spec and a file name: "2026", "2026-h1",
+    "2026-q3", "2026-10"."""
+
+    year: int
+    kind: str = PERIOD_YEAR
+    number: int = 0
+
+    @property
+    def token(self) -> str:
+        prefix = {PERIOD_HALF: "h", PERIOD_QUARTER: "q", PERIOD_MONTH: ""}.get(self.kind)
+        if prefix is None:
+            return str(self.year)
+        return f"{self.year}-{prefix}{self.number:02}" if not prefix else f"{self.year}-{prefix}{self.number}"
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return period_key(self.year, self.kind, self.number)
+
+    @classmethod
+    def from_token(cls, token: str) -> Period | None:
+        """The period a ``token`` names; None when it names none (a forged button)."""
+        found = _TOKEN.fullmatch(token.strip().lower())
+        if found is None:
+            return None
+        year, prefix, number = int(found[1]), found[2] or "", int(found[3] or 0)
+        kind = {"h": PERIOD_HALF, "q": PERIOD_QUARTER, "": PERIOD_MONTH}[prefix] if found[3] else PERIOD_YEAR
+        period = cls(year, kind, number)
+        return period if 1 <= number <= PERIOD_NUMBERS[kind] or kind == PERIOD_YEAR else None
+
+
+_TOKEN = re.compile(r"(\d{4})(?:-([hq]?)(\d{1,2}))?")

@@ -361,6 +361,7 @@ class DispatchConfig(Section):
 
 class ConsoleConfig(Section):
     account: Annotated[str, Field(min_length=1, max_length=64)] = "chair"  # the demo official the console speaks as
+    export_dir: Annotated[str, Field(min_length=1)] = "exports"  # files a reply sends (/xephang … xlsx) are saved here
 
 
 class Config(BaseModel):

@@ -1,7 +1,8 @@
 """The console channel: chat with the bot in a terminal, as one of the officials bound to a console
 account (the demo creates chair, officer, ward, head, leader, admin), or as a new account that
 registers with an invite code (``cchc-bot chat --as moi``, then ``/start CODE``). Works interactively and
-with piped input (reads lines, prints the replies, stops at the end of input).
+with piped input (reads lines, prints the replies, stops at the end of input). A reply's file
+(``Reply.document``: /xephang … xlsx) is saved in ``[console].export_dir`` and its path printed.
 
 Like every channel, it only converts: a typed line becomes an ``Incoming`` for the inbox
 (``bot/inbox.py``), and the answer is printed as text with buttons as numbered options. One person at
@@ -11,11 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import select
 
 from bot.app import App
+from bot.exports import Exports
 from bot.inbox import Inbox
 from handlers.base import Incoming, Reply
 from models import ChatAccount, Official
@@ -39,6 +42,23 @@ async def accounts(app: App) -> list[tuple[str, str, str]]:
 
 def render(app: App, lang: str, replies: list[Reply]) -> str:
     return "\n\n".join(app.renderer.render(lang, reply, "text", numbered_buttons=True) for reply in replies)
+
+
+async def save_files(app: App, lang: str, replies: list[Reply], folder: Path) -> list[Reply]:
+    """The files the replies send, saved in ``folder``: one line each saying where."""
+    said = []
+    for reply in replies:
+        built = await Exports(app.sessions, app.renderer).build(lang, reply.document) if reply.document else None
+        if built is not None:
+            path = folder / built.filename
+            await asyncio.to_thread(_write, path, built.content)
+            said.append(Reply("console/file_saved", {"path": str(path)}))
+    return said
+
+
+def _write(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
 
 
 async def chat(app: App, account: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
@@ -77,6 +97,7 @@ async def chat(app: App, account: str, stdin: TextIO = sys.stdin, stdout: TextIO
             stdout.write(f"\n> {text}\n")
         incoming = Incoming(channel=CHANNEL, chat_id=account, user_id=account, text=text, display_name=display_name)
         answer = await inbox.answer(incoming, numbered_buttons=True)
-        stdout.write(render(app, answer.lang, answer.replies) + "\n")
+        saved = await save_files(app, answer.lang, answer.replies, Path(app.config.console.export_dir))
+        stdout.write(render(app, answer.lang, [*answer.replies, *saved]) + "\n")
         stdout.flush()
     return 0

@@ -3,7 +3,8 @@ data), the inline keyboard, an edit in place when a button asked for one, texts 
 split at line ends. A reply with a chart offers it with a "📊" button (``/bieudo …``, answered by the
 router with the chart itself, ``Reply.chart_now``), which is drawn while the chat shows "typing" and sent
 as a photo (the same chart asked again within ten minutes is
-re-sent by its Telegram file id, without drawing or uploading it)."""
+re-sent by its Telegram file id, without drawing or uploading it). A reply with a file (``Reply.document``,
+built by ``bot/exports.py``) is sent as a document with the text as its caption."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest
 
 from bot.charts import Charts
+from bot.exports import Exports
 from bot.render import Renderer
 from bot.repeating import repeating
 from bot.split import split_text as split
@@ -46,8 +48,11 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
 
 
 class ReplySender:
-    def __init__(self, bot: Bot, renderer: Renderer, buttons: Buttons, charts: Charts) -> None:
+    def __init__(
+        self, bot: Bot, renderer: Renderer, buttons: Buttons, charts: Charts, exports: Exports | None = None
+    ) -> None:
         self.bot, self.renderer, self.buttons, self.charts = bot, renderer, buttons, charts
+        self.exports = exports or Exports(charts.sessions, renderer)
         self._photos: dict[str, tuple[str, float]] = {}  # chart -> (Telegram file id, valid until)
 
     async def send(self, chat_id: str, lang: str, reply: Reply, *, edit_message_id: str | None = None) -> None:
@@ -62,6 +67,8 @@ class ReplySender:
         markup = await self.buttons.keyboard(chat_id, lang, reply)
         if reply.attachment is not None and reply.attachment.channel == "telegram":
             await self.send_file(chat_id, reply.attachment, text, markup)
+            return
+        if reply.document is not None and await self.send_document(chat_id, lang, reply.document, text, markup):
             return
         if not text:
             return
@@ -91,6 +98,27 @@ class ReplySender:
             caption = ""
         send = self.bot.send_photo if attachment.kind == "photo" else self.bot.send_document
         await send(chat_id, attachment.file_id, caption=caption or None, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+    async def send_document(
+        self, chat_id: str, lang: str, spec: dict[str, Any], caption: str, markup: InlineKeyboardMarkup | None
+    ) -> bool:
+        """Build the file and send it with the text as its caption; False when there is nothing to send."""
+        async with self.typing(chat_id):
+            built = await self.exports.build(lang, spec)
+        if built is None:
+            return False
+        if utf16_len(caption) > MAX_CAPTION:
+            await self.send_text(chat_id, caption)
+            caption = ""
+        await self.bot.send_document(
+            chat_id,
+            built.content,
+            filename=built.filename,
+            caption=caption or None,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+        )
+        return True
 
     async def _edit(self, chat_id: str, message_id: int, text: str, markup: InlineKeyboardMarkup | None) -> bool:
         try:

@@ -5,7 +5,9 @@ configured, and then a real markdown rendering of the plain text (every markdown
 escaped, so Zalo shows exactly the plain text), re-sent as plain text without ``parse_mode`` when Zalo
 refuses it. A photo refused with 429 waits and is tried again like text. A chart goes out as a photo only when
 ``[zalo].public_image_url`` is set: the PNG is written to ``[zalo].image_dir`` under a name made of its
-hash, and Zalo fetches it from ``<public_image_url>/<name>.png`` (Zalo cannot receive an upload).
+hash, and Zalo fetches it from ``<public_image_url>/<name>.png`` (Zalo cannot receive an upload). A reply's
+file (``Reply.document``: /xephang … xlsx) goes the same way, under an unguessable name, sent as a link
+line; without a public URL, one line says where Excel files come instead.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ import functools
 import hashlib
 import logging
 import re
+import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from bot.charts import Charts
 from bot.config import ZaloConfig
+from bot.exports import Exports
 from bot.render import Renderer
 from bot.repeating import repeating
 from bot.split import split_text as split
@@ -53,6 +57,7 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
 class ZaloSender:
     def __init__(self, client: ZaloClient, renderer: Renderer, charts: Charts, config: ZaloConfig) -> None:
         self.client, self.renderer, self.charts, self.config = client, renderer, charts, config
+        self.exports = Exports(charts.sessions, renderer)
         self.quota_pauses = QUOTA_PAUSES
 
     async def send(self, chat_id: str, lang: str, reply: Reply) -> None:
@@ -62,6 +67,8 @@ class ZaloSender:
             await self.send_text(chat_id, text)
         if reply.chart and self.config.public_image_url:
             await self.send_chart(chat_id, lang, reply.chart)
+        if reply.document:
+            await self.send_document(chat_id, lang, reply.document)
         attachment = getattr(reply, "attachment", None)  # a photo by file id, on its own channel only
         if attachment is not None and getattr(attachment, "channel", "") == "zalo":
             url = str(getattr(attachment, "file_id", ""))
@@ -112,6 +119,21 @@ class ZaloSender:
             await asyncio.to_thread(_write, path, png)
         url = f"{self.config.public_image_url.rstrip('/')}/{name}"
         await self._patient(functools.partial(self.client.send_photo, chat_id, url))
+
+    async def send_document(self, chat_id: str, lang: str, spec: dict[str, Any]) -> None:
+        """The file as a link to a copy under ``image_dir`` (a name nobody can guess: the table is the
+        asker's province's); without a public URL, the line saying where files come."""
+        if not self.config.public_image_url:
+            await self.send_text(chat_id, self.renderer.render(lang, Reply("zalo/no_files"), "text"))
+            return
+        async with self.typing(chat_id, after=0):
+            built = await self.exports.build(lang, spec)
+        if built is None:
+            return
+        name = f"{secrets.token_urlsafe(24)}/{built.filename}"
+        await asyncio.to_thread(_write, Path(self.config.image_dir) / name, built.content)
+        url = f"{self.config.public_image_url.rstrip('/')}/{name}"
+        await self.send_text(chat_id, self.renderer.render(lang, Reply("zalo/file_link", {"url": url}), "text"))
 
     @contextlib.asynccontextmanager
     async def typing(self, chat_id: str, *, after: float = TYPING_AFTER) -> AsyncIterator[None]:

@@ -1,5 +1,6 @@
 """The numbers behind the charts: an index's results for one unit over the years (or periods), an index's
-ranking table for a year, a unit against its peers (/sosanh), and a drive's leaderboard with unit names."""
+ranking table for a year or a period, a unit against its peers (/sosanh), and a drive's leaderboard with
+unit names."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.drives import Drive
-from models.indices import PERIOD_YEAR, IndexResult, ScoreIndex, period_key
+from models.indices import PERIOD_YEAR, IndexResult, Period, ScoreIndex, period_key
 from models.queries.compare import Mark, Side, Spread, compare, periods_of
 from models.queries.drives import DriveInfo, drive_board
 from models.queries.rankings import LEVELS, Level, ranking_table
@@ -108,24 +109,26 @@ class RankBar:
 @dataclass(frozen=True)
 class RankingBars:
     code: str
-    year: int
+    period: Period
     level: str
     score_kind: str
     bars: list[RankBar]  # as the table lists them: by rank, then the unranked
 
 
 async def ranking_bars(
-    session: AsyncSession, code: str, year: int, level: str, unit_id: int, limit: int = 100
+    session: AsyncSession, code: str, year: int | str, level: str, unit_id: int, limit: int = 100
 ) -> RankingBars | None:
-    """``code``'s table of ``year`` at ``level`` as bars (units with a score), ``unit_id`` marked; a
-    table of a province's units is the table of ``unit_id``'s province. The first ``limit`` bars, and
-    the marked unit's after them when it lies further down. None: nothing to draw."""
+    """``code``'s table of ``year`` (a year, or a period's token: "2026-10") at ``level`` as bars (units
+    with a score), ``unit_id`` marked; a table of a province's units is the table of ``unit_id``'s
+    province. The first ``limit`` bars, and the marked unit's after them when it lies further down.
+    None: nothing to draw."""
     index = await find_index(session, code)
     unit = await session.get(Unit, unit_id)
-    if index is None or unit is None or level not in LEVELS:
+    period = Period.from_token(str(year))
+    if index is None or unit is None or level not in LEVELS or period is None:
         return None
     within = None if level == "provinces" else await province_of(session, unit)
-    table = await ranking_table(session, index, year, Level(level, within))
+    table = await ranking_table(session, index, period, Level(level, within))
     rows = [row for row in table.rows if row.score is not None]
     shown = rows[:limit] + [row for row in rows[limit:] if row.unit_id == unit_id]
     if not shown:
@@ -136,7 +139,7 @@ async def ranking_bars(
         for row in shown
         if row.score is not None
     ]
-    return RankingBars(index.code, year, level, index.score_kind, bars)
+    return RankingBars(index.code, period, level, index.score_kind, bars)
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,15 @@
 previous year, one index's year in detail with its components, and the fields that fell most.
 
 "Previous year" is ``year - 1``. When that year's result is not stored (or lacks the value), the change
-is the one the report published with the result (``score_delta``/``rank_delta``), see ``rules.change``.
+is the one the report published with the result (``score_delta``/``rank_delta``), see ``rules.change``;
+in one index's detail, when neither is there, the change is from the latest earlier year stored (PAR
+INDEX 2023 against 2021 when 2022 is missing), and the detail names that year (``ResultLine.compared``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -16,7 +18,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.db import read_cache
-from models.indices import YEARLY, ComponentResult, IndexComponent, IndexResult, ScoreIndex, period_key
+from models.indices import PERIOD_YEAR, YEARLY, ComponentResult, IndexComponent, IndexResult, ScoreIndex, period_key
 from models.lineage import Period, units_named
 from models.naming import PROVINCE_LEVEL
 from models.queries.units import UnitName, pick_dated, unit_names
@@ -89,6 +91,7 @@ class ResultLine:
     change: Change
     previous_result_id: int | None
     bound: Bound | None = None  # the score published only as a bound ("trên 79%"), when it is unknown
+    compared: int | None = None  # the year the change is from, when not the year before (a gap year)
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class SeriesPoint:
     score: Decimal | None
     digits: int | None
     change: Change
+    since: int | None = None  # the year the change is from, when a year is missing in between
 
 
 @dataclass(frozen=True)
@@ -139,9 +143,9 @@ def series_of(results: list[IndexResult]) -> list[SeriesPoint]:
             None,
             digits=(result.score_places, before.score_places if before else None, None),
         )
-        points.append(
-            SeriesPoint(result.year, result.period, result.period_number, result.score, result.score_places, moved)
-        )
+        gap = before is not None and result.period == PERIOD_YEAR and before.year != result.year - 1
+        point = SeriesPoint(result.year, result.period, result.period_number, result.score, result.score_places, moved)
+        points.append(replace(point, since=before.year) if gap and before is not None else point)
     return points
 
 
@@ -338,13 +342,28 @@ def fell_most_components(lines: list[ComponentLine], limit: int = 3) -> list[Com
     return [line for line, _ in fell_most([(line, line.change) for line in lines], limit)]
 
 
+def _previous(by_year: dict[int, IndexResult], year: int) -> IndexResult | None:
+    """The result to compare ``year``'s with: the year before's; when it is missing and no change was
+    published with the result, the latest earlier year's."""
+    if year - 1 in by_year:
+        return by_year[year - 1]
+    result = by_year[year]
+    if result.score_delta is not None or result.rank_delta is not None:
+        return None
+    earlier = [y for y in by_year if y < year]
+    return by_year[max(earlier)] if earlier else None
+
+
 async def index_detail(session: AsyncSession, index: IndexInfo, unit_id: int, year: int | None) -> IndexDetail | None:
     """One index's result for ``year`` (default: the latest) with components; None when there is none."""
     by_year = {r.year: r for r in await _results(session, unit_id, index.id)}
     chosen = year if year is not None else max(by_year, default=None)
     if chosen is None or chosen not in by_year:
         return None
-    line = _line(index, by_year[chosen], by_year.get(chosen - 1))
+    previous = _previous(by_year, chosen)
+    line = _line(index, by_year[chosen], previous)
+    if previous is not None and previous.year != chosen - 1:
+        line = replace(line, compared=previous.year)
     components = await component_lines(session, line.result_id, line.previous_result_id)
     years = sorted(by_year, reverse=True)
     return IndexDetail(line, components, fell_most_components(components), years, series_of(list(by_year.values())))

@@ -221,8 +221,9 @@ async def _send_file(world: World, params: dict[str, Any], files: dict[str, Uplo
         content_fields["reply_markup"] = params["reply_markup"]
     message = _bot_message(world, chat, **{field: media}, **content_fields)
     world.sent.append(
-        Sent(field, chat["id"], message["message_id"], caption, str(params.get("caption", "")), buttons, content)
-    )
+        Sent(field, chat["id"], message["message_id"], caption, str(params.get("caption", "")), buttons, content,
+             filename=name)
+    )  # fmt: skip
     await world.notify()
     return message
 

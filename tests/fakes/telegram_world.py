@@ -51,6 +51,7 @@ class Sent:
     buttons: list[list[dict[str, Any]]] = field(default_factory=list)
     content: bytes = b""
     action: str = ""
+    filename: str = ""  # a document's name as uploaded (multipart)
 
     def button_data(self) -> list[str]:
         return [b.get("callback_data", "") for row in self.buttons for b in row]

@@ -103,6 +103,8 @@ POLICY: dict[str, Rule] = {
         {Role.OFFICER: SEE_BELOW, Role.UNIT_HEAD: SEE_BELOW, Role.LEADER: SEE_PROVINCE, Role.ADMIN: SEE_PROVINCE},
     ),
     "compare_provinces": Rule("/sosanh par P voi Q", EVERYONE),
+    "rankings_file": Rule("/xephang par xlsx", EVERYONE),  # the same tables as Excel files
+    "rankings_internal_file": Rule("/xephang cchc xlsx", EVERYONE),
     "drive": Rule("/thidua", EVERYONE),
     "leaderboard": Rule("/thidua bxh", EVERYONE),
     "targets": Rule("/chitieu", EVERYONE),
@@ -260,6 +262,10 @@ async def test_every_cell_of_the_access_matrix(sessions: async_sessionmaker[Asyn
         shown = {unit_id for r in replies for unit_id in r.context.get("names", {})}
         if name in ("rankings_internal", "compare") and world.units["QA"].id in shown and actor not in ("nobody",):
             wrong.append(f"{name} as {actor}: province Q's commune in province P's internal table")
+        if name.endswith("_file") and got and (replies[0].document or {}).get("unit_id") == world.units["QA"].id:
+            wrong.append(f"{name} as {actor}: province Q's unit's table as a file")
+        if name.endswith("_file") and got != (replies[0].document is not None):
+            wrong.append(f"{name} as {actor}: a file that does not match the answer")
         if name == "evidence" and got != (replies[0].attachment is not None):
             wrong.append(f"evidence as {actor} on {relation}: attachment does not match the answer")
         if not (want and rule.writes) and after != before:
