@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from handlers.access import history_of, may_see, own_unit, sees_everything
 from handlers.base import Commands, Reply, Request, UserError, is_number
 from models import Unit
+from models.indices import period_key
 from models.lineage import Period, year_period
 from models.naming import PROVINCE_LEVEL
 from models.queries.compare import PeriodKey, Side, compare, periods_of, pick_period
@@ -167,9 +168,10 @@ async def compare_units(request: Request) -> Reply:
     ask = await parse(request)
     sides = await _sides(request, ask, own, province)
     index = await _index(request, ask, sides)
-    periods = await periods_of(request.session, index, sides)
+    each = [await periods_of(request.session, index, [side]) for side in sides]
+    periods = sorted(set().union(*each), key=lambda key: period_key(*key), reverse=True)
     names = await unit_names(request.session, [side.unit.id for side in sides])
-    missing = [side for side in sides if not await periods_of(request.session, index, [side])]
+    missing = [side for side, found in zip(sides, each, strict=True) if not found]
     if missing:
         raise UserError("errors/compare_no_data", index=index, unit=names[missing[0].unit.id], available=[])
     chosen = pick_period(periods, ask.year, ask.period)
@@ -177,7 +179,7 @@ async def compare_units(request: Request) -> Reply:
         wanted = ask.period or (ask.year, "year", 0)
         unit = names[sides[0].unit.id]
         raise UserError("errors/compare_no_data", index=index, unit=unit, available=periods[:6], wanted=wanted)
-    found = await compare(request.session, index, sides, province, chosen)
+    found = await compare(request.session, index, sides, province, chosen, periods)
     if len(sides) == 1 and found.lines[0].spread.count < 2:
         raise UserError("errors/compare_no_peers", index=index, unit=names[sides[0].unit.id], peers=found.peers)
     shown = {m.unit_id for line in found.lines for marks in line.marks for m in marks}

@@ -12,8 +12,10 @@ among the peers of the same period (ties share a place). Regions are not stored,
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +25,7 @@ from models.indices import ComponentResult, IndexComponent, IndexResult, period_
 from models.naming import DISTRICT_LEVEL, LOCAL, PROVINCE_LEVEL, PROVINCIAL_BODIES
 from models.queries.score_periods import peers_of
 from models.queries.scores import Bound, IndexInfo, published_bound
+from models.tree import subtree_clause
 from models.units import Unit
 
 # the periods a reply lists, two lines each: a phone screen (and a hundred peers' results per period read)
@@ -101,8 +104,7 @@ class Comparison:
     weakest: FieldLine | None  # the field furthest below the peers' average (one side only)
 
 
-@dataclass(frozen=True)
-class _Result:
+class _Result(NamedTuple):  # a tuple, not a frozen dataclass: a commune's /sosanh reads ~600 of them
     id: int
     unit_id: int
     key: PeriodKey
@@ -131,16 +133,17 @@ _COLUMNS = (
 async def _peer_kinds(session: AsyncSession, kinds: frozenset[str], within: Unit | None) -> dict[int, str]:
     """The units that may be peers, with their kinds: of ``kinds``, below ``within`` (None: anywhere)."""
     query = select(Unit.id, Unit.kind).where(Unit.kind.in_(kinds))
-    if within is not None:
-        query = query.where(Unit.path.startswith(within.path), Unit.id != within.id)
-    return {unit_id: str(kind) for unit_id, kind in await session.execute(query)}
+    if within is not None:  # an index range on the path, not a LIKE that SQLite scans every unit for
+        query = query.where(subtree_clause(within), Unit.id != within.id)
+    return {unit_id: str(kind) for unit_id, kind in await (await session.connection()).execute(query)}
 
 
 async def _results(session: AsyncSession, kinds: dict[int, str], *conditions: ColumnElement[bool]) -> list[_Result]:
     """The results of the units of ``kinds`` (looked up by unit through the results' unique index: a
-    province's hundred units, not the country's results of the index)."""
+    province's hundred units, not the country's results of the index). Plain rows through the session's
+    connection, as the other big reads here: the ORM's row loading was a third of a commune's /sosanh."""
     query = select(*_COLUMNS).where(IndexResult.unit_id.in_(list(kinds)), *conditions)
-    rows = await session.execute(query)
+    rows = await (await session.connection()).execute(query)
     return [_Result(r[0], r[1], (r[2], r[3], r[4]), r[5], r[6], r[7], r[8], r[9] or "", kinds[r[1]]) for r in rows]
 
 
@@ -174,16 +177,24 @@ def _peer_scope(sides: list[Side], province: Unit) -> tuple[frozenset[str], Unit
 
 
 async def compare(
-    session: AsyncSession, index: IndexInfo, sides: list[Side], province: Unit, chosen: PeriodKey
+    session: AsyncSession,
+    index: IndexInfo,
+    sides: list[Side],
+    province: Unit,
+    chosen: PeriodKey,
+    periods: list[PeriodKey] | None = None,
 ) -> Comparison:
     """``sides`` (one unit, or two) in ``index`` over the periods of ``chosen``'s kind up to ``chosen``
-    (the last ``PERIODS_SHOWN`` or ``YEARS_SHOWN``), against their peers; the components of ``chosen``."""
+    (the last ``PERIODS_SHOWN`` or ``YEARS_SHOWN``), against their peers; the components of ``chosen``.
+    ``periods``: the sides' ``periods_of``, when the caller has it already."""
     kinds, within = _peer_scope(sides, province)
-    shown = [key for key in await periods_of(session, index, sides) if key[1] == chosen[1]]
+    periods = periods if periods is not None else await periods_of(session, index, sides)
+    shown = [key for key in periods if key[1] == chosen[1]]
     shown = [key for key in shown if _sort_key(key) <= _sort_key(chosen)][: PERIODS_SHOWN.get(chosen[1], YEARS_SHOWN)]
     conditions = [
         IndexResult.index_id == index.id,
-        IndexResult.period == chosen[1],
+        IndexResult.year.in_(sorted({key[0] for key in shown})),  # the unique index's third column: a
+        IndexResult.period == chosen[1],  # unit's months of those years, not of every year stored
         tuple_(IndexResult.year, IndexResult.period_number).in_([(key[0], key[2]) for key in shown]),
     ]
     by_period: dict[PeriodKey, list[_Result]] = defaultdict(list)
@@ -222,20 +233,30 @@ def _mark(result: _Result, peers: list[_Result], earlier: bool) -> Mark:
     return Mark(result.unit_id, result.score, result.digits, rank, total, bound, earlier)
 
 
-def _spread(marks: list[Mark]) -> Spread:
-    scored = [mark for mark in marks if mark.score is not None]
+class _Score(NamedTuple):
+    """A peer's score, before it is worth a ``Mark`` (only the best and the worst become one)."""
+
+    unit_id: int
+    score: Decimal | None
+    digits: int | None
+    rank: int | None = None
+    rank_total: int | None = None
+
+
+def _spread(scores: Sequence[_Score | _Result]) -> Spread:
+    scored = [one for one in scores if one.score is not None]
     if not scored:
         return Spread(0, None, [], [])
-    total = sum((mark.score for mark in scored if mark.score is not None), Decimal(0))
-    average = (total / len(scored)).quantize(CENT, rounding=ROUND_HALF_UP)
-    top = max(mark.score for mark in scored if mark.score is not None)
-    bottom = min(mark.score for mark in scored if mark.score is not None)
-    return Spread(
-        len(scored),
-        average,
-        [mark for mark in scored if mark.score == top],
-        [mark for mark in scored if mark.score == bottom],
-    )
+    values = [one.score for one in scored if one.score is not None]
+    average = (sum(values, Decimal(0)) / len(values)).quantize(CENT, rounding=ROUND_HALF_UP)
+    top, bottom = max(values), min(values)
+
+    def marks(score: Decimal) -> list[Mark]:
+        return [
+            Mark(one.unit_id, one.score, one.digits, one.rank, one.rank_total) for one in scored if one.score == score
+        ]
+
+    return Spread(len(scored), average, marks(top), marks(bottom))
 
 
 def _group(results: list[_Result], unit_kind: str) -> list[_Result]:
@@ -253,7 +274,7 @@ def _period_line(key: PeriodKey, results: list[_Result], sides: list[Side]) -> P
         own = own or [r for r in results if r.unit_id in side.ids[1:]]
         marks.append([_mark(result, peers, earlier) for result in own])
     first_peers = _group(results, str(sides[0].unit.kind))
-    spread = _spread([Mark(r.unit_id, r.score, r.digits, r.rank, r.rank_total) for r in first_peers])
+    spread = _spread(first_peers)
     return PeriodLine(key[0], key[1], key[2], marks, spread)
 
 
@@ -263,15 +284,15 @@ async def _fields(
     """The components of the latest period: each side's (its single result's), the peers' average and best."""
     if line is None:
         return []
-    rows = await session.execute(
+    rows = await (await session.connection()).execute(
         select(
             ComponentResult.result_id, ComponentResult.component_id, ComponentResult.score, ComponentResult.score_places
         ).where(ComponentResult.result_id.in_([result.id for result in results]))
     )
     unit_of = {result.id: result.unit_id for result in results}
-    scores: dict[int, list[Mark]] = defaultdict(list)
+    scores: dict[int, list[_Score]] = defaultdict(list)
     for result_id, component_id, score, digits in rows:
-        scores[component_id].append(Mark(unit_of[result_id], score, digits, None, None))
+        scores[component_id].append(_Score(unit_of[result_id], score, digits))
     if not scores:
         return []
     found = await session.execute(select(IndexComponent).where(IndexComponent.id.in_(list(scores))))
@@ -281,7 +302,8 @@ async def _fields(
     for number in sorted(components):
         component = components[number]
         by_unit = {mark.unit_id: mark for mark in scores[component.id]}
-        mine = [by_unit.get(unit_id) if unit_id is not None else None for unit_id in chosen]
+        own = [by_unit.get(unit_id) if unit_id is not None else None for unit_id in chosen]
+        mine = [None if one is None else Mark(one.unit_id, one.score, one.digits, None, None) for one in own]
         if all(mark is None or mark.score is None for mark in mine):
             continue
         spread = _spread([mark for mark in scores[component.id] if mark.unit_id in peers])
