@@ -225,7 +225,7 @@ async def _save(
     assert request.official is not None
     limit = request.settings.reports.max_chars
     if not text:
-        raise UserError("errors/report_inputs_empty", guided=guided)
+        raise UserError("errors/report_inputs_empty")  # a photo or a file sent as the answer
     if len(text) > limit:
         raise UserError("errors/report_inputs_too_long", start=text[:40], length=len(text), limit=limit)
     await save_input(

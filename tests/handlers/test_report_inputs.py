@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.base import HandlerConfig
+from handlers.base import FileRef, HandlerConfig
 from handlers.router import Router
 from models import DEFAULT_TZ, FrozenClock, Role, UnitKind
 from models.queries.report_inputs import inputs_of
@@ -86,6 +86,8 @@ async def test_a_text_over_the_limit_is_one_line_quoting_its_start_and_nothing_i
     await ask("/ykienbaocao", as_="ms")
     assert "quá mức" in await ask("x" * 2001, as_="ms")  # in the form too; the form goes on
     assert await saved(sessions, province["MS"]) == {}
+    photo = FileRef("photo-1", "anh.jpg", kind="photo")
+    assert "Chưa có nội dung" in await ask("", as_="ms", file=photo)  # a photo is not an answer
     assert "(2/3)" in await ask("Đã làm", as_="ms")
 
 
