@@ -95,6 +95,9 @@ async def status(request: Request) -> Reply:
     today = request.clock.today()
     if period is None:
         period = open_period(today, request.settings.reports.due_day)
+    unknown = [w for w in rest if not is_number(w) and w != "trang"]
+    if unknown:  # a word that names no period: say so rather than show another period
+        raise UserError("errors/report_inputs_bad_period", text=" ".join(request.args)[:40])
     page = next((int(w) for w in rest if is_number(w)), 1)
     province = await province_of(request.session, await own_unit(request))
     due = period.due(request.settings.reports.due_day)

@@ -164,6 +164,8 @@ async def test_status_pages_and_names_periods_as_officials_type_them(
     bad = await bot.ask("/tinhhinhbaocao quy 5 2024", as_="leader")
     assert bad.strip().startswith("Không có kỳ báo cáo “quy 5 2024”")
     assert "Không có kỳ báo cáo “thang 5/2024”" in await bot.ask("/tinhhinhbaocao thang 5/2024", as_="leader")
+    assert "Không có kỳ báo cáo “quý ba”" in await bot.ask("/tinhhinhbaocao quý ba", as_="leader")
+    assert "(trang 2/2)" in await bot.ask("/tinhhinhbaocao trang 2", as_="leader")
 
 
 async def test_in_english(bot: Bot, province: dict[str, int]) -> None:
