@@ -59,6 +59,7 @@ BUTTON_WORDS = {"giunguyen", "boqua", "xong"}
 )
 async def answer(request: Request) -> Reply:
     """The guided form, one item in one line, or a button of the form (giữ nguyên, bỏ qua, xong)."""
+    _require(request, WRITERS, "ykienbaocao")
     word = fold(request.args[0]) if request.args else ""
     if word in BUTTON_WORDS:
         return await _button(request, word)
@@ -90,6 +91,7 @@ async def answer_flow(request: Request) -> Reply:
 @commands.command("tinhhinhbaocao", roles=LEADERS, aliases=("reportstatus",), intents={"tinh hinh bao cao": []})
 async def status(request: Request) -> Reply:
     """Units of the asker's province that owe inputs for the period: how many answered, who has not."""
+    _require(request, LEADERS, "tinhhinhbaocao")
     words = [fold(w) for w in request.args]
     period, rest = _named_period(words)
     today = request.clock.today()
@@ -109,6 +111,13 @@ async def status(request: Request) -> Reply:
     context |= {"page": number, "pages": pages, "first": (number - 1) * request.settings.page_size}
     buttons = page_buttons(number, pages, lambda n: f"/tinhhinhbaocao {period.key} {n}")
     return Reply("report_inputs/status", context, buttons=buttons, edit=bool(rest and request.incoming.callback))
+
+
+def _require(request: Request, roles: frozenset[Role], command: str) -> None:
+    """The roles of the command checked again: another command (a ``/baocao`` open to everyone) may route
+    here, and the router checked only its own roles."""
+    if request.role not in roles:
+        raise UserError("errors/not_allowed", command=command)
 
 
 async def _owing_unit(request: Request) -> Unit:
@@ -158,12 +167,16 @@ def _named_period(words: list[str]) -> tuple[ReportPeriod | None, list[str]]:
 
 
 def _text_after_word(request: Request) -> str:
-    """What was typed after the item word, as typed (line breaks and diacritics kept)."""
+    """What was typed after the item word, as typed (line breaks and diacritics kept). The arguments are
+    the message's last words, whatever came before them (``/ykienbaocao`` or a ``/baocao nhap`` routed
+    here); words said as an intent arrive folded and are taken as they are."""
     typed = (request.incoming.callback or request.incoming.text).strip()
-    if not typed.startswith("/"):  # said in words (an intent): the words arrive folded
-        return " ".join(request.args[1:])
-    parts = typed.split(maxsplit=2)
-    return parts[2].strip() if len(parts) == 3 else ""
+    tokens, args = typed.split(), request.args
+    at = len(tokens) - len(args)  # where the item word is
+    if not args or at < 0 or fold(tokens[at]) != fold(args[0]):
+        return " ".join(args[1:])
+    parts = typed.split(maxsplit=at + 1)
+    return parts[at + 1].strip() if len(parts) == at + 2 else ""
 
 
 async def _ask(request: Request, unit: Unit, period: ReportPeriod, due: date, item: str) -> Reply:

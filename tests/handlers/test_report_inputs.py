@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.base import FileRef, HandlerConfig
+from handlers import report_inputs
+from handlers.base import Commands, FileRef, HandlerConfig, Reply, Request
+from handlers.registry import app_commands
 from handlers.router import Router
 from models import DEFAULT_TZ, FrozenClock, Role, UnitKind
 from models.queries.report_inputs import inputs_of
@@ -75,6 +77,26 @@ async def test_one_line_saves_one_item_as_typed(
         ISSUES: "Thiếu cán bộ\ncông nghệ thông tin",
         PROPOSALS: "Bổ sung biên chế",
     }
+
+
+async def test_answer_and_status_can_be_reached_from_another_command(
+    sessions: async_sessionmaker[AsyncSession], clock: FrozenClock, province: dict[str, int]
+) -> None:
+    """``answer`` and ``status`` are what a ``/baocao nhap …`` / ``/baocao tinhhinh`` routes to: the arguments
+    after the sub-word, the text as typed."""
+    commands = Commands()
+
+    @commands.command("baocaothu")
+    async def routed(request: Request) -> Reply:
+        word, request.args = request.args[0], request.args[1:]
+        return await (report_inputs.answer if word == "nhap" else report_inputs.status)(request)
+
+    bot = Bot(Router(sessions, clock=clock, settings=HandlerConfig(), commands=app_commands().include(commands)))
+    said = await bot.ask("/baocaothu nhap noibat  Giải quyết 98%\nhồ sơ đúng hạn", as_="ms")
+    assert "Kết quả nổi bật (vừa lưu): Giải quyết 98%\nhồ sơ đúng hạn" in said
+    assert "Đã gửi: 1/4 đơn vị" in await bot.ask("/baocaothu tinhhinh 6 thang 2024", as_="leader")
+    assert "/tinhhinhbaocao không dành cho vai trò" in await bot.ask("/baocaothu tinhhinh", as_="ms")
+    assert "/ykienbaocao không dành cho vai trò" in await bot.ask("/baocaothu nhap noibat Tốt", as_="leader")
 
 
 async def test_a_text_over_the_limit_is_one_line_quoting_its_start_and_nothing_is_saved(
