@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Clock, ConversationState, Official, Role, Unit
-from models.settings import BotConfig
+from models.settings import BotConfig, ReportsConfig
 from models.text import fold
 
 ALL_ROLES: frozenset[Role] = frozenset(Role)
@@ -88,6 +88,7 @@ class HandlerConfig:
 
     bot: BotConfig = field(default_factory=BotConfig)
     bot_username: str = ""
+    reports: ReportsConfig = field(default_factory=ReportsConfig)  # [reports]: the days of the periodic report
 
     @property
     def due_soon_days(self) -> int:

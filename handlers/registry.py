@@ -12,6 +12,7 @@ from handlers import (
     notifications,
     progress,
     rankings,
+    report_inputs,
     scores,
     summary,
     targets,
@@ -37,6 +38,7 @@ def app_commands() -> Commands:
         admin.commands,
         uploads.commands,
         charts.commands,
+        report_inputs.commands,
     )
 
 

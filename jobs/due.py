@@ -13,6 +13,8 @@ Jobs, their kinds and dedupe keys:
 - quarterly: ``quarterly`` (before the quarterly review): ``quarterly:2024-Q2:unit 204:official 9``.
 - index_news (``jobs/index_news.py``): ``index_month`` (a month of the 766 index, to units that fell or are in
   the bottom five): ``index_month:766:2026-10:province 1:local:unit 204:official 9``.
+- report_inputs (``jobs/report_inputs.py``): ``report_ask`` (the ask day of the periodic report) and
+  ``report_remind`` (the remind day, to units that have not answered): ``report_ask:2026-H1:unit 204:official 9``.
 
 A deadline in the key means a moved deadline is reminded again; a day, week or quarter in the key makes the
 push once per that period. Re-running a job inserts nothing new. One-off pushes (a reminder offset, an
@@ -36,7 +38,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from jobs import digests, drives, index_news
+from jobs import digests, drives, index_news, report_inputs
 from jobs.kinds import DEADLINE, ESCALATION, OVERDUE, QUARTERLY, PushRules, task_ctx, unit_ctx
 from jobs.outbox import Push
 from models.enums import Role
@@ -207,6 +209,7 @@ JOBS: dict[str, tuple[Compute, ...]] = {
     "drives": (drives.drive_pushes,),
     "quarterly": (quarterly_pushes,),
     "index_news": (index_news.index_month_pushes,),
+    "report_inputs": (report_inputs.report_input_pushes,),
 }
 
 

@@ -9,11 +9,12 @@ from datetime import date
 from typing import Any
 
 from models.queries.units import UnitName
-from models.settings import BotConfig, Config, RemindersConfig, ScheduleConfig
+from models.settings import BotConfig, Config, RemindersConfig, ReportsConfig, ScheduleConfig
 
 # Kinds of push (``outbox.kind``; the template is ``push/<kind>``). Mandatory ones reach officials who
 # turned optional pushes off (/tatnhac): they are about the official's own duties — a deadline, a task
-# overdue, an escalation to a superior, the quarterly (and year-end) progress report. Digests, drive standings and
+# overdue, an escalation to a superior, the quarterly (and year-end) progress report, the unit's inputs to the
+# periodic report. Digests, drive standings and
 # a month's index result are information, and optional.
 DEADLINE = "deadline"
 OVERDUE = "overdue"
@@ -26,6 +27,8 @@ DRIVE_WEEK = "drive_week"
 DRIVE_MILESTONE = "drive_milestone"
 DRIVE_FINAL = "drive_final"
 INDEX_MONTH = "index_month"  # a monthly index result (766) that fell or is in the province's bottom five
+REPORT_ASK = "report_ask"  # a unit head asked for the unit's inputs to the periodic report
+REPORT_REMIND = "report_remind"  # the one reminder to a unit that has not answered
 KINDS = (
     DEADLINE,
     OVERDUE,
@@ -38,8 +41,10 @@ KINDS = (
     DRIVE_MILESTONE,
     DRIVE_FINAL,
     INDEX_MONTH,
+    REPORT_ASK,
+    REPORT_REMIND,
 )
-MANDATORY = frozenset({DEADLINE, OVERDUE, ESCALATION, QUARTERLY})
+MANDATORY = frozenset({DEADLINE, OVERDUE, ESCALATION, QUARTERLY, REPORT_ASK, REPORT_REMIND})
 CONTENT_CHARS = 160  # a task's content in a push: enough to recognise it on a small screen
 LISTED_TASKS = 3  # tasks named in a digest ("and N more")
 
@@ -53,10 +58,11 @@ class PushRules:
     reminders: RemindersConfig = field(default_factory=RemindersConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     bot: BotConfig = field(default_factory=BotConfig)
+    reports: ReportsConfig = field(default_factory=ReportsConfig)
 
     @classmethod
     def of(cls, config: Config) -> PushRules:
-        return cls(config.reminders, config.schedule, config.bot)
+        return cls(config.reminders, config.schedule, config.bot, config.reports)
 
 
 def iso(day: date | None) -> str | None:

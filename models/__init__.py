@@ -37,6 +37,7 @@ from models.enums import (
 )
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
 from models.plans import Assignment, Plan, ProgressReport, Task
+from models.report_inputs import ReportInput
 from models.system import AuditEntry, ConversationState, Lease, OutboxMessage
 from models.targets import Target, TargetMeasurement
 from models.units import ChatAccount, Invite, Official, Unit, UnitAlias, UnitLineage
@@ -69,6 +70,7 @@ __all__ = [
     "OutboxStatus",
     "Plan",
     "ProgressReport",
+    "ReportInput",
     "Role",
     "ScoreIndex",
     "ScoreKind",

@@ -37,6 +37,7 @@ __all__ = [
     "DispatchConfig",
     "Rates",
     "RemindersConfig",
+    "ReportsConfig",
     "ScheduleConfig",
     "Section",
     "TelegramConfig",
@@ -44,7 +45,7 @@ __all__ = [
     "ZaloConfig",
 ]
 
-SCHEDULE_JOBS = ("reminders", "digests", "leader_digests", "drives", "quarterly", "index_news")
+SCHEDULE_JOBS = ("reminders", "digests", "leader_digests", "drives", "quarterly", "index_news", "report_inputs")
 
 # Ranges used by several keys. Every number has an upper bound: a value past it is a typo, and would
 # fail much later (an OverflowError in a date, a reminder job looping for minutes).
@@ -306,6 +307,7 @@ class ScheduleConfig(Section):
     drives: str = "0 9 * * *"  # drive start, weekly standings, milestones, final result
     quarterly: str = "15 8 * * *"  # the reminder before each quarterly review
     index_news: str = "0 9,14 * * mon-fri"  # a new month of the 766 index: units that fell or are in the bottom five
+    report_inputs: str = "45 8 * * *"  # the units' inputs to the periodic report: asked, then reminded ([reports])
     quarterly_days_before: Annotated[int, Field(ge=0, le=92)] = 7  # remind this many days before the quarter ends
     drive_days_left: DaysLeft = Field(default_factory=lambda: [30, 7, 1])  # drive milestones besides half-way
     catch_up_days: Annotated[int, Field(ge=0, le=31)] = 1  # a missed one-off push is still sent this many days late
@@ -330,6 +332,23 @@ class ScheduleConfig(Section):
     def crons(self) -> dict[str, str]:
         """Job name -> cron line ("" when switched off), in the order of ``SCHEDULE_JOBS``."""
         return {name: str(getattr(self, name)) for name in SCHEDULE_JOBS}
+
+
+class ReportsConfig(Section):
+    """The periodic report to the Ministry (quý I, 6 tháng, quý III, năm): the days of the period's last month
+    on which units are asked for their inputs, reminded, and after which the inputs close. Read by
+    handlers/report_inputs.py and jobs/report_inputs.py."""
+
+    ask_day: Annotated[int, Field(ge=1, le=28)] = 10  # each unit head is asked for the unit's inputs
+    remind_day: Annotated[int, Field(ge=1, le=28)] = 15  # units that have not answered are reminded once
+    due_day: Annotated[int, Field(ge=1, le=28)] = 20  # the report is due: inputs are taken until this day
+    max_chars: Annotated[int, Field(ge=100, le=10000)] = 2000  # one item's length at most
+
+    @model_validator(mode="after")
+    def _order(self) -> Self:
+        if not self.ask_day <= self.remind_day <= self.due_day:
+            raise _needs("remind_day", "report_days_order")
+        return self
 
 
 class DispatchConfig(Section):
@@ -374,5 +393,6 @@ class Config(BaseModel):
     reminders: RemindersConfig = RemindersConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     dispatch: DispatchConfig = DispatchConfig()
+    reports: ReportsConfig = ReportsConfig()
     console: ConsoleConfig = ConsoleConfig()
     source: str = "(defaults)"

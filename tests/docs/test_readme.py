@@ -100,7 +100,7 @@ def chat_examples() -> list[tuple[str, str]]:
         said = translations(TEMPLATES, lang).gettext  # an example worded per language is a catalog entry: _("…")
         for name, example in re.findall(r'"(\w+)": \(_\("[^"]*"\), (?:_\()?"([^"]*)"\)?\)', help_list):
             shown = said(example)
-            admin = name in {"moi", "canbo", "thuhoi", "nhatky", "tailen", "nhacnho"}
+            admin = name in {"moi", "canbo", "thuhoi", "nhatky", "tailen", "nhacnho", "tinhhinhbaocao"}
             if name not in LINKED_CHATS:
                 examples += [("admin" if admin else "chair", text.strip()) for text in shown.split("·")]
     unique = list(dict.fromkeys(examples))

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.base import HandlerConfig, Incoming, Reply
 from handlers.router import Router
-from models import DEFAULT_TZ, FrozenClock, Invite, ProgressReport, Role, Unit, UnitKind
+from models import DEFAULT_TZ, FrozenClock, Invite, ProgressReport, ReportInput, Role, Unit, UnitKind
 from models.queries.tasks import record_progress
 from tests import factories as f
 
@@ -121,6 +121,11 @@ POLICY: dict[str, Rule] = {
     ),
     "chart_drive": Rule("/bieudo drive_leaderboard {drive}", EVERYONE, dict.fromkeys(EVERYONE, SEE_PROVINCE)),
     "language": Rule("/ngonngu vi", EVERYONE),
+    # the unit's inputs to the periodic report: unit heads and officers, for their own unit only (the command
+    # takes no unit); who has answered: leaders and the secretariat, their own province only
+    "report_input": Rule("/ykienbaocao noibat matrix", OFFICIALS, writes=True),
+    "report_form": Rule("/ykienbaocao", OFFICIALS),
+    "report_status": Rule("/tinhhinhbaocao", (Role.LEADER, Role.ADMIN)),
 }
 
 
@@ -222,11 +227,13 @@ def _fill(world: World, rule: Rule, relation_target: str | None) -> str:
     )
 
 
-async def _counts(sessions: async_sessionmaker[AsyncSession]) -> tuple[int, int]:
+async def _counts(sessions: async_sessionmaker[AsyncSession]) -> tuple[object, ...]:
+    """What a write changes: progress reports and invites by number, report inputs by who wrote which."""
     async with sessions() as session:
         reports = await session.scalar(select(func.count()).select_from(ProgressReport))
         invites = await session.scalar(select(func.count()).select_from(Invite))
-    return int(reports or 0), int(invites or 0)
+        inputs = (await session.execute(select(ReportInput.unit_id, ReportInput.item, ReportInput.official_id))).all()
+    return int(reports or 0), int(invites or 0), sorted(tuple(row) for row in inputs)
 
 
 Check = Callable[[list[Reply]], bool]
@@ -260,7 +267,11 @@ async def test_every_cell_of_the_access_matrix(sessions: async_sessionmaker[Asyn
         if target == "QA" and SECRET in rendered:
             wrong.append(f"{name} as {actor}: province Q's task shown to province P")
         shown = {unit_id for r in replies for unit_id in r.context.get("names", {})}
-        if name in ("rankings_internal", "compare") and world.units["QA"].id in shown and actor not in ("nobody",):
+        if (
+            name in ("rankings_internal", "compare", "report_status")
+            and world.units["QA"].id in shown
+            and actor not in ("nobody",)
+        ):
             wrong.append(f"{name} as {actor}: province Q's commune in province P's internal table")
         if name.endswith("_file") and got and (replies[0].document or {}).get("unit_id") == world.units["QA"].id:
             wrong.append(f"{name} as {actor}: province Q's unit's table as a file")
@@ -293,6 +304,10 @@ async def test_forged_confirmations_and_flows_of_others_are_refused(
     assert await press("head_a", "/capnhat dongy") == "errors/flow_expired"  # same unit, other person
     assert await _counts(sessions) == before
     assert await press("admin_d", "/tailen xacnhan") != "uploads/imported"  # no file of theirs waits
+    assert await press("officer_a", "/ykienbaocao") == "report_inputs/ask"  # officer of A's inputs form
+    assert await press("head_h", "/ykienbaocao giunguyen") == "errors/report_inputs_expired"  # not their form
+    assert await press("leader_p", "/ykienbaocao xong") == "errors/not_allowed"
+    assert await _counts(sessions) == before
     # a report id of another province, forged by its own leader's neighbour: refused, nothing sent
     _, replies = await world.router.handle(
         Incoming("console", "leader_p", "leader_p", f"/minhchung {world.reports['QA']}")

@@ -6,7 +6,8 @@ renderers.
 For every input: no unhandled exception (the router would answer ``errors/internal``), every reply and
 button label renders as HTML and as plain text, nothing from the input reaches the HTML unescaped, and
 nothing is written that the sender may not write (units, plans, tasks and assignments never change;
-progress reports only from /capnhat by an official of the assigned unit; invites only from admins).
+progress reports only from /capnhat by an official of the assigned unit; invites only from admins; report
+inputs only from unit heads and officers).
 
 ``FUZZ_BATCHES`` × ``FUZZ_BATCH`` inputs per run (default 100 × 100 = 10,000; about a minute on SQLite).
 """
@@ -25,7 +26,7 @@ from bot.render import Renderer
 from handlers.base import HandlerConfig, Incoming, Reply
 from handlers.registry import app_commands
 from handlers.router import Router
-from models import Assignment, FrozenClock, Invite, Plan, ProgressReport, Task, Unit
+from models import Assignment, FrozenClock, Invite, Plan, ProgressReport, ReportInput, Role, Task, Unit
 from models.db import create_engine, session_factory, upgrade
 from tests.security.test_access_matrix import ACTORS, NOW, build
 
@@ -131,6 +132,7 @@ SNAPSHOT = select(
     *(select(func.count()).select_from(t).scalar_subquery().label(t.__tablename__) for t in UNCHANGING),
     select(func.count()).select_from(ProgressReport).scalar_subquery().label("reports"),
     select(func.count()).select_from(Invite).scalar_subquery().label("invites"),
+    select(func.count()).select_from(ReportInput).scalar_subquery().label("inputs"),
 )
 REPORTERS = {"capnhat", "update", "baocao", "cap nhat", "bao cao tien do"}
 
@@ -183,6 +185,8 @@ class Fuzz:
                     assert _may_report(actor, text), f"{where}: a progress report was written"
                 if after.invites != before.invites:
                     assert ACTORS[actor][0] is not None and ACTORS[actor][0].value == "admin", f"{where}: invite"
+                if after.inputs != before.inputs:  # a unit's report inputs: its heads and officers only
+                    assert ACTORS[actor][0] in (Role.OFFICER, Role.UNIT_HEAD), f"{where}: report input"
         finally:
             await engine.dispose()
 

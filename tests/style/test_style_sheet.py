@@ -125,6 +125,7 @@ def corpus_problems() -> Iterator[str]:
                 continue
             texts = {s.strip() for s in _strings([raw, entry.get("kwargs")]) if _is_data(s)}
             texts |= {s.split(" ", 1)[1] for s in texts if s.startswith(KIND_WORDS)}  # "Xã A" is "A Commune" in English
+            texts |= {part.strip() for s in texts if "\n" in s for part in s.split("\n")}  # typed over several lines
             data = _with_truncations(texts)
             technical = corpus.source_file(entry).startswith("cli/") or "/cli_" in corpus.source_file(entry)
             for combo in TEXT:
