@@ -18,7 +18,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     report = sub.add_parser("report", help="draft the periodic CCHC report of a unit (.docx, and its .xlsx appendix)")
     report.add_argument("--unit", required=True, help='the unit by its code or name, e.g. "LS", "LS.SNV"')
     report.add_argument(
-        "--period", required=True, help="2026-Q1, 2026-H1 (or 2026-Q2: six months), 2026-Q3, 2026 (or 2026-Q4: the year)"
+        "--period",
+        required=True,
+        help="2026-Q1, 2026-H1 (or 2026-Q2: six months), 2026-Q3, 2026 (or 2026-Q4: the year)",
     )
     report.add_argument("--out", required=True, type=Path, help="the report's .docx file")
     report.add_argument("--xlsx", type=Path, help="the appendix's .xlsx file (default: beside --out)")

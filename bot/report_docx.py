@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.render import Renderer
 from handlers.base import Reply
-from models.queries.report import ReportData, ReportPeriod, UnitInput, report_data
+from models.queries.report import ReportPeriod, UnitInput, report_data
 from models.units import Unit
 
 FONT = "Times New Roman"
@@ -88,7 +88,7 @@ def _docx(found: list[Block]) -> bytes:
             para = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             run = para.add_run(b.text)
-            run.font.size, run.bold = HEADING_BLOCK, n == 0 and side == "left" or (side == "right" and n < 2)
+            run.font.size, run.bold = HEADING_BLOCK, (n == 0 and side == "left") or (side == "right" and n < 2)
             run.italic = side == "right" and n == 2
     table = None
     for b in found:
@@ -119,11 +119,11 @@ def _page(doc: DocxDocument) -> None:
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
     section.left_margin, section.right_margin = Mm(30), Mm(15)
     normal = doc.styles["Normal"]
-    normal.font.name, normal.font.size = FONT, BODY  # type: ignore[attr-defined]
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)  # type: ignore[attr-defined]
+    normal.font.name, normal.font.size = FONT, BODY
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
     for name in ("Heading 1", "Heading 2", "Title"):
         style = doc.styles[name]
-        style.font.name, style.font.size, style.font.color.rgb = FONT, BODY, None  # type: ignore[attr-defined]
+        style.font.name, style.font.size, style.font.color.rgb = FONT, BODY, None
 
 
 def _paragraph(doc: DocxDocument, b: Block) -> None:
@@ -146,7 +146,7 @@ def _paragraph(doc: DocxDocument, b: Block) -> None:
 
 def _xlsx(found: list[Block]) -> bytes:
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     sheet = None
     for b in found:
         if b.kind == "sheet":

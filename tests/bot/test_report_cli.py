@@ -24,7 +24,9 @@ async def test_the_demo_report_is_written_with_its_appendix(
 ) -> None:
     assert await run(db_url, "demo", "load") == 0
     out, xlsx = tmp_path / "bao_cao.docx", tmp_path / "phu_luc.xlsx"
-    assert await run(db_url, "report", "--unit", "LS", "--period", "2026-Q3", "--out", str(out), "--xlsx", str(xlsx)) == 0
+    assert (
+        await run(db_url, "report", "--unit", "LS", "--period", "2026-Q3", "--out", str(out), "--xlsx", str(xlsx)) == 0
+    )
     assert capsys.readouterr().out.strip().endswith(f"Đã ghi báo cáo {out} và phụ lục {xlsx}.")
     doc = Document(io.BytesIO(out.read_bytes()))
     assert any(p.text == "Kết quả công tác cải cách hành chính quý III năm 2026" for p in doc.paragraphs)

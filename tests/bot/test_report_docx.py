@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import pytest
 from docx import Document
+from docx.shared import Length, Pt
 from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -65,7 +66,11 @@ def test_periods_have_the_ministry_windows_and_due_dates() -> None:
     assert q1 is not None and (q1.start, q1.end, q1.due) == (date(2025, 12, 15), date(2026, 3, 14), date(2026, 3, 20))
     assert h1 is not None and (h1.start, h1.end, h1.due) == (date(2025, 12, 15), date(2026, 6, 14), date(2026, 6, 20))
     assert q3 is not None and (q3.start, q3.end) == (date(2026, 6, 15), date(2026, 9, 14))
-    assert year is not None and (year.start, year.end, year.due) == (date(2025, 12, 15), date(2026, 12, 14), date(2026, 12, 20))
+    assert year is not None and (year.start, year.end, year.due) == (
+        date(2025, 12, 15),
+        date(2026, 12, 14),
+        date(2026, 12, 20),
+    )
     assert report_period("2026-Q2") == h1 and report_period("2026-Q4") == year
 
 
@@ -75,7 +80,7 @@ def test_a_bad_period_is_refused(typed: str) -> None:
 
 
 async def test_quarter_three_counts_only_the_window(session: AsyncSession) -> None:
-    ls, _, ts = await _province(session)
+    ls, *_ = await _province(session)
     q3 = report_period("2026-Q3")
     assert q3 is not None
     data = await report_data(session, ls, q3)  # type: ignore[arg-type]
@@ -101,7 +106,7 @@ async def test_the_sentence_equals_progress_of_the_stored_assignments(session: A
 
 
 async def test_the_report_has_the_outline_and_the_appendix_its_tables(session: AsyncSession) -> None:
-    ls, snv, ts = await _province(session)
+    ls, _, ts = await _province(session)
     q3 = report_period("2026-Q3")
     assert q3 is not None
     said = [UnitInput(ts.id, "proposals", "Đề nghị cấp thêm máy quét")]  # type: ignore[attr-defined]
@@ -135,7 +140,7 @@ async def test_a_year_with_no_plan_says_there_is_no_data(session: AsyncSession) 
     ls, *_ = await _province(session)
     period = report_period("2030")
     assert period is not None
-    docx, xlsx = await draft_report(session, ls, period, lang="vi")  # type: ignore[arg-type]
+    docx, _ = await draft_report(session, ls, period, lang="vi")  # type: ignore[arg-type]
     headings, paragraphs = _text(docx)
     assert headings == OUTLINE_VI
     assert "Kết quả thực hiện nhiệm vụ: chưa có số liệu." in paragraphs
@@ -149,6 +154,26 @@ async def test_the_demo_report_in_english(session: AsyncSession) -> None:
     assert period is not None
     data = await report_data(session, ls, period)
     docx, _ = await draft_report(session, ls, period, lang="en")
-    headings, paragraphs = _text(docx)
+    headings, _ = _text(docx)
     assert headings[0].startswith("I.") and len(headings) == 5
     assert data.progress is not None and data.progress.total == sum(len(p.tasks) for p in data.fields)
+
+
+async def test_the_page_is_a4_with_the_margins_and_font_of_nghi_dinh_30(session: AsyncSession) -> None:
+    ls, *_ = await _province(session)
+    period = report_period("2026")
+    assert period is not None
+    docx, _ = await draft_report(session, ls, period, lang="vi")  # type: ignore[arg-type]
+    doc = Document(io.BytesIO(docx))
+    section = doc.sections[0]
+    sizes = [section.page_width, section.page_height, section.top_margin, section.bottom_margin]
+    sizes += [section.left_margin, section.right_margin]
+    assert [round(Length(v).mm) for v in sizes if v is not None] == [210, 297, 20, 20, 30, 15]
+    normal = doc.styles["Normal"]
+    assert (normal.font.name, normal.font.size) == ("Times New Roman", Pt(14))
+    head = doc.tables[0].rows[0].cells
+    assert head[0].paragraphs[0].text == "UBND TỈNH LẠNG SƠN"
+    assert [p.text for p in head[1].paragraphs][:2] == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+    ]
