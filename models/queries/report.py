@@ -352,4 +352,3 @@ async def _results(session: AsyncSession, unit: Unit, period: ReportPeriod) -> l
     for index_id, year in sorted({(i, y) for i, y in rows}, key=lambda r: r[1]):
         found += [line for line in await latest_results(session, unit.id, year) if line.index.id == index_id]
     return found
-
