@@ -34,6 +34,7 @@ from models.units import Unit
 FONT = "Times New Roman"
 BODY, HEADING_BLOCK = Pt(14), Pt(13)
 CELL = " ¦ "  # how the templates split a table's cells
+NUMBER = ("Số", "No.")  # the heading block's number line
 
 
 @dataclass(frozen=True)
@@ -80,16 +81,7 @@ def _files(document: str, appendix: str) -> tuple[bytes, bytes]:
 def _docx(found: list[Block]) -> bytes:
     doc = Document()
     _page(doc)
-    head = doc.add_table(rows=1, cols=2)
-    left, right = head.rows[0].cells
-    for cell, side in ((left, "left"), (right, "right")):
-        cell.paragraphs[0].text = ""
-        for n, b in enumerate(b for b in found if b.kind == side):
-            para = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
-            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = para.add_run(b.text)
-            run.font.size, run.bold = HEADING_BLOCK, (n == 0 and side == "left") or (side == "right" and n < 2)
-            run.italic = side == "right" and n == 2
+    _heading_block(doc, [b.text for b in found if b.kind == "left"], [b.text for b in found if b.kind == "right"])
     table = None
     for b in found:
         if b.kind in ("left", "right"):
@@ -111,6 +103,20 @@ def _docx(found: list[Block]) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _heading_block(doc: DocxDocument, left: list[str], right: list[str]) -> None:
+    """Nghị định 30's two columns: the issuing body in bold (its parent above it, not bold) over the
+    number; the national motto in bold over the place and date in italics."""
+    issuer = max((n for n, text in enumerate(left) if not text.startswith(NUMBER)), default=-1)
+    cells = doc.add_table(rows=1, cols=2).rows[0].cells
+    styles = [[(n == issuer, False) for n in range(len(left))], [(n < 2, n == 2) for n in range(len(right))]]
+    for cell, lines, style in zip(cells, (left, right), styles, strict=True):
+        for n, (text, (bold, italic)) in enumerate(zip(lines, style, strict=True)):
+            para = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = para.add_run(text)
+            run.font.size, run.bold, run.italic = HEADING_BLOCK, bold, italic
 
 
 def _page(doc: DocxDocument) -> None:

@@ -186,7 +186,7 @@ async def report_data(
         province=names[province.id],
         period=period,
         plan=plan,
-        progress=Progress.from_counts(StatusCounts.of(r.status for r in built)) if plan else None,
+        progress=Progress.from_counts(StatusCounts.of(r.status for r in built)) if built else None,
         fields=_fields(built),
         overdue=[r for r in built if r.status == TaskStatus.OVERDUE],
         units=sorted((UnitRow(names[i], p) for i, p in units.items()), key=lambda r: r.unit.code),

@@ -177,3 +177,41 @@ async def test_the_page_is_a4_with_the_margins_and_font_of_nghi_dinh_30(session:
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
     ]
+
+
+async def test_a_department_reports_under_the_province_and_the_units_words_go_to_their_sections(
+    session: AsyncSession,
+) -> None:
+    _, snv, _ = await _province(session)
+    year = report_period("2026")
+    assert year is not None
+    said = [
+        UnitInput(snv.id, "highlights", "Hoàn thành sớm kế hoạch"),  # type: ignore[attr-defined]
+        UnitInput(snv.id, "issues", "Thiếu công chức"),  # type: ignore[attr-defined]
+        UnitInput(snv.id, "proposals", "Bổ sung biên chế"),  # type: ignore[attr-defined]
+    ]
+    docx, _ = await draft_report(session, snv, year, lang="vi", inputs=said)  # type: ignore[arg-type]
+    doc = Document(io.BytesIO(docx))
+    left = doc.tables[0].rows[0].cells[0].paragraphs
+    assert [(p.text, p.runs[0].bold) for p in left] == [
+        ("UBND TỈNH LẠNG SƠN", False),
+        ("SỞ NỘI VỤ", True),
+        ("Số: …/BC-…", False),
+    ]
+    texts = [p.text for p in doc.paragraphs]
+    where = {t: i for i, t in enumerate(texts)}
+    sections = [where[h] for h in OUTLINE_VI]
+    assert sections[0] < where["Sở Nội vụ: Hoàn thành sớm kế hoạch"] < sections[1]
+    assert sections[2] < where["Sở Nội vụ: Thiếu công chức"] < sections[3]
+    assert sections[4] < where["Sở Nội vụ: Bổ sung biên chế"]
+
+
+async def test_a_unit_with_no_assignment_says_there_is_no_data(session: AsyncSession) -> None:
+    ls, *_ = await _province(session)
+    idle = await f.unit(session, "LS.BG", UnitKind.COMMUNE, ls, name="Xã Bình Gia")  # type: ignore[arg-type]
+    year = report_period("2026")
+    assert year is not None
+    data = await report_data(session, idle, year)
+    assert data.progress is None and data.fields == []
+    docx, _ = await draft_report(session, idle, year, lang="vi")
+    assert "Kết quả thực hiện nhiệm vụ: chưa có số liệu." in _text(docx)[1]
