@@ -15,6 +15,7 @@ import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -124,12 +125,19 @@ def _page(doc: DocxDocument) -> None:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
     section.left_margin, section.right_margin = Mm(30), Mm(15)
-    normal = doc.styles["Normal"]
-    normal.font.name, normal.font.size = FONT, BODY
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-    for name in ("Heading 1", "Heading 2", "Title"):
-        style = doc.styles[name]
-        style.font.name, style.font.size, style.font.color.rgb = FONT, BODY, None
+    for name in ("Normal", "Heading 1", "Heading 2"):
+        _times(doc.styles[name])
+
+
+def _times(style: Any) -> None:
+    """Times New Roman at the body's size in black: the default template's theme fonts (Calibri) and
+    colours take precedence over a font name unless they are taken out."""
+    style.font.name, style.font.size, style.font.color.rgb = FONT, BODY, None
+    fonts = style.element.rPr.rFonts
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
+    for side in ("w:eastAsia", "w:cs"):
+        fonts.set(qn(side), FONT)
 
 
 def _paragraph(doc: DocxDocument, b: Block) -> None:

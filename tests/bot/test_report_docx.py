@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from docx.shared import Length, Pt
 from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -171,6 +172,9 @@ async def test_the_page_is_a4_with_the_margins_and_font_of_nghi_dinh_30(session:
     assert [round(Length(v).mm) for v in sizes if v is not None] == [210, 297, 20, 20, 30, 15]
     normal = doc.styles["Normal"]
     assert (normal.font.name, normal.font.size) == ("Times New Roman", Pt(14))
+    for name in ("Normal", "Heading 1", "Heading 2"):  # no theme font (Calibri) overriding the name
+        fonts = doc.styles[name].element.rPr.rFonts
+        assert fonts.get(qn("w:ascii")) == "Times New Roman" and fonts.get(qn("w:asciiTheme")) is None
     head = doc.tables[0].rows[0].cells
     assert head[0].paragraphs[0].text == "UBND TỈNH LẠNG SƠN"
     assert [p.text for p in head[1].paragraphs][:2] == [
