@@ -235,19 +235,19 @@ async def _assignments(
     if unit_id is not None:
         reports = reports.where(Assignment.unit_id == unit_id)
     last: dict[int, tuple[int, str]] = {}
-    later_seen: set[int] = set()
     for assignment_id, percent, note, _ in await session.execute(reports):
         previous_note = last.get(assignment_id, (0, ""))[1]
         last[assignment_id] = (percent, (note or "").strip() or previous_note)
-        later_seen.add(assignment_id)
     found = []
     for a_id, task_id, u_id, role, due, progress, completed_on in await session.execute(stmt):
         percent, note = last.get(a_id, (progress, ""))
         if completed_on is not None and completed_on <= period.end:
             percent = 100
         else:
+            # not finished by the window's end: its last report by then, else what is stored (an import's
+            # figure), unless that is the completion which came after the end
             completed_on = None
-            percent = min(percent if a_id in later_seen or progress < 100 else 0, 99)
+            percent = min(percent if a_id in last or progress < 100 else 0, 99)
         found.append(_Seen(task_id, u_id, AssignmentRole(role), due, percent, completed_on, note))
     return found
 
