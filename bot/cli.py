@@ -92,6 +92,10 @@ def parser() -> argparse.ArgumentParser:
 
     add_units(sub)
 
+    from bot.report_cli import add_parser as add_report
+
+    add_report(sub)
+
     jobs = sub.add_parser("jobs", help="the push jobs: list them with their next run, or run one now")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
     jobs_sub.add_parser("list", help="each job, its schedule and its next run time")
@@ -241,6 +245,12 @@ async def cmd_units(config: Config, args: argparse.Namespace) -> int:
     return await run_units(config, args)
 
 
+async def cmd_report(config: Config, args: argparse.Namespace) -> int:
+    from bot.report_cli import run_report
+
+    return await run_report(config, args)
+
+
 async def cmd_jobs(config: Config, args: argparse.Namespace) -> int:
     from bot.jobs import run_jobs_command
 
@@ -273,6 +283,7 @@ COMMANDS: dict[str, Command] = {
     "indices": cmd_indices,
     "units": cmd_units,
     "jobs": cmd_jobs,
+    "report": cmd_report,
     "backup": cmd_backup,
 }
 

@@ -32,7 +32,7 @@ README = (ROOT / "README.md").read_text("utf-8")
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=DEFAULT_TZ)
 # what an answer that failed reads like, in either language
 ERRORS = ("Không tìm thấy", "errors/", "Lỗi", "không hiểu", "not found", "Error", "did not understand")
-SETUP_ONLY = ("demo", "init", "chat", "run", "backup", "db", "jobs")  # covered by their own tests
+SETUP_ONLY = ("demo", "init", "chat", "run", "backup", "db", "jobs", "report")  # covered by their own tests
 # choosing between Telegram and Zalo needs an official linked to both; the demo's accounts are console ones
 LINKED_CHATS = {"kenh"}
 DEFAULT = 'into the demo, or after `init --province "Lạng Sơn"`'  # for lines under no comment
