@@ -77,7 +77,7 @@ async def test_a_unit_head_may_not_ask_for_another_units_report(demo: Router) ->
 
 async def test_a_bad_period_is_quoted_with_the_forms(demo: Router) -> None:
     said = await ask(demo, "chair", "/baocao quý 5")
-    assert "Không có kỳ báo cáo hay đơn vị “quy 5”" in said and "quý 1, 6 tháng, quý 3 và năm" in said
+    assert "Không có kỳ báo cáo hay đơn vị “quy 5”" in said and "quý I, 6 tháng, quý III và năm" in said
     assert "“abc”" in await ask(demo, "leader", "/baocao abc")
 
 
