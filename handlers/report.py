@@ -44,7 +44,7 @@ async def report(request: Request) -> Reply | list[Reply]:
     if word in SUB_WORDS:
         return await SUB_WORDS[word](_without_first(request))
     text = " ".join(fold(a) for a in request.args)
-    if is_number(word) and len(word) != 4 and _PERIOD.match(text) is None:  # "/baocao 12 80": task 12's progress
+    if is_number(word) and len(word) < 4 and _PERIOD.match(text) is None:  # "/baocao 12 80": task 12's progress
         return await progress.update_progress(request)
     period, rest = _period(request, text)
     unit = await _unit(request, rest)

@@ -124,7 +124,8 @@ class ZaloSender:
         """The file as a link to a copy under ``image_dir`` (a name nobody can guess: the table is the
         asker's province's); without a public URL, the line saying where files come."""
         if not self.config.public_image_url:
-            await self.send_text(chat_id, self.renderer.render(lang, Reply("zalo/no_files", {"report": spec.get("kind") == "report"}), "text"))
+            said = Reply("zalo/no_files", {"report": spec.get("kind") == "report"})  # a report: Word and Excel
+            await self.send_text(chat_id, self.renderer.render(lang, said, "text"))
             return
         async with self.typing(chat_id, after=0):
             built = await self.exports.files(lang, spec)

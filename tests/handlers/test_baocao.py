@@ -67,6 +67,8 @@ async def test_leaders_get_the_province_and_may_name_any_unit_of_it(demo: Router
     named = await document(demo, "admin", "/baocao 6 thang LS.STP")
     assert named == {"kind": "report", "unit_id": await unit_id(demo, "LS.STP"), "period": "2026-H1"}
     assert "của UBND xã Tuấn Sơn" in await ask(demo, "admin", "/baocao quy 1 Xã Tuấn Sơn")
+    by_code = await document(demo, "leader", "/baocao 06457")  # a commune's code, not a task number
+    assert by_code == {"kind": "report", "unit_id": await unit_id(demo, "06457"), "period": "2026-Q1"}
 
 
 async def test_a_unit_head_may_not_ask_for_another_units_report(demo: Router) -> None:
