@@ -41,3 +41,14 @@ async def test_a_commune_chair_gets_the_communes_own_report(tg: FakeTelegram, bo
     appendix = await tg.next_sent(CHAIR)
     assert appendix.filename == draft.filename.replace(".docx", "_phu_luc.xlsx")
     await tg.no_more(CHAIR)
+
+
+async def test_a_year_with_no_plan_still_sends_both_files_saying_no_data_yet(
+    tg: FakeTelegram, bot: TelegramChannel
+) -> None:
+    draft = await say(tg, LEADER, "/baocao nam 2030")
+    assert "Năm 2030 chưa có kế hoạch CCHC" in draft.text
+    assert "chưa có số liệu" in "\n".join(p.text for p in Document(io.BytesIO(draft.content)).paragraphs)
+    appendix = await tg.next_sent(LEADER)
+    assert appendix.filename == "bao_cao_cchc_ls_2030_phu_luc.xlsx"
+    await tg.no_more(LEADER)
