@@ -5,6 +5,9 @@ worker thread like the charts.
   /xephang's table (``year``: a year or a period's token) with a title row (index, period, level,
   province), a header (STT, Đơn vị, Điểm with the maximum, the groups or fields with theirs, Xếp hạng,
   Ghi chú) frozen under it, scores as numbers with the publisher's decimals, the asker's unit's row in bold.
+- ``{"kind": "report", "unit_id": 7, "period": "2026-Q3"}``: /baocao's two files, the periodic report's
+  draft (.docx) and its appendix (.xlsx) (``bot/report_docx.py``), with the inputs the unit gave for the
+  period, or for a province those of all its units that owe them. The handler checked the asker may read it.
 
 Numbers come from ``models.queries.exports``; every word from ``templates/labels/exports.j2`` in the
 reader's language. Each channel sends the bytes its own way (Telegram: a document; the console: a file
@@ -26,6 +29,10 @@ from bot.render import Renderer
 from handlers.base import Button
 from models.indices import Period
 from models.queries.exports import TableExport, table_export
+from models.queries.report import UnitInput, report_period
+from models.queries.report_inputs import inputs_for_report
+from models.queries.scores import province_of
+from models.units import Unit
 
 WIDTHS = {"number": 6, "unit": 34, "score": 11, "part": 16, "rank": 10, "note": 30}  # in characters
 
@@ -39,6 +46,29 @@ class Export:
 class Exports:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], renderer: Renderer) -> None:
         self.sessions, self.renderer = sessions, renderer
+
+    async def files(self, lang: str, spec: Mapping[str, Any]) -> list[Export]:
+        """Every file ``spec`` asks for (two for a report, one for a table), none when there is nothing."""
+        if spec.get("kind") == "report":
+            return await self._report(lang, int(spec["unit_id"]), str(spec["period"]))
+        built = await self.build(lang, spec)
+        return [built] if built is not None else []
+
+    async def _report(self, lang: str, unit_id: int, token: str) -> list[Export]:
+        period = report_period(token)
+        async with self.sessions() as session:
+            unit = await session.get(Unit, unit_id)
+            if unit is None or period is None:
+                return []
+            from bot.report_docx import draft_report  # python-docx loads when the first report is built
+
+            _, rows = await inputs_for_report(session, unit, await province_of(session, unit), period.token, period.end)
+            inputs = [UnitInput(r.unit_id, r.item, r.text) for r in rows]
+            document, appendix = await draft_report(
+                session, unit, period, lang=lang, inputs=inputs, renderer=self.renderer
+            )
+        stem = f"bao_cao_cchc_{unit.code.lower().replace('.', '_')}_{period.token}"
+        return [Export(f"{stem}.docx", document), Export(f"{stem}_phu_luc.xlsx", appendix)]
 
     async def build(self, lang: str, spec: Mapping[str, Any]) -> Export | None:
         """The file ``spec`` asks for; None when there is nothing to send (an unknown kind or table)."""

@@ -58,7 +58,7 @@ class Draft:
         return Period(self.owed["every"], self.owed["number"], first, due)
 
 
-@commands.command("capnhat", aliases=("update", "baocao"), intents={"cap nhat": [], "bao cao tien do": []})
+@commands.command("capnhat", aliases=("update",), intents={"cap nhat": [], "bao cao tien do": []})
 async def update_progress(request: Request) -> Reply | list[Reply]:
     """``/capnhat 12 80 ghi chú`` saves at once; ``/capnhat`` lists the open tasks to pick from;
     ``/capnhat 12`` asks for the percent. The guided form's buttons land here too."""

@@ -12,6 +12,7 @@ from handlers import (
     notifications,
     progress,
     rankings,
+    report,
     report_inputs,
     scores,
     summary,
@@ -39,6 +40,7 @@ def app_commands() -> Commands:
         uploads.commands,
         charts.commands,
         report_inputs.commands,
+        report.commands,
     )
 
 

@@ -48,10 +48,10 @@ async def save_files(app: App, lang: str, replies: list[Reply], folder: Path) ->
     """The files the replies send, saved in ``folder``: one line each saying where."""
     said = []
     for reply in replies:
-        built = await Exports(app.sessions, app.renderer).build(lang, reply.document) if reply.document else None
-        if built is not None:
-            path = folder / built.filename
-            await asyncio.to_thread(_write, path, built.content)
+        built = await Exports(app.sessions, app.renderer).files(lang, reply.document) if reply.document else []
+        for file in built:
+            path = folder / file.filename
+            await asyncio.to_thread(_write, path, file.content)
             said.append(Reply("console/file_saved", {"path": str(path)}))
     return said
 

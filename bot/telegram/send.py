@@ -102,22 +102,24 @@ class ReplySender:
     async def send_document(
         self, chat_id: str, lang: str, spec: dict[str, Any], caption: str, markup: InlineKeyboardMarkup | None
     ) -> bool:
-        """Build the file and send it with the text as its caption; False when there is nothing to send."""
+        """Build the files and send them, the text as the first one's caption; False when there is nothing
+        to send."""
         async with self.typing(chat_id):
-            built = await self.exports.build(lang, spec)
-        if built is None:
+            built = await self.exports.files(lang, spec)
+        if not built:
             return False
         if utf16_len(caption) > MAX_CAPTION:
             await self.send_text(chat_id, caption)
             caption = ""
-        await self.bot.send_document(
-            chat_id,
-            built.content,
-            filename=built.filename,
-            caption=caption or None,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup,
-        )
+        for number, file in enumerate(built):
+            await self.bot.send_document(
+                chat_id,
+                file.content,
+                filename=file.filename,
+                caption=(caption or None) if number == 0 else None,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup if number == 0 else None,
+            )
         return True
 
     async def _edit(self, chat_id: str, message_id: int, text: str, markup: InlineKeyboardMarkup | None) -> bool:

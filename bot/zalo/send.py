@@ -124,16 +124,16 @@ class ZaloSender:
         """The file as a link to a copy under ``image_dir`` (a name nobody can guess: the table is the
         asker's province's); without a public URL, the line saying where files come."""
         if not self.config.public_image_url:
-            await self.send_text(chat_id, self.renderer.render(lang, Reply("zalo/no_files"), "text"))
+            said = Reply("zalo/no_files", {"report": spec.get("kind") == "report"})  # a report: Word and Excel
+            await self.send_text(chat_id, self.renderer.render(lang, said, "text"))
             return
         async with self.typing(chat_id, after=0):
-            built = await self.exports.build(lang, spec)
-        if built is None:
-            return
-        name = f"{secrets.token_urlsafe(24)}/{built.filename}"
-        await asyncio.to_thread(_write, Path(self.config.image_dir) / name, built.content)
-        url = f"{self.config.public_image_url.rstrip('/')}/{name}"
-        await self.send_text(chat_id, self.renderer.render(lang, Reply("zalo/file_link", {"url": url}), "text"))
+            built = await self.exports.files(lang, spec)
+        for file in built:  # each file its own link (a report: the draft, then its appendix)
+            name = f"{secrets.token_urlsafe(24)}/{file.filename}"
+            await asyncio.to_thread(_write, Path(self.config.image_dir) / name, file.content)
+            url = f"{self.config.public_image_url.rstrip('/')}/{name}"
+            await self.send_text(chat_id, self.renderer.render(lang, Reply("zalo/file_link", {"url": url}), "text"))
 
     @contextlib.asynccontextmanager
     async def typing(self, chat_id: str, *, after: float = TYPING_AFTER) -> AsyncIterator[None]:

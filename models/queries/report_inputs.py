@@ -93,4 +93,22 @@ def deadline(period: str, due_day: int = DUE_DAY) -> date | None:
     return found.due(due_day) if found is not None else None
 
 
-__all__ = ["Answered", "answered_ids", "answers", "deadline", "inputs_of", "owing_units", "save_input"]
+async def inputs_for_report(
+    session: AsyncSession, unit: Unit, province: Unit, period: str, on: date
+) -> tuple[list[int], list[ReportInput]]:
+    """The units whose inputs go into ``unit``'s report for ``period`` (the unit itself; for the province,
+    every unit of it that owes inputs on ``on``, the window's last day) and the inputs they gave."""
+    owing = [u.id for u in await owing_units(session, on, province)] if unit.id == province.id else [unit.id]
+    return owing, await inputs_of(session, owing, period)
+
+
+__all__ = [
+    "Answered",
+    "answered_ids",
+    "answers",
+    "deadline",
+    "inputs_for_report",
+    "inputs_of",
+    "owing_units",
+    "save_input",
+]

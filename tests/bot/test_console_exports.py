@@ -7,6 +7,7 @@ import io
 import re
 from pathlib import Path
 
+from docx import Document
 from openpyxl import load_workbook
 
 from bot import config as configuration
@@ -40,3 +41,27 @@ async def test_the_table_is_saved_and_its_path_printed(tmp_path: Path) -> None:
     sheet = load_workbook(path).active
     assert sheet is not None
     assert [row[1].value for row in sheet.iter_rows(min_row=3) if row[1].font.bold] == ["Xã Tuấn Sơn"]
+
+
+async def test_the_reports_two_files_are_saved_and_both_paths_printed(tmp_path: Path) -> None:
+    config = configuration.replace(
+        configuration.load(None, environ={}), "database", url=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}"
+    )
+    folder = tmp_path / "out"
+    app = build(configuration.replace(config, "console", export_dir=str(folder)))
+    try:
+        await prepare(app)
+        out = io.StringIO()
+        assert await chat(app, "admin", stdin=Pipe("/baocao 6 thang 2026 LS.STP\n"), stdout=out) == 0
+    finally:
+        await app.close()
+    text = out.getvalue()
+    assert "Dự thảo báo cáo CCHC 6 tháng đầu năm 2026 của Sở Tư pháp" in text
+    saved = re.findall(r"Đã lưu tệp: (\S+)", text)
+    assert [Path(p).name for p in saved] == [
+        "bao_cao_cchc_ls_stp_2026-H1.docx",
+        "bao_cao_cchc_ls_stp_2026-H1_phu_luc.xlsx",
+    ]
+    assert all(Path(p).parent == folder for p in saved)
+    assert Document(saved[0]).paragraphs  # a Word file python-docx opens
+    assert [ws.title for ws in load_workbook(saved[1]).worksheets][-1] == "Theo nhiệm vụ"

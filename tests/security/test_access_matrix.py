@@ -126,6 +126,18 @@ POLICY: dict[str, Rule] = {
     "report_input": Rule("/ykienbaocao noibat matrix", OFFICIALS, writes=True),
     "report_form": Rule("/ykienbaocao", OFFICIALS),
     "report_status": Rule("/tinhhinhbaocao", (Role.LEADER, Role.ADMIN)),
+    # /baocao: the periodic report's files of one's own unit (leaders, admins: the province) or of a unit
+    # named, as far as one sees; its sub-words are the inputs' commands; a task number then a percent is
+    # /capnhat's progress, as when /baocao was its alias
+    "report_own_file": Rule("/baocao", EVERYONE),
+    "report_unit_file": Rule(
+        "/baocao quy 1 2024 {code}",
+        EVERYONE,
+        {Role.OFFICER: SEE_BELOW, Role.UNIT_HEAD: SEE_BELOW, Role.LEADER: SEE_PROVINCE, Role.ADMIN: SEE_PROVINCE},
+    ),
+    "report_progress": Rule("/baocao {task} 50 matrix", EVERYONE, dict.fromkeys(EVERYONE, ("own",)), writes=True),
+    "report_sub_input": Rule("/baocao nhap kiennghi matrix", OFFICIALS, writes=True),
+    "report_sub_status": Rule("/baocao tinhhinh", (Role.LEADER, Role.ADMIN)),
 }
 
 
@@ -268,7 +280,7 @@ async def test_every_cell_of_the_access_matrix(sessions: async_sessionmaker[Asyn
             wrong.append(f"{name} as {actor}: province Q's task shown to province P")
         shown = {unit_id for r in replies for unit_id in r.context.get("names", {})}
         if (
-            name in ("rankings_internal", "compare", "report_status")
+            name in ("rankings_internal", "compare", "report_status", "report_sub_status")
             and world.units["QA"].id in shown
             and actor not in ("nobody",)
         ):

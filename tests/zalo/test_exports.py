@@ -44,3 +44,21 @@ class TestWithPublicUrl:
         assert [row[1].value for row in sheet.iter_rows(min_row=3) if row[1].font.bold] == ["Xã Tuấn Sơn"]
         again = await say(zalo, CHAIR, "/xephang 766 xlsx")
         assert link[1] not in again  # each file its own name
+
+    async def test_the_report_comes_as_two_links_a_word_file_and_its_excel_appendix(
+        self, zalo: FakeZalo, bot: ZaloChannel, tmp_path: Path
+    ) -> None:
+        text = await say(zalo, CHAIR, "/baocao quy 1 2026")
+        assert "Dự thảo báo cáo CCHC quý I/2026 của UBND xã Tuấn Sơn" in text
+        links = re.findall(rf"Tải tệp (Word|Excel): {re.escape(URL)}/([A-Za-z0-9_-]{{32}})/(\S+)", text)
+        assert [(kind, name) for kind, _, name in links] == [
+            ("Word", "bao_cao_cchc_06457_2026-Q1.docx"),
+            ("Excel", "bao_cao_cchc_06457_2026-Q1_phu_luc.xlsx"),
+        ]
+        _, folder, name = links[1]
+        assert load_workbook(tmp_path / "img" / folder / name).worksheets
+
+
+async def test_without_a_public_url_the_report_says_where_its_files_come(zalo: FakeZalo, bot: ZaloChannel) -> None:
+    text = await say(zalo, CHAIR, "/baocao")
+    assert text.splitlines()[-1].startswith("Trên Zalo chưa gửi được tệp Word, Excel")
