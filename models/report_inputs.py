@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import AwareDateTime, Base
 from models.enums import UnitKind
+from models.naming import DISTRICT_LEVEL, LOCAL
 
 HIGHLIGHTS, ISSUES, PROPOSALS = "highlights", "issues", "proposals"
 ITEMS = (HIGHLIGHTS, ISSUES, PROPOSALS)  # in the order the outline has them and the chat asks them
@@ -27,18 +28,7 @@ MAX_CHARS = 2000  # one item: a paragraph or two of the report, not an annex
 DUE_DAY = 20  # the report is due on the 20th of the period's last month (Văn bản 581/BNV-CCHC)
 # The units that report to the Sở Nội vụ and so owe inputs: departments, the district level (in a tree
 # that still holds districts, before 1/7/2025) and the commune level.
-OWING_KINDS = frozenset(
-    {
-        UnitKind.DEPARTMENT,
-        UnitKind.DISTRICT,
-        UnitKind.CITY,
-        UnitKind.TOWN,
-        UnitKind.COMMUNE,
-        UnitKind.WARD,
-        UnitKind.TOWNSHIP,
-        UnitKind.SPECIAL_ZONE,
-    }
-)
+OWING_KINDS = DISTRICT_LEVEL | LOCAL | {UnitKind.DEPARTMENT, UnitKind.SPECIAL_ZONE}
 
 
 class ReportInput(Base):

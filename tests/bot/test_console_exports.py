@@ -20,7 +20,8 @@ class Pipe(io.StringIO):
         return False
 
 
-async def test_the_table_is_saved_and_its_path_printed(tmp_path: Path) -> None:
+async def _chat(tmp_path: Path, who: str, line: str) -> tuple[str, Path]:
+    """What the demo's console chat prints for ``line`` said as ``who``, and the folder files go to."""
     config = configuration.replace(
         configuration.load(None, environ={}), "database", url=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}"
     )
@@ -29,10 +30,14 @@ async def test_the_table_is_saved_and_its_path_printed(tmp_path: Path) -> None:
     try:
         await prepare(app)
         out = io.StringIO()
-        assert await chat(app, "chair", stdin=Pipe("/xephang 766 excel\n"), stdout=out) == 0
+        assert await chat(app, who, stdin=Pipe(line + "\n"), stdout=out) == 0
     finally:
         await app.close()
-    text = out.getvalue()
+    return out.getvalue(), folder
+
+
+async def test_the_table_is_saved_and_its_path_printed(tmp_path: Path) -> None:
+    text, folder = await _chat(tmp_path, "chair", "/xephang 766 excel")
     assert re.search(r"Bảng xếp hạng Chỉ số 766 tháng \d{1,2}/\d{4} của các xã, phường \(tệp Excel\)\.", text)
     saved = re.search(r"Đã lưu tệp: (\S+xephang_766_\d{4}-\d{2}\.xlsx)", text)
     assert saved is not None, text
@@ -44,18 +49,7 @@ async def test_the_table_is_saved_and_its_path_printed(tmp_path: Path) -> None:
 
 
 async def test_the_reports_two_files_are_saved_and_both_paths_printed(tmp_path: Path) -> None:
-    config = configuration.replace(
-        configuration.load(None, environ={}), "database", url=f"sqlite+aiosqlite:///{tmp_path / 'c.db'}"
-    )
-    folder = tmp_path / "out"
-    app = build(configuration.replace(config, "console", export_dir=str(folder)))
-    try:
-        await prepare(app)
-        out = io.StringIO()
-        assert await chat(app, "admin", stdin=Pipe("/baocao 6 thang 2026 LS.STP\n"), stdout=out) == 0
-    finally:
-        await app.close()
-    text = out.getvalue()
+    text, folder = await _chat(tmp_path, "admin", "/baocao 6 thang 2026 LS.STP")
     assert "Dự thảo báo cáo CCHC 6 tháng đầu năm 2026 của Sở Tư pháp" in text
     saved = re.findall(r"Đã lưu tệp: (\S+)", text)
     assert [Path(p).name for p in saved] == [
