@@ -56,6 +56,7 @@ BUTTON_WORDS = {"giunguyen", "boqua", "xong"}
     roles=WRITERS,
     aliases=("nhapbaocao", "reportinput"),
     intents={"y kien bao cao": [], "nhap bao cao": []},
+    listed=False,  # /help names it as /baocao nhap: one line for the report keeps /help one Zalo message
 )
 async def answer(request: Request) -> Reply:
     """The guided form, one item in one line, or a button of the form (giữ nguyên, bỏ qua, xong)."""
@@ -88,7 +89,13 @@ async def answer_flow(request: Request) -> Reply:
     return await _save(request, unit, period, due, request.state.step, text, guided=True)
 
 
-@commands.command("tinhhinhbaocao", roles=LEADERS, aliases=("reportstatus",), intents={"tinh hinh bao cao": []})
+@commands.command(
+    "tinhhinhbaocao",
+    roles=LEADERS,
+    aliases=("reportstatus",),
+    intents={"tinh hinh bao cao": []},
+    listed=False,  # /help names it as /baocao tinhhinh
+)
 async def status(request: Request) -> Reply:
     """Units of the asker's province that owe inputs for the period: how many answered, who has not."""
     _require(request, LEADERS, "tinhhinhbaocao")
