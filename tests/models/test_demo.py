@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
@@ -76,9 +75,7 @@ async def _lead_statuses(
 
 async def test_demo_loads_into_an_empty_database(session: AsyncSession) -> None:
     assert await is_empty(session)
-    started = time.perf_counter()
-    summary = await _load(session)
-    elapsed = time.perf_counter() - started
+    summary = await _load(session)  # its time is measured by python -m bench.demo, not here
     assert not await is_empty(session)
     assert summary.units == 156  # 21 provincial bodies, 11 districts and 58 communes before 1/7/2025, 65 after
     assert summary.tasks == 48 + 26
@@ -86,8 +83,6 @@ async def test_demo_loads_into_an_empty_database(session: AsyncSession) -> None:
     assert summary.targets == 18
     assert summary.drives == 2
     assert "156 units" in str(summary)
-    if session.get_bind().dialect.name == "sqlite":
-        assert elapsed < 3
 
 
 async def test_demo_refuses_a_database_that_has_units(session: AsyncSession) -> None:
