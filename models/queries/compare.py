@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, select, tuple_
+from sqlalchemy import BigInteger, ColumnElement, select, tuple_, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.base import Exact, exact
 from models.enums import UnitKind
 from models.indices import ComponentResult, IndexComponent, IndexResult, period_key
 from models.naming import DISTRICT_LEVEL, LOCAL, PROVINCE_LEVEL, PROVINCIAL_BODIES
@@ -107,9 +108,8 @@ class Comparison:
 class _Result(NamedTuple):  # a tuple, not a frozen dataclass: a commune's /sosanh reads ~600 of them
     id: int
     unit_id: int
-    key: PeriodKey
-    score: Decimal | None
-    digits: int | None
+    stored: int | None  # the score as stored (``models.base.Exact``'s integer): compared and added as it is,
+    digits: int | None  # made a Decimal only for the few results a reply shows (``exact``)
     rank: int | None
     rank_total: int | None
     note: str
@@ -120,9 +120,8 @@ _COLUMNS = (
     IndexResult.id,
     IndexResult.unit_id,
     IndexResult.year,
-    IndexResult.period,
     IndexResult.period_number,
-    IndexResult.score,
+    type_coerce(IndexResult.score, BigInteger),
     IndexResult.score_places,
     IndexResult.rank,
     IndexResult.rank_total,
@@ -135,16 +134,25 @@ async def _peer_kinds(session: AsyncSession, kinds: frozenset[str], within: Unit
     query = select(Unit.id, Unit.kind).where(Unit.kind.in_(kinds))
     if within is not None:  # an index range on the path, not a LIKE that SQLite scans every unit for
         query = query.where(subtree_clause(within), Unit.id != within.id)
-    return {unit_id: str(kind) for unit_id, kind in await (await session.connection()).execute(query)}
+    return {unit_id: str(kind) for unit_id, kind in (await (await session.connection()).execute(query)).all()}
 
 
-async def _results(session: AsyncSession, kinds: dict[int, str], *conditions: ColumnElement[bool]) -> list[_Result]:
-    """The results of the units of ``kinds`` (looked up by unit through the results' unique index: a
-    province's hundred units, not the country's results of the index). Plain rows through the session's
-    connection, as the other big reads here: the ORM's row loading was a third of a commune's /sosanh."""
+async def _results(
+    session: AsyncSession, kinds: dict[int, str], period: str, *conditions: ColumnElement[bool]
+) -> dict[PeriodKey, list[_Result]]:
+    """The results of the units of ``kinds`` in periods of kind ``period``, by period (looked up by unit
+    through the results' unique index: a province's hundred units, not the country's results of the
+    index). Plain rows through the session's connection, fetched at once, the scores as integers: the ORM's
+    row loading, then each row's Decimal, were most of a commune's /sosanh."""
     query = select(*_COLUMNS).where(IndexResult.unit_id.in_(list(kinds)), *conditions)
-    rows = await (await session.connection()).execute(query)
-    return [_Result(r[0], r[1], (r[2], r[3], r[4]), r[5], r[6], r[7], r[8], r[9] or "", kinds[r[1]]) for r in rows]
+    found: dict[PeriodKey, list[_Result]] = defaultdict(list)
+    for r in (await (await session.connection()).execute(query)).all():
+        found[(r[2], period, r[3])].append(_Result(r[0], r[1], r[4], r[5], r[6], r[7], r[8] or "", kinds[r[1]]))
+    return found
+
+
+def _score(stored: int | None) -> Decimal | None:
+    return None if stored is None else exact(stored)
 
 
 def _sort_key(key: PeriodKey) -> tuple[int, int, int]:
@@ -197,9 +205,7 @@ async def compare(
         IndexResult.period == chosen[1],  # unit's months of those years, not of every year stored
         tuple_(IndexResult.year, IndexResult.period_number).in_([(key[0], key[2]) for key in shown]),
     ]
-    by_period: dict[PeriodKey, list[_Result]] = defaultdict(list)
-    for result in await _results(session, await _peer_kinds(session, kinds, within), *conditions):
-        by_period[result.key].append(result)
+    by_period = await _results(session, await _peer_kinds(session, kinds, within), chosen[1], *conditions)
     lines = [_period_line(key, by_period[key], sides) for key in shown]
     peer_ids = {result.unit_id for result in _group(by_period[chosen], str(sides[0].unit.kind))}
     fields = await _fields(session, by_period[chosen], peer_ids, lines[0] if lines else None)
@@ -224,39 +230,41 @@ def _peer_name(kind: str) -> str:
 
 def _mark(result: _Result, peers: list[_Result], earlier: bool) -> Mark:
     rank, total = result.rank, result.rank_total
-    scored = [peer for peer in peers if peer.score is not None]
-    if rank is None and result.score is not None:
-        rank = 1 + sum(1 for peer in scored if peer.score is not None and peer.score > result.score)
+    scored = [peer.stored for peer in peers if peer.stored is not None]
+    if rank is None and result.stored is not None:
+        rank = 1 + sum(1 for stored in scored if stored > result.stored)
     if rank is not None and total is None:
         total = max(len(scored), sum(1 for peer in peers if peer.rank is not None), rank)
-    bound = published_bound(result.note) if result.score is None else None
-    return Mark(result.unit_id, result.score, result.digits, rank, total, bound, earlier)
+    bound = published_bound(result.note) if result.stored is None else None
+    return Mark(result.unit_id, _score(result.stored), result.digits, rank, total, bound, earlier)
 
 
 class _Score(NamedTuple):
     """A peer's score, before it is worth a ``Mark`` (only the best and the worst become one)."""
 
     unit_id: int
-    score: Decimal | None
+    stored: int | None  # as ``_Result.stored``
     digits: int | None
     rank: int | None = None
     rank_total: int | None = None
 
 
 def _spread(scores: Sequence[_Score | _Result]) -> Spread:
-    scored = [one for one in scores if one.score is not None]
-    if not scored:
+    values = [one.stored for one in scores if one.stored is not None]
+    if not values:
         return Spread(0, None, [], [])
-    values = [one.score for one in scored if one.score is not None]
-    average = (sum(values, Decimal(0)) / len(values)).quantize(CENT, rounding=ROUND_HALF_UP)
+    # the exact sum over the exact count, as the Decimals' would be: the same quotient, rounded once
+    average = (Decimal(sum(values)) / (Exact.SCALE * len(values))).quantize(CENT, rounding=ROUND_HALF_UP)
     top, bottom = max(values), min(values)
 
-    def marks(score: Decimal) -> list[Mark]:
+    def marks(stored: int) -> list[Mark]:
         return [
-            Mark(one.unit_id, one.score, one.digits, one.rank, one.rank_total) for one in scored if one.score == score
+            Mark(one.unit_id, exact(stored), one.digits, one.rank, one.rank_total)
+            for one in scores
+            if one.stored == stored
         ]
 
-    return Spread(len(scored), average, marks(top), marks(bottom))
+    return Spread(len(values), average, marks(top), marks(bottom))
 
 
 def _group(results: list[_Result], unit_kind: str) -> list[_Result]:
@@ -284,31 +292,40 @@ async def _fields(
     """The components of the latest period: each side's (its single result's), the peers' average and best."""
     if line is None:
         return []
-    rows = await (await session.connection()).execute(
+    connection = await session.connection()
+    rows = await connection.execute(
         select(
-            ComponentResult.result_id, ComponentResult.component_id, ComponentResult.score, ComponentResult.score_places
+            ComponentResult.result_id,
+            ComponentResult.component_id,
+            type_coerce(ComponentResult.score, BigInteger),
+            ComponentResult.score_places,
         ).where(ComponentResult.result_id.in_([result.id for result in results]))
     )
     unit_of = {result.id: result.unit_id for result in results}
     scores: dict[int, list[_Score]] = defaultdict(list)
-    for result_id, component_id, score, digits in rows:
-        scores[component_id].append(_Score(unit_of[result_id], score, digits))
+    for result_id, component_id, stored, digits in rows.all():
+        scores[component_id].append(_Score(unit_of[result_id], stored, digits))
     if not scores:
         return []
-    found = await session.execute(select(IndexComponent).where(IndexComponent.id.in_(list(scores))))
-    components = {component.number: component for component in found.scalars()}
+    found = await connection.execute(_COMPONENTS.where(IndexComponent.id.in_(list(scores))))
+    components = {number: (component_id, *rest) for component_id, number, *rest in found.all()}
     chosen = [marks[0].unit_id if len(marks) == 1 else None for marks in line.marks]
     fields = []
     for number in sorted(components):
-        component = components[number]
-        by_unit = {mark.unit_id: mark for mark in scores[component.id]}
+        component_id, name_vi, name_en, max_score = components[number]
+        by_unit = {mark.unit_id: mark for mark in scores[component_id]}
         own = [by_unit.get(unit_id) if unit_id is not None else None for unit_id in chosen]
-        mine = [None if one is None else Mark(one.unit_id, one.score, one.digits, None, None) for one in own]
+        mine = [None if one is None else Mark(one.unit_id, _score(one.stored), one.digits, None, None) for one in own]
         if all(mark is None or mark.score is None for mark in mine):
             continue
-        spread = _spread([mark for mark in scores[component.id] if mark.unit_id in peers])
-        fields.append(FieldLine(number, component.name_vi, component.name_en, component.max_score, mine, spread))
+        spread = _spread([mark for mark in scores[component_id] if mark.unit_id in peers])
+        fields.append(FieldLine(number, name_vi, name_en, max_score, mine, spread))
     return fields
+
+
+_COMPONENTS = select(
+    IndexComponent.id, IndexComponent.number, IndexComponent.name_vi, IndexComponent.name_en, IndexComponent.max_score
+)
 
 
 def _weakest(fields: list[FieldLine]) -> FieldLine | None:
