@@ -17,16 +17,17 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from sqlalchemy import BigInteger, ColumnElement, select, tuple_, type_coerce
+from sqlalchemy import BigInteger, bindparam, select, tuple_, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import Exact, exact
+from models.db import read_cache
 from models.enums import UnitKind
 from models.indices import ComponentResult, IndexComponent, IndexResult, period_key
 from models.naming import DISTRICT_LEVEL, LOCAL, PROVINCE_LEVEL, PROVINCIAL_BODIES
 from models.queries.score_periods import peers_of
 from models.queries.scores import Bound, IndexInfo, published_bound
-from models.tree import subtree_clause
+from models.tree import subtree_bounds, subtree_range
 from models.units import Unit
 
 # the periods a reply lists, two lines each: a phone screen (and a hundred peers' results per period read)
@@ -131,22 +132,45 @@ _COLUMNS = (
 
 async def _peer_kinds(session: AsyncSession, kinds: frozenset[str], within: Unit | None) -> dict[int, str]:
     """The units that may be peers, with their kinds: of ``kinds``, below ``within`` (None: anywhere)."""
-    query = select(Unit.id, Unit.kind).where(Unit.kind.in_(kinds))
-    if within is not None:  # an index range on the path, not a LIKE that SQLite scans every unit for
-        query = query.where(subtree_clause(within), Unit.id != within.id)
-    return {unit_id: str(kind) for unit_id, kind in (await (await session.connection()).execute(query)).all()}
+    if within is None:
+        rows = await (await session.connection()).execute(_KINDS, {"kinds": sorted(kinds)})
+    else:  # an index range on the path, not a LIKE that SQLite scans every unit for
+        params = {"kinds": sorted(kinds), "within": within.id, **subtree_bounds(within)}
+        rows = await (await session.connection()).execute(_KINDS_BELOW, params)
+    return {unit_id: str(kind) for unit_id, kind in rows.all()}
+
+
+# the statements of a /sosanh, built once (building them anew was a tenth of the call)
+_KINDS = select(Unit.id, Unit.kind).where(Unit.kind.in_(bindparam("kinds", expanding=True)))
+_KINDS_BELOW = _KINDS.where(subtree_range(), Unit.id != bindparam("within"))
+_RESULTS = select(*_COLUMNS).where(
+    IndexResult.unit_id.in_(bindparam("units", expanding=True)),
+    IndexResult.index_id == bindparam("index"),
+    IndexResult.year.in_(bindparam("years", expanding=True)),  # the unique index's third column: a unit's
+    IndexResult.period == bindparam("period"),  # months of those years, not of every year stored
+    tuple_(IndexResult.year, IndexResult.period_number).in_(bindparam("periods", expanding=True)),
+)
 
 
 async def _results(
-    session: AsyncSession, kinds: dict[int, str], period: str, *conditions: ColumnElement[bool]
+    session: AsyncSession, kinds: dict[int, str], index: IndexInfo, shown: list[PeriodKey]
 ) -> dict[PeriodKey, list[_Result]]:
-    """The results of the units of ``kinds`` in periods of kind ``period``, by period (looked up by unit
-    through the results' unique index: a province's hundred units, not the country's results of the
-    index). Plain rows through the session's connection, fetched at once, the scores as integers: the ORM's
-    row loading, then each row's Decimal, were most of a commune's /sosanh."""
-    query = select(*_COLUMNS).where(IndexResult.unit_id.in_(list(kinds)), *conditions)
+    """The results of the units of ``kinds`` in the periods ``shown`` (all of one kind), by period (looked
+    up by unit through the results' unique index: a province's hundred units, not the country's results
+    of the index). Plain rows through the session's connection, fetched at once, the scores as integers:
+    the ORM's row loading, then each row's Decimal, were most of a commune's /sosanh."""
     found: dict[PeriodKey, list[_Result]] = defaultdict(list)
-    for r in (await (await session.connection()).execute(query)).all():
+    if not shown:
+        return found
+    period = shown[0][1]
+    params = {
+        "units": list(kinds),
+        "index": index.id,
+        "years": sorted({key[0] for key in shown}),
+        "period": period,
+        "periods": [(key[0], key[2]) for key in shown],
+    }
+    for r in (await (await session.connection()).execute(_RESULTS, params)).all():
         found[(r[2], period, r[3])].append(_Result(r[0], r[1], r[4], r[5], r[6], r[7], r[8] or "", kinds[r[1]]))
     return found
 
@@ -160,14 +184,22 @@ def _sort_key(key: PeriodKey) -> tuple[int, int, int]:
 
 
 async def periods_of(session: AsyncSession, index: IndexInfo, sides: list[Side]) -> list[PeriodKey]:
-    """Every period any side (or a unit it was formed from) has a result of ``index`` in, newest first."""
-    ids = [unit_id for side in sides for unit_id in side.ids]
-    rows = await session.execute(
-        select(IndexResult.year, IndexResult.period, IndexResult.period_number)
-        .where(IndexResult.index_id == index.id, IndexResult.unit_id.in_(ids))
-        .distinct()
-    )
-    return sorted({(y, p, n) for y, p, n in rows}, key=_sort_key, reverse=True)
+    """Every period any side (or a unit it was formed from) has a result of ``index`` in, newest first;
+    read once per message (``models.db.read_cache``: /sosanh asks it to choose the index, then again)."""
+    ids = frozenset(unit_id for side in sides for unit_id in side.ids)
+    known: dict[tuple[int, frozenset[int]], list[PeriodKey]] = read_cache(session).setdefault(_PERIODS, {})
+    if (index.id, ids) not in known:
+        rows = await session.execute(_PERIODS_OF, {"index": index.id, "ids": list(ids)})
+        known[(index.id, ids)] = sorted({(y, p, n) for y, p, n in rows}, key=_sort_key, reverse=True)
+    return list(known[(index.id, ids)])
+
+
+_PERIODS = "compare_periods"  # in models.db.read_cache: (index id, unit ids) -> periods_of
+_PERIODS_OF = (
+    select(IndexResult.year, IndexResult.period, IndexResult.period_number)
+    .where(IndexResult.index_id == bindparam("index"), IndexResult.unit_id.in_(bindparam("ids", expanding=True)))
+    .distinct()
+)
 
 
 def pick_period(periods: list[PeriodKey], year: int | None, wanted: PeriodKey | None) -> PeriodKey | None:
@@ -199,13 +231,7 @@ async def compare(
     periods = periods if periods is not None else await periods_of(session, index, sides)
     shown = [key for key in periods if key[1] == chosen[1]]
     shown = [key for key in shown if _sort_key(key) <= _sort_key(chosen)][: PERIODS_SHOWN.get(chosen[1], YEARS_SHOWN)]
-    conditions = [
-        IndexResult.index_id == index.id,
-        IndexResult.year.in_(sorted({key[0] for key in shown})),  # the unique index's third column: a
-        IndexResult.period == chosen[1],  # unit's months of those years, not of every year stored
-        tuple_(IndexResult.year, IndexResult.period_number).in_([(key[0], key[2]) for key in shown]),
-    ]
-    by_period = await _results(session, await _peer_kinds(session, kinds, within), chosen[1], *conditions)
+    by_period = await _results(session, await _peer_kinds(session, kinds, within), index, shown)
     lines = [_period_line(key, by_period[key], sides) for key in shown]
     peer_ids = {result.unit_id for result in _group(by_period[chosen], str(sides[0].unit.kind))}
     fields = await _fields(session, by_period[chosen], peer_ids, lines[0] if lines else None)
@@ -293,21 +319,14 @@ async def _fields(
     if line is None:
         return []
     connection = await session.connection()
-    rows = await connection.execute(
-        select(
-            ComponentResult.result_id,
-            ComponentResult.component_id,
-            type_coerce(ComponentResult.score, BigInteger),
-            ComponentResult.score_places,
-        ).where(ComponentResult.result_id.in_([result.id for result in results]))
-    )
+    rows = await connection.execute(_GROUPS, {"results": [result.id for result in results]})
     unit_of = {result.id: result.unit_id for result in results}
     scores: dict[int, list[_Score]] = defaultdict(list)
     for result_id, component_id, stored, digits in rows.all():
         scores[component_id].append(_Score(unit_of[result_id], stored, digits))
     if not scores:
         return []
-    found = await connection.execute(_COMPONENTS.where(IndexComponent.id.in_(list(scores))))
+    found = await connection.execute(_COMPONENTS, {"ids": list(scores)})
     components = {number: (component_id, *rest) for component_id, number, *rest in found.all()}
     chosen = [marks[0].unit_id if len(marks) == 1 else None for marks in line.marks]
     fields = []
@@ -323,9 +342,15 @@ async def _fields(
     return fields
 
 
+_GROUPS = select(
+    ComponentResult.result_id,
+    ComponentResult.component_id,
+    type_coerce(ComponentResult.score, BigInteger),
+    ComponentResult.score_places,
+).where(ComponentResult.result_id.in_(bindparam("results", expanding=True)))
 _COMPONENTS = select(
     IndexComponent.id, IndexComponent.number, IndexComponent.name_vi, IndexComponent.name_en, IndexComponent.max_score
-)
+).where(IndexComponent.id.in_(bindparam("ids", expanding=True)))
 
 
 def _weakest(fields: list[FieldLine]) -> FieldLine | None:
