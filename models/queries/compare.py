@@ -327,7 +327,9 @@ async def _fields(
     if not scores:
         return []
     found = await connection.execute(_COMPONENTS, {"ids": list(scores)})
-    components = {number: (component_id, *rest) for component_id, number, *rest in found.all()}
+    components: dict[int, tuple[int, str, str, Decimal | None]] = {
+        number: (component_id, vi, en, top) for component_id, number, vi, en, top in found.all()
+    }
     chosen = [marks[0].unit_id if len(marks) == 1 else None for marks in line.marks]
     fields = []
     for number in sorted(components):
