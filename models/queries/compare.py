@@ -143,11 +143,20 @@ async def _peer_kinds(session: AsyncSession, kinds: frozenset[str], within: Unit
 # the statements of a /sosanh, built once (building them anew was a tenth of the call)
 _KINDS = select(Unit.id, Unit.kind).where(Unit.kind.in_(bindparam("kinds", expanding=True)))
 _KINDS_BELOW = _KINDS.where(subtree_range(), Unit.id != bindparam("within"))
-_RESULTS = select(*_COLUMNS).where(
+_PEER_RESULTS = select(*_COLUMNS).where(
     IndexResult.unit_id.in_(bindparam("units", expanding=True)),
     IndexResult.index_id == bindparam("index"),
-    IndexResult.year.in_(bindparam("years", expanding=True)),  # the unique index's third column: a unit's
-    IndexResult.period == bindparam("period"),  # months of those years, not of every year stored
+    IndexResult.period == bindparam("period"),
+)
+# periods within one year (the months of a /sosanh, most of the year): the unique index's last two columns
+# as a range, every probe of it a result to keep (a month a side lacks but peers have is read and dropped)
+_WITHIN_YEAR = _PEER_RESULTS.where(
+    IndexResult.year == bindparam("year"),
+    IndexResult.period_number.between(bindparam("first"), bindparam("last")),
+)
+# across years: a unit's periods of those years (the index's third column), the pairs wanted among them
+_ACROSS_YEARS = _PEER_RESULTS.where(
+    IndexResult.year.in_(bindparam("years", expanding=True)),
     tuple_(IndexResult.year, IndexResult.period_number).in_(bindparam("periods", expanding=True)),
 )
 
@@ -162,16 +171,17 @@ async def _results(
     found: dict[PeriodKey, list[_Result]] = defaultdict(list)
     if not shown:
         return found
-    period = shown[0][1]
-    params = {
-        "units": list(kinds),
-        "index": index.id,
-        "years": sorted({key[0] for key in shown}),
-        "period": period,
-        "periods": [(key[0], key[2]) for key in shown],
-    }
-    for r in (await (await session.connection()).execute(_RESULTS, params)).all():
-        found[(r[2], period, r[3])].append(_Result(r[0], r[1], r[4], r[5], r[6], r[7], r[8] or "", kinds[r[1]]))
+    period, years = shown[0][1], sorted({key[0] for key in shown})
+    params: dict[str, object] = {"units": list(kinds), "index": index.id, "period": period}
+    if len(years) == 1:
+        numbers = [key[2] for key in shown]
+        query, params = _WITHIN_YEAR, params | {"year": years[0], "first": min(numbers), "last": max(numbers)}
+    else:
+        query, params = _ACROSS_YEARS, params | {"years": years, "periods": [(key[0], key[2]) for key in shown]}
+    wanted = set(shown)
+    for r in (await (await session.connection()).execute(query, params)).all():
+        if (key := (r[2], period, r[3])) in wanted:
+            found[key].append(_Result(r[0], r[1], r[4], r[5], r[6], r[7], r[8] or "", kinds[r[1]]))
     return found
 
 
