@@ -46,9 +46,14 @@ class Exact(TypeDecorator[Decimal]):
         return int(scaled)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        if value is None:
-            return None
-        return (Decimal(int(value)) / self.SCALE).normalize() + Decimal("0.00")
+        return None if value is None else exact(int(value))
+
+
+def exact(stored: int) -> Decimal:
+    """The Decimal an ``Exact`` column holds as ``stored`` (at least two decimals: 85.90, 100.00). A query
+    that reads hundreds of scores to compare and add them may read the integers (``type_coerce(column,
+    BigInteger)``) and make a Decimal of only those it shows."""
+    return (Decimal(stored) / Exact.SCALE).normalize() + Decimal("0.00")
 
 
 class AwareDateTime(TypeDecorator[datetime]):

@@ -239,6 +239,7 @@ class ZaloConfig(WebhookSection):
     markdown: bool = False  # send with parse_mode "markdown" (falls back to plain text when refused)
     public_image_url: str = ""  # where image_dir is served over public HTTPS; empty: charts are not sent
     image_dir: str = "var/zalo-images"  # charts are saved here as PNG files for Zalo to fetch
+    file_days: Annotated[int, Field(ge=1, le=3650)] = 7  # a file sent as a link (xlsx, docx) is deleted after this
     groups: bool = False  # answer in group chats (Beta on Zalo): only messages that mention the bot
     group_allow: GroupIds = Field(default_factory=list)  # group chat ids allowed; empty: none
     webhook_port: Port = 8444

@@ -7,7 +7,8 @@ refuses it. A photo refused with 429 waits and is tried again like text. A chart
 ``[zalo].public_image_url`` is set: the PNG is written to ``[zalo].image_dir`` under a name made of its
 hash, and Zalo fetches it from ``<public_image_url>/<name>.png`` (Zalo cannot receive an upload). A reply's
 file (``Reply.document``: /xephang … xlsx) goes the same way, under an unguessable name, sent as a link
-line; without a public URL, one line says where Excel files come instead.
+line; without a public URL, one line says where Excel files come instead. Writing one deletes those
+written more than ``[zalo].file_days`` days before.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import hashlib
 import logging
 import re
 import secrets
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 MAX_TEXT = 2000  # UTF-16 code units
 TYPING_AFTER = 0.8  # seconds: a quicker answer needs no typing indicator
 TYPING_EVERY = 4.5
+DAY = 86_400  # seconds
 QUOTA_PAUSES = (2.0, 6.0)  # a reply refused with 429 is tried again after these pauses, then dropped
 _MARKDOWN = re.compile(r"([\\`*_~])")  # what Zalo's markdown reads anywhere in a line (it has no links)
 _LINE_START = re.compile(r"^(\s*)([#>])", re.MULTILINE)  # headings and quotes
@@ -129,9 +132,13 @@ class ZaloSender:
             return
         async with self.typing(chat_id, after=0):
             built = await self.exports.files(lang, spec)
+        folder, names = Path(self.config.image_dir), []
         for file in built:  # each file its own link (a report: the draft, then its appendix)
-            name = f"{secrets.token_urlsafe(24)}/{file.filename}"
-            await asyncio.to_thread(_write, Path(self.config.image_dir) / name, file.content)
+            names.append(f"{secrets.token_urlsafe(24)}/{file.filename}")
+            await asyncio.to_thread(_write, folder / names[-1], file.content)
+        if built:
+            await asyncio.to_thread(_forget_files, folder, self.config.file_days * DAY, time.time())
+        for name in names:
             url = f"{self.config.public_image_url.rstrip('/')}/{name}"
             await self.send_text(chat_id, self.renderer.render(lang, Reply("zalo/file_link", {"url": url}), "text"))
 
@@ -140,6 +147,24 @@ class ZaloSender:
         """Show "typing…" once the block has taken ``after`` seconds, renewed until it ends."""
         async with repeating(lambda: self.client.send_chat_action(chat_id, "typing"), TYPING_EVERY, after=after):
             yield
+
+
+def _forget_files(folder: Path, age: float, now: float) -> None:
+    """Delete the files sent as links (``<token>/<name>`` under ``image_dir``) written more than ``age``
+    seconds before ``now``: a link is for the days after the question, and a province's tables should not
+    pile up on a public server. Charts (``<hash>.png`` at the top) stay: the same chart is sent again under
+    the same name. A file that cannot be deleted is left for the next time, the reply is not failed."""
+    try:
+        for entry in folder.iterdir():
+            if not entry.is_dir():
+                continue
+            files = list(entry.iterdir())
+            if all(file.is_file() and file.stat().st_mtime < now - age for file in files):
+                for file in files:
+                    file.unlink(missing_ok=True)
+                entry.rmdir()
+    except OSError as exc:
+        log.warning("Old Zalo files under %s not deleted: %s", folder, type(exc).__name__)
 
 
 def _write(path: Path, png: bytes) -> None:

@@ -17,15 +17,17 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, select, tuple_
+from sqlalchemy import BigInteger, bindparam, select, tuple_, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.base import Exact, exact
+from models.db import read_cache
 from models.enums import UnitKind
 from models.indices import ComponentResult, IndexComponent, IndexResult, period_key
 from models.naming import DISTRICT_LEVEL, LOCAL, PROVINCE_LEVEL, PROVINCIAL_BODIES
 from models.queries.score_periods import peers_of
 from models.queries.scores import Bound, IndexInfo, published_bound
-from models.tree import subtree_clause
+from models.tree import subtree_bounds, subtree_range
 from models.units import Unit
 
 # the periods a reply lists, two lines each: a phone screen (and a hundred peers' results per period read)
@@ -107,9 +109,8 @@ class Comparison:
 class _Result(NamedTuple):  # a tuple, not a frozen dataclass: a commune's /sosanh reads ~600 of them
     id: int
     unit_id: int
-    key: PeriodKey
-    score: Decimal | None
-    digits: int | None
+    stored: int | None  # the score as stored (``models.base.Exact``'s integer): compared and added as it is,
+    digits: int | None  # made a Decimal only for the few results a reply shows (``exact``)
     rank: int | None
     rank_total: int | None
     note: str
@@ -120,9 +121,8 @@ _COLUMNS = (
     IndexResult.id,
     IndexResult.unit_id,
     IndexResult.year,
-    IndexResult.period,
     IndexResult.period_number,
-    IndexResult.score,
+    type_coerce(IndexResult.score, BigInteger),
     IndexResult.score_places,
     IndexResult.rank,
     IndexResult.rank_total,
@@ -132,19 +132,61 @@ _COLUMNS = (
 
 async def _peer_kinds(session: AsyncSession, kinds: frozenset[str], within: Unit | None) -> dict[int, str]:
     """The units that may be peers, with their kinds: of ``kinds``, below ``within`` (None: anywhere)."""
-    query = select(Unit.id, Unit.kind).where(Unit.kind.in_(kinds))
-    if within is not None:  # an index range on the path, not a LIKE that SQLite scans every unit for
-        query = query.where(subtree_clause(within), Unit.id != within.id)
-    return {unit_id: str(kind) for unit_id, kind in await (await session.connection()).execute(query)}
+    if within is None:
+        rows = await (await session.connection()).execute(_KINDS, {"kinds": sorted(kinds)})
+    else:  # an index range on the path, not a LIKE that SQLite scans every unit for
+        params = {"kinds": sorted(kinds), "within": within.id, **subtree_bounds(within)}
+        rows = await (await session.connection()).execute(_KINDS_BELOW, params)
+    return {unit_id: str(kind) for unit_id, kind in rows.all()}
 
 
-async def _results(session: AsyncSession, kinds: dict[int, str], *conditions: ColumnElement[bool]) -> list[_Result]:
-    """The results of the units of ``kinds`` (looked up by unit through the results' unique index: a
-    province's hundred units, not the country's results of the index). Plain rows through the session's
-    connection, as the other big reads here: the ORM's row loading was a third of a commune's /sosanh."""
-    query = select(*_COLUMNS).where(IndexResult.unit_id.in_(list(kinds)), *conditions)
-    rows = await (await session.connection()).execute(query)
-    return [_Result(r[0], r[1], (r[2], r[3], r[4]), r[5], r[6], r[7], r[8], r[9] or "", kinds[r[1]]) for r in rows]
+# the statements of a /sosanh, built once (building them anew was a tenth of the call)
+_KINDS = select(Unit.id, Unit.kind).where(Unit.kind.in_(bindparam("kinds", expanding=True)))
+_KINDS_BELOW = _KINDS.where(subtree_range(), Unit.id != bindparam("within"))
+_PEER_RESULTS = select(*_COLUMNS).where(
+    IndexResult.unit_id.in_(bindparam("units", expanding=True)),
+    IndexResult.index_id == bindparam("index"),
+    IndexResult.period == bindparam("period"),
+)
+# periods within one year (the months of a /sosanh, most of the year): the unique index's last two columns
+# as a range, every probe of it a result to keep (a month a side lacks but peers have is read and dropped)
+_WITHIN_YEAR = _PEER_RESULTS.where(
+    IndexResult.year == bindparam("year"),
+    IndexResult.period_number.between(bindparam("first"), bindparam("last")),
+)
+# across years: a unit's periods of those years (the index's third column), the pairs wanted among them
+_ACROSS_YEARS = _PEER_RESULTS.where(
+    IndexResult.year.in_(bindparam("years", expanding=True)),
+    tuple_(IndexResult.year, IndexResult.period_number).in_(bindparam("periods", expanding=True)),
+)
+
+
+async def _results(
+    session: AsyncSession, kinds: dict[int, str], index: IndexInfo, shown: list[PeriodKey]
+) -> dict[PeriodKey, list[_Result]]:
+    """The results of the units of ``kinds`` in the periods ``shown`` (all of one kind), by period (looked
+    up by unit through the results' unique index: a province's hundred units, not the country's results
+    of the index). Plain rows through the session's connection, fetched at once, the scores as integers:
+    the ORM's row loading, then each row's Decimal, were most of a commune's /sosanh."""
+    found: dict[PeriodKey, list[_Result]] = defaultdict(list)
+    if not shown:
+        return found
+    period, years = shown[0][1], sorted({key[0] for key in shown})
+    params: dict[str, object] = {"units": list(kinds), "index": index.id, "period": period}
+    if len(years) == 1:
+        numbers = [key[2] for key in shown]
+        query, params = _WITHIN_YEAR, params | {"year": years[0], "first": min(numbers), "last": max(numbers)}
+    else:
+        query, params = _ACROSS_YEARS, params | {"years": years, "periods": [(key[0], key[2]) for key in shown]}
+    wanted = set(shown)
+    for r in (await (await session.connection()).execute(query, params)).all():
+        if (key := (r[2], period, r[3])) in wanted:
+            found[key].append(_Result(r[0], r[1], r[4], r[5], r[6], r[7], r[8] or "", kinds[r[1]]))
+    return found
+
+
+def _score(stored: int | None) -> Decimal | None:
+    return None if stored is None else exact(stored)
 
 
 def _sort_key(key: PeriodKey) -> tuple[int, int, int]:
@@ -152,14 +194,22 @@ def _sort_key(key: PeriodKey) -> tuple[int, int, int]:
 
 
 async def periods_of(session: AsyncSession, index: IndexInfo, sides: list[Side]) -> list[PeriodKey]:
-    """Every period any side (or a unit it was formed from) has a result of ``index`` in, newest first."""
-    ids = [unit_id for side in sides for unit_id in side.ids]
-    rows = await session.execute(
-        select(IndexResult.year, IndexResult.period, IndexResult.period_number)
-        .where(IndexResult.index_id == index.id, IndexResult.unit_id.in_(ids))
-        .distinct()
-    )
-    return sorted({(y, p, n) for y, p, n in rows}, key=_sort_key, reverse=True)
+    """Every period any side (or a unit it was formed from) has a result of ``index`` in, newest first;
+    read once per message (``models.db.read_cache``: /sosanh asks it to choose the index, then again)."""
+    ids = frozenset(unit_id for side in sides for unit_id in side.ids)
+    known: dict[tuple[int, frozenset[int]], list[PeriodKey]] = read_cache(session).setdefault(_PERIODS, {})
+    if (index.id, ids) not in known:
+        rows = await session.execute(_PERIODS_OF, {"index": index.id, "ids": list(ids)})
+        known[(index.id, ids)] = sorted({(y, p, n) for y, p, n in rows}, key=_sort_key, reverse=True)
+    return list(known[(index.id, ids)])
+
+
+_PERIODS = "compare_periods"  # in models.db.read_cache: (index id, unit ids) -> periods_of
+_PERIODS_OF = (
+    select(IndexResult.year, IndexResult.period, IndexResult.period_number)
+    .where(IndexResult.index_id == bindparam("index"), IndexResult.unit_id.in_(bindparam("ids", expanding=True)))
+    .distinct()
+)
 
 
 def pick_period(periods: list[PeriodKey], year: int | None, wanted: PeriodKey | None) -> PeriodKey | None:
@@ -191,15 +241,7 @@ async def compare(
     periods = periods if periods is not None else await periods_of(session, index, sides)
     shown = [key for key in periods if key[1] == chosen[1]]
     shown = [key for key in shown if _sort_key(key) <= _sort_key(chosen)][: PERIODS_SHOWN.get(chosen[1], YEARS_SHOWN)]
-    conditions = [
-        IndexResult.index_id == index.id,
-        IndexResult.year.in_(sorted({key[0] for key in shown})),  # the unique index's third column: a
-        IndexResult.period == chosen[1],  # unit's months of those years, not of every year stored
-        tuple_(IndexResult.year, IndexResult.period_number).in_([(key[0], key[2]) for key in shown]),
-    ]
-    by_period: dict[PeriodKey, list[_Result]] = defaultdict(list)
-    for result in await _results(session, await _peer_kinds(session, kinds, within), *conditions):
-        by_period[result.key].append(result)
+    by_period = await _results(session, await _peer_kinds(session, kinds, within), index, shown)
     lines = [_period_line(key, by_period[key], sides) for key in shown]
     peer_ids = {result.unit_id for result in _group(by_period[chosen], str(sides[0].unit.kind))}
     fields = await _fields(session, by_period[chosen], peer_ids, lines[0] if lines else None)
@@ -224,39 +266,41 @@ def _peer_name(kind: str) -> str:
 
 def _mark(result: _Result, peers: list[_Result], earlier: bool) -> Mark:
     rank, total = result.rank, result.rank_total
-    scored = [peer for peer in peers if peer.score is not None]
-    if rank is None and result.score is not None:
-        rank = 1 + sum(1 for peer in scored if peer.score is not None and peer.score > result.score)
+    scored = [peer.stored for peer in peers if peer.stored is not None]
+    if rank is None and result.stored is not None:
+        rank = 1 + sum(1 for stored in scored if stored > result.stored)
     if rank is not None and total is None:
         total = max(len(scored), sum(1 for peer in peers if peer.rank is not None), rank)
-    bound = published_bound(result.note) if result.score is None else None
-    return Mark(result.unit_id, result.score, result.digits, rank, total, bound, earlier)
+    bound = published_bound(result.note) if result.stored is None else None
+    return Mark(result.unit_id, _score(result.stored), result.digits, rank, total, bound, earlier)
 
 
 class _Score(NamedTuple):
     """A peer's score, before it is worth a ``Mark`` (only the best and the worst become one)."""
 
     unit_id: int
-    score: Decimal | None
+    stored: int | None  # as ``_Result.stored``
     digits: int | None
     rank: int | None = None
     rank_total: int | None = None
 
 
 def _spread(scores: Sequence[_Score | _Result]) -> Spread:
-    scored = [one for one in scores if one.score is not None]
-    if not scored:
+    values = [one.stored for one in scores if one.stored is not None]
+    if not values:
         return Spread(0, None, [], [])
-    values = [one.score for one in scored if one.score is not None]
-    average = (sum(values, Decimal(0)) / len(values)).quantize(CENT, rounding=ROUND_HALF_UP)
+    # the exact sum over the exact count, as the Decimals' would be: the same quotient, rounded once
+    average = (Decimal(sum(values)) / (Exact.SCALE * len(values))).quantize(CENT, rounding=ROUND_HALF_UP)
     top, bottom = max(values), min(values)
 
-    def marks(score: Decimal) -> list[Mark]:
+    def marks(stored: int) -> list[Mark]:
         return [
-            Mark(one.unit_id, one.score, one.digits, one.rank, one.rank_total) for one in scored if one.score == score
+            Mark(one.unit_id, exact(stored), one.digits, one.rank, one.rank_total)
+            for one in scores
+            if one.stored == stored
         ]
 
-    return Spread(len(scored), average, marks(top), marks(bottom))
+    return Spread(len(values), average, marks(top), marks(bottom))
 
 
 def _group(results: list[_Result], unit_kind: str) -> list[_Result]:
@@ -284,31 +328,41 @@ async def _fields(
     """The components of the latest period: each side's (its single result's), the peers' average and best."""
     if line is None:
         return []
-    rows = await (await session.connection()).execute(
-        select(
-            ComponentResult.result_id, ComponentResult.component_id, ComponentResult.score, ComponentResult.score_places
-        ).where(ComponentResult.result_id.in_([result.id for result in results]))
-    )
+    connection = await session.connection()
+    rows = await connection.execute(_GROUPS, {"results": [result.id for result in results]})
     unit_of = {result.id: result.unit_id for result in results}
     scores: dict[int, list[_Score]] = defaultdict(list)
-    for result_id, component_id, score, digits in rows:
-        scores[component_id].append(_Score(unit_of[result_id], score, digits))
+    for result_id, component_id, stored, digits in rows.all():
+        scores[component_id].append(_Score(unit_of[result_id], stored, digits))
     if not scores:
         return []
-    found = await session.execute(select(IndexComponent).where(IndexComponent.id.in_(list(scores))))
-    components = {component.number: component for component in found.scalars()}
+    found = await connection.execute(_COMPONENTS, {"ids": list(scores)})
+    components: dict[int, tuple[int, str, str, Decimal | None]] = {
+        number: (component_id, vi, en, top) for component_id, number, vi, en, top in found.all()
+    }
     chosen = [marks[0].unit_id if len(marks) == 1 else None for marks in line.marks]
     fields = []
     for number in sorted(components):
-        component = components[number]
-        by_unit = {mark.unit_id: mark for mark in scores[component.id]}
+        component_id, name_vi, name_en, max_score = components[number]
+        by_unit = {mark.unit_id: mark for mark in scores[component_id]}
         own = [by_unit.get(unit_id) if unit_id is not None else None for unit_id in chosen]
-        mine = [None if one is None else Mark(one.unit_id, one.score, one.digits, None, None) for one in own]
+        mine = [None if one is None else Mark(one.unit_id, _score(one.stored), one.digits, None, None) for one in own]
         if all(mark is None or mark.score is None for mark in mine):
             continue
-        spread = _spread([mark for mark in scores[component.id] if mark.unit_id in peers])
-        fields.append(FieldLine(number, component.name_vi, component.name_en, component.max_score, mine, spread))
+        spread = _spread([mark for mark in scores[component_id] if mark.unit_id in peers])
+        fields.append(FieldLine(number, name_vi, name_en, max_score, mine, spread))
     return fields
+
+
+_GROUPS = select(
+    ComponentResult.result_id,
+    ComponentResult.component_id,
+    type_coerce(ComponentResult.score, BigInteger),
+    ComponentResult.score_places,
+).where(ComponentResult.result_id.in_(bindparam("results", expanding=True)))
+_COMPONENTS = select(
+    IndexComponent.id, IndexComponent.number, IndexComponent.name_vi, IndexComponent.name_en, IndexComponent.max_score
+).where(IndexComponent.id.in_(bindparam("ids", expanding=True)))
 
 
 def _weakest(fields: list[FieldLine]) -> FieldLine | None:

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.charts import Charts
@@ -248,6 +249,63 @@ async def test_a_month_asked_is_the_latest_shown(sessions: async_sessionmaker[As
         text = await ask(sessions, world.chair, typed)
         assert "Tháng 9/2026: 70,00 điểm" in text, typed
         assert "Tháng 10/2026" not in text, typed
+
+
+async def _more_months(
+    sessions: async_sessionmaker[AsyncSession], months: dict[tuple[int, int], dict[str, str]]
+) -> None:
+    """766 results of Lạng Sơn's communes (by code) for more (year, month)s."""
+    async with sessions() as session:
+        service = (await session.execute(select(ScoreIndex).where(ScoreIndex.code == "766"))).scalar_one()
+        units = {u.code: u for u in (await session.execute(select(Unit).where(Unit.code.startswith("LS.")))).scalars()}
+        for (year, month), scores in months.items():
+            for code, score in scores.items():
+                await f.index_result(
+                    session,
+                    service,
+                    units[code],
+                    year,
+                    score,
+                    None,
+                    period="month",
+                    period_number=month,
+                    score_places=2,
+                )
+        await session.commit()
+
+
+async def test_a_month_only_other_communes_have_is_neither_listed_nor_mixed_into_another(
+    sessions: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    await _more_months(
+        sessions,
+        {
+            (2026, 8): {"LS.YT": "60.00", "LS.DD": "61.00", "LS.KL": "62.00"},
+            (2026, 7): {"LS.TT": "75.00", "LS.YT": "77.00"},
+        },
+    )
+    text = await ask(sessions, world.chair, "/sosanh")
+    assert "Tháng 10/2026: 72,50 điểm" in text and "Tháng 9/2026: 70,00 điểm" in text
+    assert "Tháng 8/2026" not in text and "60,00" not in text
+    assert "Tháng 7/2026: 75,00 điểm, xếp thứ 2/2, thấp hơn trung bình 1,00 điểm" in text
+    assert "Trung bình của các xã, phường (2 đơn vị): 76,00 điểm; cao nhất: Xã Yên Thịnh (77,00 điểm)" in text
+
+
+async def test_months_across_the_new_year_are_each_against_their_own_month(
+    sessions: async_sessionmaker[AsyncSession], world: World
+) -> None:
+    await _more_months(
+        sessions,
+        {
+            (2025, 12): {"LS.TT": "66.00", "LS.YT": "70.00", "LS.KL": "71.00"},
+            (2026, 1): {"LS.TT": "68.00", "LS.YT": "64.00"},
+            (2026, 2): {"LS.YT": "99.00"},
+        },
+    )
+    text = await ask(sessions, world.chair, "/sosanh 766 thang 1/2026")
+    assert "Tháng 1/2026: 68,00 điểm, xếp thứ 1/2, cao hơn trung bình 2,00 điểm" in text
+    assert "Tháng 12/2025: 66,00 điểm, xếp thứ 3/3, thấp hơn trung bình 3,00 điểm" in text
+    assert "Tháng 10/2026" not in text and "99,00" not in text
 
 
 async def test_a_year_before_the_merger_shows_the_communes_it_was_formed_from(

@@ -29,6 +29,15 @@ async def say(zalo: FakeZalo, user: str, text: str) -> str:
     return "\n\n".join(piece.text for piece in await zalo.next_reply(user))
 
 
+async def say_until(zalo: FakeZalo, user: str, text: str, wanted: str) -> str:
+    """``say``, then the answer's later pieces until one holds ``wanted``: a file built in a worker
+    (openpyxl, python-docx) may outlast ``next_reply``'s pause between pieces on a loaded machine."""
+    answer = await say(zalo, user, text)
+    while wanted not in answer:
+        answer += "\n\n" + "\n\n".join(piece.text for piece in await zalo.next_reply(user))
+    return answer
+
+
 def options(text: str) -> dict[int, str]:
     """The numbered options at the end of an answer: {1: "label", ...}."""
     found: dict[int, str] = {}

@@ -4,7 +4,9 @@ name nobody can guess and sent as a link line; without one, one line says where 
 from __future__ import annotations
 
 import io
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from openpyxl import load_workbook
 
 from bot.zalo.channel import ZaloChannel
 from tests.fakes.zalo_server import FakeZalo
-from tests.zalo.support import CHAIR, say
+from tests.zalo.support import CHAIR, say, say_until
 
 URL = "https://img.example.gov.vn/zalo"
 
@@ -33,7 +35,7 @@ class TestWithPublicUrl:
     async def test_the_file_is_sent_as_a_link_to_an_unguessable_name(
         self, zalo: FakeZalo, bot: ZaloChannel, tmp_path: Path
     ) -> None:
-        text = await say(zalo, CHAIR, "/xephang 766 xlsx")
+        text = await say_until(zalo, CHAIR, "/xephang 766 xlsx", "Tải tệp Excel")
         link = re.search(
             rf"Tải tệp Excel: {re.escape(URL)}/([A-Za-z0-9_-]{{32}})/(xephang_766_\d{{4}}-\d{{2}}\.xlsx)", text
         )
@@ -42,13 +44,31 @@ class TestWithPublicUrl:
         sheet = load_workbook(io.BytesIO(saved.read_bytes())).active
         assert sheet is not None
         assert [row[1].value for row in sheet.iter_rows(min_row=3) if row[1].font.bold] == ["Xã Tuấn Sơn"]
-        again = await say(zalo, CHAIR, "/xephang 766 xlsx")
+        again = await say_until(zalo, CHAIR, "/xephang 766 xlsx", "Tải tệp Excel")
         assert link[1] not in again  # each file its own name
+
+    async def test_a_new_file_deletes_the_files_sent_more_than_a_week_ago_and_leaves_the_charts(
+        self, zalo: FakeZalo, bot: ZaloChannel, tmp_path: Path
+    ) -> None:
+        folder = tmp_path / "img"
+        week_ago = time.time() - 7 * 86_400
+        old, recent = folder / ("A" * 32) / "xephang_766_2026-09.xlsx", folder / ("B" * 32) / "xephang_766_2026-10.xlsx"
+        chart = folder / f"{'c' * 32}.png"
+        for path, written in ((old, week_ago - 60), (recent, week_ago + 3600), (chart, week_ago - 60)):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"x")
+            os.utime(path, (written, written))
+        text = await say_until(zalo, CHAIR, "/xephang 766 xlsx", "Tải tệp Excel")
+        link = re.search(rf"{re.escape(URL)}/([A-Za-z0-9_-]{{32}})/(\S+\.xlsx)", text)
+        assert link is not None, text
+        assert (folder / link[1] / link[2]).exists()
+        assert not old.exists() and not old.parent.exists()
+        assert recent.exists() and chart.exists()
 
     async def test_the_report_comes_as_two_links_a_word_file_and_its_excel_appendix(
         self, zalo: FakeZalo, bot: ZaloChannel, tmp_path: Path
     ) -> None:
-        text = await say(zalo, CHAIR, "/baocao quy 1 2026")
+        text = await say_until(zalo, CHAIR, "/baocao quy 1 2026", "Tải tệp Excel")
         assert "Dự thảo báo cáo CCHC quý I/2026 của UBND xã Tuấn Sơn" in text
         links = re.findall(rf"Tải tệp (Word|Excel): {re.escape(URL)}/([A-Za-z0-9_-]{{32}})/(\S+)", text)
         assert [(kind, name) for kind, _, name in links] == [
