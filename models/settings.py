@@ -383,6 +383,9 @@ class ConsoleConfig(Section):
     export_dir: Annotated[str, Field(min_length=1)] = "exports"  # files a reply sends (/xephang … xlsx) are saved here
 
 
+from models.settings_oa import ZaloOaConfig  # noqa: E402 (it builds on the sections above; this module is full)
+
+
 class Config(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
@@ -390,6 +393,7 @@ class Config(BaseModel):
     bot: BotConfig = BotConfig()
     telegram: TelegramConfig = TelegramConfig()
     zalo: ZaloConfig = ZaloConfig()
+    zalo_oa: ZaloOaConfig = ZaloOaConfig()
     reminders: RemindersConfig = RemindersConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     dispatch: DispatchConfig = DispatchConfig()

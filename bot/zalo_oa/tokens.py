@@ -1,0 +1,99 @@
+"""The OA's access token: read from the database (``models.zalo_oa.OaToken``), renewed before it expires.
+
+Zalo's refresh token is single-use: two processes renewing at once would leave one of them (and then
+everyone) with a spent token. So one process renews, the one holding the ``zalo_oa_tokens`` lease
+(``jobs/lease.py``); it writes the new pair in the same transaction it read the old one in. The others
+read the database again when their copy nears its expiry. On the first start the database holds no
+token: the lease holder renews the ``[zalo_oa].refresh_token`` of the configuration.
+
+Tokens are never logged; a failed renewal logs Zalo's error code and name only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.zalo_oa.client import OaClient, OaError
+from jobs.lease import SchedulerLease
+from models.clock import Clock
+from models.settings_oa import ZaloOaConfig
+from models.zalo_oa import OaToken
+
+log = logging.getLogger(__name__)
+LEASE = "zalo_oa_tokens"
+CHECK_SECONDS = 60.0
+
+
+class NoToken(Exception):
+    """No usable access token (none stored yet and this process may not renew, or Zalo refused)."""
+
+
+class Tokens:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        client: OaClient,
+        config: ZaloOaConfig,
+        clock: Clock,
+        holder: str,
+    ) -> None:
+        self.sessions, self.client, self.config, self.clock = sessions, client, config, clock
+        self.lease = SchedulerLease(sessions, holder, seconds=120, name=LEASE)
+        self.margin = timedelta(minutes=config.renew_minutes)
+        self._token = ""
+        self._expires: datetime | None = None
+        self._lock = asyncio.Lock()
+        self.renewed = 0
+
+    async def access(self) -> str:
+        """The current access token (renewed first when due and this process holds the lease)."""
+        now = self.clock.now()
+        if self._token and self._expires is not None and now < self._expires - self.margin:
+            return self._token
+        await self.refresh()
+        if not self._token:
+            raise NoToken("no Zalo OA access token yet")
+        return self._token
+
+    async def refresh(self, *, force: bool = False) -> None:
+        """Read the stored token; renew it when due (or ``force``: Zalo refused it) under the lease."""
+        async with self._lock:
+            async with self.sessions() as session, session.begin():
+                row = await session.get(OaToken, self.config.oa_id)
+                now = self.clock.now()
+                due = row is None or force or now >= row.expires_at - self.margin
+                if due and await self.lease.acquire():
+                    row = await self._renew(session, row, now)
+                if row is not None:
+                    self._token, self._expires = row.access_token, row.expires_at
+
+    async def _renew(self, session: AsyncSession, row: OaToken | None, now: datetime) -> OaToken | None:
+        refresh = row.refresh_token if row is not None else self.config.refresh_token
+        try:
+            access, new_refresh, seconds = await self.client.renew(refresh)
+        except OaError as exc:  # code and name only: the message never carries a token
+            log.error("Zalo OA: the access token could not be renewed (%s %s)", exc.code, exc.message)
+            return row
+        if row is None:
+            row = OaToken(oa_id=self.config.oa_id, access_token="", refresh_token="", expires_at=now, refreshed_at=now)
+            session.add(row)
+        row.access_token, row.refresh_token = access, new_refresh
+        row.expires_at, row.refreshed_at = now + timedelta(seconds=seconds), now
+        self.renewed += 1
+        log.info("Zalo OA: access token renewed, valid until %s", row.expires_at.isoformat(timespec="minutes"))
+        return row
+
+    async def run(self, stop: asyncio.Event, every: float = CHECK_SECONDS) -> None:
+        """Keep the token fresh until ``stop`` is set (a failure is logged and tried at the next check)."""
+        while not stop.is_set():
+            try:
+                await self.refresh()
+            except Exception:
+                log.exception("Zalo OA: token check failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), every)
