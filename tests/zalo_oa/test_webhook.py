@@ -1,0 +1,78 @@
+"""The OA's webhook end to end: a signed event is answered as an OA message, an unsigned or wrongly signed
+one is refused with 403 before anything is done (one log line, no secret in it), follow and unfollow open
+and close the window, and the first reply renews the token from the configured refresh token once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import App
+from bot.zalo_oa import OaRunning
+from models.zalo_oa import OaToken, OaUser
+from tests.fakes.zalo_oa_server import APP_SECRET, FIRST_REFRESH, OA_SECRET_KEY, FakeOa
+from tests.zalo_oa.conftest import CHAIR, hook
+
+
+async def settle(bot: OaRunning) -> None:
+    await asyncio.sleep(0)
+    await bot.channel.wait_background()
+
+
+async def test_a_signed_message_is_answered_on_the_oa_with_its_buttons(bot: OaRunning, oa: FakeOa, app: App) -> None:
+    assert await oa.post_event(hook(bot), oa.text_event(CHAIR, "/help")) == 200
+    sent = await oa.next_sent(CHAIR)
+    assert "/nhiemvu" in sent.text and len(sent.text) <= 2000
+    assert oa.renewals == 1  # the configured refresh token, spent once; the new pair is in the database
+    async with app.sessions() as session:
+        token = (await session.scalars(select(OaToken))).one()
+        user = await session.get(OaUser, CHAIR)
+    assert token.refresh_token != FIRST_REFRESH and token.access_token in oa.access_tokens
+    assert user is not None and user.followed and user.last_interaction_at == app.clock.now()
+
+
+async def test_a_list_with_few_options_comes_with_oa_buttons(bot: OaRunning, oa: FakeOa) -> None:
+    await oa.post_event(hook(bot), oa.text_event(CHAIR, "/nhiemvu"))
+    sent = await oa.next_sent(CHAIR)
+    while not sent.buttons and not oa._arrived[CHAIR].empty():
+        sent = await oa.next_sent(CHAIR)
+    if sent.buttons:  # a pressed button sends its command line back as the user's text
+        assert all(b["type"] == "oa.query.show" and b["payload"].startswith("/") for b in sent.buttons)
+        assert len(sent.buttons) <= 5 and "\n1. " not in sent.text
+
+
+@pytest.mark.parametrize("signature", ["", "mac=" + "0" * 64, "wrong"])
+async def test_an_event_without_the_right_signature_is_refused(
+    bot: OaRunning, oa: FakeOa, signature: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    assert await oa.post_event(hook(bot), oa.text_event(CHAIR, "/help"), signature=signature) == 403
+    await settle(bot)
+    assert oa.to(CHAIR) == [] and oa.renewals == 0
+    refused = [r.getMessage() for r in caplog.records if r.name == "bot.webhooks"]
+    assert len(refused) == 1
+    assert all(secret not in caplog.text for secret in (OA_SECRET_KEY, APP_SECRET, FIRST_REFRESH))
+
+
+async def test_an_event_signed_with_another_key_is_refused(bot: OaRunning, oa: FakeOa) -> None:
+    event = oa.text_event(CHAIR, "/help")
+    import json
+
+    body = json.dumps(event, ensure_ascii=False).encode()
+    forged = oa.sign(body, event["timestamp"], secret="not-the-oa-key")
+    assert await oa.post_event(hook(bot), event, signature=forged) == 403
+
+
+async def test_follow_opens_the_window_and_unfollow_closes_it(bot: OaRunning, oa: FakeOa, app: App) -> None:
+    assert await oa.post_event(hook(bot), oa.follow_event(CHAIR)) == 200
+    await settle(bot)
+    async with app.sessions() as session:
+        assert (await session.get(OaUser, CHAIR)).last_interaction_at == app.clock.now()  # type: ignore[union-attr]
+    assert await oa.post_event(hook(bot), oa.follow_event(CHAIR, "unfollow")) == 200
+    await settle(bot)
+    async with app.sessions() as session:
+        user = await session.get(OaUser, CHAIR)
+    assert user is not None and not user.followed and user.last_interaction_at is None
