@@ -45,8 +45,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.config import TelegramConfig, ZaloConfig
-from models.settings_oa import ZaloOaConfig
 from bot.webhook_http import MAX_HEADER_BYTES, BadRequest, HttpRequest, read_body, read_request, refuse, respond
+from models.settings_oa import ZaloOaConfig
 
 log = logging.getLogger(__name__)
 

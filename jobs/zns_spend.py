@@ -59,7 +59,8 @@ async def record(session: AsyncSession, now: datetime, config: ZnsConfig) -> Spe
     """Count one delivered ZNS message; the first time this month the spend passes the warning share,
     queue the admins' warning. Runs in the caller's transaction."""
     month = month_of(now)
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    connection = await session.connection()
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     await session.execute(
         insert(ZnsSpend).values(month=month, messages=0, vnd=0, warned=False).on_conflict_do_nothing()
     )

@@ -9,9 +9,8 @@ section (``BotConfig.tz``, ``RemindersConfig.quiet_hours``, ``TelegramConfig.rat
 
 Why in ``models/``: the layers point one way (bot → handlers → models, jobs → models), so ``models/`` is
 the one place every layer may import, and this module imports nothing above it (only ``models.clock`` and
-``models.quiet``). A top-level package of its own would say the same thing at the price of a fifth root
-in the packaging, the Makefile and every lint and type-check command, for one module. Reading the file,
-the environment and the error sentences stay in ``bot/``: they are the program's start-up, not the schema.
+``models.quiet``; ``[zalo_oa]`` is in ``models/settings_oa.py``). Reading the file, the environment and
+the error sentences stay in ``bot/``: they are the program's start-up, not the schema.
 """
 
 from __future__ import annotations

@@ -6,13 +6,12 @@ refused, every number bounded.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Self
 
 from pydantic import Field, field_validator, model_validator
 
-from models.settings import Connections, Deadline, PerSecond, Port, Rates, Section, _bad, _matching, _url, _PATH
-
-import re
+from models.settings import _PATH, Connections, Deadline, PerSecond, Port, Rates, Section, _bad, _matching, _url
 
 # The push kinds a ZNS template may carry: the urgent ones (a deadline, a task overdue, an escalation).
 # Everything else waits for the window or goes by another channel: it never costs a ZNS message.

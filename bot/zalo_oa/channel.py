@@ -25,7 +25,6 @@ from bot.zalo_oa.client import FailureKind, OaClient, OaError
 from bot.zalo_oa.events import CHANNEL, MAX_BODY, SIGNATURE_HEADER, Kind, read, verified
 from bot.zalo_oa.tokens import Tokens
 from handlers.base import Incoming, Reply
-from jobs.claims import block_chat
 from jobs.oa_routing import interacted, release_waiting
 
 log = logging.getLogger(__name__)
@@ -93,10 +92,11 @@ class OaChannel:
         for number, piece in enumerate(pieces, 1):
             message: dict[str, Any] = {"text": piece}
             if real and number == len(pieces):
-                labels = [self.app.renderer.label(lang, b)[:MAX_LABEL] for b in buttons]
-                message["attachment"] = {"type": "template", "payload": {"buttons": [
-                    {"title": label, "type": "oa.query.show", "payload": b.data} for label, b in zip(labels, buttons, strict=True)
-                ]}}  # fmt: skip
+                shown = [
+                    {"title": self.app.renderer.label(lang, b)[:MAX_LABEL], "type": "oa.query.show", "payload": b.data}
+                    for b in buttons
+                ]
+                message["attachment"] = {"type": "template", "payload": {"buttons": shown}}
             await self.send_message(user_id, message)
 
     async def send_message(self, user_id: str, message: dict[str, Any]) -> None:
@@ -108,10 +108,6 @@ class OaChannel:
                 raise
             await self.tokens.refresh(force=True)
             await self.client.send(await self.tokens.access(), user_id, message)
-
-    async def blocked(self, user_id: str) -> None:
-        async with self.app.sessions() as session, session.begin():
-            await block_chat(session, CHANNEL, user_id)
 
     async def wait_background(self) -> None:
         await self.inbox.drain()

@@ -62,15 +62,14 @@ class Tokens:
 
     async def refresh(self, *, force: bool = False) -> None:
         """Read the stored token; renew it when due (or ``force``: Zalo refused it) under the lease."""
-        async with self._lock:
-            async with self.sessions() as session, session.begin():
-                row = await session.get(OaToken, self.config.oa_id)
-                now = self.clock.now()
-                due = row is None or force or now >= row.expires_at - self.margin
-                if due and await self.lease.acquire():
-                    row = await self._renew(session, row, now)
-                if row is not None:
-                    self._token, self._expires = row.access_token, row.expires_at
+        async with self._lock, self.sessions() as session, session.begin():
+            row = await session.get(OaToken, self.config.oa_id)
+            now = self.clock.now()
+            due = row is None or force or now >= row.expires_at - self.margin
+            if due and await self.lease.acquire():
+                row = await self._renew(session, row, now)
+            if row is not None:
+                self._token, self._expires = row.access_token, row.expires_at
 
     async def _renew(self, session: AsyncSession, row: OaToken | None, now: datetime) -> OaToken | None:
         refresh = row.refresh_token if row is not None else self.config.refresh_token

@@ -175,7 +175,9 @@ class TokenHandler(_Handler):
         fake.refresh_tokens.add(new_refresh)
         fake.access_tokens[access] = time.monotonic() + fake.expires_in
         fake.renewals += 1
-        self.finish(json.dumps({"access_token": access, "refresh_token": new_refresh, "expires_in": str(fake.expires_in)}))
+        self.finish(
+            json.dumps({"access_token": access, "refresh_token": new_refresh, "expires_in": str(fake.expires_in)})
+        )
 
 
 class MessageHandler(_Handler):

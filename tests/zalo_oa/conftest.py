@@ -51,12 +51,18 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-async def app(oa_demo_db: Path, tmp_path: Path, oa: FakeOa, clock: FrozenClock, zns_settings: dict[str, object]) -> AsyncIterator[App]:
+async def app(
+    oa_demo_db: Path, tmp_path: Path, oa: FakeOa, clock: FrozenClock, zns_settings: dict[str, object]
+) -> AsyncIterator[App]:
     copy = tmp_path / "bot.db"
     shutil.copy(oa_demo_db, copy)
     config = demo_config(f"sqlite+aiosqlite:///{copy}")
     config = configuration.replace(config, "telegram", token="")
-    templates = {"deadline": ZnsTemplate(template_id=DEADLINE_TEMPLATE, params={"task_no": "task.number", "due_date": "task.due"})}
+    templates = {
+        "deadline": ZnsTemplate(
+            template_id=DEADLINE_TEMPLATE, params={"task_no": "task.number", "due_date": "task.due"}
+        )
+    }
     zns = ZnsConfig(base_url=oa.base_url, unit_price_vnd=300, monthly_cap_vnd=3000, templates=templates).model_copy(
         update=zns_settings
     )

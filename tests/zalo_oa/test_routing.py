@@ -18,7 +18,6 @@ from jobs.oa_routing import interacted
 from jobs.outbox import Push, enqueue
 from jobs.sender import Outcome, Outgoing
 from models import ChatAccount, Official, OutboxMessage
-from models.enums import OutboxStatus
 from models.zalo_oa import ZnsSpend
 from tests.fakes.zalo_oa_server import FakeOa
 from tests.zalo_oa.conftest import CHAIR, DEADLINE_TEMPLATE, hook
