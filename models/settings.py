@@ -7,10 +7,9 @@ the channels' rates, the push jobs ``PushRules`` (``[reminders]``, ``[schedule]`
 section (``BotConfig.tz``, ``RemindersConfig.quiet_hours``, ``TelegramConfig.rates``,
 ``DispatchConfig.backoff``), so no layer copies keys into an object of its own.
 
-Why in ``models/``: the layers point one way (bot → handlers → models, jobs → models), so ``models/`` is
-the one place every layer may import, and this module imports nothing above it (only ``models.clock`` and
-``models.quiet``; ``[zalo_oa]`` is in ``models/settings_oa.py``). Reading the file, the environment and
-the error sentences stay in ``bot/``: they are the program's start-up, not the schema.
+Why in ``models/``: the layers point one way, so ``models/`` is the one place every layer may import; this
+module imports only ``models.clock``, ``models.quiet`` and ``models.settings_oa`` (``[zalo_oa]``). Reading
+the file, the environment and the error sentences stay in ``bot/``: the program's start-up, not the schema.
 """
 
 from __future__ import annotations
