@@ -231,12 +231,12 @@ class Dispatcher:
                 session, [r.official_id for g in by_chat.values() for r in g if r.official_id]
             )
         messages: list[Message] = []
-        waiting: list[int] = []
+        waiting: dict[datetime, list[int]] = {}
         for official_id, group in by_official.items():
             route = routed.get(official_id)
             if route is not None:  # on the Zalo OA: its window, ZNS, another channel, or waiting
                 messages.extend(self._message(chat, official_id, rows_) for chat, rows_ in route.messages)
-                waiting.extend(row.id for row in route.waiting)
+                waiting.setdefault(route.until or now + RECHECK, []).extend(row.id for row in route.waiting)
                 continue
             chat = found.get(official_id)
             if chat is None:
@@ -251,12 +251,13 @@ class Dispatcher:
             async with self.sessions() as session, session.begin():
                 await claims.mark(session, skipped, self.worker, OutboxStatus.SKIPPED, last_error="no usable chat")
             done.skipped += len(skipped)
-        if waiting:  # pending still: sent when the official writes on the OA, or another route opens
+        if any(waiting.values()):  # pending still: sent when the official writes on the OA, or another route opens
             async with self.sessions() as session, session.begin():
-                await claims.mark(
-                    session, waiting, self.worker, OutboxStatus.PENDING, not_before=now + RECHECK, last_error=WAITING
-                )
-            done.deferred += len(waiting)
+                for until, ids in ((u, i) for u, i in waiting.items() if i):
+                    await claims.mark(
+                        session, ids, self.worker, OutboxStatus.PENDING, not_before=until, last_error=WAITING
+                    )
+                    done.deferred += len(ids)
         return messages
 
     def _message(self, chat: Chat, official_id: int | None, rows: list[Claimed]) -> Message:

@@ -45,6 +45,7 @@ class Routed:
 
     messages: list[tuple[Chat, list[Claimed]]] = field(default_factory=list)
     waiting: list[Claimed] = field(default_factory=list)
+    until: datetime | None = None  # when to look at the waiting rows again (None: after ``RECHECK``)
 
 
 class OaRouting:
@@ -55,6 +56,12 @@ class OaRouting:
     def zns_hours(self, now: datetime) -> bool:
         hour = now.astimezone(self.tz).hour
         return self.config.zns.hours_from <= hour < self.config.zns.hours_until
+
+    def zns_opens(self, now: datetime) -> datetime:
+        """The next time ZNS hours begin after ``now`` (an urgent push waits no longer than that)."""
+        local = now.astimezone(self.tz)
+        start = local.replace(hour=self.config.zns.hours_from, minute=0, second=0, microsecond=0)
+        return start if start > local else start + timedelta(days=1)
 
     async def route(
         self,
@@ -93,6 +100,8 @@ class OaRouting:
                 route.messages.append((other, rest))
             else:
                 route.waiting.extend(rest)
+                if ZNS in channels and phone and zns_room > 0 and not zns_now and any(map(self.zns_carries, rest)):
+                    route.until = min(now + RECHECK, self.zns_opens(now))  # ZNS only waits for its hours
         return routed
 
     def zns_carries(self, row: Claimed) -> bool:

@@ -27,6 +27,7 @@ from models.zalo_oa import OaToken
 log = logging.getLogger(__name__)
 LEASE = "zalo_oa_tokens"
 CHECK_SECONDS = 60.0
+WAITS, WAIT_SECONDS = 10, 0.5  # a process without the lease waits this long for the holder's new token
 
 
 class NoToken(Exception):
@@ -61,15 +62,29 @@ class Tokens:
         return self._token
 
     async def refresh(self, *, force: bool = False) -> None:
-        """Read the stored token; renew it when due (or ``force``: Zalo refused it) under the lease."""
-        async with self._lock, self.sessions() as session, session.begin():
+        """Read the stored token; renew it when due (or ``force``: Zalo refused the one held) under the
+        lease. A process without the lease whose token is unusable reads again for a few seconds, while
+        the holder renews."""
+        async with self._lock:
+            for attempt in range(WAITS + 1):
+                if await self._refresh_once(force=force) or attempt == WAITS:
+                    return
+                await asyncio.sleep(WAIT_SECONDS)
+
+    async def _refresh_once(self, *, force: bool) -> bool:
+        """One look at the database (and a renewal when due and the lease is ours); whether the token now
+        held is usable."""
+        async with self.sessions() as session, session.begin():
             row = await session.get(OaToken, self.config.oa_id)
             now = self.clock.now()
-            due = row is None or force or now >= row.expires_at - self.margin
+            refused = self._token if force else ""  # another process may have replaced it already
+            due = row is None or row.access_token == refused or now >= row.expires_at - self.margin
             if due and await self.lease.acquire():
                 row = await self._renew(session, row, now)
-            if row is not None:
-                self._token, self._expires = row.access_token, row.expires_at
+            if row is None:
+                return False
+            self._token, self._expires = row.access_token, row.expires_at
+            return row.access_token != refused and now < row.expires_at
 
     async def _renew(self, session: AsyncSession, row: OaToken | None, now: datetime) -> OaToken | None:
         refresh = row.refresh_token if row is not None else self.config.refresh_token

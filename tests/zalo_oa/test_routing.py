@@ -20,7 +20,7 @@ from jobs.sender import Outcome, Outgoing
 from models import ChatAccount, Official, OutboxMessage
 from models.zalo_oa import ZnsSpend
 from tests.fakes.zalo_oa_server import FakeOa
-from tests.zalo_oa.conftest import CHAIR, DEADLINE_TEMPLATE, hook
+from tests.zalo_oa.conftest import CHAIR, DEADLINE_TEMPLATE, NOW, hook
 
 DEADLINE_CTX = {"task": {"id": 1, "number": 5, "content": "Rà soát thủ tục hành chính", "due": "2026-12-05"},
                 "role": "lead", "progress": 40, "days_left": 3}  # fmt: skip
@@ -175,3 +175,20 @@ async def test_a_refused_token_is_renewed_and_the_push_sent_after(app: App, bot:
     app.clock.advance(timedelta(seconds=31))  # type: ignore[attr-defined]
     await drain(app, bot)
     assert oa.renewals == 2 and await statuses(app) == {"d1": "sent"}
+
+
+async def test_outside_zns_hours_an_urgent_push_waits_for_them_not_longer(app: App, bot: OaRunning, oa: FakeOa) -> None:
+    official = await chair(app)
+    async with app.sessions() as session, session.begin():
+        await session.execute(update(Official).where(Official.id == official).values(phone="84912345678"))
+    app.clock.advance(timedelta(hours=13))  # type: ignore[attr-defined]  # 23:00: no ZNS at night
+    await window(app, open_=False)
+    await push(app, official, "deadline", "d1", DEADLINE_CTX)
+    await drain(app, bot)
+    assert oa.zns == [] and await statuses(app) == {"d1": "pending"}
+    async with app.sessions() as session:
+        row = (await session.scalars(select(OutboxMessage))).one()
+    assert row.not_before <= NOW + timedelta(hours=20)  # looked at again by 06:00, when ZNS opens
+    app.clock.advance(timedelta(hours=7))  # type: ignore[attr-defined]  # 06:00 the next morning
+    await drain(app, bot)
+    assert len(oa.zns) == 1 and await statuses(app) == {"d1": "sent"}

@@ -76,3 +76,26 @@ async def test_follow_opens_the_window_and_unfollow_closes_it(bot: OaRunning, oa
     async with app.sessions() as session:
         user = await session.get(OaUser, CHAIR)
     assert user is not None and not user.followed and user.last_interaction_at is None
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b"not json", 400),
+        (b"[1, 2]", 400),
+        (b'{"event_name": 5, "timestamp": "1"}', 400),
+        (b"[" * 100 + b"]" * 100, 400),
+        (b'{"event_name": "user_send_text"}', 403),  # no timestamp: nothing to check the signature with
+        (b'{"pad": "' + b"x" * 70_000 + b'", "timestamp": "1"}', 413),
+    ],
+)
+async def test_a_malformed_signed_body_is_refused_without_a_traceback(
+    bot: OaRunning, oa: FakeOa, body: bytes, status: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    import httpx
+
+    signature = oa.sign(body, "1")
+    async with httpx.AsyncClient() as client:
+        response = await client.post(hook(bot), content=body, headers={"X-ZEvent-Signature": signature})
+    assert response.status_code == status
+    assert "Traceback" not in caplog.text and oa.sent == []
