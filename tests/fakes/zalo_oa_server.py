@@ -127,7 +127,7 @@ class FakeOa(LocalServer):
     async def post_event(self, url: str, event: dict[str, Any], *, signature: str | None = None) -> int:
         """POST ``event`` to the bot's webhook as Zalo would, signed (or with ``signature`` given)."""
         body = json.dumps(event, ensure_ascii=False).encode()
-        if event.get("event_name") == "user_send_text" or event.get("event_name") == "follow":
+        if str(event.get("event_name")).startswith("user_") or event.get("event_name") == "follow":
             self.follow(str((event.get("sender") or event.get("follower") or {}).get("id")))
         sig = self.sign(body, str(event.get("timestamp"))) if signature is None else signature
         headers = {"Content-Type": "application/json", **({"X-ZEvent-Signature": sig} if sig else {})}

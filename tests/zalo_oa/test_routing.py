@@ -14,13 +14,13 @@ from bot.app import App
 from bot.push_path import dispatcher
 from bot.zalo.push_sender import Senders
 from bot.zalo_oa import OaRunning
-from jobs.oa_routing import interacted
+from jobs.oa_routing import interacted, release_waiting
 from jobs.outbox import Push, enqueue
 from jobs.sender import Outcome, Outgoing
 from models import ChatAccount, Official, OutboxMessage
 from models.zalo_oa import ZnsSpend
 from tests.fakes.zalo_oa_server import FakeOa
-from tests.zalo_oa.conftest import CHAIR, DEADLINE_TEMPLATE, NOW, hook
+from tests.zalo_oa.conftest import ADMIN, CHAIR, DEADLINE_TEMPLATE, NOW, hook
 
 DEADLINE_CTX = {"task": {"id": 1, "number": 5, "content": "Rà soát thủ tục hành chính", "due": "2026-12-05"},
                 "role": "lead", "progress": 40, "days_left": 3}  # fmt: skip
@@ -162,6 +162,12 @@ async def test_the_zns_cap_stops_zns_and_warns_the_admins_once(app: App, bot: Oa
     assert len(warnings) >= 1 and len({w.official_id for w in warnings}) == len(warnings)
     pending = [k for k, s in (await statuses(app)).items() if k.startswith("d") and s == "pending"]
     assert len(pending) == 2
+    oa.follow(ADMIN)  # the admin writes to the OA: the warning, waiting for them, comes with the answer
+    async with app.sessions() as session, session.begin():
+        await interacted(session, ADMIN, app.clock.now())
+        assert await release_waiting(session, ADMIN, app.clock.now()) >= 1
+    await drain(app, bot)
+    assert any("ZNS" in s.text and "3.000" in s.text for s in oa.to(ADMIN))
 
 
 async def test_a_refused_token_is_renewed_and_the_push_sent_after(app: App, bot: OaRunning, oa: FakeOa) -> None:

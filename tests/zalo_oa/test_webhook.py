@@ -99,3 +99,11 @@ async def test_a_malformed_signed_body_is_refused_without_a_traceback(
         response = await client.post(hook(bot), content=body, headers={"X-ZEvent-Signature": signature})
     assert response.status_code == status
     assert "Traceback" not in caplog.text and oa.sent == []
+
+
+async def test_a_photo_is_answered_that_the_oa_reads_text_only(bot: OaRunning, oa: FakeOa) -> None:
+    event = oa.text_event(CHAIR, "")
+    event["event_name"] = "user_send_image"
+    event["message"] = {"msg_id": "m1", "attachments": [{"type": "image", "payload": {"url": "https://x/y.jpg"}}]}
+    assert await oa.post_event(hook(bot), event) == 200
+    assert "chỉ đọc được tin nhắn chữ" in (await oa.next_sent(CHAIR)).text
