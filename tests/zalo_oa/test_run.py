@@ -24,8 +24,9 @@ async def test_telegram_the_zalo_bot_and_the_oa_run_in_one_process(app: App, oa:
     async with FakeTelegram() as tg, FakeZalo() as zalo:
         tg.user(4242, lang="vi")
         zalo_user = zalo.user("Người lạ", "f0" * 10)
+        zalo_hook = {"webhook_path": "/zalo", "webhook_secret": "zalo-secret-1", "budget_file": "", **hook}
         config = configuration.replace(app.config, "zalo", token=ZALO_TOKEN, base_url=zalo.base_url, mode="webhook",
-                                       webhook_path="/zalo", webhook_secret="zalo-secret-1", budget_file="", **hook)  # fmt: skip
+                                       **zalo_hook)  # fmt: skip
         config = configuration.replace(config, "telegram", token=TELEGRAM_TOKEN, base_url=tg.base_url, mode="webhook",
                                        webhook_path="/telegram", webhook_secret="tg-secret-1", **hook)  # fmt: skip
         config = configuration.replace(config, "zalo_oa", webhook_listen="127.0.0.1", webhook_port=port)
