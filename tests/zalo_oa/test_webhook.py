@@ -107,3 +107,8 @@ async def test_a_photo_is_answered_that_the_oa_reads_text_only(bot: OaRunning, o
     event["message"] = {"msg_id": "m1", "attachments": [{"type": "image", "payload": {"url": "https://x/y.jpg"}}]}
     assert await oa.post_event(hook(bot), event) == 200
     assert "chỉ đọc được tin nhắn chữ" in (await oa.next_sent(CHAIR)).text
+
+
+async def test_the_channel_choice_names_the_oa(bot: OaRunning, oa: FakeOa) -> None:
+    await oa.post_event(hook(bot), oa.text_event(CHAIR, "/kenh"))
+    assert "(Zalo OA)" in (await oa.next_sent(CHAIR)).text
