@@ -17,7 +17,6 @@ they are marked sent only once, when their one message went (never doubled).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -157,7 +156,3 @@ async def release_waiting(session: AsyncSession, user_id: str, now: datetime) ->
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
-
-
-def waiting_ids(rows: Iterable[Claimed]) -> list[int]:
-    return [row.id for row in rows]

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.zalo_oa import OaRunning
+from models import ChatAccount, Official
 from models.zalo_oa import OaToken, OaUser
 from tests.fakes.zalo_oa_server import APP_SECRET, FIRST_REFRESH, OA_SECRET_KEY, FakeOa
 from tests.zalo_oa.conftest import CHAIR, hook
@@ -34,14 +35,19 @@ async def test_a_signed_message_is_answered_on_the_oa_with_its_buttons(bot: OaRu
     assert user is not None and user.followed and user.last_interaction_at == app.clock.now()
 
 
-async def test_a_list_with_few_options_comes_with_oa_buttons(bot: OaRunning, oa: FakeOa) -> None:
-    await oa.post_event(hook(bot), oa.text_event(CHAIR, "/nhiemvu"))
+async def test_a_reply_with_few_options_comes_with_oa_buttons(bot: OaRunning, oa: FakeOa, app: App) -> None:
+    async with app.sessions() as session, session.begin():
+        account = (await session.scalars(select(ChatAccount).where(ChatAccount.external_id == CHAIR))).one()
+        session.add(ChatAccount(official_id=account.official_id, channel="zalo", external_id="zb", chat_id="zb",
+                                created_at=account.created_at))  # fmt: skip
+    await oa.post_event(hook(bot), oa.text_event(CHAIR, "/kenh"))
     sent = await oa.next_sent(CHAIR)
-    while not sent.buttons and not oa._arrived[CHAIR].empty():
-        sent = await oa.next_sent(CHAIR)
-    if sent.buttons:  # a pressed button sends its command line back as the user's text
-        assert all(b["type"] == "oa.query.show" and b["payload"].startswith("/") for b in sent.buttons)
-        assert len(sent.buttons) <= 5 and "\n1. " not in sent.text
+    assert [b["payload"] for b in sent.buttons] == ["/kenh zalo", "/kenh zalo_oa", "/kenh tudong"]
+    assert [b["title"] for b in sent.buttons][1] == "Nhận tin qua Zalo OA" and "\n1. " not in sent.text
+    await oa.post_event(hook(bot), oa.text_event(CHAIR, sent.buttons[1]["payload"]))  # pressing sends it back
+    assert "Zalo OA" in (await oa.next_sent(CHAIR)).text
+    async with app.sessions() as session:
+        assert (await session.get(Official, account.official_id)).push_channel == "zalo_oa"  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("signature", ["", "mac=" + "0" * 64, "wrong"])
