@@ -1,7 +1,6 @@
 """The ``[zalo_oa]`` section (with ``[zalo_oa.zns]`` and its templates): the Zalo Official Account channel
-and ZNS (bot/zalo_oa/, docs/ZALO_OA.md). Kept beside ``models/settings.py`` (which imports it into
-``Config``) because that module is at its size limit; the same rules apply: strict, frozen, unknown keys
-refused, every number bounded.
+and ZNS (bot/zalo_oa/, docs/ZALO_OA.md). A part of ``models/settings.py`` (which puts it into ``Config``),
+kept apart for size; the same rules apply: strict, frozen, unknown keys refused, every number bounded.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from typing import Annotated, Self
 
 from pydantic import Field, field_validator, model_validator
 
-from models.settings import _PATH, Connections, Deadline, PerSecond, Port, Rates, Section, _bad, _matching, _url
+from models.settings_base import _PATH, Connections, Deadline, PerSecond, Port, Rates, Section, _bad, _matching, _url
 
 # The push kinds a ZNS template may carry: the urgent ones (a deadline, a task overdue, an escalation).
 # Everything else waits for the window or goes by another channel: it never costs a ZNS message.
