@@ -2,9 +2,10 @@
 
 Zalo's refresh token is single-use: two processes renewing at once would leave one of them (and then
 everyone) with a spent token. So one process renews, the one holding the ``zalo_oa_tokens`` lease
-(``jobs/lease.py``); it writes the new pair in the same transaction it read the old one in. The others
-read the database again when their copy nears its expiry. On the first start the database holds no
-token: the lease holder renews the ``[zalo_oa].refresh_token`` of the configuration.
+(``jobs/lease.py``); it reads the row again once it holds the lease, calls Zalo with no transaction open,
+and stores the new pair (kept in memory and stored at the next check when the database fails: the old
+refresh token is spent). The others read the database again when their copy nears its expiry. On the
+first start the database holds no token: the lease holder renews ``[zalo_oa].refresh_token``.
 
 Tokens are never logged; a failed renewal logs Zalo's error code and name only.
 """
@@ -49,6 +50,7 @@ class Tokens:
         self._token = ""
         self._expires: datetime | None = None
         self._lock = asyncio.Lock()
+        self._unsaved: tuple[str, str, datetime, datetime] | None = None
         self.renewed = 0
 
     async def access(self) -> str:
@@ -73,34 +75,59 @@ class Tokens:
 
     async def _refresh_once(self, *, force: bool) -> bool:
         """One look at the database (and a renewal when due and the lease is ours); whether the token now
-        held is usable."""
-        async with self.sessions() as session, session.begin():
-            row = await session.get(OaToken, self.config.oa_id)
-            now = self.clock.now()
-            refused = self._token if force else ""  # another process may have replaced it already
-            due = row is None or row.access_token == refused or now >= row.expires_at - self.margin
-            if due and await self.lease.acquire():
-                row = await self._renew(session, row, now)
-            if row is None:
-                return False
+        held is usable. No transaction is open while the lease is taken or Zalo is called: a SQLite read
+        transaction overtaken by another connection's write could not commit, and a renewed pair that is
+        not stored is lost (the old refresh token is spent)."""
+        if self._unsaved is not None and not await self._save(*self._unsaved):
+            return bool(self._token)  # Zalo's new pair is held in memory until the database takes it
+        refused = self._token if force else ""  # another process may have replaced it already
+        row = await self._read()
+        now = self.clock.now()
+        if self._due(row, refused, now) and await self.lease.acquire():
+            row = await self._read()  # the holder before us may have renewed meanwhile
+            if self._due(row, refused, now):
+                await self._renew(row.refresh_token if row is not None else self.config.refresh_token, now)
+                row = await self._read() if self._unsaved is None else None
+        if row is not None:
             self._token, self._expires = row.access_token, row.expires_at
-            return row.access_token != refused and now < row.expires_at
+        return bool(self._token) and self._token != refused and self._expires is not None and now < self._expires
 
-    async def _renew(self, session: AsyncSession, row: OaToken | None, now: datetime) -> OaToken | None:
-        refresh = row.refresh_token if row is not None else self.config.refresh_token
+    def _due(self, row: OaToken | None, refused: str, now: datetime) -> bool:
+        return row is None or row.access_token == refused or now >= row.expires_at - self.margin
+
+    async def _read(self) -> OaToken | None:
+        async with self.sessions() as session:
+            return await session.get(OaToken, self.config.oa_id)
+
+    async def _renew(self, refresh: str, now: datetime) -> None:
         try:
             access, new_refresh, seconds = await self.client.renew(refresh)
         except OaError as exc:  # code and name only: the message never carries a token
             log.error("Zalo OA: the access token could not be renewed (%s %s)", exc.code, exc.message)
-            return row
-        if row is None:
-            row = OaToken(oa_id=self.config.oa_id, access_token="", refresh_token="", expires_at=now, refreshed_at=now)
-            session.add(row)
-        row.access_token, row.refresh_token = access, new_refresh
-        row.expires_at, row.refreshed_at = now + timedelta(seconds=seconds), now
+            return
+        expires = now + timedelta(seconds=seconds)
+        self._token, self._expires = access, expires
         self.renewed += 1
-        log.info("Zalo OA: access token renewed, valid until %s", row.expires_at.isoformat(timespec="minutes"))
-        return row
+        log.info("Zalo OA: access token renewed, valid until %s", expires.isoformat(timespec="minutes"))
+        await self._save(access, new_refresh, expires, now)
+
+    async def _save(self, access: str, refresh: str, expires: datetime, now: datetime) -> bool:
+        """Store a renewed pair; when the database fails, keep it to store at the next check."""
+        try:
+            async with self.sessions() as session, session.begin():
+                row = await session.get(OaToken, self.config.oa_id)
+                if row is None:
+                    row = OaToken(oa_id=self.config.oa_id, access_token="", refresh_token="", expires_at=now,
+                                  refreshed_at=now)  # fmt: skip
+                    session.add(row)
+                row.access_token, row.refresh_token, row.expires_at, row.refreshed_at = access, refresh, expires, now
+        except Exception as exc:  # never the tokens in the line
+            log.error("Zalo OA: the renewed token could not be stored (%s); kept in memory, stored later",
+                      type(exc).__name__)  # fmt: skip
+            self._unsaved = (access, refresh, expires, now)
+            return False
+        self._unsaved = None
+        return True
 
     async def run(self, stop: asyncio.Event, every: float = CHECK_SECONDS) -> None:
         """Keep the token fresh until ``stop`` is set (a failure is logged and tried at the next check)."""
