@@ -111,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"cchc-bot: {exc.line(exc.lang)}", file=sys.stderr)
         return 2
-    secrets = [config.telegram.token, config.zalo.token, config.telegram.webhook_secret, config.zalo.webhook_secret]
+    oa = config.zalo_oa
+    secrets = [config.telegram.token, config.zalo.token, config.telegram.webhook_secret, config.zalo.webhook_secret,
+               oa.app_secret, oa.oa_secret_key, oa.refresh_token]  # fmt: skip
     logs.setup(config.bot.log_level, secrets=secrets)
     if args.command not in ("run",):
         logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
@@ -163,7 +165,7 @@ async def cmd_run(config: Config, args: argparse.Namespace) -> int:
     app = build(config)
     try:
         await prepare(app)
-        if config.telegram.token or config.zalo.token:
+        if config.telegram.token or config.zalo.token or config.zalo_oa.enabled:
             from bot.serve import StartError, serve
 
             try:

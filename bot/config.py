@@ -44,6 +44,9 @@ ENVIRONMENT = {
     "CCHC_TELEGRAM_WEBHOOK_SECRET": ("telegram", "webhook_secret"),
     "CCHC_ZALO_TOKEN": ("zalo", "token"),
     "CCHC_ZALO_WEBHOOK_SECRET": ("zalo", "webhook_secret"),
+    "CCHC_ZALO_OA_APP_SECRET": ("zalo_oa", "app_secret"),
+    "CCHC_ZALO_OA_SECRET_KEY": ("zalo_oa", "oa_secret_key"),
+    "CCHC_ZALO_OA_REFRESH_TOKEN": ("zalo_oa", "refresh_token"),
 }
 log = logging.getLogger(__name__)
 __all__ = [

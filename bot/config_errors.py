@@ -50,10 +50,13 @@ def from_validation(
     assert isinstance(section_model, type) and issubclass(section_model, BaseModel)
     if kind == "extra_forbidden":
         return ConfigError("unknown_key", source, lang, key=key, known=", ".join(sorted(section_model.model_fields)))
-    given = raw.get(section, {}).get(name) if isinstance(raw.get(section), dict) else None
+    given: Any = raw
+    for part in loc:  # a key of a sub-table ([zalo_oa.zns]) sits deeper
+        given = given.get(str(part)) if isinstance(given, dict) else None
     got = None if (section, name) in secrets else short(repr(given), 60)
     if kind not in PYDANTIC_KINDS:  # one of our checks (models/settings.py's _bad)
-        return ConfigError(kind, source, lang, key=key, got=got, **ctx)
+        path = ".".join(str(part) for part in (*loc[1:], *([ctx.pop("key")] if "key" in ctx else [])))
+        return ConfigError(kind, source, lang, key=f"[{section}].{path}", got=got, **ctx)
     return ConfigError(**describe(section_model.model_fields[name]), source=source, lang=lang, key=key, got=got)
 
 

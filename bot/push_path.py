@@ -30,6 +30,7 @@ from handlers.base import Reply
 from jobs.dispatcher import Dispatcher, worker_name
 from jobs.kinds import PushRules
 from jobs.lease import SchedulerLease
+from jobs.oa_routing import OaRouting
 from jobs.runtime import Runtime, Scheduler
 from jobs.sender import Outcome, Outgoing, Sender
 
@@ -115,14 +116,16 @@ def dispatcher(app: App, sender: Sender) -> Dispatcher:
     """The dispatcher of ``cchc-bot run``: the [dispatch] section, the channels' rates, the quiet hours of
     [reminders] in [bot].timezone."""
     config = app.config
+    oa = config.zalo_oa
     return Dispatcher(
         app.sessions,
         sender,
         clock=app.clock,
         dispatch=config.dispatch,
-        rates={"telegram": config.telegram.rates, "zalo": config.zalo.rates},
+        rates={"telegram": config.telegram.rates, "zalo": config.zalo.rates, "zalo_oa": oa.rates, "zns": oa.rates},
         quiet=config.reminders.quiet_hours(config.bot.tz),
         default_language=config.bot.default_language,
+        oa=OaRouting(oa, config.bot.tz) if oa.enabled else None,
     )
 
 

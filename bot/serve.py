@@ -1,4 +1,4 @@
-"""``cchc-bot run`` with a token: every configured channel (Telegram, Zalo, or both) in one process,
+"""``cchc-bot run`` with a token: every configured channel (Telegram, the Zalo bot, the Zalo OA) in one process,
 with one push runtime (the dispatcher, and the scheduler while this process holds the lease) sending
 through whichever channel each official last wrote from.
 
@@ -39,9 +39,17 @@ def shared_server(config: Config) -> WebhookServer | None:
     return server_for(tg)  # the shared server's limits are [telegram]'s
 
 
+def oa_server(config: Config, shared: WebhookServer | None) -> WebhookServer | None:
+    """The Zalo OA's route goes on the shared server when it listens on the same address and port."""
+    oa = config.zalo_oa
+    if shared is not None and (shared.listen, shared.port) == (oa.webhook_listen, oa.webhook_port):
+        return shared
+    return None
+
+
 async def serve(app: App) -> int:
     """Run until SIGINT/SIGTERM (or until Zalo refuses the token); returns the exit code."""
-    from bot import telegram, zalo
+    from bot import telegram, zalo, zalo_oa
     from bot.zalo.push_sender import Senders, ZaloPushSender
 
     config = app.config
@@ -68,7 +76,12 @@ async def serve(app: App) -> int:
                 senders.append(ZaloPushSender(on_zalo.client, app.renderer, on_zalo.budget))
                 if on_zalo.poller is not None:
                     watched.append(on_zalo.poller)
-            await stack.enter_async_context(push_runtime(app, Senders(*senders)))
+            if config.zalo_oa.enabled:
+                oa = await stack.enter_async_context(zalo_oa.running(app, server=oa_server(config, server)))
+                senders.append(oa.sender)
+            runtime = await stack.enter_async_context(push_runtime(app, Senders(*senders)))
+            if config.zalo_oa.enabled and runtime.dispatcher is not None:
+                oa.channel.on_released = runtime.dispatcher.wake  # pushes that waited for the official to write
             done, _ = await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
             for task in watched:
                 if task not in done:

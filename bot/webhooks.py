@@ -46,6 +46,7 @@ from typing import Any
 
 from bot.config import TelegramConfig, ZaloConfig
 from bot.webhook_http import MAX_HEADER_BYTES, BadRequest, HttpRequest, read_body, read_request, refuse, respond
+from models.settings_oa import ZaloOaConfig
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,10 @@ RESOURCE_ERRORS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.EN
 TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
+class BadSignature(Exception):
+    """A signed body (``Route.signed``) whose signature does not match: 403, one line, nothing quoted."""
+
+
 class BadBody(Exception):
     """A body that is not what the route reads (answered 400); the message says why, in a few words
     (logged, so it never quotes the body)."""
@@ -66,13 +71,15 @@ class BadBody(Exception):
 class Route:
     """One webhook. The server compares ``secret_header`` with ``secret`` before reading the body, and
     refuses bodies over ``max_body``. With ``probe``, an empty request without the secret is passed on
-    too (Zalo checks a new webhook URL with one)."""
+    too (Zalo checks a new webhook URL with one). ``signed``: the header is a signature over the body
+    (Zalo OA), refused when missing; ``handle`` checks it after a bounded read (``BadSignature``: 403)."""
 
     handle: Handler
     secret_header: str
     secret: str
     max_body: int = MAX_BODY
     probe: bool = False
+    signed: bool = False
 
     def __post_init__(self) -> None:
         if not self.secret:
@@ -324,7 +331,8 @@ class WebhookServer:
         if route is None:
             self.notes.warn("no-route", f"webhooks: a POST to an unknown path refused (404): {request.path[:80]!r}")
             return 404
-        if not secret_matches(request.headers.get(route.secret_header), route.secret):
+        given = request.headers.get(route.secret_header)  # a signed route: checked with the body, by the route
+        if not (given if route.signed else secret_matches(given, route.secret)):
             if route.probe and request.length == 0:
                 return None
             self.notes.warn("secret", f"webhooks {request.path}: a request without the right secret refused (403)")
@@ -340,6 +348,9 @@ class WebhookServer:
         except BadBody as bad:
             self.notes.warn(f"json {request.path}", f"webhooks {request.path}: a body refused (400): {bad}")
             return 400
+        except BadSignature:
+            self.notes.warn(f"signature {request.path}", f"webhooks {request.path}: a bad signature refused (403)")
+            return 403
         except Exception:
             self.notes.warn(f"crash {request.path}", f"webhooks {request.path}: the route failed", level=logging.ERROR,
                             exc_info=True)  # fmt: skip
@@ -349,7 +360,7 @@ class WebhookServer:
 RESERVED_FILES = 64  # kept for the database (3 a SQLite connection), the Bot API's connections, the log
 
 
-def server_for(config: TelegramConfig | ZaloConfig) -> WebhookServer:
+def server_for(config: TelegramConfig | ZaloConfig | ZaloOaConfig) -> WebhookServer:
     """The server a channel's settings describe, with at most half of the open-file limit left after
     ``RESERVED_FILES`` in connections (32 of 128; 100 of 1,024): the rest stays for the database, the
     Bot API, the importers' worker and the log, so a flood never makes accept() fail."""

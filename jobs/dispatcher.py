@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from jobs import claims
 from jobs.claims import Chat, Claimed
+from jobs.oa_routing import RECHECK, WAITING, OaRouting
 from jobs.outbox import Push, enqueue
 from jobs.pacing import Pace
 from jobs.sender import Item, Outcome, Outgoing, Result, Sender
@@ -106,12 +107,14 @@ class Dispatcher:
         worker: str | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        oa: OaRouting | None = None,
     ) -> None:
         self.sessions, self.sender, self.clock = sessions, sender, clock
         self.dispatch = dispatch or DispatchConfig()
         self.quiet, self.worker = quiet, worker or worker_name()
         self.default_language, self.failures_in_a_row = default_language, failures_in_a_row
         self.monotonic, self.sleep = monotonic, sleep
+        self.oa = oa  # the Zalo OA's window and ZNS (jobs/oa_routing.py), when the OA channel runs
         # a channel not in ``rates`` is not paced
         self.paces = {name: Pace(each, monotonic=monotonic) for name, each in (rates or {}).items()}
         self._engine: AsyncEngine = sessions.kw["bind"]
@@ -220,13 +223,21 @@ class Dispatcher:
                 by_official.setdefault(row.official_id, []).append(row)
             else:
                 skipped.append(row.id)
+        now = self.clock.now()
         async with self.sessions() as session:
             found = await claims.chats(session, by_official, channels)
+            routed = await self.oa.route(session, now, found, by_official, channels) if self.oa else {}
             languages = await claims.languages(
                 session, [r.official_id for g in by_chat.values() for r in g if r.official_id]
             )
         messages: list[Message] = []
+        waiting: dict[datetime, list[int]] = {}
         for official_id, group in by_official.items():
+            route = routed.get(official_id)
+            if route is not None:  # on the Zalo OA: its window, ZNS, another channel, or waiting
+                messages.extend(self._message(chat, official_id, rows_) for chat, rows_ in route.messages)
+                waiting.setdefault(route.until or now + RECHECK, []).extend(row.id for row in route.waiting)
+                continue
             chat = found.get(official_id)
             if chat is None:
                 skipped.extend(row.id for row in group)
@@ -240,6 +251,13 @@ class Dispatcher:
             async with self.sessions() as session, session.begin():
                 await claims.mark(session, skipped, self.worker, OutboxStatus.SKIPPED, last_error="no usable chat")
             done.skipped += len(skipped)
+        if any(waiting.values()):  # pending still: sent when the official writes on the OA, or another route opens
+            async with self.sessions() as session, session.begin():
+                for until, ids in ((u, i) for u, i in waiting.items() if i):
+                    await claims.mark(
+                        session, ids, self.worker, OutboxStatus.PENDING, not_before=until, last_error=WAITING
+                    )
+                    done.deferred += len(ids)
         return messages
 
     def _message(self, chat: Chat, official_id: int | None, rows: list[Claimed]) -> Message:

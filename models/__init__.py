@@ -41,6 +41,7 @@ from models.report_inputs import ReportInput
 from models.system import AuditEntry, ConversationState, Lease, OutboxMessage
 from models.targets import Target, TargetMeasurement
 from models.units import ChatAccount, Invite, Official, Unit, UnitAlias, UnitLineage
+from models.zalo_oa import OaToken, OaUser, ZnsSpend
 
 __all__ = [
     "DEFAULT_TZ",
@@ -65,6 +66,8 @@ __all__ = [
     "Invite",
     "Lease",
     "LineageKind",
+    "OaToken",
+    "OaUser",
     "Official",
     "OutboxMessage",
     "OutboxStatus",
@@ -82,4 +85,5 @@ __all__ = [
     "UnitAlias",
     "UnitKind",
     "UnitLineage",
+    "ZnsSpend",
 ]

@@ -7,26 +7,48 @@ the channels' rates, the push jobs ``PushRules`` (``[reminders]``, ``[schedule]`
 section (``BotConfig.tz``, ``RemindersConfig.quiet_hours``, ``TelegramConfig.rates``,
 ``DispatchConfig.backoff``), so no layer copies keys into an object of its own.
 
-Why in ``models/``: the layers point one way (bot → handlers → models, jobs → models), so ``models/`` is
-the one place every layer may import, and this module imports nothing above it (only ``models.clock`` and
-``models.quiet``). A top-level package of its own would say the same thing at the price of a fifth root
-in the packaging, the Makefile and every lint and type-check command, for one module. Reading the file,
-the environment and the error sentences stay in ``bot/``: they are the program's start-up, not the schema.
+Why in ``models/``: the layers point one way, so ``models/`` is the one place every layer may import; this
+module imports only ``models.clock``, ``models.quiet`` and its two parts: ``models.settings_base`` (the
+ranges and checks every section uses) and ``models.settings_oa`` (``[zalo_oa]``). Reading
+the file, the environment and the error sentences stay in ``bot/``: the program's start-up, not the schema.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import time
-from typing import Annotated, Any, ClassVar, Literal, Self
+from typing import Annotated, ClassVar, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic_core import PydanticCustomError
 
 from models.clock import DEFAULT_TZ
 from models.quiet import QuietHours
+from models.settings_base import (
+    _HOST,
+    _PATH,
+    _TELEGRAM_PATH,
+    _TELEGRAM_SECRET,
+    _USERNAME,
+    _ZALO_SECRET,
+    Connections,
+    Days,
+    DaysLeft,
+    Deadline,
+    GroupIds,
+    OffsetDays,
+    OverdueDays,
+    PerSecond,
+    Port,
+    Rates,
+    Seconds,
+    Section,
+    _bad,
+    _matching,
+    _needs,
+    _url,
+)
+from models.settings_oa import ZaloOaConfig, ZnsConfig, ZnsTemplate
 
 __all__ = [
     "SCHEDULE_JOBS",
@@ -43,70 +65,12 @@ __all__ = [
     "TelegramConfig",
     "WebhookSection",
     "ZaloConfig",
+    "ZaloOaConfig",
+    "ZnsConfig",
+    "ZnsTemplate",
 ]
 
 SCHEDULE_JOBS = ("reminders", "digests", "leader_digests", "drives", "quarterly", "index_news", "report_inputs")
-
-# Ranges used by several keys. Every number has an upper bound: a value past it is a typo, and would
-# fail much later (an OverflowError in a date, a reminder job looping for minutes).
-Port = Annotated[int, Field(ge=1, le=65535)]
-Days = Annotated[int, Field(ge=0, le=366)]
-PerSecond = Annotated[int, Field(ge=1, le=1000)]
-Seconds = Annotated[int, Field(ge=1, le=86400)]
-Connections = Annotated[int, Field(ge=1, le=10_000)]  # webhook connections open at once (bot/webhooks.py)
-Deadline = Annotated[int, Field(ge=1, le=300)]  # seconds a webhook request's headers or body may take
-OffsetDays = Annotated[list[Days], Field(max_length=10)]
-DaysLeft = Annotated[list[Annotated[int, Field(ge=1, le=366)]], Field(max_length=10)]
-OverdueDays = Annotated[list[Annotated[int, Field(ge=1, le=366)]], Field(min_length=1, max_length=10)]
-GroupIds = Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=1000)]
-
-_TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook's secret_token accepts
-_ZALO_SECRET = re.compile(r"[A-Za-z0-9_-]{8,256}")
-_PATH = re.compile(r"/[A-Za-z0-9._~/-]{0,200}")
-_TELEGRAM_PATH = re.compile(r"/?[A-Za-z0-9._~/-]{1,200}")  # the leading / is added when missing (webhook_url)
-_HOST = re.compile(r"[A-Za-z0-9.:_\[\]-]{1,253}")
-_USERNAME = re.compile(r"@?[A-Za-z0-9_]{0,64}")
-
-
-def _bad(kind: str, **context: Any) -> PydanticCustomError:
-    """An error whose ``kind`` names the sentence of ``templates/cli/config_error.j2``."""
-    return PydanticCustomError(kind, kind, context)
-
-
-def _url(value: str, *, https_only: bool, empty: bool = True) -> str:
-    if (empty and not value) or value.startswith("https://"):
-        return value
-    if https_only:
-        raise _bad("https_url")
-    if not value.startswith("http://"):
-        raise _bad("http_url")
-    return value
-
-
-def _matching(pattern: re.Pattern[str], value: str, kind: str, **context: Any) -> str:
-    if value and not pattern.fullmatch(value):
-        raise _bad(kind, **context)
-    return value
-
-
-def _needs(key: str, kind: str = "webhook_needs") -> PydanticCustomError:
-    return _bad(kind, key=key)
-
-
-@dataclass(frozen=True)
-class Rates:
-    """A channel's flood limits as the pacing (``jobs/pacing.py``) reads them: messages a second overall, a
-    minute per private chat and per group."""
-
-    per_second: float
-    chat_per_minute: float
-    group_per_minute: float
-    burst: int = 0  # overall burst; 0: a second's worth less the headroom
-    chat_burst: int = 2  # Telegram allows about 3
-
-
-class Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
 class DatabaseConfig(Section):
@@ -391,6 +355,7 @@ class Config(BaseModel):
     bot: BotConfig = BotConfig()
     telegram: TelegramConfig = TelegramConfig()
     zalo: ZaloConfig = ZaloConfig()
+    zalo_oa: ZaloOaConfig = ZaloOaConfig()
     reminders: RemindersConfig = RemindersConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     dispatch: DispatchConfig = DispatchConfig()

@@ -79,3 +79,24 @@ def test_a_bad_database_url_is_named_without_its_password(tmp_path: Path) -> Non
     with pytest.raises(ConfigError, match=r"\[bot\]\.page_size") as caught:
         load(write(tmp_path, "[bot]\npage_size = 51\n"), environ={})
     assert "51" in str(caught.value)  # a value that is no secret is repeated
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[zalo_oa]\napp_id = "1"\n', r"\[zalo_oa\] with an app_id also needs oa_id"),
+        ("[zalo_oa.zns]\nhours_from = 22\nhours_until = 6\n", r"hours_until must be greater than hours_from"),
+        ('[zalo_oa.zns.templates.digest_unit]\ntemplate_id = "1"\n', r"only for the urgent kinds"),
+        ('[zalo_oa.zns.templates.deadline]\ntemplate_id = "abc"\n', r"must be a ZNS template id"),
+    ],
+)
+def test_a_wrong_zalo_oa_setting_stops_with_one_line(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as caught:
+        load(write(tmp_path, '[bot]\ndefault_language = "en"\n' + text), environ={})
+    assert "\n" not in str(caught.value)
+
+
+def test_zalo_oa_secrets_come_from_the_environment() -> None:
+    environ = {"CCHC_ZALO_OA_APP_SECRET": "a", "CCHC_ZALO_OA_SECRET_KEY": "b", "CCHC_ZALO_OA_REFRESH_TOKEN": "c"}
+    oa = load(None, environ=environ).zalo_oa
+    assert (oa.app_secret, oa.oa_secret_key, oa.refresh_token, oa.enabled) == ("a", "b", "c", False)
