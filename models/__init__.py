@@ -24,6 +24,7 @@ Glossary (one English name in code for each domain word):
 
 from models.base import AwareDateTime, Base, Exact
 from models.clock import DEFAULT_TZ, Clock, FrozenClock
+from models.dashboard import DashboardLink, DashboardSession
 from models.drives import Drive, DriveCriterion, DriveMeasurement, DriveParticipant
 from models.enums import (
     AssignmentRole,
@@ -53,6 +54,8 @@ __all__ = [
     "Clock",
     "ComponentResult",
     "ConversationState",
+    "DashboardLink",
+    "DashboardSession",
     "DeadlineKind",
     "Drive",
     "DriveCriterion",

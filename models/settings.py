@@ -19,12 +19,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import time
-from typing import Annotated, Any, ClassVar, Literal, Self
+from typing import Annotated, ClassVar, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from models import settings_checks as check
 from models.clock import DEFAULT_TZ
 from models.quiet import QuietHours
 
@@ -33,6 +33,7 @@ __all__ = [
     "BotConfig",
     "Config",
     "ConsoleConfig",
+    "DashboardConfig",
     "DatabaseConfig",
     "DispatchConfig",
     "Rates",
@@ -59,38 +60,6 @@ OffsetDays = Annotated[list[Days], Field(max_length=10)]
 DaysLeft = Annotated[list[Annotated[int, Field(ge=1, le=366)]], Field(max_length=10)]
 OverdueDays = Annotated[list[Annotated[int, Field(ge=1, le=366)]], Field(min_length=1, max_length=10)]
 GroupIds = Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=1000)]
-
-_TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook's secret_token accepts
-_ZALO_SECRET = re.compile(r"[A-Za-z0-9_-]{8,256}")
-_PATH = re.compile(r"/[A-Za-z0-9._~/-]{0,200}")
-_TELEGRAM_PATH = re.compile(r"/?[A-Za-z0-9._~/-]{1,200}")  # the leading / is added when missing (webhook_url)
-_HOST = re.compile(r"[A-Za-z0-9.:_\[\]-]{1,253}")
-_USERNAME = re.compile(r"@?[A-Za-z0-9_]{0,64}")
-
-
-def _bad(kind: str, **context: Any) -> PydanticCustomError:
-    """An error whose ``kind`` names the sentence of ``templates/cli/config_error.j2``."""
-    return PydanticCustomError(kind, kind, context)
-
-
-def _url(value: str, *, https_only: bool, empty: bool = True) -> str:
-    if (empty and not value) or value.startswith("https://"):
-        return value
-    if https_only:
-        raise _bad("https_url")
-    if not value.startswith("http://"):
-        raise _bad("http_url")
-    return value
-
-
-def _matching(pattern: re.Pattern[str], value: str, kind: str, **context: Any) -> str:
-    if value and not pattern.fullmatch(value):
-        raise _bad(kind, **context)
-    return value
-
-
-def _needs(key: str, kind: str = "webhook_needs") -> PydanticCustomError:
-    return _bad(kind, key=key)
 
 
 @dataclass(frozen=True)
@@ -122,11 +91,11 @@ class DatabaseConfig(Section):
         from sqlalchemy.exc import ArgumentError
 
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise _bad("database_url")
+            raise check.bad("database_url")
         try:
             make_url(value)  # a port that is no number, a broken host
         except (ArgumentError, ValueError):
-            raise _bad("database_url") from None
+            raise check.bad("database_url") from None
         return value
 
 
@@ -145,7 +114,7 @@ class BotConfig(Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise _bad("time_zone") from None
+            raise check.bad("time_zone") from None
         return value
 
     @property
@@ -159,8 +128,8 @@ class WebhookSection(Section):
     server's address, secret and limits (``bot/webhooks.py``). A channel's section names its own
     path and secret rules."""
 
-    PATH: ClassVar[re.Pattern[str]] = _PATH
-    SECRET: ClassVar[tuple[re.Pattern[str], int]] = (_TELEGRAM_SECRET, 1)  # the pattern, its shortest length
+    PATH: ClassVar[re.Pattern[str]] = check.PATH
+    SECRET: ClassVar[tuple[re.Pattern[str], int]] = (check.TELEGRAM_SECRET, 1)  # the pattern, its shortest length
 
     token: str = ""
     mode: Literal["polling", "webhook"] = "polling"
@@ -174,34 +143,34 @@ class WebhookSection(Section):
     @field_validator("webhook_public_url")
     @classmethod
     def _public_url(cls, value: str) -> str:
-        return _url(value, https_only=True)
+        return check.url(value, https_only=True)
 
     @field_validator("webhook_listen")
     @classmethod
     def _listen(cls, value: str) -> str:
-        return _matching(_HOST, value or " ", "listen")
+        return check.matching(check.HOST, value or " ", "listen")
 
     @field_validator("webhook_path", check_fields=False)
     @classmethod
     def _path(cls, value: str) -> str:
-        return _matching(cls.PATH, value or " ", "webhook_path")
+        return check.matching(cls.PATH, value or " ", "webhook_path")
 
     @field_validator("webhook_secret")
     @classmethod
     def _secret(cls, value: str) -> str:
         pattern, low = cls.SECRET
-        return _matching(pattern, value, "secret", low=low, high=256)
+        return check.matching(pattern, value, "secret", low=low, high=256)
 
     @model_validator(mode="after")
     def _webhook_mode(self) -> Self:
         if self.mode == "webhook" and self.token and not (self.webhook_public_url and self.webhook_secret):
-            raise _needs("mode")
+            raise check.needs("mode")
         return self
 
 
 class TelegramConfig(WebhookSection):
-    PATH: ClassVar[re.Pattern[str]] = _TELEGRAM_PATH
-    SECRET: ClassVar[tuple[re.Pattern[str], int]] = (_TELEGRAM_SECRET, 1)  # what setWebhook's secret_token accepts
+    PATH: ClassVar[re.Pattern[str]] = check.TELEGRAM_PATH
+    SECRET: ClassVar[tuple[re.Pattern[str], int]] = (check.TELEGRAM_SECRET, 1)  # what setWebhook's secret_token accepts
 
     base_url: str = ""  # empty: the public Bot API; set for a local Bot API server
     bot_username: str = ""
@@ -219,19 +188,19 @@ class TelegramConfig(WebhookSection):
     @field_validator("base_url")
     @classmethod
     def _base_url(cls, value: str) -> str:
-        return _url(value, https_only=False)
+        return check.url(value, https_only=False)
 
     @field_validator("bot_username")
     @classmethod
     def _username(cls, value: str) -> str:
-        return _matching(_USERNAME, value, "username")
+        return check.matching(check.USERNAME, value, "username")
 
 
 class ZaloConfig(WebhookSection):
     """The Zalo Bot API channel (bot/zalo/, docs/ZALO.md)."""
 
-    PATH: ClassVar[re.Pattern[str]] = _PATH
-    SECRET: ClassVar[tuple[re.Pattern[str], int]] = (_ZALO_SECRET, 8)
+    PATH: ClassVar[re.Pattern[str]] = check.PATH
+    SECRET: ClassVar[tuple[re.Pattern[str], int]] = (check.ZALO_SECRET, 8)
 
     base_url: str = "https://bot-api.zaloplatforms.com"
     poll_timeout: Annotated[int, Field(ge=1, le=60)] = 30  # seconds one getUpdates call may wait for an update
@@ -257,17 +226,17 @@ class ZaloConfig(WebhookSection):
     @field_validator("base_url")
     @classmethod
     def _base_url(cls, value: str) -> str:
-        return _url(value, https_only=False, empty=False)
+        return check.url(value, https_only=False, empty=False)
 
     @field_validator("public_image_url")
     @classmethod
     def _image_url(cls, value: str) -> str:
-        return _url(value, https_only=False)
+        return check.url(value, https_only=False)
 
     @model_validator(mode="after")
     def _image_dir(self) -> Self:
         if self.public_image_url and not self.image_dir:
-            raise _needs("image_dir", "image_dir_needed")
+            raise check.needs("image_dir", "image_dir_needed")
         return self
 
 
@@ -287,7 +256,7 @@ class RemindersConfig(Section):
         try:
             time.fromisoformat(value)
         except ValueError:
-            raise _bad("clock_time") from None
+            raise check.bad("clock_time") from None
         return value
 
     def quiet_hours(self, tz: ZoneInfo) -> QuietHours:
@@ -322,11 +291,11 @@ class ScheduleConfig(Section):
 
         fields = line.split()
         if len(fields) == 5 and any(ch.isdigit() for ch in fields[4]):
-            raise _bad("cron_weekdays")
+            raise check.bad("cron_weekdays")
         try:
             CronTrigger.from_crontab(line, timezone=ZoneInfo("UTC"))
         except ValueError as exc:
-            raise _bad("cron", reason=str(exc)) from None
+            raise check.bad("cron", reason=str(exc)) from None
         return line
 
     def crons(self) -> dict[str, str]:
@@ -347,7 +316,7 @@ class ReportsConfig(Section):
     @model_validator(mode="after")
     def _order(self) -> Self:
         if not self.ask_day <= self.remind_day <= self.due_day:
-            raise _needs("remind_day", "report_days_order")
+            raise check.needs("remind_day", "report_days_order")
         return self
 
 
@@ -367,15 +336,44 @@ class DispatchConfig(Section):
     @model_validator(mode="after")
     def _order(self) -> Self:
         if self.max_backoff_seconds < self.backoff_seconds:
-            raise _needs("max_backoff_seconds", "backoff_order")
+            raise check.needs("max_backoff_seconds", "backoff_order")
         if self.claim_seconds < 2 * self.poll_seconds:
-            raise _needs("claim_seconds", "claim_vs_poll")
+            raise check.needs("claim_seconds", "claim_vs_poll")
         return self
 
     def backoff(self, attempts: int) -> float:
         """Seconds before the next try after ``attempts`` failed sends: doubled each time, at most
         ``max_backoff_seconds``."""
         return float(min(self.max_backoff_seconds, self.backoff_seconds * 2 ** max(0, attempts - 1)))
+
+
+class DashboardConfig(Section):
+    """The read-only web dashboard (bot/dashboard/, docs/DASHBOARD.md), served by the bot's own HTTP server."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: Port = 8444  # the webhooks' port too is fine: then one server carries both
+    path: str = "/dashboard"
+    public_url: str = ""  # HTTPS, what officials open: Telegram opens Mini Apps only over HTTPS
+    session_minutes: Annotated[int, Field(ge=5, le=1440)] = 480  # a signed-in browser stays so for a working day
+    link_minutes: Annotated[int, Field(ge=1, le=60)] = 10  # a /bangdieukhien link works once, this long
+    init_data_minutes: Annotated[int, Field(ge=1, le=1440)] = 10  # Telegram's signed init data is this fresh
+    max_connections: Connections = 100
+    header_seconds: Deadline = 5
+
+    @field_validator("listen", "path", "public_url")
+    @classmethod
+    def _address(cls, value: str, info: ValidationInfo) -> str:
+        if info.field_name == "public_url":
+            return check.url(value, https_only=True)
+        pattern, kind = (check.HOST, "listen") if info.field_name == "listen" else (check.PATH, "webhook_path")
+        return check.matching(pattern, value or " ", kind)
+
+    @model_validator(mode="after")
+    def _needs_url(self) -> Self:
+        if self.enabled and not self.public_url:
+            raise check.needs("public_url", "dashboard_needs")
+        return self
 
 
 class ConsoleConfig(Section):
@@ -395,4 +393,5 @@ class Config(BaseModel):
     dispatch: DispatchConfig = DispatchConfig()
     reports: ReportsConfig = ReportsConfig()
     console: ConsoleConfig = ConsoleConfig()
+    dashboard: DashboardConfig = DashboardConfig()
     source: str = "(defaults)"
