@@ -56,8 +56,13 @@ async def _official(sessions: async_sessionmaker[AsyncSession], telegram_id: str
         province = await f.unit(session, "20", UnitKind.PROVINCE, name="Tỉnh Lạng Sơn")
         official = await f.official(session, province, Role.LEADER, name="leader", external_id="console-leader")
         session.add(
-            ChatAccount(official_id=official.id, channel="telegram", external_id=telegram_id, chat_id=telegram_id,
-                        created_at=NOW)  # fmt: skip
+            ChatAccount(
+                official_id=official.id,
+                channel="telegram",
+                external_id=telegram_id,
+                chat_id=telegram_id,
+                created_at=NOW,
+            )  # fmt: skip
         )
         return official.id
 
@@ -101,3 +106,14 @@ async def test_a_link_signs_in_once_within_its_minutes_and_a_preview_spends_noth
         expired = await site.get(f"/lienket/{late}/mo")
         assert expired.status_code == 403 and "set-cookie" not in expired.headers
         assert (await site.get("/lienket/guessed/mo")).status_code == 403
+
+
+async def test_the_mini_app_entry_page_runs_only_the_served_script_and_may_be_framed_by_telegram(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with served(sessions, NOW) as site:
+        entry = await site.get("/telegram")
+        script = await site.get("/static/telegram.js")
+    assert entry.status_code == 200 and '<script src="/dashboard/static/telegram.js" defer></script>' in entry.text
+    assert "frame-ancestors https://web.telegram.org" in entry.headers["content-security-policy"]
+    assert "X-Telegram-Init-Data" in script.text and script.headers["content-type"].startswith("text/javascript")
