@@ -62,7 +62,7 @@ async def _official(sessions: async_sessionmaker[AsyncSession], telegram_id: str
                 external_id=telegram_id,
                 chat_id=telegram_id,
                 created_at=NOW,
-            )  # fmt: skip
+            )
         )
         return official.id
 

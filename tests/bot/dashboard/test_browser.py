@@ -1,0 +1,127 @@
+"""The dashboard in a real browser (issue 19, point 4): Debian's headless Chromium driven by selenium
+through /usr/bin/chromedriver. Sign in by a single-use link and by Telegram's init data (forged and stale
+refused), navigate from the province to a unit, and check the figures shown against the database.
+
+Skipped with the reason when Chromium is not installed, failed instead under CI=true (``.ci/run``
+installs it). ``DASHBOARD_SCREENSHOTS=1`` saves the main pages into docs/ for the README."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models import ChatAccount
+from models.dashboard import create_link
+from models.queries.tasks import counts_by_unit
+from tests.bot.dashboard.support import served
+from tests.bot.dashboard.test_signin import init_data
+from tests.security.test_access_matrix import NOW, build
+
+CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+DOCS = Path(__file__).resolve().parents[3] / "docs"
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    if not (shutil.which(CHROMIUM) and shutil.which(DRIVER)):
+        why = f"no Chromium ({CHROMIUM}, {DRIVER}): apt-get install chromium chromium-driver"
+        if os.environ.get("CI") == "true":
+            pytest.fail(why)
+        pytest.skip(why)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1600", "--lang=vi"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+async def _do(function: Any, *args: Any) -> Any:
+    """A blocking selenium call, off the event loop that serves the pages."""
+    return await asyncio.to_thread(function, *args)
+
+
+async def _text(driver: Any, css: str) -> str:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def wait() -> str:
+        found = WebDriverWait(driver, 20).until(expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, css)))
+        return str(found.text)
+
+    return str(await _do(wait))
+
+
+async def _shot(driver: Any, name: str) -> None:
+    if os.environ.get("DASHBOARD_SCREENSHOTS") == "1":
+        await _do(driver.save_screenshot, str(DOCS / f"dashboard-{name}.png"))
+
+
+async def test_a_leader_signs_in_by_link_navigates_and_reads_the_database_figures(
+    sessions: async_sessionmaker[AsyncSession], browser: Any
+) -> None:
+    world = await build(sessions)
+    async with sessions.begin() as session:
+        from sqlalchemy import select
+
+        from models import Official, Plan
+
+        leader = (await session.execute(select(Official).where(Official.full_name == "leader_p"))).scalar_one()
+        token = await create_link(session, leader.id, NOW, 10)
+        plan = (await session.execute(select(Plan).where(Plan.issuing_unit_id == world.units["P"].id))).scalar_one()
+        counts = await counts_by_unit(session, plan.id, NOW.date(), 30, within=world.units["P"])
+    async with served(sessions, NOW) as site:
+        await _do(browser.get, f"{site.base}/lienket/{token}")
+        await _do(browser.find_element, "id", "open")
+        await _do(lambda: browser.find_element("id", "open").click())
+        heading = await _text(browser, "main h1")
+        assert "tỉnh P" in heading and "01/06/2024" in heading
+        for code in ("A", "H", "D"):
+            overdue = await _text(browser, f'#heat tr[data-unit="{world.units[code].id}"] td[class*="heat-"]')
+            assert overdue == str(counts[world.units[code].id].overdue), code
+        assert "Xã QA" not in browser.page_source and "BÍ MẬT" not in browser.page_source
+        await _shot(browser, "province")
+        await _do(lambda: browser.find_element("css selector", f'#heat a[href$="/donvi/{world.units["A"].id}"]').click())
+        assert "Nhiệm vụ của A" in await _text(browser, "#tasks")
+        await _shot(browser, "unit")
+        again = await _do(browser.get, f"{site.base}/lienket/{token}/mo")
+        assert again is None and "Liên kết không còn dùng được" in await _text(browser, "main h1")
+
+
+async def test_telegram_init_data_signs_in_and_forged_or_stale_data_is_refused(
+    sessions: async_sessionmaker[AsyncSession], browser: Any
+) -> None:
+    from datetime import timedelta
+
+    await build(sessions)
+    async with sessions.begin() as session:
+        from sqlalchemy import select
+
+        from models import Official
+
+        head = (await session.execute(select(Official).where(Official.full_name == "head_h"))).scalar_one()
+        session.add(ChatAccount(official_id=head.id, channel="telegram", external_id="4242", chat_id="4242", created_at=NOW))
+    async with served(sessions, NOW) as site:
+        for data in (init_data(4242, NOW, token="1:FORGED"), init_data(4242, NOW - timedelta(hours=1))):
+            await _do(browser.get, f"{site.base}/telegram#tgWebAppData={quote(data)}&tgWebAppVersion=8.0")
+            assert "Telegram không xác nhận được đồng chí" in await _text(browser, "#refused")
+            await _do(browser.get, f"{site.base}/")
+            assert "chưa đăng nhập" in await _text(browser, "main h1")
+        await _do(browser.get, f"{site.base}/telegram#tgWebAppData={quote(init_data(4242, NOW))}&tgWebAppVersion=8.0")
+        assert "UBND huyện H" in await _text(browser, "main h1") or "Huyện H" in await _text(browser, "main h1")
+        assert "Nhiệm vụ của H" in await _text(browser, "#tasks")
