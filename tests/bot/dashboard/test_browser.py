@@ -61,7 +61,8 @@ async def _text(driver: Any, css: str) -> str:
     from selenium.webdriver.support.ui import WebDriverWait
 
     def wait() -> str:
-        found = WebDriverWait(driver, 20).until(expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, css)))
+        shown = expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, css))
+        found = WebDriverWait(driver, 20).until(shown)
         return str(found.text)
 
     return str(await _do(wait))
@@ -96,7 +97,8 @@ async def test_a_leader_signs_in_by_link_navigates_and_reads_the_database_figure
             assert overdue == str(counts[world.units[code].id].overdue), code
         assert "Xã QA" not in browser.page_source and "BÍ MẬT" not in browser.page_source
         await _shot(browser, "province")
-        await _do(lambda: browser.find_element("css selector", f'#heat a[href$="/donvi/{world.units["A"].id}"]').click())
+        link = f'#heat a[href$="/donvi/{world.units["A"].id}"]'
+        await _do(lambda: browser.find_element("css selector", link).click())
         assert "Nhiệm vụ của A" in await _text(browser, "#tasks")
         await _shot(browser, "unit")
         again = await _do(browser.get, f"{site.base}/lienket/{token}/mo")
@@ -115,7 +117,9 @@ async def test_telegram_init_data_signs_in_and_forged_or_stale_data_is_refused(
         from models import Official
 
         head = (await session.execute(select(Official).where(Official.full_name == "head_h"))).scalar_one()
-        session.add(ChatAccount(official_id=head.id, channel="telegram", external_id="4242", chat_id="4242", created_at=NOW))
+        account = ChatAccount(official_id=head.id, channel="telegram", external_id="4242", chat_id="4242")
+        account.created_at = NOW
+        session.add(account)
     async with served(sessions, NOW) as site:
         for data in (init_data(4242, NOW, token="1:FORGED"), init_data(4242, NOW - timedelta(hours=1))):
             await _do(browser.get, f"{site.base}/telegram#tgWebAppData={quote(data)}&tgWebAppVersion=8.0")
