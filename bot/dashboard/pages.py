@@ -17,7 +17,7 @@ from handlers.base import Reply, Request, UserError
 from models.progress import Progress
 from models.queries.charts import IndexHistory, index_history
 from models.queries.scores import province_of
-from models.queries.summary import leader_summary
+from models.queries.summary import leader_summary, plan_by_field
 from models.queries.targets import visible_programmes
 from models.queries.tasks import counts_by_unit, unit_tasks
 from models.queries.unit_summary import unit_summary
@@ -31,9 +31,10 @@ TREND = (320, 120, 16)  # the trend chart's width, height and margin, in SVG uni
 
 @dataclass(frozen=True)
 class HeatRow:
-    """One unit's assignments in the plan, by status: a row of the heat map."""
+    """A row of a heat map: one unit's assignments in the plan by status (``key``: the unit's id), or one
+    field's tasks (``key``: the field's number, 0 for none)."""
 
-    unit_id: int
+    key: int
     counts: StatusCounts
     progress: Progress
     heat: int  # 0 (none overdue) .. 5 (more than ten): the cell's colour class
@@ -98,23 +99,27 @@ async def province_page(request: Request) -> Reply:
     found = await leader_summary(session, province, today, due_soon_days=soon)
     assert found is not None  # asked without a year: None only for a year with no plan
     rows: list[HeatRow] = []
+    fields: list[HeatRow] = []  # the same row shape, keyed by the field's number (0: none)
     if found.plan is not None:
         counts = await counts_by_unit(session, found.plan.plan_id, today, soon, within=province)
         rows = [HeatRow(u, c, Progress.from_counts(c), heat_of(c.overdue)) for u, c in counts.items()]
+        by_field = await plan_by_field(session, found.plan.plan_id, today, soon)
+        fields = [HeatRow(n, c, Progress.from_counts(c), heat_of(c.overdue)) for n, c in by_field.items()]
     standings = found.board.standings if found.board else []
-    names = await unit_names(session, {province.id, *(r.unit_id for r in rows), *(s.unit_id for s in standings)})
+    names = await unit_names(session, {province.id, *(r.key for r in rows), *(s.unit_id for s in standings)})
     sort = _sort(request)
     if sort == "name":
-        rows.sort(key=lambda r: names[r.unit_id].name)
+        rows.sort(key=lambda r: names[r.key].name)
     elif sort == "rate":
-        rows.sort(key=lambda r: (r.progress.rate is None, r.progress.rate or 0, names[r.unit_id].name))
+        rows.sort(key=lambda r: (r.progress.rate is None, r.progress.rate or 0, names[r.key].name))
     else:
-        rows.sort(key=lambda r: (-r.counts.overdue, names[r.unit_id].name))
+        rows.sort(key=lambda r: (-r.counts.overdue, names[r.key].name))
     at_risk = sorted((r for r in rows if r.counts.overdue), key=lambda r: -r.counts.overdue)[:AT_RISK]
     context = {
         "s": found,
         "today": today,
         "rows": rows,
+        "fields": fields,
         "sort": sort,
         "at_risk": at_risk,
         "standings": standings,
