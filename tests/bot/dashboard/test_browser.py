@@ -97,12 +97,10 @@ async def test_a_leader_signs_in_by_link_navigates_and_reads_the_database_figure
             overdue = await _text(browser, f'#heat tr[data-unit="{world.units[code].id}"] td[class*="heat-"]')
             assert overdue == str(counts[world.units[code].id].overdue), code
         assert "Xã QA" not in browser.page_source and "BÍ MẬT" not in browser.page_source
-        await _shot(browser, "province")
         link = f'#heat a[href$="/donvi/{world.units["A"].id}"]'
         await _do(lambda: browser.find_element("css selector", link).click())
         assert "Nhiệm vụ của A" in await _text(browser, "#tasks")
         assert "UBND xã A" in await _text(browser, "main h1")
-        await _shot(browser, "unit")
         again = await _do(browser.get, f"{site.base}/lienket/{token}/mo")
         assert again is None and "Liên kết không còn dùng được" in await _text(browser, "main h1")
 
@@ -131,3 +129,55 @@ async def test_telegram_init_data_signs_in_and_forged_or_stale_data_is_refused(
         await _do(browser.get, f"{site.base}/telegram#tgWebAppData={quote(init_data(4242, NOW))}&tgWebAppVersion=8.0")
         assert "Nhiệm vụ của H" in await _text(browser, "#tasks")  # waits for the unit page, the script's next step
         assert "UBND huyện H" in await _text(browser, "main h1")
+
+
+async def test_the_demo_province_on_a_phone_and_a_projector_shows_the_plan_by_field_as_stored(
+    sessions: async_sessionmaker[AsyncSession], browser: Any
+) -> None:
+    """The built-in demo (Lạng Sơn, 10/03/2026): the province page's by-field table against the database,
+    at a cheap phone's width and a projector's; the screenshots for the README come from here."""
+    from sqlalchemy import select
+
+    from models import ChatAccount as Account
+    from models import FrozenClock, Official, Plan
+    from models.demo import load_demo
+    from models.queries.summary import plan_by_field
+    from tests.handlers._demo_support import NOW as DEMO_DAY
+
+    async with sessions.begin() as session:
+        await load_demo(session, FrozenClock(at=DEMO_DAY))
+    async with sessions.begin() as session:
+        leader = await session.scalar(
+            select(Official).join(Account, Account.official_id == Official.id).where(Account.external_id == "leader")
+        )
+        chair = await session.scalar(
+            select(Official).join(Account, Account.official_id == Official.id).where(Account.external_id == "chair")
+        )
+        assert leader is not None and chair is not None
+        plans = (await session.execute(select(Plan).order_by(Plan.year.desc()))).scalars().all()
+        by_field = await plan_by_field(session, plans[0].id, DEMO_DAY.date(), 30)
+        link, chair_link = (
+            await create_link(session, leader.id, DEMO_DAY, 10),
+            await create_link(session, chair.id, DEMO_DAY, 10),
+        )
+    async with served(sessions, DEMO_DAY) as site:
+        await _do(browser.get, f"{site.base}/lienket/{link}/mo")
+        await _text(browser, "#fields")
+        for field, counts in by_field.items():
+            shown = await _text(browser, f'#fields tr[data-field="{field}"] td[class*="heat-"]')
+            assert shown == str(counts.overdue), field
+        await _shot(browser, "province")
+        await _do(browser.set_window_size, 412, 1800)  # a cheap phone
+        await _do(browser.refresh)
+        await _text(browser, "#fields")
+        await _shot(browser, "phone")
+        await _do(browser.set_window_size, 1920, 1400)  # a projector
+        await _do(browser.refresh)
+        await _text(browser, "#fields")
+        await _shot(browser, "projector")
+        await _do(browser.delete_all_cookies)
+        await _do(browser.set_window_size, 1280, 1600)
+        await _do(browser.get, f"{site.base}/lienket/{chair_link}/mo")
+        assert "Tuấn Sơn" in await _text(browser, "main h1")
+        await _text(browser, "#tasks")
+        await _shot(browser, "unit")
