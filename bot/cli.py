@@ -171,9 +171,10 @@ async def cmd_run(config: Config, args: argparse.Namespace) -> int:
             except StartError as exc:
                 raise CliError(exc.template, **exc.context) from exc
         log.info("No Telegram or Zalo token configured: starting the console chat.")
+        from bot.dashboard.serving import alone
         from bot.push_path import PushSender, push_runtime
 
-        async with push_runtime(app, PushSender(app.renderer, console=sys.stdout)):
+        async with push_runtime(app, PushSender(app.renderer, console=sys.stdout)), alone(app):
             return await chat(app, config.console.account)
     finally:
         await app.close()

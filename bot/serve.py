@@ -53,11 +53,9 @@ async def serve(app: App) -> int:
             loop.add_signal_handler(signum, stop.set)
     server, own_board = shared_server(config), None
     if config.dashboard.enabled:  # the read-only web dashboard: a GET route on the webhooks' server or its own
-        from bot.dashboard.serving import dashboard_of, servers
+        from bot.dashboard.serving import attach
 
-        server, own_board = servers(config, server)
-        board = dashboard_of(app)
-        (own_board or server).pages[board.prefix] = board  # type: ignore[union-attr]  # one of them is set
+        server, own_board = attach(app, server)
     try:
         async with contextlib.AsyncExitStack() as stack:
             for started in (server, own_board):

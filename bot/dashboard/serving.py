@@ -4,6 +4,9 @@ its own, the same class with the same caps and deadlines (``bot/webhooks.py``)."
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 from bot.app import App
 from bot.config import Config
 from bot.dashboard.http import Dashboard
@@ -32,3 +35,28 @@ def servers(config: Config, shared: WebhookServer | None) -> tuple[WebhookServer
         board.listen, board.port, max_connections=board.max_connections, header_seconds=board.header_seconds
     )
     return shared, own
+
+
+def attach(app: App, shared: WebhookServer | None) -> tuple[WebhookServer | None, WebhookServer | None]:
+    """``servers`` with the dashboard's route added to the one that carries it."""
+    channels, own = servers(app.config, shared)
+    board = dashboard_of(app)
+    carrier = own if own is not None else channels
+    assert carrier is not None  # servers() gives the dashboard one or the other
+    carrier.pages[board.prefix] = board
+    return channels, own
+
+
+@contextlib.asynccontextmanager
+async def alone(app: App) -> AsyncIterator[WebhookServer | None]:
+    """The dashboard on a server of its own while the console chat runs (no channel token), when enabled."""
+    if not app.config.dashboard.enabled:
+        yield None
+        return
+    _, own = attach(app, None)
+    assert own is not None
+    await own.start()
+    try:
+        yield own
+    finally:
+        await own.stop()

@@ -106,3 +106,16 @@ async def test_pages_answer_get_only_with_the_security_headers(sessions: async_s
         assert (await site.get("/static/..%2Fhttp.py")).status_code == 404
         assert (await site.get("/donvi/99999999", token)).status_code == 403
         assert (await site.get("/khong-co", token)).status_code == 404
+
+
+async def test_the_webhook_servers_caps_hold_for_the_pages(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Headers over 16 KB are refused before any page code runs, as for the webhooks."""
+    import asyncio
+
+    async with served(sessions, NOW) as site:
+        reader, writer = await asyncio.open_connection("127.0.0.1", site.server.port)
+        writer.write(b"GET /dashboard/tinh HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n")
+        await writer.drain()
+        status = await asyncio.wait_for(reader.readline(), 10)
+        writer.close()
+    assert status.startswith(b"HTTP/1.1 431")
