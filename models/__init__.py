@@ -36,6 +36,7 @@ from models.enums import (
     TaskStatus,
     UnitKind,
 )
+from models.feed import FeedToken
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
 from models.plans import Assignment, Plan, ProgressReport, Task
 from models.report_inputs import ReportInput
@@ -62,6 +63,7 @@ __all__ = [
     "DriveMeasurement",
     "DriveParticipant",
     "Exact",
+    "FeedToken",
     "FrozenClock",
     "IndexComponent",
     "IndexResult",

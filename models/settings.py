@@ -360,6 +360,7 @@ class DashboardConfig(Section):
     init_data_minutes: Annotated[int, Field(ge=1, le=1440)] = 10  # Telegram's signed init data is this fresh
     max_connections: Connections = 100
     header_seconds: Deadline = 5
+    feed_per_minute: Annotated[int, Field(ge=1, le=6000)] = 60  # reads a minute per machine-feed consumer
 
     @field_validator("listen", "path", "public_url")
     @classmethod

@@ -10,6 +10,7 @@ Paths under ``[dashboard].path`` (P):
   P/lienket/<token>  a single-use link: a page with one button, so link previews never spend it
   P/lienket/<token>/mo  the link spent -> a session cookie, then home
   P/static/<file>    the vendored CSS and the sign-in script
+  P/api/<kind>.<fmt> the machine feed (``bot/dashboard/feed.py``): a consumer's token, not a session
 
 Every answer: ``Cache-Control: no-store``, ``Referrer-Policy: no-referrer`` (a link's token never leaves in a
 Referer), ``X-Content-Type-Options: nosniff`` and a CSP of ``default-src 'self'`` with no inline script or
@@ -22,6 +23,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -29,6 +31,7 @@ from urllib.parse import parse_qs
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dashboard import initdata
+from bot.dashboard.feed import Feed
 from bot.dashboard.pages import home, province_page, unit_page
 from bot.render import PAGE, Renderer
 from bot.webhook_http import Answer, HttpRequest
@@ -49,7 +52,7 @@ CSP = (
 Page = Callable[[Request], Awaitable[Reply]]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Dashboard:
     """What the route needs of the application."""
 
@@ -59,6 +62,10 @@ class Dashboard:
     settings: HandlerConfig
     bot_token: str  # Telegram's: init data is signed with it; never logged
     default_lang: str = "vi"
+
+    @cached_property
+    def feed(self) -> Feed:
+        return Feed(self.sessions, self.clock, self.config.feed_per_minute, self.settings.due_soon_days)
 
     @property
     def config(self) -> DashboardConfig:
@@ -80,6 +87,8 @@ class Dashboard:
                 return await self._telegram_sign_in(request)
             if parts[:1] == ["lienket"] and len(parts) in (2, 3):
                 return await self._link(parts[1], opened=parts[2:] == ["mo"])
+            if parts[:1] == ["api"] and len(parts) == 2:
+                return await self.feed(request, parts[1])
             return await self._page(request, parts)
         except Exception:  # a bug answers one line in the log and a plain 500, never a traceback to the browser
             log.exception("dashboard: %s failed", request.path[:80])

@@ -1,5 +1,5 @@
 """Revision 0012 on a database that holds data made at revision 0008 (SQLite and PostgreSQL): the units
-and officials stay as they were; the new tables keep one row per token hash and refuse a second."""
+and officials stay as they were; the new tables (links, sessions, feed tokens) keep one row per token hash and refuse a second."""
 
 from __future__ import annotations
 
@@ -31,6 +31,10 @@ LINK = (
     "INSERT INTO dashboard_links (token_hash, official_id, created_at, expires_at, used_at) "
     f"VALUES ('{'a' * 64}', 1, '{AT}', '{AT}', NULL)"
 )
+FEED = (
+    "INSERT INTO feed_tokens (name, token_hash, province_id, created_at, revoked_at) "
+    f"VALUES ('IOC', '{'c' * 64}', 1, '{AT}', NULL)"
+)
 SESSION = (
     "INSERT INTO dashboard_sessions (token_hash, official_id, via, created_at, expires_at) "
     f"VALUES ('{'b' * 64}', 1, 'link', '{AT}', '{AT}')"
@@ -56,7 +60,8 @@ async def test_0012_keeps_the_data_and_stores_links_and_sessions_once_per_token(
         async with engine.begin() as conn:
             await conn.execute(text(LINK))
             await conn.execute(text(SESSION))
-        for again in (LINK, SESSION):
+            await conn.execute(text(FEED))
+        for again in (LINK, SESSION, FEED):
             with pytest.raises(IntegrityError):
                 async with engine.begin() as conn:
                     await conn.execute(text(again))
