@@ -1,5 +1,6 @@
 """Revision 0012 on a database that holds data made at revision 0008 (SQLite and PostgreSQL): the units
-and officials stay as they were; the new tables (links, sessions, feed tokens) keep one row per token hash and refuse a second."""
+and officials stay as they were; the new tables (links, sessions, feed tokens) keep one row per token
+hash and refuse a second."""
 
 from __future__ import annotations
 

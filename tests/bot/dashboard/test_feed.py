@@ -13,8 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import cli
+from bot.render import Renderer
+from handlers.base import Incoming
 from models import AuditEntry, FeedToken
 from models.feed import create_feed_token, revoke_feed_token
+from models.queries.accounts import audit
 from tests.bot.dashboard.support import CONFIG, served
 from tests.bot.test_setup_cli import config_for, init
 from tests.security.test_access_matrix import NOW, SECRET, TASK_OF, build
@@ -44,6 +47,13 @@ async def test_a_consumer_reads_its_province_as_json_and_csv_and_nothing_else(
     async with sessions() as session:
         reads = await session.scalar(select(func.count()).where(AuditEntry.action == "feed.read"))
     assert reads == 3
+    async with sessions.begin() as session:
+        audit(
+            session, at=NOW, actor_id=None, action="feed.create", subject="IOC Tỉnh P", province_id=world.units["P"].id
+        )
+    _, replies = await world.router.handle(Incoming("console", "admin_d", "admin_d", "/nhatky"))
+    said = Renderer().render("vi", replies[0])
+    assert "cấp khóa đọc dữ liệu tự động cho IOC Tỉnh P" in said and said.count("dòng lệnh quản trị") == 1
 
 
 async def test_no_wrong_or_revoked_token_reads_and_the_budget_holds(
@@ -76,8 +86,9 @@ async def test_the_command_line_creates_and_revokes_a_token(db_url: str, capsys:
     assert await cli.COMMANDS["feed"](config, args) == 0
     assert "Đã thu hồi khóa số 1" in capsys.readouterr().out
     args = cli.parser().parse_args(["feed", "revoke", "7"])
-    with pytest.raises(cli.CliError):
+    with pytest.raises(cli.CliError) as refused:
         await cli.COMMANDS["feed"](config, args)
+    assert refused.value.line("vi") == "Tỉnh không có khóa đọc dữ liệu số 7."
     from models.db import create_engine, session_factory
 
     engine = create_engine(db_url)
