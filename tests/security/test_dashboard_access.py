@@ -119,3 +119,15 @@ async def test_the_webhook_servers_caps_hold_for_the_pages(sessions: async_sessi
         status = await asyncio.wait_for(reader.readline(), 10)
         writer.close()
     assert status.startswith(b"HTTP/1.1 431")
+
+
+async def test_pages_speak_the_language_the_official_chose(sessions: async_sessionmaker[AsyncSession]) -> None:
+    await build(sessions)
+    ids = await _officials(sessions)
+    async with sessions.begin() as session:
+        await session.execute(update(Official).where(Official.id == ids["head_h"]).values(language="en"))
+    async with served(sessions, NOW) as site:
+        english = await site.get("/", await site.session_for(ids["head_h"]))
+        vietnamese = await site.get("/", await site.session_for(ids["head_a"]))
+    assert '<html lang="en">' in english.text and "CCHC dashboard" in english.text and "Not yet due" in english.text
+    assert '<html lang="vi">' in vietnamese.text and "Bảng điều khiển CCHC" in vietnamese.text
