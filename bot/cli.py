@@ -96,6 +96,10 @@ def parser() -> argparse.ArgumentParser:
 
     add_report(sub)
 
+    from bot.feed_cli import add_parser as add_feed
+
+    add_feed(sub)
+
     jobs = sub.add_parser("jobs", help="the push jobs: list them with their next run, or run one now")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
     jobs_sub.add_parser("list", help="each job, its schedule and its next run time")
@@ -173,9 +177,10 @@ async def cmd_run(config: Config, args: argparse.Namespace) -> int:
             except StartError as exc:
                 raise CliError(exc.template, **exc.context) from exc
         log.info("No Telegram or Zalo token configured: starting the console chat.")
+        from bot.dashboard.serving import alone
         from bot.push_path import PushSender, push_runtime
 
-        async with push_runtime(app, PushSender(app.renderer, console=sys.stdout)):
+        async with push_runtime(app, PushSender(app.renderer, console=sys.stdout)), alone(app):
             return await chat(app, config.console.account)
     finally:
         await app.close()
@@ -241,6 +246,12 @@ async def cmd_indices(config: Config, args: argparse.Namespace) -> int:
     return await run_indices(config, args)
 
 
+async def cmd_feed(config: Config, args: argparse.Namespace) -> int:
+    from bot.feed_cli import run_feed
+
+    return await run_feed(config, args)
+
+
 async def cmd_units(config: Config, args: argparse.Namespace) -> int:
     from bot.units_cli import run_units
 
@@ -284,6 +295,7 @@ COMMANDS: dict[str, Command] = {
     "invite": cmd_invite,
     "indices": cmd_indices,
     "units": cmd_units,
+    "feed": cmd_feed,
     "jobs": cmd_jobs,
     "report": cmd_report,
     "backup": cmd_backup,

@@ -6,7 +6,8 @@ are the Vietnamese text, and ``templates/locale/en/LC_MESSAGES/messages.po`` hol
 docs/CONTRIBUTING.md, "Sentences").
 
 Formats: ``html`` (Telegram: everything from data escaped, <b> for emphasis) and ``text`` (console,
-Zalo: plain text; buttons become numbered lines "1. …" that a reply with the number presses).
+Zalo: plain text; buttons become numbered lines "1. …" that a reply with the number presses) and ``page``
+(the dashboard's HTML pages: the template's own tags kept, everything from data escaped).
 Numbers and dates are formatted with Babel for the reader's language: 85,94 · 1.800 · 30/09/2024.
 """
 
@@ -42,6 +43,7 @@ DOMAIN = "messages"
 LANGUAGES = ("vi", "en")
 LOCALES = {"vi": "vi_VN", "en": "en_US"}
 FORMATS = ("html", "text")
+PAGE = "page"  # a dashboard page (bot/dashboard/): HTML written in the template, data escaped
 
 
 class Renderer:
@@ -116,11 +118,12 @@ def _lang(lang: str) -> str:
 
 @cache
 def _environment(templates: Path, lang: str, fmt: str, tz: ZoneInfo = DEFAULT_TZ) -> Environment:
-    if fmt not in FORMATS:
+    if fmt not in (*FORMATS, PAGE):
         raise ValueError(f"unknown format {fmt!r}")
+    markup = fmt in ("html", PAGE)
     env = TranslatingEnvironment(
         loader=FileSystemLoader(templates),
-        autoescape=fmt == "html",
+        autoescape=markup,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -131,7 +134,7 @@ def _environment(templates: Path, lang: str, fmt: str, tz: ZoneInfo = DEFAULT_TZ
     env.policies["ext.i18n.trimmed"] = False  # a sentence's line breaks are the message's
     catalog = translations(templates, lang)
     env.translate_with(catalog)  # sentences translated when a template is compiled (bot/translating.py)
-    said = escape if fmt == "html" else str  # a translation is text: escaped in HTML like the template's
+    said = escape if markup else str  # a translation is text: escaped in HTML like the template's
 
     # Only a message that is not a literal (none so far) is translated at render time.
     @lru_cache(maxsize=8192)
@@ -146,7 +149,7 @@ def _environment(templates: Path, lang: str, fmt: str, tz: ZoneInfo = DEFAULT_TZ
     locale = LOCALES[lang]
     parsed_locale = Locale.parse(locale)
     patterns = {digits: parse_pattern("#,##0" + ("." + "0" * digits if digits else "")) for digits in range(5)}
-    html = fmt == "html"
+    html = markup
 
     def unknown() -> str:
         return str(env.get_template("labels/common.j2").module.unknown()).strip()  # type: ignore[attr-defined]

@@ -59,12 +59,17 @@ async def serve(app: App) -> int:
     for signum in signals:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
-    server = shared_server(config)
+    server, own_board = shared_server(config), None
+    if config.dashboard.enabled:  # the read-only web dashboard: a GET route on the webhooks' server or its own
+        from bot.dashboard.serving import attach
+
+        server, own_board = attach(app, server)
     try:
         async with contextlib.AsyncExitStack() as stack:
-            if server is not None:
-                await server.start()
-                stack.push_async_callback(server.stop)
+            for started in (server, own_board):
+                if started is not None:
+                    await started.start()
+                    stack.push_async_callback(started.stop)
             senders: list[Sender] = []
             watched: list[asyncio.Future[Any]] = [asyncio.ensure_future(stop.wait())]
             if config.telegram.token:

@@ -13,16 +13,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import socket
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
+from typing import Any
 
 MAX_HEADER_BYTES = 16 * 1024
 MAX_HEADER_LINES = 100
 LINGER_SECONDS = 2.0
 LINGER_BYTES = 2 * 1024 * 1024
 WRITE_SECONDS = 5.0
+MAX_DEPTH = 32  # nesting of a JSON body: Telegram's deepest updates are under 10 levels
+
+
+class BadBody(Exception):
+    """A body that is not what the route reads (answered 400); the message says why, in a few words
+    (logged, so it never quotes the body)."""
 
 
 class BadRequest(Exception):
@@ -57,6 +65,7 @@ class HttpRequest:
     length: int | None  # bytes of body announced; 0 without a body; None for a chunked body
     keep_alive: bool
     expects_continue: bool
+    query: str = ""  # after "?", as sent (the dashboard's pages read it; webhooks never do)
 
 
 async def read_request(reader: asyncio.StreamReader) -> HttpRequest | None:
@@ -88,7 +97,8 @@ async def read_request(reader: asyncio.StreamReader) -> HttpRequest | None:
     connection = headers.get("connection", "").lower()
     keep_alive = version == "HTTP/1.1" and "close" not in connection
     expects = headers.get("expect", "").lower() == "100-continue"
-    return HttpRequest(method, _path(target), headers, _length(headers), keep_alive, expects)
+    query = target.partition("?")[2]
+    return HttpRequest(method, _path(target), headers, _length(headers), keep_alive, expects, query)
 
 
 def _request_line(line: str) -> tuple[str, str, str]:
@@ -118,6 +128,29 @@ def _length(headers: Headers) -> int | None:
     if not length.isdigit() or not length.isascii() or len(length) > 15:
         raise BadRequest(400, "a malformed Content-Length")
     return int(length)
+
+
+def read_json(body: bytes) -> Any:
+    """The JSON of a webhook body; ``BadBody`` when it is not JSON or nests deeper than ``MAX_DEPTH``."""
+    try:
+        data = json.loads(body)
+    except RecursionError:
+        raise BadBody("JSON nested too deep") from None
+    except ValueError:  # UnicodeDecodeError too; and numbers of more than 4,300 digits
+        raise BadBody("not JSON") from None
+    level, depth = [data], 0
+    while level:  # breadth first, without recursion
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise BadBody("JSON nested too deep")
+        level = [
+            child
+            for item in level
+            if isinstance(item, dict | list)
+            for child in (item.values() if isinstance(item, dict) else item)
+            if isinstance(child, dict | list)
+        ]
+    return data
 
 
 async def read_body(reader: asyncio.StreamReader, request: HttpRequest, limit: int) -> bytes:
@@ -183,6 +216,31 @@ async def respond(writer: asyncio.StreamWriter, reader: asyncio.StreamReader, st
                 if not chunk:
                     break
                 dropped += len(chunk)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A page's answer (``bot/dashboard/``): a status, its headers and a body; webhooks answer bodiless."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes = b""
+
+
+async def send(writer: asyncio.StreamWriter, answer: Answer, *, head: bool, close: bool) -> None:
+    """Write ``answer`` (without its body to a HEAD request), within ``WRITE_SECONDS``."""
+    try:
+        phrase = HTTPStatus(answer.status).phrase
+    except ValueError:
+        phrase = "Status"
+    lines = [f"HTTP/1.1 {answer.status} {phrase}", f"Content-Length: {len(answer.body)}"]
+    lines += [f"{name}: {value}" for name, value in answer.headers]
+    lines.append(f"Connection: {'close' if close else 'keep-alive'}")
+    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+    if not head:
+        writer.write(answer.body)
+    async with asyncio.timeout(WRITE_SECONDS):
+        await writer.drain()
 
 
 def refuse(conn: socket.socket, status: int) -> None:

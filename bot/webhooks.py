@@ -35,7 +35,6 @@ import asyncio
 import contextlib
 import errno
 import hmac
-import json
 import logging
 import resource
 import socket
@@ -45,14 +44,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.config import TelegramConfig, ZaloConfig
-from bot.webhook_http import MAX_HEADER_BYTES, BadRequest, HttpRequest, read_body, read_request, refuse, respond
+from bot.webhook_http import (
+    MAX_HEADER_BYTES,
+    Answer,
+    BadBody,
+    BadRequest,
+    HttpRequest,
+    read_body,
+    read_json,
+    read_request,
+    refuse,
+    respond,
+    send,
+)
 from models.settings_oa import ZaloOaConfig
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Mapping[str, str], bytes], Awaitable[int]]  # (headers, body) -> HTTP status
+Pages = Callable[[HttpRequest], Awaitable[Answer]]  # GET pages under a path (bot/dashboard/http.py)
 MAX_BODY = 1024 * 1024  # bytes; a route may take less
-MAX_DEPTH = 32  # nesting of a JSON body: Telegram's deepest updates are under 10 levels
 ACCEPT_PAUSE = (0.05, 1.0)  # after a failed accept(): the first pause, the longest
 RESOURCE_ERRORS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
 TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -60,11 +71,6 @@ TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 class BadSignature(Exception):
     """A signed body (``Route.signed``) whose signature does not match: 403, one line, nothing quoted."""
-
-
-class BadBody(Exception):
-    """A body that is not what the route reads (answered 400); the message says why, in a few words
-    (logged, so it never quotes the body)."""
 
 
 @dataclass(frozen=True)
@@ -112,29 +118,6 @@ def secret_matches(given: str | None, secret: str) -> bool:
     return given is not None and bool(secret) and hmac.compare_digest(given.encode(), secret.encode())
 
 
-def read_json(body: bytes) -> Any:
-    """The JSON of a webhook body; ``BadBody`` when it is not JSON or nests deeper than ``MAX_DEPTH``."""
-    try:
-        data = json.loads(body)
-    except RecursionError:
-        raise BadBody("JSON nested too deep") from None
-    except ValueError:  # UnicodeDecodeError too; and numbers of more than 4,300 digits
-        raise BadBody("not JSON") from None
-    level, depth = [data], 0
-    while level:  # breadth first, without recursion
-        depth += 1
-        if depth > MAX_DEPTH:
-            raise BadBody("JSON nested too deep")
-        level = [
-            child
-            for item in level
-            if isinstance(item, dict | list)
-            for child in (item.values() if isinstance(item, dict) else item)
-            if isinstance(child, dict | list)
-        ]
-    return data
-
-
 class _Connection:
     """One open connection: its socket, its task, and whether it waits for the client (evictable) or is
     answered."""
@@ -171,6 +154,7 @@ class WebhookServer:
         self.listen, self.port = listen, port
         self.max_connections, self.header_seconds, self.body_seconds = max_connections, header_seconds, body_seconds
         self.routes: dict[str, Route] = {}
+        self.pages: dict[str, Pages] = {}  # GET (and HEAD) under a path prefix: read-only pages, no body read
         self.notes = Notes()
         self._connections: dict[int, _Connection] = {}  # in the order they were opened
         self._numbers = 0
@@ -302,6 +286,13 @@ class WebhookServer:
             return False
         if request is None:
             return False  # the client closed an idle connection
+        prefix = next((p for p in self.pages if request.path == p or request.path.startswith(p + "/")), None)
+        if prefix is not None:  # a page: GET or HEAD without a body; the same header caps and deadlines
+            connection.waiting = False
+            bodiless = request.method in ("GET", "HEAD") and request.length == 0
+            answer = await self.pages[prefix](request) if bodiless else Answer(405 if request.length == 0 else 400, ())
+            await send(writer, answer, head=request.method == "HEAD", close=not (bodiless and request.keep_alive))
+            return bodiless and request.keep_alive
         route = self.routes.get(request.path)
         refusal = self._refusal(request, route)
         if refusal is not None or route is None:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Clock, ConversationState, Official, Role, Unit
-from models.settings import BotConfig, ReportsConfig
+from models.settings import BotConfig, DashboardConfig, ReportsConfig
 from models.text import fold
 
 ALL_ROLES: frozenset[Role] = frozenset(Role)
@@ -66,6 +66,8 @@ class Button:
     label: str
     data: str
     args: dict[str, Any] = field(default_factory=dict)
+    url: str = ""  # opens this address instead of sending ``data`` (channels that have such buttons)
+    web_app: bool = False  # with ``url``: opened as a Telegram Mini App inside the chat
 
 
 @dataclass
@@ -89,6 +91,7 @@ class HandlerConfig:
     bot: BotConfig = field(default_factory=BotConfig)
     bot_username: str = ""
     reports: ReportsConfig = field(default_factory=ReportsConfig)  # [reports]: the days of the periodic report
+    dashboard: DashboardConfig = field(default_factory=DashboardConfig)  # [dashboard]: /bangdieukhien's links
 
     @property
     def due_soon_days(self) -> int:

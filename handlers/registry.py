@@ -8,6 +8,7 @@ from handlers import (
     admin,
     charts,
     compare,
+    dashboard,
     drives,
     notifications,
     progress,
@@ -41,6 +42,7 @@ def app_commands() -> Commands:
         charts.commands,
         report_inputs.commands,
         report.commands,
+        dashboard.commands,
     )
 
 

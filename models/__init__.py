@@ -24,6 +24,7 @@ Glossary (one English name in code for each domain word):
 
 from models.base import AwareDateTime, Base, Exact
 from models.clock import DEFAULT_TZ, Clock, FrozenClock
+from models.dashboard import DashboardLink, DashboardSession
 from models.drives import Drive, DriveCriterion, DriveMeasurement, DriveParticipant
 from models.enums import (
     AssignmentRole,
@@ -35,6 +36,7 @@ from models.enums import (
     TaskStatus,
     UnitKind,
 )
+from models.feed import FeedToken
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
 from models.plans import Assignment, Plan, ProgressReport, Task
 from models.report_inputs import ReportInput
@@ -54,12 +56,15 @@ __all__ = [
     "Clock",
     "ComponentResult",
     "ConversationState",
+    "DashboardLink",
+    "DashboardSession",
     "DeadlineKind",
     "Drive",
     "DriveCriterion",
     "DriveMeasurement",
     "DriveParticipant",
     "Exact",
+    "FeedToken",
     "FrozenClock",
     "IndexComponent",
     "IndexResult",

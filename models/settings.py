@@ -20,17 +20,12 @@ from datetime import time
 from typing import Annotated, ClassVar, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from models import settings_checks as check
 from models.clock import DEFAULT_TZ
 from models.quiet import QuietHours
 from models.settings_base import (
-    _HOST,
-    _PATH,
-    _TELEGRAM_PATH,
-    _TELEGRAM_SECRET,
-    _USERNAME,
-    _ZALO_SECRET,
     Connections,
     Days,
     DaysLeft,
@@ -43,10 +38,6 @@ from models.settings_base import (
     Rates,
     Seconds,
     Section,
-    _bad,
-    _matching,
-    _needs,
-    _url,
 )
 from models.settings_oa import ZaloOaConfig, ZnsConfig, ZnsTemplate
 
@@ -55,6 +46,7 @@ __all__ = [
     "BotConfig",
     "Config",
     "ConsoleConfig",
+    "DashboardConfig",
     "DatabaseConfig",
     "DispatchConfig",
     "Rates",
@@ -86,11 +78,11 @@ class DatabaseConfig(Section):
         from sqlalchemy.exc import ArgumentError
 
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise _bad("database_url")
+            raise check.bad("database_url")
         try:
             make_url(value)  # a port that is no number, a broken host
         except (ArgumentError, ValueError):
-            raise _bad("database_url") from None
+            raise check.bad("database_url") from None
         return value
 
 
@@ -109,7 +101,7 @@ class BotConfig(Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise _bad("time_zone") from None
+            raise check.bad("time_zone") from None
         return value
 
     @property
@@ -123,8 +115,8 @@ class WebhookSection(Section):
     server's address, secret and limits (``bot/webhooks.py``). A channel's section names its own
     path and secret rules."""
 
-    PATH: ClassVar[re.Pattern[str]] = _PATH
-    SECRET: ClassVar[tuple[re.Pattern[str], int]] = (_TELEGRAM_SECRET, 1)  # the pattern, its shortest length
+    PATH: ClassVar[re.Pattern[str]] = check.PATH
+    SECRET: ClassVar[tuple[re.Pattern[str], int]] = (check.TELEGRAM_SECRET, 1)  # the pattern, its shortest length
 
     token: str = ""
     mode: Literal["polling", "webhook"] = "polling"
@@ -138,34 +130,34 @@ class WebhookSection(Section):
     @field_validator("webhook_public_url")
     @classmethod
     def _public_url(cls, value: str) -> str:
-        return _url(value, https_only=True)
+        return check.url(value, https_only=True)
 
     @field_validator("webhook_listen")
     @classmethod
     def _listen(cls, value: str) -> str:
-        return _matching(_HOST, value or " ", "listen")
+        return check.matching(check.HOST, value or " ", "listen")
 
     @field_validator("webhook_path", check_fields=False)
     @classmethod
     def _path(cls, value: str) -> str:
-        return _matching(cls.PATH, value or " ", "webhook_path")
+        return check.matching(cls.PATH, value or " ", "webhook_path")
 
     @field_validator("webhook_secret")
     @classmethod
     def _secret(cls, value: str) -> str:
         pattern, low = cls.SECRET
-        return _matching(pattern, value, "secret", low=low, high=256)
+        return check.matching(pattern, value, "secret", low=low, high=256)
 
     @model_validator(mode="after")
     def _webhook_mode(self) -> Self:
         if self.mode == "webhook" and self.token and not (self.webhook_public_url and self.webhook_secret):
-            raise _needs("mode")
+            raise check.needs("mode")
         return self
 
 
 class TelegramConfig(WebhookSection):
-    PATH: ClassVar[re.Pattern[str]] = _TELEGRAM_PATH
-    SECRET: ClassVar[tuple[re.Pattern[str], int]] = (_TELEGRAM_SECRET, 1)  # what setWebhook's secret_token accepts
+    PATH: ClassVar[re.Pattern[str]] = check.TELEGRAM_PATH
+    SECRET: ClassVar[tuple[re.Pattern[str], int]] = (check.TELEGRAM_SECRET, 1)  # what setWebhook's secret_token accepts
 
     base_url: str = ""  # empty: the public Bot API; set for a local Bot API server
     bot_username: str = ""
@@ -183,19 +175,19 @@ class TelegramConfig(WebhookSection):
     @field_validator("base_url")
     @classmethod
     def _base_url(cls, value: str) -> str:
-        return _url(value, https_only=False)
+        return check.url(value, https_only=False)
 
     @field_validator("bot_username")
     @classmethod
     def _username(cls, value: str) -> str:
-        return _matching(_USERNAME, value, "username")
+        return check.matching(check.USERNAME, value, "username")
 
 
 class ZaloConfig(WebhookSection):
     """The Zalo Bot API channel (bot/zalo/, docs/ZALO.md)."""
 
-    PATH: ClassVar[re.Pattern[str]] = _PATH
-    SECRET: ClassVar[tuple[re.Pattern[str], int]] = (_ZALO_SECRET, 8)
+    PATH: ClassVar[re.Pattern[str]] = check.PATH
+    SECRET: ClassVar[tuple[re.Pattern[str], int]] = (check.ZALO_SECRET, 8)
 
     base_url: str = "https://bot-api.zaloplatforms.com"
     poll_timeout: Annotated[int, Field(ge=1, le=60)] = 30  # seconds one getUpdates call may wait for an update
@@ -222,17 +214,17 @@ class ZaloConfig(WebhookSection):
     @field_validator("base_url")
     @classmethod
     def _base_url(cls, value: str) -> str:
-        return _url(value, https_only=False, empty=False)
+        return check.url(value, https_only=False, empty=False)
 
     @field_validator("public_image_url")
     @classmethod
     def _image_url(cls, value: str) -> str:
-        return _url(value, https_only=False)
+        return check.url(value, https_only=False)
 
     @model_validator(mode="after")
     def _image_dir(self) -> Self:
         if self.public_image_url and not self.image_dir:
-            raise _needs("image_dir", "image_dir_needed")
+            raise check.needs("image_dir", "image_dir_needed")
         return self
 
 
@@ -252,7 +244,7 @@ class RemindersConfig(Section):
         try:
             time.fromisoformat(value)
         except ValueError:
-            raise _bad("clock_time") from None
+            raise check.bad("clock_time") from None
         return value
 
     def quiet_hours(self, tz: ZoneInfo) -> QuietHours:
@@ -287,11 +279,11 @@ class ScheduleConfig(Section):
 
         fields = line.split()
         if len(fields) == 5 and any(ch.isdigit() for ch in fields[4]):
-            raise _bad("cron_weekdays")
+            raise check.bad("cron_weekdays")
         try:
             CronTrigger.from_crontab(line, timezone=ZoneInfo("UTC"))
         except ValueError as exc:
-            raise _bad("cron", reason=str(exc)) from None
+            raise check.bad("cron", reason=str(exc)) from None
         return line
 
     def crons(self) -> dict[str, str]:
@@ -312,7 +304,7 @@ class ReportsConfig(Section):
     @model_validator(mode="after")
     def _order(self) -> Self:
         if not self.ask_day <= self.remind_day <= self.due_day:
-            raise _needs("remind_day", "report_days_order")
+            raise check.needs("remind_day", "report_days_order")
         return self
 
 
@@ -332,15 +324,45 @@ class DispatchConfig(Section):
     @model_validator(mode="after")
     def _order(self) -> Self:
         if self.max_backoff_seconds < self.backoff_seconds:
-            raise _needs("max_backoff_seconds", "backoff_order")
+            raise check.needs("max_backoff_seconds", "backoff_order")
         if self.claim_seconds < 2 * self.poll_seconds:
-            raise _needs("claim_seconds", "claim_vs_poll")
+            raise check.needs("claim_seconds", "claim_vs_poll")
         return self
 
     def backoff(self, attempts: int) -> float:
         """Seconds before the next try after ``attempts`` failed sends: doubled each time, at most
         ``max_backoff_seconds``."""
         return float(min(self.max_backoff_seconds, self.backoff_seconds * 2 ** max(0, attempts - 1)))
+
+
+class DashboardConfig(Section):
+    """The read-only web dashboard (bot/dashboard/, docs/DASHBOARD.md), served by the bot's own HTTP server."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: Port = 8444  # the webhooks' port too is fine: then one server carries both
+    path: str = "/dashboard"
+    public_url: str = ""  # HTTPS, what officials open: Telegram opens Mini Apps only over HTTPS
+    session_minutes: Annotated[int, Field(ge=5, le=1440)] = 480  # a signed-in browser stays so for a working day
+    link_minutes: Annotated[int, Field(ge=1, le=60)] = 10  # a /bangdieukhien link works once, this long
+    init_data_minutes: Annotated[int, Field(ge=1, le=1440)] = 10  # Telegram's signed init data is this fresh
+    max_connections: Connections = 100
+    header_seconds: Deadline = 5
+    feed_per_minute: Annotated[int, Field(ge=1, le=6000)] = 60  # reads a minute per machine-feed consumer
+
+    @field_validator("listen", "path", "public_url")
+    @classmethod
+    def _address(cls, value: str, info: ValidationInfo) -> str:
+        if info.field_name == "public_url":
+            return check.url(value, https_only=True)
+        pattern, kind = (check.HOST, "listen") if info.field_name == "listen" else (check.PATH, "webhook_path")
+        return check.matching(pattern, value or " ", kind)
+
+    @model_validator(mode="after")
+    def _needs_url(self) -> Self:
+        if self.enabled and not self.public_url:
+            raise check.needs("public_url", "dashboard_needs")
+        return self
 
 
 class ConsoleConfig(Section):
@@ -361,4 +383,5 @@ class Config(BaseModel):
     dispatch: DispatchConfig = DispatchConfig()
     reports: ReportsConfig = ReportsConfig()
     console: ConsoleConfig = ConsoleConfig()
+    dashboard: DashboardConfig = DashboardConfig()
     source: str = "(defaults)"

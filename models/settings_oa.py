@@ -10,7 +10,8 @@ from typing import Annotated, Self
 
 from pydantic import Field, field_validator, model_validator
 
-from models.settings_base import _PATH, Connections, Deadline, PerSecond, Port, Rates, Section, _bad, _matching, _url
+from models import settings_checks as check
+from models.settings_base import Connections, Deadline, PerSecond, Port, Rates, Section
 
 # The push kinds a ZNS template may carry: the urgent ones (a deadline, a task overdue, an escalation).
 # Everything else waits for the window or goes by another channel: it never costs a ZNS message.
@@ -30,13 +31,13 @@ class ZnsTemplate(Section):
     @field_validator("template_id")
     @classmethod
     def _id(cls, value: str) -> str:
-        return _matching(_DIGITS, value or " ", "zns_template_id")
+        return check.matching(_DIGITS, value or " ", "zns_template_id")
 
     @field_validator("params")
     @classmethod
     def _params(cls, value: dict[str, str]) -> dict[str, str]:
         if len(value) > 20 or not all(_PARAM.fullmatch(k) and _FIELD.fullmatch(v) for k, v in value.items()):
-            raise _bad("zns_params")
+            raise check.bad("zns_params")
         return value
 
 
@@ -54,19 +55,19 @@ class ZnsConfig(Section):
     @field_validator("base_url")
     @classmethod
     def _base_url(cls, value: str) -> str:
-        return _url(value, https_only=False, empty=False)
+        return check.url(value, https_only=False, empty=False)
 
     @field_validator("templates")
     @classmethod
     def _kinds(cls, value: dict[str, ZnsTemplate]) -> dict[str, ZnsTemplate]:
         if not set(value) <= ZNS_KINDS:
-            raise _bad("zns_kinds", kinds=", ".join(sorted(ZNS_KINDS)))
+            raise check.bad("zns_kinds", kinds=", ".join(sorted(ZNS_KINDS)))
         return value
 
     @model_validator(mode="after")
     def _hours(self) -> Self:
         if self.hours_until <= self.hours_from:
-            raise _bad("zns_hours", key="hours_until")
+            raise check.bad("zns_hours", key="hours_until")
         return self
 
 
@@ -103,15 +104,15 @@ class ZaloOaConfig(Section):
     @field_validator("api_url", "oauth_url")
     @classmethod
     def _urls(cls, value: str) -> str:
-        return _url(value, https_only=False, empty=False)
+        return check.url(value, https_only=False, empty=False)
 
     @field_validator("webhook_path")
     @classmethod
     def _path(cls, value: str) -> str:
-        return _matching(_PATH, value or " ", "webhook_path")
+        return check.matching(check.PATH, value or " ", "webhook_path")
 
     @model_validator(mode="after")
     def _complete(self) -> Self:
         if self.app_id and not (self.oa_id and self.app_secret and self.oa_secret_key and self.refresh_token):
-            raise _bad("zalo_oa_needs", key="app_id")
+            raise check.bad("zalo_oa_needs", key="app_id")
         return self

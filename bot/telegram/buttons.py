@@ -15,10 +15,10 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from bot.render import Renderer
-from handlers.base import Reply
+from handlers.base import Button, Reply
 from models import Clock, ConversationState
 
 LIMIT = 64
@@ -38,20 +38,19 @@ class Buttons:
     async def keyboard(self, chat_id: str, lang: str, reply: Reply) -> InlineKeyboardMarkup | None:
         if not reply.buttons:
             return None
-        long = {b.data for row in reply.buttons for b in row if len(b.data.encode()) > LIMIT}
+        long = {b.data for row in reply.buttons for b in row if not b.url and len(b.data.encode()) > LIMIT}
         if long:
             await self._keep(chat_id, long)
-        rows = [
-            [
-                InlineKeyboardButton(
-                    self.renderer.label(lang, b, "text"),
-                    callback_data=key_for(chat_id, b.data) if b.data in long else b.data,
-                )
-                for b in row
-            ]
-            for row in reply.buttons
-        ]
+        rows = [[self._button(chat_id, lang, b, long) for b in row] for row in reply.buttons]
         return InlineKeyboardMarkup(rows)
+
+    def _button(self, chat_id: str, lang: str, b: Button, long: set[str]) -> InlineKeyboardButton:
+        label = self.renderer.label(lang, b, "text")
+        if b.url and b.web_app:
+            return InlineKeyboardButton(label, web_app=WebAppInfo(b.url))
+        if b.url:
+            return InlineKeyboardButton(label, url=b.url)
+        return InlineKeyboardButton(label, callback_data=key_for(chat_id, b.data) if b.data in long else b.data)
 
     async def resolve(self, chat_id: str, data: str) -> str | None:
         """The command line a pressed button stands for; None when a stored one has expired."""

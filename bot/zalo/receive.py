@@ -20,7 +20,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from bot.webhooks import BadBody, Route, read_json
+from bot.webhook_http import BadBody, read_json
+from bot.webhooks import Route
 from bot.zalo.channel import ZaloChannel
 from bot.zalo.client import FailureKind, ZaloClient, ZaloError
 from bot.zalo.updates import unwrap

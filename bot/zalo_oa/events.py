@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from bot.webhooks import BadBody, BadSignature, read_json
+from bot.webhook_http import BadBody, read_json
+from bot.webhooks import BadSignature
 
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 MAX_BODY = 64 * 1024

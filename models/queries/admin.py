@@ -148,7 +148,7 @@ async def recent_audit(session: AsyncSession, province: Unit, limit: int = 15) -
                 and_(AuditEntry.province_id.is_(None), AuditEntry.actor_id.in_(in_province)),
             )
         )
-        .where(AuditEntry.action != "account.wrong_code")
+        .where(AuditEntry.action.not_in(("account.wrong_code", "feed.read")))  # reads of the feed are not changes
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(limit)
     )

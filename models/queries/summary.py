@@ -77,13 +77,14 @@ class Summary:
 OVERDUE_UNITS = 5  # units listed as having most overdue assignments
 
 
-def _by_task() -> Select[tuple[str, str, int, int, int]]:
-    """("status", status, NULL, tasks, NULL): each TASK once, by its lead units' status. A task a group
-    leads ("UBND các xã, phường") is done when every lead unit is done (the last one's day), overdue
-    when one of them is."""
+def _lead_statuses() -> Any:
+    """(field, status) of each TASK of the plan, once, by its lead units' status. A task a group leads
+    ("UBND các xã, phường") is done when every lead unit is done (the last one's day), overdue when one
+    of them is."""
     leads = (
         select(
             Task.id,
+            Task.field,
             func.min(Assignment.progress).label("progress"),
             func.max(Assignment.completed_on).label("completed_on"),
             func.min(assignment_due).label("due"),
@@ -91,11 +92,16 @@ def _by_task() -> Select[tuple[str, str, int, int, int]]:
         .select_from(Task)
         .outerjoin(Assignment, and_(Assignment.task_id == Task.id, Assignment.role == AssignmentRole.LEAD))
         .where(Task.plan_id == bindparam("plan_id"))
-        .group_by(Task.id)
+        .group_by(Task.id, Task.field)
         .subquery()
     )
     status = status_between(STATUS_TODAY, STATUS_SOON, leads.c.progress, leads.c.completed_on, leads.c.due)
-    statuses = select(status.label("status")).select_from(leads).subquery()
+    return select(leads.c.field, status.label("status")).select_from(leads).subquery()
+
+
+def _by_task() -> Select[tuple[str, str, int, int, int]]:
+    """("status", status, NULL, tasks, NULL): each TASK once, by its lead units' status."""
+    statuses = _lead_statuses()
     return select(
         literal_column("'status'").label("kind"),
         statuses.c.status,
@@ -103,6 +109,24 @@ def _by_task() -> Select[tuple[str, str, int, int, int]]:
         func.count().label("n"),
         cast(null(), Integer).label("cooperating"),
     ).group_by(statuses.c.status)
+
+
+_statuses_by_field = _lead_statuses()
+_BY_FIELD = select(_statuses_by_field.c.field, _statuses_by_field.c.status, func.count()).group_by(
+    _statuses_by_field.c.field, _statuses_by_field.c.status
+)
+
+
+async def plan_by_field(
+    session: AsyncSession, plan_id: int, today: date, due_soon_days: int
+) -> dict[int, StatusCounts]:
+    """The plan's tasks by field (1–8; 0 for a task with no field), each TASK once by its lead units'
+    status, as the reporting sentence counts them."""
+    params = {"plan_id": plan_id, **status_params(today, due_soon_days)}
+    tally: dict[int, dict[str, int]] = {}
+    for field, status, n in await session.execute(_BY_FIELD, params):
+        tally.setdefault(int(field or 0), {})[TaskStatus(status).value] = int(n)
+    return {field: StatusCounts(**counts) for field, counts in sorted(tally.items())}
 
 
 def _overdue() -> Select[tuple[str, str, int, int, int]]:

@@ -25,9 +25,13 @@ from handlers.base import HandlerConfig, Incoming, Reply
 from handlers.router import Router
 from models import DEFAULT_TZ, FrozenClock, Invite, ProgressReport, ReportInput, Role, Unit, UnitKind
 from models.queries.tasks import record_progress
+from models.settings import DashboardConfig
 from tests import factories as f
 
 NOW = datetime(2024, 6, 1, 9, 0, tzinfo=DEFAULT_TZ)
+SETTINGS = HandlerConfig(
+    bot_username="cchc_bot", dashboard=DashboardConfig(enabled=True, public_url="https://cchc.example/dashboard")
+)
 SECRET = "BÍ MẬT CỦA Q"
 TASK_OF = {"A": 1, "B": 2, "H": 3, "C": 4, "D": 5, "H2": 6, "P": 7, "QA": 9}
 REFUSALS = {
@@ -109,6 +113,7 @@ POLICY: dict[str, Rule] = {
     "leaderboard": Rule("/thidua bxh", EVERYONE),
     "targets": Rule("/chitieu", EVERYONE),
     "summary": Rule("/tomtat", EVERYONE),
+    "dashboard": Rule("/bangdieukhien", EVERYONE),  # a sign-in link; the pages' own matrix: test_dashboard_access
     "tasks": Rule("/nhiemvu", EVERYONE),
     "province_tasks": Rule("/nhiemvu tatca", (Role.LEADER, Role.ADMIN)),
     "upload": Rule("/tailen", (Role.ADMIN,)),
@@ -205,7 +210,7 @@ async def build(sessions: async_sessionmaker[AsyncSession]) -> World:
         for rank, code in enumerate(("D", "D2", "H", "H2"), start=1):  # every unit /sosanh is asked about has peers
             await f.index_result(session, cchc, u[code], 2023, "80", 1 + rank % 2, 2)
         await session.commit()
-    router = Router(sessions, clock=FrozenClock(at=NOW), settings=HandlerConfig(bot_username="cchc_bot"))
+    router = Router(sessions, clock=FrozenClock(at=NOW), settings=SETTINGS)
     return World(router, u, reports, {"P": ours.id, "Q": other.id})
 
 

@@ -16,7 +16,8 @@ from collections.abc import AsyncIterator, Mapping
 import httpx
 import pytest
 
-from bot.webhooks import BadBody, Notes, Route, WebhookServer
+from bot.webhook_http import BadBody
+from bot.webhooks import Notes, Route, WebhookServer
 
 SECRET = "server-Secret_0123456789"
 HEADER = "X-Test-Secret"

@@ -10,6 +10,8 @@ every line that breaks a rule, by file, line (or corpus entry) and rule.
 from __future__ import annotations
 
 import csv
+import html
+import re
 import tomllib
 from collections import Counter
 from collections.abc import Iterator
@@ -29,6 +31,7 @@ NOT_DATA = {"units.csv"}  # unit names are the bot's to write ("UBND xã …", "
 # ... but departments and agencies keep their Vietnamese names in English (templates/macros/units.j2)
 KEEP_NAME_KINDS = {"department", "agency", "center"}
 TEXT = ("vi/text", "en/text")
+TAG = re.compile(r"<[^>]*>")  # the tags of a dashboard page (its visible text is what the style sheet is about)
 
 
 def _with_truncations(values: set[str]) -> set[str]:
@@ -128,9 +131,13 @@ def corpus_problems() -> Iterator[str]:
             texts |= {part.strip() for s in texts if "\n" in s for part in s.split("\n")}  # typed over several lines
             data = _with_truncations(texts)
             technical = corpus.source_file(entry).startswith("cli/") or "/cli_" in corpus.source_file(entry)
+            page = corpus.source_file(entry).startswith("dashboard/")  # an HTML page: its visible text is read
             for combo in TEXT:
                 lang = combo.partition("/")[0]
-                for line in entry["out"][combo]:
+                lines = entry["out"][combo]
+                if page:  # each text between two tags (a table cell, a link) is read on its own
+                    lines = [html.unescape(part) for line in lines for part in TAG.split(line) if part.strip()]
+                for line in lines:
                     for problem in rules.problems(
                         rules.mask(line, data), lang, button=entry["kind"] == "label", technical=technical
                     ):
