@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from jinja2 import TemplateError
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
@@ -26,7 +26,8 @@ from bot.logs import RedactSecrets
 from bot.render import Renderer
 from bot.telegram.limits import may_have_arrived, retry_after_seconds
 from bot.telegram.send import NO_PREVIEW, split_text
-from handlers.base import Reply
+from handlers.base import Button, Reply
+from handlers.notifications import push_buttons
 from jobs.dispatcher import Dispatcher, worker_name
 from jobs.kinds import PushRules
 from jobs.lease import SchedulerLease
@@ -53,11 +54,41 @@ class PushSender:
         )
 
     def render(self, out: Outgoing, fmt: str) -> str:
-        """The items one after another, under a ``push/batch`` header when there are several."""
+        """The items one after another, under a ``push/batch`` header when there are several; in plain text
+        (Zalo, the console) the buttons follow as numbered lines with the command each one sends."""
         parts = [self.renderer.render(out.language, Reply(item.template, item.context), fmt) for item in out.items]
         if len(parts) > 1:
             parts.insert(0, self.renderer.render(out.language, Reply("push/batch", {"count": len(parts)}), fmt))
-        return SEPARATOR.join(part for part in parts if part)
+        text = SEPARATOR.join(part for part in parts if part)
+        choices = [b for row in self.buttons(out) for b in row] if fmt == "text" else []
+        lines = [f"{i}. {self.renderer.label(out.language, b)}: {b.data}" for i, b in enumerate(choices, start=1)]
+        return text + SEPARATOR + "\n".join(lines) if lines else text
+
+    def buttons(self, out: Outgoing) -> list[list[Button]]:
+        """Each item's buttons (``handlers.notifications.push_buttons``: snooze and report on a reminder)."""
+        kinds = [item.template.removeprefix("push/") for item in out.items]
+        several = (
+            sum(
+                bool(push_buttons(kind, item.outbox_id, item.context, False))
+                for kind, item in zip(kinds, out.items, strict=True)
+            )
+            > 1
+        )
+        return [
+            row
+            for kind, item in zip(kinds, out.items, strict=True)
+            for row in push_buttons(kind, item.outbox_id, item.context, several)
+        ]
+
+    def keyboard(self, out: Outgoing) -> InlineKeyboardMarkup | None:
+        """Telegram: the buttons as an inline keyboard (their data, "/nhaclai 812 3", is far under 64 bytes)."""
+        rows = self.buttons(out)
+        if not rows:
+            return None
+        label = self.renderer.label
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label(out.language, b), callback_data=b.data) for b in row] for row in rows]
+        )
 
     async def send(self, out: Outgoing) -> Outcome:
         try:
@@ -65,7 +96,7 @@ class PushSender:
         except TemplateError as exc:
             return Outcome.fatal(f"template {why(exc)}")
         if out.channel == "telegram" and self.telegram is not None:
-            return await self._telegram(self.telegram, out.chat_id, text)
+            return await self._telegram(self.telegram, out.chat_id, text, self.keyboard(out))
         if out.channel == "console" and self.console is not None:
             header = self.renderer.render(out.language, Reply("console/push", {"account": out.chat_id}))
             self.console.write(f"\n{header}\n{text}\n")
@@ -73,10 +104,14 @@ class PushSender:
             return Outcome.sent()
         return Outcome.fatal(f"no {out.channel} channel in this process")
 
-    async def _telegram(self, bot: Bot, chat_id: str, text: str) -> Outcome:
+    async def _telegram(self, bot: Bot, chat_id: str, text: str, keyboard: InlineKeyboardMarkup | None) -> Outcome:
         try:
-            for piece in split_text(text):
-                await bot.send_message(chat_id, piece, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
+            pieces = split_text(text)
+            for n, piece in enumerate(pieces, start=1):  # the buttons under the last piece
+                markup = keyboard if n == len(pieces) else None
+                await bot.send_message(
+                    chat_id, piece, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=markup
+                )
         except Forbidden as exc:
             return Outcome.blocked(why(exc))
         except RetryAfter as exc:
@@ -113,7 +148,7 @@ class Scheduled:
 
 def dispatcher(app: App, sender: Sender) -> Dispatcher:
     """The dispatcher of ``cchc-bot run``: the [dispatch] section, the channels' rates, the quiet hours of
-    [reminders] in [bot].timezone."""
+    [reminders] in [bot].timezone on the working days of [calendar], at most one non-urgent message a day."""
     config = app.config
     return Dispatcher(
         app.sessions,
@@ -121,7 +156,8 @@ def dispatcher(app: App, sender: Sender) -> Dispatcher:
         clock=app.clock,
         dispatch=config.dispatch,
         rates={"telegram": config.telegram.rates, "zalo": config.zalo.rates},
-        quiet=config.reminders.quiet_hours(config.bot.tz),
+        quiet=config.reminders.quiet_hours(config.bot.tz, config.calendar.work_calendar()),
+        one_message_a_day=config.reminders.one_message_a_day,
         default_language=config.bot.default_language,
     )
 

@@ -14,7 +14,8 @@ wait as long, no attempt counted; blocked → the chat account is marked blocked
 sent elsewhere or skipped; a failure → retried after an exponential backoff, and after ``max_attempts``
 the rows are dead and the active admins of the official's province get a ``push/dead_letter`` push
 (never for a dead letter itself, so alerts cannot loop). During quiet hours non-urgent rows are moved to
-the next allowed time.
+the next allowed time; with ``one_message_a_day``, an official who has had a non-urgent message today
+gets only urgent rows (``jobs.kinds.ALWAYS_SENT`` too) until the next working morning (``claims.one_a_day``).
 A send that failed after the request left (``Result.UNCERTAIN``, e.g. a read timeout) may have arrived:
 it is retried once after the backoff and counted in ``Drained.uncertain`` (each a possible duplicate);
 if that retry is uncertain too, the rows are dead (admins told), never sent a third time.
@@ -36,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from jobs import claims
 from jobs.claims import Chat, Claimed
+from jobs.kinds import ALWAYS_SENT
 from jobs.outbox import Push, enqueue
 from jobs.pacing import Pace
 from jobs.sender import Item, Outcome, Outgoing, Result, Sender
@@ -101,6 +103,7 @@ class Dispatcher:
         dispatch: DispatchConfig | None = None,
         rates: Mapping[str, Rates] | None = None,
         quiet: QuietHours | None = None,
+        one_message_a_day: bool = False,
         default_language: str = "vi",
         failures_in_a_row: int = FAILURES_IN_A_ROW,
         worker: str | None = None,
@@ -109,7 +112,7 @@ class Dispatcher:
     ) -> None:
         self.sessions, self.sender, self.clock = sessions, sender, clock
         self.dispatch = dispatch or DispatchConfig()
-        self.quiet, self.worker = quiet, worker or worker_name()
+        self.quiet, self.worker, self.one_message_a_day = quiet, worker or worker_name(), one_message_a_day
         self.default_language, self.failures_in_a_row = default_language, failures_in_a_row
         self.monotonic, self.sleep = monotonic, sleep
         # a channel not in ``rates`` is not paced
@@ -207,6 +210,10 @@ class Dispatcher:
     async def _plan(self, rows: list[Claimed], done: Drained) -> list[Message]:
         """Merge the claimed rows into messages: one per official (or per given chat)."""
         channels = self.sender.channels
+        if any("snoozed" in row.context for row in rows):  # a snoozed reminder of a task done since: dropped
+            async with self.sessions() as session, session.begin():
+                settled = await claims.settled(session, rows, self.worker)
+            rows, done.skipped = [row for row in rows if row.id not in settled], done.skipped + len(settled)
         skipped: list[int] = []
         by_chat: dict[tuple[str, str], list[Claimed]] = {}
         by_official: dict[int, list[Claimed]] = {}
@@ -220,6 +227,13 @@ class Dispatcher:
                 by_official.setdefault(row.official_id, []).append(row)
             else:
                 skipped.append(row.id)
+        if self.one_message_a_day and self.quiet is not None and by_official:
+            now = self.clock.now().astimezone(self.quiet.tz)
+            today = datetime.combine(now.date(), datetime.min.time(), self.quiet.tz)
+            morning = self.quiet.next_allowed(today + timedelta(days=1))
+            async with self.sessions() as session, session.begin():
+                held = await claims.one_a_day(session, by_official, self.worker, today, morning, ALWAYS_SENT)
+            done.deferred += held
         async with self.sessions() as session:
             found = await claims.chats(session, by_official, channels)
             languages = await claims.languages(
@@ -243,7 +257,7 @@ class Dispatcher:
         return messages
 
     def _message(self, chat: Chat, official_id: int | None, rows: list[Claimed]) -> Message:
-        items = tuple(Item(row.template, row.context) for row in rows)
+        items = tuple(Item(row.template, row.context, row.id) for row in rows)
         out = Outgoing(chat.channel, chat.chat_id, official_id, chat.language, items)
         return Message(out, rows, chat.account_id)
 

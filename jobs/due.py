@@ -116,7 +116,8 @@ async def deadline_pushes(session: AsyncSession, now: datetime, s: PushRules) ->
             if ctx is None:
                 ctx = {"task": task_ctx(task_id, *texts[task_id], due), "role": str(role), "progress": progress}
                 ctx |= {"offset": k, "days_left": s.days_left(today, due), "working": s.calendar.count_working_days}
-                ctx["day_off"] = not calendar.is_working_day(due)  # said: the deadline falls on a day off
+                # a deadline on a day off: the reminder names the last working day before it
+                ctx["last_day"] = None if calendar.is_working_day(due) else calendar.on_or_before(due).isoformat()
                 shared[task_id, role, progress, due] = ctx
             key = f"deadline:task {task_id}:unit {unit_id}:T-{k}:{due.isoformat()}"
             for official_id in people.get(unit_id, ()):

@@ -9,8 +9,8 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from models.queries.units import UnitName
 from models.calendar import CalendarConfig, WorkCalendar
+from models.queries.units import UnitName
 from models.settings import BotConfig, Config, RemindersConfig, ReportsConfig, ScheduleConfig
 
 # Kinds of push (``outbox.kind``; the template is ``push/<kind>``). Mandatory ones reach officials who
@@ -47,6 +47,10 @@ KINDS = (
     REPORT_REMIND,
 )
 MANDATORY = frozenset({DEADLINE, OVERDUE, ESCALATION, QUARTERLY, REPORT_ASK, REPORT_REMIND})
+# Sent whenever due, however many messages the official has had today (``one_message_a_day``): besides
+# urgent rows (a deadline today, escalations), the overdue notice. Everything else waits for the next
+# working morning once the official has had the day's one message.
+ALWAYS_SENT = frozenset({OVERDUE, ESCALATION})
 CONTENT_CHARS = 160  # a task's content in a push: enough to recognise it on a small screen
 LISTED_TASKS = 3  # tasks named in a digest ("and N more")
 
@@ -74,9 +78,7 @@ class PushRules:
 
     def days_left(self, today: date, due: date) -> int:
         """Days from ``today`` to ``due``: working days where ``[calendar] count_working_days``."""
-        if self.calendar.count_working_days:
-            return self.work_calendar.working_days_between(today, due)
-        return (due - today).days
+        return self.work_calendar.days_left(today, due, working=self.calendar.count_working_days)
 
 
 def iso(day: date | None) -> str | None:

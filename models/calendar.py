@@ -92,10 +92,13 @@ class WorkCalendar:
         days = (end - start).days
         return sum(1 for n in range(1, days + 1) if self.is_working_day(start + timedelta(days=n)))
 
+    def days_left(self, today: date, due: date, *, working: bool) -> int:
+        """ "còn N ngày": calendar days from ``today`` to ``due``, or working days when ``working``."""
+        return self.working_days_between(today, due) if working else (due - today).days
+
     def _walk(self, day: date, step: int) -> date:
         for n in range(LONGEST_BREAK):
             moved = day + timedelta(days=step * n)
             if self.is_working_day(moved):
                 return moved
         raise ValueError(f"no working day within {LONGEST_BREAK} days of {day.isoformat()}")
-
