@@ -11,6 +11,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.render import Renderer
+from handlers.base import Reply
 from jobs.due import deadline_pushes
 from jobs.kinds import PushRules
 from jobs.outbox import enqueue
@@ -88,3 +90,34 @@ async def test_days_left_can_be_said_in_working_days(session: AsyncSession) -> N
     assert push.context["days_left"] == 2 and push.context["working"]  # 11/02 and 12/02; Tết not counted
     (plain,) = list(await deadline_pushes(session, morning(date(2027, 2, 3)), RULES))
     assert plain.context["days_left"] == 9 and not plain.context["working"]
+
+
+def said(context: dict[str, object], template: str = "push/deadline", lang: str = "vi") -> str:
+    return Renderer().render(lang, Reply(template, context), "text")
+
+
+async def test_the_reminder_before_tet_says_the_deadline_is_a_day_off(session: AsyncSession) -> None:
+    await commune(session, date(2027, 2, 8))
+    (push,) = list(await deadline_pushes(session, morning(date(2027, 2, 3)), RULES))
+    text = said(push.context)
+    assert "Hạn ngày 08/02/2027, còn 5 ngày." in text
+    assert "Hạn rơi vào ngày nghỉ: ngày làm việc cuối cùng trước hạn là 03/02/2027." in text
+    assert "The deadline falls on a day off: the last working day before it is 03/02/2027." in said(
+        push.context, lang="en"
+    )
+    working = dataclasses.replace(RULES, calendar=CalendarConfig(count_working_days=True))
+    (counted,) = list(await deadline_pushes(session, morning(date(2027, 2, 3)), working))
+    assert "Hạn ngày 08/02/2027 là ngày nghỉ: hôm nay là ngày làm việc cuối cùng trước hạn." in said(counted.context)
+
+
+async def test_a_reminder_in_working_days_and_a_snoozed_one_say_so(session: AsyncSession) -> None:
+    await commune(session, date(2027, 2, 12))
+    working = dataclasses.replace(RULES, calendar=CalendarConfig(count_working_days=True))
+    (push,) = list(await deadline_pushes(session, morning(date(2027, 2, 3)), working))
+    assert "Hạn ngày 12/02/2027, còn 2 ngày làm việc." in said(push.context)
+    assert "Due on 12/02/2027, 2 working days left." in said(push.context, lang="en")
+    snoozed = push.context | {"snoozed": {"task": 1, "unit": 2}}
+    assert "Nhắc hạn nhiệm vụ (nhắc lại theo đề nghị của đồng chí)" in said(snoozed)
+    overdue = {"task": push.context["task"], "role": "lead", "progress": 0, "days_late": 4, "snoozed": {"task": 1}}
+    assert "Nhiệm vụ quá hạn (nhắc lại theo đề nghị của đồng chí)" in said(overdue, "push/overdue")
+    assert "Overdue task (again, as you asked)" in said(overdue, "push/overdue", "en")
