@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import time
 from typing import Any, TextIO
 
 from jinja2 import TemplateError
@@ -158,8 +159,17 @@ def dispatcher(app: App, sender: Sender) -> Dispatcher:
         rates={"telegram": config.telegram.rates, "zalo": config.zalo.rates},
         quiet=config.reminders.quiet_hours(config.bot.tz, config.calendar.work_calendar()),
         one_message_a_day=config.reminders.one_message_a_day,
+        morning=cron_time(config.schedule.reminders),
         default_language=config.bot.default_language,
     )
+
+
+def cron_time(line: str) -> time | None:
+    """The time of day of a daily cron line ("0 8 * * *" → 08:00); None for anything else."""
+    fields = line.split()
+    if len(fields) == 5 and fields[0].isdigit() and fields[1].isdigit() and int(fields[1]) < 24 and int(fields[0]) < 60:
+        return time(int(fields[1]), int(fields[0]))
+    return None
 
 
 def push_runtime(app: App, sender: Sender) -> Runtime:

@@ -15,7 +15,8 @@ sent elsewhere or skipped; a failure → retried after an exponential backoff, a
 the rows are dead and the active admins of the official's province get a ``push/dead_letter`` push
 (never for a dead letter itself, so alerts cannot loop). During quiet hours non-urgent rows are moved to
 the next allowed time; with ``one_message_a_day``, an official who has had a non-urgent message today
-gets only urgent rows (``jobs.kinds.ALWAYS_SENT`` too) until the next working morning (``claims.one_a_day``).
+gets only urgent rows (``jobs.kinds.ALWAYS_SENT`` too) until the next working day at ``morning`` (the time of
+the reminders job, so that what was held goes out merged with that morning's reminders: ``claims.one_a_day``).
 A send that failed after the request left (``Result.UNCERTAIN``, e.g. a read timeout) may have arrived:
 it is retried once after the backoff and counted in ``Drained.uncertain`` (each a possible duplicate);
 if that retry is uncertain too, the rows are dead (admins told), never sent a third time.
@@ -32,6 +33,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from datetime import time as time_of_day
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -104,6 +106,7 @@ class Dispatcher:
         rates: Mapping[str, Rates] | None = None,
         quiet: QuietHours | None = None,
         one_message_a_day: bool = False,
+        morning: time_of_day | None = None,
         default_language: str = "vi",
         failures_in_a_row: int = FAILURES_IN_A_ROW,
         worker: str | None = None,
@@ -113,6 +116,7 @@ class Dispatcher:
         self.sessions, self.sender, self.clock = sessions, sender, clock
         self.dispatch = dispatch or DispatchConfig()
         self.quiet, self.worker, self.one_message_a_day = quiet, worker or worker_name(), one_message_a_day
+        self.morning = morning  # when held pushes go the next working day (None: at the end of quiet hours)
         self.default_language, self.failures_in_a_row = default_language, failures_in_a_row
         self.monotonic, self.sleep = monotonic, sleep
         # a channel not in ``rates`` is not paced
@@ -229,8 +233,8 @@ class Dispatcher:
                 skipped.append(row.id)
         if self.one_message_a_day and self.quiet is not None and by_official:
             now = self.clock.now().astimezone(self.quiet.tz)
-            today = datetime.combine(now.date(), datetime.min.time(), self.quiet.tz)
-            morning = self.quiet.next_allowed(today + timedelta(days=1))
+            today = datetime.combine(now.date(), time_of_day(0), self.quiet.tz)
+            morning = self.quiet.morning_after(now.date(), self.morning or self.quiet.end)
             async with self.sessions() as session, session.begin():
                 held = await claims.one_a_day(session, by_official, self.worker, today, morning, ALWAYS_SENT)
             done.deferred += held

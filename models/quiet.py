@@ -6,7 +6,7 @@ Read in the configured time zone (Asia/Ho_Chi_Minh by default). Built from [remi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from models.calendar import LONGEST_BREAK, WorkCalendar
@@ -60,3 +60,13 @@ class QuietHours:
             end_today = datetime.combine(local.date(), self.end, self.tz)
             local = end_today if local < end_today else end_today + timedelta(days=1)
         raise AssertionError("no allowed moment within the longest break")  # start == end is never quiet
+
+    def morning_after(self, day: date, at: time) -> datetime:
+        """``at`` o'clock on the first day after ``day`` that pushes may go out (a working day unless
+        ``weekends``): where a push held back for the day waits (``jobs/dispatcher.py``)."""
+        moment = datetime.combine(day + timedelta(days=1), at, self.tz)
+        if self._quiet_time(at):
+            return self.next_allowed(moment)
+        while not self.allows(moment):
+            moment = datetime.combine(moment.date() + timedelta(days=1), at, self.tz)
+        return moment

@@ -57,8 +57,9 @@ async def test_recent_report_days_zero_always_reminds(session: AsyncSession) -> 
 def capped(sessions: async_sessionmaker[AsyncSession], sender: Recorder, at: datetime) -> Dispatcher:
     quiet = QuietHours(time(21), time(7), False, DEFAULT_TZ, WorkCalendar())
     return Dispatcher(
-        sessions, sender, clock=FrozenClock(at=at), dispatch=DispatchConfig(), quiet=quiet, one_message_a_day=True
-    )
+        sessions, sender, clock=FrozenClock(at=at), dispatch=DispatchConfig(), quiet=quiet, one_message_a_day=True,
+        morning=time(8),  # the reminders job's time: what was held goes with the next morning's reminders
+    )  # fmt: skip
 
 
 async def test_one_non_urgent_message_a_day_the_rest_merged_into_the_next_mornings(
@@ -83,8 +84,14 @@ async def test_one_non_urgent_message_a_day_the_rest_merged_into_the_next_mornin
     done = await capped(sessions, sender, afternoon).drain_all()
     # the deadline of the day and the overdue notice go now; the index news and the drive wait
     assert [len(out.items) for out in sender.sent] == [1, 2] and done.deferred == 2
-    tomorrow = datetime(2024, 6, 4, 7, 0, tzinfo=DEFAULT_TZ)
+    tomorrow = datetime(2024, 6, 4, 8, 0, tzinfo=DEFAULT_TZ)
     assert (await row(sessions, f"note:index:{a}")).not_before == tomorrow
     await capped(sessions, sender, tomorrow).drain_all()
     assert [len(out.items) for out in sender.sent] == [1, 2, 2]  # both, in one message
     assert (await row(sessions, f"note:drive:{a}")).status == "sent"
+
+
+def test_held_pushes_wait_over_tet_for_the_first_working_morning() -> None:
+    quiet = QuietHours(time(21), time(7), False, DEFAULT_TZ, WorkCalendar())
+    assert quiet.morning_after(date(2027, 2, 3), time(8)) == datetime(2027, 2, 11, 8, 0, tzinfo=DEFAULT_TZ)
+    assert quiet.morning_after(date(2027, 2, 11), time(8)) == datetime(2027, 2, 12, 8, 0, tzinfo=DEFAULT_TZ)
