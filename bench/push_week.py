@@ -12,8 +12,9 @@ then decide when each push goes out and with which others, per official:
 - after: Vietnam's working calendar (reminders moved off days off onto the last working day before,
   several offsets then one reminder; pushes held over holidays), no T-x reminder within
   ``recent_report_days`` of a progress report, and at most one non-urgent message a day per official:
-  what comes due after it waits for the next working day at the reminders' time (08:00), merged into
-  that morning's message (a deadline today, overdue notices and escalations go at once).
+  the day's message goes out once the morning's reminders are queued (08:05: a Monday digest of 07:30
+  waits for them), and what comes due after it waits for the next working day's message (a deadline
+  today, overdue notices and escalations go at once).
 
 A message is counted in the week when it goes out before the next Monday's first push; what is held
 past it is next week's (the week before held as much into this one, so the count is a steady week's).
@@ -38,7 +39,7 @@ from models.db import create_engine, session_factory
 from models.quiet import QuietHours
 from models.settings import SCHEDULE_JOBS, RemindersConfig, ScheduleConfig
 
-MORNING = clock_time(8)  # the reminders job's time: held pushes go out merged with that morning's reminders
+MORNING = clock_time(8, 5)  # bot.push_path.day_slot: 5 minutes after the reminders job (08:00)
 ALWAYS = frozenset({"overdue", "escalation"})  # jobs.kinds.ALWAYS_SENT (imported late: no jobs import at module load)
 
 
@@ -153,7 +154,7 @@ def week(url: str, monday: date, label: str, *, after: bool) -> Week:
     base = PushRules(schedule=ScheduleConfig(catch_up_days=0))  # no downtime to catch up on
     if after:
         rules = base
-        quiet = base.reminders.quiet_hours(tz, base.work_calendar)
+        quiet = dataclasses.replace(base.reminders.quiet_hours(tz, base.work_calendar), end=MORNING)
     else:  # every day a working day for the reminders, as before; no report rule
         days = [monday + timedelta(days=n) for n in range(-60, 90)]
         rules = dataclasses.replace(

@@ -13,8 +13,8 @@ which the dispatcher retries at most once.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import time
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from typing import Any, TextIO
 
 from jinja2 import TemplateError
@@ -34,9 +34,12 @@ from jobs.kinds import PushRules
 from jobs.lease import SchedulerLease
 from jobs.runtime import Runtime, Scheduler
 from jobs.sender import Outcome, Outgoing, Sender
+from models.quiet import QuietHours
+from models.settings import Config
 
 log = logging.getLogger(__name__)
 SEPARATOR = "\n\n"
+SETTLE = timedelta(minutes=5)  # the reminders job queues a national day's reminders in seconds
 REDACT = RedactSecrets()
 
 
@@ -105,7 +108,9 @@ class PushSender:
             return Outcome.sent()
         return Outcome.fatal(f"no {out.channel} channel in this process")
 
-    async def _telegram(self, bot: Bot, chat_id: str, text: str, keyboard: InlineKeyboardMarkup | None) -> Outcome:
+    async def _telegram(
+        self, bot: Bot, chat_id: str, text: str, keyboard: InlineKeyboardMarkup | None = None
+    ) -> Outcome:
         try:
             pieces = split_text(text)
             for n, piece in enumerate(pieces, start=1):  # the buttons under the last piece
@@ -151,17 +156,32 @@ def dispatcher(app: App, sender: Sender) -> Dispatcher:
     """The dispatcher of ``cchc-bot run``: the [dispatch] section, the channels' rates, the quiet hours of
     [reminders] in [bot].timezone on the working days of [calendar], at most one non-urgent message a day."""
     config = app.config
+    quiet, morning = day_slot(config.reminders.quiet_hours(config.bot.tz, config.calendar.work_calendar()), config)
     return Dispatcher(
         app.sessions,
         sender,
         clock=app.clock,
         dispatch=config.dispatch,
         rates={"telegram": config.telegram.rates, "zalo": config.zalo.rates},
-        quiet=config.reminders.quiet_hours(config.bot.tz, config.calendar.work_calendar()),
+        quiet=quiet,
         one_message_a_day=config.reminders.one_message_a_day,
-        morning=cron_time(config.schedule.reminders),
+        morning=morning,
         default_language=config.bot.default_language,
     )
+
+
+def day_slot(quiet: QuietHours, config: Config) -> tuple[QuietHours, time | None]:
+    """With ``one_message_a_day``, the day's one message goes once the morning's reminders are queued
+    (``SETTLE`` after the reminders job's time): non-urgent pushes due earlier (the Monday digest at 07:30)
+    wait for it and go out merged with the reminders, and what is held back for a day goes at that time
+    too. Else, or when the reminders job has no daily time: the quiet hours as configured."""
+    at = cron_time(config.schedule.reminders)
+    if not config.reminders.one_message_a_day or at is None or quiet.start == quiet.end:
+        return quiet, None
+    slot = (datetime.combine(date(2000, 1, 1), at) + SETTLE).time()
+    if quiet.end < slot < quiet.start:
+        quiet = replace(quiet, end=slot)
+    return quiet, slot
 
 
 def cron_time(line: str) -> time | None:
