@@ -39,6 +39,7 @@ from models.db import create_engine, session_factory
 from models.quiet import QuietHours
 from models.settings import SCHEDULE_JOBS, RemindersConfig, ScheduleConfig
 
+REMINDERS = clock_time(8)  # [schedule] reminders
 MORNING = clock_time(8, 5)  # bot.push_path.day_slot: 5 minutes after the reminders job (08:00)
 ALWAYS = frozenset({"overdue", "escalation"})  # jobs.kinds.ALWAYS_SENT (imported late: no jobs import at module load)
 
@@ -116,6 +117,8 @@ def messages(rows: list[Row], quiet: QuietHours, end: datetime, *, one_a_day: bo
     queues: dict[int, list[tuple[datetime, int, Row]]] = defaultdict(list)
     for n, row in enumerate(rows):
         at = row.at if row.urgent or quiet.allows(row.at) else quiet.next_allowed(row.at)
+        if quiet.settling(at):  # the morning's jobs are queueing: everything goes at the day's slot
+            at = datetime.combine(at.astimezone(quiet.tz).date(), quiet.end, quiet.tz)
         queues[row.official].append((at, n, row))
     counted: dict[int, int] = {}
     for official, queue in queues.items():
@@ -154,7 +157,7 @@ def week(url: str, monday: date, label: str, *, after: bool) -> Week:
     base = PushRules(schedule=ScheduleConfig(catch_up_days=0))  # no downtime to catch up on
     if after:
         rules = base
-        quiet = dataclasses.replace(base.reminders.quiet_hours(tz, base.work_calendar), end=MORNING)
+        quiet = dataclasses.replace(base.reminders.quiet_hours(tz, base.work_calendar), end=MORNING, settle=REMINDERS)
     else:  # every day a working day for the reminders, as before; no report rule
         days = [monday + timedelta(days=n) for n in range(-60, 90)]
         rules = dataclasses.replace(

@@ -172,15 +172,16 @@ def dispatcher(app: App, sender: Sender) -> Dispatcher:
 
 def day_slot(quiet: QuietHours, config: Config) -> tuple[QuietHours, time | None]:
     """With ``one_message_a_day``, the day's one message goes once the morning's reminders are queued
-    (``SETTLE`` after the reminders job's time): non-urgent pushes due earlier (the Monday digest at 07:30)
-    wait for it and go out merged with the reminders, and what is held back for a day goes at that time
-    too. Else, or when the reminders job has no daily time: the quiet hours as configured."""
+    (``SETTLE`` after the reminders job's time; in between nothing is sent, so the urgent reminders of the
+    day go with the others): non-urgent pushes due earlier (the Monday digest at 07:30) wait for it and go
+    out merged with the reminders, and what is held back for a day goes at that time too. Else, or when
+    the reminders job has no daily time: the quiet hours as configured."""
     at = cron_time(config.schedule.reminders)
     if not config.reminders.one_message_a_day or at is None or quiet.start == quiet.end:
         return quiet, None
     slot = (datetime.combine(date(2000, 1, 1), at) + SETTLE).time()
-    if quiet.end < slot < quiet.start:
-        quiet = replace(quiet, end=slot)
+    if quiet.end <= at and slot < quiet.start:  # the reminders' own pushes wait the few minutes too
+        quiet = replace(quiet, end=slot, settle=at)
     return quiet, slot
 
 

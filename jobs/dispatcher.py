@@ -165,6 +165,8 @@ class Dispatcher:
         """Claim one batch of due rows and send it."""
         done = Drained()
         now = self.clock.now()
+        if self.quiet is not None and self.quiet.settling(now):  # the morning's jobs are still queueing
+            return done
         quiet = self.quiet is not None and not self.quiet.allows(now)
         async with self.sessions() as session, session.begin():
             if self.quiet is not None and quiet:

@@ -26,6 +26,7 @@ class QuietHours:
     weekends: bool = False
     tz: ZoneInfo = DEFAULT_TZ
     calendar: WorkCalendar | None = None
+    settle: time | None = None  # from this time to ``end`` nothing goes, urgent or not (``settling``)
 
     def _day_off(self, local: datetime) -> bool:
         if self.weekends:
@@ -70,3 +71,8 @@ class QuietHours:
         while not self.allows(moment):
             moment = datetime.combine(moment.date() + timedelta(days=1), at, self.tz)
         return moment
+
+    def settling(self, moment: datetime) -> bool:
+        """From ``settle`` to ``end`` (the morning's jobs queueing their pushes, ``bot.push_path.day_slot``)
+        nothing is sent, so that the day's pushes to one official, urgent ones too, go out as one message."""
+        return self.settle is not None and self.settle <= moment.astimezone(self.tz).time() < self.end

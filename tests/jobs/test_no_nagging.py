@@ -95,3 +95,23 @@ def test_held_pushes_wait_over_tet_for_the_first_working_morning() -> None:
     quiet = QuietHours(time(21), time(7), False, DEFAULT_TZ, WorkCalendar())
     assert quiet.morning_after(date(2027, 2, 3), time(8)) == datetime(2027, 2, 11, 8, 0, tzinfo=DEFAULT_TZ)
     assert quiet.morning_after(date(2027, 2, 11), time(8)) == datetime(2027, 2, 12, 8, 0, tzinfo=DEFAULT_TZ)
+
+
+async def test_while_the_morning_jobs_queue_nothing_goes_then_one_message(
+    sessions: async_sessionmaker[AsyncSession], session: AsyncSession
+) -> None:
+    (a,) = await people(session, 1)
+    eight = datetime(2024, 6, 3, 8, 0, tzinfo=DEFAULT_TZ)
+    await queue(session, [a], tag="digest", at=datetime(2024, 6, 3, 7, 30, tzinfo=DEFAULT_TZ))
+    await queue(session, [a], tag="today", at=eight, urgent=True)  # a deadline today, queued at 08:00
+    await queue(session, [a], tag="soon", at=eight)
+    await session.commit()
+    slot = QuietHours(time(21), time(8, 5), False, DEFAULT_TZ, WorkCalendar(), settle=time(8))  # day_slot's
+    sender = Recorder()
+
+    def at(moment: datetime) -> Dispatcher:
+        return Dispatcher(sessions, sender, clock=FrozenClock(at=moment), quiet=slot, one_message_a_day=True)
+
+    assert (await at(eight + timedelta(minutes=2)).drain_all()).claimed == 0  # urgent or not, all wait
+    await at(eight + timedelta(minutes=5)).drain_all()
+    assert [len(out.items) for out in sender.sent] == [3]
