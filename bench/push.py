@@ -7,6 +7,9 @@ drives, quarterly on the day of the quarterly review reminder — each in a fres
 memory (``ru_maxrss``) is its own. "compute" runs the queries and builds every outbox row without writing;
 "compute + enqueue" also inserts them, into a copy of the database (the benchmark file is never written).
 
+``python -m bench.push --week``: messages per official in one week, before and after the no-nagging rules
+(``bench/push_week.py``), on the national database only.
+
 Both databases are reused as they are when they exist (``bench.national`` builds them when missing; pass
 ``--rebuild`` to rebuild them whatever their schema).
 """
@@ -168,8 +171,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=3, help="runs per job; the fastest is shown")
     p.add_argument("--no-enqueue", action="store_true", help="skip the compute + enqueue runs on a copy")
     p.add_argument("--rebuild", action="store_true")
+    p.add_argument("--week", action="store_true", help="messages per official in a week, before and after")
     args = p.parse_args(argv)
     ensure(args.db, 34, args.rebuild)
+    if args.week:
+        from bench.push_week import run_week
+
+        day, _, officials = asyncio.run(describe(sqlite_url(args.db)))
+        print(f"{args.db}: {officials:,} officials")
+        run_week(sqlite_url(args.db), day)
+        return 0
     ensure(args.small, 4, args.rebuild)
     small = run(args.small, args.runs, write=False)
     large = run(args.db, args.runs, write=not args.no_enqueue)

@@ -40,7 +40,14 @@ def build(config: Config, clock: Clock | None = None) -> App:
     router = Router(
         sessions,
         clock=clock,
-        settings=HandlerConfig(config.bot, config.telegram.bot_username, config.reports, config.dashboard),
+        settings=HandlerConfig(
+            config.bot,
+            config.telegram.bot_username,
+            config.reports,
+            config.dashboard,
+            reminders=config.reminders,
+            calendar=config.calendar,
+        ),
         default_lang=config.bot.default_language,
         at_once=config.database.messages_at_once,
         commands=app_commands(),

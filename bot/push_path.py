@@ -13,11 +13,12 @@ which the dispatcher retries at most once.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from typing import Any, TextIO
 
 from jinja2 import TemplateError
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
@@ -26,16 +27,20 @@ from bot.logs import RedactSecrets
 from bot.render import Renderer
 from bot.telegram.limits import may_have_arrived, retry_after_seconds
 from bot.telegram.send import NO_PREVIEW, split_text
-from handlers.base import Reply
+from handlers.base import Button, Reply
+from handlers.notifications import push_buttons
 from jobs.dispatcher import Dispatcher, worker_name
 from jobs.kinds import PushRules
 from jobs.lease import SchedulerLease
 from jobs.oa_routing import OaRouting
 from jobs.runtime import Runtime, Scheduler
 from jobs.sender import Outcome, Outgoing, Sender
+from models.quiet import QuietHours
+from models.settings import Config
 
 log = logging.getLogger(__name__)
 SEPARATOR = "\n\n"
+SETTLE = timedelta(minutes=5)  # the reminders job queues a national day's reminders in seconds
 REDACT = RedactSecrets()
 
 
@@ -54,11 +59,41 @@ class PushSender:
         )
 
     def render(self, out: Outgoing, fmt: str) -> str:
-        """The items one after another, under a ``push/batch`` header when there are several."""
+        """The items one after another, under a ``push/batch`` header when there are several; in plain text
+        (Zalo, the console) the buttons follow as numbered lines with the command each one sends."""
         parts = [self.renderer.render(out.language, Reply(item.template, item.context), fmt) for item in out.items]
         if len(parts) > 1:
             parts.insert(0, self.renderer.render(out.language, Reply("push/batch", {"count": len(parts)}), fmt))
-        return SEPARATOR.join(part for part in parts if part)
+        text = SEPARATOR.join(part for part in parts if part)
+        choices = [b for row in self.buttons(out) for b in row] if fmt == "text" else []
+        lines = [f"{i}. {self.renderer.label(out.language, b)}: {b.data}" for i, b in enumerate(choices, start=1)]
+        return text + SEPARATOR + "\n".join(lines) if lines else text
+
+    def buttons(self, out: Outgoing) -> list[list[Button]]:
+        """Each item's buttons (``handlers.notifications.push_buttons``: snooze and report on a reminder)."""
+        kinds = [item.template.removeprefix("push/") for item in out.items]
+        several = (
+            sum(
+                bool(push_buttons(kind, item.outbox_id, item.context, False))
+                for kind, item in zip(kinds, out.items, strict=True)
+            )
+            > 1
+        )
+        return [
+            row
+            for kind, item in zip(kinds, out.items, strict=True)
+            for row in push_buttons(kind, item.outbox_id, item.context, several)
+        ]
+
+    def keyboard(self, out: Outgoing) -> InlineKeyboardMarkup | None:
+        """Telegram: the buttons as an inline keyboard (their data, "/nhaclai 812 3", is far under 64 bytes)."""
+        rows = self.buttons(out)
+        if not rows:
+            return None
+        label = self.renderer.label
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label(out.language, b), callback_data=b.data) for b in row] for row in rows]
+        )
 
     async def send(self, out: Outgoing) -> Outcome:
         try:
@@ -66,7 +101,7 @@ class PushSender:
         except TemplateError as exc:
             return Outcome.fatal(f"template {why(exc)}")
         if out.channel == "telegram" and self.telegram is not None:
-            return await self._telegram(self.telegram, out.chat_id, text)
+            return await self._telegram(self.telegram, out.chat_id, text, self.keyboard(out))
         if out.channel == "console" and self.console is not None:
             header = self.renderer.render(out.language, Reply("console/push", {"account": out.chat_id}))
             self.console.write(f"\n{header}\n{text}\n")
@@ -74,10 +109,16 @@ class PushSender:
             return Outcome.sent()
         return Outcome.fatal(f"no {out.channel} channel in this process")
 
-    async def _telegram(self, bot: Bot, chat_id: str, text: str) -> Outcome:
+    async def _telegram(
+        self, bot: Bot, chat_id: str, text: str, keyboard: InlineKeyboardMarkup | None = None
+    ) -> Outcome:
         try:
-            for piece in split_text(text):
-                await bot.send_message(chat_id, piece, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
+            pieces = split_text(text)
+            for n, piece in enumerate(pieces, start=1):  # the buttons under the last piece
+                markup = keyboard if n == len(pieces) else None
+                await bot.send_message(
+                    chat_id, piece, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=markup
+                )
         except Forbidden as exc:
             return Outcome.blocked(why(exc))
         except RetryAfter as exc:
@@ -114,19 +155,45 @@ class Scheduled:
 
 def dispatcher(app: App, sender: Sender) -> Dispatcher:
     """The dispatcher of ``cchc-bot run``: the [dispatch] section, the channels' rates, the quiet hours of
-    [reminders] in [bot].timezone."""
+    [reminders] in [bot].timezone on the working days of [calendar], at most one non-urgent message a day."""
     config = app.config
     oa = config.zalo_oa
+    quiet, morning = day_slot(config.reminders.quiet_hours(config.bot.tz, config.calendar.work_calendar()), config)
     return Dispatcher(
         app.sessions,
         sender,
         clock=app.clock,
         dispatch=config.dispatch,
         rates={"telegram": config.telegram.rates, "zalo": config.zalo.rates, "zalo_oa": oa.rates, "zns": oa.rates},
-        quiet=config.reminders.quiet_hours(config.bot.tz),
+        quiet=quiet,
+        one_message_a_day=config.reminders.one_message_a_day,
+        morning=morning,
         default_language=config.bot.default_language,
         oa=OaRouting(oa, config.bot.tz) if oa.enabled else None,
     )
+
+
+def day_slot(quiet: QuietHours, config: Config) -> tuple[QuietHours, time | None]:
+    """With ``one_message_a_day``, the day's one message goes once the morning's reminders are queued
+    (``SETTLE`` after the reminders job's time; in between nothing is sent, so the urgent reminders of the
+    day go with the others): non-urgent pushes due earlier (the Monday digest at 07:30) wait for it and go
+    out merged with the reminders, and what is held back for a day goes at that time too. Else, or when
+    the reminders job has no daily time: the quiet hours as configured."""
+    at = cron_time(config.schedule.reminders)
+    if not config.reminders.one_message_a_day or at is None or quiet.start == quiet.end:
+        return quiet, None
+    slot = (datetime.combine(date(2000, 1, 1), at) + SETTLE).time()
+    if quiet.end <= at and slot < quiet.start:  # the reminders' own pushes wait the few minutes too
+        quiet = replace(quiet, end=slot, settle=at)
+    return quiet, slot
+
+
+def cron_time(line: str) -> time | None:
+    """The time of day of a daily cron line ("0 8 * * *" → 08:00); None for anything else."""
+    fields = line.split()
+    if len(fields) == 5 and fields[0].isdigit() and fields[1].isdigit() and int(fields[1]) < 24 and int(fields[0]) < 60:
+        return time(int(fields[1]), int(fields[0]))
+    return None
 
 
 def push_runtime(app: App, sender: Sender) -> Runtime:

@@ -13,6 +13,8 @@ from handlers.base import LEADERS, Request, UserError
 from models import Official, Role, Unit
 from models.lineage import predecessors
 from models.scope import Scope, scope_of
+from models.snooze import SNOOZABLE
+from models.system import OutboxMessage
 
 
 async def own_unit(request: Request) -> Unit:
@@ -75,6 +77,15 @@ async def province_scope(request: Request) -> Scope:
     return await scope_of(request.session, await own_unit(request))
 
 
+def own_reminder(request: Request, row: OutboxMessage | None) -> OutboxMessage:
+    """A deadline reminder or overdue notice pushed to the asking official themself: its buttons (snooze)
+    act for them only. A forwarded or forged button is refused alike whether the push exists or not."""
+    official = _registered(request)
+    if row is None or row.official_id != official.id or row.kind not in SNOOZABLE:
+        raise UserError("errors/not_your_reminder")
+    return row
+
+
 def _registered(request: Request) -> Official:
     if request.official is None:
         raise UserError("account/register_prompt")
@@ -84,6 +95,7 @@ def _registered(request: Request) -> Official:
 __all__ = [
     "history_of",
     "may_see",
+    "own_reminder",
     "own_unit",
     "province_scope",
     "require_visible",

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Clock, ConversationState, Official, Role, Unit
-from models.settings import BotConfig, DashboardConfig, ReportsConfig
+from models.calendar import CalendarConfig, WorkCalendar
+from models.settings import BotConfig, DashboardConfig, RemindersConfig, ReportsConfig
 from models.text import fold
 
 ALL_ROLES: frozenset[Role] = frozenset(Role)
@@ -92,6 +94,12 @@ class HandlerConfig:
     bot_username: str = ""
     reports: ReportsConfig = field(default_factory=ReportsConfig)  # [reports]: the days of the periodic report
     dashboard: DashboardConfig = field(default_factory=DashboardConfig)  # [dashboard]: /bangdieukhien's links
+    reminders: RemindersConfig = field(default_factory=RemindersConfig)  # [reminders]: how far a snooze may go
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)  # [calendar]: the working days
+
+    @cached_property
+    def work_calendar(self) -> WorkCalendar:
+        return self.calendar.work_calendar()
 
     @property
     def due_soon_days(self) -> int:

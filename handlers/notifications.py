@@ -1,5 +1,6 @@
 """Pushes as users control them: /nhacnho (admins: what waits in the outbox), /tatnhac and /batnhac
-(anyone: turn the optional pushes — weekly digests, drive standings — off and on again).
+(anyone: turn the optional pushes — weekly digests, drive standings — off and on again), /nhaclai (the
+"Nhắc lại sau 1 ngày / 3 ngày" buttons of a deadline reminder or an overdue notice, ``push_buttons``).
 
 Deadline reminders, overdue notices, escalations and the quarterly review reminder are about the
 official's own duties and keep coming (``jobs.kinds.MANDATORY``).
@@ -7,11 +8,16 @@ official's own duties and keep coming (``jobs.kinds.MANDATORY``).
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any
+
 from sqlalchemy import select
 
-from handlers.access import province_scope
-from handlers.base import ADMINS, Button, Commands, Reply, Request, UserError
+from handlers.access import own_reminder, province_scope
+from handlers.base import ADMINS, Button, Commands, Reply, Request, UserError, is_number
 from models.queries.due import pending_pushes
+from models.queries.snooze import reminder, snooze, unit_of
+from models.snooze import SNOOZABLE, SNOOZE_DAYS, snooze_day
 from models.text import fold
 from models.units import ChatAccount
 
@@ -73,3 +79,45 @@ async def push_channel(request: Request) -> Reply:
         {"chosen": official.push_channel, "bound": bound, "changed": bool(wanted)},
         buttons=buttons if len(bound) > 1 and not wanted else [],
     )
+
+
+@commands.command("nhaclai", aliases=("snooze",), listed=False)
+async def snooze_reminder(request: Request) -> Reply:
+    """``/nhaclai 812 3`` (a button of the push whose outbox id is 812): the same reminder again in 3 days,
+    on a working day, no later than the deadline's last working day (an overdue notice: than the last
+    working day before the escalation); the answer says the day, and why when it is earlier than asked."""
+    args = request.args
+    if len(args) != 2 or not (is_number(args[0]) and is_number(args[1])) or int(args[1]) not in SNOOZE_DAYS:
+        raise UserError("errors/snooze_usage")
+    row = own_reminder(request, await reminder(request.session, int(args[0])))
+    settings, calendar = request.settings, request.settings.work_calendar
+    now = request.clock.now().astimezone(settings.bot.tz)
+    task = row.context["task"]
+    due = date.fromisoformat(task["due"])
+    escalate = settings.reminders.escalate_after_days
+    planned = snooze_day(now.date(), int(args[1]), row.kind, due, calendar, escalate)
+    if planned is None:
+        raise UserError("errors/snooze_too_late", kind=row.kind, number=task["number"], due=task["due"])
+    context: dict[str, Any] = {**row.context, "snoozed": {"task": task["id"], "unit": unit_of(row)}}
+    if row.kind == "deadline":
+        context["days_left"] = calendar.days_left(planned.day, due, working=settings.calendar.count_working_days)
+    else:
+        context["days_late"] = (planned.day - due).days
+    last_day = row.kind == "deadline" and planned.day >= calendar.on_or_before(due)  # urgent, as on the day
+    at = datetime.combine(planned.day, now.time(), settings.bot.tz)
+    queued = await snooze(request.session, row, at, context, urgent=last_day, now=now)
+    ctx = {"kind": row.kind, "number": task["number"], "day": planned.day.isoformat(), "due": task["due"]}
+    ctx |= {"limited": str(planned.limited or ""), "queued": queued}
+    return Reply("notifications/snoozed", ctx)
+
+
+def push_buttons(kind: str, outbox_id: int | None, context: dict[str, Any], several: bool) -> list[list[Button]]:
+    """The buttons of a push (``bot/push_path.py``): a deadline reminder or an overdue notice offers
+    "Nhắc lại sau 1 ngày / 3 ngày" and "Báo cáo tiến độ" (its task named when ``several`` are in one
+    message); other pushes none."""
+    if kind not in SNOOZABLE or outbox_id is None:
+        return []
+    number = context["task"]["number"]
+    named = {"number": number if several else None}
+    snoozes = [Button("notifications.snooze", f"/nhaclai {outbox_id} {d}", {"days": d, **named}) for d in SNOOZE_DAYS]
+    return [snoozes, [Button("notifications.report", f"/capnhat {number}", named)]]

@@ -29,6 +29,7 @@ from sqlalchemy import Table, and_, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import OutboxStatus
+from models.plans import Assignment
 from models.queries.due import admins_of_officials
 from models.system import OutboxMessage
 from models.units import ChatAccount, Official
@@ -138,6 +139,67 @@ async def defer_quiet(session: AsyncSession, now: datetime, allowed_at: datetime
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def one_a_day(
+    session: AsyncSession,
+    by_official: dict[int, list[Claimed]],
+    worker: str,
+    since: datetime,
+    until: datetime,
+    always: frozenset[str],
+) -> int:
+    """No nagging: an official who has had a message since ``since`` (the start of the local day) that was
+    not urgent (``urgent`` rows and the kinds in ``always`` do not count) gets nothing more today but
+    urgent rows: the others of ``by_official`` go back to wait for ``until`` (the next working morning),
+    where they are merged into that day's one message. Changes ``by_official`` in place; how many rows
+    were held. The caller commits."""
+    wanted = sorted(official for official, rows in by_official.items() if any(not _urgent(r, always) for r in rows))
+    if not wanted:
+        return 0
+    had = await session.execute(
+        select(OutboxMessage.official_id)
+        .where(
+            OutboxMessage.official_id.in_(wanted),
+            OutboxMessage.status == OutboxStatus.SENT.value,
+            OutboxMessage.sent_at >= since,
+            OutboxMessage.urgent.is_(False),
+            OutboxMessage.kind.not_in(sorted(always)),
+        )
+        .distinct()
+    )
+    held: list[int] = []
+    for official_id in had.scalars():
+        assert official_id is not None  # asked for by id
+        rows = by_official[official_id]
+        held.extend(row.id for row in rows if not _urgent(row, always))
+        by_official[official_id] = [row for row in rows if _urgent(row, always)]
+        if not by_official[official_id]:
+            del by_official[official_id]
+    await mark(session, held, worker, OutboxStatus.PENDING, not_before=until)
+    return len(held)
+
+
+async def settled(session: AsyncSession, rows: list[Claimed], worker: str) -> set[int]:
+    """The snoozed reminders among ``rows`` (``context["snoozed"]``: the task and unit) whose assignment is
+    done by now: marked skipped, never sent (a snooze must not nag about a finished task). The caller
+    commits."""
+    pairs = {row.id: (s["task"], s["unit"]) for row in rows if isinstance(s := row.context.get("snoozed"), dict)}
+    if not pairs:
+        return set()
+    found = await session.execute(
+        select(Assignment.task_id, Assignment.unit_id).where(
+            Assignment.task_id.in_(sorted({task for task, _ in pairs.values()})), Assignment.progress >= 100
+        )
+    )
+    finished = {(task, unit) for task, unit in found}
+    ids = sorted(i for i, pair in pairs.items() if pair in finished)
+    await mark(session, ids, worker, OutboxStatus.SKIPPED, last_error="task done before the snooze ended")
+    return set(ids)
+
+
+def _urgent(row: Claimed, always: frozenset[str]) -> bool:
+    return row.urgent or row.kind in always
 
 
 async def chats(session: AsyncSession, official_ids: Iterable[int], channels: frozenset[str]) -> dict[int, Chat | None]:

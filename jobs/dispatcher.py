@@ -14,7 +14,9 @@ wait as long, no attempt counted; blocked → the chat account is marked blocked
 sent elsewhere or skipped; a failure → retried after an exponential backoff, and after ``max_attempts``
 the rows are dead and the active admins of the official's province get a ``push/dead_letter`` push
 (never for a dead letter itself, so alerts cannot loop). During quiet hours non-urgent rows are moved to
-the next allowed time.
+the next allowed time; with ``one_message_a_day``, an official who has had a non-urgent message today
+gets only urgent rows (``jobs.kinds.ALWAYS_SENT`` too) until the next working day at ``morning`` (the time of
+the reminders job, so that what was held goes out merged with that morning's reminders: ``claims.one_a_day``).
 A send that failed after the request left (``Result.UNCERTAIN``, e.g. a read timeout) may have arrived:
 it is retried once after the backoff and counted in ``Drained.uncertain`` (each a possible duplicate);
 if that retry is uncertain too, the rows are dead (admins told), never sent a third time.
@@ -31,13 +33,15 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from datetime import time as time_of_day
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from jobs import claims
 from jobs.claims import Chat, Claimed
+from jobs.dead_letters import dead_letters
+from jobs.kinds import ALWAYS_SENT
 from jobs.oa_routing import RECHECK, WAITING, OaRouting
-from jobs.outbox import Push, enqueue
 from jobs.pacing import Pace
 from jobs.sender import Item, Outcome, Outgoing, Result, Sender
 from models.clock import Clock
@@ -46,7 +50,6 @@ from models.quiet import QuietHours
 from models.settings import DispatchConfig, Rates
 
 log = logging.getLogger(__name__)
-DEAD_LETTER = "dead_letter"
 MAYBE_SENT = "may have arrived: "  # the last_error of a row whose last send may have been delivered
 FAILURES_IN_A_ROW = 5  # then the drain stops sending: the channel is likely down
 
@@ -102,6 +105,8 @@ class Dispatcher:
         dispatch: DispatchConfig | None = None,
         rates: Mapping[str, Rates] | None = None,
         quiet: QuietHours | None = None,
+        one_message_a_day: bool = False,
+        morning: time_of_day | None = None,
         default_language: str = "vi",
         failures_in_a_row: int = FAILURES_IN_A_ROW,
         worker: str | None = None,
@@ -111,7 +116,8 @@ class Dispatcher:
     ) -> None:
         self.sessions, self.sender, self.clock = sessions, sender, clock
         self.dispatch = dispatch or DispatchConfig()
-        self.quiet, self.worker = quiet, worker or worker_name()
+        self.quiet, self.worker, self.one_message_a_day = quiet, worker or worker_name(), one_message_a_day
+        self.morning = morning  # when held pushes go the next working day (None: at the end of quiet hours)
         self.default_language, self.failures_in_a_row = default_language, failures_in_a_row
         self.monotonic, self.sleep = monotonic, sleep
         self.oa = oa  # the Zalo OA's window and ZNS (jobs/oa_routing.py), when the OA channel runs
@@ -161,6 +167,8 @@ class Dispatcher:
         """Claim one batch of due rows and send it."""
         done = Drained()
         now = self.clock.now()
+        if self.quiet is not None and self.quiet.settling(now):  # the morning's jobs are still queueing
+            return done
         quiet = self.quiet is not None and not self.quiet.allows(now)
         async with self.sessions() as session, session.begin():
             if self.quiet is not None and quiet:
@@ -210,6 +218,10 @@ class Dispatcher:
     async def _plan(self, rows: list[Claimed], done: Drained) -> list[Message]:
         """Merge the claimed rows into messages: one per official (or per given chat)."""
         channels = self.sender.channels
+        if any("snoozed" in row.context for row in rows):  # a snoozed reminder of a task done since: dropped
+            async with self.sessions() as session, session.begin():
+                settled = await claims.settled(session, rows, self.worker)
+            rows, done.skipped = [row for row in rows if row.id not in settled], done.skipped + len(settled)
         skipped: list[int] = []
         by_chat: dict[tuple[str, str], list[Claimed]] = {}
         by_official: dict[int, list[Claimed]] = {}
@@ -223,6 +235,13 @@ class Dispatcher:
                 by_official.setdefault(row.official_id, []).append(row)
             else:
                 skipped.append(row.id)
+        if self.one_message_a_day and self.quiet is not None and by_official:
+            now = self.clock.now().astimezone(self.quiet.tz)
+            today = datetime.combine(now.date(), time_of_day(0), self.quiet.tz)
+            morning = self.quiet.morning_after(now.date(), self.morning or self.quiet.end)
+            async with self.sessions() as session, session.begin():
+                held = await claims.one_a_day(session, by_official, self.worker, today, morning, ALWAYS_SENT)
+            done.deferred += held
         now = self.clock.now()
         async with self.sessions() as session:
             found = await claims.chats(session, by_official, channels)
@@ -261,7 +280,7 @@ class Dispatcher:
         return messages
 
     def _message(self, chat: Chat, official_id: int | None, rows: list[Claimed]) -> Message:
-        items = tuple(Item(row.template, row.context) for row in rows)
+        items = tuple(Item(row.template, row.context, row.id) for row in rows)
         out = Outgoing(chat.channel, chat.chat_id, official_id, chat.language, items)
         return Message(out, rows, chat.account_id)
 
@@ -345,40 +364,8 @@ class Dispatcher:
                         )  # fmt: skip
                         done.failed += 1
                 if dead:
-                    await self._dead_letter(session, dead, reason, now)
+                    await dead_letters(session, dead, self.worker, reason, now)
                     done.dead += len(dead)
-
-    async def _dead_letter(self, session: AsyncSession, rows: list[Claimed], reason: str, now: datetime) -> None:
-        """Give the rows up and tell the active admins of each dead push's province, in the same
-        transaction (a push to no official is only logged)."""
-        for row in rows:
-            await claims.mark(
-                session, [row.id], self.worker, OutboxStatus.DEAD, attempts=row.attempts + 1, last_error=reason
-            )
-        telling = [row for row in rows if row.kind != DEAD_LETTER]  # an alert that dies is not alerted
-        if not telling:
-            return
-        admins, names = await claims.admins_and_names(session, [r.official_id for r in telling if r.official_id])
-        told = {admin for row in telling for admin in admins.get(row.official_id or 0, [])}
-        log.error("dispatcher: %d push(es) dead after failures (%s); telling %d admin(s)", len(rows), reason, len(told))
-        pushes = [
-            Push(
-                kind=DEAD_LETTER,
-                dedupe_key=f"{DEAD_LETTER}:outbox {row.id}:official {admin}",
-                official_id=admin,
-                context={
-                    "outbox_id": row.id,
-                    "kind": row.kind,
-                    "official": names.get(row.official_id or 0, ""),
-                    "attempts": row.attempts + 1,
-                    "error": reason[:300],
-                },
-                created_at=now,
-            )
-            for row in telling
-            for admin in admins.get(row.official_id or 0, [])
-        ]
-        await enqueue(session, pushes)
 
     async def _release(self, session: AsyncSession, rows: list[Claimed], done: Drained, wait: float) -> None:
         """Give the rows back unsent (no attempt counted), due again after ``wait`` seconds."""

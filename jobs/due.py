@@ -2,7 +2,9 @@
 time zone), as outbox rows (``jobs.outbox.Push``) with a unique dedupe key.
 
 Jobs, their kinds and dedupe keys:
-- reminders: ``deadline`` (T-7, T-3, T-1, on the day): ``deadline:task 17:unit 204:T-3:2024-06-12:official 9``;
+- reminders: ``deadline`` (T-7, T-3, T-1, on the day; a day that is a day off moves to the last working day
+  before it, ``models/calendar.py``; none but the day's while the unit reported on the task in the last
+  ``recent_report_days``): ``deadline:task 17:unit 204:T-3:2024-06-12:official 9``;
   ``overdue`` (days 1, 3, 7, then weekly overdue, to the unit's heads):
   ``overdue:task 17:unit 204:2024-06-12:day 3:official 9``;
   ``escalation`` (N days overdue): ``escalation:task 17:unit 204:2024-06-12:official 3``.
@@ -41,6 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from jobs import digests, drives, index_news, report_inputs
 from jobs.kinds import DEADLINE, ESCALATION, OVERDUE, QUARTERLY, PushRules, task_ctx, unit_ctx
 from jobs.outbox import Push
+from models.calendar import LONGEST_BREAK, WorkCalendar
 from models.enums import Role
 from models.queries.due import (
     current_plan_ids,
@@ -49,6 +52,7 @@ from models.queries.due import (
     open_assignments_due,
     open_counts_by_unit,
     overdue_assignments,
+    recently_reported,
     recipients,
     root_of,
     task_lines,
@@ -58,25 +62,48 @@ from models.queries.units import unit_names
 Compute = Callable[[AsyncSession, datetime, PushRules], Awaitable[Iterable[Push]]]
 
 
-def reminder_dates(today: date, offsets: Iterable[int], catch_up: int) -> dict[date, int]:
-    """Due date -> the reminder offset a task due that day is at today. A task ``d`` days from its
-    deadline is at the smallest offset ``k >= d``, provided it reached it at most ``catch_up`` days ago:
-    with offsets 7, 3, 1, 0 and no catch-up, only tasks exactly 7, 3, 1 or 0 days away."""
+def remind_day(due: date, offset: int, calendar: WorkCalendar | None = None) -> date:
+    """The day the T-``offset`` reminder of a deadline ``due`` goes: ``offset`` days before it, or, when
+    that is a day off of ``calendar`` (a weekend, Tết), the last working day before that: earlier, never
+    later (a deadline on the 2nd day of Tết is reminded on the last working day before Tết)."""
+    day = due - timedelta(days=offset)
+    return calendar.on_or_before(day) if calendar is not None else day
+
+
+def reminder_dates(
+    today: date, offsets: Iterable[int], catch_up: int, calendar: WorkCalendar | None = None
+) -> dict[date, int]:
+    """Due date -> the reminder offset a task due that day is at today: the smallest offset ``k`` whose
+    reminder day (``remind_day``) is today or past, provided it was at most ``catch_up`` days ago. With
+    offsets 7, 3, 1, 0, no catch-up and no days off, only tasks exactly 7, 3, 1 or 0 days away. Several
+    offsets moved onto one day by a break (T-3 and T-1 before Tết) make one reminder, the nearest."""
     ordered = sorted(set(offsets))
+    if not ordered:
+        return {}
+    reach = ordered[-1] + (LONGEST_BREAK if calendar is not None else 0)  # a break moves reminders earlier
     found: dict[date, int] = {}
-    for days in range(0, (ordered[-1] if ordered else -1) + 1):
-        k = next(k for k in ordered if k >= days)
-        if k - days <= catch_up:
-            found[today + timedelta(days=days)] = k
+    for days in range(0, reach + 1):
+        due = today + timedelta(days=days)
+        k = next((k for k in ordered if remind_day(due, k, calendar) <= today), None)
+        if k is not None and (today - remind_day(due, k, calendar)).days <= catch_up:
+            found[due] = k
     return found
 
 
 async def deadline_pushes(session: AsyncSession, now: datetime, s: PushRules) -> Iterator[Push]:
     """A reminder to every active official of each unit with a not-done assignment of a task due in
-    7, 3, 1 or 0 days (the offsets); mandatory, urgent on the day itself."""
-    today = now.date()
-    offsets = reminder_dates(today, s.reminders.offsets_days, s.schedule.catch_up_days)
+    7, 3, 1 or 0 days (the offsets, moved earlier off days off); mandatory, urgent on the day itself (on
+    the last working day before a deadline that falls on a day off). A unit that reported progress on
+    the task in the last ``recent_report_days`` gets no reminder but the day's: it has just done what the
+    reminder asks."""
+    today, calendar = now.date(), s.work_calendar
+    offsets = reminder_dates(today, s.reminders.offsets_days, s.schedule.catch_up_days, calendar)
     rows = await open_assignments_due(session, list(offsets))
+    recent: set[tuple[int, int]] = set()
+    if s.reminders.recent_report_days and rows:
+        since = now - timedelta(days=s.reminders.recent_report_days)
+        recent = await recently_reported(session, {row.id for row in rows if offsets[row[1]] > 0}, since)
+    rows = [row for row in rows if offsets[row[1]] == 0 or (row.id, row.unit_id) not in recent]
     people = await recipients(session, {row.unit_id for row in rows}, optional=False)
     texts = await task_lines(session, {row.id for row in rows})
 
@@ -88,7 +115,9 @@ async def deadline_pushes(session: AsyncSession, now: datetime, s: PushRules) ->
             ctx = shared.get((task_id, role, progress, due))
             if ctx is None:
                 ctx = {"task": task_ctx(task_id, *texts[task_id], due), "role": str(role), "progress": progress}
-                ctx |= {"offset": k, "days_left": (due - today).days}
+                ctx |= {"offset": k, "days_left": s.days_left(today, due), "working": s.calendar.count_working_days}
+                # a deadline on a day off: the reminder names the last working day before it
+                ctx["last_day"] = None if calendar.is_working_day(due) else calendar.on_or_before(due).isoformat()
                 shared[task_id, role, progress, due] = ctx
             key = f"deadline:task {task_id}:unit {unit_id}:T-{k}:{due.isoformat()}"
             for official_id in people.get(unit_id, ()):

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
+from models.calendar import CalendarConfig, WorkCalendar
 from models.queries.units import UnitName
 from models.settings import BotConfig, Config, RemindersConfig, ReportsConfig, ScheduleConfig
 
@@ -45,6 +47,10 @@ KINDS = (
     REPORT_REMIND,
 )
 MANDATORY = frozenset({DEADLINE, OVERDUE, ESCALATION, QUARTERLY, REPORT_ASK, REPORT_REMIND})
+# Sent whenever due, however many messages the official has had today (``one_message_a_day``): besides
+# urgent rows (a deadline today, escalations), the overdue notice. Everything else waits for the next
+# working morning once the official has had the day's one message.
+ALWAYS_SENT = frozenset({OVERDUE, ESCALATION})
 CONTENT_CHARS = 160  # a task's content in a push: enough to recognise it on a small screen
 LISTED_TASKS = 3  # tasks named in a digest ("and N more")
 
@@ -52,17 +58,27 @@ LISTED_TASKS = 3  # tasks named in a digest ("and N more")
 @dataclass(frozen=True)
 class PushRules:
     """The sections the push jobs read: ``reminders`` (deadline offsets, overdue notices, escalation),
-    ``schedule`` (catch-up, drive milestones, the quarterly reminder) and ``bot`` (the time zone "today" is
-    read in, and the reporting window of the leader digest)."""
+    ``schedule`` (catch-up, drive milestones, the quarterly reminder), ``bot`` (the time zone "today" is
+    read in, and the reporting window of the leader digest) and ``calendar`` (the working days)."""
 
     reminders: RemindersConfig = field(default_factory=RemindersConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     bot: BotConfig = field(default_factory=BotConfig)
     reports: ReportsConfig = field(default_factory=ReportsConfig)
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
 
     @classmethod
     def of(cls, config: Config) -> PushRules:
-        return cls(config.reminders, config.schedule, config.bot, config.reports)
+        return cls(config.reminders, config.schedule, config.bot, config.reports, config.calendar)
+
+    @cached_property
+    def work_calendar(self) -> WorkCalendar:
+        """The working days of ``[calendar]``, built once (it keeps what it has looked up)."""
+        return self.calendar.work_calendar()
+
+    def days_left(self, today: date, due: date) -> int:
+        """Days from ``today`` to ``due``: working days where ``[calendar] count_working_days``."""
+        return self.work_calendar.days_left(today, due, working=self.calendar.count_working_days)
 
 
 def iso(day: date | None) -> str | None:

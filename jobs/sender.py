@@ -18,6 +18,7 @@ class Item:
 
     template: str
     context: dict[str, Any]
+    outbox_id: int | None = None  # the row it came from: what a push's buttons name (/nhaclai 812 1)
 
 
 @dataclass(frozen=True)

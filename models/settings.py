@@ -7,10 +7,11 @@ the channels' rates, the push jobs ``PushRules`` (``[reminders]``, ``[schedule]`
 section (``BotConfig.tz``, ``RemindersConfig.quiet_hours``, ``TelegramConfig.rates``,
 ``DispatchConfig.backoff``), so no layer copies keys into an object of its own.
 
-Why in ``models/``: the layers point one way, so ``models/`` is the one place every layer may import; this
-module imports only ``models.clock``, ``models.quiet`` and its two parts: ``models.settings_base`` (the
-ranges and checks every section uses) and ``models.settings_oa`` (``[zalo_oa]``). Reading
-the file, the environment and the error sentences stay in ``bot/``: the program's start-up, not the schema.
+Why in ``models/``: every layer may import ``models/`` (bot → handlers → models, jobs → models), and this
+module imports nothing above it: ``models.clock``, ``models.quiet``, ``models.calendar`` (whose ``CalendarConfig``
+is the [calendar] section) and its parts ``models.settings_base`` (the ranges), ``models.settings_checks`` (the
+checks) and ``models.settings_oa`` (``[zalo_oa]``). Reading the file, the environment and the error sentences
+stay in ``bot/``: they are the program's start-up, not the schema.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from models import settings_checks as check
+from models.calendar import CalendarConfig, WorkCalendar
 from models.clock import DEFAULT_TZ
 from models.quiet import QuietHours
 from models.settings_base import (
@@ -44,6 +46,7 @@ from models.settings_oa import ZaloOaConfig, ZnsConfig, ZnsTemplate
 __all__ = [
     "SCHEDULE_JOBS",
     "BotConfig",
+    "CalendarConfig",
     "Config",
     "ConsoleConfig",
     "DashboardConfig",
@@ -111,9 +114,8 @@ class BotConfig(Section):
 
 
 class WebhookSection(Section):
-    """What the Telegram and Zalo channels share: a token, polling or a webhook, and the webhook
-    server's address, secret and limits (``bot/webhooks.py``). A channel's section names its own
-    path and secret rules."""
+    """What the Telegram and Zalo channels share: a token, polling or a webhook, and the webhook server's
+    address, secret and limits (``bot/webhooks.py``). A channel's section names its path and secret rules."""
 
     PATH: ClassVar[re.Pattern[str]] = check.PATH
     SECRET: ClassVar[tuple[re.Pattern[str], int]] = (check.TELEGRAM_SECRET, 1)  # the pattern, its shortest length
@@ -237,6 +239,8 @@ class RemindersConfig(Section):
     quiet_start: str = "21:00"
     quiet_end: str = "07:00"
     weekends: bool = False
+    recent_report_days: Days = 3  # no T-x reminder of a task its unit reported on within this many days
+    one_message_a_day: bool = True  # non-urgent pushes to one official: at most one message a day, merged
 
     @field_validator("quiet_start", "quiet_end")
     @classmethod
@@ -247,10 +251,10 @@ class RemindersConfig(Section):
             raise check.bad("clock_time") from None
         return value
 
-    def quiet_hours(self, tz: ZoneInfo) -> QuietHours:
-        """When non-urgent pushes wait (``quiet_start``-``quiet_end`` and, unless ``weekends``, Saturday
-        and Sunday), read in ``tz`` ([bot].timezone)."""
-        return QuietHours(time.fromisoformat(self.quiet_start), time.fromisoformat(self.quiet_end), self.weekends, tz)
+    def quiet_hours(self, tz: ZoneInfo, calendar: WorkCalendar | None = None) -> QuietHours:
+        """When non-urgent pushes wait: quiet hours, and the days off of ``calendar`` unless ``weekends``."""
+        start, end = time.fromisoformat(self.quiet_start), time.fromisoformat(self.quiet_end)
+        return QuietHours(start, end, self.weekends, tz, calendar)
 
 
 class ScheduleConfig(Section):
@@ -293,8 +297,7 @@ class ScheduleConfig(Section):
 
 class ReportsConfig(Section):
     """The periodic report to the Ministry (quý I, 6 tháng, quý III, năm): the days of the period's last month
-    on which units are asked for their inputs, reminded, and after which the inputs close. Read by
-    handlers/report_inputs.py and jobs/report_inputs.py."""
+    units are asked for their inputs, reminded, and the inputs close (handlers/ and jobs/report_inputs.py)."""
 
     ask_day: Annotated[int, Field(ge=1, le=28)] = 10  # each unit head is asked for the unit's inputs
     remind_day: Annotated[int, Field(ge=1, le=28)] = 15  # units that have not answered are reminded once
@@ -382,6 +385,7 @@ class Config(BaseModel):
     schedule: ScheduleConfig = ScheduleConfig()
     dispatch: DispatchConfig = DispatchConfig()
     reports: ReportsConfig = ReportsConfig()
+    calendar: CalendarConfig = CalendarConfig()
     console: ConsoleConfig = ConsoleConfig()
     dashboard: DashboardConfig = DashboardConfig()
     source: str = "(defaults)"

@@ -121,6 +121,21 @@ async def task_lines(session: AsyncSession, task_ids: Iterable[int]) -> dict[int
     return found
 
 
+async def recently_reported(session: AsyncSession, task_ids: Iterable[int], since: datetime) -> set[tuple[int, int]]:
+    """(task id, unit id) of the assignments of ``task_ids`` with a progress report at or after ``since``:
+    a unit that has just reported is not reminded of the task again (``jobs.due.deadline_pushes``)."""
+    found: set[tuple[int, int]] = set()
+    for chunk in _chunks(task_ids):
+        rows = await session.execute(
+            select(Assignment.task_id, Assignment.unit_id)
+            .join(ProgressReport, ProgressReport.assignment_id == Assignment.id)
+            .where(Assignment.task_id.in_(chunk), ProgressReport.reported_at >= since)
+            .distinct()
+        )
+        found.update((task_id, unit_id) for task_id, unit_id in rows)
+    return found
+
+
 def _assignment_rows() -> Select[int, int, str, date, int, AssignmentRole, int, int | None, str]:
     """An assignment's task, deadline, role and progress with its unit's parent and path (``Escalated``)."""
     return (

@@ -5,7 +5,7 @@ is fatal (never retried), a channel this process does not run is refused; and th
 from __future__ import annotations
 
 import io
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -113,3 +113,24 @@ def test_a_failure_reason_never_carries_the_token() -> None:
         NetworkError("httpx.ConnectError: https://api.telegram.org/bot123456789:AAFakeTokenForTestsOnly_abc/x")
     )
     assert "AAFake" not in reason and reason.startswith("NetworkError:")
+
+
+async def test_the_days_one_message_goes_once_the_mornings_reminders_are_queued() -> None:
+    from bot.app import build
+
+    config = configuration.replace(configuration.load(None, environ={}), "database", url="sqlite+aiosqlite://")
+    for one_a_day, reminders, end, morning in (
+        (True, "0 8 * * *", time(8, 5), time(8, 5)),  # a 07:30 digest waits for the 08:00 reminders
+        (True, "30 6 * * *", time(7), time(6, 35)),  # reminders before the quiet hours end: those stay
+        (False, "0 8 * * *", time(7), None),
+    ):
+        changed = configuration.replace(config, "reminders", one_message_a_day=one_a_day)
+        changed = configuration.replace(changed, "schedule", reminders=reminders)
+        app = build(changed)
+        try:
+            sending = dispatcher(app, PushSender(Renderer(), console=io.StringIO()))
+        finally:
+            await app.close()
+        assert sending.quiet is not None and sending.quiet.end == end
+        assert sending.one_message_a_day is one_a_day and sending.morning == morning
+        assert sending.quiet.calendar is not None and not sending.quiet.calendar.is_working_day(date(2027, 2, 8))

@@ -12,18 +12,22 @@ Plan 2024: 1 MS+YT due 08/06 (T-7), 2 MS due 04/06 (T-3), 3 YT due 02/06 (T-1), 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs.kinds import PushRules
 from models import DEFAULT_TZ, Role, UnitKind
+from models.calendar import CalendarConfig
 from models.settings import ScheduleConfig
 from tests import factories as f
 
 NOW = datetime(2024, 6, 1, 8, 0, tzinfo=DEFAULT_TZ)
-SETTINGS = PushRules(schedule=ScheduleConfig(catch_up_days=0))
+# 01/06/2024 is a Saturday: the tests of offsets, keys and recipients run on a calendar whose every day
+# around it is a working day; days off have their own tests (tests/jobs/test_calendar_pushes.py)
+EVERY_DAY = CalendarConfig(holidays=False, working_days=[NOW.date() + timedelta(days=n) for n in range(-120, 240)])
+SETTINGS = PushRules(schedule=ScheduleConfig(catch_up_days=0), calendar=EVERY_DAY)
 
 
 @dataclass

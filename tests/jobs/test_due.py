@@ -67,6 +67,8 @@ async def test_deadline_reminder_keys_name_task_unit_offset_deadline_and_officia
         "progress": 30,
         "offset": 3,
         "days_left": 3,
+        "working": False,
+        "last_day": None,
     }
     assert push.template == "push/deadline" and push.kind == "deadline" and not push.urgent
     on_the_day = [p for p in pushes if p.context["offset"] == 0]

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.base import HandlerConfig, Incoming, Reply
 from handlers.router import Router
-from models import DEFAULT_TZ, FrozenClock, Invite, ProgressReport, ReportInput, Role, Unit, UnitKind
+from models import DEFAULT_TZ, FrozenClock, Invite, OutboxMessage, ProgressReport, ReportInput, Role, Unit, UnitKind
 from models.queries.tasks import record_progress
 from models.settings import DashboardConfig
 from tests import factories as f
@@ -94,6 +94,9 @@ POLICY: dict[str, Rule] = {
     "pending_pushes": Rule("/nhacnho", (Role.ADMIN,)),
     "pushes_off": Rule("/tatnhac", EVERYONE),
     "pushes_on": Rule("/batnhac", EVERYONE),
+    # a reminder's "Nhắc lại sau 1 ngày" button: the official the reminder was pushed to, nobody else (even of
+    # the same unit); {push} is the actor's own reminder for "own", else a reminder to an official of the target
+    "snooze": Rule("/nhaclai {push} 1", EVERYONE, dict.fromkeys(EVERYONE, ("own",)), writes=True),
     # not about one unit: any registered official, or the roles named
     "help": Rule("/help", EVERYONE),
     "scores": Rule("/diem", EVERYONE),
@@ -152,6 +155,7 @@ class World:
     units: dict[str, Unit]
     reports: dict[str, int]  # unit code -> id of the report on its task
     drives: dict[str, int]  # province code -> id of its drive
+    pushes: dict[str, int]  # actor (or "q", the officer of QA) -> outbox id of a deadline reminder pushed to them
 
 
 async def build(sessions: async_sessionmaker[AsyncSession]) -> World:
@@ -170,6 +174,16 @@ async def build(sessions: async_sessionmaker[AsyncSession]) -> World:
             if role is not None:
                 await f.official(session, u[at], role, name=key, external_id=key)
         reporter = await f.official(session, u["QA"], Role.OFFICER, name="q", external_id="officer_qa")
+        people = {
+            key: (
+                await session.execute(
+                    select(f.ChatAccount.official_id).where(
+                        f.ChatAccount.external_id == ("officer_qa" if key == "q" else key)
+                    )
+                )
+            ).scalar_one()
+            for key in [*(a for a in ACTORS if a != "nobody"), "q"]
+        }
         plans = {"P": await f.plan(session, 2024, "KH-P"), "Q": await f.plan(session, 2024, "KH-Q")}
         for province, plan in plans.items():
             plan.issuing_unit_id = u[province].id
@@ -211,7 +225,21 @@ async def build(sessions: async_sessionmaker[AsyncSession]) -> World:
             await f.index_result(session, cchc, u[code], 2023, "80", 1 + rank % 2, 2)
         await session.commit()
     router = Router(sessions, clock=FrozenClock(at=NOW), settings=SETTINGS)
-    return World(router, u, reports, {"P": ours.id, "Q": other.id})
+    pushes = {key: await _reminder(sessions, official_id, TASK_OF["A"]) for key, official_id in people.items()}
+    return World(router, u, reports, {"P": ours.id, "Q": other.id}, pushes)
+
+
+async def _reminder(sessions: async_sessionmaker[AsyncSession], official_id: int, number: int) -> int:
+    """A deadline reminder pushed to ``official_id`` (as jobs/due.py writes one), its outbox id."""
+    async with sessions() as session:
+        row = OutboxMessage(
+            dedupe_key=f"deadline:task {number}:unit 1:T-7:2024-09-30:official {official_id}", kind="deadline",
+            official_id=official_id, template="push/deadline", status="sent", not_before=NOW, created_at=NOW,
+            context={"task": {"id": number, "number": number, "content": "x", "due": "2024-09-30"}},
+        )  # fmt: skip
+        session.add(row)
+        await session.commit()
+        return row.id
 
 
 def expected(rule: Rule, role: Role | None, relation: str | None) -> bool:
@@ -236,12 +264,21 @@ def cells() -> list[tuple[str, str, str | None]]:
 CELLS = cells()
 
 
-def _fill(world: World, rule: Rule, relation_target: str | None) -> str:
+# someone else's reminder in the target unit, for the relations other than "own"
+OTHERS_REMINDER = {"A": "officer_a", "B": "q", "H": "head_h", "H2": "q", "P": "leader_p", "D": "admin_d", "QA": "q"}
+
+
+def _fill(world: World, rule: Rule, relation_target: str | None, actor: str = "", relation: str | None = None) -> str:
     code = relation_target or "A"
     drive = world.drives["Q" if code == "QA" else "P"]  # the drive of the target's province
+    if relation == "own":
+        whose = actor if actor in world.pushes else "q"  # nobody has none: any reminder (refused anyway)
+    else:
+        whose = OTHERS_REMINDER[code] if OTHERS_REMINDER[code] != actor else "q"
     return rule.text.format(
-        task=TASK_OF[code], report=world.reports[code], code=code, unit=world.units[code].id, drive=drive
-    )
+        task=TASK_OF[code], report=world.reports[code], code=code, unit=world.units[code].id, drive=drive,
+        push=world.pushes[whose],
+    )  # fmt: skip
 
 
 async def _counts(sessions: async_sessionmaker[AsyncSession]) -> tuple[object, ...]:
@@ -249,8 +286,9 @@ async def _counts(sessions: async_sessionmaker[AsyncSession]) -> tuple[object, .
     async with sessions() as session:
         reports = await session.scalar(select(func.count()).select_from(ProgressReport))
         invites = await session.scalar(select(func.count()).select_from(Invite))
+        outbox = await session.scalar(select(func.count()).select_from(OutboxMessage))
         inputs = (await session.execute(select(ReportInput.unit_id, ReportInput.item, ReportInput.official_id))).all()
-    return int(reports or 0), int(invites or 0), sorted(tuple(row) for row in inputs)
+    return int(reports or 0), int(invites or 0), int(outbox or 0), sorted(tuple(row) for row in inputs)
 
 
 Check = Callable[[list[Reply]], bool]
@@ -269,7 +307,7 @@ async def test_every_cell_of_the_access_matrix(sessions: async_sessionmaker[Asyn
         rule = POLICY[name]
         role, _, relations = ACTORS[actor]
         target = relations.get(relation) if relation else None
-        text = _fill(world, rule, target)
+        text = _fill(world, rule, target, actor, relation)
         before = await _counts(sessions)
         incoming = Incoming("console", actor, actor, "" if pressed else text, callback=text if pressed else None)
         _, replies = await world.router.handle(incoming)
