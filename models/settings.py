@@ -58,6 +58,7 @@ Deadline = Annotated[int, Field(ge=1, le=300)]  # seconds a webhook request's he
 OffsetDays = Annotated[list[Days], Field(max_length=10)]
 DaysLeft = Annotated[list[Annotated[int, Field(ge=1, le=366)]], Field(max_length=10)]
 OverdueDays = Annotated[list[Annotated[int, Field(ge=1, le=366)]], Field(min_length=1, max_length=10)]
+DaysAfter = Annotated[list[Annotated[int, Field(ge=1, le=60)]], Field(max_length=10)]
 GroupIds = Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=1000)]
 
 _TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook's secret_token accepts
@@ -336,18 +337,29 @@ class ScheduleConfig(Section):
 
 class ReportsConfig(Section):
     """The periodic report to the Ministry (quý I, 6 tháng, quý III, năm): the days of the period's last month
-    on which units are asked for their inputs, reminded, and after which the inputs close. Read by
-    handlers/report_inputs.py and jobs/report_inputs.py."""
+    on which units are asked for their inputs, reminded, the secretariat told who has answered, and after
+    which the inputs close; then, like an overdue task, the units that gave nothing are told on the days
+    after (``overdue_days``) and escalated once (``escalate_after_days``), their inputs taken late for
+    ``late_days``. Read by handlers/report_inputs.py and jobs/report_inputs.py."""
 
     ask_day: Annotated[int, Field(ge=1, le=28)] = 10  # each unit head is asked for the unit's inputs
     remind_day: Annotated[int, Field(ge=1, le=28)] = 15  # units that have not answered are reminded once
+    secretariat_day: Annotated[int, Field(ge=1, le=28)] = 17  # the province's admins: who has answered, who not
     due_day: Annotated[int, Field(ge=1, le=28)] = 20  # the report is due: inputs are taken until this day
+    overdue_days: DaysAfter = Field(default_factory=lambda: [1, 3])  # days after due_day a silent unit is told
+    escalate_after_days: Annotated[int, Field(ge=1, le=60)] = 5  # then its parent's head and the secretariat
+    late_days: Annotated[int, Field(ge=0, le=60)] = 10  # inputs still taken this many days after due_day
     max_chars: Annotated[int, Field(ge=100, le=10000)] = 2000  # one item's length at most
 
     @model_validator(mode="after")
     def _order(self) -> Self:
         if not self.ask_day <= self.remind_day <= self.due_day:
             raise _needs("remind_day", "report_days_order")
+        if not self.ask_day <= self.secretariat_day <= self.due_day:
+            raise _needs("secretariat_day", "report_days_order")
+        # a notice after the due day asks for the inputs late: they must still be taken that day
+        if max([*self.overdue_days, self.escalate_after_days]) > self.late_days:
+            raise _needs("late_days", "report_late_days")
         return self
 
 
