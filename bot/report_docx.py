@@ -136,6 +136,8 @@ def _heading_block(doc: DocxDocument, left: list[str], right: list[str]) -> None
                     run.text = "\n" + run.text  # python-docx writes "\n" as a <w:br/>
             if (side, n) in rules:
                 _rule(cell, HEAD_COLUMNS[side], rules[side, n])
+
+
 def _rule(cell: Any, width: Length, length: Length) -> None:
     """A horizontal rule ``length`` long, centred in a cell ``width`` wide: the top border of an empty
     1 pt paragraph whose indents leave that length."""

@@ -25,8 +25,9 @@ push once per that period. Re-running a job inserts nothing new. One-off pushes 
 escalation, an overdue notice day, drive events, the quarterly reminder) are still due ``catch_up_days``
 after their day, so a bot that was down on the day sends them late rather than never.
 
-Deadline reminders, overdue notices, escalations, the quarterly reminder and the report's pushes are mandatory: they reach
-officials who turned optional pushes off (``jobs.kinds.MANDATORY``); inactive officials get nothing.
+Deadline reminders, overdue notices, escalations, the quarterly reminder and the report's pushes are
+mandatory: they reach officials who turned optional pushes off (``jobs.kinds.MANDATORY``); inactive officials
+get nothing.
 
 Each function runs a few set-based queries (``models/queries/due.py``) and returns a lazy iterator, so
 ``enqueue`` holds one batch of rows in memory at a time.
@@ -35,7 +36,7 @@ Each function runs a few set-based queries (``models/queries/due.py``) and retur
 from __future__ import annotations
 
 import calendar
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from itertools import chain
 from typing import Any

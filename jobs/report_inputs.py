@@ -149,7 +149,9 @@ async def _after_due(session: AsyncSession, now: datetime, s: PushRules, period:
 async def _escalations(
     session: AsyncSession, now: datetime, period: ReportPeriod, due: date, silent: list[Unit]
 ) -> list[Push]:
-    heads = await recipients(session, {u.parent_id for u in silent if u.parent_id}, optional=False, roles=[Role.UNIT_HEAD])
+    heads = await recipients(
+        session, {u.parent_id for u in silent if u.parent_id}, optional=False, roles=[Role.UNIT_HEAD]
+    )
     admins = await officials_by_province(session, Role.ADMIN, optional=False)
     names = await unit_names(session, {u.id for u in silent})
     pushes = []

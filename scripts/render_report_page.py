@@ -54,7 +54,9 @@ def first_page_png(docx: Path, out: Path, dpi: int) -> None:
     """The first page of ``docx`` as ``out`` (LibreOffice to PDF, then pdftoppm)."""
     for tool in ("soffice", "pdftoppm"):
         if shutil.which(tool) is None:
-            sys.exit(f"{tool} not found: apt-get install -y --no-install-recommends libreoffice-writer-nogui poppler-utils")
+            sys.exit(
+                f"{tool} not found: apt-get install -y --no-install-recommends libreoffice-writer-nogui poppler-utils"
+            )
     folder = docx.parent
     profile = f"-env:UserInstallation=file://{folder / 'lo-profile'}"  # no profile left in the user's home
     subprocess.run(
@@ -64,7 +66,19 @@ def first_page_png(docx: Path, out: Path, dpi: int) -> None:
     )
     stem = folder / "page"
     subprocess.run(
-        ["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(docx.with_suffix(".pdf")), str(stem)],
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            str(dpi),
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(docx.with_suffix(".pdf")),
+            str(stem),
+        ],
         check=True,
     )
     out.parent.mkdir(parents=True, exist_ok=True)

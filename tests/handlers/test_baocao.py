@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from handlers.base import Incoming, Reply
 from handlers.router import Router
-from models.queries.report_inputs import inputs_of
 from models import UnitKind
+from models.queries.report_inputs import inputs_of
 from models.text import fold
 from models.units import Unit, UnitAlias
 from tests import factories as f
@@ -75,7 +75,7 @@ async def test_leaders_get_the_province_and_may_name_any_unit_of_it(demo: Router
 
 
 async def test_a_unit_whose_name_starts_with_a_period_word_is_the_unit_not_a_period(demo: Router) -> None:
-    """"Năm Sơn" is not "năm" + "Sơn", "Quý Sơn" not a quarter: when the words read as a period leave no
+    """ "Năm Sơn" is not "năm" + "Sơn", "Quý Sơn" not a quarter: when the words read as a period leave no
     unit, the whole text names the unit (by name or by one of its aliases), for the open period."""
     async with demo.sessions() as session:
         ls = await session.scalar(select(Unit).where(Unit.code == "LS"))

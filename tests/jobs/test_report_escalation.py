@@ -35,7 +35,9 @@ def render(push: Push, lang: str = "vi") -> str:
 
 
 async def answer(session: AsyncSession, world: World, unit: str, day: int, month: int = 6) -> None:
-    await save_input(session, world.units[unit], "2024-H1", "issues", "Thiếu máy", by_id=world.people["ms"], now=at(day, month))
+    await save_input(
+        session, world.units[unit], "2024-H1", "issues", "Thiếu máy", by_id=world.people["ms"], now=at(day, month)
+    )
 
 
 async def test_the_secretariat_is_told_before_the_due_date_who_has_answered_and_who_has_not(
@@ -68,7 +70,9 @@ async def test_a_long_list_of_missing_units_names_the_first_and_counts_the_rest(
     assert "Still missing: Hữu Lũng District, Sở Nội vụ and 2 other units." in render(push, "en")
     for unit in ("SNV", "HL", "MS", "YT"):
         await answer(session, world, unit, 16)
-    (done,) = list(await report_inputs.report_input_pushes(session, at(20), PushRules(reports=ReportsConfig(secretariat_day=20))))
+    (done,) = list(
+        await report_inputs.report_input_pushes(session, at(20), PushRules(reports=ReportsConfig(secretariat_day=20)))
+    )
     assert "Hôm nay (20/06/2024) là hạn báo cáo." in render(done) and "Tất cả các đơn vị đã gửi ý kiến." in render(done)
 
 
@@ -106,7 +110,9 @@ async def test_escalation_goes_once_to_the_parent_units_heads_and_the_secretaria
     told = sorted((p.context["unit"]["name"], p.official_id) for p in pushes)
     admin, hl = world.people["admin"], world.people["hl"]
     # YT's parent HL has a head; HL's and SNV's parent, the province, has none (a leader is no unit head)
-    assert told == sorted([("Huyện Hữu Lũng", admin), ("Sở Nội vụ", admin), ("Xã Yên Thịnh", admin), ("Xã Yên Thịnh", hl)])
+    assert told == sorted(
+        [("Huyện Hữu Lũng", admin), ("Sở Nội vụ", admin), ("Xã Yên Thịnh", admin), ("Xã Yên Thịnh", hl)]
+    )
     to_hl = next(p for p in pushes if p.official_id == hl)
     assert to_hl.dedupe_key == f"report_escalation:2024-H1:unit {world.units['YT']}:official {hl}"
     text = render(to_hl)
