@@ -18,7 +18,7 @@ Jobs, their kinds and dedupe keys:
   ``report_status`` (to the secretariat before the due day): ``report_status:2026-H1:province 1:official 2``;
   after the due day, to a unit that gave nothing, ``report_overdue``
   (``report_overdue:2026-H1:unit 204:day 3:official 9``) and once ``report_escalation``
-  (``report_escalation:2026-H1:unit 204:official 3``).
+  (``report_escalation:2026-H1:official 3``, naming the silent units the official oversees).
 
 A deadline in the key means a moved deadline is reminded again; a day, week or quarter in the key makes the
 push once per that period. Re-running a job inserts nothing new. One-off pushes (a reminder offset, an

@@ -12,8 +12,9 @@ overdue task (told on its notice days, then escalated once).
   ``report_status:2026-H1:province 1:official 2``.
 - ``report_overdue``: on each of overdue_days after the due day, to the people asked of a unit that has
   still given nothing (its inputs are taken late for late_days): ``report_overdue:2026-H1:unit 204:day 3:official 9``.
-- ``report_escalation``: escalate_after_days after the due day, that unit to the heads of its parent unit and
-  to the secretariat of its province, once: ``report_escalation:2026-H1:unit 204:official 3``.
+- ``report_escalation``: escalate_after_days after the due day, once, to the heads of a silent unit's parent
+  unit and to the secretariat of its province: one push to each naming the silent units they oversee
+  (the first few and how many more): ``report_escalation:2026-H1:official 3``.
 
 All are mandatory (the unit's or the secretariat's duty) and, like the task pushes, sent up to
 ``catch_up_days`` late under the same key: a bot down on the day sends them late, a re-run queues nothing
@@ -149,18 +150,26 @@ async def _after_due(session: AsyncSession, now: datetime, s: PushRules, period:
 async def _escalations(
     session: AsyncSession, now: datetime, period: ReportPeriod, due: date, silent: list[Unit]
 ) -> list[Push]:
+    """One push to each official a silent unit escalates to (the heads of its parent unit, the secretariat
+    of its province) naming the silent units they oversee: on the escalation day every late unit comes due
+    at once, and the secretariat would otherwise get one push for each of a province's hundred units."""
     heads = await recipients(
         session, {u.parent_id for u in silent if u.parent_id}, optional=False, roles=[Role.UNIT_HEAD]
     )
     admins = await officials_by_province(session, Role.ADMIN, optional=False)
-    names = await unit_names(session, {u.id for u in silent})
-    pushes = []
+    secretariat = {official for ids in admins.values() for official in ids}
+    oversees: dict[int, list[int]] = {}  # official -> silent units, by name
     for unit in silent:
-        ctx = _context(period, due, now.date()) | {"unit": unit_ctx(names[unit.id])}
-        told = dict.fromkeys([*heads.get(unit.parent_id or 0, ()), *admins.get(root_of(unit.path), ())])
-        for official_id in told:
-            key = f"{REPORT_ESCALATION}:{period.key}:unit {unit.id}:official {official_id}"
-            pushes.append(Push(REPORT_ESCALATION, key, official_id, ctx, now, urgent=True))
+        for official_id in dict.fromkeys([*heads.get(unit.parent_id or 0, ()), *admins.get(root_of(unit.path), ())]):
+            oversees.setdefault(official_id, []).append(unit.id)
+    names = await unit_names(session, {u for ids in oversees.values() for u in ids[:LISTED_UNITS]})
+    pushes = []
+    for official_id, ids in oversees.items():
+        ctx = _context(period, due, now.date()) | {"units": [unit_ctx(names[u]) for u in ids[:LISTED_UNITS]]}
+        ctx |= {"count": len(ids), "more": len(ids) - min(len(ids), LISTED_UNITS)}
+        ctx["secretariat"] = official_id in secretariat  # may list them all with /tinhhinhbaocao
+        key = f"{REPORT_ESCALATION}:{period.key}:official {official_id}"
+        pushes.append(Push(REPORT_ESCALATION, key, official_id, ctx, now, urgent=True))
     return pushes
 
 

@@ -57,7 +57,7 @@ async def test_the_secretariat_is_told_before_the_due_date_who_has_answered_and_
     assert "Còn thiếu: Huyện Hữu Lũng, Sở Nội vụ, Xã Yên Thịnh." in text
     assert "/tinhhinhbaocao" in text and "Lấy bản dự thảo báo cáo: /baocao" in text
     english = render(push, "en")
-    assert "The report is due on 20/06/2024 (3 days left). 1/4 units have sent their input." in english
+    assert "The report is due on 20/06/2024 (3 days left). 1/4 units have sent their inputs." in english
     assert "Still missing: Hữu Lũng District, Sở Nội vụ, Yên Thịnh Commune." in english
 
 
@@ -91,7 +91,7 @@ async def test_after_the_due_date_a_silent_unit_is_told_on_its_notice_days_like_
     text = render(hl)
     assert "Đơn vị chưa gửi ý kiến; hạn gửi là ngày 20/06/2024, đã quá hạn 1 ngày." in text
     assert "Đề nghị đồng chí gửi bổ sung đến hết ngày 30/06/2024: /ykienbaocao" in text
-    assert "it was due on 20/06/2024, 1 day overdue." in render(hl, "en")
+    assert "they were due on 20/06/2024, 1 day overdue." in render(hl, "en")
     assert list(await report_inputs.report_input_pushes(session, at(22), SETTINGS)) == []
     await answer(session, world, "YT", 22)  # a late answer stops the notices
     day3 = list(await report_inputs.report_input_pushes(session, at(23), SETTINGS))
@@ -107,23 +107,39 @@ async def test_escalation_goes_once_to_the_parent_units_heads_and_the_secretaria
     pushes = list(await report_inputs.report_input_pushes(session, at(25), SETTINGS))  # due + escalate_after_days
     assert {p.kind for p in pushes} == {REPORT_ESCALATION} and REPORT_ESCALATION in MANDATORY
     assert all(p.urgent for p in pushes)
-    told = sorted((p.context["unit"]["name"], p.official_id) for p in pushes)
     admin, hl = world.people["admin"], world.people["hl"]
-    # YT's parent HL has a head; HL's and SNV's parent, the province, has none (a leader is no unit head)
-    assert told == sorted(
-        [("Huyện Hữu Lũng", admin), ("Sở Nội vụ", admin), ("Xã Yên Thịnh", admin), ("Xã Yên Thịnh", hl)]
-    )
+    # one push each, naming the silent units they oversee: YT's parent HL has a head; HL's and SNV's parent,
+    # the province, has none (a leader is no unit head); the secretariat oversees all three
+    told = {p.official_id: [u["name"] for u in p.context["units"]] for p in pushes}
+    assert told == {admin: ["Huyện Hữu Lũng", "Sở Nội vụ", "Xã Yên Thịnh"], hl: ["Xã Yên Thịnh"]}
     to_hl = next(p for p in pushes if p.official_id == hl)
-    assert to_hl.dedupe_key == f"report_escalation:2024-H1:unit {world.units['YT']}:official {hl}"
+    assert to_hl.dedupe_key == f"report_escalation:2024-H1:official {hl}"
     text = render(to_hl)
     assert "Đơn vị chậm gửi ý kiến báo cáo CCHC" in text
     assert "UBND xã Yên Thịnh, huyện Hữu Lũng chưa gửi ý kiến cho báo cáo CCHC 6 tháng đầu năm 2024;" in text
     assert "đã quá hạn 5 ngày." in text and "đôn đốc đơn vị gửi bổ sung đến hết ngày 30/06/2024." in text
-    assert "Yên Thịnh Commune People's Committee, Hữu Lũng District has not sent its input" in render(to_hl, "en")
-    assert await enqueue(session, pushes) == 4
+    assert "/tinhhinhbaocao" not in text  # a unit head does not read the province's status
+    english = render(to_hl, "en")
+    assert "Yên Thịnh Commune People's Committee, Hữu Lũng District has not sent its inputs" in english
+    to_admin = render(next(p for p in pushes if p.official_id == admin))
+    assert "3 đơn vị chưa gửi ý kiến cho báo cáo CCHC 6 tháng đầu năm 2024; hạn gửi là ngày 20/06/2024" in to_admin
+    assert "- UBND huyện Hữu Lũng\n- Sở Nội vụ\n- UBND xã Yên Thịnh, huyện Hữu Lũng\n" in to_admin
+    assert "đôn đốc các đơn vị" in to_admin and "/tinhhinhbaocao 2024-H1" in to_admin
+    assert await enqueue(session, pushes) == 2
     assert await enqueue(session, await report_inputs.report_input_pushes(session, at(25), SETTINGS)) == 0
     assert await enqueue(session, await report_inputs.report_input_pushes(session, at(26), CATCH_UP)) == 0
     assert list(await report_inputs.report_input_pushes(session, at(26), SETTINGS)) == []
+
+
+async def test_a_long_escalation_names_the_first_units_and_counts_the_rest(
+    session: AsyncSession, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(report_inputs, "LISTED_UNITS", 2)
+    pushes = await report_inputs.report_input_pushes(session, at(25), SETTINGS)
+    to_admin = next(p for p in pushes if p.official_id == world.people["admin"])
+    assert to_admin.context["count"] == 4 and to_admin.context["more"] == 2
+    assert "- UBND huyện Hữu Lũng\n- Sở Nội vụ\n- và 2 đơn vị khác\n" in render(to_admin)
+    assert "- and 2 other units" in render(to_admin, "en")
 
 
 async def test_a_day_missed_while_the_bot_was_down_is_sent_late_once_and_a_rerun_queues_nothing(
