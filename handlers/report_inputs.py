@@ -123,7 +123,8 @@ async def status(request: Request) -> Reply:
     found = await answers(request.session, province, period.key, min(today, due))
     number, pages, items = page_of(found.missing, page, request.settings.page_size)
     names = await unit_names(request.session, [u.id for u in items] + [province.id])
-    context = {"period": period, "due": due, "today": today, "closed": today > due, "province": names[province.id]}
+    closed = today > due + timedelta(days=request.settings.reports.late_days)  # units that gave nothing answer late
+    context = {"period": period, "due": due, "today": today, "closed": closed, "province": names[province.id]}
     context |= {"answered": len(found.answered), "total": len(found.units), "missing": items, "names": names}
     context |= {"page": number, "pages": pages, "first": (number - 1) * request.settings.page_size}
     buttons = page_buttons(number, pages, lambda n: f"/tinhhinhbaocao {period.key} {n}")

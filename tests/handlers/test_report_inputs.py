@@ -128,7 +128,10 @@ async def test_after_the_due_date_a_unit_that_gave_nothing_writes_late_then_the_
     assert await saved(sessions, province["MS"]) == {HIGHLIGHTS: "Đã làm", PROPOSALS: "Cấp máy"}
     # HL answered in time: its inputs closed on the due date, it writes for the next period
     assert "quý III/2024" in await bot.ask("/ykienbaocao", as_="head")
+    late_status = await bot.ask("/tinhhinhbaocao 6 thang 2024", as_="leader")
+    assert "Đã gửi: 2/4 đơn vị" in late_status and "Đã hết hạn" not in late_status  # late answers still come
     clock.at = datetime(2024, 7, 1, 8, 0, tzinfo=DEFAULT_TZ)  # the late window over
+    assert "Đã hết hạn nhận ý kiến." in await bot.ask("/tinhhinhbaocao 6 thang 2024", as_="leader")
     named = await bot.ask("/ykienbaocao 6 thang 2024", as_="yt")
     assert "Đã hết hạn nhận ý kiến" in named and "20/06/2024" in named
     assert "quý III/2024" in await bot.ask("/ykienbaocao", as_="yt")  # the next period is open
