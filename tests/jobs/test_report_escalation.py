@@ -7,11 +7,14 @@ with a fixed clock — a re-run queues nothing twice, a day missed while the bot
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import config as configuration
+from bot.config import ConfigError
 from bot.render import Renderer
 from handlers.base import Reply
 from jobs import report_inputs
@@ -170,3 +173,19 @@ async def test_the_days_come_from_the_reports_settings(session: AsyncSession, wo
         ReportsConfig(escalate_after_days=5, late_days=3)  # a notice asking for what is no longer taken
     with pytest.raises(ValidationError, match="secretariat_day"):
         ReportsConfig(secretariat_day=5)  # before the ask day
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[reports]\nescalate_after_days = 12\n", r"\[reports\]\.late_days must be at least escalate_after_days"),
+        ("[reports]\noverdue_days = [1, 3, 14]\n", r"\[reports\]\.late_days must be at least .* overdue_days"),
+        ("[reports]\nsecretariat_day = 25\n", r"\[reports\]\.secretariat_day must lie between ask_day and due_day"),
+    ],
+)
+def test_bad_report_days_stop_the_bot_with_one_line(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message) as caught:
+        configuration.load(path, environ={})
+    assert "\n" not in str(caught.value)
