@@ -39,11 +39,11 @@ run: $(STAMP) catalogs
 test: $(STAMP) lint typecheck unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot handlers jobs models tests bench
-	$(BIN)/ruff format --check bot handlers jobs models tests bench
+	$(BIN)/ruff check bot handlers jobs models tests bench scripts
+	$(BIN)/ruff format --check bot handlers jobs models tests bench scripts
 
 typecheck: $(STAMP)
-	$(BIN)/mypy bot handlers jobs models
+	$(BIN)/mypy bot handlers jobs models scripts
 
 unit: $(STAMP) catalogs
 	$(BIN)/pytest -q
