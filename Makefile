@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck unit install db demo chat bench clean catalogs messages golden transcripts
+.PHONY: run test lint typecheck unit install db demo chat bench clean catalogs messages golden transcripts report-picture
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,11 +39,11 @@ run: $(STAMP) catalogs
 test: $(STAMP) lint typecheck unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot handlers jobs models tests bench
-	$(BIN)/ruff format --check bot handlers jobs models tests bench
+	$(BIN)/ruff check bot handlers jobs models tests bench scripts
+	$(BIN)/ruff format --check bot handlers jobs models tests bench scripts
 
 typecheck: $(STAMP)
-	$(BIN)/mypy bot handlers jobs models
+	$(BIN)/mypy bot handlers jobs models scripts
 
 unit: $(STAMP) catalogs
 	$(BIN)/pytest -q
@@ -64,6 +64,11 @@ chat: $(STAMP) catalogs
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## report-picture: docs/report_first_page.png, the first page of the demo's quarterly report (needs LibreOffice
+## and poppler: apt-get install -y --no-install-recommends libreoffice-writer-nogui poppler-utils; not for tests)
+report-picture: $(STAMP) catalogs
+	$(BIN)/python -m scripts.render_report_page
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -20,8 +20,9 @@ from typing import Any
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Emu, Length, Mm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -33,7 +34,10 @@ from models.queries.report import ReportPeriod, UnitInput, report_data
 from models.units import Unit
 
 FONT = "Times New Roman"
-BODY, HEADING_BLOCK = Pt(14), Pt(13)
+BODY, HEADING_BLOCK, MOTTO = Pt(14), Pt(13), Pt(12)  # Nghị định 30: quốc hiệu 12–13 pt, the rest 13–14
+HEAD_COLUMNS = (Mm(62), Mm(103))  # the 165 mm between the margins; the quốc hiệu needs about 95 mm at 12 pt
+RULE_ISSUER, RULE_MOTTO = Mm(20), Mm(62)  # the rules under the issuer (about a third of it) and the tiêu ngữ
+CELL_MARGINS = Mm(4)  # Word's and LibreOffice's default cell padding, left and right together
 CELL = " ¦ "  # how the templates split a table's cells
 NUMBER = ("Số", "No.")  # the heading block's number line
 
@@ -108,16 +112,46 @@ def _docx(found: list[Block]) -> bytes:
 
 def _heading_block(doc: DocxDocument, left: list[str], right: list[str]) -> None:
     """Nghị định 30's two columns: the issuing body in bold (its parent above it, not bold) over the
-    number; the national motto in bold over the place and date in italics."""
+    number; the national motto in bold over the place and date in italics. The right column is the wider,
+    so that the quốc hiệu stands on one line; a short rule under the issuer, a rule as long as the tiêu
+    ngữ under it."""
     issuer = max((n for n, text in enumerate(left) if not text.startswith(NUMBER)), default=-1)
-    cells = doc.add_table(rows=1, cols=2).rows[0].cells
+    table = doc.add_table(rows=1, cols=2)
+    table.autofit = False
+    cells = table.rows[0].cells
+    for column, cell, width in zip(table.columns, cells, HEAD_COLUMNS, strict=True):
+        column.width = cell.width = width
     styles = [[(n == issuer, False) for n in range(len(left))], [(n < 2, n == 2) for n in range(len(right))]]
-    for cell, lines, style in zip(cells, (left, right), styles, strict=True):
+    rules = {(0, issuer): RULE_ISSUER, (1, 1): RULE_MOTTO}  # (column, line) -> the rule's length under it
+    for side, (cell, lines, style) in enumerate(zip(cells, (left, right), styles, strict=True)):
         for n, (text, (bold, italic)) in enumerate(zip(lines, style, strict=True)):
             para = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = para.add_run(text)
-            run.font.size, run.bold, run.italic = HEADING_BLOCK, bold, italic
+            para.paragraph_format.space_after = Pt(0)
+            for k, part in enumerate(text.split(CELL.strip())):  # " ¦ ": a line break the template asks for
+                run = para.add_run(part.strip())
+                run.font.size = MOTTO if (side, n) == (1, 0) else HEADING_BLOCK
+                run.bold, run.italic = bold, italic
+                if k:
+                    run.text = "\n" + run.text  # python-docx writes "\n" as a <w:br/>
+            if (side, n) in rules:
+                _rule(cell, HEAD_COLUMNS[side], rules[side, n])
+
+
+def _rule(cell: Any, width: Length, length: Length) -> None:
+    """A horizontal rule ``length`` long, centred in a cell ``width`` wide: the top border of an empty
+    1 pt paragraph whose indents leave that length."""
+    para = cell.add_paragraph()
+    side = Emu(max(0, (width - length - CELL_MARGINS) // 2))
+    para.paragraph_format.left_indent = para.paragraph_format.right_indent = side
+    para.paragraph_format.space_after = Pt(6)
+    para.add_run().font.size = Pt(1)
+    borders = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        top.set(qn(key), value)
+    borders.append(top)
+    para._p.get_or_add_pPr().append(borders)
 
 
 def _page(doc: DocxDocument) -> None:
@@ -152,6 +186,8 @@ def _paragraph(doc: DocxDocument, b: Block) -> None:
             run.font.size = Pt(12)
     if b.kind in ("title", "subtitle"):
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if b.kind == "title":  # clear of the heading block
+            para.paragraph_format.space_before = Pt(12)
     elif b.kind == "sign":
         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     elif b.kind in ("p", "quote"):

@@ -46,9 +46,21 @@ async def report(request: Request) -> Reply | list[Reply]:
     text = " ".join(fold(a) for a in request.args)
     if is_number(word) and len(word) < 4 and _PERIOD.match(text) is None:  # "/baocao 12 80": task 12's progress
         return await progress.update_progress(request)
-    period, rest = _period(request, text)
-    unit = await _unit(request, rest)
+    period, unit = await _target(request, text)
     return await _files(request, unit, period)
+
+
+async def _target(request: Request, text: str) -> tuple[ReportPeriod, Unit]:
+    """The period and the unit the words name. A unit whose name starts with a period's word ("Năm Căn",
+    "Quý Sơn") is the unit when the words read as a period leave a rest that names no unit: the whole text
+    names it, for the period due next."""
+    try:
+        period, rest = _period(request, text)
+        return period, await _unit(request, rest)
+    except UserError:
+        if not text or (named := await find_unit(request.session, text)) is None:
+            raise
+    return _period(request, "")[0], await require_visible(request, named.id)
 
 
 def _without_first(request: Request) -> Request:
@@ -85,17 +97,10 @@ async def _unit(request: Request, text: str) -> Unit:
     if not text:
         assert request.official is not None
         return await province_of(request.session, own) if sees_everything(request.official) else own
-    if _PERIOD.match(text) is not None or _looks_like_period(text):
-        raise UserError("errors/report_bad_period", text=text[:40])
     named = await find_unit(request.session, text)
-    if named is None:
+    if named is None:  # a second period ("quý 3 năm 2025 quý 4") or a unit that does not exist
         raise UserError("errors/report_bad_period", text=text[:40])
     return await require_visible(request, named.id)
-
-
-def _looks_like_period(text: str) -> bool:
-    first = text.split()[0]
-    return first in {"quy", "q", "thang", "nam"} or bool(re.fullmatch(r"(?:quy|q|t)\d+|\d{1,4}", first))
 
 
 async def _files(request: Request, unit: Unit, period: ReportPeriod) -> Reply:

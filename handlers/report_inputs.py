@@ -8,7 +8,8 @@ that report to the Sở Nội vụ owe inputs (``models.report_inputs.OWING_KIND
 Forms: ``/ykienbaocao`` asks the three items one by one (kết quả nổi bật, tồn tại hạn chế, kiến nghị),
 showing what was saved; "giữ nguyên" / "bỏ qua" leave an item as it is, "xong" stops. Each answer is
 saved at once. ``/ykienbaocao noibat <text>`` (``tontai``, ``kiennghi``) saves one item in one line.
-Inputs are taken for the period whose report is due next, until its due date ([reports].due_day).
+Inputs are taken for the period whose report is due next, until its due date ([reports].due_day); a unit
+that gave nothing by then writes for the closed period, late, for [reports].late_days more.
 ``/tinhhinhbaocao [period] [page]``: answered/total and the units still missing, a page at a time.
 
 ``answer`` and ``status`` are the entry points a ``/baocao nhap`` / ``/baocao tinhhinh`` may route to.
@@ -16,7 +17,7 @@ Inputs are taken for the period whose report is due next, until its due date ([r
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from handlers.access import own_unit
 from handlers.base import LEADERS, Button, Commands, Reply, Request, UserError, is_number
@@ -25,10 +26,19 @@ from handlers.pages import page_buttons, page_of
 from handlers.periods import BadPeriod, take_period
 from models import Role, Unit
 from models.indices import PERIOD_HALF, PERIOD_QUARTER
-from models.queries.report_inputs import answers, inputs_of, save_input
+from models.queries.report_inputs import answered_ids, answers, inputs_of, save_input
 from models.queries.scores import province_of
 from models.queries.units import unit_name, unit_names
-from models.report_inputs import HIGHLIGHTS, ISSUES, ITEMS, OWING_KINDS, PROPOSALS, ReportPeriod, open_period
+from models.report_inputs import (
+    HIGHLIGHTS,
+    ISSUES,
+    ITEMS,
+    OWING_KINDS,
+    PROPOSALS,
+    ReportPeriod,
+    late_period,
+    open_period,
+)
 from models.text import fold
 
 commands = Commands()
@@ -65,7 +75,7 @@ async def answer(request: Request) -> Reply:
     if word in BUTTON_WORDS:
         return await _button(request, word)
     unit = await _owing_unit(request)
-    period, due = _open(request)
+    period, due = await _open(request, unit)
     if word in ITEM_WORDS:
         text = _text_after_word(request)
         if not text:
@@ -113,7 +123,8 @@ async def status(request: Request) -> Reply:
     found = await answers(request.session, province, period.key, min(today, due))
     number, pages, items = page_of(found.missing, page, request.settings.page_size)
     names = await unit_names(request.session, [u.id for u in items] + [province.id])
-    context = {"period": period, "due": due, "today": today, "closed": today > due, "province": names[province.id]}
+    closed = today > due + timedelta(days=request.settings.reports.late_days)  # units that gave nothing answer late
+    context = {"period": period, "due": due, "today": today, "closed": closed, "province": names[province.id]}
     context |= {"answered": len(found.answered), "total": len(found.units), "missing": items, "names": names}
     context |= {"page": number, "pages": pages, "first": (number - 1) * request.settings.page_size}
     buttons = page_buttons(number, pages, lambda n: f"/tinhhinhbaocao {period.key} {n}")
@@ -134,10 +145,19 @@ async def _owing_unit(request: Request) -> Unit:
     return unit
 
 
-def _open(request: Request) -> tuple[ReportPeriod, date]:
-    due_day = request.settings.reports.due_day
-    period = open_period(request.clock.today(), due_day)
-    return period, period.due(due_day)
+async def _open(request: Request, unit: Unit) -> tuple[ReportPeriod, date]:
+    """The period the unit writes for and the last day it may: the one whose report is due next, or, for
+    a unit that gave nothing by the due date of the one just closed, that one until [reports].late_days
+    after it (the overdue notices ask for them, as an overdue task is still reported done late). A unit
+    that answered in time cannot edit after the due date; a late one edits until the late window ends."""
+    r = request.settings.reports
+    late = late_period(request.clock.today(), r.due_day, r.late_days)
+    if late is not None:
+        closed_at = datetime.combine(late.due(r.due_day) + timedelta(days=1), time(), tzinfo=request.clock.tz)
+        if not await answered_ids(request.session, [unit.id], late.key, before=closed_at):
+            return late, late.due(r.due_day) + timedelta(days=r.late_days)
+    period = open_period(request.clock.today(), r.due_day)
+    return period, period.due(r.due_day)
 
 
 def _check_named_period(request: Request, period: ReportPeriod, due: date) -> None:
@@ -225,9 +245,12 @@ async def _flow_target(request: Request) -> tuple[Unit, ReportPeriod, date]:
         await end_flow(request)
         raise UserError("errors/report_inputs_expired")
     due = date.fromisoformat(str(data["due"]))
-    if request.clock.today() > due:
-        await end_flow(request)
-        raise UserError("errors/report_inputs_closed", period=period, due=due)
+    if request.clock.today() > due:  # closed meanwhile, unless this unit may still write it late
+        now_open, late_due = await _open(request, unit)
+        if now_open != period:
+            await end_flow(request)
+            raise UserError("errors/report_inputs_closed", period=period, due=due)
+        due = late_due
     return unit, period, due
 
 

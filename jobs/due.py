@@ -15,16 +15,21 @@ Jobs, their kinds and dedupe keys:
 - quarterly: ``quarterly`` (before the quarterly review): ``quarterly:2024-Q2:unit 204:official 9``.
 - index_news (``jobs/index_news.py``): ``index_month`` (a month of the 766 index, to units that fell or are in
   the bottom five): ``index_month:766:2026-10:province 1:local:unit 204:official 9``.
-- report_inputs (``jobs/report_inputs.py``): ``report_ask`` (the ask day of the periodic report) and
-  ``report_remind`` (the remind day, to units that have not answered): ``report_ask:2026-H1:unit 204:official 9``.
+- report_inputs (``jobs/report_inputs.py``): ``report_ask`` (the ask day of the periodic report),
+  ``report_remind`` (the remind day, to units that have not answered): ``report_ask:2026-H1:unit 204:official 9``;
+  ``report_status`` (to the secretariat before the due day): ``report_status:2026-H1:province 1:official 2``;
+  after the due day, to a unit that gave nothing, ``report_overdue``
+  (``report_overdue:2026-H1:unit 204:day 3:official 9``) and once ``report_escalation``
+  (``report_escalation:2026-H1:official 3``, naming the silent units the official oversees).
 
 A deadline in the key means a moved deadline is reminded again; a day, week or quarter in the key makes the
 push once per that period. Re-running a job inserts nothing new. One-off pushes (a reminder offset, an
 escalation, an overdue notice day, drive events, the quarterly reminder) are still due ``catch_up_days``
 after their day, so a bot that was down on the day sends them late rather than never.
 
-Deadline reminders, overdue notices, escalations and the quarterly reminder are mandatory: they reach
-officials who turned optional pushes off (``jobs.kinds.MANDATORY``); inactive officials get nothing.
+Deadline reminders, overdue notices, escalations, the quarterly reminder and the report's pushes are
+mandatory: they reach officials who turned optional pushes off (``jobs.kinds.MANDATORY``); inactive officials
+get nothing.
 
 Each function runs a few set-based queries (``models/queries/due.py``) and returns a lazy iterator, so
 ``enqueue`` holds one batch of rows in memory at a time.
@@ -33,7 +38,7 @@ Each function runs a few set-based queries (``models/queries/due.py``) and retur
 from __future__ import annotations
 
 import calendar
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from itertools import chain
 from typing import Any
@@ -41,7 +46,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jobs import digests, drives, index_news, report_inputs
-from jobs.kinds import DEADLINE, ESCALATION, OVERDUE, QUARTERLY, PushRules, task_ctx, unit_ctx
+from jobs.kinds import DEADLINE, ESCALATION, OVERDUE, QUARTERLY, PushRules, overdue_step, task_ctx, unit_ctx
 from jobs.outbox import Push
 from models.calendar import LONGEST_BREAK, WorkCalendar
 from models.enums import Role
@@ -124,22 +129,6 @@ async def deadline_pushes(session: AsyncSession, now: datetime, s: PushRules) ->
                 yield Push(DEADLINE, f"{key}:official {official_id}", official_id, ctx, now, urgent=k == 0)
 
     return generate()
-
-
-def overdue_step(days_late: int, days: Sequence[int], repeat: int, catch_up: int) -> int | None:
-    """The notice day an assignment ``days_late`` days overdue is at today, or None: the latest notice day
-    not after ``days_late`` (``days``, then every ``repeat`` days after the last: 1, 3, 7, 14, 21, …),
-    provided it was reached at most ``catch_up`` days ago. A notice day missed while the bot was down
-    (day 3) is sent up to ``catch_up`` days late under the same key; later than that it is skipped, and
-    the next notice day (7) comes as usual: never two notices about one task to make up for a gap."""
-    listed = sorted(set(days))
-    reached = [n for n in listed if n <= days_late]
-    if repeat and listed and days_late > listed[-1]:
-        reached.append(listed[-1] + (days_late - listed[-1]) // repeat * repeat)
-    if not reached:
-        return None
-    step = max(reached)
-    return step if days_late - step <= catch_up else None
 
 
 async def overdue_pushes(session: AsyncSession, now: datetime, s: PushRules) -> Iterator[Push]:

@@ -4,6 +4,7 @@ validated, ``models/settings.py``), and how they write dates, tasks and units in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -16,7 +17,7 @@ from models.settings import BotConfig, Config, RemindersConfig, ReportsConfig, S
 # Kinds of push (``outbox.kind``; the template is ``push/<kind>``). Mandatory ones reach officials who
 # turned optional pushes off (/tatnhac): they are about the official's own duties — a deadline, a task
 # overdue, an escalation to a superior, the quarterly (and year-end) progress report, the unit's inputs to the
-# periodic report. Digests, drive standings and
+# periodic report and the secretariat's compiling of it. Digests, drive standings and
 # a month's index result are information, and optional.
 DEADLINE = "deadline"
 OVERDUE = "overdue"
@@ -31,6 +32,9 @@ DRIVE_FINAL = "drive_final"
 INDEX_MONTH = "index_month"  # a monthly index result (766) that fell or is in the province's bottom five
 REPORT_ASK = "report_ask"  # a unit head asked for the unit's inputs to the periodic report
 REPORT_REMIND = "report_remind"  # the one reminder to a unit that has not answered
+REPORT_STATUS = "report_status"  # to the secretariat before the due day: who has answered, who has not
+REPORT_OVERDUE = "report_overdue"  # to a unit that gave nothing, on the days after the due day
+REPORT_ESCALATION = "report_escalation"  # that unit, to its parent's heads and the secretariat, once
 KINDS = (
     DEADLINE,
     OVERDUE,
@@ -45,12 +49,16 @@ KINDS = (
     INDEX_MONTH,
     REPORT_ASK,
     REPORT_REMIND,
+    REPORT_STATUS,
+    REPORT_OVERDUE,
+    REPORT_ESCALATION,
 )
-MANDATORY = frozenset({DEADLINE, OVERDUE, ESCALATION, QUARTERLY, REPORT_ASK, REPORT_REMIND})
+REPORT_KINDS = frozenset({REPORT_ASK, REPORT_REMIND, REPORT_STATUS, REPORT_OVERDUE, REPORT_ESCALATION})
+MANDATORY = frozenset({DEADLINE, OVERDUE, ESCALATION, QUARTERLY}) | REPORT_KINDS
 # Sent whenever due, however many messages the official has had today (``one_message_a_day``): besides
 # urgent rows (a deadline today, escalations), the overdue notice. Everything else waits for the next
 # working morning once the official has had the day's one message.
-ALWAYS_SENT = frozenset({OVERDUE, ESCALATION})
+ALWAYS_SENT = frozenset({OVERDUE, ESCALATION, REPORT_OVERDUE, REPORT_ESCALATION})
 CONTENT_CHARS = 160  # a task's content in a push: enough to recognise it on a small screen
 LISTED_TASKS = 3  # tasks named in a digest ("and N more")
 
@@ -100,3 +108,19 @@ def unit_ctx(name: UnitName) -> dict[str, Any]:
         "parent_name": name.parent_name,
         "parent_kind": str(name.parent_kind) if name.parent_kind else None,
     }
+
+
+def overdue_step(days_late: int, days: Sequence[int], repeat: int, catch_up: int) -> int | None:
+    """The notice day an assignment (or a unit's report inputs) ``days_late`` days overdue is at today, or
+    None: the latest notice day not after ``days_late`` (``days``, then every ``repeat`` days after the last:
+    1, 3, 7, 14, 21, …), provided it was reached at most ``catch_up`` days ago. A notice day missed while the
+    bot was down (day 3) is sent up to ``catch_up`` days late under the same key; later than that it is
+    skipped, and the next notice day (7) comes as usual: never two notices about one task to make up for a gap."""
+    listed = sorted(set(days))
+    reached = [n for n in listed if n <= days_late]
+    if repeat and listed and days_late > listed[-1]:
+        reached.append(listed[-1] + (days_late - listed[-1]) // repeat * repeat)
+    if not reached:
+        return None
+    step = max(reached)
+    return step if days_late - step <= catch_up else None

@@ -88,11 +88,21 @@ class ReportPeriod:
     def following(self) -> ReportPeriod:
         return ReportPeriod(self.year + self.quarter // 4, self.quarter % 4 + 1)
 
+    def previous(self) -> ReportPeriod:
+        return ReportPeriod(self.year - (self.quarter == 1), (self.quarter - 2) % 4 + 1)
+
 
 def open_period(today: date, due_day: int = DUE_DAY) -> ReportPeriod:
     """The period whose inputs are being taken on ``today``: the first one due on or after it."""
     period = ReportPeriod(today.year, (today.month - 1) // 3 + 1)
     return period if today <= period.due(due_day) else period.following()
+
+
+def late_period(today: date, due_day: int = DUE_DAY, late_days: int = 0) -> ReportPeriod | None:
+    """The period whose due date passed at most ``late_days`` days before ``today`` (a unit that gave
+    nothing by then may still send its inputs late: the overdue notices ask it to), or None."""
+    period = open_period(today, due_day).previous()
+    return period if 0 < (today - period.due(due_day)).days <= late_days else None
 
 
 __all__ = [
@@ -105,5 +115,6 @@ __all__ = [
     "PROPOSALS",
     "ReportInput",
     "ReportPeriod",
+    "late_period",
     "open_period",
 ]

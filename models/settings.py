@@ -10,7 +10,7 @@ section (``BotConfig.tz``, ``RemindersConfig.quiet_hours``, ``TelegramConfig.rat
 Why in ``models/``: every layer may import ``models/`` (bot → handlers → models, jobs → models), and this
 module imports nothing above it: ``models.clock``, ``models.quiet``, ``models.calendar`` (whose ``CalendarConfig``
 is the [calendar] section) and its parts ``models.settings_base`` (the ranges), ``models.settings_checks`` (the
-checks) and ``models.settings_oa`` (``[zalo_oa]``). Reading the file, the environment and the error sentences
+checks), ``models.settings_oa`` (``[zalo_oa]``) and ``models.settings_dashboard`` (``[dashboard]``). Reading the file, the environment and the error sentences
 stay in ``bot/``: they are the program's start-up, not the schema.
 """
 
@@ -21,7 +21,7 @@ from datetime import time
 from typing import Annotated, ClassVar, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from models import settings_checks as check
 from models.calendar import CalendarConfig, WorkCalendar
@@ -30,6 +30,7 @@ from models.quiet import QuietHours
 from models.settings_base import (
     Connections,
     Days,
+    DaysAfter,
     DaysLeft,
     Deadline,
     GroupIds,
@@ -41,6 +42,7 @@ from models.settings_base import (
     Seconds,
     Section,
 )
+from models.settings_dashboard import DashboardConfig
 from models.settings_oa import ZaloOaConfig, ZnsConfig, ZnsTemplate
 
 __all__ = [
@@ -297,17 +299,29 @@ class ScheduleConfig(Section):
 
 class ReportsConfig(Section):
     """The periodic report to the Ministry (quý I, 6 tháng, quý III, năm): the days of the period's last month
-    units are asked for their inputs, reminded, and the inputs close (handlers/ and jobs/report_inputs.py)."""
+    on which units are asked for their inputs, reminded, the secretariat told who has answered, and after
+    which the inputs close; then, like an overdue task, the units that gave nothing are told on the days
+    after (``overdue_days``) and escalated once (``escalate_after_days``), their inputs taken late for
+    ``late_days``. Read by handlers/report_inputs.py and jobs/report_inputs.py."""
 
     ask_day: Annotated[int, Field(ge=1, le=28)] = 10  # each unit head is asked for the unit's inputs
     remind_day: Annotated[int, Field(ge=1, le=28)] = 15  # units that have not answered are reminded once
+    secretariat_day: Annotated[int, Field(ge=1, le=28)] = 17  # the province's admins: who has answered, who not
     due_day: Annotated[int, Field(ge=1, le=28)] = 20  # the report is due: inputs are taken until this day
+    overdue_days: DaysAfter = Field(default_factory=lambda: [1, 3])  # days after due_day a silent unit is told
+    escalate_after_days: Annotated[int, Field(ge=1, le=60)] = 5  # then its parent's head and the secretariat
+    late_days: Annotated[int, Field(ge=0, le=60)] = 10  # inputs still taken this many days after due_day
     max_chars: Annotated[int, Field(ge=100, le=10000)] = 2000  # one item's length at most
 
     @model_validator(mode="after")
     def _order(self) -> Self:
         if not self.ask_day <= self.remind_day <= self.due_day:
             raise check.needs("remind_day", "report_days_order")
+        if not self.ask_day <= self.secretariat_day <= self.due_day:
+            raise check.needs("secretariat_day", "report_days_order")
+        # a notice after the due day asks for the inputs late: they must still be taken that day
+        if max([*self.overdue_days, self.escalate_after_days]) > self.late_days:
+            raise check.needs("late_days", "report_late_days")
         return self
 
 
@@ -336,36 +350,6 @@ class DispatchConfig(Section):
         """Seconds before the next try after ``attempts`` failed sends: doubled each time, at most
         ``max_backoff_seconds``."""
         return float(min(self.max_backoff_seconds, self.backoff_seconds * 2 ** max(0, attempts - 1)))
-
-
-class DashboardConfig(Section):
-    """The read-only web dashboard (bot/dashboard/, docs/DASHBOARD.md), served by the bot's own HTTP server."""
-
-    enabled: bool = False
-    listen: str = "127.0.0.1"
-    port: Port = 8444  # the webhooks' port too is fine: then one server carries both
-    path: str = "/dashboard"
-    public_url: str = ""  # HTTPS, what officials open: Telegram opens Mini Apps only over HTTPS
-    session_minutes: Annotated[int, Field(ge=5, le=1440)] = 480  # a signed-in browser stays so for a working day
-    link_minutes: Annotated[int, Field(ge=1, le=60)] = 10  # a /bangdieukhien link works once, this long
-    init_data_minutes: Annotated[int, Field(ge=1, le=1440)] = 10  # Telegram's signed init data is this fresh
-    max_connections: Connections = 100
-    header_seconds: Deadline = 5
-    feed_per_minute: Annotated[int, Field(ge=1, le=6000)] = 60  # reads a minute per machine-feed consumer
-
-    @field_validator("listen", "path", "public_url")
-    @classmethod
-    def _address(cls, value: str, info: ValidationInfo) -> str:
-        if info.field_name == "public_url":
-            return check.url(value, https_only=True)
-        pattern, kind = (check.HOST, "listen") if info.field_name == "listen" else (check.PATH, "webhook_path")
-        return check.matching(pattern, value or " ", kind)
-
-    @model_validator(mode="after")
-    def _needs_url(self) -> Self:
-        if self.enabled and not self.public_url:
-            raise check.needs("public_url", "dashboard_needs")
-        return self
 
 
 class ConsoleConfig(Section):

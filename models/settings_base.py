@@ -20,6 +20,7 @@ Deadline = Annotated[int, Field(ge=1, le=300)]  # seconds a webhook request's he
 OffsetDays = Annotated[list[Days], Field(max_length=10)]
 DaysLeft = Annotated[list[Annotated[int, Field(ge=1, le=366)]], Field(max_length=10)]
 OverdueDays = Annotated[list[Annotated[int, Field(ge=1, le=366)]], Field(min_length=1, max_length=10)]
+DaysAfter = Annotated[list[Annotated[int, Field(ge=1, le=60)]], Field(max_length=10)]
 GroupIds = Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=1000)]
 
 

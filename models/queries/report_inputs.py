@@ -71,12 +71,17 @@ async def owing_units(session: AsyncSession, on: date, root: Unit | None = None)
     return list((await session.scalars(stmt.order_by(Unit.name, Unit.id))).all())
 
 
-async def answered_ids(session: AsyncSession, unit_ids: Iterable[int], period: str) -> set[int]:
-    """Those of ``unit_ids`` that gave at least one item for ``period``."""
+async def answered_ids(
+    session: AsyncSession, unit_ids: Iterable[int], period: str, before: datetime | None = None
+) -> set[int]:
+    """Those of ``unit_ids`` that gave at least one item for ``period`` (with ``before``: written before
+    that moment, so a unit that answered only late is told apart from one that answered in time)."""
     wanted = list(set(unit_ids))
     if not wanted:
         return set()
     stmt = select(ReportInput.unit_id).where(ReportInput.unit_id.in_(wanted), ReportInput.period == period)
+    if before is not None:
+        stmt = stmt.where(ReportInput.updated_at < before)
     return set((await session.scalars(stmt.distinct())).all())
 
 

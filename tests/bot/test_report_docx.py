@@ -176,11 +176,12 @@ async def test_the_page_is_a4_with_the_margins_and_font_of_nghi_dinh_30(session:
         fonts = doc.styles[name].element.rPr.rFonts
         assert fonts.get(qn("w:ascii")) == "Times New Roman" and fonts.get(qn("w:asciiTheme")) is None
     head = doc.tables[0].rows[0].cells
-    assert head[0].paragraphs[0].text == "UBND TỈNH LẠNG SƠN"
+    assert head[0].paragraphs[0].text == "ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN"  # in full, on two lines
     assert [p.text for p in head[1].paragraphs][:2] == [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
     ]
+    assert [round(Length(c.width).mm) for c in head] == [62, 103]  # the wider right: the quốc hiệu on one line
 
 
 async def test_a_department_reports_under_the_province_and_the_units_words_go_to_their_sections(
@@ -200,6 +201,7 @@ async def test_a_department_reports_under_the_province_and_the_units_words_go_to
     assert [(p.text, p.runs[0].bold) for p in left] == [
         ("UBND TỈNH LẠNG SƠN", False),
         ("SỞ NỘI VỤ", True),
+        ("", None),  # the rule under the issuer
         ("Số: …/BC-…", False),
     ]
     texts = [p.text for p in doc.paragraphs]

@@ -10,8 +10,11 @@ from sqlalchemy import select
 
 from handlers.base import Incoming, Reply
 from handlers.router import Router
+from models import UnitKind
 from models.queries.report_inputs import inputs_of
-from models.units import Unit
+from models.text import fold
+from models.units import Unit, UnitAlias
+from tests import factories as f
 from tests.handlers._demo_support import ask
 
 
@@ -69,6 +72,33 @@ async def test_leaders_get_the_province_and_may_name_any_unit_of_it(demo: Router
     assert "của UBND xã Tuấn Sơn" in await ask(demo, "admin", "/baocao quy 1 Xã Tuấn Sơn")
     by_code = await document(demo, "leader", "/baocao 06457")  # a commune's code, not a task number
     assert by_code == {"kind": "report", "unit_id": await unit_id(demo, "06457"), "period": "2026-Q1"}
+
+
+async def test_a_unit_whose_name_starts_with_a_period_word_is_the_unit_not_a_period(demo: Router) -> None:
+    """ "Năm Sơn" is not "năm" + "Sơn", "Quý Sơn" not a quarter: when the words read as a period leave no
+    unit, the whole text names the unit (by name or by one of its aliases), for the open period."""
+    async with demo.sessions() as session:
+        ls = await session.scalar(select(Unit).where(Unit.code == "LS"))
+        assert ls is not None
+        nam = await f.unit(session, "LS.NS", UnitKind.COMMUNE, ls, name="Xã Năm Sơn")
+        quy = await f.unit(session, "LS.QS", UnitKind.COMMUNE, ls, name="Xã Quý Sơn")
+        session.add(UnitAlias(unit_id=quy.id, alias="Quý 1 mới", folded=fold("Quý 1 mới"), kind="name"))
+        await session.commit()
+    for typed, unit, period in [
+        ("/baocao Năm Sơn", nam.id, "2026-Q1"),
+        ("/baocao năm 2025 Năm Sơn", nam.id, "2025"),
+        ("/baocao quý 3 Năm Sơn", nam.id, "2026-Q3"),
+        ("/baocao Quý Sơn", quy.id, "2026-Q1"),
+        ("/baocao 6 tháng Quý Sơn", quy.id, "2026-H1"),
+        ("/baocao Quý 1 mới", quy.id, "2026-Q1"),  # an alias that reads as a period and a word left over
+    ]:
+        assert await document(demo, "leader", typed) == {"kind": "report", "unit_id": unit, "period": period}, typed
+    assert await document(demo, "leader", "/baocao năm 2025") == {
+        "kind": "report",
+        "unit_id": await unit_id(demo, "LS"),
+        "period": "2025",
+    }  # a whole period is still the period
+    assert "“son ha”" in await ask(demo, "leader", "/baocao năm Sơn Hà")  # no unit "Sơn Hà" nor "Năm Sơn Hà"
 
 
 async def test_a_unit_head_may_not_ask_for_another_units_report(demo: Router) -> None:

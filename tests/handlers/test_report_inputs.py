@@ -113,22 +113,44 @@ async def test_a_text_over_the_limit_is_one_line_quoting_its_start_and_nothing_i
     assert "(2/3)" in await ask("Đã làm", as_="ms")
 
 
-async def test_after_the_due_date_the_period_is_closed(
+async def test_after_the_due_date_a_unit_that_gave_nothing_writes_late_then_the_period_closes(
     bot: Bot, sessions: async_sessionmaker[AsyncSession], province: dict[str, int]
 ) -> None:
     clock = bot.router.clock
     assert isinstance(clock, FrozenClock)
     clock.at = datetime(2024, 6, 20, 23, 30, tzinfo=DEFAULT_TZ)  # the due date itself: still open
+    assert "Thiếu máy" in await bot.ask("/ykienbaocao tontai Thiếu máy", as_="head")  # HL answers in time
     assert "6 tháng đầu năm 2024" in await bot.ask("/ykienbaocao", as_="ms")
-    clock.advance(timedelta(hours=1))  # the answer arrives after midnight
-    closed = await bot.ask("Đã làm", as_="ms")
-    assert closed.strip() == "Đã hết hạn nhận ý kiến cho báo cáo CCHC 6 tháng đầu năm 2024 (ngày 20/06/2024)."
-    assert await saved(sessions, province["MS"]) == {}
-    named = await bot.ask("/ykienbaocao 6 thang 2024", as_="ms")
+    clock.advance(timedelta(hours=1))  # the answer arrives after midnight: MS had given nothing, it is taken late
+    late = await bot.ask("Đã làm", as_="ms")
+    assert "(2/3)" in late and "30/06/2024" in late  # until [reports].late_days (10) after the due date
+    assert await bot.ask("/ykienbaocao kiennghi Cấp máy", as_="ms")  # one line, again for the closed period
+    assert await saved(sessions, province["MS"]) == {HIGHLIGHTS: "Đã làm", PROPOSALS: "Cấp máy"}
+    # HL answered in time: its inputs closed on the due date, it writes for the next period
+    assert "quý III/2024" in await bot.ask("/ykienbaocao", as_="head")
+    late_status = await bot.ask("/tinhhinhbaocao 6 thang 2024", as_="leader")
+    assert "Đã gửi: 2/4 đơn vị" in late_status and "Đã hết hạn" not in late_status  # late answers still come
+    clock.at = datetime(2024, 7, 1, 8, 0, tzinfo=DEFAULT_TZ)  # the late window over
+    assert "Đã hết hạn nhận ý kiến." in await bot.ask("/tinhhinhbaocao 6 thang 2024", as_="leader")
+    named = await bot.ask("/ykienbaocao 6 thang 2024", as_="yt")
     assert "Đã hết hạn nhận ý kiến" in named and "20/06/2024" in named
-    assert "quý III/2024" in await bot.ask("/ykienbaocao", as_="ms")  # the next period is open
-    later = await bot.ask("/ykienbaocao nam 2024", as_="ms")
+    assert "quý III/2024" in await bot.ask("/ykienbaocao", as_="yt")  # the next period is open
+    later = await bot.ask("/ykienbaocao nam 2024", as_="yt")
     assert "Chưa nhận ý kiến cho báo cáo CCHC năm 2024" in later and "20/09/2024" in later
+
+
+async def test_a_form_begun_before_the_due_date_closes_after_it_for_a_unit_that_had_answered(
+    bot: Bot, sessions: async_sessionmaker[AsyncSession], province: dict[str, int]
+) -> None:
+    clock = bot.router.clock
+    assert isinstance(clock, FrozenClock)
+    clock.at = datetime(2024, 6, 20, 23, 30, tzinfo=DEFAULT_TZ)
+    await bot.ask("/ykienbaocao noibat Đã làm", as_="ms")
+    assert "(2/3)" in await bot.ask("/ykienbaocao tontai", as_="ms")  # the form asks the item
+    clock.advance(timedelta(hours=1))
+    closed = await bot.ask("Thiếu máy", as_="ms")
+    assert closed.strip() == "Đã hết hạn nhận ý kiến cho báo cáo CCHC 6 tháng đầu năm 2024 (ngày 20/06/2024)."
+    assert await saved(sessions, province["MS"]) == {HIGHLIGHTS: "Đã làm"}
 
 
 async def test_who_may_write(ask: Ask, sessions: async_sessionmaker[AsyncSession], province: dict[str, int]) -> None:

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.render import Renderer
 from handlers.base import Reply
 from jobs.drives import drive_pushes, leading_places
-from jobs.due import deadline_pushes, escalation_pushes, overdue_pushes, overdue_step, quarterly_pushes
-from jobs.kinds import MANDATORY, OVERDUE, PushRules
+from jobs.due import deadline_pushes, escalation_pushes, overdue_pushes, quarterly_pushes
+from jobs.kinds import MANDATORY, OVERDUE, PushRules, overdue_step
 from jobs.outbox import enqueue
 from models import DEFAULT_TZ, OutboxMessage
 from models.settings import ScheduleConfig

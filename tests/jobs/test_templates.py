@@ -20,7 +20,15 @@ from tests.jobs.test_index_news import month_result
 
 DAYS = [NOW, datetime(2024, 6, 23, 8, tzinfo=DEFAULT_TZ)] + [
     datetime(d.year, d.month, d.day, 9, tzinfo=DEFAULT_TZ)
-    for d in (date(2024, 5, 1), date(2024, 5, 8), date(2024, 6, 10), date(2024, 6, 15), date(2024, 7, 31))
+    for d in (
+        date(2024, 5, 1),
+        date(2024, 5, 8),
+        date(2024, 6, 10),
+        date(2024, 6, 15),
+        date(2024, 6, 17),  # the report's secretariat day
+        date(2024, 6, 25),  # the report's escalation day
+        date(2024, 7, 31),
+    )
 ]
 
 
