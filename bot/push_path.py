@@ -31,7 +31,7 @@ from jobs.dispatcher import Dispatcher, worker_name
 from jobs.kinds import PushRules
 from jobs.lease import SchedulerLease
 from jobs.runtime import Runtime, Scheduler
-from jobs.sender import Outcome, Outgoing, Sender
+from jobs.sender import Item, Outcome, Outgoing, Sender
 
 log = logging.getLogger(__name__)
 SEPARATOR = "\n\n"
@@ -53,11 +53,19 @@ class PushSender:
         )
 
     def render(self, out: Outgoing, fmt: str) -> str:
-        """The items one after another, under a ``push/batch`` header when there are several."""
-        parts = [self.renderer.render(out.language, Reply(item.template, item.context), fmt) for item in out.items]
+        """The items one after another, under a ``push/batch`` header when there are several; an item taken
+        for a colleague on leave (``instead_of``, jobs/leave.py) under a line that says whose it is."""
+        parts = [self._item(out.language, item, fmt) for item in out.items]
         if len(parts) > 1:
             parts.insert(0, self.renderer.render(out.language, Reply("push/batch", {"count": len(parts)}), fmt))
         return SEPARATOR.join(part for part in parts if part)
+
+    def _item(self, language: str, item: Item, fmt: str) -> str:
+        text = self.renderer.render(language, Reply(item.template, item.context), fmt)
+        if item.context.get("instead_of"):
+            note = self.renderer.render(language, Reply("push/instead_of", item.context["instead_of"]), fmt)
+            return f"{note}\n{text}"
+        return text
 
     async def send(self, out: Outgoing) -> Outcome:
         try:

@@ -29,6 +29,7 @@ DRIVE_FINAL = "drive_final"
 INDEX_MONTH = "index_month"  # a monthly index result (766) that fell or is in the province's bottom five
 REPORT_ASK = "report_ask"  # a unit head asked for the unit's inputs to the periodic report
 REPORT_REMIND = "report_remind"  # the one reminder to a unit that has not answered
+LEAVE_RETURN = "leave_return"  # the one catch-up message to an official back from leave (jobs/leave.py)
 KINDS = (
     DEADLINE,
     OVERDUE,
@@ -43,8 +44,9 @@ KINDS = (
     INDEX_MONTH,
     REPORT_ASK,
     REPORT_REMIND,
+    LEAVE_RETURN,
 )
-MANDATORY = frozenset({DEADLINE, OVERDUE, ESCALATION, QUARTERLY, REPORT_ASK, REPORT_REMIND})
+MANDATORY = frozenset({DEADLINE, OVERDUE, ESCALATION, QUARTERLY, REPORT_ASK, REPORT_REMIND, LEAVE_RETURN})
 CONTENT_CHARS = 160  # a task's content in a push: enough to recognise it on a small screen
 LISTED_TASKS = 3  # tasks named in a digest ("and N more")
 
