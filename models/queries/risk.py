@@ -1,0 +1,203 @@
+"""The slip risk of open assignments (``models/risk.py``) computed from the database: for /nhiemvu nguyco,
+/tomtat and the weekly digests; and the self-assessment a unit gives its progress report with one tap.
+
+Bounded by the assignments due in the window looked at (a few hundred in a province for two weeks): their
+last reports by ``progress_reports.assignment_id``, the reminders sent about them from the outbox's
+deadline and overdue rows of the last ``REMINDER_DAYS`` days, and each unit's record by one GROUP BY of
+the plans' assignments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.enums import AssignmentRole, OutboxStatus, SelfAssessment
+from models.plans import Assignment, Plan, ProgressReport, Task, assignment_due
+from models.queries.tasks import counts_by_unit
+from models.risk import History, Risk, plan_start, slip_risk
+from models.system import OutboxMessage
+from models.units import Unit
+
+REMINDER_DAYS = 45  # reminders older than this say nothing a report since would not
+REMINDER_KINDS = ("deadline", "overdue")
+CHUNK = 1_000
+
+
+@dataclass(frozen=True)
+class RiskLine:
+    """One open assignment at risk, with why."""
+
+    task_id: int
+    number: int
+    content: str
+    due: date
+    unit_id: int
+    role: AssignmentRole
+    risk: Risk
+
+
+@dataclass(frozen=True)
+class Assessed:
+    report_id: int
+    number: int
+
+
+async def assess_report(session: AsyncSession, report_id: int, unit_id: int, value: SelfAssessment) -> Assessed | None:
+    """Store ``value`` on report ``report_id`` when it is a report of ``unit_id``'s assignment (None otherwise)."""
+    row = (
+        await session.execute(
+            select(ProgressReport, Task.number)
+            .join(Assignment, Assignment.id == ProgressReport.assignment_id)
+            .join(Task, Task.id == Assignment.task_id)
+            .where(ProgressReport.id == report_id, Assignment.unit_id == unit_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    report, number = row
+    report.self_assessment = value.value
+    await session.flush()
+    return Assessed(report.id, number)
+
+
+def _reminder_event(key: str) -> tuple[int, int, str] | None:
+    """(task id, unit id, the reminder without its official) of a deadline or overdue dedupe key."""
+    parts = key.rsplit(":official ", 1)[0].split(":")
+    if len(parts) < 3 or not parts[1].startswith("task ") or not parts[2].startswith("unit "):
+        return None
+    try:
+        return int(parts[1][5:]), int(parts[2][5:]), ":".join(parts)
+    except ValueError:
+        return None
+
+
+async def at_risk(
+    session: AsyncSession,
+    plan_ids: Sequence[int],
+    today: date,
+    days: tuple[int, int],
+    *,
+    within: Unit | None = None,
+    unit_ids: Sequence[int] | None = None,
+) -> list[RiskLine]:
+    """The open assignments of ``plan_ids`` due from ``today + days[0]`` to ``today + days[1]`` that the
+    rule puts at risk, most points first then earliest due; ``within``: a subtree only; ``unit_ids``: those
+    units only."""
+    if not plan_ids:
+        return []
+    stmt = (
+        select(
+            Assignment.id,
+            Task.id,
+            Task.number,
+            Task.content,
+            assignment_due,
+            Assignment.unit_id,
+            Assignment.role,
+            Assignment.progress,
+            Plan.year,
+            Plan.issued_on,
+        )
+        .join(Task, Task.id == Assignment.task_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(
+            Task.plan_id.in_(plan_ids),
+            Assignment.progress < 100,
+            assignment_due >= today + timedelta(days=days[0]),
+            assignment_due <= today + timedelta(days=days[1]),
+        )
+    )
+    if within is not None:
+        stmt = stmt.join(Unit, Unit.id == Assignment.unit_id).where(
+            Unit.path >= within.path, Unit.path < within.path[:-1] + "0"
+        )
+    if unit_ids is not None:
+        stmt = stmt.where(Assignment.unit_id.in_(list(unit_ids)))
+    rows = (await session.execute(stmt)).all()
+    if not rows:
+        return []
+    last = await _last_reports(session, [r[0] for r in rows])
+    reminders = await _reminders(session, {(r[1], r[5]) for r in rows}, today)
+    records = {}
+    for plan_id in plan_ids:
+        records.update(await counts_by_unit(session, plan_id, today, 0))
+    found: list[RiskLine] = []
+    for assignment_id, task_id, number, content, due, unit_id, role, progress, year, issued in rows:
+        reported, assessed = last.get(assignment_id, (None, None))
+        since = datetime.combine(reported or plan_start(year, issued), time(0), tzinfo=UTC)
+        record = records.get(unit_id)
+        history = History(
+            today=today,
+            due=due,
+            started=plan_start(year, issued),
+            progress=progress,
+            last_report=reported,
+            reminders_since=sum(1 for at in reminders.get((task_id, unit_id), []) if at >= since),
+            self_assessment=assessed,
+            unit_came_due=(record.done + record.overdue) if record else 0,
+            unit_late=(record.done_late + record.overdue) if record else 0,
+        )
+        risk = slip_risk(history)
+        if risk.at_risk:
+            found.append(RiskLine(task_id, number, content, due, unit_id, AssignmentRole(role), risk))
+    found.sort(key=lambda line: (-line.risk.points, line.due, line.number, line.unit_id))
+    return found
+
+
+async def _last_reports(session: AsyncSession, assignment_ids: list[int]) -> dict[int, tuple[date, str | None]]:
+    """Assignment id -> (the day of its latest report, that report's self-assessment)."""
+    found: dict[int, tuple[date, str | None]] = {}
+    ordered = sorted(set(assignment_ids))
+    for start in range(0, len(ordered), CHUNK):
+        ranked = (
+            select(
+                ProgressReport.assignment_id,
+                ProgressReport.reported_at,
+                ProgressReport.self_assessment,
+                func.row_number()
+                .over(
+                    partition_by=ProgressReport.assignment_id,
+                    order_by=(ProgressReport.reported_at.desc(), ProgressReport.id.desc()),
+                )
+                .label("rn"),
+            )
+            .where(ProgressReport.assignment_id.in_(ordered[start : start + CHUNK]))
+            .subquery()
+        )
+        rows = await session.execute(
+            select(ranked.c.assignment_id, ranked.c.reported_at, ranked.c.self_assessment).where(ranked.c.rn == 1)
+        )
+        for assignment_id, at, assessed in rows:
+            found[assignment_id] = (at.date(), assessed)
+    return found
+
+
+async def _reminders(
+    session: AsyncSession, wanted: set[tuple[int, int]], today: date
+) -> dict[tuple[int, int], list[datetime]]:
+    """(task id, unit id) -> when each reminder about it was first sent (one per reminder, whoever got it),
+    over the last ``REMINDER_DAYS`` days."""
+    since = datetime.combine(today - timedelta(days=REMINDER_DAYS), time(0), tzinfo=UTC)
+    rows = await session.execute(
+        select(OutboxMessage.dedupe_key, OutboxMessage.sent_at).where(
+            OutboxMessage.kind.in_(REMINDER_KINDS),
+            OutboxMessage.status == OutboxStatus.SENT.value,
+            OutboxMessage.sent_at >= since,
+        )
+    )
+    first: dict[str, tuple[tuple[int, int], datetime]] = {}
+    for key, at in rows:
+        event = _reminder_event(key)
+        if event is None or (event[0], event[1]) not in wanted or at is None:
+            continue
+        if event[2] not in first or at < first[event[2]][1]:
+            first[event[2]] = ((event[0], event[1]), at)
+    found: dict[tuple[int, int], list[datetime]] = {}
+    for pair, at in first.values():
+        found.setdefault(pair, []).append(at)
+    return found
