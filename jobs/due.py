@@ -205,7 +205,7 @@ async def quarterly_pushes(session: AsyncSession, now: datetime, s: PushRules) -
 
 
 JOBS: dict[str, tuple[Compute, ...]] = {
-    "reminders": (deadline_pushes, overdue_pushes, escalation_pushes, leave.return_pushes),
+    "reminders": (leave.return_pushes, deadline_pushes, overdue_pushes, escalation_pushes),  # the catch-up first
     "digests": (digests.unit_digest_pushes,),
     "leader_digests": (digests.leader_digest_pushes,),
     "drives": (drives.drive_pushes,),

@@ -58,11 +58,16 @@ async def reroute(session: AsyncSession, now: datetime, s: PushRules, pushes: It
             return [a.stand_in_id]
         return [o for o in staff.get(a.unit_id, ()) if o != a.official_id and o not in away]
 
+    taking = {o for a in away.values() for o in takers(a)}
+
     def generate() -> Iterator[Push]:
         later: list[Push] = []
+        own: set[str] = set()  # keys already going to someone who takes pushes for a colleague
         for push in pushes:
             a = away.get(push.official_id)
             if a is None:
+                if push.official_id in taking:
+                    own.add(push.dedupe_key)
                 yield push
                 continue
             if push.kind not in MANDATORY:
@@ -77,7 +82,11 @@ async def reroute(session: AsyncSession, now: datetime, s: PushRules, pushes: It
             ctx = push.context | {"instead_of": instead_of(a)}
             for other in others:
                 later.append(Push(push.kind, f"{base}{OFFICIAL}{other}", other, ctx, push.created_at, push.urgent))
-        yield from later
+        seen = set(own)
+        for push in later:  # a colleague's own copy wins; two absent colleagues' copies are one
+            if push.dedupe_key not in seen:
+                seen.add(push.dedupe_key)
+                yield push
 
     return generate()
 
