@@ -122,7 +122,7 @@ async def test_re_routed_reminders_reach_the_stand_in_once_each_across_the_leave
             await run_job("reminders", sessions, clock, SETTINGS)
             await Dispatcher(sessions, sender, clock=clock).drain_all()
     to_msh = [out for out in sender.sent if out.official_id == msh]
-    assert [item.template for item in to_msh[0].items][0] == "push/leave_return"
+    assert to_msh[0].items[0].template == "push/leave_return"
     assert len(to_msh) == 2  # the catch-up day's message, and the day after's own reminders
     for_him = [
         item for out in sender.sent if out.official_id == hl for item in out.items if "instead_of" in item.context
