@@ -104,8 +104,9 @@ def _days(words: list[str], today: date) -> tuple[date, date]:
 
 
 async def _stand_in(request: Request, absent: Official, unit: Unit, words: list[str]) -> Official | None:
-    """The stand-in typed after the days: an official's number (as /canbo shows it) whom the asker may see,
-    or a name of an official of the absent official's unit; nothing typed: nobody (the unit's others)."""
+    """The stand-in typed after the days: an official's number (as /canbo shows it) of the absent official's
+    unit or one the asker may see, or the name of an official of the absent official's unit; nothing typed:
+    nobody (the unit's others)."""
     if not words:
         return None
     text = " ".join(words)
@@ -114,7 +115,7 @@ async def _stand_in(request: Request, absent: Official, unit: Unit, words: list[
         if found is None or not found[0].active:
             raise UserError("errors/leave", why="no_stand_in", text=text[:40])
         assert request.official is not None
-        if not may_see(request.official, await own_unit(request), found[1]):
+        if found[1].id != unit.id and not may_see(request.official, await own_unit(request), found[1]):
             raise UserError("errors/leave", why="no_stand_in", text=text[:40])
         person = found[0]
     else:

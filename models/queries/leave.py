@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, delete, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -94,11 +94,10 @@ async def record_leave(
 ) -> Leave:
     """Store a leave, replacing the official's leaves not yet ended (one leave at a time: a new
     /vangmat corrects the dates). One audit line."""
-    await session.execute(
-        delete(Leave)
-        .where(Leave.official_id == official.id, Leave.ends_on >= now.date())
-        .execution_options(synchronize_session=False)
-    )
+    replaced = await session.execute(select(Leave).where(Leave.official_id == official.id, Leave.ends_on >= now.date()))
+    for old in replaced.scalars().all():
+        await session.delete(old)
+    await session.flush()  # before the new row: a database may give it the id just freed
     leave = Leave(
         official_id=official.id,
         starts_on=starts_on,
