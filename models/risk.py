@@ -3,8 +3,9 @@
 From the assignment's own history, on a given day:
 - pace: days left against the progress per day so far. Work starts on the plan's first day (1/1 of its
   year, or the day it was issued if later); at the pace so far (progress ÷ days since the start) the rest
-  needs (100 − progress) ÷ pace days. More than the days left: behind pace (2 points; no progress at all
-  with the deadline within ``WINDOW`` days: also behind).
+  needs (100 − progress) ÷ pace days. More than ``PACE_SLACK`` times the days left: behind pace (2 points;
+  work often comes in a last push, so merely "a little slower than even" is not a warning; no progress at
+  all with the deadline within ``WINDOW`` days: also behind).
 - silence: days since the last progress report (or since the start when there is none): from
   ``STALE_DAYS`` 1 point, from twice that 2.
 - reminders ignored: reminders sent since the last report (1 point from one, 2 from ``IGNORED_MANY``).
@@ -27,6 +28,7 @@ from decimal import Decimal
 from models.enums import SelfAssessment
 
 AT_RISK = 2  # points from which an assignment is at risk
+PACE_SLACK = 2  # behind pace: the rest would need more than twice the days left
 STALE_DAYS = 21  # a report is expected about every three weeks (the province asks monthly at most)
 IGNORED_MANY = 2
 RECORD_MIN = 3  # a unit's record counts once this many of its assignments came due
@@ -82,7 +84,7 @@ def slip_risk(h: History) -> Risk:
                 reasons.append(Reason("no_progress", 2, {"days_left": days_left}))
         else:
             needed = (100 - h.progress) * elapsed / h.progress  # days at the pace so far
-            if needed > max(days_left, 0):
+            if needed > PACE_SLACK * max(days_left, 0):
                 reasons.append(Reason("pace", 2, {"days_left": days_left, "progress": h.progress}))
     since = h.last_report or h.started
     silent = (h.today - since).days
