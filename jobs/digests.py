@@ -59,7 +59,7 @@ async def unit_digest_pushes(session: AsyncSession, now: datetime, s: PushRules)
     heads = await recipients(session, counts, optional=True, roles=[Role.UNIT_HEAD])
     upcoming = await first_open_tasks(session, plans, due_within(today, s.bot.due_soon_days), LISTED_TASKS)
     risks: dict[int, list[RiskLine]] = {}
-    for line in await at_risk(session, plans, today, (DIGEST_FROM, WINDOW)):
+    for line in await at_risk(session, plans, today, (DIGEST_FROM, WINDOW), records=statuses):
         risks.setdefault(line.unit_id, []).append(line)
     week = week_of(today)
 

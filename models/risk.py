@@ -1,11 +1,11 @@
 """The slip risk of an open assignment: a rule a secretary can read, not a model (issue 18, point 6).
 
 From the assignment's own history, on a given day:
-- pace: days left against the progress per day so far. Work starts on the plan's first day (1/1 of its
-  year, or the day it was issued if later); at the pace so far (progress ÷ days since the start) the rest
-  needs (100 − progress) ÷ pace days. More than ``PACE_SLACK`` times the days left: behind pace (2 points;
-  work often comes in a last push, so merely "a little slower than even" is not a warning; no progress at
-  all with the deadline within ``WINDOW`` days: also behind).
+- pace: days left against the progress per day so far: between the first report with progress and the
+  last one when there are two, else since the plan's first day (1/1 of its year, or the day it was issued
+  if later); at that pace the rest needs (100 − progress) ÷ pace days. More than ``PACE_SLACK`` times the
+  days left: behind pace (2 points; work often comes in a last push, so merely "a little slower than even"
+  is not a warning; no progress at all with the deadline within ``WINDOW`` days: also behind).
 - silence: days since the last progress report (or since the start when there is none): from
   ``STALE_DAYS`` 1 point, from twice that 2.
 - reminders ignored: reminders sent since the last report (1 point from one, 2 from ``IGNORED_MANY``).
@@ -55,6 +55,7 @@ class History:
     started: date  # the day work could start (the plan's first day)
     progress: int  # percent, the last report's (0 with none)
     last_report: date | None
+    first_report: tuple[date, int] | None = None  # the first report with progress (day, percent): work began
     reminders_since: int = 0  # reminders sent since the last report (or since the start)
     self_assessment: str | None = None  # the last report's (models.enums.SelfAssessment)
     unit_came_due: int = 0  # the unit's assignments that came due (done or overdue) before today
@@ -83,7 +84,11 @@ def slip_risk(h: History) -> Risk:
             if days_left <= WINDOW:
                 reasons.append(Reason("no_progress", 2, {"days_left": days_left}))
         else:
-            needed = (100 - h.progress) * elapsed / h.progress  # days at the pace so far
+            rate = h.progress / elapsed  # percent a day since the plan's start ...
+            first, last = h.first_report, h.last_report
+            if first is not None and last is not None and last > first[0] and h.progress > first[1]:
+                rate = (h.progress - first[1]) / (last - first[0]).days  # ... or since work began
+            needed = (100 - h.progress) / rate  # days at the pace so far
             if needed > PACE_SLACK * max(days_left, 0):
                 reasons.append(Reason("pace", 2, {"days_left": days_left, "progress": h.progress}))
     since = h.last_report or h.started

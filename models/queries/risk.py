@@ -9,23 +9,25 @@ the plans' assignments.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import AssignmentRole, OutboxStatus, SelfAssessment
 from models.plans import Assignment, Plan, ProgressReport, Task, assignment_due
 from models.queries.tasks import counts_by_unit
 from models.risk import History, Risk, plan_start, slip_risk
+from models.rules import StatusCounts
 from models.system import OutboxMessage
 from models.units import Unit
 
 REMINDER_DAYS = 45  # reminders older than this say nothing a report since would not
 REMINDER_KINDS = ("deadline", "overdue")
 CHUNK = 1_000
+RANGES = 200  # key ranges per statement
 
 
 @dataclass(frozen=True)
@@ -84,10 +86,12 @@ async def at_risk(
     *,
     within: Unit | None = None,
     unit_ids: Sequence[int] | None = None,
+    records: Mapping[int, StatusCounts] | None = None,
 ) -> list[RiskLine]:
     """The open assignments of ``plan_ids`` due from ``today + days[0]`` to ``today + days[1]`` that the
     rule puts at risk, most points first then earliest due; ``within``: a subtree only; ``unit_ids``: those
-    units only."""
+    units only; ``records``: each unit's status counts in these plans today when the caller has them (the
+    unit digest does), else counted here."""
     if not plan_ids:
         return []
     stmt = (
@@ -123,12 +127,16 @@ async def at_risk(
         return []
     last = await _last_reports(session, [r[0] for r in rows])
     reminders = await _reminders(session, {(r[1], r[5]) for r in rows}, today)
-    records = {}
-    for plan_id in plan_ids:
-        records.update(await counts_by_unit(session, plan_id, today, 0))
+    if records is None:
+        counted: dict[int, StatusCounts] = {}
+        for plan_id in plan_ids:
+            for unit_id, tally in (await counts_by_unit(session, plan_id, today, 0)).items():
+                counted[unit_id] = counted.get(unit_id, StatusCounts()) + tally
+        records = counted
     found: list[RiskLine] = []
     for assignment_id, task_id, number, content, due, unit_id, role, progress, year, issued in rows:
-        reported, assessed = last.get(assignment_id, (None, None))
+        known = last.get(assignment_id)
+        reported = known.last if known else None
         since = datetime.combine(reported or plan_start(year, issued), time(0), tzinfo=UTC)
         record = records.get(unit_id)
         history = History(
@@ -137,8 +145,9 @@ async def at_risk(
             started=plan_start(year, issued),
             progress=progress,
             last_report=reported,
+            first_report=known.first if known else None,
             reminders_since=sum(1 for at in reminders.get((task_id, unit_id), []) if at >= since),
-            self_assessment=assessed,
+            self_assessment=known.assessed if known else None,
             unit_came_due=(record.done + record.overdue) if record else 0,
             unit_late=(record.done_late + record.overdue) if record else 0,
         )
@@ -149,47 +158,77 @@ async def at_risk(
     return found
 
 
-async def _last_reports(session: AsyncSession, assignment_ids: list[int]) -> dict[int, tuple[date, str | None]]:
-    """Assignment id -> (the day of its latest report, that report's self-assessment)."""
-    found: dict[int, tuple[date, str | None]] = {}
+@dataclass(frozen=True)
+class Reported:
+    last: date
+    assessed: str | None  # the last report's self-assessment
+    first: tuple[date, int] | None  # the first report with progress: (day, percent)
+
+
+async def _last_reports(session: AsyncSession, assignment_ids: list[int]) -> dict[int, Reported]:
+    """Assignment id -> its latest report's day and self-assessment, and its first report with progress."""
+    last: dict[int, tuple[date, str | None]] = {}
+    first: dict[int, tuple[date, int]] = {}
     ordered = sorted(set(assignment_ids))
     for start in range(0, len(ordered), CHUNK):
-        ranked = (
-            select(
-                ProgressReport.assignment_id,
-                ProgressReport.reported_at,
-                ProgressReport.self_assessment,
-                func.row_number()
-                .over(
-                    partition_by=ProgressReport.assignment_id,
-                    order_by=(ProgressReport.reported_at.desc(), ProgressReport.id.desc()),
+        chunk = ordered[start : start + CHUNK]
+        for latest in (True, False):
+            order = (ProgressReport.reported_at, ProgressReport.id)
+            ranked = (
+                select(
+                    ProgressReport.assignment_id,
+                    ProgressReport.reported_at,
+                    ProgressReport.self_assessment,
+                    ProgressReport.percent,
+                    func.row_number()
+                    .over(
+                        partition_by=ProgressReport.assignment_id,
+                        order_by=tuple(c.desc() for c in order) if latest else order,
+                    )
+                    .label("rn"),
                 )
-                .label("rn"),
+                .where(ProgressReport.assignment_id.in_(chunk), ProgressReport.percent >= (0 if latest else 1))
+                .subquery()
             )
-            .where(ProgressReport.assignment_id.in_(ordered[start : start + CHUNK]))
-            .subquery()
-        )
-        rows = await session.execute(
-            select(ranked.c.assignment_id, ranked.c.reported_at, ranked.c.self_assessment).where(ranked.c.rn == 1)
-        )
-        for assignment_id, at, assessed in rows:
-            found[assignment_id] = (at.date(), assessed)
-    return found
+            rows = await session.execute(
+                select(ranked.c.assignment_id, ranked.c.reported_at, ranked.c.self_assessment, ranked.c.percent).where(
+                    ranked.c.rn == 1
+                )
+            )
+            for assignment_id, at, assessed, percent in rows:
+                if latest:
+                    last[assignment_id] = (at.date(), assessed)
+                else:
+                    first[assignment_id] = (at.date(), percent)
+    return {a: Reported(day, assessed, first.get(a)) for a, (day, assessed) in last.items()}
 
 
 async def _reminders(
     session: AsyncSession, wanted: set[tuple[int, int]], today: date
 ) -> dict[tuple[int, int], list[datetime]]:
     """(task id, unit id) -> when each reminder about it was first sent (one per reminder, whoever got it),
-    over the last ``REMINDER_DAYS`` days."""
+    over the last ``REMINDER_DAYS`` days. Found by ranges of the unique index on ``dedupe_key``
+    ("deadline:task 17:…"), one pair per task, so the outbox's size does not matter."""
     since = datetime.combine(today - timedelta(days=REMINDER_DAYS), time(0), tzinfo=UTC)
-    rows = await session.execute(
-        select(OutboxMessage.dedupe_key, OutboxMessage.sent_at).where(
-            OutboxMessage.kind.in_(REMINDER_KINDS),
-            OutboxMessage.status == OutboxStatus.SENT.value,
-            OutboxMessage.sent_at >= since,
+    tasks = sorted({task_id for task_id, _ in wanted})
+    ranges = [
+        and_(
+            OutboxMessage.dedupe_key >= f"{kind}:task {task_id}:", OutboxMessage.dedupe_key < f"{kind}:task {task_id};"
         )
-    )
+        for task_id in tasks
+        for kind in REMINDER_KINDS
+    ]
+    rows: list[tuple[str, datetime | None]] = []
+    for start in range(0, len(ranges), RANGES):
+        rows += (
+            await session.execute(
+                select(OutboxMessage.dedupe_key, OutboxMessage.sent_at).where(
+                    or_(*ranges[start : start + RANGES]),
+                    OutboxMessage.status == OutboxStatus.SENT.value,
+                    OutboxMessage.sent_at >= since,
+                )
+            )
+        ).all()
     first: dict[str, tuple[tuple[int, int], datetime]] = {}
     for key, at in rows:
         event = _reminder_event(key)
