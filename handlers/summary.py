@@ -45,7 +45,9 @@ async def summary(request: Request) -> Reply:
         raise UserError("errors/summary_no_plan", year=year, latest=latest.year if latest else None)
     chart = {"kind": "index_history", "index": "PAR", "unit_id": province.id} if found.par else None
     risks = (
-        await at_risk(request.session, [found.plan.plan_id], today, (0, WINDOW), within=province) if found.plan else []
+        await at_risk(request.session, [found.plan.plan_id], today, (0, WINDOW), within=province, lead_only=True)
+        if found.plan
+        else []
     )
     names = await unit_names(request.session, {line.unit_id for line in risks[:LISTED_RISKS]})
     context = {"s": found, "today": today, "risk_count": len(risks), "window": WINDOW}

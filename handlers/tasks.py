@@ -197,10 +197,14 @@ async def _unit_list(request: Request, unit: Unit, plan: Plan, query: Query) -> 
 
 async def _risks(request: Request, unit: Unit, plan: Plan) -> Reply:
     """The open tasks due within ``WINDOW`` days at risk of finishing late, with why, as far as the asker
-    sees (``access.visible_path``: their subtree; leaders and admins their province)."""
+    sees (``access.visible_path``: their subtree; leaders and admins their province's tasks, each once by
+    its lead unit, as /tomtat says them)."""
     assert request.official is not None
-    within = (await province_scope(request)).province if sees_everything(request.official) else unit
-    lines = await at_risk(request.session, [plan.id], request.clock.today(), (0, WINDOW), within=within)
+    province = sees_everything(request.official)  # the province's tasks each once, by their lead unit
+    within = (await province_scope(request)).province if province else unit
+    lines = await at_risk(
+        request.session, [plan.id], request.clock.today(), (0, WINDOW), within=within, lead_only=province
+    )
     shown = lines[: request.settings.page_size]
     names = await unit_names(request.session, {line.unit_id for line in shown})
     return Reply(

@@ -109,7 +109,13 @@ def progress_ctx(p: Progress) -> dict[str, Any]:
 
 
 async def _province_ctx(
-    session: AsyncSession, root: Unit, plan: Plan | None, moved: WeekChanges | None, today: date, s: PushRules
+    session: AsyncSession,
+    root: Unit,
+    plan: Plan | None,
+    moved: WeekChanges | None,
+    today: date,
+    s: PushRules,
+    risky: list[RiskLine],
 ) -> dict[str, Any]:
     ctx: dict[str, Any] = {"week": week_of(today), "today": today.isoformat(), "plan": None, "overdue_units": []}
     overdue: list[UnitTally] = []
@@ -119,7 +125,6 @@ async def _province_ctx(
         moved = moved or WeekChanges(0, 0, 0)
         ctx["moved"] = {"since": iso(today - timedelta(days=7)), "completed": moved.completed}
         ctx["moved"] |= {"newly_overdue": moved.newly_overdue, "reports": moved.reports}
-    risky = await at_risk(session, [plan.id], today, (DIGEST_FROM, WINDOW), within=root) if plan is not None else []
     names = await unit_names(
         session, {root.id, *(u.unit_id for u in overdue), *(r.unit_id for r in risky[:LISTED_TASKS])}
     )
@@ -139,10 +144,14 @@ async def leader_digest_pushes(session: AsyncSession, now: datetime, s: PushRule
     provinces = [(root, await plan_for(session, root)) for root in await _units(session, sorted(leaders))]
     plan_ids = [plan.id for _, plan in provinces if plan is not None]
     moved = await week_changes(session, plan_ids, today - timedelta(days=7), today, now - timedelta(days=7))
+    risks: dict[int, list[RiskLine]] = {}  # plan id -> its tasks at risk (one look for all the provinces)
+    for line in await at_risk(session, plan_ids, today, (DIGEST_FROM, WINDOW), lead_only=True):  # tasks, once
+        risks.setdefault(line.plan_id, []).append(line)
     week = week_of(today)
     pushes: list[Push] = []  # a few per province: no need to be lazy
     for root, plan in provinces:
-        ctx = await _province_ctx(session, root, plan, moved.get(plan.id) if plan else None, today, s)
+        risky = risks.get(plan.id, []) if plan else []
+        ctx = await _province_ctx(session, root, plan, moved.get(plan.id) if plan else None, today, s, risky)
         ctx |= await movers_ctx(session, root, today, week)
         for official_id in leaders[root.id]:
             key = f"digest:province {root.id}:{week}:official {official_id}"

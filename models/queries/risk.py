@@ -13,12 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import AssignmentRole, OutboxStatus, SelfAssessment
 from models.plans import Assignment, Plan, ProgressReport, Task, assignment_due
-from models.queries.tasks import counts_by_unit
 from models.risk import History, Risk, plan_start, slip_risk
 from models.rules import StatusCounts
 from models.system import OutboxMessage
@@ -41,6 +40,7 @@ class RiskLine:
     unit_id: int
     role: AssignmentRole
     risk: Risk
+    plan_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -87,12 +87,29 @@ async def at_risk(
     within: Unit | None = None,
     unit_ids: Sequence[int] | None = None,
     records: Mapping[int, StatusCounts] | None = None,
+    lead_only: bool = False,
 ) -> list[RiskLine]:
     """The open assignments of ``plan_ids`` due from ``today + days[0]`` to ``today + days[1]`` that the
     rule puts at risk, most points first then earliest due; ``within``: a subtree only; ``unit_ids``: those
-    units only; ``records``: each unit's status counts in these plans today when the caller has them (the
+    units only; ``lead_only``: each task once, by its lead unit (as the province's reporting sentence counts
+    tasks); ``records``: each unit's status counts in these plans today when the caller has them (the
     unit digest does), else counted here."""
     if not plan_ids:
+        return []
+    first, last_day = today + timedelta(days=days[0]), today + timedelta(days=days[1])
+    # the tasks due in the window (a recurring task's units owe their own periods: all of those), by
+    # the plans' tasks, so that only their assignments are read (by ``assignments.task_id``)
+    tasks = list(
+        (
+            await session.execute(
+                select(Task.id).where(
+                    Task.plan_id.in_(plan_ids),
+                    or_(Task.due_date.between(first, last_day), Task.recurrence.is_not(None)),
+                )
+            )
+        ).scalars()
+    )
+    if not tasks:
         return []
     stmt = (
         select(
@@ -106,14 +123,15 @@ async def at_risk(
             Assignment.progress,
             Plan.year,
             Plan.issued_on,
+            Plan.id,
         )
         .join(Task, Task.id == Assignment.task_id)
         .join(Plan, Plan.id == Task.plan_id)
         .where(
-            Task.plan_id.in_(plan_ids),
+            Assignment.task_id.in_(tasks),
             Assignment.progress < 100,
-            assignment_due >= today + timedelta(days=days[0]),
-            assignment_due <= today + timedelta(days=days[1]),
+            assignment_due >= first,
+            assignment_due <= last_day,
         )
     )
     if within is not None:
@@ -122,19 +140,17 @@ async def at_risk(
         )
     if unit_ids is not None:
         stmt = stmt.where(Assignment.unit_id.in_(list(unit_ids)))
+    if lead_only:
+        stmt = stmt.where(Assignment.role == AssignmentRole.LEAD.value)
     rows = (await session.execute(stmt)).all()
     if not rows:
         return []
     last = await _last_reports(session, [r[0] for r in rows])
     reminders = await _reminders(session, {(r[1], r[5]) for r in rows}, today)
     if records is None:
-        counted: dict[int, StatusCounts] = {}
-        for plan_id in plan_ids:
-            for unit_id, tally in (await counts_by_unit(session, plan_id, today, 0)).items():
-                counted[unit_id] = counted.get(unit_id, StatusCounts()) + tally
-        records = counted
+        records = await _records(session, plan_ids, {r[5] for r in rows}, today)
     found: list[RiskLine] = []
-    for assignment_id, task_id, number, content, due, unit_id, role, progress, year, issued in rows:
+    for assignment_id, task_id, number, content, due, unit_id, role, progress, year, issued, plan_id in rows:
         known = last.get(assignment_id)
         reported = known.last if known else None
         since = datetime.combine(reported or plan_start(year, issued), time(0), tzinfo=UTC)
@@ -153,7 +169,7 @@ async def at_risk(
         )
         risk = slip_risk(history)
         if risk.at_risk:
-            found.append(RiskLine(task_id, number, content, due, unit_id, AssignmentRole(role), risk))
+            found.append(RiskLine(task_id, number, content, due, unit_id, AssignmentRole(role), risk, plan_id))
     found.sort(key=lambda line: (-line.risk.points, line.due, line.number, line.unit_id))
     return found
 
@@ -166,41 +182,57 @@ class Reported:
 
 
 async def _last_reports(session: AsyncSession, assignment_ids: list[int]) -> dict[int, Reported]:
-    """Assignment id -> its latest report's day and self-assessment, and its first report with progress."""
-    last: dict[int, tuple[date, str | None]] = {}
-    first: dict[int, tuple[date, int]] = {}
+    """Assignment id -> its latest report's day and self-assessment, and its first report with progress
+    (an assignment has a report a month or so: reading them all beats two window functions)."""
+    found: dict[int, Reported] = {}
     ordered = sorted(set(assignment_ids))
     for start in range(0, len(ordered), CHUNK):
-        chunk = ordered[start : start + CHUNK]
-        for latest in (True, False):
-            order = (ProgressReport.reported_at, ProgressReport.id)
-            ranked = (
-                select(
-                    ProgressReport.assignment_id,
-                    ProgressReport.reported_at,
-                    ProgressReport.self_assessment,
-                    ProgressReport.percent,
-                    func.row_number()
-                    .over(
-                        partition_by=ProgressReport.assignment_id,
-                        order_by=tuple(c.desc() for c in order) if latest else order,
-                    )
-                    .label("rn"),
-                )
-                .where(ProgressReport.assignment_id.in_(chunk), ProgressReport.percent >= (0 if latest else 1))
-                .subquery()
+        rows = await session.execute(
+            select(
+                ProgressReport.assignment_id,
+                ProgressReport.reported_at,
+                ProgressReport.self_assessment,
+                ProgressReport.percent,
             )
-            rows = await session.execute(
-                select(ranked.c.assignment_id, ranked.c.reported_at, ranked.c.self_assessment, ranked.c.percent).where(
-                    ranked.c.rn == 1
-                )
+            .where(ProgressReport.assignment_id.in_(ordered[start : start + CHUNK]))
+            .order_by(ProgressReport.assignment_id, ProgressReport.reported_at, ProgressReport.id)
+        )
+        for assignment_id, at, assessed, percent in rows:
+            before = found.get(assignment_id)
+            first = before.first if before is not None else None
+            if first is None and percent > 0:
+                first = (at.date(), percent)
+            found[assignment_id] = Reported(at.date(), assessed, first)
+    return found
+
+
+async def _records(
+    session: AsyncSession, plan_ids: Sequence[int], unit_ids: set[int], today: date
+) -> dict[int, StatusCounts]:
+    """Each unit's record in ``plan_ids`` today, for ``unit_ids`` only (their assignments by
+    ``assignments.unit_id``): done on time, done late, overdue (what the rule reads of ``StatusCounts``)."""
+    done = Assignment.progress >= 100
+    late_done = and_(done, Assignment.completed_on > assignment_due)
+    overdue = and_(Assignment.progress < 100, assignment_due < today)
+    found: dict[int, StatusCounts] = {}
+    ordered = sorted(unit_ids)
+    for start in range(0, len(ordered), CHUNK):
+        rows = await session.execute(
+            select(
+                Assignment.unit_id,
+                func.sum(case((and_(done, not_(late_done)), 1), else_=0)),
+                func.sum(case((late_done, 1), else_=0)),
+                func.sum(case((overdue, 1), else_=0)),
             )
-            for assignment_id, at, assessed, percent in rows:
-                if latest:
-                    last[assignment_id] = (at.date(), assessed)
-                else:
-                    first[assignment_id] = (at.date(), percent)
-    return {a: Reported(day, assessed, first.get(a)) for a, (day, assessed) in last.items()}
+            .join(Task, Task.id == Assignment.task_id)
+            .where(Assignment.unit_id.in_(ordered[start : start + CHUNK]), Task.plan_id.in_(plan_ids))
+            .group_by(Assignment.unit_id)
+        )
+        for unit_id, on_time, late, behind in rows:
+            found[unit_id] = StatusCounts(
+                done_on_time=int(on_time or 0), done_late=int(late or 0), overdue=int(behind or 0)
+            )
+    return found
 
 
 async def _reminders(
