@@ -34,7 +34,7 @@ from jobs.kinds import PushRules
 from jobs.lease import SchedulerLease
 from jobs.oa_routing import OaRouting
 from jobs.runtime import Runtime, Scheduler
-from jobs.sender import Outcome, Outgoing, Sender
+from jobs.sender import Item, Outcome, Outgoing, Sender
 from models.quiet import QuietHours
 from models.settings import Config
 
@@ -59,9 +59,10 @@ class PushSender:
         )
 
     def render(self, out: Outgoing, fmt: str) -> str:
-        """The items one after another, under a ``push/batch`` header when there are several; in plain text
-        (Zalo, the console) the buttons follow as numbered lines with the command each one sends."""
-        parts = [self.renderer.render(out.language, Reply(item.template, item.context), fmt) for item in out.items]
+        """The items one after another, under a ``push/batch`` header when there are several; an item taken
+        for a colleague on leave (``instead_of``, jobs/leave.py) under a line that says whose it is; in plain
+        text (Zalo, the console) the buttons follow as numbered lines with the command each one sends."""
+        parts = [self._item(out.language, item, fmt) for item in out.items]
         if len(parts) > 1:
             parts.insert(0, self.renderer.render(out.language, Reply("push/batch", {"count": len(parts)}), fmt))
         text = SEPARATOR.join(part for part in parts if part)
@@ -94,6 +95,13 @@ class PushSender:
         return InlineKeyboardMarkup(
             [[InlineKeyboardButton(label(out.language, b), callback_data=b.data) for b in row] for row in rows]
         )
+
+    def _item(self, language: str, item: Item, fmt: str) -> str:
+        text = self.renderer.render(language, Reply(item.template, item.context), fmt)
+        if item.context.get("instead_of"):
+            note = self.renderer.render(language, Reply("push/instead_of", item.context["instead_of"]), fmt)
+            return f"{note}\n{text}"
+        return text
 
     async def send(self, out: Outgoing) -> Outcome:
         try:

@@ -45,6 +45,13 @@ def may_see(official: Official, own: Unit, unit: Unit) -> bool:
     return unit.path.startswith(visible_path(official, own))
 
 
+async def may_manage(request: Request, unit: Unit) -> bool:
+    """True when the asking official may act for the officials of ``unit`` (record their leave): a unit
+    head for their unit and below, leaders and admins for their province; an officer only for themself."""
+    official = _registered(request)
+    return Role(official.role) != Role.OFFICER and may_see(official, await own_unit(request), unit)
+
+
 async def history_of(request: Request, unit: Unit) -> list[Unit]:
     """The predecessors of ``unit`` whose data the asking official may read with ``unit``'s, nearest
     first: all of them for the official's own unit; for leaders and admins asking about a unit of their
@@ -94,6 +101,7 @@ def _registered(request: Request) -> Official:
 
 __all__ = [
     "history_of",
+    "may_manage",
     "may_see",
     "own_reminder",
     "own_unit",

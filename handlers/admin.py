@@ -8,6 +8,7 @@ from handlers.access import own_unit
 from handlers.base import ADMINS, Button, Commands, Reply, Request, UserError, is_number
 from models.queries.admin import official_within, officials_of, recent_audit, revoke
 from models.queries.in_operation import closest_named, ended_on, units_named
+from models.queries.leave import leaves_of_unit
 from models.queries.scores import province_of
 from models.queries.units import unit_name, unit_names
 from models.units import Unit
@@ -21,7 +22,8 @@ async def _province(request: Request) -> Unit:
 
 @commands.command("canbo", roles=ADMINS, aliases=("officials",))
 async def officials(request: Request) -> Reply:
-    """The officials registered at a unit of the admin's province, with the number /thuhoi takes. The unit
+    """The officials registered at a unit of the admin's province, with the number /thuhoi takes and their
+    leave not yet ended (who stands in: /vangmat). The unit
     is the one its code or name means today; two in operation: a choice; only an abolished one: that one,
     said to have ended (its officials may still need revoking)."""
     if not request.args:
@@ -42,7 +44,8 @@ async def officials(request: Request) -> Reply:
     unit = found[0]
     people = await officials_of(request.session, unit)
     ended = ended_on(unit)
-    context = {"unit": await unit_name(request.session, unit.id), "people": people}
+    context = {"unit": await unit_name(request.session, unit.id), "people": people, "today": today}
+    context["leaves"] = await leaves_of_unit(request.session, unit, today)  # official id -> leave not ended
     return Reply("admin/officials", {**context, "ended": ended if ended is not None and ended <= today else None})
 
 

@@ -5,6 +5,9 @@ Guided: ``/capnhat`` → pick a task → percent → note, photo or document (or
 wait in the conversation state (database), and nothing is written before "Đồng ý".
 Buttons of the guided form send ``/capnhat tiendo 50``, ``/capnhat boqua``, ``/capnhat dongy``,
 ``/capnhat huy``; typing the same answers works too.
+A saved report not yet at 100% asks, with one tap, the unit's own word on its pace (issue 18, point 5):
+``/capnhat danhgia <report> dungtiendo|nguyco|cham`` (đúng tiến độ, có nguy cơ chậm, chậm), stored with
+the report; the slip risk (``models/risk.py``) reads it.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from handlers.access import own_unit
 from handlers.base import Button, Commands, Reply, Request, UserError, is_number
 from handlers.conversation import end_flow, start_flow
 from models import Assignment, ConversationState, Task, TaskStatus
+from models.enums import SelfAssessment
 from models.queries.periods import owed_period
+from models.queries.risk import assess_report
 from models.queries.tasks import assignment_of, plan_for, record_progress, task_by_number, task_numbers, unit_tasks
 from models.queries.units import unit_name
 from models.rules import Period, days_left, task_status
@@ -32,6 +37,11 @@ YES = {"dong y", "dongy", "co", "ok", "yes", "y", "xac nhan", "confirm"}
 NO = {"huy", "huy bo", "khong", "no", "cancel", "thoi"}
 SKIP = {"-", "bo qua", "boqua", "skip", "khong co"}
 PERCENTS = (25, 50, 75, 100)
+ASSESSMENTS = {
+    "dungtiendo": SelfAssessment.ON_TRACK,
+    "nguyco": SelfAssessment.AT_RISK,
+    "cham": SelfAssessment.LATE,
+}
 OPEN = (TaskStatus.OVERDUE, TaskStatus.IN_TIME, TaskStatus.NOT_YET_DUE)
 
 
@@ -64,6 +74,8 @@ async def update_progress(request: Request) -> Reply | list[Reply]:
     ``/capnhat 12`` asks for the percent. The guided form's buttons land here too."""
     args = request.args
     word = fold(args[0]) if args else ""
+    if word == "danhgia":
+        return await _assess(request, args[1:])
     if word in BUTTON_WORDS:
         return await _button(request, word, args[1:])
     if not args:
@@ -239,6 +251,10 @@ async def _save(request: Request, draft: Draft) -> Reply:
         await end_flow(request)
     due = assignment.due_on or task.due_date  # a recurring task's: the period owed after this report
     closed, after = (owed if owed is not None and report.percent >= 100 else None), owed_period(task, assignment)
+    asks = [
+        Button("progress.assessment", f"/capnhat danhgia {report.id} {word}", {"value": str(value)})
+        for word, value in ASSESSMENTS.items()
+    ]
     return Reply(
         "progress/saved",
         {
@@ -254,8 +270,23 @@ async def _save(request: Request, draft: Draft) -> Reply:
             ).value,
             "days_left": days_left(due, today),
             "due_date": due,
+            "asks": report.percent < 100,
         },
+        buttons=[asks] if report.percent < 100 else [],
     )
+
+
+async def _assess(request: Request, rest: list[str]) -> Reply:
+    """The one-tap self-assessment of a report the asking official's unit made (another unit's report id,
+    forged or old: refused as not theirs)."""
+    value = ASSESSMENTS.get(fold(rest[1])) if len(rest) == 2 and is_number(rest[0]) else None
+    if value is None:
+        raise UserError("errors/bad_assessment")
+    unit = await own_unit(request)
+    report = await assess_report(request.session, int(rest[0]), unit.id, value)
+    if report is None:
+        raise UserError("errors/not_your_unit")
+    return Reply("progress/assessed", {"value": str(value), "number": report.number})
 
 
 def _saved(state: ConversationState) -> dict[str, Any]:

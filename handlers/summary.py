@@ -9,20 +9,25 @@ from __future__ import annotations
 from handlers.access import own_unit, sees_everything
 from handlers.base import Commands, Reply, Request, UserError
 from handlers.scores import as_year
+from models.queries.risk import at_risk
 from models.queries.scores import province_of
 from models.queries.summary import leader_summary
 from models.queries.tasks import plan_for
 from models.queries.unit_summary import unit_summary
+from models.queries.units import unit_names
+from models.risk import WINDOW
 
 commands = Commands()
+LISTED_RISKS = 3  # tasks at risk named on the one screen; the rest: /nhiemvu nguyco
 
 
 @commands.command("tomtat", aliases=("summary",), intents=("tom tat", "bao cao nhanh"))
 async def summary(request: Request) -> Reply:
     """The province's indices (latest year of each: score, rank x/N, change), the PAR INDEX fields that
     fell most, the plan's reporting sentence ("Kế hoạch CCHC năm 2023: 48 nhiệm vụ. 45/48 nhiệm vụ đến hạn
-    đã hoàn thành, đạt 93,75% …", models/progress.py), the units with most overdue assignments, and the
-    current drive's top three and bottom three.
+    đã hoàn thành, đạt 93,75% …", models/progress.py), the units with most overdue assignments, the
+    tasks due within two weeks at risk of finishing late with why (``models/risk.py``), and the current
+    drive's top three and bottom three.
 
     The reporting sentence counts TASKS, each once, by the status of its lead (chủ trì) assignment; the
     overdue list counts ASSIGNMENTS ("lượt", lead and cooperating apart) per unit."""
@@ -39,7 +44,15 @@ async def summary(request: Request) -> Reply:
         latest = await plan_for(request.session, province)
         raise UserError("errors/summary_no_plan", year=year, latest=latest.year if latest else None)
     chart = {"kind": "index_history", "index": "PAR", "unit_id": province.id} if found.par else None
-    return Reply("summary/leader", {"s": found, "today": today}, chart=chart)
+    risks = (
+        await at_risk(request.session, [found.plan.plan_id], today, (0, WINDOW), within=province, lead_only=True)
+        if found.plan
+        else []
+    )
+    names = await unit_names(request.session, {line.unit_id for line in risks[:LISTED_RISKS]})
+    context = {"s": found, "today": today, "risk_count": len(risks), "window": WINDOW}
+    context["risks"] = [(names[line.unit_id], line) for line in risks[:LISTED_RISKS]]
+    return Reply("summary/leader", context, chart=chart)
 
 
 async def _for_unit(request: Request, year: int | None) -> Reply:

@@ -2,7 +2,9 @@
 the whole province's counts by unit.
 
 Argument forms: ``/nhiemvu [năm] [quahan|tronghan|chuadenhan|hoanthanh] [linhvuc N] [trang N]``,
-``/nhiemvu [năm] 12`` (detail of task 12), ``/nhiemvu tatca [năm] [trang N]`` (leaders, admins).
+``/nhiemvu [năm] 12`` (detail of task 12), ``/nhiemvu tatca [năm] [trang N]`` (leaders, admins),
+``/nhiemvu nguyco``: the open tasks due within two weeks that the slip-risk rule flags, each with why
+(``models/risk.py``): the unit's and those below it; for leaders and admins the province's.
 
 A unit formed from others (the mergers of 2025) is shown its predecessors' assignments too, under a line
 that says so, each predecessor named as it was then (``access.history_of`` says whose).
@@ -19,6 +21,7 @@ from handlers.pages import page_buttons, page_of
 from models import AssignmentRole, Plan, TaskStatus, Unit
 from models.progress import Progress
 from models.queries.periods import closed_periods
+from models.queries.risk import at_risk
 from models.queries.summary import plan_progress
 from models.queries.tasks import (
     TaskLine,
@@ -32,6 +35,7 @@ from models.queries.tasks import (
 )
 from models.queries.tasks import unit_tasks as query_unit_tasks
 from models.queries.units import unit_name, unit_names
+from models.risk import WINDOW
 from models.rules import StatusCounts
 from models.standard_indices import PAR_FIELDS
 from models.text import fold
@@ -50,7 +54,7 @@ FILTERS = {
     "done": "done",
 }
 PHRASES = {"qua han": "quahan", "trong han": "tronghan", "chua den han": "chuadenhan", "hoan thanh": "hoanthanh"}
-PHRASES |= {"sap den han": "sapdenhan", "tat ca": "tatca", "linh vuc": "linhvuc"}
+PHRASES |= {"sap den han": "sapdenhan", "tat ca": "tatca", "linh vuc": "linhvuc", "nguy co": "nguyco"}
 OPEN_ORDER = (TaskStatus.OVERDUE, TaskStatus.IN_TIME, TaskStatus.NOT_YET_DUE)
 RECENT_DONE = 3
 MAX_UNITS = 10  # units named in a task's detail
@@ -65,6 +69,7 @@ class Query:
     page: int = 1
     everyone: bool = False
     paging: bool = False
+    risk: bool = False
 
     def command_line(self, page: int) -> str:
         """The arguments that reproduce this query on another page (button data)."""
@@ -86,6 +91,8 @@ def parse(args: list[str]) -> Query:
             query.status = FILTERS[word]
         elif word in ("tatca", "all"):
             query.everyone = True
+        elif word in ("nguyco", "risk"):
+            query.risk = True
         elif word in ("linhvuc", "field"):
             query.field = _field(following)
         elif word in ("trang", "page"):
@@ -124,6 +131,8 @@ async def tasks(request: Request) -> Reply:
     plan = await plan_for(request.session, unit, query.year)
     if plan is None:
         raise UserError("errors/no_plan", year=query.year)
+    if query.risk:
+        return await _risks(request, unit, plan)
     if query.number is not None:
         return await _detail(request, unit, plan, query)
     if query.everyone:
@@ -183,6 +192,25 @@ async def _unit_list(request: Request, unit: Unit, plan: Plan, query: Query) -> 
         },
         buttons=buttons,
         edit=query.paging,
+    )
+
+
+async def _risks(request: Request, unit: Unit, plan: Plan) -> Reply:
+    """The open tasks due within ``WINDOW`` days at risk of finishing late, with why, as far as the asker
+    sees (``access.visible_path``: their subtree; leaders and admins their province's tasks, each once by
+    its lead unit, as /tomtat says them)."""
+    assert request.official is not None
+    province = sees_everything(request.official)  # the province's tasks each once, by their lead unit
+    within = (await province_scope(request)).province if province else unit
+    lines = await at_risk(
+        request.session, [plan.id], request.clock.today(), (0, WINDOW), within=within, lead_only=province
+    )
+    shown = lines[: request.settings.page_size]
+    names = await unit_names(request.session, {line.unit_id for line in shown})
+    return Reply(
+        "tasks/risk",
+        {"plan": plan, "lines": [(names[line.unit_id], line) for line in shown], "more": len(lines) - len(shown)}
+        | {"window": WINDOW, "unit": await unit_name(request.session, within.id)},
     )
 
 

@@ -1,8 +1,10 @@
 """The weekly digests: to each unit head (job ``digests``, at the start of the week), the reporting
 sentence of the unit's tasks and what is due next; to the province's leaders (job ``leader_digests``, at the
 end of the week), the plan's reporting sentence, what moved this week, the units with most overdue
-assignments and, when a month of the 766 index is new since the previous digest, its movers. Both optional
-(officials who turned pushes off do not get them); once per ISO week."""
+assignments and, when a month of the 766 index is new since the previous digest, its movers. Both name the
+open tasks due 7–14 days ahead that the slip-risk rule flags, with why (``models/risk.py``): each task in
+one week's digest, while there is still time. Both optional (officials who turned pushes off do not get
+them); once per ISO week."""
 
 from __future__ import annotations
 
@@ -29,9 +31,11 @@ from models.queries.due import (
     recipients,
     week_changes,
 )
+from models.queries.risk import RiskLine, at_risk
 from models.queries.summary import UnitTally, plan_numbers
 from models.queries.tasks import counts_by_unit, plan_for
-from models.queries.units import unit_names
+from models.queries.units import UnitName, unit_names
+from models.risk import DIGEST_FROM, WINDOW
 from models.rules import StatusCounts
 from models.units import Unit
 
@@ -54,6 +58,9 @@ async def unit_digest_pushes(session: AsyncSession, now: datetime, s: PushRules)
             statuses[unit_id] = statuses.get(unit_id, StatusCounts()) + tally
     heads = await recipients(session, counts, optional=True, roles=[Role.UNIT_HEAD])
     upcoming = await first_open_tasks(session, plans, due_within(today, s.bot.due_soon_days), LISTED_TASKS)
+    risks: dict[int, list[RiskLine]] = {}
+    for line in await at_risk(session, plans, today, (DIGEST_FROM, WINDOW), records=statuses):
+        risks.setdefault(line.unit_id, []).append(line)
     week = week_of(today)
 
     def generate() -> Iterator[Push]:
@@ -64,11 +71,25 @@ async def unit_digest_pushes(session: AsyncSession, now: datetime, s: PushRules)
             ctx["progress"] = progress_ctx(Progress.from_counts(statuses.get(unit_id, StatusCounts())))
             ctx |= {"next": [task_ctx(*t) for t in nxt.tasks] if nxt else [], "next_count": nxt.count if nxt else 0}
             ctx["window"] = s.bot.due_soon_days
+            ctx |= risks_ctx(risks.get(unit_id, []), {})
             for official_id in officials:
                 key = f"digest:unit {unit_id}:{week}:official {official_id}"
                 yield Push(DIGEST_UNIT, key, official_id, ctx, now)
 
     return generate()
+
+
+def risks_ctx(lines: list[RiskLine], names: dict[int, UnitName]) -> dict[str, Any]:
+    """The first few tasks at risk as a push's context (with their unit when ``names`` has it), and how many
+    there are; said by ``templates/tasks/_risk.j2``."""
+    listed = []
+    for line in lines[:LISTED_TASKS]:
+        item: dict[str, Any] = {"task": task_ctx(line.task_id, line.number, line.content, line.due)}
+        item["reasons"] = [{"code": r.code, "numbers": dict(r.numbers)} for r in line.risk.reasons]
+        if line.unit_id in names:
+            item["unit"] = unit_ctx(names[line.unit_id])
+        listed.append(item)
+    return {"risks": listed, "risk_count": len(lines), "risk_days": [DIGEST_FROM, WINDOW]}
 
 
 def progress_ctx(p: Progress) -> dict[str, Any]:
@@ -88,7 +109,13 @@ def progress_ctx(p: Progress) -> dict[str, Any]:
 
 
 async def _province_ctx(
-    session: AsyncSession, root: Unit, plan: Plan | None, moved: WeekChanges | None, today: date, s: PushRules
+    session: AsyncSession,
+    root: Unit,
+    plan: Plan | None,
+    moved: WeekChanges | None,
+    today: date,
+    s: PushRules,
+    risky: list[RiskLine],
 ) -> dict[str, Any]:
     ctx: dict[str, Any] = {"week": week_of(today), "today": today.isoformat(), "plan": None, "overdue_units": []}
     overdue: list[UnitTally] = []
@@ -98,7 +125,10 @@ async def _province_ctx(
         moved = moved or WeekChanges(0, 0, 0)
         ctx["moved"] = {"since": iso(today - timedelta(days=7)), "completed": moved.completed}
         ctx["moved"] |= {"newly_overdue": moved.newly_overdue, "reports": moved.reports}
-    names = await unit_names(session, {root.id, *(u.unit_id for u in overdue)})
+    names = await unit_names(
+        session, {root.id, *(u.unit_id for u in overdue), *(r.unit_id for r in risky[:LISTED_TASKS])}
+    )
+    ctx |= risks_ctx(risky, names)
     ctx["overdue_units"] = [
         {"unit": unit_ctx(names[u.unit_id]), "count": u.count, "cooperating": u.cooperating} for u in overdue
     ]
@@ -114,10 +144,14 @@ async def leader_digest_pushes(session: AsyncSession, now: datetime, s: PushRule
     provinces = [(root, await plan_for(session, root)) for root in await _units(session, sorted(leaders))]
     plan_ids = [plan.id for _, plan in provinces if plan is not None]
     moved = await week_changes(session, plan_ids, today - timedelta(days=7), today, now - timedelta(days=7))
+    risks: dict[int, list[RiskLine]] = {}  # plan id -> its tasks at risk (one look for all the provinces)
+    for line in await at_risk(session, plan_ids, today, (DIGEST_FROM, WINDOW), lead_only=True):  # tasks, once
+        risks.setdefault(line.plan_id, []).append(line)
     week = week_of(today)
     pushes: list[Push] = []  # a few per province: no need to be lazy
     for root, plan in provinces:
-        ctx = await _province_ctx(session, root, plan, moved.get(plan.id) if plan else None, today, s)
+        risky = risks.get(plan.id, []) if plan else []
+        ctx = await _province_ctx(session, root, plan, moved.get(plan.id) if plan else None, today, s, risky)
         ctx |= await movers_ctx(session, root, today, week)
         for official_id in leaders[root.id]:
             key = f"digest:province {root.id}:{week}:official {official_id}"

@@ -15,6 +15,8 @@ Jobs, their kinds and dedupe keys:
 - quarterly: ``quarterly`` (before the quarterly review): ``quarterly:2024-Q2:unit 204:official 9``.
 - index_news (``jobs/index_news.py``): ``index_month`` (a month of the 766 index, to units that fell or are in
   the bottom five): ``index_month:766:2026-10:province 1:local:unit 204:official 9``.
+- reminders also sends ``leave_return`` (``jobs/leave.py``), the catch-up the day after a leave ends:
+  ``leave_return:leave 5:official 9``; every job's pushes to an official on leave are re-routed or held there.
 - report_inputs (``jobs/report_inputs.py``): ``report_ask`` (the ask day of the periodic report),
   ``report_remind`` (the remind day, to units that have not answered): ``report_ask:2026-H1:unit 204:official 9``;
   ``report_status`` (to the secretariat before the due day): ``report_status:2026-H1:province 1:official 2``;
@@ -45,7 +47,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from jobs import digests, drives, index_news, report_inputs
+from jobs import digests, drives, index_news, leave, report_inputs
 from jobs.kinds import DEADLINE, ESCALATION, OVERDUE, QUARTERLY, PushRules, overdue_step, task_ctx, unit_ctx
 from jobs.outbox import Push
 from models.calendar import LONGEST_BREAK, WorkCalendar
@@ -221,7 +223,7 @@ async def quarterly_pushes(session: AsyncSession, now: datetime, s: PushRules) -
 
 
 JOBS: dict[str, tuple[Compute, ...]] = {
-    "reminders": (deadline_pushes, overdue_pushes, escalation_pushes),
+    "reminders": (leave.return_pushes, deadline_pushes, overdue_pushes, escalation_pushes),  # the catch-up first
     "digests": (digests.unit_digest_pushes,),
     "leader_digests": (digests.leader_digest_pushes,),
     "drives": (drives.drive_pushes,),
@@ -234,10 +236,11 @@ JOBS: dict[str, tuple[Compute, ...]] = {
 async def due_pushes(
     session: AsyncSession, now: datetime, rules: PushRules, jobs: Iterable[str] | None = None
 ) -> Iterator[Push]:
-    """The pushes due at ``now`` for the named jobs (every job when None), lazily."""
+    """The pushes due at ``now`` for the named jobs (every job when None), lazily; those to officials on
+    leave re-routed or held (``jobs/leave.py``)."""
     now = now.astimezone(rules.bot.tz)  # the day of a deadline is the day in the province
     parts: list[Iterable[Push]] = []
     for name in JOBS if jobs is None else jobs:
         for compute in JOBS[name]:
             parts.append(await compute(session, now, rules))
-    return chain.from_iterable(parts)
+    return await leave.reroute(session, now, rules, chain.from_iterable(parts))

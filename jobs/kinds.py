@@ -35,6 +35,7 @@ REPORT_REMIND = "report_remind"  # the one reminder to a unit that has not answe
 REPORT_STATUS = "report_status"  # to the secretariat before the due day: who has answered, who has not
 REPORT_OVERDUE = "report_overdue"  # to a unit that gave nothing, on the days after the due day
 REPORT_ESCALATION = "report_escalation"  # that unit, to its parent's heads and the secretariat, once
+LEAVE_RETURN = "leave_return"  # the one catch-up message to an official back from leave (jobs/leave.py)
 KINDS = (
     DEADLINE,
     OVERDUE,
@@ -52,9 +53,10 @@ KINDS = (
     REPORT_STATUS,
     REPORT_OVERDUE,
     REPORT_ESCALATION,
+    LEAVE_RETURN,
 )
 REPORT_KINDS = frozenset({REPORT_ASK, REPORT_REMIND, REPORT_STATUS, REPORT_OVERDUE, REPORT_ESCALATION})
-MANDATORY = frozenset({DEADLINE, OVERDUE, ESCALATION, QUARTERLY}) | REPORT_KINDS
+MANDATORY = frozenset({DEADLINE, OVERDUE, ESCALATION, QUARTERLY, LEAVE_RETURN}) | REPORT_KINDS
 # Sent whenever due, however many messages the official has had today (``one_message_a_day``): besides
 # urgent rows (a deadline today, escalations), the overdue notice. Everything else waits for the next
 # working morning once the official has had the day's one message.

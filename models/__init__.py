@@ -20,6 +20,8 @@ Glossary (one English name in code for each domain word):
 | drive             | phong trào / đợt thi đua            | a competition with criteria and a leaderboard    |
 | criterion         | tiêu chí                            | a weighted, measured item of a drive             |
 | outbox            | hàng đợi tin nhắn chủ động          | pushes waiting to be sent                        |
+| leave, stand-in   | vắng mặt, cán bộ thay               | an official away, and who takes their reminders  |
+| slip risk         | nguy cơ chậm                        | an open task likely to finish late, and why      |
 """
 
 from models.base import AwareDateTime, Base, Exact
@@ -38,6 +40,7 @@ from models.enums import (
 )
 from models.feed import FeedToken
 from models.indices import ComponentResult, IndexComponent, IndexResult, ScoreIndex
+from models.leave import Leave
 from models.plans import Assignment, Plan, ProgressReport, Task
 from models.report_inputs import ReportInput
 from models.system import AuditEntry, ConversationState, Lease, OutboxMessage
@@ -70,6 +73,7 @@ __all__ = [
     "IndexResult",
     "Invite",
     "Lease",
+    "Leave",
     "LineageKind",
     "OaToken",
     "OaUser",

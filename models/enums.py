@@ -64,3 +64,11 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     DEAD = "dead"
     SKIPPED = "skipped"
+
+
+class SelfAssessment(StrEnum):
+    """What a unit says of its own pace when it reports progress (/capnhat, one tap)."""
+
+    ON_TRACK = "on_track"  # đúng tiến độ
+    AT_RISK = "at_risk"  # có nguy cơ chậm
+    LATE = "late"  # chậm

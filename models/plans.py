@@ -83,6 +83,8 @@ class ProgressReport(Base):
     evidence_channel: Mapped[str] = mapped_column(String(16), default="")  # whose file id: telegram, zalo
     reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
     reported_at: Mapped[datetime] = mapped_column(AwareDateTime)
+    # the unit's own word on its pace (models.enums.SelfAssessment), asked with one tap; None: not given
+    self_assessment: Mapped[str | None] = mapped_column(String(16))
 
     reported_by: Mapped[Official | None] = relationship(lazy="raise")
 

@@ -8,9 +8,10 @@ section (``BotConfig.tz``, ``RemindersConfig.quiet_hours``, ``TelegramConfig.rat
 ``DispatchConfig.backoff``), so no layer copies keys into an object of its own.
 
 Why in ``models/``: every layer may import ``models/`` (bot → handlers → models, jobs → models), and this
-module imports nothing above it: ``models.clock``, ``models.quiet``, ``models.calendar`` (whose ``CalendarConfig``
-is the [calendar] section) and its parts ``models.settings_base`` (the ranges), ``models.settings_checks`` (the
-checks), ``models.settings_oa`` (``[zalo_oa]``) and ``models.settings_dashboard`` (``[dashboard]``). Reading the file, the environment and the error sentences
+module imports nothing above it: ``models.clock``, ``models.quiet``, ``models.calendar`` (whose
+``CalendarConfig`` is the [calendar] section) and its parts ``models.settings_base`` (the ranges),
+``models.settings_checks`` (the checks), ``models.settings_oa`` (``[zalo_oa]``) and
+``models.settings_dashboard`` (``[dashboard]``). Reading the file, the environment and the error sentences
 stay in ``bot/``: they are the program's start-up, not the schema.
 """
 

@@ -87,7 +87,7 @@ class Official(Base):
     language: Mapped[str] = mapped_column(String(8), default="vi")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     push_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
-    phone: Mapped[str | None] = mapped_column(String(16), default=None)  # 84xxxxxxxxx, for ZNS (revision 0013)
+    phone: Mapped[str | None] = mapped_column(String(16), default=None)  # 84xxxxxxxxx, for ZNS (revision 0011)
     push_channel: Mapped[str] = mapped_column(String(16), default="")  # pushes go here; "": last written from
     created_at: Mapped[datetime] = mapped_column(AwareDateTime)
 

@@ -134,3 +134,13 @@ async def test_the_days_one_message_goes_once_the_mornings_reminders_are_queued(
         assert sending.quiet is not None and sending.quiet.end == end
         assert sending.one_message_a_day is one_a_day and sending.morning == morning
         assert sending.quiet.calendar is not None and not sending.quiet.calendar.is_working_day(date(2027, 2, 8))
+
+
+async def test_a_push_taken_for_a_colleague_on_leave_says_whose_it_is() -> None:
+    sender = PushSender(Renderer(), console=io.StringIO())
+    taken = ALERT | {"instead_of": {"name": "Hoàng Văn Minh", "until": "2024-06-03"}}
+    text = sender.render(outgoing(Item("push/dead_letter", taken), Item("push/dead_letter", ALERT)), "text")
+    assert "↪️ Nhận thay đồng chí Hoàng Văn Minh, vắng mặt đến hết ngày 03/06/2024:" in text
+    assert text.count("Nhận thay") == 1  # only above the item taken for them
+    english = sender.render(outgoing(Item("push/dead_letter", taken), lang="en"), "html")
+    assert english.startswith("↪️ For Hoàng Văn Minh, on leave until 03/06/2024 inclusive:")

@@ -69,3 +69,20 @@ async def test_the_digests_say_the_reporting_sentence_as_nhiemvu_says_it(session
     progress = unit.context["progress"]
     assert f"{progress['done']}/{progress['came_due']} nhiệm vụ đến hạn đã hoàn thành" in text
     assert f"Tổng số {progress['total']} nhiệm vụ. " in text
+
+
+async def test_both_digests_name_the_tasks_at_risk_one_to_two_weeks_ahead_with_why(
+    session: AsyncSession, world: World
+) -> None:
+    msh = next(p for p in await unit_digest_pushes(session, NOW, SETTINGS) if p.official_id == world.people["msh"])
+    # task 1 (due 08/06, 7 days ahead, 0 %, never reported) is warned of; task 2 (due in 3 days) is the
+    # deadline reminders' business, not the warning's
+    assert [r["task"]["number"] for r in msh.context["risks"]] == [1]
+    assert msh.context["risk_count"] == 1 and msh.context["risk_days"] == [7, 14]
+    text = Renderer().render("vi", Reply("push/digest_unit", json.loads(json.dumps(msh.context))))
+    assert "Có nguy cơ chậm (hạn sau 7–14 ngày nữa):" in text
+    assert "Nhiệm vụ số 1: Nhiệm vụ 1 – hạn 08/06/2024: còn 7 ngày, chưa có tiến độ, chưa báo cáo lần nào." in text
+    (leader,) = list(await leader_digest_pushes(session, NOW, SETTINGS))
+    assert leader.context["risk_count"] == 1  # task 1 once, by its lead unit (Minh Sơn), as the sentence counts
+    english = Renderer().render("en", Reply("push/digest_leader", json.loads(json.dumps(leader.context))))
+    assert "task 1, due 08/06/2024: 7 days left, no progress yet, never reported" in english

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,7 +12,7 @@ from bot.render import TEMPLATES, Renderer
 from handlers.base import Reply
 from jobs.due import due_pushes
 from jobs.kinds import KINDS
-from models import DEFAULT_TZ
+from models import DEFAULT_TZ, Leave
 from models.standard_indices import ensure_indices
 from tests.jobs.conftest import NOW, SETTINGS, World
 from tests.jobs.test_drives import make_drive
@@ -44,6 +44,16 @@ async def test_every_push_renders_from_its_stored_context(session: AsyncSession,
     for unit, april, may in (("MS", "16", "14"), ("YT", "13", "13.5")):
         await month_result(session, index, world.units[unit], (2024, 4), [april] * 5)
         await month_result(session, index, world.units[unit], (2024, 5), [may] * 5)
+    back = NOW.date() - timedelta(days=1)  # a leave that ended the day before: its catch-up is due at NOW
+    session.add(
+        Leave(
+            official_id=world.people["msh"],
+            starts_on=back - timedelta(days=3),
+            ends_on=back,
+            created_by_id=world.people["msh"],
+            created_at=NOW,
+        )
+    )
     seen: dict[str, dict[str, object]] = {}
     for when in DAYS:
         for push in await due_pushes(session, when, SETTINGS):

@@ -23,7 +23,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.base import HandlerConfig, Incoming, Reply
 from handlers.router import Router
-from models import DEFAULT_TZ, FrozenClock, Invite, OutboxMessage, ProgressReport, ReportInput, Role, Unit, UnitKind
+from models import (
+    DEFAULT_TZ,
+    FrozenClock,
+    Invite,
+    Leave,
+    OutboxMessage,
+    ProgressReport,
+    ReportInput,
+    Role,
+    Unit,
+    UnitKind,
+)
 from models.queries.tasks import record_progress
 from models.settings import DashboardConfig
 from tests import factories as f
@@ -146,6 +157,15 @@ POLICY: dict[str, Rule] = {
     "report_progress": Rule("/baocao {task} 50 matrix", EVERYONE, dict.fromkeys(EVERYONE, ("own",)), writes=True),
     "report_sub_input": Rule("/baocao nhap kiennghi matrix", OFFICIALS, writes=True),
     "report_sub_status": Rule("/baocao tinhhinh", (Role.LEADER, Role.ADMIN)),
+    # leave: anyone records their own; another official's (``{official}``: one of the target unit): unit heads
+    # below them, leaders and the secretariat in their province (handlers/access.py::may_manage)
+    "leave_own": Rule("/vangmat 05/06 07/06", EVERYONE, writes=True),
+    "leave_other": Rule(
+        "/vangmat canbo {official} 05/06 07/06",
+        (Role.UNIT_HEAD, Role.LEADER, Role.ADMIN),
+        {Role.UNIT_HEAD: SEE_BELOW, Role.LEADER: SEE_PROVINCE, Role.ADMIN: SEE_PROVINCE},
+        writes=True,
+    ),
 }
 
 
@@ -156,6 +176,7 @@ class World:
     reports: dict[str, int]  # unit code -> id of the report on its task
     drives: dict[str, int]  # province code -> id of its drive
     pushes: dict[str, int]  # actor (or "q", the officer of QA) -> outbox id of a deadline reminder pushed to them
+    officials: dict[str, int]  # unit code -> id of an official there (``{official}``)
 
 
 async def build(sessions: async_sessionmaker[AsyncSession]) -> World:
@@ -170,9 +191,11 @@ async def build(sessions: async_sessionmaker[AsyncSession]) -> World:
         u["C"] = await f.unit(session, "C", UnitKind.COMMUNE, u["H2"], name="Xã C")
         u["Q"] = await f.unit(session, "Q", UnitKind.PROVINCE, name="Tỉnh Q")
         u["QA"] = await f.unit(session, "QA", UnitKind.COMMUNE, u["Q"], name="Xã QA")
+        officials: dict[str, int] = {}
         for key, (role, at, _) in ACTORS.items():
             if role is not None:
-                await f.official(session, u[at], role, name=key, external_id=key)
+                person = await f.official(session, u[at], role, name=key, external_id=key)
+                officials.setdefault(at, person.id)
         reporter = await f.official(session, u["QA"], Role.OFFICER, name="q", external_id="officer_qa")
         people = {
             key: (
@@ -184,6 +207,9 @@ async def build(sessions: async_sessionmaker[AsyncSession]) -> World:
             ).scalar_one()
             for key in [*(a for a in ACTORS if a != "nobody"), "q"]
         }
+        officials["QA"] = reporter.id
+        for code in ("B", "H2"):  # the siblings have an official too, whose leave nobody but theirs may record
+            officials[code] = (await f.official(session, u[code], Role.OFFICER, name=f"staff_{code}")).id
         plans = {"P": await f.plan(session, 2024, "KH-P"), "Q": await f.plan(session, 2024, "KH-Q")}
         for province, plan in plans.items():
             plan.issuing_unit_id = u[province].id
@@ -226,7 +252,7 @@ async def build(sessions: async_sessionmaker[AsyncSession]) -> World:
         await session.commit()
     router = Router(sessions, clock=FrozenClock(at=NOW), settings=SETTINGS)
     pushes = {key: await _reminder(sessions, official_id, TASK_OF["A"]) for key, official_id in people.items()}
-    return World(router, u, reports, {"P": ours.id, "Q": other.id}, pushes)
+    return World(router, u, reports, {"P": ours.id, "Q": other.id}, pushes, officials)
 
 
 async def _reminder(sessions: async_sessionmaker[AsyncSession], official_id: int, number: int) -> int:
@@ -277,18 +303,20 @@ def _fill(world: World, rule: Rule, relation_target: str | None, actor: str = ""
         whose = OTHERS_REMINDER[code] if OTHERS_REMINDER[code] != actor else "q"
     return rule.text.format(
         task=TASK_OF[code], report=world.reports[code], code=code, unit=world.units[code].id, drive=drive,
-        push=world.pushes[whose],
+        push=world.pushes[whose], official=world.officials.get(code, 0),
     )  # fmt: skip
 
 
 async def _counts(sessions: async_sessionmaker[AsyncSession]) -> tuple[object, ...]:
-    """What a write changes: progress reports and invites by number, report inputs by who wrote which."""
+    """What a write changes: progress reports and invites by number, report inputs by who wrote which,
+    leaves by id."""
     async with sessions() as session:
         reports = await session.scalar(select(func.count()).select_from(ProgressReport))
         invites = await session.scalar(select(func.count()).select_from(Invite))
         outbox = await session.scalar(select(func.count()).select_from(OutboxMessage))
         inputs = (await session.execute(select(ReportInput.unit_id, ReportInput.item, ReportInput.official_id))).all()
-    return int(reports or 0), int(invites or 0), int(outbox or 0), sorted(tuple(row) for row in inputs)
+        leaves = (await session.execute(select(Leave.id))).scalars().all()  # a new leave replaces one: a new id
+    return int(reports or 0), int(invites or 0), int(outbox or 0), sorted(tuple(row) for row in inputs), sorted(leaves)
 
 
 Check = Callable[[list[Reply]], bool]

@@ -73,6 +73,12 @@ WORDS = (
     "tiendo",
     "loai",
     "canbo",
+    "nguyco",  # /nhiemvu nguyco; /capnhat danhgia <report> nguyco|cham|dungtiendo
+    "danhgia",
+    "cham",
+    "05/12",  # /vangmat's days: dd/mm, an end before the start, a day that is not one
+    "1/1",
+    "29/02",
     "lanhdao",
     "quantri",
     "vi",

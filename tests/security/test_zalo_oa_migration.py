@@ -1,4 +1,4 @@
-"""Revision 0013 on a database that holds data made at revision 0008 (SQLite and PostgreSQL): every
+"""Revision 0011 on a database that holds data made at revision 0008 (SQLite and PostgreSQL): every
 official is kept, without a phone; the OA's tables start empty and take tokens, users and a month's
 ZNS spend."""
 
@@ -28,13 +28,13 @@ async def url_at_0008(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIt
         yield url
 
 
-async def test_0013_keeps_officials_and_adds_the_oa_tables(url_at_0008: str) -> None:
+async def test_0011_keeps_officials_and_adds_the_oa_tables(url_at_0008: str) -> None:
     engine = create_engine(url_at_0008)
     try:
         async with engine.begin() as conn:
             for row in ROWS:
                 await conn.execute(text(row))
-        await upgrade(url_at_0008, "0013")
+        await upgrade(url_at_0008, "0011")
         async with engine.begin() as conn:
             officials = (await conn.execute(text("SELECT id, full_name, phone FROM officials"))).all()
             assert [tuple(r) for r in officials] == [(1, "Nguyễn Văn An", None)]

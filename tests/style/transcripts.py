@@ -30,7 +30,7 @@ from handlers.base import HandlerConfig, Incoming, Reply
 from handlers.router import Router
 from jobs.due import due_pushes
 from jobs.kinds import KINDS, PushRules
-from models import DEFAULT_TZ, ChatAccount, FrozenClock, Official
+from models import DEFAULT_TZ, ChatAccount, FrozenClock, Leave, Official
 from models.db import create_engine, session_factory
 from models.demo import load_demo
 
@@ -145,6 +145,13 @@ async def demo_pushes(path: Path) -> dict[str, list[PushSeen]]:
         async with session_factory(engine)() as session:
             accounts = select(ChatAccount.official_id, ChatAccount.external_id).where(ChatAccount.channel == "console")
             keys = {official: key for official, key in (await session.execute(accounts)).all()}
+            # the officer is away for the demo's first two days: their catch-up comes on the third
+            officer = next(official for official, key in keys.items() if key == "officer")
+            first, last = NOW.date(), NOW.date() + timedelta(days=1)
+            session.add(
+                Leave(official_id=officer, starts_on=first, ends_on=last, created_by_id=officer, created_at=NOW)
+            )
+            await session.flush()
             for days in PUSH_DAYS:
                 when = NOW + timedelta(days=days)
                 for push in await due_pushes(session, when, PushRules()):

@@ -1,7 +1,7 @@
 """the dashboard's single-use links, browser sessions and feed tokens (issue 19, points 2 and 3)
 
-Revision ID: 0012
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02 13:40:00
 
 - ``dashboard_links``: a sign-in link ``/bangdieukhien`` gives on Zalo and the console, stored as the
@@ -10,8 +10,7 @@ Create Date: 2026-12-02 13:40:00
   cookie's token, its official and its expiry.
 - ``feed_tokens``: the machine feed's consumers (the operations centre), one province each, the SHA-256 of
   their token, revoked by a date.
-New tables: no existing row changes. (Numbered 0012 with down_revision 0008 as the issue asked; the
-revisions between are other branches', re-chained when they merge.)
+New tables: no existing row changes.
 
 Append-only once released (on main): never edited afterwards; the next change is a new revision.
 """
@@ -23,8 +22,8 @@ from alembic import op
 
 from models.base import AwareDateTime
 
-revision: str = "0012"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

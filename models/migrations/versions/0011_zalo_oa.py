@@ -1,7 +1,7 @@
 """the Zalo Official Account and ZNS channel (issue 21, points 1 and 2)
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-02 14:00:00
 
 - ``zalo_oa_tokens``: the OA's OAuth access and refresh tokens (renewed by the bot, so kept in the
@@ -24,8 +24,8 @@ from alembic import op
 
 from models.base import AwareDateTime
 
-revision: str = "0013"
-down_revision: str | None = "0012"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
