@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.app import settle
 from bot.render import Renderer
 from handlers.base import HandlerConfig, Incoming, Reply
 from handlers.router import Router
@@ -224,6 +225,7 @@ async def run_many(
         for url in urls:
             targets.append(await _open(url))
         renderer = Renderer()
+        settle()  # as ``cchc-bot run`` does once its channels have started (bot/serve.py)
         results: list[list[Timing]] = [[] for _ in targets]
         for case in cases:
             rng = Random(f"{seed}:{case.persona}:{case.text}")

@@ -14,7 +14,7 @@ import logging
 import signal
 from typing import Any
 
-from bot.app import App
+from bot.app import App, settle
 from bot.config import Config
 from bot.problems import StartError, short
 from bot.push_path import PushSender, push_runtime
@@ -87,6 +87,7 @@ async def serve(app: App) -> int:
             runtime = await stack.enter_async_context(push_runtime(app, Senders(*senders)))
             if config.zalo_oa.enabled and runtime.dispatcher is not None:
                 oa.channel.on_released = runtime.dispatcher.wake  # pushes that waited for the official to write
+            settle()
             done, _ = await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
             for task in watched:
                 if task not in done:
