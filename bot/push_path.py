@@ -29,12 +29,13 @@ from bot.telegram.limits import may_have_arrived, retry_after_seconds
 from bot.telegram.send import NO_PREVIEW, split_text
 from handlers.base import Button, Reply
 from handlers.notifications import push_buttons
+from handlers.router import Router
 from jobs.dispatcher import Dispatcher, worker_name
 from jobs.kinds import PushRules
 from jobs.lease import SchedulerLease
 from jobs.oa_routing import OaRouting
 from jobs.runtime import Runtime, Scheduler
-from jobs.sender import Item, Outcome, Outgoing, Sender
+from jobs.sender import Item, Outcome, Outgoing, Result, Sender
 from models.quiet import QuietHours
 from models.settings import Config
 
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 SEPARATOR = "\n\n"
 SETTLE = timedelta(minutes=5)  # the reminders job queues a national day's reminders in seconds
 REDACT = RedactSecrets()
+NUMBERED = frozenset({"zalo", "zalo_oa", "console"})  # channels whose pushes show buttons as numbered lines
 
 
 @dataclass
@@ -161,6 +163,36 @@ class Scheduled:
         self.scheduler.shutdown(wait=False)
 
 
+@dataclass
+class NumberedMenus:
+    """A ``Sender`` that, once a push with buttons has gone out as numbered lines (every channel but
+    Telegram, whose buttons are real), remembers those choices for the chat (``Router.remember_pushed_menu``),
+    so that replying "1" presses the first as a reply's numbered button would. A failure to remember is
+    logged and the push stays sent: the line shows the command to type as well."""
+
+    sender: Sender
+    renderer: PushSender
+    router: Router
+
+    @property
+    def channels(self) -> frozenset[str]:
+        return self.sender.channels
+
+    def hold_seconds(self, out: Outgoing) -> float:
+        hold = getattr(self.sender, "hold_seconds", None)
+        return float(hold(out)) if hold is not None else 0.0
+
+    async def send(self, out: Outgoing) -> Outcome:
+        outcome = await self.sender.send(out)
+        if outcome.result is Result.SENT and out.channel in NUMBERED and out.official_id is not None:
+            options = [button.data for row in self.renderer.buttons(out) for button in row]
+            try:
+                await self.router.remember_pushed_menu(out.channel, out.chat_id, options)
+            except Exception as exc:  # the push is out; only the shortcut is lost
+                log.warning("push menu not remembered for a %s chat: %s", out.channel, type(exc).__name__)
+        return outcome
+
+
 def dispatcher(app: App, sender: Sender) -> Dispatcher:
     """The dispatcher of ``cchc-bot run``: the [dispatch] section, the channels' rates, the quiet hours of
     [reminders] in [bot].timezone on the working days of [calendar], at most one non-urgent message a day."""
@@ -169,7 +201,7 @@ def dispatcher(app: App, sender: Sender) -> Dispatcher:
     quiet, morning = day_slot(config.reminders.quiet_hours(config.bot.tz, config.calendar.work_calendar()), config)
     return Dispatcher(
         app.sessions,
-        sender,
+        NumberedMenus(sender, PushSender(app.renderer), app.router),
         clock=app.clock,
         dispatch=config.dispatch,
         rates={"telegram": config.telegram.rates, "zalo": config.zalo.rates, "zalo_oa": oa.rates, "zns": oa.rates},

@@ -298,7 +298,17 @@ class Router:
         return _as_list(await entry.handler(request))
 
     async def _remember_menu(self, session: AsyncSession, incoming: Incoming, replies: list[Reply]) -> None:
-        options = [button.data for reply in replies for row in reply.buttons for button in row]
+        await self._remember_options(session, incoming, [b.data for r in replies for row in r.buttons for b in row])
+
+    async def remember_pushed_menu(self, channel: str, chat_id: str, options: list[str]) -> None:
+        """A push shown with numbered choices (Zalo, the console: "1. Nhắc lại sau 1 ngày: /nhaclai 812 1"):
+        a bare number in the official's next message presses one, as after an answer. Pushes go to private
+        chats, where the chat is the user (Zalo's ``chat.id`` equals ``from.id``)."""
+        incoming = Incoming(channel=channel, chat_id=chat_id, user_id=chat_id, text="")
+        async with self.sessions() as session, session.begin():
+            await self._remember_options(session, incoming, options)
+
+    async def _remember_options(self, session: AsyncSession, incoming: Incoming, options: list[str]) -> None:
         if not options:
             return
         state = (await session.execute(_STATE, _keys(incoming))).scalar()

@@ -5,7 +5,7 @@ it is low, none sent once it is spent), and a push delivered end to end through 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,7 @@ from handlers.base import Reply
 from jobs.sender import Item, Outgoing, Result
 from models import Clock, OutboxMessage
 from tests.fakes.zalo_server import TOKEN, FakeZalo
-from tests.zalo.support import OFFICER
+from tests.zalo.support import OFFICER, say
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -153,3 +153,40 @@ async def test_senders_route_each_message_to_its_channel(zalo: FakeZalo, client:
     assert "2" in console.getvalue() and len(zalo.called("sendMessage")) == 1
     assert (await both.send(Outgoing("telegram", "1", None, "vi", ()))).result is Result.FATAL
     assert both.hold_seconds(out("push/batch")) == 0
+
+
+async def test_replying_with_a_pushed_reminders_number_presses_its_button(
+    zalo: FakeZalo, bot: ZaloChannel, app: App
+) -> None:
+    """A reminder on Zalo lists its buttons as numbered lines; "1" in the next message snoozes it a day,
+    as a tap on Telegram would."""
+    from bot.push_path import dispatcher
+    from bot.zalo.push_sender import budget_for
+    from jobs.outbox import Push, enqueue
+    from models import ChatAccount
+
+    today = app.clock.now().date()
+    due = (today + timedelta(days=30)).isoformat()
+    task = {"id": 1, "number": 12, "content": "Rà soát thủ tục hành chính", "due": due}
+    context = {"task": task, "role": "lead", "progress": 30, "offset": 30, "days_left": 30, "working": False,
+               "last_day": None}  # fmt: skip
+    async with app.sessions() as session:
+        official = (
+            await session.execute(
+                select(ChatAccount.official_id).where(ChatAccount.channel == "zalo", ChatAccount.external_id == OFFICER)
+            )
+        ).scalar_one()
+        push = Push("deadline", f"deadline:task 1:unit 1:T-30:{due}:official {official}", official, context,
+                    app.clock.now(), urgent=True)  # fmt: skip
+        await enqueue(session, [push])
+        await session.commit()
+    sender = ZaloPushSender(bot.client, app.renderer, budget_for(app.config.zalo, app.sessions, app.clock))
+    assert (await dispatcher(app, sender).drain_all()).sent == 1  # type: ignore[arg-type]
+    pushed = (await zalo.next_sent(OFFICER)).text
+    assert "1. Nhắc lại sau 1 ngày: /nhaclai" in pushed
+
+    answer = await say(zalo, OFFICER, "1")
+    assert "/nhaclai" not in answer and "không hiểu" not in answer.lower()
+    async with app.sessions() as session:
+        rows = (await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "deadline"))).scalars().all()
+    assert [row.context.get("snoozed", {}).get("task") for row in rows if row.status == "pending"] == [1]
