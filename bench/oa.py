@@ -36,31 +36,15 @@ from bot.zalo.push_sender import Senders
 from bot.zalo_oa import running
 from jobs.oa_routing import interacted, release_waiting
 from jobs.outbox import Push, enqueue
-from jobs.sender import Outcome, Outgoing
 from models import ChatAccount, FrozenClock, Official, OutboxMessage, Unit
 from models.clock import DEFAULT_TZ
 from models.enums import Role
 from models.settings_oa import ZnsConfig, ZnsTemplate
 from models.zalo_oa import ZnsSpend
+from tests.fakes.other_channel import DEADLINE_CTX, INFO_CTX, OtherChannel
 from tests.fakes.zalo_oa_server import APP_ID, APP_SECRET, FIRST_REFRESH, OA_ID, OA_SECRET_KEY, FakeOa
 
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=DEFAULT_TZ)
-DEADLINE = {"task": {"id": 1, "number": 5, "content": "Rà soát thủ tục hành chính", "due": "2026-12-05"},
-            "role": "lead", "progress": 40, "days_left": 3}  # fmt: skip
-INFO = {"month": "2026-12", "used": 1, "budget": 2, "percent": 50, "left": 1}
-
-
-class Recorder:
-    """The officials' other channel (the Zalo bot), in process: what it was given."""
-
-    channels = frozenset({"zalo"})
-
-    def __init__(self) -> None:
-        self.got: list[Outgoing] = []
-
-    async def send(self, out: Outgoing) -> Outcome:
-        self.got.append(out)
-        return Outcome.sent()
 
 
 def oa_user(n: int) -> str:
@@ -91,8 +75,9 @@ async def populate(app: App, officials: int) -> list[tuple[int, str, str]]:
             if route == "open":
                 await interacted(session, user, now)
             made.append((person.id, user, route))
-        await enqueue(session, (Push("deadline", f"bench:d:{p}", p, DEADLINE, now, urgent=True) for p, _, _ in made))
-        await enqueue(session, (Push("zalo_budget_low", f"bench:i:{p}", p, INFO, now) for p, _, _ in made))
+        deadlines = (Push("deadline", f"bench:d:{p}", p, DEADLINE_CTX, now, urgent=True) for p, _, _ in made)
+        await enqueue(session, deadlines)
+        await enqueue(session, (Push("zalo_budget_low", f"bench:i:{p}", p, INFO_CTX, now) for p, _, _ in made))
     return made
 
 
@@ -117,7 +102,7 @@ async def run(officials: int, per_second: int) -> dict[str, int]:
             for _, user, route in made:
                 if route == "open":
                     oa.follow(user)  # an OA message reaches only a follower
-            other = Recorder()
+            other = OtherChannel()
             async with running(app) as bot:
                 drains = []
                 for step in ("first", "after the waiting officials write"):

@@ -16,28 +16,11 @@ from bot.zalo.push_sender import Senders
 from bot.zalo_oa import OaRunning
 from jobs.oa_routing import interacted, release_waiting
 from jobs.outbox import Push, enqueue
-from jobs.sender import Outcome, Outgoing
 from models import ChatAccount, Official, OutboxMessage
 from models.zalo_oa import ZnsSpend
+from tests.fakes.other_channel import DEADLINE_CTX, INFO_CTX, OtherChannel
 from tests.fakes.zalo_oa_server import FakeOa
 from tests.zalo_oa.conftest import ADMIN, CHAIR, DEADLINE_TEMPLATE, NOW, hook
-
-DEADLINE_CTX = {"task": {"id": 1, "number": 5, "content": "Rà soát thủ tục hành chính", "due": "2026-12-05"},
-                "role": "lead", "progress": 40, "days_left": 3}  # fmt: skip
-INFO_CTX = {"month": "2026-12", "used": 1, "budget": 2, "percent": 50, "left": 1}
-
-
-class OtherChannel:
-    """The official's other channel (the Zalo bot here), recording what it is given."""
-
-    channels = frozenset({"zalo"})
-
-    def __init__(self) -> None:
-        self.got: list[Outgoing] = []
-
-    async def send(self, out: Outgoing) -> Outcome:
-        self.got.append(out)
-        return Outcome.sent()
 
 
 async def chair(app: App) -> int:
