@@ -39,7 +39,7 @@ run: $(STAMP) catalogs
 test: $(STAMP) lint typecheck unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot handlers jobs models tests bench scripts
+	$(BIN)/ruff check bot handlers jobs models tests bench scripts samples
 	$(BIN)/ruff format --check bot handlers jobs models tests bench scripts
 
 typecheck: $(STAMP)

@@ -64,6 +64,7 @@ from models.queries.due import (
     root_of,
     task_lines,
 )
+from models.queries.snooze import waiting
 from models.queries.units import unit_names
 
 Compute = Callable[[AsyncSession, datetime, PushRules], Awaitable[Iterable[Push]]]
@@ -113,6 +114,7 @@ async def deadline_pushes(session: AsyncSession, now: datetime, s: PushRules) ->
     rows = [row for row in rows if offsets[row[1]] == 0 or (row.id, row.unit_id) not in recent]
     people = await recipients(session, {row.unit_id for row in rows}, optional=False)
     texts = await task_lines(session, {row.id for row in rows})
+    snoozed = await waiting(session, now)  # asked to be reminded later: not before then, but on the day itself
 
     def generate() -> Iterator[Push]:
         # one context per task, role, progress and due date (a recurring task's units may owe different periods)
@@ -128,7 +130,8 @@ async def deadline_pushes(session: AsyncSession, now: datetime, s: PushRules) ->
                 shared[task_id, role, progress, due] = ctx
             key = f"deadline:task {task_id}:unit {unit_id}:T-{k}:{due.isoformat()}"
             for official_id in people.get(unit_id, ()):
-                yield Push(DEADLINE, f"{key}:official {official_id}", official_id, ctx, now, urgent=k == 0)
+                if k == 0 or (task_id, unit_id, official_id) not in snoozed:
+                    yield Push(DEADLINE, f"{key}:official {official_id}", official_id, ctx, now, urgent=k == 0)
 
     return generate()
 
@@ -151,6 +154,7 @@ async def overdue_pushes(session: AsyncSession, now: datetime, s: PushRules) -> 
     units = {row.unit_id for row, _ in told}
     people = await recipients(session, units, optional=False, roles=[Role.UNIT_HEAD])
     people |= await recipients(session, units - set(people), optional=False)
+    snoozed = await waiting(session, now)  # asked to be told again later: not before then
 
     def generate() -> Iterator[Push]:
         for (task_id, number, content, due, unit_id, role, progress, _, _), step in told:
@@ -158,7 +162,8 @@ async def overdue_pushes(session: AsyncSession, now: datetime, s: PushRules) -> 
             ctx |= {"progress": progress, "days_late": (today - due).days}
             key = f"overdue:task {task_id}:unit {unit_id}:{due.isoformat()}:day {step}"
             for official_id in people.get(unit_id, ()):
-                yield Push(OVERDUE, f"{key}:official {official_id}", official_id, ctx, now)
+                if (task_id, unit_id, official_id) not in snoozed:
+                    yield Push(OVERDUE, f"{key}:official {official_id}", official_id, ctx, now)
 
     return generate()
 

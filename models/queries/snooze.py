@@ -14,7 +14,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +23,7 @@ from models.system import OutboxMessage
 
 MARK = ":snooze of "
 _UNIT = re.compile(r":unit (\d+):")  # deadline and overdue keys name the unit (jobs/due.py)
+_ABOUT = re.compile(r"^(?:deadline|overdue):task (\d+):unit (\d+):")
 
 
 async def reminder(session: AsyncSession, outbox_id: int) -> OutboxMessage | None:
@@ -63,3 +64,23 @@ async def snooze(
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(moved, "rowcount", 0))
+
+
+async def waiting(session: AsyncSession, now: datetime) -> set[tuple[int, int, int]]:
+    """(task, unit, official) of every snoozed reminder still to come after ``now``: the official asked not
+    to be reminded of that task before then, so the regular reminders and notices of the days between are
+    not sent (``jobs/due.py``; the urgent reminder of the deadline's day still is). A few rows: the
+    pending snoozes."""
+    rows = await session.execute(
+        select(OutboxMessage.dedupe_key, OutboxMessage.official_id).where(
+            OutboxMessage.status == OutboxStatus.PENDING.value,
+            OutboxMessage.dedupe_key.contains(MARK),
+            OutboxMessage.not_before > now,
+        )
+    )
+    found: set[tuple[int, int, int]] = set()
+    for key, official_id in rows:
+        about = _ABOUT.match(key)
+        if about is not None and official_id is not None:
+            found.add((int(about.group(1)), int(about.group(2)), official_id))
+    return found

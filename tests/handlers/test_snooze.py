@@ -187,6 +187,46 @@ async def test_a_snoozed_reminder_of_a_task_done_meanwhile_is_not_sent(
     assert row.status == "skipped" and done.skipped >= 1
 
 
+async def reminded(sessions: async_sessionmaker[AsyncSession], now: datetime, kind: str) -> set[str]:
+    """Run the reminders of ``kind`` at ``now``; the officials (external ids) given a push of it that day."""
+    compute = deadline_pushes if kind == "deadline" else overdue_pushes
+    async with sessions() as session, session.begin():
+        await enqueue(session, await compute(session, now, RULES))
+        rows = await session.execute(
+            select(f.ChatAccount.external_id)
+            .join(OutboxMessage, OutboxMessage.official_id == f.ChatAccount.official_id)
+            .where(OutboxMessage.kind == kind, OutboxMessage.created_at >= now)
+        )
+        return {ext for (ext,) in rows}
+
+
+async def test_a_snoozed_deadline_is_not_reminded_before_the_day_asked_but_on_its_day(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Snoozed 3 days at T-3 (Tuesday 20/10/2026, the deadline Friday 23/10): the T-1 reminder on Thursday
+    goes to the officer but not to the chair who asked to be reminded on Friday; the deadline's own urgent
+    reminder on Friday morning still goes to both."""
+    await world(sessions, date(2026, 10, 23))
+    ids = await pushed(sessions, at(date(2026, 10, 20)))  # T-3
+    reply = await press(sessions, at(date(2026, 10, 20), 9), "chair", f"/nhaclai {ids['chair']} 3")
+    assert reply.context["day"] == "2026-10-23"
+    assert await reminded(sessions, at(date(2026, 10, 22)), "deadline") == {"officer"}  # T-1
+    assert await reminded(sessions, at(date(2026, 10, 23)), "deadline") == {"chair", "officer"}  # T-0
+
+
+async def test_a_snoozed_overdue_notice_is_not_repeated_before_the_day_asked(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Overdue since Thursday 01/10/2026; the chair snoozes the day-1 notice 3 days (to Monday 05/10): the
+    day-3 notice on Sunday is not sent, the day-7 one is."""
+    await world(sessions, date(2026, 10, 1))
+    ids = await pushed(sessions, at(date(2026, 10, 2)), "overdue")  # day 1
+    reply = await press(sessions, at(date(2026, 10, 2), 9), "chair", f"/nhaclai {ids['chair']} 3")
+    assert reply.context["day"] == "2026-10-05"
+    assert await reminded(sessions, at(date(2026, 10, 4)), "overdue") == set()  # day 3
+    assert await reminded(sessions, at(date(2026, 10, 8)), "overdue") == {"chair"}  # day 7
+
+
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_a_reminder_carries_snooze_and_report_buttons_numbered_in_text(lang: str) -> None:
     context = {"task": {"id": 5, "number": 12, "content": "Rà soát", "due": "2027-02-08"}, "role": "lead",
