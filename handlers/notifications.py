@@ -120,4 +120,6 @@ def push_buttons(kind: str, outbox_id: int | None, context: dict[str, Any], seve
     number = context["task"]["number"]
     named = {"number": number if several else None}
     snoozes = [Button("notifications.snooze", f"/nhaclai {outbox_id} {d}", {"days": d, **named}) for d in SNOOZE_DAYS]
+    if context.get("instead_of", {}).get("elsewhere"):  # a stand-in of another unit cannot report for it
+        return [snoozes]
     return [snoozes, [Button("notifications.report", f"/capnhat {number}", named)]]

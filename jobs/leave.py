@@ -5,7 +5,8 @@
   where the unit stands;
 - a mandatory one (about the unit's duties: deadlines, overdue notices, escalations, the quarterly and
   periodic-report reminders) goes to the stand-in, or with none (or one away or revoked) to the unit's other
-  active officials who are not away, marked ``instead_of`` (the absent official's name and return), under
+  active officials who are not away, marked ``instead_of`` (the absent official's name and return; a stand-in
+  of another unit is asked to urge the unit to report rather than to report), under
   the key it would have had for them (``…:official <them>``): one who gets the same push for their own
   unit gets it once;
 - when nobody else can take it, it is held: kept for the official, not urgent, due a few days after
@@ -41,8 +42,13 @@ def held_until(away: Away, s: PushRules) -> datetime:
     return datetime.combine(day, time(0), tzinfo=s.bot.tz)
 
 
-def instead_of(away: Away) -> dict[str, Any]:
-    return {"name": away.name, "until": iso(away.ends_on)}
+def instead_of(away: Away, others: list[int]) -> dict[str, Any]:
+    """Whose push it is and until when; ``elsewhere`` when it goes to a stand-in of another unit, who can
+    only urge the unit to report (``/capnhat`` reports for one's own unit)."""
+    said: dict[str, Any] = {"name": away.name, "until": iso(away.ends_on)}
+    if others == [away.stand_in_id] and away.stand_in_unit_id != away.unit_id:
+        said["elsewhere"] = True
+    return said
 
 
 async def reroute(session: AsyncSession, now: datetime, s: PushRules, pushes: Iterable[Push]) -> Iterator[Push]:
@@ -79,7 +85,7 @@ async def reroute(session: AsyncSession, now: datetime, s: PushRules, pushes: It
                     push.kind, push.dedupe_key, a.official_id, push.context, push.created_at, False, held_until(a, s)
                 )
                 continue
-            ctx = push.context | {"instead_of": instead_of(a)}
+            ctx = push.context | {"instead_of": instead_of(a, others)}
             for other in others:
                 later.append(Push(push.kind, f"{base}{OFFICIAL}{other}", other, ctx, push.created_at, push.urgent))
         seen = set(own)

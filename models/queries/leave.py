@@ -33,9 +33,12 @@ class Away:
     stand_in_id: int | None
     stand_in: str | None  # the stand-in's name
     stand_in_active: bool = False  # a revoked stand-in takes nothing
+    stand_in_unit_id: int | None = None  # a stand-in of another unit cannot report for this one
 
 
-def _away_rows(*where: ColumnElement[bool]) -> Select[int, int, str, int, date, date, int | None, str, bool]:
+def _away_rows(
+    *where: ColumnElement[bool],
+) -> Select[int, int, str, int, date, date, int | None, str, bool, int | None]:
     stand_in = aliased(Official)
     return (
         select(
@@ -48,6 +51,7 @@ def _away_rows(*where: ColumnElement[bool]) -> Select[int, int, str, int, date, 
             Leave.stand_in_id,
             stand_in.full_name,
             func.coalesce(stand_in.active, False),
+            stand_in.unit_id,
         )
         .join(Official, Official.id == Leave.official_id)
         .outerjoin(stand_in, stand_in.id == Leave.stand_in_id)

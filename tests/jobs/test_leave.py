@@ -8,9 +8,13 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.render import Renderer
+from handlers.base import Reply
+from handlers.notifications import push_buttons
 from jobs.dispatcher import Dispatcher
 from jobs.due import due_pushes
 from jobs.scheduler import run_job
@@ -44,7 +48,9 @@ async def test_pushes_of_an_official_on_leave_go_to_the_stand_in_and_optional_on
     assert not [p for p in pushes if p.official_id == msh]
     taken = [p for p in pushes if p.official_id == hl and "instead_of" in p.context]
     assert {p.kind for p in taken} == {"deadline", "overdue"}  # the unit head's overdue notice too
-    assert all(p.context["instead_of"] == {"name": "Hoàng Văn Minh", "until": "2024-06-03"} for p in taken)
+    # the stand-in heads the district above: asked to urge the commune, not to report for it
+    said = {"name": "Hoàng Văn Minh", "until": "2024-06-03", "elsewhere": True}
+    assert all(p.context["instead_of"] == said for p in taken)
     assert all(p.dedupe_key.endswith(f":official {hl}") for p in taken)
     assert len({p.dedupe_key for p in pushes}) == len(pushes)  # nobody twice
     assert any(p.official_id == ms and p.kind == "deadline" for p in pushes)  # colleagues as usual
@@ -57,6 +63,7 @@ async def test_without_a_stand_in_the_units_other_officials_take_it_once(session
     msh, ms = world.people["msh"], world.people["ms"]
     await away(session, msh, NOW.date(), NOW.date())
     pushes = list(await due_pushes(session, NOW, SETTINGS, ["reminders"]))
+    assert not [p for p in pushes if p.context.get("instead_of", {}).get("elsewhere")]  # colleagues report themselves
     overdue = [p for p in pushes if p.kind == "overdue" and "unit " + str(world.units["MS"]) in p.dedupe_key]
     # the head's overdue notice goes to the unit's other active officials (not the inactive one), once each
     assert {p.official_id for p in overdue} == world.who("ms", "quiet")
@@ -131,3 +138,22 @@ async def test_re_routed_reminders_reach_the_stand_in_once_each_across_the_leave
     rows = await keys_of(sessions)
     assert all(status == "sent" for _, _, status in rows)
     assert len({k for k, _, _ in rows}) == len(rows)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_stand_in_of_another_unit_is_asked_to_urge_the_unit_and_offered_no_report_button(lang: str) -> None:
+    task = {"number": 12, "content": "Rà soát thủ tục", "due": "2024-06-10"}
+    base = {"task": task, "role": "lead", "progress": 40, "offset": 7, "days_left": 9, "working": False}
+    own = base | {"instead_of": {"name": "Hoàng Văn Minh", "until": "2024-06-03"}}
+    other = base | {"instead_of": {"name": "Hoàng Văn Minh", "until": "2024-06-03", "elsewhere": True}}
+    renderer = Renderer()
+    colleague = renderer.render(lang, Reply("push/deadline", own))
+    stand_in = renderer.render(lang, Reply("push/deadline", other))
+    assert "/capnhat 12" in colleague and "/capnhat" not in stand_in
+    assert "Hoàng Văn Minh" in stand_in.splitlines()[-1]
+    assert len(push_buttons("deadline", 5, own, False)) == 2
+    assert [[b.data for b in row] for row in push_buttons("deadline", 5, other, False)] == [
+        ["/nhaclai 5 1", "/nhaclai 5 3"]
+    ]
+    late = renderer.render(lang, Reply("push/overdue", other | {"days_late": 3}))
+    assert "/capnhat" not in late and "Hoàng Văn Minh" in late
