@@ -110,7 +110,7 @@ class Dashboard:
             if official is None:
                 return Answer(403, _headers(telegram=True, kind="text/plain; charset=utf-8"), b"403")
             token = await start_session(session, official.id, "telegram", now, self.config.session_minutes)
-        return Answer(204, (*_headers(telegram=True), ("Set-Cookie", self._cookie(token))))
+        return Answer(204, (*_headers(telegram=True), ("Set-Cookie", self._cookie(token, telegram=True))))
 
     async def _link(self, token: str, *, opened: bool) -> Answer:
         if not opened:  # a preview fetching the link sees this page and spends nothing
@@ -126,9 +126,15 @@ class Dashboard:
         page = self._html(200, "dashboard/signed_in", {"home": self.prefix + "/"}, self.default_lang)
         return Answer(200, (*page.headers, ("Set-Cookie", self._cookie(session_token))), page.body)
 
-    def _cookie(self, token: str) -> str:
+    def _cookie(self, token: str, *, telegram: bool = False) -> str:
+        """A session begun in Telegram lives in the Mini App's frame, which Telegram Web (web.telegram.org)
+        puts in a cross-site iframe: there a ``SameSite=Strict`` cookie is never sent, so that session's
+        cookie is ``SameSite=None; Partitioned`` (kept apart per top-level site, CHIPS). Safe here: every
+        route is a read-only GET, and such pages may be framed by Telegram only (``frame-ancestors``).
+        A link's session is ``SameSite=Strict``."""
         seconds = self.config.session_minutes * 60
-        return f"{COOKIE}={token}; Path={self.prefix}; Max-Age={seconds}; HttpOnly; Secure; SameSite=Strict"
+        site = "SameSite=None; Partitioned" if telegram else "SameSite=Strict"
+        return f"{COOKIE}={token}; Path={self.prefix}; Max-Age={seconds}; HttpOnly; Secure; {site}"
 
     # ---- pages ---------------------------------------------------------------------------------------
     async def _page(self, request: HttpRequest, parts: list[str]) -> Answer:
