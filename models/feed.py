@@ -13,6 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import AwareDateTime, Base
 from models.dashboard import new_token, token_hash
+from models.system import AuditEntry
+
+READ = "feed.read"  # the audit action of every answer a consumer got
 
 
 class FeedToken(Base):
@@ -52,4 +55,18 @@ async def feed_consumer(session: AsyncSession, token: str) -> FeedToken | None:
     return row if row is not None and row.revoked_at is None else None
 
 
-__all__ = ["FeedToken", "create_feed_token", "feed_consumer", "revoke_feed_token"]
+async def reads_since(session: AsyncSession, consumer: FeedToken, since: datetime) -> list[datetime]:
+    """When ``consumer`` was answered after ``since``, from the audit log: the rate limit is counted there,
+    so every process serving the feed counts the same reads (and a restart forgets none). The consumer's
+    row is locked first (PostgreSQL; SQLite writes one at a time anyway), so two processes answering the
+    same consumer at once take their turns instead of both reading a count below the limit."""
+    await session.execute(select(FeedToken.id).where(FeedToken.id == consumer.id).with_for_update())
+    rows = await session.execute(
+        select(AuditEntry.at, AuditEntry.detail).where(
+            AuditEntry.action == READ, AuditEntry.province_id == consumer.province_id, AuditEntry.at > since
+        )
+    )
+    return [at for at, detail in rows if detail.get("consumer_id") == consumer.id]
+
+
+__all__ = ["READ", "FeedToken", "create_feed_token", "feed_consumer", "reads_since", "revoke_feed_token"]

@@ -4,7 +4,7 @@ read with ``Authorization: Bearer <token>`` (``cchc-bot feed create``), one prov
 kinds: ``nhiemvu`` (the current plan's assignments with their status today), ``chiso`` (published index
 results of the province and its units), ``thidua`` (the current drive's standings). GET only, like the
 pages. Each consumer may read ``[dashboard].feed_per_minute`` times a minute (429 with Retry-After
-beyond, counted in this process), and every answer it gets is a line in the audit log ("feed.read":
+beyond, counted in the audit log, so across every process serving it), and every answer it gets is a line in the audit log ("feed.read":
 consumer, what, rows), which /nhatky shows the province's admins.
 """
 
@@ -14,10 +14,8 @@ import csv
 import io
 import json
 import logging
-import time
-from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.webhook_http import Answer, HttpRequest
 from models import Clock, Unit
-from models.feed import feed_consumer
+from models.feed import READ, FeedToken, feed_consumer, reads_since
 from models.queries.accounts import audit
 from models.queries.feed import (
     DRIVE_COLUMNS,
@@ -52,7 +50,6 @@ class Feed:
         self, sessions: async_sessionmaker[AsyncSession], clock: Clock, per_minute: int, due_soon_days: int
     ) -> None:
         self.sessions, self.clock, self.per_minute, self.soon = sessions, clock, per_minute, due_soon_days
-        self._seen: dict[int, deque[float]] = defaultdict(deque)  # consumer -> times of its recent reads
 
     def kinds(self) -> dict[str, tuple[tuple[str, ...], Rows]]:
         today = self.clock.today()
@@ -80,7 +77,7 @@ class Feed:
             if consumer is None:
                 log.info("feed: a request without a valid token refused (401)")
                 return Answer(401, (*HEADERS, ("WWW-Authenticate", "Bearer"), ("Content-Type", "text/plain")), b"401")
-            wait = self._wait(consumer.id)
+            wait = await self._wait(session, consumer)
             if wait:
                 return Answer(429, (*HEADERS, ("Retry-After", str(wait)), ("Content-Type", "text/plain")), b"429")
             province = await session.get(Unit, consumer.province_id)
@@ -91,7 +88,7 @@ class Feed:
                 session,
                 at=self.clock.now(),
                 actor_id=None,
-                action="feed.read",
+                action=READ,
                 subject=name,
                 detail={"consumer": consumer.name, "consumer_id": consumer.id, "rows": len(rows)},
                 province_id=province.id,
@@ -102,16 +99,14 @@ class Feed:
         data = json.dumps(body, default=_plain_value, ensure_ascii=False).encode()
         return Answer(200, (*HEADERS, ("Content-Type", "application/json")), data)
 
-    def _wait(self, consumer_id: int) -> int:
-        """0 when the consumer may read now (and counts the read), else the seconds until it may."""
-        now = time.monotonic()
-        seen = self._seen[consumer_id]
-        while seen and now - seen[0] >= WINDOW:
-            seen.popleft()
-        if len(seen) >= self.per_minute:
-            return max(1, int(WINDOW - (now - seen[0])) + 1)
-        seen.append(now)
-        return 0
+    async def _wait(self, session: AsyncSession, consumer: FeedToken) -> int:
+        """0 when the consumer may read now, else the seconds until it may (its reads of the last minute
+        are its answers in the audit log, written in this same transaction when it may)."""
+        now = self.clock.now()
+        reads = await reads_since(session, consumer, now - timedelta(seconds=WINDOW))
+        if len(reads) < self.per_minute:
+            return 0
+        return max(1, int(WINDOW - (now - min(reads)).total_seconds()) + 1)
 
 
 def _plain_value(value: Any) -> Any:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -72,6 +73,27 @@ async def test_no_wrong_or_revoked_token_reads_and_the_budget_holds(
             assert await revoke_feed_token(session, number, world.units["Q"].id, NOW) is None  # not Q's
             assert await revoke_feed_token(session, number, world.units["P"].id, NOW) is not None
         assert (await site.get("/api/thidua.csv", Authorization=f"Bearer {token}")).status_code == 401
+
+
+async def test_two_processes_serving_the_feed_share_one_budget_per_consumer(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Two webhook workers (two servers on one database): a consumer's reads of the minute are counted
+    together, and another consumer's budget is its own."""
+    world = await build(sessions)
+    async with sessions.begin() as session:
+        _, first = await create_feed_token(session, world.units["P"].id, "IOC", NOW)
+        _, second = await create_feed_token(session, world.units["P"].id, "Văn phòng", NOW)
+    async with served(sessions, NOW, FEED) as one, served(sessions, NOW, FEED) as two:
+        codes = []
+        for i in range(6):
+            site = one if i % 2 else two
+            codes.append((await site.get("/api/chiso.json", Authorization=f"Bearer {first}")).status_code)
+        assert codes == [200] * 5 + [429]
+        assert (await one.get("/api/chiso.json", Authorization=f"Bearer {second}")).status_code == 200
+    later = NOW + timedelta(seconds=61)
+    async with served(sessions, later, FEED) as three:  # a minute on, or after a restart: the budget is back
+        assert (await three.get("/api/chiso.json", Authorization=f"Bearer {first}")).status_code == 200
 
 
 async def test_the_command_line_creates_and_revokes_a_token(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
