@@ -4,8 +4,9 @@ read with ``Authorization: Bearer <token>`` (``cchc-bot feed create``), one prov
 kinds: ``nhiemvu`` (the current plan's assignments with their status today), ``chiso`` (published index
 results of the province and its units), ``thidua`` (the current drive's standings). GET only, like the
 pages. Each consumer may read ``[dashboard].feed_per_minute`` times a minute (429 with Retry-After
-beyond, counted in the audit log, so across every process serving it), and every answer it gets is a line in the audit log ("feed.read":
-consumer, what, rows), which /nhatky shows the province's admins.
+beyond), and every answer it gets is a line in the audit log ("feed.read": consumer, what, rows), which
+/nhatky shows the province's admins; the budget is counted from those lines, so it holds across every
+process serving the feed.
 """
 
 from __future__ import annotations

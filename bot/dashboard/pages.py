@@ -53,7 +53,8 @@ def heat_of(overdue: int) -> int:
 
 
 def trend(history: IndexHistory | None) -> list[TrendPoint]:
-    """The published scores as points of a line chart (years with no score left out)."""
+    """The published scores as points of a line chart, placed by year: a year with no score is left out
+    and its gap shows as the distance between the years around it."""
     if history is None:
         return []
     known = [p for p in history.points if p.score is not None]
@@ -63,15 +64,18 @@ def trend(history: IndexHistory | None) -> list[TrendPoint]:
     low = min(p.score for p in known if p.score is not None)
     high = max(p.score for p in known if p.score is not None)
     span = (high - low) or Decimal(1)
-    step = (width - 2 * margin) / max(1, len(known) - 1)
+    # by year; points of one year (an index published by period) evenly, in their order
+    by_year = len({p.year for p in known}) == len(known)
+    place = [p.year - known[0].year for p in known] if by_year else list(range(len(known)))
+    step = (width - 2 * margin) / max(1, place[-1])
     return [
         TrendPoint(
-            int(margin + i * step),
+            int(margin + x * step),
             int(height - margin - (p.score - low) / span * (height - 2 * margin)) if p.score is not None else 0,
             p.year,
             p.score,
         )
-        for i, p in enumerate(known)
+        for x, p in zip(place, known, strict=True)
     ]
 
 
