@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -133,3 +134,29 @@ async def test_a_job_cut_short_by_shutdown_queues_nothing_and_is_no_error(
     assert [(e.job_id, e.exception, e.retval) for e in events] == [("reminders:catch-up", None, 0)]
     assert "job reminders: interrupted by shutdown, nothing queued" in caplog.text
     assert "Traceback" not in caplog.text and "raised an exception" not in caplog.text
+
+
+async def test_a_job_computes_and_writes_away_from_the_loop_that_answers_officials(
+    sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20: the national leader digests take seconds of Python; run on the bot's event loop they held
+    every answer back meanwhile (``python -m bench.peak``). The job now runs in a thread of its own, and
+    still queues its pushes once."""
+    import threading
+
+    import jobs.scheduler as scheduler_module
+
+    async with sessions() as session:
+        await build_world(session)
+    threads: list[int] = []
+    real = scheduler_module.due_pushes
+
+    async def watched(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.get_ident())
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(scheduler_module, "due_pushes", watched)
+    clock = FrozenClock(at=NOW)
+    assert await run_job("reminders", sessions, clock, SETTINGS) == 11 + 2 + 2
+    assert await run_job("reminders", sessions, clock, SETTINGS) == 0
+    assert threads and threading.get_ident() not in threads
