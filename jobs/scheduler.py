@@ -14,7 +14,8 @@ A job whose time passed less than [schedule].catch_up_minutes before the schedul
 restarted, or took over the lease, just after 08:00) is also run once at start.
 
 A job runs apart from the event loop that answers the officials (issue 20, ``python -m bench.peak``): in a
-thread of its own, with its own event loop and engine, it computes every push first (reads only) and then
+process of its own (spawned for the run: a thread would still hold the loop back at Python's lock), with its
+own engine, it computes every push first (reads only) and then
 writes them in one short transaction, so neither its Python (the leader digests take seconds on a national
 database) nor SQLite's write lock (held while the rows go in) keeps an answer waiting. An in-memory SQLite
 database, which another engine could not see, is the exception (and sessions that are not a plain
@@ -25,6 +26,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -61,13 +64,13 @@ async def run_job(name: str, sessions: async_sessionmaker[AsyncSession], clock: 
     apart = engine is not None and not (engine.url.get_backend_name() == "sqlite" and _in_memory(engine))
     try:
         if engine is not None and apart:
-            queued = await asyncio.to_thread(asyncio.run, _apart(name, engine, now, rules))
+            queued = await _apart(name, engine, now, rules)
         else:
             queued = await _compute_and_queue(name, sessions, now, rules)
     except asyncio.CancelledError:
         # the process is stopping (the scheduler cancels a job still running at shutdown): a job on this
-        # loop rolls back; one in its thread finishes there (its rows are unique: a re-run adds nothing)
-        log.info("job %s: interrupted by shutdown, %s", name, "finishing in its thread" if apart else "nothing queued")
+        # loop rolls back; one in its process finishes there (its rows are unique: a re-run adds nothing)
+        log.info("job %s: interrupted by shutdown, %s", name, "finishing in its process" if apart else "nothing queued")
         return 0
     log.info("job %s: %d push(es) queued", name, queued)
     return queued
@@ -78,12 +81,24 @@ def _in_memory(engine: AsyncEngine) -> bool:
 
 
 async def _apart(name: str, engine: AsyncEngine, now: datetime, rules: PushRules) -> int:
-    """The job on a thread's own loop, through an engine of its own on the same database."""
-    own = create_engine(engine.url.render_as_string(hide_password=False))
+    """The job in a process of its own (spawned for the run), through its own engine on the same database."""
+    url = engine.url.render_as_string(hide_password=False)
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
     try:
-        return await _compute_and_queue(name, session_factory(own), now, rules)
+        return await asyncio.get_running_loop().run_in_executor(pool, _in_process, name, url, now, rules)
     finally:
-        await own.dispose()
+        pool.shutdown(wait=False)
+
+
+def _in_process(name: str, url: str, now: datetime, rules: PushRules) -> int:
+    async def run() -> int:
+        own = create_engine(url)
+        try:
+            return await _compute_and_queue(name, session_factory(own), now, rules)
+        finally:
+            await own.dispose()
+
+    return asyncio.run(run())
 
 
 async def _compute_and_queue(
