@@ -32,13 +32,15 @@ import sqlite3
 import sys
 import time
 from collections import Counter
-from datetime import datetime, time as clock_time, timedelta
+from datetime import datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 from random import Random
 from typing import Any
 
 from bench.peak_load import BASE_ID, Spread, Stream
-from bench.peak_worker import Plan, run as worker_run
+from bench.peak_worker import Plan
+from bench.peak_worker import run as worker_run
 
 OUT = Path(__file__).resolve().parent / "out"
 P99_TARGET_MS, RATIO_TARGET = 300.0, 0.95
@@ -266,8 +268,10 @@ def timeline(answered: list[Any], pushes: list[float], t0: float, ended: float, 
         ms = [(u.answered - u.queued) * 1000 for u in answered if at <= u.queued - t0 < at + step]
         sent = sum(1 for t in pushes if at <= t - t0 < at + step)
         if ms:
-            lines.append(f"  {at:4.0f}–{at + step:.0f} s: {len(ms):4d} updates p50 {pct(ms, .5):6.0f} p99 {pct(ms, .99):6.0f}"
-                         f" max {max(ms):6.0f} ms; pushes {sent / step:5.1f}/s")  # fmt: skip
+            lines.append(
+                f"  {at:4.0f}–{at + step:.0f} s: {len(ms):4d} updates p50 {pct(ms, 0.5):6.0f}"
+                f" p99 {pct(ms, 0.99):6.0f} max {max(ms):6.0f} ms; pushes {sent / step:5.1f}/s"
+            )
         at += step
     return lines
 

@@ -53,7 +53,8 @@ class Spread(FakeTelegram):
                 update = await self._queues[index].get()
                 for _attempt in range(5):
                     try:
-                        status = (await client.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret})).status_code  # fmt: skip
+                        headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+                        status = (await client.post(url, json=update, headers=headers)).status_code
                     except httpx.HTTPError:
                         status = 0
                     self.deliveries.append((update["update_id"], status))
