@@ -15,8 +15,8 @@ restarted, or took over the lease, just after 08:00) is also run once at start.
 
 A job runs apart from the event loop that answers the officials (issue 20, ``python -m bench.peak``): in a
 process of its own (spawned for the run: a thread would still hold the loop back at Python's lock), with its
-own engine, it computes every push first (reads only) and then
-writes them in one short transaction, so neither its Python (the leader digests take seconds on a national
+own engine, it computes every push first and then
+writes them, so neither its Python (the leader digests take seconds on a national
 database) nor SQLite's write lock (held while the rows go in) keeps an answer waiting. An in-memory SQLite
 database, which another engine could not see, is the exception (and sessions that are not a plain
 ``async_sessionmaker``): there the job runs on the caller's loop.
@@ -104,11 +104,12 @@ def _in_process(name: str, url: str, now: datetime, rules: PushRules) -> int:
 async def _compute_and_queue(
     name: str, sessions: async_sessionmaker[AsyncSession], now: datetime, rules: PushRules
 ) -> int:
-    """Every push first (reads), then one transaction to write them: SQLite's write lock is held only for
-    the inserts, not for the computing."""
-    async with sessions() as session:
-        pushes = list(await due_pushes(session, now, rules, [name]))
+    """Every push first, then their rows, in one transaction: what computing them changes (the pushes held
+    for an official back from leave, taken to go with the catch-up) is written with them or not at all.
+    The pushes are listed before the first insert, so SQLite's write lock (taken at a transaction's first
+    write) is held for the inserts, not while the rest is computed."""
     async with sessions() as session, session.begin():
+        pushes = list(await due_pushes(session, now, rules, [name]))
         return await enqueue(session, pushes)
 
 
