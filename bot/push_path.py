@@ -25,7 +25,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from bot.app import App
 from bot.logs import RedactSecrets
 from bot.render import Renderer
-from bot.telegram.limits import may_have_arrived, retry_after_seconds
+from bot.telegram.limits import background, may_have_arrived, retry_after_seconds
 from bot.telegram.send import NO_PREVIEW, split_text
 from handlers.base import Button, Reply
 from handlers.notifications import push_buttons
@@ -126,9 +126,10 @@ class PushSender:
             pieces = split_text(text)
             for n, piece in enumerate(pieces, start=1):  # the buttons under the last piece
                 markup = keyboard if n == len(pieces) else None
-                await bot.send_message(
-                    chat_id, piece, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=markup
-                )
+                with background():  # replies to officials go first (bot/telegram/limits.py)
+                    await bot.send_message(
+                        chat_id, piece, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=markup
+                    )
         except Forbidden as exc:
             return Outcome.blocked(why(exc))
         except RetryAfter as exc:

@@ -12,24 +12,35 @@ decides which); this module only builds it:
 
 A job whose time passed less than [schedule].catch_up_minutes before the scheduler was built (the process
 restarted, or took over the lease, just after 08:00) is also run once at start.
+
+A job runs apart from the event loop that answers the officials (issue 20, ``python -m bench.peak``): in a
+process of its own (spawned for the run: a thread would still hold the loop back at Python's lock), with its
+own engine, it computes every push first and then
+writes them, so neither its Python (the leader digests take seconds on a national
+database) nor SQLite's write lock (held while the rows go in) keeps an answer waiting. An in-memory SQLite
+database, which another engine could not see, is the exception (and sessions that are not a plain
+``async_sessionmaker``): there the job runs on the caller's loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from jobs.due import JOBS, due_pushes
 from jobs.kinds import PushRules
 from jobs.outbox import enqueue
 from models.clock import Clock
+from models.db import create_engine, session_factory
 from models.settings import SCHEDULE_JOBS
 
 assert tuple(JOBS) == SCHEDULE_JOBS, "[schedule] has one cron line per job of jobs.due.JOBS, in the same order"
@@ -49,16 +60,57 @@ async def run_job(name: str, sessions: async_sessionmaker[AsyncSession], clock: 
     if name not in JOBS:
         raise KeyError(f"no job named {name!r} (jobs: {', '.join(JOBS)})")
     now = clock.now()
+    engine: AsyncEngine | None = getattr(sessions, "kw", {}).get("bind")
+    apart = engine is not None and not (engine.url.get_backend_name() == "sqlite" and _in_memory(engine))
     try:
-        async with sessions() as session, session.begin():
-            queued = await enqueue(session, await due_pushes(session, now, rules, [name]))
+        if engine is not None and apart:
+            queued = await _apart(name, engine, now, rules)
+        else:
+            queued = await _compute_and_queue(name, sessions, now, rules)
     except asyncio.CancelledError:
-        # the process is stopping (the scheduler cancels a job still running at shutdown): the
-        # transaction was rolled back, so nothing of this run was queued; it is not an error
-        log.info("job %s: interrupted by shutdown, nothing queued", name)
+        # the process is stopping (the scheduler cancels a job still running at shutdown): a job on this
+        # loop rolls back; one in its process finishes there (its rows are unique: a re-run adds nothing)
+        log.info("job %s: interrupted by shutdown, %s", name, "finishing in its process" if apart else "nothing queued")
         return 0
     log.info("job %s: %d push(es) queued", name, queued)
     return queued
+
+
+def _in_memory(engine: AsyncEngine) -> bool:
+    return engine.url.database in (None, "", ":memory:")
+
+
+async def _apart(name: str, engine: AsyncEngine, now: datetime, rules: PushRules) -> int:
+    """The job in a process of its own (spawned for the run), through its own engine on the same database."""
+    url = engine.url.render_as_string(hide_password=False)
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        return await asyncio.get_running_loop().run_in_executor(pool, _in_process, name, url, now, rules)
+    finally:
+        pool.shutdown(wait=False)
+
+
+def _in_process(name: str, url: str, now: datetime, rules: PushRules) -> int:
+    async def run() -> int:
+        own = create_engine(url)
+        try:
+            return await _compute_and_queue(name, session_factory(own), now, rules)
+        finally:
+            await own.dispose()
+
+    return asyncio.run(run())
+
+
+async def _compute_and_queue(
+    name: str, sessions: async_sessionmaker[AsyncSession], now: datetime, rules: PushRules
+) -> int:
+    """Every push first, then their rows, in one transaction: what computing them changes (the pushes held
+    for an official back from leave, taken to go with the catch-up) is written with them or not at all.
+    The pushes are listed before the first insert, so SQLite's write lock (taken at a transaction's first
+    write) is held for the inserts, not while the rest is computed."""
+    async with sessions() as session, session.begin():
+        pushes = list(await due_pushes(session, now, rules, [name]))
+        return await enqueue(session, pushes)
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,21 @@ A call that sends something (``SENDS``: sendMessage, sendPhoto, …) is retried 
 only when the request never left (no connection, a connect or pool timeout): once it has left (a read or
 write timeout, a connection dropped before the answer) Telegram may have delivered it, and a retry would
 show the user the message twice. Such a failure is raised at once; ``may_have_arrived`` tells it apart.
+
+Replies come before pushes. Telegram's overall limit is the bot's, replies and pushes together; a send made
+inside ``background()`` (the push path, ``bot/push_path.py``) takes an overall token only when one is left
+over and no reply is waiting for one, so an official's answer never queues behind a broadcast: pushes go
+at whatever rate the replies leave (``python -m bench.peak``, bench/README.md, issue 20).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -41,6 +48,18 @@ SENDS = frozenset(
     }
 )  # fmt: skip
 NEVER_LEFT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)  # the request did not go out
+_BACKGROUND: ContextVar[bool] = ContextVar("telegram_background_send", default=False)
+SPARE_POLL = 0.02  # seconds between a background send's looks for a spare token
+
+
+@contextlib.contextmanager
+def background() -> Iterator[None]:
+    """Bot API calls made inside this block (in this task) yield to replies: see the module's docstring."""
+    token = _BACKGROUND.set(True)
+    try:
+        yield
+    finally:
+        _BACKGROUND.reset(token)
 
 
 def may_have_arrived(exc: BaseException) -> bool:
@@ -85,6 +104,7 @@ class PacingLimiter(BaseRateLimiter[int]):
         self._chats: dict[str, Bucket] = {}
         self._resume = asyncio.Event()
         self._resume.set()
+        self._replies_waiting = 0  # foreground calls waiting for an overall token
         self.retried = 0  # for tests and the benchmark
         self.uncertain = 0  # sends that failed after leaving, not retried (they may have arrived)
         self.waited = 0  # calls that had to wait for a token (the broadcast benchmark: pushes should not)
@@ -119,10 +139,26 @@ class PacingLimiter(BaseRateLimiter[int]):
         if wait > 0:
             self.waited += 1
             await asyncio.sleep(wait + self.limits.margin_seconds)
+        if _BACKGROUND.get():
+            await self._spare()
+            return
         wait = self._overall.take(time.monotonic())
         if wait > 0:
             self.waited += 1
-            await asyncio.sleep(wait + self.limits.margin_seconds)
+            self._replies_waiting += 1
+            try:
+                await asyncio.sleep(wait + self.limits.margin_seconds)
+            finally:
+                self._replies_waiting -= 1
+
+    async def _spare(self) -> None:
+        """A background send: the overall token only when one is free and no reply waits for one."""
+        waited = False
+        while self._replies_waiting or self._overall.wait(time.monotonic()) > 0:
+            waited = True
+            await asyncio.sleep(max(SPARE_POLL, self._overall.wait(time.monotonic())))
+        self.waited += waited
+        self._overall.take(time.monotonic())
 
     async def process_request(
         self,

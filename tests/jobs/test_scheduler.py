@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -133,3 +134,23 @@ async def test_a_job_cut_short_by_shutdown_queues_nothing_and_is_no_error(
     assert [(e.job_id, e.exception, e.retval) for e in events] == [("reminders:catch-up", None, 0)]
     assert "job reminders: interrupted by shutdown, nothing queued" in caplog.text
     assert "Traceback" not in caplog.text and "raised an exception" not in caplog.text
+
+
+async def test_a_job_computes_and_writes_away_from_the_process_that_answers_officials(
+    sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20: the national leader digests take seconds of Python; run on the bot's event loop (or in a
+    thread, at Python's lock) they held every answer back meanwhile (``python -m bench.peak``). The job now
+    runs in a process of its own: computing it here would fail, and it still queues its pushes once."""
+    import jobs.scheduler as scheduler_module
+
+    async with sessions() as session:
+        await build_world(session)
+
+    async def here(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("computed in the process that answers the officials")
+
+    monkeypatch.setattr(scheduler_module, "due_pushes", here)
+    clock = FrozenClock(at=NOW)
+    assert await run_job("reminders", sessions, clock, SETTINGS) == 11 + 2 + 2
+    assert await run_job("reminders", sessions, clock, SETTINGS) == 0

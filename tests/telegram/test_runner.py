@@ -10,7 +10,7 @@ from telegram import Chat, Message, Update
 
 from bot.config import TelegramConfig
 from bot.inbox import Chats
-from bot.telegram.limits import Limits, PacingLimiter
+from bot.telegram.limits import Limits, PacingLimiter, background
 from bot.telegram.runner import ChatOrderedProcessor, file_url, webhook_url
 from jobs.pacing import Bucket
 
@@ -56,6 +56,45 @@ async def test_one_chat_waits_while_others_go_on() -> None:
     times = dict(sent[::-1])  # the first send of each chat
     assert times["2"] < 0.05
     assert max(t for c, t in sent if c == "1") == pytest.approx(0.1, abs=0.05)
+
+
+async def test_a_reply_goes_before_a_push_that_waited_longer_for_the_bot_s_quota() -> None:
+    """Issue 20: at the 8 o'clock peak the broadcast must not hold the officials' answers back. The quota is
+    one message at a time here; a push asks for it first, a reply second: the reply goes first."""
+    limiter = PacingLimiter(Limits(overall_per_second=20, overall_burst=1, chat_per_second=100, margin_seconds=0))
+    order: list[str] = []
+
+    async def call(name: str) -> bool:
+        order.append(name)
+        return True
+
+    async def send(name: str, chat: str, *, push: bool = False) -> None:
+        if push:
+            with background():
+                await limiter.process_request(call, (name,), {}, "sendMessage", {"chat_id": chat}, None)
+        else:
+            await limiter.process_request(call, (name,), {}, "sendMessage", {"chat_id": chat}, None)
+
+    await send("first reply", "1")  # the quota is spent
+    push = asyncio.create_task(send("push", "2", push=True))
+    await asyncio.sleep(0)  # the push is waiting before the reply asks
+    await send("reply", "3")
+    await push
+    assert order == ["first reply", "reply", "push"]
+
+
+async def test_a_push_goes_at_once_when_nothing_else_uses_the_quota() -> None:
+    limiter = PacingLimiter(Limits(overall_per_second=20, overall_burst=5, margin_seconds=0))
+    sent: list[str] = []
+
+    async def call(chat: str) -> bool:
+        sent.append(chat)
+        return True
+
+    with background():
+        for chat in ("1", "2", "3"):
+            await limiter.process_request(call, (chat,), {}, "sendMessage", {"chat_id": chat}, None)
+    assert sent == ["1", "2", "3"] and limiter.waited == 0
 
 
 async def test_updates_of_one_chat_run_in_order() -> None:
