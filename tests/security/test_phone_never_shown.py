@@ -21,9 +21,7 @@ async def test_no_answer_to_anyone_holds_an_officials_number(sessions: async_ses
     async with sessions() as session, session.begin():
         ids = list((await session.scalars(select(Official.id))).all())
         for n, official_id in enumerate(ids):
-            await session.execute(
-                update(Official).where(Official.id == official_id).values(phone=f"8497786{n:04d}")
-            )
+            await session.execute(update(Official).where(Official.id == official_id).values(phone=f"8497786{n:04d}"))
     runs = {run for n in range(len(ids)) for run in digit_runs(f"8497786{n:04d}")}
     renderer = Renderer()
     leaks: list[str] = []
