@@ -146,3 +146,24 @@ async def test_without_an_invite_template_moi_zns_says_so(app: App, bot: OaRunni
     answer = await ask(bot, oa, ADMIN, f"/moi zns {people['Lục Văn Khánh']}")
 
     assert answer.strip().startswith("Chưa gửi được mã mời qua Zalo (ZNS): hệ thống chưa cấu hình mẫu tin ZNS")
+
+
+async def test_the_command_line_queues_an_invite_by_zns_for_the_running_bot(
+    app: App, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot import cli
+
+    people = await listed(app)
+    args = cli.parser().parse_args(["invite", "Sở Y tế", "--zns", "--name", "Lục Văn Khánh"])
+
+    code = await cli.COMMANDS["invite"](app.config, args)  # its own clock: now, maybe outside ZNS hours
+    printed = capsys.readouterr()
+
+    assert code == 0, printed.err
+    assert "Lục Văn Khánh, số 0977***419: mã " in printed.out and PHONE[2:] not in printed.out
+    async with app.sessions() as session:
+        row = (await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "invite"))).one()
+    assert (row.channel, row.chat_id, str(row.status)) == ("zns", f"official:{people['Lục Văn Khánh']}", "pending")
+    args = cli.parser().parse_args(["invite", "Sở Y tế", "--zns", "--name", "Hà Thị Nga"])
+    assert await cli.COMMANDS["invite"](app.config, args) == 1
+    assert capsys.readouterr().err.strip().startswith("Đồng chí Hà Thị Nga chưa có số điện thoại di động")
