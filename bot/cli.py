@@ -53,7 +53,9 @@ def parser() -> argparse.ArgumentParser:
     init.add_argument("--code", help="the province's unit code in this database (default: its official code)")
 
     imp = sub.add_parser("import", help="import an .xlsx or .csv file (all or nothing)")
-    imp.add_argument("kind", choices=["units", "tasks", "results", "criteria", "measurements", "766", "dvc"])
+    imp.add_argument(
+        "kind", choices=["units", "tasks", "results", "criteria", "measurements", "766", "dvc", "officials", "canbo"]
+    )
     imp.add_argument("file", type=Path, nargs="?", help="the file (or --from URL)")
     imp.add_argument("--from", dest="from_url", metavar="URL", help="fetch the file over HTTP(S) instead")
     imp.add_argument(
@@ -78,10 +80,18 @@ def parser() -> argparse.ArgumentParser:
     inv.add_argument("unit", help="unit code or name")
     inv.add_argument(
         "role",
+        nargs="?",
+        default="",
         help="the role as officials say it: chutich, phochutich, giamdoc, thutruong, lanhdao, canbo, quantri, thuky"
         " … (or officer, unit_head, leader, admin); the list: cchc-bot invite UNIT ?",
     )
     inv.add_argument("--name", default="", help="the invited official's full name")
+    inv.add_argument(
+        "--zns",
+        action="store_true",
+        help="send the codes by ZNS to the unit's officials of the imported list who are not on a chat yet and have"
+        " a mobile number (with --name: only that official); no role. The running bot sends them",
+    )
     inv.add_argument("--province", help="the province's unit code (e.g. LS); needed when the database holds several")
 
     from bot.indices_cli import add_parser as add_indices

@@ -1,4 +1,5 @@
-"""The secretariat's command-line work: ``cchc-bot import`` and ``cchc-bot invite``.
+"""The secretariat's command-line work: ``cchc-bot import`` and ``cchc-bot invite`` (``--zns``: codes sent
+by ZNS to officials of the imported list, as ``/moi zns``).
 
 Both go through the same code as the chat (the importers; the /moi handler's invite function) and print
 the same templates, in the configured default language.
@@ -12,15 +13,16 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import build
+from bot.app import App, build
 from bot.config import Config
 from bot.fetch import FetchError, fetch
 from handlers.base import Reply
 from models.db import upgrade
 from models.importers import import_bytes, import_file
+from models.queries.units import unit_name
 from models.scope import Scope, find_province, own_provinces, provinces
 
-KIND_NAMES = {"criteria": "drive_criteria", "measurements": "drive_measurements", "dvc": "766"}
+KIND_NAMES = {"criteria": "drive_criteria", "measurements": "drive_measurements", "dvc": "766", "canbo": "officials"}
 
 
 async def cli_scope(session: AsyncSession, code: str | None, kind: str = "") -> Scope | Reply | None:
@@ -117,6 +119,8 @@ async def run_invite(config: Config, args: argparse.Namespace) -> int:
     app = build(config)
     lang = config.bot.default_language
     try:
+        if getattr(args, "zns", False):
+            return await _invite_by_zns(app, args)
         role = parse_role(args.role)
         if role is None:
             print(app.renderer.render(lang, Reply("errors/bad_role", {"groups": listed_words()})), file=sys.stderr)
@@ -147,3 +151,45 @@ async def run_invite(config: Config, args: argparse.Namespace) -> int:
         return 0
     finally:
         await app.close()
+
+
+async def _invite_by_zns(app: App, args: argparse.Namespace) -> int:
+    """``cchc-bot invite UNIT --zns [--name NAME]``: invite codes queued for ZNS, as ``/moi zns <unit>``."""
+    from datetime import timedelta
+
+    from bot.telegram import bot_username
+    from handlers.account import operating_unit
+    from handlers.base import UserError
+    from handlers.zns_invites import unit_people, zns_invite_reply
+
+    config, lang = app.config, app.config.bot.default_language
+    async with app.sessions() as session:
+        scope = await cli_scope(session, getattr(args, "province", None))
+        if isinstance(scope, Reply):
+            print(app.renderer.render(lang, scope), file=sys.stderr)
+            return 1
+        within = scope.province if scope is not None else None
+        try:
+            unit = await operating_unit(session, args.unit, app.clock.today(), within)
+            people = await unit_people(session, unit, args.name)
+            if args.name and not people:
+                raise UserError("errors/zns_invite", reason="nobody", unit=await unit_name(session, unit.id))
+            reply = await zns_invite_reply(
+                session,
+                unit=unit,
+                people=people,
+                one=bool(args.name) and len(people) == 1,
+                actor_id=None,
+                now=app.clock.now(),
+                ttl=timedelta(hours=config.bot.invite_ttl_hours),
+                config=config.zalo_oa.zns if config.zalo_oa.enabled else None,
+                tz=config.bot.tz,
+                within=within,
+                bot_username=await bot_username(config.telegram),
+            )
+        except UserError as refusal:
+            print(app.renderer.render(lang, Reply(refusal.template, refusal.context)), file=sys.stderr)
+            return 1
+        await session.commit()
+    print(app.renderer.render(lang, reply))
+    return 0

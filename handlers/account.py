@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers import zns_invites
 from handlers.access import own_unit
 from handlers.base import ADMINS, Button, Commands, Reply, Request, UserError
 from handlers.roles import RoleWord, listed_words, role_position, words_fitting
@@ -23,6 +24,7 @@ from models.queries.accounts import (
 from models.queries.in_operation import closest_named, ended_on, units_named
 from models.queries.scores import province_of
 from models.queries.units import UnitName, unit_name, unit_names
+from models.settings_oa import INVITE_KIND
 from models.text import fold
 
 commands = Commands()
@@ -120,12 +122,16 @@ async def choose_language(request: Request) -> Reply:
 
 @commands.command("moi", roles=ADMINS, aliases=("invite",))
 async def invite(request: Request) -> Reply:
-    """``/moi <unit code or name> <role> [full name]``: a single-use invite code, its expiry and deep link.
+    """``/moi <unit code or name> <role> [full name]``: a single-use invite code, its expiry and deep link;
+    ``/moi zns <official's number or unit>``: codes sent by ZNS to officials of the imported list.
     The role is a word people use ("chutich", "giám đốc", "canbo": ``handlers/roles.py``); the unit must be
     in operation today; two units in operation with that name: a choice between them."""
+    if request.args and fold(request.args[0]) == zns_invites.WORD:
+        return await _invite_by_zns(request, request.args[1:])
     split = role_position(request.args)
     if split is None:
-        raise UserError("errors/bad_role", groups=listed_words(), typed=" ".join(request.args))
+        zns = request.settings.zns is not None and INVITE_KIND in request.settings.zns.templates
+        raise UserError("errors/bad_role", groups=listed_words(), typed=" ".join(request.args), zns=zns)
     at, width, word = split
     assert request.official is not None
     province = await province_of(request.session, await own_unit(request))
@@ -149,6 +155,35 @@ async def invite(request: Request) -> Reply:
             for unit in many.choices
         ]
         return Reply(many.template, {**many.context, "listed": False}, buttons=buttons)
+
+
+async def _invite_by_zns(request: Request, args: list[str]) -> Reply:
+    """``/moi zns <số>``: an invite code by ZNS to that official of the list (/canbo shows the numbers);
+    ``/moi zns <đơn vị>``: to each of the unit's officials not yet on a chat who has a number."""
+    assert request.official is not None
+    text = " ".join(args)
+    if not text:
+        raise UserError("errors/admin_usage", command="moi_zns")
+    province = await province_of(request.session, await own_unit(request))
+    found = await zns_invites.people_of(request.session, text, province)
+    try:
+        unit = found[1] if found else await operating_unit(request.session, text, request.clock.today(), province)
+    except AmbiguousUnit as many:
+        buttons = [[Button("account.unit_choice", f"/moi zns {u.code}", {"unit": u})] for u in many.choices]
+        return Reply(many.template, {**many.context, "listed": False}, buttons=buttons)
+    return await zns_invites.zns_invite_reply(
+        request.session,
+        unit=unit,
+        people=[found[0]] if found else await zns_invites.unit_people(request.session, unit),
+        one=found is not None,
+        actor_id=request.official.id,
+        now=request.clock.now(),
+        ttl=timedelta(hours=request.settings.invite_ttl_hours),
+        config=request.settings.zns,
+        tz=request.settings.bot.tz,
+        within=province,
+        bot_username=request.settings.bot_username,
+    )
 
 
 async def invite_reply(

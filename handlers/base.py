@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Clock, ConversationState, Official, Role, Unit
 from models.calendar import CalendarConfig, WorkCalendar
 from models.settings import BotConfig, DashboardConfig, RemindersConfig, ReportsConfig
+from models.settings_oa import ZnsConfig
 from models.text import fold
 
 ALL_ROLES: frozenset[Role] = frozenset(Role)
@@ -96,6 +97,7 @@ class HandlerConfig:
     dashboard: DashboardConfig = field(default_factory=DashboardConfig)  # [dashboard]: /bangdieukhien's links
     reminders: RemindersConfig = field(default_factory=RemindersConfig)  # [reminders]: how far a snooze may go
     calendar: CalendarConfig = field(default_factory=CalendarConfig)  # [calendar]: the working days
+    zns: ZnsConfig | None = None  # [zalo_oa.zns] when the Zalo OA runs: /moi zns sends invite codes by ZNS
 
     @cached_property
     def work_calendar(self) -> WorkCalendar:

@@ -65,6 +65,10 @@ KIND_WORDS = {
     "766": "766",
     "dvc": "766",
     "chisodvc": "766",
+    "canbo": "officials",
+    "can_bo": "officials",
+    "danhsachcanbo": "officials",
+    "officials": "officials",
 }
 
 
@@ -168,7 +172,7 @@ async def _run(
     target = {
         "kind": pending["kind"],
         "sha256": hashlib.sha256(content).hexdigest(),
-        **await target_of(request.session, scope, options),
+        **await target_of(request.session, scope, options, pending["kind"]),
     }
     return result, options, target
 

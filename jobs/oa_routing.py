@@ -90,7 +90,8 @@ class OaRouting:
             phone = phones.get(official_id)
             for row in group:
                 if zns_now and phone and zns_room > 0 and self.zns_carries(row):
-                    route.messages.append((Chat(None, ZNS, phone, chat.language), [row]))
+                    # the chat names the official: the sender reads the number, no log line holds it
+                    route.messages.append((Chat(None, ZNS, f"official:{official_id}", chat.language), [row]))
                     zns_room -= 1
                 else:
                     rest.append(row)

@@ -16,6 +16,9 @@ from models.settings_base import Connections, Deadline, PerSecond, Port, Rates, 
 # The push kinds a ZNS template may carry: the urgent ones (a deadline, a task overdue, an escalation).
 # Everything else waits for the window or goes by another channel: it never costs a ZNS message.
 ZNS_KINDS = frozenset({"deadline", "overdue", "escalation"})
+# An invite code sent to an imported official's phone (/moi zns, cchc-bot invite --zns): its own template,
+# parameters from the invite (``name``, ``unit``, ``code``, ``expires_on``, ``expires_at``, ``link``).
+INVITE_KIND = "invite"
 _DIGITS = re.compile(r"[0-9]{1,32}")
 _PARAM = re.compile(r"[A-Za-z0-9_]{1,64}")
 _FIELD = re.compile(r"[A-Za-z0-9_.]{1,128}")
@@ -50,7 +53,7 @@ class ZnsConfig(Section):
     warn_percent: Annotated[int, Field(ge=1, le=100)] = 80  # past this share of the cap, the admins are told
     hours_from: Annotated[int, Field(ge=0, le=23)] = 6  # ZNS is sent only from this hour ...
     hours_until: Annotated[int, Field(ge=1, le=24)] = 22  # ... until this one (bot time zone)
-    templates: dict[str, ZnsTemplate] = Field(default_factory=dict)  # push kind -> template
+    templates: dict[str, ZnsTemplate] = Field(default_factory=dict)  # push kind (or "invite") -> template
 
     @field_validator("base_url")
     @classmethod
@@ -60,8 +63,8 @@ class ZnsConfig(Section):
     @field_validator("templates")
     @classmethod
     def _kinds(cls, value: dict[str, ZnsTemplate]) -> dict[str, ZnsTemplate]:
-        if not set(value) <= ZNS_KINDS:
-            raise check.bad("zns_kinds", kinds=", ".join(sorted(ZNS_KINDS)))
+        if not set(value) <= ZNS_KINDS | {INVITE_KIND}:
+            raise check.bad("zns_kinds", kinds=", ".join(sorted(ZNS_KINDS | {INVITE_KIND})))
         return value
 
     @model_validator(mode="after")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import AwareDateTime, Base
@@ -78,6 +78,8 @@ class UnitAlias(Base):
 
 class Official(Base):
     __tablename__ = "officials"
+    # one mobile number, one official (revision 0013_official_phones): ZNS sends invite codes to it
+    __table_args__ = (Index("uq_officials_phone", "phone", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(255))
@@ -127,5 +129,8 @@ class Invite(Base):
     expires_at: Mapped[datetime] = mapped_column(AwareDateTime)
     used_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
+    # the official of the secretariat's list it was made for (revision 0013_official_phones): redeeming it
+    # binds the chat to them; None: redeeming creates the official
+    official_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), default=None)
 
     unit: Mapped[Unit] = relationship(lazy="raise")

@@ -7,29 +7,20 @@ refresh token is single-use, so a renewed pair must survive a restart and be sha
 (one of them renews, under a lease). They are never logged or put in an error.
 
 A phone number (``Official.phone``, for ZNS) is a Vietnamese mobile number kept in the national form
-``84xxxxxxxxx`` that ZNS takes; ``mobile_number`` reads what a secretariat writes.
+``84xxxxxxxxx`` that ZNS takes; ``mobile_number`` (``models/phones.py``) reads what a secretariat writes.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from sqlalchemy import Boolean, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import AwareDateTime, Base
+from models.phones import mobile_number
 
-# Vietnamese mobile prefixes after the 2018 renumbering: 03x, 05x, 07x, 08x, 09x (ten digits with the 0)
-_MOBILE = re.compile(r"^(?:\+?84|0)([35789]\d{8})$")
-
-
-def mobile_number(text: str) -> str | None:
-    """``text`` as ``84xxxxxxxxx`` when it is a Vietnamese mobile number (spaces, dots, dashes allowed),
-    else None."""
-    digits = re.sub(r"[\s.\-()]", "", text or "")
-    found = _MOBILE.match(digits)
-    return f"84{found.group(1)}" if found else None
+__all__ = ["OaToken", "OaUser", "ZnsSpend", "mobile_number"]
 
 
 class OaToken(Base):

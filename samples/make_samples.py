@@ -117,6 +117,26 @@ MEASUREMENTS = [
 ]
 
 
+# The secretariat's list of officials (kind ``officials``): INVENTED people and numbers (valid-format mobile
+# numbers on real prefixes, written the ways lists write them), at units of today's Lạng Sơn named by name,
+# by "UBND xã …" and by code; row 5 has no "Vai trò" (its title says it), row 6 no number.
+OFFICIALS_TITLE = ["DANH SÁCH CÁN BỘ THAM GIA TRỢ LÝ CCHC", "(Số liệu mẫu: họ tên và số điện thoại đều là giả định)"]
+OFFICIALS_HEADER = ("STT", "Họ và tên", "Chức vụ", "Đơn vị", "Vai trò", "Số điện thoại", "Email")
+OFFICIALS = [
+    (1, "Lý Thị Thu Hà", "Chuyên viên Phòng Cải cách hành chính", "Sở Nội vụ", "Thư ký CCHC", "0912 345 601", ""),
+    (2, "Hoàng Văn Tùng", "Giám đốc Sở", "Sở Y tế", "Giám đốc", "0987.654.302", "tung.hv@example.vn"),
+    (3, "Nông Thị Lan", "Chủ tịch UBND xã", "UBND xã Tuấn Sơn", "Chủ tịch", "+84 913 200 403", ""),
+    (4, "Vi Văn Đức", "Công chức Văn phòng - Thống kê", "Xã Văn Quan", "Cán bộ", "84356789104", ""),
+    (5, "Lường Thị Mai", "Phó Chủ tịch UBND xã", "06385", "", "0868-111-205", ""),
+    (6, "Triệu Văn Bình", "Chuyên viên", "Sở Y tế", "cán bộ", "", ""),
+]
+
+
+def officials_sample() -> None:
+    """samples/can_bo.xlsx alone (``main`` writes every file)."""
+    _sheet(HERE / "can_bo.xlsx", OFFICIALS_TITLE, OFFICIALS_HEADER, OFFICIALS)
+
+
 def _sheet(
     path: Path, title: Sequence[str], header: Sequence[str], rows: Sequence[Sequence[object]], wrap: bool = False
 ) -> None:
@@ -168,6 +188,7 @@ def main() -> None:
     measurements_header = ("Đơn vị", "Tiêu chí", "Ngày", "Giá trị")
     _csv(HERE / "thi_dua_so_lieu.csv", measurements_header, MEASUREMENTS, delimiter=",", bom=False)
     _service_766()
+    officials_sample()
 
 
 def _service_766() -> None:

@@ -7,7 +7,10 @@
   (ZNS, another channel, or waiting). A refused token is renewed and the rows retried shortly.
 - ``zns``: one urgent push as the ZNS template configured for its kind, its parameters taken from the
   push's context (``[zalo_oa.zns.templates.<kind>].params``; ISO dates written dd/mm/yyyy), to the
-  official's phone; each delivered message is added to the month's spend (``jobs/zns_spend.py``).
+  official's phone (read here, when it is sent: the chat names the official, ``official:<id>``, so no
+  number is in the outbox or a log line); each delivered message is added to the month's spend
+  (``jobs/zns_spend.py``). An invite (``/moi zns``) is a ``push/invite`` row queued straight for ZNS with
+  the ``invite`` template.
   ``tracking_id`` is a hash of the push, the same for a retry of it.
 """
 
@@ -19,6 +22,7 @@ import logging
 import re
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.push_path import PushSender
@@ -31,6 +35,7 @@ from jobs.oa_routing import OA, ZNS, window_closed
 from jobs.sender import Outcome, Outgoing
 from models.clock import Clock
 from models.settings_oa import ZaloOaConfig
+from models.units import Official
 
 log = logging.getLogger(__name__)
 QUOTA_RETRY_SECONDS = 300.0
@@ -98,13 +103,24 @@ class OaPushSender:
         template = self.config.zns.templates.get(kind)
         if template is None or len(out.items) != 1:
             return Outcome.fatal(f"no ZNS template for {kind}")
+        phone = await self._phone(out.official_id)
+        if phone is None:
+            return Outcome.fatal("the official has no mobile number any more")
         tracking = hashlib.sha256(json.dumps([item.template, item.context], sort_keys=True).encode()).hexdigest()[:40]
         data = zns_data(template.params, item.context)
-        await self.client.send_zns(token, out.chat_id, template.template_id, data, tracking)
+        await self.client.send_zns(token, phone, template.template_id, data, tracking)
         async with self.sessions() as session, session.begin():
             state = await zns_spend.record(session, self.clock.now(), self.config.zns)
         log.info("ZNS %s sent (%d this month, %d VND)", kind, state.messages, state.vnd)
         return Outcome.sent()
+
+    async def _phone(self, official_id: int | None) -> str | None:
+        """The official's number as it is now: routing and invites name the official, never the number, so
+        no outbox row, log line or error holds it."""
+        if official_id is None:
+            return None
+        async with self.sessions() as session:
+            return await session.scalar(select(Official.phone).where(Official.id == official_id))
 
     async def _failed(self, out: Outgoing, exc: OaError) -> Outcome:
         kind = exc.kind

@@ -10,6 +10,8 @@ Kinds (``KINDS``) and their options:
 - ``drive_measurements``: a drive's measurements; option ``drive``.
 - ``766`` (also ``dvc``, ``service``): the 766 service index by month, quarter, half or year (docs/INDEX_766.md);
   option ``period`` ("2026-10", "2026-Q3") when neither a "Kỳ" column nor the title says it.
+- ``officials`` (also ``canbo``): the secretariat's list of officials with their roles and mobile numbers
+  (for invites by ZNS); officials are matched by unit and name.
 
 ``import_file`` / ``import_bytes`` check every row first and write nothing unless the whole file is
 good; ``dry_run`` only reports. They flush; the caller commits (or rolls back). Errors (``RowError``) and

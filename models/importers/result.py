@@ -12,6 +12,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from models.clock import Clock
+
 if TYPE_CHECKING:
     from models.scope import Scope
 
@@ -85,6 +87,7 @@ class Batch:
     kind: str
     scope: Scope | None = None  # the province every row must lie in (None: the demo loader, tests)
     source: str = ""  # the file's name, as uploaded (what a recorded unit alias says it came from)
+    clock: Clock = field(default_factory=Clock)  # the import's today (units in operation) and now (rows made)
     result: ImportResult = field(init=False)
     steps: list[Step] = field(default_factory=list)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.clock import Clock
-from models.importers import drives, results, service_766, tasks, units
+from models.importers import drives, officials, results, service_766, tasks, units
 from models.importers.book import Book
 from models.importers.result import Batch, FileProblem, ImportResult, RowError
 from models.importers.sheet import Column, Table, table_of
@@ -38,8 +38,16 @@ KINDS: dict[str, Kind] = {
     "drive_criteria": Kind(drives.CRITERIA_COLUMNS, drives.prepare_criteria),
     "drive_measurements": Kind(drives.MEASUREMENT_COLUMNS, drives.prepare_measurements),
     "766": Kind(service_766.COLUMNS, service_766.prepare),
+    "officials": Kind(officials.COLUMNS, officials.prepare),
 }
-ALIASES = {"criteria": "drive_criteria", "measurements": "drive_measurements", "dvc": "766", "service": "766"}
+ALIASES = {
+    "criteria": "drive_criteria",
+    "measurements": "drive_measurements",
+    "dvc": "766",
+    "service": "766",
+    "canbo": "officials",
+    "can_bo": "officials",
+}
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a province's largest file (its units, a plan) is well under 1 MB
 
 
@@ -66,7 +74,7 @@ async def import_bytes(
     kind = ALIASES.get(kind, kind)
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
-    batch = Batch(kind, scope, source=name[:255])
+    batch = Batch(kind, scope, source=name[:255], clock=clock or Clock())
     batch.result.dry_run = dry_run
     if len(data) > MAX_FILE_BYTES:  # refused before any parsing: a big workbook takes minutes and gigabytes
         megabytes = MAX_FILE_BYTES // (1024 * 1024)

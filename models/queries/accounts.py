@@ -62,8 +62,10 @@ async def create_invite(
     now: datetime,
     ttl: timedelta,
     province_id: int | None = None,
+    official: Official | None = None,
 ) -> Invite:
-    """A new single-use code for ``unit`` and ``role`` that expires ``ttl`` after ``now``."""
+    """A new single-use code for ``unit`` and ``role`` that expires ``ttl`` after ``now``; ``official``: the
+    listed official it is for (their unit, role and name), whom redeeming it binds the chat to."""
     code = new_code()
     while (await session.execute(select(Invite.id).where(Invite.code == code))).first() is not None:
         code = new_code()
@@ -75,6 +77,7 @@ async def create_invite(
         created_by_id=created_by_id,
         created_at=now,
         expires_at=now + ttl,
+        official_id=official.id if official is not None else None,
     )
     session.add(invite)
     await session.flush()
@@ -84,7 +87,8 @@ async def create_invite(
         actor_id=created_by_id,
         action="invite.create",
         subject=code,
-        detail={"unit_id": unit.id, "role": str(role), "full_name": invite.full_name},
+        detail={"unit_id": unit.id, "role": str(role), "full_name": invite.full_name}
+        | ({"official": official.id} if official is not None else {}),
         province_id=province_id,
     )
     return invite
@@ -165,7 +169,8 @@ class ChatIdentity:
 
 
 async def redeem_invite(session: AsyncSession, code: str, who: ChatIdentity, now: datetime) -> Official:
-    """Create the official an invite stands for and bind the chat account to them.
+    """Create the official an invite stands for and bind the chat account to them; an invite made for an
+    official of the secretariat's list (``Invite.official_id``, sent by ZNS) binds it to that official.
 
     Raises ``InviteRefused`` for an unknown, used or expired code. Marking the invite used is one
     conditional UPDATE, so two people racing with the same code cannot both succeed.
@@ -177,20 +182,26 @@ async def redeem_invite(session: AsyncSession, code: str, who: ChatIdentity, now
         raise InviteRefused(InviteProblem.USED)
     if invite.expires_at <= now:
         raise InviteRefused(InviteProblem.EXPIRED)
+    listed = await session.get(Official, invite.official_id) if invite.official_id is not None else None
+    if listed is not None and not listed.active:
+        raise InviteRefused(InviteProblem.EXPIRED)  # revoked since the invite was sent
     claimed = await session.execute(
         update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None)).values(used_at=now)
     )
     if getattr(claimed, "rowcount", 0) != 1:
         raise InviteRefused(InviteProblem.USED)
-    official = Official(
-        full_name=invite.full_name or who.display_name or who.external_id,
-        title=invite.title,
-        role=invite.role,
-        unit_id=invite.unit_id,
-        created_at=now,
-    )
-    session.add(official)
-    await session.flush()
+    if listed is not None:  # an official of the secretariat's list: the chat is bound to them
+        official = listed
+    else:
+        official = Official(
+            full_name=invite.full_name or who.display_name or who.external_id,
+            title=invite.title,
+            role=invite.role,
+            unit_id=invite.unit_id,
+            created_at=now,
+        )
+        session.add(official)
+        await session.flush()
     account = (
         await session.execute(
             select(ChatAccount).where(ChatAccount.channel == who.channel, ChatAccount.external_id == who.external_id)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.phones import masked
 from models.plans import Assignment, Plan, Task
 from models.queries.accounts import audit
 from models.queries.units import UnitName, unit_names
@@ -25,6 +26,7 @@ class OfficialLine:
     role: str
     active: bool
     channels: list[str]  # "telegram", "zalo", "console": where the official is bound
+    phone: str = ""  # masked ("0912***678"): an admin of the province sees that a number is held, never it
 
 
 async def officials_of(session: AsyncSession, unit: Unit) -> list[OfficialLine]:
@@ -38,8 +40,12 @@ async def officials_of(session: AsyncSession, unit: Unit) -> list[OfficialLine]:
     found: dict[int, OfficialLine] = {}
     for official, channel in rows:
         line = found.setdefault(
-            official.id, OfficialLine(official.id, official.full_name, official.role, official.active, [])
-        )
+            official.id,
+            OfficialLine(
+                official.id, official.full_name, official.role, official.active, [],
+                masked(official.phone) if official.phone else "",
+            ),
+        )  # fmt: skip
         if channel and channel not in line.channels:
             line.channels.append(channel)
     return list(found.values())

@@ -1,5 +1,6 @@
 """What a chat upload needs to know before importing: which kind of file it looks like, and the plan
-or drive it most likely belongs to when the sender did not say."""
+or drive it most likely belongs to when the sender did not say; and what it would write into (a
+preview is confirmed only if that has not changed since)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from models.importers.sheet import table_of
 from models.indices import IndexResult
 from models.plans import Assignment, Plan, Task
 from models.scope import Scope
-from models.units import Unit
+from models.units import Official, Unit
 
 
 def guess_kinds(book: Book) -> list[str]:
@@ -61,7 +62,9 @@ async def latest_drive_code(session: AsyncSession, scope: Scope) -> str | None:
     return (await session.execute(stmt)).scalar()
 
 
-async def target_of(session: AsyncSession, scope: Scope, options: Mapping[str, object]) -> dict[str, Any]:
+async def target_of(
+    session: AsyncSession, scope: Scope, options: Mapping[str, object], kind: str = ""
+) -> dict[str, Any]:
     """What an upload with ``options`` writes into: the province, and the plan or drive (its id, or None
     while it does not exist yet) by the code the options name. A preview records it, and the
     confirmation compares it with what the same options mean then."""
@@ -70,11 +73,11 @@ async def target_of(session: AsyncSession, scope: Scope, options: Mapping[str, o
         target["plan_id"] = (await session.execute(select(Plan.id).where(Plan.code == str(plan)))).scalar()
     if drive := options.get("drive"):
         target["drive_id"] = (await session.execute(select(Drive.id).where(Drive.code == str(drive)))).scalar()
-    target["state"] = await _state(session, scope, target)
+    target["state"] = await _state(session, scope, target, kind)
     return target
 
 
-async def _state(session: AsyncSession, scope: Scope, target: Mapping[str, Any]) -> str:
+async def _state(session: AsyncSession, scope: Scope, target: Mapping[str, Any], kind: str = "") -> str:
     """A digest of every stored row an upload of the province may touch: its units and results, the
     named plan's tasks and assignments, the named drive's criteria, participants and measurements. A
     province holds a few hundred units and tasks, so this is a few small reads."""
@@ -105,6 +108,13 @@ async def _state(session: AsyncSession, scope: Scope, target: Mapping[str, Any])
             .join(DriveParticipant, DriveParticipant.id == DriveMeasurement.participant_id)
             .where(DriveParticipant.drive_id == drive_id)
             .order_by(DriveMeasurement.id)
+        )
+    if kind == "officials":  # the province's officials, whom the list matches by unit and name
+        statements.append(
+            select(*Official.__table__.columns)
+            .join(Unit, Unit.id == Official.unit_id)
+            .where(scope.clause())
+            .order_by(Official.id)
         )
     for statement in statements:
         for row in await session.execute(statement):

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Drive, Plan, Role, ScoreIndex, Unit, UnitKind
+from models import Drive, FrozenClock, Plan, Role, ScoreIndex, Unit, UnitKind
 from models.drives import DriveCriterion
 from models.groups import WRITTEN
 from models.importers import book, drives, ensure_indices, import_bytes, import_file, limits, units, worker
@@ -280,6 +280,36 @@ async def drive_errors(session: AsyncSession) -> list[RowError]:
     return found
 
 
+async def official_errors(session: AsyncSession) -> list[RowError]:
+    """The list of officials (issue 21 point 4): every kind of bad number, each duplicate, roles."""
+    await sample_units(session)
+    snv = (await session.scalars(select(Unit).where(Unit.code == "SNV"))).one()
+    holder = await f.official(session, snv, name="Người giữ số")
+    holder.phone = "84912000555"
+    for _ in range(2):
+        await f.official(session, snv, name="Trùng Tên")
+    header = ("STT", "Họ và tên", "Đơn vị", "Vai trò", "Số điện thoại")
+    data = xlsx(
+        header,
+        (1, "Số bàn", "SNV", "", "0205 3812 345"),
+        (2, "Số ngắn", "SNV", "", "0912 345"),
+        (3, "Đầu số lạ", "SNV", "", "0502 345 678"),
+        (4, "Không phải số", "SNV", "", "không có"),
+        (5, "Số đôi", "SNV", "", "0977 860 419"),
+        (6, "Số đôi hai", "SNV", "", "0977.860.419"),
+        (7, "Số đã có", "SNV", "", "0912 000 555"),
+        (8, "Hai lần", "SNV", "", ""),
+        (8, "Hai lần", "SNV", "", ""),
+        (9, "Trùng Tên", "SNV", "", ""),
+        (10, "Vai lạ", "SNV", "bảo vệ", ""),
+        (11, "Vai không hợp", "HL", "giám đốc", ""),
+    )
+    clock = FrozenClock(at=f.T0)
+    found = (await import_bytes(session, "officials", "can_bo.xlsx", data, clock=clock)).errors
+    await session.rollback()
+    return found
+
+
 async def run_errors(tmp_path: Path, session: AsyncSession) -> list[RowError]:
     too_big = await import_bytes(session, "units", "lon.csv", b"x" * (21 * 1024 * 1024))
     missing = await import_file(session, "units", tmp_path / "khong_co.xlsx")
@@ -534,6 +564,7 @@ async def test_every_problem_of_the_readers_is_a_sentence_in_both_languages(
         *await task_errors(session),
         *await result_errors(session),
         *await service_errors(session),
+        *await official_errors(session),
     ]
 
     codes, whys, subjects = raised_in_source()

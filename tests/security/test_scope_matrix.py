@@ -91,6 +91,14 @@ UPLOADS: dict[str, Upload] = {
             (COMMUNE[t], "1", "1", "1", "1", "1"),
         ),
     ),
+    # list an official with a phone at the target's commune (issue 21 point 4)
+    "officials": Upload(
+        lambda t: "/tailen canbo",
+        lambda t, own: (
+            ("STT", "Họ và tên", "Đơn vị", "Vai trò", "Số điện thoại"),
+            ("1", "Cán bộ ghi đè", COMMUNE[t], "cán bộ", "0912 000 101" if t == "P" else "0912 000 202"),
+        ),
+    ),
 }
 UPLOADERS = ("admin_d", "admin_q", "leader_p")
 
@@ -112,6 +120,7 @@ SNAPSHOT = {
     "JOIN drives d ON d.id = c.drive_id JOIN units x ON x.id = d.organiser_unit_id",
     "measurements": "SELECT u.path, m.criterion_id, m.measured_on, m.value FROM drive_measurements m "
     "JOIN drive_participants dp ON dp.id = m.participant_id JOIN units u ON u.id = dp.unit_id",
+    "officials": "SELECT u.path, o.full_name, o.role, o.phone FROM officials o JOIN units u ON u.id = o.unit_id",
 }
 
 
