@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import gc
 import importlib.util
 import multiprocessing
 import shutil
@@ -82,20 +84,39 @@ def workload(people: list[tuple[int, str]], per_user: int, seed: int) -> list[tu
 
 
 # ---- the contenders, each in its own process ------------------------------------------------------
-def contender(kind: str, base_url: str, db_url: str, concurrency: int, ready: Any, stop: Event, results: Any) -> None:
-    """Serve until ``stop``; then report the peak memory and the CPU seconds spent from ready to stop."""
+def contender(
+    kind: str,
+    base_url: str,
+    db_url: str,
+    concurrency: int,
+    ready: Any,
+    stop: Event,
+    results: Any,
+    profile: bool = False,
+) -> None:
+    """Serve until ``stop``; then report the peak memory and the CPU seconds spent from ready to stop.
+    With ``profile``, the event loop's thread is profiled from ready to stop (cProfile, written to
+    ``bench/out/telegram-<kind>.prof``; ``python -m bench.profile_split`` reads it)."""
     if importlib.util.find_spec("sniffio") is None:  # what bot.telegram.runner does, for every contender
         sys.modules["sniffio"] = None  # type: ignore[assignment]
     cpu: list[float] = []
+    profiler = cProfile.Profile(time.thread_time) if profile else None  # CPU of this thread
 
     class Ready:  # records the process's CPU time when the contender says it is ready
         def put(self, item: str) -> None:
+            gc.collect()  # what bot.serve does once the bot runs (bot.app.settle), for every contender alike
+            gc.freeze()
             cpu.append(time.process_time())
+            if profiler is not None:
+                profiler.enable()
             ready.put(item)
 
     asyncio.run(
         _echo(base_url, concurrency, Ready(), stop) if kind == "echo" else _bot(kind, base_url, db_url, Ready(), stop)
     )
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(OUT / f"telegram-{kind}.prof")
     from bench.national import peak_memory_mb
 
     results.put((kind, peak_memory_mb(), time.process_time() - cpu[0]))
@@ -195,7 +216,9 @@ async def run(args: argparse.Namespace) -> int:
                 tg.user(user)
             ready = spawn.Queue()
             url = f"sqlite+aiosqlite:///{target}"
-            process = spawn.Process(target=contender, args=(kind, tg.base_url, url, concurrency, ready, stop, results))
+            process = spawn.Process(
+                target=contender, args=(kind, tg.base_url, url, concurrency, ready, stop, results, args.profile)
+            )
             process.start()
             processes.append(process)
             await asyncio.to_thread(ready.get, True, 120)
@@ -254,7 +277,9 @@ def database_missing(args: argparse.Namespace, prog: str) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser("python -m bench.telegram", __doc__.splitlines()[0]).parse_args(argv)
+    p = parser("python -m bench.telegram", __doc__.splitlines()[0])
+    p.add_argument("--profile", action="store_true", help="cProfile each contender (slower): bench/out/telegram-*.prof")
+    args = p.parse_args(argv)
     if database_missing(args, "bench.telegram"):
         return 2
     return asyncio.run(run(args))

@@ -32,6 +32,7 @@ from bot.inbox import MAX_CONCURRENT_UPDATES, Chats, Inbox, Seen
 from bot.problems import StartError, short
 from bot.telegram.channel import REMEMBERED_UPDATES, TelegramChannel
 from bot.telegram.limits import Limits, PacingLimiter
+from bot.telegram.request import JsonRequest
 from bot.webhooks import WebhookServer, server_for, telegram_route
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ TgApplication = Application[Any, Any, Any, Any, Any, Any]
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 MAX_HELD_UPDATES = 8 * MAX_CONCURRENT_UPDATES  # updates python-telegram-bot holds: working or awaiting their turn
 POLL_TIMEOUT = 10
+CONNECTIONS = 64  # to the Bot API, for sends (python-telegram-bot's default is 256)
 
 
 failed = StartError.of("Telegram", "telegram")  # the channel cannot start: a refused token, webhook, ...
@@ -125,7 +127,7 @@ def build(app: App, *, limits: Limits | None = None) -> tuple[TgApplication, Tel
         .rate_limiter(PacingLimiter(limits or telegram_limits(app.config.telegram)))
         .concurrent_updates(ChatOrderedProcessor(inbox.chats))
         .job_queue(None)  # pushes are scheduled by jobs/, not by python-telegram-bot
-        .connection_pool_size(64)
+        .request(JsonRequest(connection_pool_size=CONNECTIONS))  # JSON bodies (getUpdates keeps the default)
     )
     if config.base_url:
         builder = builder.base_url(config.base_url).base_file_url(file_url(config.base_url))
