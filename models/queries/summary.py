@@ -77,6 +77,13 @@ class Summary:
 OVERDUE_UNITS = 5  # units listed as having most overdue assignments
 
 
+# Written into the SQL, not bound: PostgreSQL then knows, in the generic plan it keeps for a prepared statement
+# after five runs, that one assignment in ~100 is a lead; with a bound role it guessed half, and chose a
+# parallel plan that took twice as long (~20 ms instead of ~8 for the province page's plan numbers;
+# bench/README.md, "The dashboard's pages").
+_LEAD = literal_column(f"'{AssignmentRole.LEAD.value}'", String)
+
+
 def lead_statuses() -> Any:
     """(field, status) of each TASK of the plan, once, by its lead units' status. A task a group leads
     ("UBND các xã, phường") is done when every lead unit is done (the last one's day), overdue when one
@@ -90,7 +97,7 @@ def lead_statuses() -> Any:
             func.min(assignment_due).label("due"),
         )
         .select_from(Task)
-        .outerjoin(Assignment, and_(Assignment.task_id == Task.id, Assignment.role == AssignmentRole.LEAD))
+        .outerjoin(Assignment, and_(Assignment.task_id == Task.id, Assignment.role == _LEAD))
         .where(Task.plan_id == bindparam("plan_id"))
         .group_by(Task.id, Task.field)
         .subquery()
