@@ -6,11 +6,17 @@ recurring task, a task with no field), with a second province in the same databa
 from __future__ import annotations
 
 import re
+import shutil
+import threading
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import DEFAULT_TZ, Role, Unit
+from models.db import create_engine, session_factory
 from tests import factories as f
 from tests.bot.dashboard.support import served
 from tests.models.test_queries_plan_board import BY_FIELD, BY_UNIT, build
@@ -64,3 +70,31 @@ async def test_the_province_page_shows_each_units_and_fields_figures_as_stored(
         other = (await site.get("/tinh", await site.session_for(q_leader.id))).text
         assert list(_rows(other, "heat", "unit")) == [w.qa.id]  # Q's plan; P's commune A, named in it, left out
         assert all(f'data-unit="{unit_id}"' not in other for unit_id in ids.values())
+
+
+async def test_a_pages_reads_run_on_the_event_loops_thread(tmp_path: Path, sqlite_template: Path) -> None:
+    """SQLite: a page only reads, so its SELECTs run on the loop's thread as a chat message's do
+    (``models.db.reads_inline``), not through aiosqlite's thread and back."""
+    path = tmp_path / "page.db"
+    shutil.copyfile(sqlite_template, path)
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    ran: list[tuple[int, str]] = []
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def trace(dbapi_connection: Any, _record: Any) -> None:
+        raw = dbapi_connection.driver_connection._conn
+        raw.set_trace_callback(lambda sql: ran.append((threading.get_ident(), sql)))
+
+    sessions = session_factory(engine)
+    try:
+        async with sessions.begin() as session:
+            w = await build(session)
+            leader = await f.official(session, w.p, Role.LEADER, name="leader_p")
+        async with served(sessions, NOW) as site:
+            token = await site.session_for(leader.id)
+            ran.clear()
+            assert (await site.get("/tinh", token)).status_code == 200
+    finally:
+        await engine.dispose()
+    selects = [thread for thread, sql in ran if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
+    assert len(selects) >= 8 and set(selects) == {threading.get_ident()}
