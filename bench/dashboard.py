@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.handlers import percentile
 from bench.national import Params, prepare, sqlite_url
+from bot.app import settle
 from bot.dashboard.http import COOKIE, Dashboard
 from bot.render import Renderer
 from bot.webhook_http import Headers, HttpRequest
@@ -98,6 +99,7 @@ async def run(url: str, calls: int, warmup: int) -> list[Case]:
     config = DashboardConfig(enabled=True, public_url="https://bench.example/dashboard")
     dashboard = Dashboard(sessions, Renderer(), clock, HandlerConfig(dashboard=config), "bench:token")
     people = await sign_in(sessions, clock)
+    settle()  # as ``cchc-bot run`` does once its channels and the dashboard's server have started (bot/serve.py)
     rng = Random(19)
     timed = cases()
     try:

@@ -38,6 +38,7 @@ from bot.webhook_http import Answer, HttpRequest
 from handlers.base import HandlerConfig, Incoming, Reply, Request, UserError
 from models import Clock, Official
 from models.dashboard import redeem_link, session_official, start_session, telegram_official
+from models.db import reads_inline
 from models.settings import DashboardConfig
 
 log = logging.getLogger(__name__)
@@ -152,21 +153,23 @@ class Dashboard:
         if page is None:
             return self._html(404, "dashboard/refused", {"why": "missing", "prefix": self.prefix}, self.default_lang)
         token = _cookie_token(request.headers.get("cookie", ""))
-        async with self.sessions() as session:
-            now = self.clock.now()
-            signed_in = await session_official(session, token, now) if token else None
-            if signed_in is None:
-                return self._html(
-                    401, "dashboard/refused", {"why": "session", "prefix": self.prefix}, self.default_lang
-                )
-            official, via = signed_in
-            asked = self._request(session, official, request)
-            framed = via == "telegram"
-            try:
-                reply = await page(asked)
-            except UserError as refused:
-                context = {"why": "scope", "prefix": self.prefix, "template": refused.template}
-                return self._html(403, "dashboard/refused", context, asked.lang, telegram=framed)
+        # a page only reads: its SELECTs run on the loop's thread, as a chat message's do (models.db.reads_inline)
+        with reads_inline():
+            async with self.sessions() as session:
+                now = self.clock.now()
+                signed_in = await session_official(session, token, now) if token else None
+                if signed_in is None:
+                    return self._html(
+                        401, "dashboard/refused", {"why": "session", "prefix": self.prefix}, self.default_lang
+                    )
+                official, via = signed_in
+                asked = self._request(session, official, request)
+                framed = via == "telegram"
+                try:
+                    reply = await page(asked)
+                except UserError as refused:
+                    context = {"why": "scope", "prefix": self.prefix, "template": refused.template}
+                    return self._html(403, "dashboard/refused", context, asked.lang, telegram=framed)
         reply.context.setdefault("prefix", self.prefix)
         return self._html(200, reply.template, reply.context, asked.lang, telegram=framed)
 

@@ -16,10 +16,11 @@ from handlers.access import own_unit, require_visible, sees_everything
 from handlers.base import Reply, Request, UserError
 from models.progress import Progress
 from models.queries.charts import IndexHistory, index_history
+from models.queries.plan_board import plan_board
 from models.queries.scores import province_of
-from models.queries.summary import leader_summary, plan_by_field
+from models.queries.summary import Summary, province_outlook
 from models.queries.targets import visible_programmes
-from models.queries.tasks import counts_by_unit, unit_tasks
+from models.queries.tasks import plan_for, unit_tasks
 from models.queries.unit_summary import unit_summary
 from models.queries.units import unit_names
 from models.rules import StatusCounts
@@ -100,17 +101,20 @@ async def province_page(request: Request) -> Reply:
         raise UserError("errors/not_allowed")
     session, today, soon = request.session, request.clock.today(), request.settings.due_soon_days
     province = await province_of(session, await own_unit(request))
-    found = await leader_summary(session, province, today, due_soon_days=soon)
-    assert found is not None  # asked without a year: None only for a year with no plan
+    seen = await province_outlook(session, province, today)
+    plan = await plan_for(session, province)
+    board = await plan_board(session, plan, province, today, soon) if plan is not None else None
     rows: list[HeatRow] = []
     fields: list[HeatRow] = []  # the same row shape, keyed by the field's number (0: none)
-    if found.plan is not None:
-        counts = await counts_by_unit(session, found.plan.plan_id, today, soon, within=province)
-        rows = [HeatRow(u, c, Progress.from_counts(c), heat_of(c.overdue)) for u, c in counts.items()]
-        by_field = await plan_by_field(session, found.plan.plan_id, today, soon)
-        fields = [HeatRow(n, c, Progress.from_counts(c), heat_of(c.overdue)) for n, c in by_field.items()]
-    standings = found.board.standings if found.board else []
+    if board is not None:
+        rows = [HeatRow(u, c, Progress.from_counts(c), heat_of(c.overdue)) for u, c in board.by_unit.items()]
+        fields = [HeatRow(n, c, Progress.from_counts(c), heat_of(c.overdue)) for n, c in board.by_field.items()]
+    standings = seen.board.standings if seen.board else []
     names = await unit_names(session, {province.id, *(r.key for r in rows), *(s.unit_id for s in standings)})
+    report = board.report if board is not None else None
+    found = Summary(
+        province.id, seen.indices, seen.par, seen.fell, report, [], seen.board, seen.top, seen.bottom, names
+    )
     sort = _sort(request)
     if sort == "name":
         rows.sort(key=lambda r: names[r.key].name)

@@ -77,7 +77,14 @@ class Summary:
 OVERDUE_UNITS = 5  # units listed as having most overdue assignments
 
 
-def _lead_statuses() -> Any:
+# Written into the SQL, not bound: PostgreSQL then knows, in the generic plan it keeps for a prepared statement
+# after five runs, that one assignment in ~100 is a lead; with a bound role it guessed half, and chose a
+# parallel plan that took twice as long (~20 ms instead of ~8 for the province page's plan numbers;
+# bench/README.md, "The dashboard's pages").
+_LEAD = literal_column(f"'{AssignmentRole.LEAD.value}'", String)
+
+
+def lead_statuses() -> Any:
     """(field, status) of each TASK of the plan, once, by its lead units' status. A task a group leads
     ("UBND các xã, phường") is done when every lead unit is done (the last one's day), overdue when one
     of them is."""
@@ -90,7 +97,7 @@ def _lead_statuses() -> Any:
             func.min(assignment_due).label("due"),
         )
         .select_from(Task)
-        .outerjoin(Assignment, and_(Assignment.task_id == Task.id, Assignment.role == AssignmentRole.LEAD))
+        .outerjoin(Assignment, and_(Assignment.task_id == Task.id, Assignment.role == _LEAD))
         .where(Task.plan_id == bindparam("plan_id"))
         .group_by(Task.id, Task.field)
         .subquery()
@@ -101,7 +108,7 @@ def _lead_statuses() -> Any:
 
 def _by_task() -> Select[tuple[str, str, int, int, int]]:
     """("status", status, NULL, tasks, NULL): each TASK once, by its lead units' status."""
-    statuses = _lead_statuses()
+    statuses = lead_statuses()
     return select(
         literal_column("'status'").label("kind"),
         statuses.c.status,
@@ -111,7 +118,7 @@ def _by_task() -> Select[tuple[str, str, int, int, int]]:
     ).group_by(statuses.c.status)
 
 
-_statuses_by_field = _lead_statuses()
+_statuses_by_field = lead_statuses()
 _BY_FIELD = select(_statuses_by_field.c.field, _statuses_by_field.c.status, func.count()).group_by(
     _statuses_by_field.c.field, _statuses_by_field.c.status
 )
@@ -180,6 +187,32 @@ async def plan_numbers(
     return PlanReport(plan.id, plan.year, counts.total, Progress.from_counts(counts)), units
 
 
+@dataclass(frozen=True)
+class Outlook:
+    """What a province's one screen shows besides its plan: the latest result of each index, the PAR
+    INDEX fields that fell most, the current drive's standings with its top and bottom."""
+
+    indices: list[ResultLine]
+    par: ResultLine | None
+    fell: list[ComponentLine]
+    board: Ranking | None
+    top: list[Standing]
+    bottom: list[Standing]
+
+
+async def province_outlook(session: AsyncSession, province: Unit, today: date, *, podium: int = 3) -> Outlook:
+    """The indices, the fields that fell and the drive of ``province`` (``leader_summary`` without the plan;
+    the dashboard counts its plan with the heat map, ``models.queries.plan_board``)."""
+    indices = await latest_results(session, province.id)
+    par = next((line for line in indices if line.index.code == PAR), None)
+    fell = fell_most_components(await component_lines(session, par.result_id, par.previous_result_id)) if par else []
+    board = await current_ranking(session, province, today, organised=True)
+    standings = board.standings if board else []
+    top = standings[:podium]
+    bottom = standings[max(podium, len(standings) - podium) :]
+    return Outlook(indices, par, fell, board, top, bottom)
+
+
 async def leader_summary(
     session: AsyncSession,
     province: Unit,
@@ -193,14 +226,10 @@ async def leader_summary(
     plan = await plan_for(session, province, plan_year)
     if plan is None and plan_year is not None:
         return None
-    indices = await latest_results(session, province.id)
-    par = next((line for line in indices if line.index.code == PAR), None)
-    fell = fell_most_components(await component_lines(session, par.result_id, par.previous_result_id)) if par else []
+    seen = await province_outlook(session, province, today, podium=podium)
     report, overdue = await plan_numbers(session, plan, today, due_soon_days) if plan else (None, [])
-    board = await current_ranking(session, province, today, organised=True)
-    standings = board.standings if board else []
-    top = standings[:podium]
-    bottom = standings[max(podium, len(standings) - podium) :]
-    ids = {province.id, *(u.unit_id for u in overdue), *(s.unit_id for s in top + bottom)}
+    ids = {province.id, *(u.unit_id for u in overdue), *(s.unit_id for s in seen.top + seen.bottom)}
     names = await unit_names(session, ids)
-    return Summary(province.id, indices, par, fell, report, overdue, board, top, bottom, names)
+    return Summary(
+        province.id, seen.indices, seen.par, seen.fell, report, overdue, seen.board, seen.top, seen.bottom, names
+    )
