@@ -35,10 +35,11 @@ class Bucket:
         self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
         self.last = now
 
-    def wait(self, now: float) -> float:
-        """Seconds until a token is free, without taking it."""
+    def wait(self, now: float, keep: int = 0) -> float:
+        """Seconds until a token is free with ``keep`` more left over, without taking it."""
         self._refill(now)
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+        wanted = 1 + min(keep, self.burst - 1)
+        return 0.0 if self.tokens >= wanted else (wanted - self.tokens) / self.rate
 
     def take(self, now: float) -> float:
         """Take a token (the balance may go negative); seconds until the caller's slot."""

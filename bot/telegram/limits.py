@@ -77,16 +77,22 @@ class Limits:
     """Telegram's published limits; tests relax them to keep conversations fast."""
 
     overall_per_second: float = 30
-    overall_burst: int = 30
+    # sent evenly, a sixth of a second at most at once: Telegram counts arrivals, which jitter, and a bot
+    # that spends Telegram's whole burst of 30 answers every jitter with a 429 and a second's pause for all
+    overall_burst: int = 5
     chat_per_second: float = 1
     chat_burst: int = 3
     group_per_minute: float = 20
     group_burst: int = 3
     max_retries: int = 6
     backoff_seconds: float = 0.25
-    # a paced send goes this much after its slot: Telegram counts arrivals, and the sends of a burst are
-    # delayed unevenly (a loaded machine, the network); costs latency on paced sends only, never rate
+    # a send paced by its chat goes this much after its slot: Telegram counts arrivals, and the sends of a
+    # burst are delayed unevenly (a loaded machine, the network); the chat's burst is Telegram's own (3),
+    # so it has no slack. The overall bucket needs none: its burst is a sixth of Telegram's.
     margin_seconds: float = 0.25
+    # overall tokens a background send (a push) leaves for replies: an answer goes at once, not after the
+    # next token, while a broadcast takes the rest
+    reply_reserve: int = 2
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
@@ -147,16 +153,18 @@ class PacingLimiter(BaseRateLimiter[int]):
             self.waited += 1
             self._replies_waiting += 1
             try:
-                await asyncio.sleep(wait + self.limits.margin_seconds)
+                await asyncio.sleep(wait)
             finally:
                 self._replies_waiting -= 1
 
     async def _spare(self) -> None:
-        """A background send: the overall token only when one is free and no reply waits for one."""
+        """A background send: the overall token only when one is free beyond the replies' reserve and no
+        reply waits for one."""
+        keep = self.limits.reply_reserve
         waited = False
-        while self._replies_waiting or self._overall.wait(time.monotonic()) > 0:
+        while self._replies_waiting or self._overall.wait(time.monotonic(), keep) > 0:
             waited = True
-            await asyncio.sleep(max(SPARE_POLL, self._overall.wait(time.monotonic())))
+            await asyncio.sleep(max(SPARE_POLL, self._overall.wait(time.monotonic(), keep)))
         self.waited += waited
         self._overall.take(time.monotonic())
 

@@ -110,7 +110,9 @@ def telegram_limits(config: TelegramConfig) -> Limits:
     token waiting here, and the two never wait twice (see jobs/pacing.py)."""
     return Limits(
         overall_per_second=config.per_second,
-        overall_burst=config.per_second,
+        # sent evenly (a burst of a sixth of a second): Telegram counts arrivals, which jitter; a bot that
+        # spends Telegram's whole burst answers every jitter with a 429 and a second's pause for everyone
+        overall_burst=max(1, config.per_second // 6),
         chat_per_second=config.chat_per_second,
         group_per_minute=config.group_per_minute,
     )

@@ -103,7 +103,7 @@ async def test_unrecognised_headers_ask_for_the_kind_with_buttons(tg: FakeTelegr
     await tg.send_document(ADMIN, "bang.csv", "Cột A,Cột B\n1,2\n".encode())
     question = await tg.next_sent(ADMIN)
     assert "loại dữ liệu nào" in question.text
-    assert "/tailen loai units" in question.button_data() and len(question.button_data()) == 6  # one per kind
+    assert "/tailen loai units" in question.button_data() and len(question.button_data()) == 7  # one per import kind
     answer = await press(tg, ADMIN, question, "/tailen loai units")
     assert answer.kind == "edit" and "chưa nhập được" in answer.text  # the dry run names the missing columns
     assert "Mã đơn vị" in answer.text
