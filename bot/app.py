@@ -48,6 +48,7 @@ def build(config: Config, clock: Clock | None = None) -> App:
             config.dashboard,
             reminders=config.reminders,
             calendar=config.calendar,
+            zalo=config.zalo,
         ),
         default_lang=config.bot.default_language,
         at_once=config.database.messages_at_once,

@@ -118,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     oa = config.zalo_oa
     secrets = [config.telegram.token, config.zalo.token, config.telegram.webhook_secret, config.zalo.webhook_secret,
                oa.app_secret, oa.oa_secret_key, oa.refresh_token]  # fmt: skip
+    secrets += [value for bot in config.zalo.bots for value in (bot.token, bot.webhook_secret)]  # [[zalo.bots]]
     logs.setup(config.bot.log_level, secrets=secrets)
     if args.command not in ("run",):
         logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -109,6 +109,9 @@ class ChatAccount(Base):
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime)
     last_seen_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # Zalo: the bot the official registered on ([[zalo.bots]] name; "" or "default": the first bot), through
+    # which their pushes go; "" on other channels
+    bot: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
 
 class Invite(Base):
