@@ -40,7 +40,9 @@ async def test_0012_binds_existing_zalo_accounts_to_the_default_bot(url_at_0011:
                 await conn.execute(text(row))
         await upgrade(url_at_0011, "0012_zalo_bots")
         async with engine.begin() as conn:
-            rows = (await conn.execute(text("SELECT id, channel, external_id, bot FROM chat_accounts ORDER BY id"))).all()
+            rows = (
+                await conn.execute(text("SELECT id, channel, external_id, bot FROM chat_accounts ORDER BY id"))
+            ).all()
             assert [tuple(r) for r in rows] == [(1, "zalo", "aaaa", "default"), (2, "telegram", "42", "")]
             await conn.execute(text(
                 "INSERT INTO chat_accounts (id, official_id, channel, external_id, chat_id, display_name, blocked, "
