@@ -100,6 +100,10 @@ def parser() -> argparse.ArgumentParser:
 
     add_feed(sub)
 
+    from bot.zalo_cli import add_parser as add_zalo
+
+    add_zalo(sub)
+
     jobs = sub.add_parser("jobs", help="the push jobs: list them with their next run, or run one now")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
     jobs_sub.add_parser("list", help="each job, its schedule and its next run time")
@@ -271,6 +275,12 @@ async def cmd_jobs(config: Config, args: argparse.Namespace) -> int:
     return await run_jobs_command(config, args)
 
 
+async def cmd_zalo(config: Config, args: argparse.Namespace) -> int:
+    from bot.zalo_cli import run_zalo
+
+    return await run_zalo(config, args)
+
+
 async def cmd_backup(config: Config, args: argparse.Namespace) -> int:
     from models.backup import BackupError, backup_sqlite
     from models.clock import Clock
@@ -298,6 +308,7 @@ COMMANDS: dict[str, Command] = {
     "units": cmd_units,
     "feed": cmd_feed,
     "jobs": cmd_jobs,
+    "zalo": cmd_zalo,
     "report": cmd_report,
     "backup": cmd_backup,
 }

@@ -164,3 +164,22 @@ async def test_each_bot_has_its_own_webhook_path_and_secret(zalo: FakeZalo, seco
         assert not [s for s in zalo.sent if s.chat_id == STRANGER]
         wrong = {"event_name": "message.text.received", "message": {}}
         assert await second.post_webhook(wrong, secret=SECRET) == 403  # the other bot's secret is refused
+
+
+def test_the_cli_lists_each_bot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+
+    budget = tmp_path / "zalo-budget.json"
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path / "cchc.db"}"\n'
+        f'[zalo]\ntoken = "1:a"\nbudget_file = "{budget}"\n'
+        '[[zalo.bots]]\nname = "huyen-b"\ntoken = "2:b"\nmax_users = 40\nmonthly_budget = 1500\n',
+        encoding="utf-8",
+    )
+    from models import Clock
+
+    budget.write_text(f'{{"month": "{Clock().now():%Y-%m}", "used": 2412, "warned": ""}}', encoding="utf-8")
+    assert main(["--config", str(config), "zalo", "bots"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:] == ["• default: 0/50 cán bộ, 2.412/3.000 tin", "• huyen-b: 0/40 cán bộ, 0/1.500 tin"]
