@@ -49,6 +49,7 @@ def build(config: Config, clock: Clock | None = None) -> App:
             reminders=config.reminders,
             calendar=config.calendar,
             zns=config.zalo_oa.zns if config.zalo_oa.enabled else None,
+            zalo=config.zalo,
         ),
         default_lang=config.bot.default_language,
         at_once=config.database.messages_at_once,

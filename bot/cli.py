@@ -110,6 +110,10 @@ def parser() -> argparse.ArgumentParser:
 
     add_feed(sub)
 
+    from bot.zalo_cli import add_parser as add_zalo
+
+    add_zalo(sub)
+
     jobs = sub.add_parser("jobs", help="the push jobs: list them with their next run, or run one now")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
     jobs_sub.add_parser("list", help="each job, its schedule and its next run time")
@@ -128,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     oa = config.zalo_oa
     secrets = [config.telegram.token, config.zalo.token, config.telegram.webhook_secret, config.zalo.webhook_secret,
                oa.app_secret, oa.oa_secret_key, oa.refresh_token]  # fmt: skip
+    secrets += [value for bot in config.zalo.bots for value in (bot.token, bot.webhook_secret)]  # [[zalo.bots]]
     logs.setup(config.bot.log_level, secrets=secrets)
     if args.command not in ("run",):
         logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
@@ -280,6 +285,12 @@ async def cmd_jobs(config: Config, args: argparse.Namespace) -> int:
     return await run_jobs_command(config, args)
 
 
+async def cmd_zalo(config: Config, args: argparse.Namespace) -> int:
+    from bot.zalo_cli import run_zalo
+
+    return await run_zalo(config, args)
+
+
 async def cmd_backup(config: Config, args: argparse.Namespace) -> int:
     from models.backup import BackupError, backup_sqlite
     from models.clock import Clock
@@ -307,6 +318,7 @@ COMMANDS: dict[str, Command] = {
     "units": cmd_units,
     "feed": cmd_feed,
     "jobs": cmd_jobs,
+    "zalo": cmd_zalo,
     "report": cmd_report,
     "backup": cmd_backup,
 }

@@ -48,6 +48,8 @@ def from_validation(
     key = f"[{section}].{name}"
     section_model = model.model_fields[section].annotation
     assert isinstance(section_model, type) and issubclass(section_model, BaseModel)
+    if len(loc) >= 3 and isinstance(loc[2], int) and _tables(section_model.model_fields.get(name)):
+        return _in_entry(error, section_model, source, lang, raw)
     if kind == "extra_forbidden":
         return ConfigError("unknown_key", source, lang, key=key, known=", ".join(sorted(section_model.model_fields)))
     given: Any = raw
@@ -57,7 +59,49 @@ def from_validation(
     if kind not in PYDANTIC_KINDS:  # one of our checks (models/settings.py's _bad)
         path = ".".join(str(part) for part in (*loc[1:], *([ctx.pop("key")] if "key" in ctx else [])))
         return ConfigError(kind, source, lang, key=f"[{section}].{path}", got=got, **ctx)
-    return ConfigError(**describe(section_model.model_fields[name]), source=source, lang=lang, key=key, got=got)
+    described = describe(section_model.model_fields[name])
+    if described["kind"] == "tables":
+        described["table"] = f"{section}.{name}"
+    return ConfigError(**described, source=source, lang=lang, key=key, got=got)
+
+
+def _tables(field: FieldInfo | None) -> bool:
+    """Whether ``field`` is a list of tables (``[[zalo.bots]]``): an error names the entry and its key."""
+    item = get_args(field.annotation)[0] if field is not None and get_origin(field.annotation) is list else None
+    return isinstance(item, type) and issubclass(item, BaseModel)
+
+
+SECRET_KEYS = frozenset({"token", "webhook_secret"})  # never repeated, wherever they sit
+
+
+def _in_entry(
+    error: Any, section_model: type[BaseModel], source: str, lang: str, raw: Mapping[str, Any]
+) -> ConfigError:
+    """The line for a key of the ``n``-th ``[[section.name]]`` table: named by the entry's ``name`` when it
+    has one (``[[zalo.bots]] "huyen-a".max_users``), else by its number; a token or secret never repeated."""
+    loc, kind, ctx = error["loc"], error["type"], dict(error.get("ctx") or {})
+    section, name, index = str(loc[0]), str(loc[1]), int(loc[2])
+    entries = raw.get(section, {}).get(name) if isinstance(raw.get(section), dict) else None
+    entry = entries[index] if isinstance(entries, list) and index < len(entries) else None
+    label = entry.get("name") if isinstance(entry, dict) else None
+    where = (
+        f'[[{section}.{name}]] "{label}"' if isinstance(label, str) and label else f"[[{section}.{name}]] #{index + 1}"
+    )
+    if len(loc) == 3:  # the entry itself
+        return ConfigError("not_a_table" if kind == "model_type" else kind, source, lang, key=where, **ctx)
+    field = str(loc[3])
+    given = entry.get(field) if isinstance(entry, dict) else None
+    got = None if field in SECRET_KEYS else short(repr(given), 60)
+    item = get_args(section_model.model_fields[name].annotation)[0]
+    if kind == "extra_forbidden":
+        return ConfigError(
+            "unknown_key", source, lang, key=f"{where}.{field}", known=", ".join(sorted(item.model_fields))
+        )
+    if kind not in PYDANTIC_KINDS:
+        return ConfigError(kind, source, lang, key=f"{where}.{field}", got=got, **ctx)
+    if kind == "missing":
+        return ConfigError("missing", source, lang, key=f"{where}.{field}")
+    return ConfigError(**describe(item.model_fields[field]), source=source, lang=lang, key=f"{where}.{field}", got=got)
 
 
 PYDANTIC_KINDS = {
@@ -77,6 +121,8 @@ def describe(field: FieldInfo) -> dict[str, Any]:
         return {"kind": "whole_number", **_bounds(metadata)}
     if get_origin(annotation) is list:
         item = get_args(annotation)[0]
+        if isinstance(item, type) and issubclass(item, BaseModel):  # [[zalo.bots]]
+            return {"kind": "tables", "table": ""}
         base, item_meta = (
             (get_args(item)[0], _meta(get_args(item)[1:])) if get_origin(item) is Annotated else (item, [])
         )

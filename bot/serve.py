@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.app import App, settle
 from bot.config import Config
@@ -21,6 +21,9 @@ from bot.push_path import PushSender, push_runtime
 from bot.webhooks import WebhookServer, server_for
 from jobs.sender import Sender
 
+if TYPE_CHECKING:
+    from bot.zalo.channel import ZaloChannel
+
 log = logging.getLogger(__name__)
 __all__ = ["StartError", "serve", "shared_server"]  # StartError: bot/problems.py, raised by every channel
 
@@ -28,13 +31,13 @@ __all__ = ["StartError", "serve", "shared_server"]  # StartError: bot/problems.p
 def shared_server(config: Config) -> WebhookServer | None:
     """One server for both webhooks when both channels use webhook mode on the same port."""
     tg, zalo = config.telegram, config.zalo
-    if not (tg.token and zalo.token and tg.mode == "webhook" and zalo.mode == "webhook"):
+    if not (tg.token and zalo.enabled and tg.mode == "webhook" and zalo.mode == "webhook"):
         return None
     if tg.webhook_port != zalo.webhook_port:
         return None
     if tg.webhook_listen != zalo.webhook_listen:
         raise StartError("shared_listen", port=tg.webhook_port, telegram=tg.webhook_listen, zalo=zalo.webhook_listen)
-    if "/" + tg.webhook_path.strip("/") == "/" + zalo.webhook_path.strip("/"):
+    if "/" + tg.webhook_path.strip("/") in {bot.webhook_path for bot in zalo.all_bots()}:
         raise StartError("shared_path")
     return server_for(tg)  # the shared server's limits are [telegram]'s
 
@@ -50,7 +53,7 @@ def oa_server(config: Config, shared: WebhookServer | None) -> WebhookServer | N
 async def serve(app: App) -> int:
     """Run until SIGINT/SIGTERM (or until Zalo refuses the token); returns the exit code."""
     from bot import telegram, zalo, zalo_oa
-    from bot.zalo.push_sender import Senders, ZaloPushSender
+    from bot.zalo.push_sender import Senders
 
     config = app.config
     stop = asyncio.Event()
@@ -75,12 +78,10 @@ async def serve(app: App) -> int:
             if config.telegram.token:
                 channel = await stack.enter_async_context(telegram.running(app, server=server))
                 senders.append(PushSender(app.renderer, telegram=channel.bot))
-            if config.zalo.token:
-                on_zalo = await stack.enter_async_context(zalo.running(app, server=server))
-                assert on_zalo.budget is not None  # set by zalo.running
-                senders.append(ZaloPushSender(on_zalo.client, app.renderer, on_zalo.budget))
-                if on_zalo.poller is not None:
-                    watched.append(on_zalo.poller)
+            if config.zalo.enabled:  # every bot: [zalo] token and each [[zalo.bots]]
+                bots = await stack.enter_async_context(zalo.running_bots(app, server=server))
+                senders.append(zalo_sender(bots, app))
+                watched.extend(bot.poller for bot in bots if bot.poller is not None)
             if config.zalo_oa.enabled:
                 oa = await stack.enter_async_context(zalo_oa.running(app, server=oa_server(config, server)))
                 senders.append(oa.sender)
@@ -101,3 +102,13 @@ async def serve(app: App) -> int:
                 loop.remove_signal_handler(signum)
     log.info("channels stopped")
     return 0
+
+
+def zalo_sender(channels: list[ZaloChannel], app: App) -> Sender:
+    """The dispatcher's Zalo sender over every bot's channel: each push through its chat's bot."""
+    from bot.zalo.push_sender import BotRoute, ZaloPushSender
+
+    routes = {channel.me.bot: BotRoute(channel.client, channel.budget) for channel in channels if channel.budget}
+    first = channels[0]
+    assert first.budget is not None  # set by zalo.running
+    return ZaloPushSender(first.client, app.renderer, first.budget, routes)

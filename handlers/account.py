@@ -20,10 +20,12 @@ from models.queries.accounts import (
     create_invite,
     record_wrong_code,
     redeem_invite,
+    usable_invite,
 )
 from models.queries.in_operation import closest_named, ended_on, units_named
 from models.queries.scores import province_of
 from models.queries.units import UnitName, unit_name, unit_names
+from models.queries.zalo_bots import full_here
 from models.settings_oa import INVITE_KIND
 from models.text import fold
 
@@ -47,6 +49,7 @@ async def start(request: Request) -> Reply:
         incoming.user_id,
         incoming.user_id if incoming.is_group else incoming.chat_id,
         incoming.display_name,
+        incoming.bot,
     )
     now = request.clock.now()
     wait = await code_wait(request.session, incoming.channel, incoming.user_id, now)
@@ -54,11 +57,29 @@ async def start(request: Request) -> Reply:
         minutes = -(-int(wait.total_seconds()) // 60)
         return Reply("account/register_prompt", {"reason": InviteProblem.TOO_MANY.value, "minutes": minutes})
     try:
+        if incoming.channel == "zalo" and (full := await _bot_full(request, request.args[0], now)) is not None:
+            return full
         request.official = await redeem_invite(request.session, request.args[0], who, now)
     except InviteRefused as refused:
         record_wrong_code(request.session, incoming.channel, incoming.user_id, refused.problem, now)
         return Reply("account/register_prompt", {"reason": refused.problem.value})
     return await _greeting(request, "account/welcome")
+
+
+async def _bot_full(request: Request, code: str, now: datetime) -> Reply | None:
+    """A good code sent to a Zalo bot that already carries ``max_users`` officials: refused before it is
+    used (the code stays good), naming the bots that still have room (by their link when configured)."""
+    zalo = request.settings.zalo
+    here = zalo.bot_named(request.incoming.bot)
+    if here is None:
+        return None
+    others = await full_here(request.session, zalo.all_bots(), here)
+    if others is None:
+        return None
+    await usable_invite(request.session, code, now)  # a wrong code is said as such
+    context = {"bot": here.name, "max": here.max_users, "code": code.strip().upper(),
+               "others": [{"name": bot.name, "link": bot.link} for bot in others]}  # fmt: skip
+    return Reply("account/zalo_bot_full", context)
 
 
 # The first contact names the few commands of a role's daily work (the rest: /help), in this order; a word after

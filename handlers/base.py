@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Clock, ConversationState, Official, Role, Unit
 from models.calendar import CalendarConfig, WorkCalendar
-from models.settings import BotConfig, DashboardConfig, RemindersConfig, ReportsConfig
+from models.settings import BotConfig, DashboardConfig, RemindersConfig, ReportsConfig, ZaloConfig
 from models.settings_oa import ZnsConfig
 from models.text import fold
 
@@ -49,6 +49,7 @@ class Incoming:
     is_group: bool = False
     message_id: str | None = None  # the message a button was on (for edit-in-place)
     addressed: bool = False  # delivered because it names the bot (Zalo's mention, stripped from ``text``)
+    bot: str = ""  # Zalo: the [[zalo.bots]] name of the bot it came in on ("default": the [zalo] token's)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class HandlerConfig:
     reminders: RemindersConfig = field(default_factory=RemindersConfig)  # [reminders]: how far a snooze may go
     calendar: CalendarConfig = field(default_factory=CalendarConfig)  # [calendar]: the working days
     zns: ZnsConfig | None = None  # [zalo_oa.zns] when the Zalo OA runs: /moi zns sends invite codes by ZNS
+    zalo: ZaloConfig = field(default_factory=ZaloConfig)  # [zalo]: its bots, their caps and links (/start, /nhacnho)
 
     @cached_property
     def work_calendar(self) -> WorkCalendar:

@@ -17,6 +17,7 @@ from handlers.access import own_reminder, province_scope
 from handlers.base import ADMINS, Button, Commands, Reply, Request, UserError, is_number
 from models.queries.due import pending_pushes
 from models.queries.snooze import reminder, snooze, unit_of
+from models.queries.zalo_bots import bot_loads
 from models.snooze import SNOOZABLE, SNOOZE_DAYS, snooze_day
 from models.text import fold
 from models.units import ChatAccount
@@ -29,9 +30,13 @@ AUTO_WORDS = {"tudong", "auto", "macdinh", "default"}
 @commands.command("nhacnho", roles=ADMINS, aliases=("pending", "hangdoi"))
 async def pending(request: Request) -> Reply:
     """How many pushes to the admin's province wait to be sent, by kind, and the next few with whom they
-    go to and when."""
+    go to and when; with Zalo bots configured, each bot's officials of its ``max_users`` and messages this
+    month of its budget (the bots are the whole installation's: their caps count every province)."""
     scope = await province_scope(request)
-    return Reply("notifications/pending", {"p": await pending_pushes(request.session, scope.province, limit=5)})
+    pending = await pending_pushes(request.session, scope.province, limit=5)
+    month = request.clock.now().strftime("%Y-%m")
+    bots = await bot_loads(request.session, request.settings.zalo.all_bots(), month)
+    return Reply("notifications/pending", {"p": pending, "bots": bots, "month": month})
 
 
 @commands.command("tatnhac", aliases=("mute",), intents=("tat nhac", "tat thong bao"))

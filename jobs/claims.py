@@ -60,6 +60,7 @@ class Chat:
     channel: str
     chat_id: str
     language: str
+    via: str = ""  # Zalo: the bot the account registered on (``ChatAccount.bot``)
 
 
 async def database_now(session: AsyncSession) -> datetime:
@@ -226,6 +227,7 @@ async def chats(session: AsyncSession, official_ids: Iterable[int], channels: fr
             ChatAccount.chat_id,
             ChatAccount.last_seen_at,
             ChatAccount.created_at,
+            ChatAccount.bot,
         ).where(
             ChatAccount.official_id.in_(list(officials)),
             ChatAccount.blocked.is_(False),
@@ -233,10 +235,10 @@ async def chats(session: AsyncSession, official_ids: Iterable[int], channels: fr
         )
     )
     best: dict[int, tuple[Any, ...]] = {}
-    for official_id, account_id, channel, chat_id, seen, created in accounts:
+    for official_id, account_id, channel, chat_id, seen, created, bot in accounts:
         rank = (channel == chosen[official_id], seen or created, account_id)
         if official_id not in best or rank > best[official_id][0]:
-            best[official_id] = (rank, Chat(account_id, channel, chat_id, officials[official_id]))
+            best[official_id] = (rank, Chat(account_id, channel, chat_id, officials[official_id], bot))
     for official_id, (_rank, chat) in best.items():
         found[official_id] = chat
     return found

@@ -281,7 +281,7 @@ class Dispatcher:
 
     def _message(self, chat: Chat, official_id: int | None, rows: list[Claimed]) -> Message:
         items = tuple(Item(row.template, row.context, row.id) for row in rows)
-        out = Outgoing(chat.channel, chat.chat_id, official_id, chat.language, items)
+        out = Outgoing(chat.channel, chat.chat_id, official_id, chat.language, items, chat.via)
         return Message(out, rows, chat.account_id)
 
     async def _deliver(self, marks: AsyncSession, message: Message, done: Drained) -> Result:

@@ -28,6 +28,7 @@ class Outgoing:
     official_id: int | None
     language: str
     items: tuple[Item, ...]
+    via: str = ""  # Zalo: the bot the chat is bound to (``ChatAccount.bot``); "": the channel's first
 
 
 class Result(StrEnum):

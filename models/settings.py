@@ -45,6 +45,7 @@ from models.settings_base import (
 )
 from models.settings_dashboard import DashboardConfig
 from models.settings_oa import ZaloOaConfig, ZnsConfig, ZnsTemplate
+from models.settings_zalo import MaxUsers, ZaloBot, ZaloBotConfig, all_bots, bot_named, check_bots
 
 __all__ = [
     "SCHEDULE_JOBS",
@@ -62,6 +63,8 @@ __all__ = [
     "Section",
     "TelegramConfig",
     "WebhookSection",
+    "ZaloBot",
+    "ZaloBotConfig",
     "ZaloConfig",
     "ZaloOaConfig",
     "ZnsConfig",
@@ -210,6 +213,19 @@ class ZaloConfig(WebhookSection):
     budget_file: str = "var/zalo-budget.json"  # where the month's count is kept; empty: in memory only
     per_second: PerSecond = 5  # Zalo publishes no rate: a cautious one
     chat_per_minute: PerSecond = 30
+    max_users: MaxUsers = 50  # officials registered on the bot of ``token`` at most ("default")
+    link: str = ""  # where an official finds that bot: named when another bot is full
+    bots: list[ZaloBotConfig] = Field(default_factory=list, max_length=100)  # [[zalo.bots]]: models/settings_zalo.py
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.token or self.bots)
+
+    def all_bots(self) -> tuple[ZaloBot, ...]:
+        return all_bots(self)
+
+    def bot_named(self, name: str) -> ZaloBot | None:
+        return bot_named(self, name)
 
     @property
     def rates(self) -> Rates:
@@ -221,7 +237,7 @@ class ZaloConfig(WebhookSection):
     def _base_url(cls, value: str) -> str:
         return check.url(value, https_only=False, empty=False)
 
-    @field_validator("public_image_url")
+    @field_validator("public_image_url", "link")
     @classmethod
     def _image_url(cls, value: str) -> str:
         return check.url(value, https_only=False)
@@ -230,6 +246,7 @@ class ZaloConfig(WebhookSection):
     def _image_dir(self) -> Self:
         if self.public_image_url and not self.image_dir:
             raise check.needs("image_dir", "image_dir_needed")
+        check_bots(self)
         return self
 
 

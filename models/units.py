@@ -78,7 +78,7 @@ class UnitAlias(Base):
 
 class Official(Base):
     __tablename__ = "officials"
-    # one mobile number, one official (revision 0013_official_phones): ZNS sends invite codes to it
+    # one mobile number, one official (revision 0013): ZNS sends invite codes to it
     __table_args__ = (Index("uq_officials_phone", "phone", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,6 +111,9 @@ class ChatAccount(Base):
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime)
     last_seen_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    # Zalo: the bot the official registered on ([[zalo.bots]] name; "" or "default": the first bot), through
+    # which their pushes go; "" on other channels
+    bot: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
 
 class Invite(Base):
@@ -129,7 +132,7 @@ class Invite(Base):
     expires_at: Mapped[datetime] = mapped_column(AwareDateTime)
     used_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
-    # the official of the secretariat's list it was made for (revision 0013_official_phones): redeeming it
+    # the official of the secretariat's list it was made for (revision 0013): redeeming it
     # binds the chat to them; None: redeeming creates the official
     official_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), default=None)
 

@@ -28,7 +28,7 @@ def servers(config: Config, shared: WebhookServer | None) -> tuple[WebhookServer
     if shared is not None and shared.port == board.port:
         return shared, None
     tg, zalo = config.telegram, config.zalo
-    zalo_webhook = bool(zalo.token) and zalo.mode == "webhook"
+    zalo_webhook = zalo.enabled and zalo.mode == "webhook"
     if shared is None and tg.token and tg.mode == "webhook" and tg.webhook_port == board.port and not zalo_webhook:
         return server_for(tg), None  # Telegram's webhook server, made here so the dashboard joins it
     own = WebhookServer(

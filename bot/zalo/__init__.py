@@ -11,6 +11,6 @@
 """
 
 from bot.problems import StartError  # the one start failure, every channel's
-from bot.zalo.runner import run_zalo, running
+from bot.zalo.runner import run_zalo, running, running_bots
 
-__all__ = ["StartError", "run_zalo", "running"]
+__all__ = ["StartError", "run_zalo", "running", "running_bots"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +33,8 @@ from jobs.outbox import Push, enqueue
 from jobs.sender import Outcome, Outgoing, Sender
 from models import Clock
 from models.queries.due import admins_of_channel
+from models.settings import ZaloBot
+from models.settings_zalo import DEFAULT_BOT
 
 log = logging.getLogger(__name__)
 
@@ -138,20 +140,22 @@ class Budget:
 
 
 def budget_warning(
-    sessions: async_sessionmaker[AsyncSession], clock: Clock
+    sessions: async_sessionmaker[AsyncSession], clock: Clock, bot: str = ""
 ) -> Callable[[BudgetState], Awaitable[None]]:
     """``Budget.on_low``: a ``push/zalo_budget_low`` push to the active admins of the provinces that have
-    officials on Zalo (the budget concerns them only), once a month (its dedupe key names the month),
-    delivered by the dispatcher on the admin's own channel."""
+    officials on Zalo (the budget concerns them only), once a month for each bot (its dedupe key names the
+    month and the bot, ``bot``: "" when there is one bot), delivered by the dispatcher on the admin's own
+    channel."""
 
     async def warn(state: BudgetState) -> None:
         now = clock.now()
         context = {"month": state.month, "used": state.used, "budget": state.budget, "left": state.left,
-                   "percent": state.percent}  # fmt: skip
+                   "percent": state.percent, "bot": bot}  # fmt: skip
+        which = f"{bot}:" if bot else ""
         async with sessions() as session, session.begin():
             admins = await admins_of_channel(session, CHANNEL)
             pushes = [
-                Push(LOW_KIND, f"{LOW_KIND}:{state.month}:official {admin}", admin, context, now, urgent=True)
+                Push(LOW_KIND, f"{LOW_KIND}:{state.month}:{which}official {admin}", admin, context, now, urgent=True)
                 for admin in admins
             ]
             await enqueue(session, pushes)
@@ -159,45 +163,75 @@ def budget_warning(
     return warn
 
 
+@dataclass(frozen=True)
+class BotRoute:
+    """One bot as the push sender uses it: its client and its month's budget."""
+
+    client: ZaloClient
+    budget: Budget
+
+
 class ZaloPushSender:
-    """A ``jobs.sender.Sender`` for the Zalo channel."""
+    """A ``jobs.sender.Sender`` for the Zalo channel: each push goes through the bot its chat is bound to
+    (``Outgoing.via``, the account's ``ChatAccount.bot``; "" and "default": the first bot, the one given
+    first), counted against that bot's budget and held by it. ``bots``: the other bots, by name."""
 
     channels = frozenset({CHANNEL})
 
-    def __init__(self, client: ZaloClient, renderer: Renderer, budget: Budget) -> None:
+    def __init__(
+        self, client: ZaloClient, renderer: Renderer, budget: Budget, bots: Mapping[str, BotRoute] | None = None
+    ) -> None:
         self.client, self.budget = client, budget
+        self.first = BotRoute(client, budget)
+        self.bots = dict(bots or {})
         self._render = PushSender(renderer)
-        self._held: dict[str, float] = {}  # chat -> when its pushes were first held (monotonic)
+        self._held: dict[tuple[str, str], float] = {}  # (bot, chat) -> when its pushes were first held (monotonic)
+
+    def route(self, out: Outgoing) -> BotRoute | None:
+        """The bot ``out`` goes through: its chat's; None when that bot is not configured (any more)."""
+        if out.via in self.bots:
+            return self.bots[out.via]
+        return self.first if out.via in ("", DEFAULT_BOT) else None
 
     def hold_seconds(self, out: Outgoing) -> float:
-        """How long the dispatcher should hold ``out`` before sending it (0: send now). While the budget
-        is low, a chat's non-urgent pushes are held up to ``HOLD_WHEN_LOW`` from the first one held, so
-        that everything due in that time goes out as one merged message."""
-        if out.channel != CHANNEL or not self.budget.state().low or urgent(out):
+        """How long the dispatcher should hold ``out`` before sending it (0: send now). While its bot's
+        budget is low, a chat's non-urgent pushes are held up to ``HOLD_WHEN_LOW`` from the first one held,
+        so that everything due in that time goes out as one merged message; once it is spent, until the
+        next month (held, so that the other bots' pushes go on)."""
+        route = self.route(out)
+        if out.channel != CHANNEL or route is None or urgent(out):
             return 0.0
-        now = time.monotonic()
-        first = self._held.setdefault(out.chat_id, now)
+        state = route.budget.state()
+        if state.spent:
+            return route.budget.seconds_to_next_month()
+        if not state.low:
+            return 0.0
+        now, key = time.monotonic(), (out.via, out.chat_id)
+        first = self._held.setdefault(key, now)
         left = HOLD_WHEN_LOW - (now - first)
         if left <= 0:
-            del self._held[out.chat_id]
+            del self._held[key]
             return 0.0
         return left
 
     async def send(self, out: Outgoing) -> Outcome:
         if out.channel != CHANNEL:
             return Outcome.fatal(f"no {out.channel} channel in the Zalo sender")
-        state = self.budget.state()
+        route = self.route(out)
+        if route is None:  # an account of a bot taken out of the configuration: tried again, then dead
+            return Outcome.failed(f"Zalo bot {out.via!r} is not configured in this process")
+        state = route.budget.state()
         if state.spent and not urgent(out):
             return Outcome.retry(
-                self.budget.seconds_to_next_month(), f"Zalo budget spent ({state.used} in {state.month})"
+                route.budget.seconds_to_next_month(), f"Zalo budget spent ({state.used} in {state.month})"
             )
         try:
             pieces = split_text(self._render.render(out, "text"))
         except Exception as exc:  # a template error: the push itself is wrong
             return Outcome.fatal(f"template: {type(exc).__name__}: {exc}")
         try:
-            for piece in pieces:  # each piece sent is counted by the budget (the client's on_sent)
-                await self.client.send_message(out.chat_id, piece)
+            for piece in pieces:  # each piece sent is counted by its bot's budget (the client's on_sent)
+                await route.client.send_message(out.chat_id, piece)
         except ZaloError as exc:
             if exc.kind is FailureKind.QUOTA:
                 return Outcome.retry(QUOTA_RETRY_SECONDS, f"Zalo 429: {exc.description}")
@@ -206,7 +240,7 @@ class ZaloPushSender:
             if exc.may_have_arrived:  # the dispatcher tries it once more at most
                 return Outcome.uncertain(f"Zalo {exc.code or 'network'}: {exc.description}")
             return Outcome.failed(f"Zalo {exc.code or 'network'}: {exc.description}")
-        self._held.pop(out.chat_id, None)
+        self._held.pop((out.via, out.chat_id), None)
         return Outcome.sent()
 
 
@@ -214,10 +248,16 @@ def urgent(out: Outgoing) -> bool:
     return any(item.template in URGENT for item in out.items)
 
 
-def budget_for(config: ZaloConfig, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> Budget:
-    """The budget of ``[zalo]``, kept in ``budget_file``, warning the admins through the outbox."""
-    path = Path(config.budget_file) if config.budget_file else None
-    return Budget(config.monthly_budget, config.budget_warn_percent, clock, path, budget_warning(sessions, clock))
+def budget_for(
+    config: ZaloConfig, sessions: async_sessionmaker[AsyncSession], clock: Clock, bot: ZaloBot | None = None
+) -> Budget:
+    """The budget of one bot (the first when None): its ``monthly_budget``, kept in its ``budget_file``,
+    warning the admins through the outbox (naming the bot when there are several)."""
+    bots = config.all_bots()
+    bot = bot or bots[0]
+    path = Path(bot.budget_file) if bot.budget_file else None
+    warn = budget_warning(sessions, clock, bot.name if len(bots) > 1 else "")
+    return Budget(bot.monthly_budget, config.budget_warn_percent, clock, path, warn)
 
 
 class Senders:

@@ -53,6 +53,7 @@ class Me:
     names: tuple[str, ...] = ()  # display and account names, to recognise a mention
     groups: bool = False
     group_allow: frozenset[str] = field(default_factory=frozenset)
+    bot: str = "default"  # the [[zalo.bots]] name of this bot: every Incoming says it came in on it
 
 
 def unwrap(body: Any) -> list[dict[str, Any]]:
@@ -117,6 +118,7 @@ def translate(update: dict[str, Any], me: Me) -> Translated:
         is_group=is_group,
         message_id=message_id or None,
         addressed=is_group,  # Zalo delivers a group message only when it mentions the bot (stripped above)
+        bot=me.bot,
     )
     if event == IMAGE:
         url = message.get("photo_url") or message.get("photo") or message.get("url")

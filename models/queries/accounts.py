@@ -166,6 +166,23 @@ class ChatIdentity:
     external_id: str
     chat_id: str
     display_name: str = ""
+    bot: str = ""  # Zalo: the bot the account registers on (``ChatAccount.bot``)
+
+
+async def usable_invite(session: AsyncSession, code: str, now: datetime) -> Invite:
+    """The invite of ``code`` while it may be redeemed (nothing is written); ``InviteRefused`` otherwise."""
+    invite = (await session.execute(select(Invite).where(Invite.code == code.strip().upper()))).scalar_one_or_none()
+    if invite is None:
+        raise InviteRefused(InviteProblem.UNKNOWN)
+    if invite.used_at is not None:
+        raise InviteRefused(InviteProblem.USED)
+    if invite.expires_at <= now:
+        raise InviteRefused(InviteProblem.EXPIRED)
+    if invite.official_id is not None:
+        listed = await session.get(Official, invite.official_id)
+        if listed is not None and not listed.active:
+            raise InviteRefused(InviteProblem.EXPIRED)  # revoked since the invite was sent
+    return invite
 
 
 async def redeem_invite(session: AsyncSession, code: str, who: ChatIdentity, now: datetime) -> Official:
@@ -175,16 +192,8 @@ async def redeem_invite(session: AsyncSession, code: str, who: ChatIdentity, now
     Raises ``InviteRefused`` for an unknown, used or expired code. Marking the invite used is one
     conditional UPDATE, so two people racing with the same code cannot both succeed.
     """
-    invite = (await session.execute(select(Invite).where(Invite.code == code.strip().upper()))).scalar_one_or_none()
-    if invite is None:
-        raise InviteRefused(InviteProblem.UNKNOWN)
-    if invite.used_at is not None:
-        raise InviteRefused(InviteProblem.USED)
-    if invite.expires_at <= now:
-        raise InviteRefused(InviteProblem.EXPIRED)
+    invite = await usable_invite(session, code, now)
     listed = await session.get(Official, invite.official_id) if invite.official_id is not None else None
-    if listed is not None and not listed.active:
-        raise InviteRefused(InviteProblem.EXPIRED)  # revoked since the invite was sent
     claimed = await session.execute(
         update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None)).values(used_at=now)
     )
@@ -212,6 +221,7 @@ async def redeem_invite(session: AsyncSession, code: str, who: ChatIdentity, now
         session.add(account)
     account.official_id = official.id  # an account of a deactivated official moves to the new one
     account.chat_id, account.display_name, account.last_seen_at = who.chat_id, who.display_name, now
+    account.bot = who.bot
     await session.execute(update(Invite).where(Invite.id == invite.id).values(used_by_id=official.id))
     audit(session, at=now, actor_id=official.id, action="account.register", subject=invite.code)
     await session.flush()

@@ -70,6 +70,19 @@ class FakeZalo(World, LocalServer):
         self._worker: asyncio.Task[None] | None = None
         self._client: httpx.AsyncClient | None = None
         self.on_update = self._queue.put_nowait
+        self.bots: dict[str, FakeZalo] = {token: self}  # token -> its bot: several bots on one server
+        self._others: list[FakeZalo] = []
+
+    def another_bot(self, token: str, bot_id: str, name: str) -> FakeZalo:
+        """A second bot on this server (its own token, so its own ``/bot<token>/`` paths, users, updates,
+        webhook and record of what it sent), as one Zalo account's several bots are."""
+        other = FakeZalo(token)
+        other.me = {**self.me, "id": bot_id, "display_name": name, "account_name": f"bot.{bot_id}"}
+        other.port = self.port
+        other._worker = asyncio.create_task(other._deliver())
+        self.bots[token] = other
+        self._others.append(other)
+        return other
 
     @property
     def base_url(self) -> str:
@@ -79,6 +92,8 @@ class FakeZalo(World, LocalServer):
         return [(r"/bot([^/]+)/([A-Za-z]+)", ApiHandler, {"fake": self})]
 
     async def stop(self) -> None:
+        for other in self._others:
+            await other.stop()
         await super().stop()
         if self._client is not None:
             await self._client.aclose()
@@ -202,7 +217,7 @@ class ApiHandler(tornado.web.RequestHandler):
         return params
 
     async def handle(self, token: str, name: str) -> None:
-        fake = self.fake
+        fake = self.fake.bots.get(token, self.fake)  # the bot of this token (several share the server)
         params = self._params()
         call = Call(name, params, time.monotonic())
         fake.calls.append(call)

@@ -1,4 +1,4 @@
-"""Revision 0013_official_phones on a database that holds data made at revision 0011 (SQLite and
+"""Revision 0013 (through 0012) on a database that holds data made at revision 0011 (SQLite and
 PostgreSQL): every official and invite is kept, existing invites bound to no listed official; two
 officials typed with one number keep it on the first only; from then on one number is one official's."""
 
@@ -43,7 +43,7 @@ async def test_0013_keeps_officials_and_invites_and_makes_a_number_one_officials
         async with engine.begin() as conn:
             for row in ROWS:
                 await conn.execute(text(row))
-        await upgrade(url_at_0011, "0013_official_phones")
+        await upgrade(url_at_0011, "0013")
         async with engine.begin() as conn:
             officials = (await conn.execute(text("SELECT id, full_name, phone FROM officials ORDER BY id"))).all()
             assert [tuple(r) for r in officials] == [

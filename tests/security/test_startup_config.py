@@ -44,6 +44,8 @@ def generated() -> list[tuple[str, str, str]]:
             elif get_origin(declared.annotation) is list:
                 most = next(m.max_length for m in declared.metadata if hasattr(m, "max_length"))
                 item = get_args(declared.annotation)[0]
+                if isinstance(item, type) and issubclass(item, BaseModel):
+                    continue  # a list of tables ([[zalo.bots]]): its keys are named by entry, tests/zalo/test_config.py
                 low, high = _ends(get_args(item)[1].metadata)
                 if get_args(item)[0] is int:
                     assert low is not None and high is not None

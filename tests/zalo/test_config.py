@@ -50,3 +50,77 @@ def test_bad_values_name_the_key(tmp_path: Path, text: str, key: str) -> None:
     with pytest.raises(ConfigError, match=key.replace("[", r"\[").replace("]", r"\]").replace(".", r"\.")) as bad:
         load(tmp_path, f"[zalo]\n{text}\n")
     assert "\n" not in str(bad.value)
+
+
+def test_a_single_token_is_one_bot_named_default(tmp_path: Path) -> None:
+    config = load(tmp_path, '[zalo]\ntoken = "123:abc"\n')
+    (bot,) = config.zalo.all_bots()
+    assert (bot.name, bot.webhook_path, bot.max_users, bot.budget_file) == (
+        "default",
+        "/zalo",
+        50,
+        "var/zalo-budget.json",
+    )
+    assert config.zalo.bot_named("") == bot and config.zalo.bot_named("gone") is None
+    assert "123:abc" not in repr(bot)
+
+
+def test_several_bots_each_with_its_path_budget_file_and_secret(tmp_path: Path) -> None:
+    config = load(
+        tmp_path,
+        '[zalo]\ntoken = "1:a"\nwebhook_secret = "shared-secret"\n'
+        '[[zalo.bots]]\nname = "huyen-a"\ntoken = "2:b"\nmax_users = 40\nlink = "https://zalo.me/2"\n'
+        '[[zalo.bots]]\nname = "huyen-b"\ntoken = "3:c"\nwebhook_secret = "own-secret-b"\nwebhook_path = "/zb"\n',
+    )
+    default, a, b = config.zalo.all_bots()
+    assert (default.name, a.name, b.name) == ("default", "huyen-a", "huyen-b")
+    assert (a.webhook_path, a.webhook_secret, a.max_users, a.link) == (
+        "/zalo/huyen-a",
+        "shared-secret",
+        40,
+        "https://zalo.me/2",
+    )
+    assert (b.webhook_path, b.webhook_secret) == ("/zb", "own-secret-b")
+    assert a.budget_file == "var/zalo-budget-huyen-a.json"
+    assert config.zalo.bot_named("default") == default and config.zalo.bot_named("huyen-b") == b
+
+
+def test_bots_without_a_single_token_start_with_the_first_entry(tmp_path: Path) -> None:
+    config = load(tmp_path, '[zalo]\n[[zalo.bots]]\nname = "tinh"\ntoken = "2:b"\n')
+    assert config.zalo.enabled and config.zalo.bot_named("default") == config.zalo.all_bots()[0]
+
+
+BOT = '[[zalo.bots]]\nname = "huyen-a"\ntoken = "2:SecretTokenB"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('token = "1:a"\n' + BOT + 'name = "huyen-a"\n', "toml"),  # a key twice: not TOML
+        ('token = "1:a"\n' + BOT + BOT, "the same name"),
+        ('token = "2:SecretTokenB"\n' + BOT, "the same token"),
+        (BOT + "max_users = 0\n", '[[zalo.bots]] "huyen-a".max_users'),
+        (BOT + 'colour = "red"\n', '[[zalo.bots]] "huyen-a".colour'),
+        ('[[zalo.bots]]\nname = "Huyện A"\ntoken = "2:b"\n', '"Huyện A".name'),
+        ('[[zalo.bots]]\nname = "a"\n', '[[zalo.bots]] "a".token is missing'),
+        (BOT + 'webhook_secret = "short"\n', '[[zalo.bots]] "huyen-a".webhook_secret'),
+        (BOT + 'link = "zalo.me/x"\n', '[[zalo.bots]] "huyen-a".link'),
+        ('bots = "x"\n', "[zalo].bots"),
+        (
+            'mode = "webhook"\nwebhook_public_url = "https://bot.example.gov.vn"\n' + BOT,
+            "a webhook_secret for every bot",
+        ),
+        (
+            'mode = "webhook"\nwebhook_public_url = "https://x.vn"\nwebhook_secret = "abcdefgh"\ntoken = "1:a"\n'
+            + BOT
+            + 'webhook_path = "/zalo"\n',
+            "the same webhook_path",
+        ),
+    ],
+)
+def test_bad_bot_lines_are_one_line_without_the_token(tmp_path: Path, text: str, said: str) -> None:
+    with pytest.raises(ConfigError) as bad:
+        load(tmp_path, f"[zalo]\n{text}")
+    line = str(bad.value)
+    assert said.lower() in line.lower() and "\n" not in line
+    assert "SecretTokenB" not in line

@@ -1,7 +1,7 @@
 """officials' phones: registration by phone (issue 21, point 4)
 
-Revision ID: 0013_official_phones
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-02 17:00:00
 
 - ``invites.official_id``: the official an invite was made for, when the secretariat's list of officials
@@ -20,8 +20,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0013_official_phones"
-down_revision: str | None = "0011"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
