@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.base import Reply, UserError
+from models.queries.leave import official_in
 from models.queries.units import unit_name
 from models.queries.zns_invites import (
     ZnsRefusal,
     listed_at,
-    official_in,
     registered,
     send_invites,
     waiting,

@@ -23,7 +23,6 @@ from models.phones import masked
 from models.queries.accounts import audit, create_invite
 from models.settings_oa import INVITE_KIND, ZnsConfig
 from models.system import OutboxMessage
-from models.tree import subtree_clause
 from models.units import ChatAccount, Invite, Official, Unit
 from models.zalo_oa import ZnsSpend
 
@@ -109,18 +108,6 @@ async def listed_at(session: AsyncSession, unit: Unit) -> list[Official]:
         .order_by(Official.full_name, Official.id)
     )
     return list(rows.all())
-
-
-async def official_in(session: AsyncSession, official_id: int, province: Unit) -> tuple[Official, Unit] | None:
-    """The official ``official_id`` with their unit, when it lies in ``province``."""
-    row = (
-        await session.execute(
-            select(Official, Unit)
-            .join(Unit, Unit.id == Official.unit_id)
-            .where(Official.id == official_id, subtree_clause(province))
-        )
-    ).first()
-    return (row[0], row[1]) if row is not None else None
 
 
 async def send_invites(
