@@ -70,7 +70,7 @@ async def test_the_sections_feed_the_dispatcher_and_the_telegram_limiter() -> No
     assert sending.quiet is not None and sending.quiet.weekends and sending.quiet.start == time(22, 30)
     assert sending.quiet.tz == ZoneInfo("Asia/Bangkok")
     limits = telegram_limits(config.telegram)
-    assert (limits.overall_per_second, limits.overall_burst, limits.chat_per_second) == (60, 60, 1)
+    assert (limits.overall_per_second, limits.overall_burst, limits.chat_per_second) == (60, 10, 1)
 
 
 def test_a_file_written_for_the_earlier_release_still_starts_with_its_rates_moved(
