@@ -16,11 +16,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import App, build
 from bot.config import Config
 from bot.fetch import FetchError, fetch
-from handlers.base import Reply
+from handlers.base import Reply, UserError
 from models.db import upgrade
 from models.importers import import_bytes, import_file
 from models.queries.units import unit_name
 from models.scope import Scope, find_province, own_provinces, provinces
+
+
+def refused(app: App, lang: str, refusal: Reply | UserError) -> int:
+    """Print a refusal (a Reply, or a handler's UserError) as one paragraph on stderr; the exit status 1."""
+    reply = refusal if isinstance(refusal, Reply) else Reply(refusal.template, refusal.context)
+    print(app.renderer.render(lang, reply), file=sys.stderr)
+    return 1
+
 
 KIND_NAMES = {"criteria": "drive_criteria", "measurements": "drive_measurements", "dvc": "766", "canbo": "officials"}
 
@@ -78,14 +86,12 @@ async def run_import(config: Config, args: argparse.Namespace) -> int:
             refusal = (
                 fetched if isinstance(fetched, Reply) else Reply("imports/no_file", {"name": str(args.file or "")})
             )
-            print(app.renderer.render(lang, refusal), file=sys.stderr)
-            return 1
+            return refused(app, lang, refusal)
         name = fetched[0] if fetched else args.file.name
         async with app.sessions() as session:
             scope = await cli_scope(session, getattr(args, "province", None), kind)
             if isinstance(scope, Reply):
-                print(app.renderer.render(lang, scope), file=sys.stderr)
-                return 1
+                return refused(app, lang, scope)
             run = {"dry_run": args.dry_run, "options": options, "clock": app.clock, "scope": scope}
             if fetched:
                 result = await import_bytes(session, kind, name, fetched[1], **run)
@@ -94,8 +100,7 @@ async def run_import(config: Config, args: argparse.Namespace) -> int:
             context = {"name": name, "kind": kind, "options": options, "result": result}
             if not result.ok:
                 await session.rollback()
-                print(app.renderer.render(lang, Reply("imports/cli_errors", context)), file=sys.stderr)
-                return 1
+                return refused(app, lang, Reply("imports/cli_errors", context))
             if args.dry_run:
                 await session.rollback()
                 print(app.renderer.render(lang, Reply("imports/cli_dry_run", context)))
@@ -112,7 +117,6 @@ async def run_invite(config: Config, args: argparse.Namespace) -> int:
 
     from bot.telegram import bot_username
     from handlers.account import invite_reply
-    from handlers.base import UserError
     from handlers.roles import listed_words, parse_role
 
     await upgrade(config.database.url, lock_timeout=config.database.lock_timeout_seconds)
@@ -123,13 +127,11 @@ async def run_invite(config: Config, args: argparse.Namespace) -> int:
             return await _invite_by_zns(app, args)
         role = parse_role(args.role)
         if role is None:
-            print(app.renderer.render(lang, Reply("errors/bad_role", {"groups": listed_words()})), file=sys.stderr)
-            return 1
+            return refused(app, lang, Reply("errors/bad_role", {"groups": listed_words()}))
         async with app.sessions() as session:
             scope = await cli_scope(session, getattr(args, "province", None))
             if isinstance(scope, Reply):
-                print(app.renderer.render(lang, scope), file=sys.stderr)
-                return 1
+                return refused(app, lang, scope)
             try:
                 reply = await invite_reply(
                     session,
@@ -144,8 +146,7 @@ async def run_invite(config: Config, args: argparse.Namespace) -> int:
                     role_text=args.role,
                 )
             except UserError as refusal:
-                print(app.renderer.render(lang, Reply(refusal.template, refusal.context)), file=sys.stderr)
-                return 1
+                return refused(app, lang, refusal)
             await session.commit()
         print(app.renderer.render(lang, reply))
         return 0
@@ -159,15 +160,13 @@ async def _invite_by_zns(app: App, args: argparse.Namespace) -> int:
 
     from bot.telegram import bot_username
     from handlers.account import operating_unit
-    from handlers.base import UserError
     from handlers.zns_invites import unit_people, zns_invite_reply
 
     config, lang = app.config, app.config.bot.default_language
     async with app.sessions() as session:
         scope = await cli_scope(session, getattr(args, "province", None))
         if isinstance(scope, Reply):
-            print(app.renderer.render(lang, scope), file=sys.stderr)
-            return 1
+            return refused(app, lang, scope)
         within = scope.province if scope is not None else None
         try:
             unit = await operating_unit(session, args.unit, app.clock.today(), within)
@@ -188,8 +187,7 @@ async def _invite_by_zns(app: App, args: argparse.Namespace) -> int:
                 bot_username=await bot_username(config.telegram),
             )
         except UserError as refusal:
-            print(app.renderer.render(lang, Reply(refusal.template, refusal.context)), file=sys.stderr)
-            return 1
+            return refused(app, lang, refusal)
         await session.commit()
     print(app.renderer.render(lang, reply))
     return 0

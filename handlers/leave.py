@@ -16,7 +16,8 @@ from handlers.access import may_manage, may_see, own_unit, province_scope
 from handlers.base import Commands, Reply, Request, UserError, is_number
 from models import Leave, Official, Unit
 from models.leave import MAX_DAYS, parse_day
-from models.queries.leave import cancel_leave, current_leave, official_in, officials_named, record_leave
+from models.queries.accounts import official_in
+from models.queries.leave import cancel_leave, current_leave, officials_named, record_leave
 from models.queries.units import unit_name
 from models.text import fold
 

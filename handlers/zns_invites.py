@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.base import Reply, UserError
-from models.queries.leave import official_in
+from models.queries.accounts import official_in
 from models.queries.units import unit_name
 from models.queries.zns_invites import (
     ZnsRefusal,

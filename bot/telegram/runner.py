@@ -105,14 +105,21 @@ async def bot_username(config: TelegramConfig) -> str:
         return ""
 
 
+# Messages one process may send at once: a sixth of Telegram's 30 a second. N processes sharing one bot
+# token burst N × 5 at most, within Telegram's own burst (~30) up to 5 processes (bench/README, issue 20).
+REPLY_BURST = 5
+
+
 def telegram_limits(config: TelegramConfig) -> Limits:
     """The limiter's rates are the dispatcher's ([telegram]): pushes paced by the dispatcher then find a
     token waiting here, and the two never wait twice (see jobs/pacing.py)."""
     return Limits(
         overall_per_second=config.per_second,
         # sent evenly (a burst of a sixth of a second): Telegram counts arrivals, which jitter; a bot that
-        # spends Telegram's whole burst answers every jitter with a 429 and a second's pause for everyone
-        overall_burst=max(1, config.per_second // 6),
+        # spends Telegram's whole burst answers every jitter with a 429 and a second's pause for everyone.
+        # At least REPLY_BURST (or per_second itself): a process given a share of the bot's limit (webhook
+        # workers: 30 ÷ N each) still answers a few officials at once rather than one every 1/share s
+        overall_burst=max(min(config.per_second, REPLY_BURST), config.per_second // 6),
         chat_per_second=config.chat_per_second,
         group_per_minute=config.group_per_minute,
     )

@@ -1,4 +1,5 @@
-"""Officials and their chat accounts: invite codes (creating and redeeming them), the audit log.
+"""Officials and their chat accounts: an official of a province, invite codes (creating and redeeming
+them), the audit log.
 
 ``create_invite`` is shared by the admin command ``/moi`` and the CLI ``cchc-bot invite``.
 """
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import Role
 from models.system import AuditEntry
+from models.tree import subtree_clause
 from models.units import ChatAccount, Invite, Official, Unit
 
 # No 0/O, 1/I/L: a code read aloud or copied from paper is not misread.
@@ -25,6 +27,18 @@ CODE_LENGTH = 8
 
 def new_code(length: int = CODE_LENGTH) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+async def official_in(session: AsyncSession, official_id: int, province: Unit) -> tuple[Official, Unit] | None:
+    """An official of ``province`` with their unit (None: no such official there)."""
+    row = (
+        await session.execute(
+            select(Official, Unit)
+            .join(Unit, Unit.id == Official.unit_id)
+            .where(Official.id == official_id, subtree_clause(province))
+        )
+    ).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 def looks_like_code(text: str) -> bool:

@@ -16,7 +16,6 @@ from models.leave import Leave
 from models.queries.accounts import audit
 from models.system import OutboxMessage
 from models.text import fold
-from models.tree import subtree_clause
 from models.units import Official, Unit
 
 
@@ -137,18 +136,6 @@ async def leaves_of_unit(session: AsyncSession, unit: Unit, today: date) -> dict
     for row in rows:
         found.setdefault(row[1], Away(*row))
     return found
-
-
-async def official_in(session: AsyncSession, official_id: int, province: Unit) -> tuple[Official, Unit] | None:
-    """An official of ``province`` with their unit (None: no such official there)."""
-    row = (
-        await session.execute(
-            select(Official, Unit)
-            .join(Unit, Unit.id == Official.unit_id)
-            .where(Official.id == official_id, subtree_clause(province))
-        )
-    ).first()
-    return (row[0], row[1]) if row is not None else None
 
 
 async def officials_named(session: AsyncSession, unit_id: int, folded: str) -> list[Official]:
