@@ -17,7 +17,8 @@ show the user the message twice. Such a failure is raised at once; ``may_have_ar
 Replies come before pushes. Telegram's overall limit is the bot's, replies and pushes together; a send made
 inside ``background()`` (the push path, ``bot/push_path.py``) takes an overall token only when one is left
 over and no reply is waiting for one, so an official's answer never queues behind a broadcast: pushes go
-at whatever rate the replies leave (``python -m bench.peak``, bench/README.md, issue 20).
+at whatever rate the replies leave (``python -m bench.peak``, bench/README.md, issue 20). In a chat, likewise,
+a background send leaves one of the chat's tokens for an answer.
 """
 
 from __future__ import annotations
@@ -95,6 +96,9 @@ class Limits:
     # overall tokens a background send (a push) leaves for replies: an answer goes at once, not after the
     # next token, while a broadcast takes the rest
     reply_reserve: int = 2
+    # a chat's tokens a background send leaves for the official's answer: a push in several parts (a long
+    # list of escalations) no longer holds the answer to its first part behind the others (2.2 s at the peak)
+    chat_reserve: int = 1
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
@@ -147,13 +151,14 @@ class PacingLimiter(BaseRateLimiter[int]):
         if paused > 0:
             await asyncio.sleep(paused)
         # Take the chat's slot first so one busy chat does not hold the overall bucket's tokens.
+        if _BACKGROUND.get():
+            await self._chat_spare(self._chat_bucket(chat_id))
+            await self._spare()
+            return
         wait = self._chat_bucket(chat_id).take(time.monotonic())
         if wait > 0:
             self.waited += 1
             await asyncio.sleep(wait + self.limits.margin_seconds)
-        if _BACKGROUND.get():
-            await self._spare()
-            return
         wait = self._overall.take(time.monotonic())
         if wait > 0:
             self.waited += 1
@@ -162,6 +167,17 @@ class PacingLimiter(BaseRateLimiter[int]):
                 await asyncio.sleep(wait)
             finally:
                 self._replies_waiting -= 1
+
+    async def _chat_spare(self, bucket: Bucket) -> None:
+        """A background send's slot in its chat: only with ``chat_reserve`` more left, taken when it comes
+        (not reserved ahead), so the official's answer to a push in several parts goes before its rest."""
+        keep = self.limits.chat_reserve
+        waited = False
+        while (wait := bucket.wait(time.monotonic(), keep)) > 0:
+            waited = True
+            await asyncio.sleep(wait + self.limits.margin_seconds)
+        self.waited += waited
+        bucket.take(time.monotonic())
 
     async def _spare(self) -> None:
         """A background send: the overall token only when one is free beyond the replies' reserve and no

@@ -127,6 +127,33 @@ async def test_a_broadcast_leaves_the_replies_tokens_so_an_answer_goes_at_once()
     waiting.cancel()
 
 
+async def test_an_answer_goes_before_the_rest_of_a_push_in_the_same_chat() -> None:
+    """Issue 20: the administrator's morning push of 38 escalations goes as 4 messages; they answered it
+    after the first and waited 2.2 s, behind the other three parts at Telegram's 1 a second per chat. A
+    push's parts leave the chat one message of its burst, so the answer goes at once; the push waits."""
+    limiter = PacingLimiter(Limits(chat_per_second=2, chat_burst=3, margin_seconds=0))
+    sent: list[tuple[str, float]] = []
+    started = time.monotonic()
+
+    async def call(name: str) -> bool:
+        sent.append((name, time.monotonic() - started))
+        return True
+
+    async def push() -> None:
+        with background():
+            for part in ("part 1", "part 2", "part 3", "part 4"):
+                await limiter.process_request(call, (part,), {}, "sendMessage", {"chat_id": "7"}, None)
+
+    parts = asyncio.create_task(push())
+    await asyncio.sleep(0.05)  # the official read part 1 and answers
+    await limiter.process_request(call, ("answer",), {}, "sendMessage", {"chat_id": "7"}, None)
+    await parts
+    times = dict(sent)
+    assert times["answer"] < 0.1
+    assert [name for name, _ in sent] == ["part 1", "part 2", "answer", "part 3", "part 4"]
+    assert times["part 4"] - times["part 3"] >= 0.45  # still within the chat's 2 a second
+
+
 @pytest.mark.parametrize(("per_second", "burst"), [(30, 5), (60, 10), (15, 5), (8, 5), (7, 5), (3, 3), (1, 1)])
 def test_each_process_keeps_a_burst_of_answers(per_second: int, burst: int) -> None:
     """Issue 20: webhook workers share one bot token's 30 a second (``per_second`` 30 ÷ N each). A share's
