@@ -18,6 +18,21 @@ from bot.telegram.runner import ChatOrderedProcessor, file_url, telegram_limits,
 from jobs.pacing import Bucket
 
 
+def recording(sent: list[tuple[str, float]], refuse: tuple[str, ...] = ()) -> Callable[[str], Awaitable[bool]]:
+    """A Bot API call that records what it sent and when (seconds from now); it answers 429 (retry after
+    0.6 s) once for each chat in ``refuse``."""
+    started, refused = time.monotonic(), set(refuse)
+
+    async def call(name: str) -> bool:
+        if name in refused:
+            refused.discard(name)
+            raise RetryAfter(timedelta(seconds=0.6))
+        sent.append((name, time.monotonic() - started))
+        return True
+
+    return call
+
+
 @pytest.mark.parametrize(
     ("base", "files"),
     [
@@ -47,11 +62,7 @@ def test_bucket_allows_a_burst_then_paces() -> None:
 async def test_one_chat_waits_while_others_go_on() -> None:
     limiter = PacingLimiter(Limits(chat_per_second=10, chat_burst=1, margin_seconds=0))
     sent: list[tuple[str, float]] = []
-    started = time.monotonic()
-
-    async def call(chat: str) -> bool:
-        sent.append((chat, time.monotonic() - started))
-        return True
+    call = recording(sent)
 
     await asyncio.gather(
         *(limiter.process_request(call, (c,), {}, "sendMessage", {"chat_id": c}, None) for c in ("1", "1", "2"))
@@ -106,11 +117,7 @@ async def test_a_broadcast_leaves_the_replies_tokens_so_an_answer_goes_at_once()
     difference between a reply p50 of 22 ms and 270 ms (bench/README.md)."""
     limiter = PacingLimiter(Limits(overall_per_second=2, overall_burst=5, reply_reserve=2, chat_per_second=100))
     sent: list[tuple[str, float]] = []
-    started = time.monotonic()
-
-    async def call(name: str) -> bool:
-        sent.append((name, time.monotonic() - started))
-        return True
+    call = recording(sent)
 
     async def push(name: str) -> None:
         with background():
@@ -133,11 +140,7 @@ async def test_an_answer_goes_before_the_rest_of_a_push_in_the_same_chat() -> No
     push's parts leave the chat one message of its burst, so the answer goes at once; the push waits."""
     limiter = PacingLimiter(Limits(chat_per_second=2, chat_burst=3, margin_seconds=0))
     sent: list[tuple[str, float]] = []
-    started = time.monotonic()
-
-    async def call(name: str) -> bool:
-        sent.append((name, time.monotonic() - started))
-        return True
+    call = recording(sent)
 
     async def push() -> None:
         with background():
@@ -164,29 +167,11 @@ def test_each_process_keeps_a_burst_of_answers(per_second: int, burst: int) -> N
 
 async def test_a_worker_with_a_share_of_the_limit_answers_five_officials_at_once() -> None:
     limiter = PacingLimiter(telegram_limits(TelegramConfig(per_second=8)))
-    sent: list[float] = []
-    started = time.monotonic()
-
-    async def call(chat: str) -> bool:
-        sent.append(time.monotonic() - started)
-        return True
-
+    sent: list[tuple[str, float]] = []
+    call = recording(sent)
     chats = ("1", "2", "3", "4", "5")
     await asyncio.gather(*(limiter.process_request(call, (c,), {}, "sendMessage", {"chat_id": c}, None) for c in chats))
-    assert max(sent) < 0.05 and limiter.waited == 0
-
-
-def refusing(refuse: set[str], sent: list[tuple[str, float]], started: float) -> Callable[[str], Awaitable[bool]]:
-    """A Bot API call that answers 429 (retry after 0.6 s) once for each chat in ``refuse``."""
-
-    async def call(chat: str) -> bool:
-        if chat in refuse:
-            refuse.discard(chat)
-            raise RetryAfter(timedelta(seconds=0.6))
-        sent.append((chat, time.monotonic() - started))
-        return True
-
-    return call
+    assert max(t for _, t in sent) < 0.05 and limiter.waited == 0
 
 
 async def test_a_429_for_one_chat_holds_that_chat_only() -> None:
@@ -195,7 +180,7 @@ async def test_a_429_for_one_chat_holds_that_chat_only() -> None:
     for a second, so everyone's answer waited: 4 workers at 25 updates/s, p99 2.4 s (bench/README.md)."""
     limiter = PacingLimiter(Limits(margin_seconds=0))
     sent: list[tuple[str, float]] = []
-    call = refusing({"1"}, sent, time.monotonic())
+    call = recording(sent, refuse=("1",))
 
     async def send(chat: str) -> None:
         await limiter.process_request(call, (chat,), {}, "sendMessage", {"chat_id": chat}, None)
@@ -214,7 +199,7 @@ async def test_a_second_chat_refused_within_the_pause_holds_every_send() -> None
     """Two chats refused at once is the bot's overall limit, not a chat's: everyone waits the pause."""
     limiter = PacingLimiter(Limits(margin_seconds=0))
     sent: list[tuple[str, float]] = []
-    call = refusing({"1", "2"}, sent, time.monotonic())
+    call = recording(sent, refuse=("1", "2"))
 
     async def send(chat: str) -> None:
         await limiter.process_request(call, (chat,), {}, "sendMessage", {"chat_id": chat}, None)
