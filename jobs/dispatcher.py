@@ -293,8 +293,10 @@ class Dispatcher:
             return Result.RETRY
         pace = self.paces.get(out.channel)
         if pace is not None:
-            chat_wait = pace.chat_wait(out.chat_id)
-            if chat_wait > 0:  # this chat had its share: the rows wait, the others go on
+            # this chat had its share, or its bot was refused (429): the rows wait, the others go on (a
+            # sender asleep through the pause would hold every channel's messages behind it)
+            chat_wait = max(pace.chat_wait(out.chat_id), pace.paused_for(out.via))
+            if chat_wait > 0:
                 await self._release(marks, message.rows, done, chat_wait)
                 return Result.RETRY
             wait = pace.reserve(out.chat_id)
@@ -306,7 +308,7 @@ class Dispatcher:
             log.exception("dispatcher: sender raised for chat %s", out.chat_id)
             outcome = Outcome.failed(f"{type(exc).__name__}: {exc}")
         if outcome.result is Result.RETRY and pace is not None:
-            pace.pause(outcome.retry_after)
+            pace.pause(outcome.retry_after, out.via)
         await self._record(marks, message, outcome, done)
         return outcome.result
 

@@ -64,7 +64,7 @@ class Pace:
         burst = rates.burst or int(rates.per_second * (1 - HEADROOM))
         self._overall = Bucket(rates.per_second, burst, monotonic())
         self._chats: dict[str, Bucket] = {}
-        self._paused_until = 0.0
+        self._paused_until: dict[str, float] = {}  # by bot (``Outgoing.via``): each has its own quota
 
     def _chat(self, chat_id: str) -> Bucket:
         bucket = self._chats.get(chat_id)
@@ -84,9 +84,13 @@ class Pace:
         """Take the chat's and the channel's slots; seconds to wait before sending (0: now)."""
         now = self.monotonic()
         self._chat(chat_id).take(now)
-        wait = max(self._overall.take(now), self._paused_until - now)
-        return max(0.0, wait)
+        return max(0.0, self._overall.take(now))
 
-    def pause(self, seconds: float) -> None:
-        """The channel said 429: nothing goes out on it for ``seconds``."""
-        self._paused_until = max(self._paused_until, self.monotonic() + seconds)
+    def paused_for(self, via: str = "") -> float:
+        """Seconds left of the pause after a 429 for the bot ``via`` ("": the channel's only or first bot)."""
+        return max(0.0, self._paused_until.get(via, 0.0) - self.monotonic())
+
+    def pause(self, seconds: float, via: str = "") -> None:
+        """The bot ``via`` of the channel said 429: nothing goes out through it for ``seconds``. Zalo
+        counts each bot's messages apart, so one bot's refusal holds only that bot's chats."""
+        self._paused_until[via] = max(self._paused_until.get(via, 0.0), self.monotonic() + seconds)

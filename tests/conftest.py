@@ -8,6 +8,7 @@ where they fail: CI must prove the PostgreSQL path.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import secrets
 import shutil
@@ -27,6 +28,25 @@ from models.db import create_engine, session_factory, upgrade
 PG_ADMIN_DSN = os.environ.get("CCHC_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
 T = TypeVar("T")
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was() -> Iterator[None]:
+    """A test that runs ``bot.cli.main`` sets the process's logging up (``bot.logs.setup``: its own root
+    handler, httpx at WARNING); undo that, so a later test's ``caplog`` sees what it expects (pytest adds
+    its own handlers afresh for each phase of a test)."""
+    from bot.logs import RedactSecrets
+
+    root = logging.getLogger()
+    names = ("httpx", "httpcore", "apscheduler", "alembic")
+    level, levels = root.level, {name: logging.getLogger(name).level for name in names}
+    yield
+    for handler in root.handlers[:]:
+        if any(isinstance(f, RedactSecrets) for f in handler.filters):
+            root.removeHandler(handler)
+    root.setLevel(level)
+    for name, was in levels.items():
+        logging.getLogger(name).setLevel(was)
 
 
 def pytest_configure(config: pytest.Config) -> None:

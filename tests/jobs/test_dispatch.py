@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jobs.dispatcher import Dispatcher
 from jobs.pacing import Rates
-from jobs.sender import Outcome
+from jobs.sender import Outcome, Outgoing
 from models import ChatAccount, FrozenClock, Official, OutboxMessage, Role
 from models.quiet import QuietHours
 from models.settings import DispatchConfig
@@ -284,3 +284,49 @@ async def test_the_channel_an_official_chose_wins_over_the_one_last_written_from
     sender = Recorder()
     await dispatcher(sessions, sender, FrozenClock(at=T0)).drain_all()
     assert [(out.channel, out.chat_id) for out in sender.sent] == [("console", "c1")]
+
+
+async def test_a_429_from_one_zalo_bot_holds_that_bot_s_pushes_only(
+    sessions: async_sessionmaker[AsyncSession], session: AsyncSession
+) -> None:
+    """Zalo counts each bot's messages apart (3,000 a month each): when bot "a" is refused, bot "b"'s
+    officials and Telegram's still get their pushes now, and no sender sleeps through the pause (each
+    sender is shared by every channel's messages: asleep 300 s, it would hold Telegram's too)."""
+    a, b = await people(session, 2, channel="zalo")
+    (c,) = await people(session, 1, first=10)
+    await session.execute(update(ChatAccount).where(ChatAccount.official_id == a).values(bot="a"))
+    await session.execute(update(ChatAccount).where(ChatAccount.official_id == b).values(bot="b"))
+    await queue(session, [a, b, c])
+    await session.commit()
+
+    class RefusedOnA(Recorder):
+        async def send(self, out: Outgoing) -> Outcome:
+            self.tried.append(out)
+            if out.via == "a":
+                return Outcome.retry(300, "Zalo 429: Quota exceeded")
+            self.sent.append(out)
+            return Outcome.sent()
+
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    rates = {name: Rates(per_second=30, chat_per_minute=60, group_per_minute=20) for name in ("telegram", "zalo")}
+    sender = RefusedOnA(channels=frozenset({"telegram", "zalo"}))
+    d = Dispatcher(
+        sessions, sender, clock=FrozenClock(at=T0), rates=rates, monotonic=lambda: 100.0, sleep=sleep,
+        dispatch=DispatchConfig(in_flight=1),
+    )  # fmt: skip
+    await d.drain_all()
+    assert sorted(out.official_id for out in sender.sent) == [b, c]
+    assert not [s for s in slept if s >= 1]
+    refused = await row(sessions, f"note:a:{a}")
+    assert (refused.status, refused.not_before) == ("pending", T0 + timedelta(seconds=300))
+    # the next queued push of bot "a" waits for the pause without being tried; bot "b"'s goes
+    await queue(session, [a, b], tag="later")
+    await session.commit()
+    before = len(sender.tried)
+    await d.drain_all()
+    assert [out.official_id for out in sender.tried[before:]] == [b]
+    assert (await row(sessions, f"note:later:{a}")).not_before == T0 + timedelta(seconds=300)

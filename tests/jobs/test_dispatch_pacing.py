@@ -1,5 +1,5 @@
 """Flood limits and quiet hours as pure rules, on an injected clock: the overall rate, a chat's own
-rate, groups' slower rate, the pause after a 429; nights and weekends in Asia/Ho_Chi_Minh."""
+rate, groups' slower rate, the pause after a 429 (by bot); nights and weekends in Asia/Ho_Chi_Minh."""
 
 from __future__ import annotations
 
@@ -50,13 +50,15 @@ def test_groups_get_twenty_messages_a_minute() -> None:
     assert pace.chat_wait("-100500") == pytest.approx(3.0)  # 60 s / 20
 
 
-def test_a_429_pauses_the_whole_channel() -> None:
+def test_a_429_pauses_the_bot_that_was_refused() -> None:
     ticks = Ticks()
     pace = Pace(TELEGRAM, monotonic=ticks)
     pace.pause(5)
-    assert pace.reserve("1") == pytest.approx(5)
+    assert pace.paused_for() == pytest.approx(5)
+    pace.pause(300, "a")  # Zalo: bot "a" over its quota; bot "b" and the channel's first bot go on
+    assert pace.paused_for("a") == pytest.approx(300) and pace.paused_for("b") == 0
     ticks.now += 5
-    assert pace.reserve("2") == 0
+    assert pace.paused_for() == 0 and pace.paused_for("a") == pytest.approx(295)
 
 
 def local(*args: int) -> datetime:
