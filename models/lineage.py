@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
 
@@ -94,22 +95,32 @@ async def unit_on(session: AsyncSession, text: str, day: date, within: Unit | No
     return await units_named(session, text, (day, day), within)
 
 
-async def _walk(session: AsyncSession, start: Unit, backwards: bool) -> list[Unit]:
-    """Every unit reached through lineage from ``start`` (not itself), nearest first."""
+def _step(backwards: bool) -> Any:
     this, other = (UnitLineage.successor_id, UnitLineage.predecessor_id)
     if not backwards:
         this, other = other, this
+    return select(other).where(this.in_(bindparam("frontier", expanding=True)))
+
+
+# built once: a message's /nhiemvu and /diem walk the official's unit's history
+_BACK, _FORWARD = _step(True), _step(False)
+_UNITS_BY_ID = select(Unit).where(Unit.id.in_(bindparam("ids", expanding=True)))
+
+
+async def _walk(session: AsyncSession, start: Unit, backwards: bool) -> list[Unit]:
+    """Every unit reached through lineage from ``start`` (not itself), nearest first."""
+    step = _BACK if backwards else _FORWARD
     seen: dict[int, int] = {start.id: 0}
     frontier = [start.id]
     while frontier:
-        rows = (await session.execute(select(other).where(this.in_(frontier)))).scalars().all()
-        frontier = [i for i in rows if i not in seen]
+        rows = (await session.execute(step, {"frontier": frontier})).scalars().all()
+        frontier = [i for i in dict.fromkeys(rows) if i not in seen]
         for unit_id in frontier:
             seen[unit_id] = len(seen)
     ids = [i for i in seen if i != start.id]
     if not ids:
         return []
-    units = {u.id: u for u in (await session.execute(select(Unit).where(Unit.id.in_(ids)))).scalars()}
+    units = {u.id: u for u in (await session.execute(_UNITS_BY_ID, {"ids": ids})).scalars()}
     return [units[i] for i in sorted(ids, key=seen.__getitem__) if i in units]
 
 

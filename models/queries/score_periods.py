@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import UnitKind
@@ -15,7 +16,7 @@ from models.indices import IndexResult, ScoreIndex, period_key
 from models.naming import DISTRICT_LEVEL, LOCAL, PROVINCE_LEVEL, PROVINCIAL_BODIES
 from models.queries.scores import ComponentLine, IndexInfo, SeriesPoint, component_lines, series_of
 from models.rules import Change, change
-from models.tree import subtree_clause
+from models.tree import subtree_bounds, subtree_range
 from models.units import Unit
 
 SERVICE_INDEX = "766"
@@ -66,16 +67,45 @@ def peers_of(kind: str) -> frozenset[str]:
     return frozenset({kind})
 
 
+_HAS_RESULTS = select(
+    exists().where(
+        IndexResult.unit_id == bindparam("unit_id"),
+        IndexResult.index_id == ScoreIndex.id,
+        ScoreIndex.code == bindparam("code"),
+    )
+)
+
+
 async def has_period_results(session: AsyncSession, unit_id: int, code: str = SERVICE_INDEX) -> bool:
     """Whether ``unit_id`` has any result of index ``code`` (the commune chair's default view of /diem)."""
-    query = select(
-        exists().where(
-            IndexResult.unit_id == unit_id,
-            IndexResult.index_id == ScoreIndex.id,
-            ScoreIndex.code == code,
+    return bool(await session.scalar(_HAS_RESULTS, {"unit_id": unit_id, "code": code}))
+
+
+def _peer_scores() -> Any:
+    """The count of the scores of a period's results among the province's units of some kinds, and of
+    those above a score; built once (the province's peers first, a range of the path index, then their
+    results by the unique index: joined the other way, SQLite walks every result of the index in the
+    country)."""
+    units = select(Unit.id).where(subtree_range(), Unit.kind.in_(bindparam("kinds", expanding=True)))
+    peers = (
+        select(IndexResult.score)
+        .where(
+            IndexResult.index_id == bindparam("index_id"),
+            IndexResult.unit_id.in_(units),
+            IndexResult.year == bindparam("year"),
+            IndexResult.period == bindparam("period"),
+            IndexResult.period_number == bindparam("period_number"),
+            IndexResult.score.is_not(None),
         )
+        .subquery()
     )
-    return bool(await session.scalar(query))
+    return select(func.count(), func.count().filter(peers.c.score > bindparam("score"))).select_from(peers)
+
+
+_PEER_SCORES = _peer_scores()
+_UNIT_RESULTS = select(IndexResult).where(
+    IndexResult.unit_id == bindparam("unit_id"), IndexResult.index_id == bindparam("index_id")
+)
 
 
 async def _rank(
@@ -87,26 +117,15 @@ async def _rank(
         return result.rank, result.rank_total
     if result.score is None:
         return None, None
-    # the province's peers first (a range of the path index), then their results by the unique index:
-    # joined the other way, SQLite walks every result of the index in the country
-    units = select(Unit.id).where(subtree_clause(province), Unit.kind.in_(peers_of(str(unit.kind))))
-    peers = (
-        select(IndexResult.score)
-        .where(
-            IndexResult.index_id == result.index_id,
-            IndexResult.unit_id.in_(units),
-            IndexResult.year == result.year,
-            IndexResult.period == result.period,
-            IndexResult.period_number == result.period_number,
-            IndexResult.score.is_not(None),
-        )
-        .subquery()
-    )
-    total, above = (
-        await session.execute(
-            select(func.count(), func.count().filter(peers.c.score > result.score)).select_from(peers)
-        )
-    ).one()
+    params = {
+        "kinds": sorted(peers_of(str(unit.kind))),
+        "index_id": result.index_id,
+        "year": result.year,
+        "period": result.period,
+        "period_number": result.period_number,
+        "score": result.score,
+    }
+    total, above = (await session.execute(_PEER_SCORES, params | subtree_bounds(province))).one()
     return int(above) + 1, int(total)
 
 
@@ -116,11 +135,7 @@ async def latest_period(
     """The unit's latest result of ``index`` (in ``year`` when given): a year's result comes after the
     months of that year; the previous period is the one before of the same kind (October after September,
     a year after the year before). None when the unit has no result of the index."""
-    rows = (
-        await session.execute(
-            select(IndexResult).where(IndexResult.unit_id == unit.id, IndexResult.index_id == index.id)
-        )
-    ).scalars()
+    rows = (await session.execute(_UNIT_RESULTS, {"unit_id": unit.id, "index_id": index.id})).scalars()
     results = sorted(rows, key=lambda r: period_key(r.year, r.period, r.period_number))
     if year is not None:
         results = [r for r in results if r.year <= year]

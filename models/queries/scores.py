@@ -294,14 +294,17 @@ async def result_years(session: AsyncSession, unit_id: int, index_id: int) -> li
     return sorted(rows.scalars(), reverse=True)
 
 
+_COMPONENTS = (
+    select(ComponentResult, IndexComponent)
+    .join(IndexComponent, IndexComponent.id == ComponentResult.component_id)
+    .where(ComponentResult.result_id.in_(bindparam("ids", expanding=True)))
+)
+
+
 async def component_lines(session: AsyncSession, result_id: int, previous_result_id: int | None) -> list[ComponentLine]:
     """The components (PAR INDEX fields, SIPAS components) of a result, in report order, with changes."""
     wanted = [result_id] if previous_result_id is None else [result_id, previous_result_id]
-    rows = await session.execute(
-        select(ComponentResult, IndexComponent)
-        .join(IndexComponent, IndexComponent.id == ComponentResult.component_id)
-        .where(ComponentResult.result_id.in_(wanted))
-    )
+    rows = await session.execute(_COMPONENTS, {"ids": wanted})
     current: list[tuple[ComponentResult, IndexComponent]] = []
     before: dict[int, ComponentResult] = {}
     for part, component in rows:

@@ -133,7 +133,7 @@ def _line(row: Sequence[Any], today: date, due_soon_days: int) -> TaskLine:
         due,
         assignment_id,
         unit_id,
-        AssignmentRole(role),
+        role if type(role) is AssignmentRole else AssignmentRole(role),  # the column's type gives the member
         progress,
         completed_on,
         task_status(due, progress, completed_on, today, due_soon_days),
