@@ -9,8 +9,8 @@ another drain sends the rows again. A process stops using a claim at 80% of ``cl
 the rest back, so no row is sent by two live processes. Each sender keeps one database connection for
 its marks (one short transaction per message).
 
-Outcomes: sent → ``sent`` with ``sent_at``; 429 → the channel pauses for ``retry_after`` and the rows
-wait as long, no attempt counted; blocked → the chat account is marked blocked and the rows go back to be
+Outcomes: sent → ``sent`` with ``sent_at``; 429 → the bot refused (the channel's, or a Zalo bot) pauses for
+``retry_after`` and its rows wait as long, no attempt counted; blocked → the chat account is marked blocked and the rows go back to be
 sent elsewhere or skipped; a failure → retried after an exponential backoff, and after ``max_attempts``
 the rows are dead and the active admins of the official's province get a ``push/dead_letter`` push
 (never for a dead letter itself, so alerts cannot loop). During quiet hours non-urgent rows are moved to
@@ -293,13 +293,15 @@ class Dispatcher:
             return Result.RETRY
         pace = self.paces.get(out.channel)
         if pace is not None:
-            # this chat had its share, or its bot was refused (429): the rows wait, the others go on (a
-            # sender asleep through the pause would hold every channel's messages behind it)
-            chat_wait = max(pace.chat_wait(out.chat_id), pace.paused_for(out.via))
+            # this chat had its share, or its bot was refused (429) for longer than the next look at the
+            # outbox: the rows wait, the others go on (a sender asleep through Zalo's five minutes would
+            # hold every channel's messages behind it); a shorter pause is slept through
+            paused = pace.paused_for(out.via)
+            chat_wait = max(pace.chat_wait(out.chat_id), paused if paused > self.dispatch.poll_seconds else 0.0)
             if chat_wait > 0:
                 await self._release(marks, message.rows, done, chat_wait)
                 return Result.RETRY
-            wait = pace.reserve(out.chat_id)
+            wait = max(pace.reserve(out.chat_id), paused)
             if wait > 0:
                 await self.sleep(wait)
         try:
