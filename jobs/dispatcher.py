@@ -10,10 +10,11 @@ the rest back, so no row is sent by two live processes. Each sender keeps one da
 its marks (one short transaction per message).
 
 Outcomes: sent → ``sent`` with ``sent_at``; 429 → the bot refused (the channel's, or a Zalo bot) pauses for
-``retry_after`` and its rows wait as long, no attempt counted; blocked → the chat account is marked blocked and the rows go back to be
-sent elsewhere or skipped; a failure → retried after an exponential backoff, and after ``max_attempts``
-the rows are dead and the active admins of the official's province get a ``push/dead_letter`` push
-(never for a dead letter itself, so alerts cannot loop). During quiet hours non-urgent rows are moved to
+``retry_after`` and its rows wait as long, no attempt counted; blocked → the chat account is marked
+blocked and the rows go back to be sent elsewhere or skipped; a failure → retried after an exponential
+backoff, and after ``max_attempts`` the rows are dead and the active admins of the official's province
+get a ``push/dead_letter`` push (never for a dead letter itself, so alerts cannot loop). During quiet
+hours non-urgent rows are moved to
 the next allowed time; with ``one_message_a_day``, an official who has had a non-urgent message today
 gets only urgent rows (``jobs.kinds.ALWAYS_SENT`` too) until the next working day at ``morning`` (the time of
 the reminders job, so that what was held goes out merged with that morning's reminders: ``claims.one_a_day``).
@@ -296,7 +297,7 @@ class Dispatcher:
             # this chat had its share, or its bot was refused (429) for longer than the next look at the
             # outbox: the rows wait, the others go on (a sender asleep through Zalo's five minutes would
             # hold every channel's messages behind it); a shorter pause is slept through
-            paused = pace.paused_for(out.via)
+            paused = pace.paused_for(self._bot(out))
             chat_wait = max(pace.chat_wait(out.chat_id), paused if paused > self.dispatch.poll_seconds else 0.0)
             if chat_wait > 0:
                 await self._release(marks, message.rows, done, chat_wait)
@@ -310,9 +311,14 @@ class Dispatcher:
             log.exception("dispatcher: sender raised for chat %s", out.chat_id)
             outcome = Outcome.failed(f"{type(exc).__name__}: {exc}")
         if outcome.result is Result.RETRY and pace is not None:
-            pace.pause(outcome.retry_after, out.via)
+            pace.pause(outcome.retry_after, self._bot(out))
         await self._record(marks, message, outcome, done)
         return outcome.result
+
+    def _bot(self, out: Outgoing) -> str:
+        """The bot ``out`` leaves through, under one name (``Sender.bot_of``, else ``Outgoing.via``)."""
+        bot_of = getattr(self.sender, "bot_of", None)
+        return str(bot_of(out)) if bot_of is not None else out.via
 
     # ---- marks --------------------------------------------------------------------------------------
     async def _record(self, session: AsyncSession, message: Message, outcome: Outcome, done: Drained) -> None:

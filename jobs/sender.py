@@ -73,7 +73,12 @@ class Outcome:
 
 class Sender(Protocol):
     """A channel the dispatcher can send through. ``channels`` names those it can reach; an official
-    whose only usable chat is elsewhere is skipped by this process."""
+    whose only usable chat is elsewhere is skipped by this process.
+
+    Optional (looked up with ``getattr``): ``hold_seconds(out)``, how long to keep ``out`` back before
+    sending it; ``bot_of(out)``, the name of the bot ``out`` leaves through when one ``Outgoing.via`` has
+    several spellings (Zalo: "", "default" and the first bot's own name), so that a 429 pauses that bot
+    under one name."""
 
     @property
     def channels(self) -> frozenset[str]: ...

@@ -193,6 +193,14 @@ class ZaloPushSender:
             return self.bots[out.via]
         return self.first if out.via in ("", DEFAULT_BOT) else None
 
+    def bot_of(self, out: Outgoing) -> str:
+        """The name of the bot ``out`` goes through: "" and "default" are the first bot, which may also be
+        named (``[[zalo.bots]]``); the dispatcher pauses a refused bot under this one name."""
+        route = self.route(out)
+        if route is None or out.via in self.bots:
+            return out.via
+        return next((name for name, other in self.bots.items() if other.client is route.client), DEFAULT_BOT)
+
     def hold_seconds(self, out: Outgoing) -> float:
         """How long the dispatcher should hold ``out`` before sending it (0: send now). While its bot's
         budget is low, a chat's non-urgent pushes are held up to ``HOLD_WHEN_LOW`` from the first one held,
@@ -263,7 +271,7 @@ def budget_for(
 class Senders:
     """Several channel senders as the one ``jobs.sender.Sender`` a dispatcher takes, e.g.
     ``Senders(PushSender(renderer, telegram=bot), ZaloPushSender(...))``: each message goes to the sender
-    of its channel; ``hold_seconds`` is asked of the sender that has it."""
+    of its channel; ``hold_seconds`` and ``bot_of`` are asked of the sender that has them."""
 
     def __init__(self, *senders: Sender) -> None:
         self.senders = senders
@@ -284,3 +292,7 @@ class Senders:
     def hold_seconds(self, out: Outgoing) -> float:
         hold = getattr(self._for(out), "hold_seconds", None)
         return float(hold(out)) if hold is not None else 0.0
+
+    def bot_of(self, out: Outgoing) -> str:
+        bot_of = getattr(self._for(out), "bot_of", None)
+        return str(bot_of(out)) if bot_of is not None else out.via

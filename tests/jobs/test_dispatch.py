@@ -330,3 +330,12 @@ async def test_a_429_from_one_zalo_bot_holds_that_bot_s_pushes_only(
     await d.drain_all()
     assert [out.official_id for out in sender.tried[before:]] == [b]
     assert (await row(sessions, f"note:later:{a}")).not_before == T0 + timedelta(seconds=300)
+    # a chat bound to bot "a" under another spelling (Zalo's "" for the first bot) is held with it
+    await session.execute(update(ChatAccount).where(ChatAccount.official_id == a).values(bot=""))
+    await queue(session, [a], tag="alias")
+    await session.commit()
+    sender.bot_of = lambda out: "a" if out.via == "" else out.via  # type: ignore[attr-defined]
+    before = len(sender.tried)
+    await d.drain_all()
+    assert sender.tried[before:] == []
+    assert (await row(sessions, f"note:alias:{a}")).not_before == T0 + timedelta(seconds=300)

@@ -155,6 +155,21 @@ async def test_senders_route_each_message_to_its_channel(zalo: FakeZalo, client:
     assert both.hold_seconds(out("push/batch")) == 0
 
 
+async def test_a_bot_has_one_name_whatever_its_chats_were_bound_with(app: App) -> None:
+    """Chats bound with "" or "default" go through the first bot, which may have a name of its own: the
+    dispatcher pauses a refused bot under that one name, so a 429 holds its chats whichever way they
+    were bound (and no other bot's)."""
+    from bot.zalo.push_sender import BotRoute, Senders
+
+    first, other = object(), object()
+    routes = {"tinh": BotRoute(first, budget(app.clock)), "huyen-b": BotRoute(other, budget(app.clock))}  # type: ignore[arg-type]
+    sender = ZaloPushSender(first, app.renderer, budget(app.clock), routes)  # type: ignore[arg-type]
+    spellings = ("", "default", "tinh", "huyen-b")
+    bound = {via: sender.bot_of(Outgoing("zalo", "1", None, "vi", (), via)) for via in spellings}
+    assert bound == {"": "tinh", "default": "tinh", "tinh": "tinh", "huyen-b": "huyen-b"}
+    assert Senders(sender).bot_of(Outgoing("zalo", "1", None, "vi", (), "")) == "tinh"
+
+
 async def test_replying_with_a_pushed_reminders_number_presses_its_button(
     zalo: FakeZalo, bot: ZaloChannel, app: App
 ) -> None:
