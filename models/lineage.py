@@ -104,7 +104,7 @@ def _step(backwards: bool) -> Any:
 
 # built once: a message's /nhiemvu and /diem walk the official's unit's history
 _BACK, _FORWARD = _step(True), _step(False)
-_UNITS_BY_ID = select(Unit).where(Unit.id.in_(bindparam("ids", expanding=True)))
+UNITS_BY_ID = select(Unit).where(Unit.id.in_(bindparam("ids", expanding=True)))  # {"ids": [...]}
 
 
 async def _walk(session: AsyncSession, start: Unit, backwards: bool) -> list[Unit]:
@@ -120,7 +120,7 @@ async def _walk(session: AsyncSession, start: Unit, backwards: bool) -> list[Uni
     ids = [i for i in seen if i != start.id]
     if not ids:
         return []
-    units = {u.id: u for u in (await session.execute(_UNITS_BY_ID, {"ids": ids})).scalars()}
+    units = {u.id: u for u in (await session.execute(UNITS_BY_ID, {"ids": ids})).scalars()}
     return [units[i] for i in sorted(ids, key=seen.__getitem__) if i in units]
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.db import read_cache
 from models.indices import PERIOD_YEAR, YEARLY, ComponentResult, IndexComponent, IndexResult, ScoreIndex, period_key
-from models.lineage import Period, units_named
+from models.lineage import UNITS_BY_ID, Period, units_named
 from models.naming import PROVINCE_LEVEL
 from models.queries.units import UnitName, pick_dated, unit_names
 from models.resolver import resolver_of
@@ -187,15 +187,12 @@ async def find_index(session: AsyncSession, text: str) -> IndexInfo | None:
     return None
 
 
-_UNITS = select(Unit).where(Unit.id.in_(bindparam("ids", expanding=True)))
-
-
 async def province_of(session: AsyncSession, unit: Unit) -> Unit:
     """The province ``unit`` lies in: the nearest province among itself and its ancestors, else its root."""
     ids = [int(part) for part in unit.path.strip("/").split("/") if part]
     if not ids or unit.kind in PROVINCE_LEVEL:
         return unit
-    chain = {u.id: u for u in (await session.execute(_UNITS, {"ids": ids})).scalars()}
+    chain = {u.id: u for u in (await session.execute(UNITS_BY_ID, {"ids": ids})).scalars()}
     ordered = [chain[i] for i in ids if i in chain]
     provinces = [u for u in ordered if u.kind in PROVINCE_LEVEL]
     return provinces[-1] if provinces else (ordered[0] if ordered else unit)
